@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian 12 machine, skipping whatever is already
+# there: Debian packages (Postgres 15 with pg_cron, pgTAP, plpgsql_check, pg_prove, Chromium),
+# the pinned CLIs from npm (deno, supabase, postgres-meta), the devstack's extension
+# stand-ins, and the npm packages Deno caches. Safe to run again; quiet when nothing is missing.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+apt_packages=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
+  libtap-parser-sourcehandler-pgtap-perl chromium)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The stand-ins for pg_net and Vault are installed as real extensions so that migrations
+# written for Supabase (`create extension pg_net`) apply unchanged.
+pg_sharedir="$(/usr/lib/postgresql/15/bin/pg_config --sharedir)"
+for file in "$root"/devstack/postgres/extensions/*; do
+  target="$pg_sharedir/extension/$(basename "$file")"
+  if ! cmp -s "$file" "$target"; then
+    install -m 0644 "$file" "$target"
+  fi
+done
+
+if [ ! -x "$root/tools/node_modules/.bin/deno" ] || [ "$root/tools/package-lock.json" -nt "$root/tools/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the pinned CLIs (tools/package.json)"
+  (cd "$root/tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
