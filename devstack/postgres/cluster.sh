@@ -52,7 +52,7 @@ CONF
     rm -rf "$dir"
     ;;
   bootstrap)
-    url="$1"; url="$2"
+    url="$2"
     for file in "$here"/bootstrap/*.sql; do
       psql "$url" -X -q -v ON_ERROR_STOP=1 -f "$file" >/dev/null
     done

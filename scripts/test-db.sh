@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Database checks against an already bootstrapped and migrated database:
+# `supabase db lint`, the pgTAP suite, the rule-coverage check and the generated types.
+#   test-db.sh DB_URL
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/env.sh"
+db_url="$1"
+
+echo "== supabase db lint"
+HOME="${SUPABASE_CLI_HOME:-$HOME}" supabase db lint --db-url "$db_url?sslmode=disable" --schema public,private --fail-on error
+
+echo "== pgTAP (supabase/tests)"
+pg_prove --failures -d "$db_url" "$root"/supabase/tests/*.test.sql
+
+echo "== generated database types"
+bash "$root/scripts/gen-types.sh" "$db_url" --check
+
+echo "== every RLS policy and CHECK constraint is covered by a test"
+bash "$root/scripts/check-rule-coverage.sh" "$db_url"
