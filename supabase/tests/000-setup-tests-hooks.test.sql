@@ -2,6 +2,7 @@
 -- as the service role or as anon. This file commits (unlike the others) so that the helpers
 -- exist for every later file; pg_prove runs the files in name order. Schema `tests` is never
 -- exposed through the Data API.
+set client_min_messages = warning;
 create extension if not exists pgtap with schema extensions;
 create schema if not exists tests;
 grant usage on schema tests to anon, authenticated, service_role;

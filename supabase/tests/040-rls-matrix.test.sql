@@ -51,7 +51,8 @@ select results_eq($$ select id from public.habits order by id $$,
   $$ values ('a0000000-0000-0000-0000-000000000001'::uuid), ('a0000000-0000-0000-0000-000000000002'::uuid) $$,
   'owner selects exactly their own habits');
 select is((select count(*) from public.habit_completions), 1::bigint, 'owner selects exactly their own completions');
-select is((select count(*) from public.notifications), 1::bigint, 'owner selects exactly their own notifications');
+select is((select count(*) from public.notifications), 3::bigint,
+  'owner selects exactly their own notifications (two "habit created" messages and one reminder)');
 select results_eq($$ select code from public.telegram_link_codes $$, $$ values ('alice_code_0123456789') $$, 'owner selects exactly their own link codes');
 
 with changed as (update public.profiles set timezone = 'Europe/Paris' returning 1)
@@ -111,17 +112,17 @@ select tests.authenticate_as_service_role();
 select is((select count(*) from public.profiles where id in (tests.get_supabase_uid('alice'), tests.get_supabase_uid('bob'))), 2::bigint, 'service_role selects every profile');
 select is((select count(*) from public.habits), 3::bigint, 'service_role selects every habit');
 select is((select count(*) from public.habit_completions), 2::bigint, 'service_role selects every completion');
-select is((select count(*) from public.notifications), 2::bigint, 'service_role selects every notification');
+select is((select count(*) from public.notifications), 5::bigint, 'service_role selects every notification');
 select is((select count(*) from public.telegram_link_codes), 2::bigint, 'service_role selects every link code');
 select lives_ok($$ update public.profiles set telegram_username = 'bob_tg' where id = tests.get_supabase_uid('bob') $$, 'service_role updates Telegram fields');
-select lives_ok($$ insert into public.notifications (habit_id, owner_id, kind, due_at) values ('b0000000-0000-0000-0000-000000000001', tests.get_supabase_uid('bob'), 'habit_created', now()) $$, 'service_role inserts notifications');
-select lives_ok($$ update public.notifications set status = 'sent', sent_at = now() where kind = 'habit_created' $$, 'service_role updates notifications');
+select lives_ok($$ insert into public.notifications (habit_id, owner_id, kind, due_at) values ('b0000000-0000-0000-0000-000000000001', tests.get_supabase_uid('bob'), 'snoozed_reminder', now()) $$, 'service_role inserts notifications');
+select lives_ok($$ update public.notifications set status = 'sent', sent_at = now() where kind = 'snoozed_reminder' $$, 'service_role updates notifications');
 select lives_ok($$ insert into public.telegram_link_codes (code, user_id) values ('svc_code_0123456789ab', tests.get_supabase_uid('bob')) $$, 'service_role inserts link codes');
 select lives_ok($$ update public.telegram_link_codes set used_at = now() where code = 'svc_code_0123456789ab' $$, 'service_role updates link codes');
 select lives_ok($$ insert into public.habit_completions (habit_id, owner_id, occurrence_at, source) values ('b0000000-0000-0000-0000-000000000001', tests.get_supabase_uid('bob'), '2026-01-02 18:00Z', 'telegram') $$, 'service_role records a completion from Telegram');
 with removed as (delete from public.telegram_link_codes where code = 'svc_code_0123456789ab' returning 1)
 select is(count(*)::int, 1, 'service_role deletes link codes') from removed;
-with removed as (delete from public.notifications where kind = 'habit_created' returning 1)
+with removed as (delete from public.notifications where kind = 'snoozed_reminder' returning 1)
 select is(count(*)::int, 1, 'service_role deletes notifications') from removed;
 with removed as (delete from public.habit_completions where source = 'telegram' returning 1)
 select is(count(*)::int, 1, 'service_role deletes completions') from removed;

@@ -58,6 +58,7 @@ export type Database = {
           duration_seconds: number
           id: string
           interval_days: number
+          is_paused: boolean
           is_pleasant: boolean
           is_public: boolean
           next_reminder_at: string | null
@@ -75,6 +76,7 @@ export type Database = {
           duration_seconds: number
           id?: string
           interval_days?: number
+          is_paused?: boolean
           is_pleasant?: boolean
           is_public?: boolean
           next_reminder_at?: string | null
@@ -92,6 +94,7 @@ export type Database = {
           duration_seconds?: number
           id?: string
           interval_days?: number
+          is_paused?: boolean
           is_pleasant?: boolean
           is_public?: boolean
           next_reminder_at?: string | null
@@ -131,8 +134,10 @@ export type Database = {
           last_error: string | null
           lease_until: string | null
           next_attempt_at: string
+          occurrence_at: string | null
           owner_id: string
           sent_at: string | null
+          snoozed_from_id: number | null
           status: string
           telegram_message_id: number | null
           updated_at: string
@@ -147,8 +152,10 @@ export type Database = {
           last_error?: string | null
           lease_until?: string | null
           next_attempt_at?: string
+          occurrence_at?: string | null
           owner_id: string
           sent_at?: string | null
+          snoozed_from_id?: number | null
           status?: string
           telegram_message_id?: number | null
           updated_at?: string
@@ -163,8 +170,10 @@ export type Database = {
           last_error?: string | null
           lease_until?: string | null
           next_attempt_at?: string
+          occurrence_at?: string | null
           owner_id?: string
           sent_at?: string | null
+          snoozed_from_id?: number | null
           status?: string
           telegram_message_id?: number | null
           updated_at?: string
@@ -189,6 +198,13 @@ export type Database = {
             columns: ["owner_id"]
             isOneToOne: false
             referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notifications_snoozed_from_id_fkey"
+            columns: ["snoozed_from_id"]
+            isOneToOne: true
+            referencedRelation: "notifications"
             referencedColumns: ["id"]
           },
         ]
@@ -301,7 +317,14 @@ export type Database = {
       }
     }
     Functions: {
-      [_ in never]: never
+      create_telegram_link_code: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          code: string
+          deep_link: string
+          expires_at: string
+        }[]
+      }
     }
     Enums: {
       [_ in never]: never
