@@ -213,8 +213,10 @@ as $$
 $$;
 
 -- Records what happened to a claimed message.
--- outcome: sent | retry | dead | skipped. A retry waits `retry_after_seconds` when Telegram said
--- so, else an exponential backoff (30 s, 1, 2, 4 min ...); after `max_attempts` it is dead.
+-- outcome: sent | retry | dead | skipped | released. A retry waits `retry_after_seconds` when
+-- Telegram said so, else an exponential backoff (30 s, 1, 2, 4 min ...); after `max_attempts` it
+-- is dead. `released` hands back a message the dispatcher had no time to send: it does not count
+-- as an attempt.
 create function private.record_delivery(
   notification_id bigint,
   outcome text,
@@ -232,7 +234,7 @@ declare
   current_attempts integer;
   final_status text := outcome;
 begin
-  if outcome not in ('sent', 'retry', 'dead', 'skipped') then
+  if outcome not in ('sent', 'retry', 'dead', 'skipped', 'released') then
     raise exception 'unknown delivery outcome %', outcome;
   end if;
   select attempts into current_attempts from public.notifications where id = notification_id for update;
@@ -241,15 +243,20 @@ begin
   end if;
   if outcome = 'retry' and current_attempts >= max_attempts then
     final_status := 'dead';
+  elsif outcome = 'released' then
+    final_status := 'pending';
+    current_attempts := greatest(current_attempts - 1, 0);
   end if;
   update public.notifications
   set status = final_status,
+      attempts = current_attempts,
       telegram_message_id = coalesce(record_delivery.telegram_message_id, notifications.telegram_message_id),
       sent_at = case when final_status = 'sent' then now() else sent_at end,
       last_error = case when final_status = 'sent' then null else left(error, 1000) end,
       lease_until = null,
-      next_attempt_at = case when final_status = 'retry'
-        then now() + coalesce(make_interval(secs => retry_after_seconds),
+      next_attempt_at = case
+        when outcome = 'released' then now() + make_interval(secs => coalesce(retry_after_seconds, 0))
+        when final_status = 'retry' then now() + coalesce(make_interval(secs => retry_after_seconds),
                               least(interval '1 hour', interval '30 seconds' * power(2, greatest(current_attempts - 1, 0))))
         else next_attempt_at end
   where id = notification_id;

@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { timingSafeEqual } from "../_shared/secrets.ts";
+import type { DispatchReport } from "./dispatcher.ts";
+
+/**
+ * POST delivers the outbox. Callers authenticate with `Authorization: Bearer <secret>`: the
+ * reminders secret pg_cron sends (from Vault), or the service-role key. Nobody else may trigger
+ * sends, so the function is never open even though verify_jwt is off.
+ */
+export function createRemindersApp(
+  options: { acceptedSecrets: string[]; dispatch: () => Promise<DispatchReport> },
+) {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    console.error("reminders:", error);
+    return c.json({
+      error: "internal_error",
+      message: error instanceof Error ? error.message : String(error),
+    }, 500);
+  });
+
+  app.post("*", async (c) => {
+    const token = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
+    if (!options.acceptedSecrets.some((secret) => timingSafeEqual(token, secret))) {
+      return c.json({ error: "unauthorized", message: "A valid Bearer secret is required." }, 401);
+    }
+    return c.json(await options.dispatch());
+  });
+
+  app.all(
+    "*",
+    (c) => c.json({ error: "method_not_allowed", message: "POST to deliver pending reminders." }, 405),
+  );
+  return app;
+}

@@ -1,0 +1,43 @@
+// Reminders dispatcher (verify_jwt = false: pg_cron calls it with the reminders secret).
+import { connectDatabase } from "../_shared/db.ts";
+import { misconfiguredResponse } from "../_shared/env.ts";
+import { createBot } from "../_shared/telegram.ts";
+import { createRemindersApp } from "./app.ts";
+import { readRemindersConfig } from "./config.ts";
+import { dispatchOutbox } from "./dispatcher.ts";
+import { SendRateLimiter } from "./rate-limiter.ts";
+import { createOutboxStore } from "./store.ts";
+
+const env = readRemindersConfig();
+
+let handle: (request: Request) => Response | Promise<Response>;
+if (env.ok) {
+  const { config } = env;
+  const store = createOutboxStore(connectDatabase(config.SUPABASE_DB_URL, 5), {
+    leaseSeconds: config.REMINDERS_LEASE_SECONDS,
+    maxAttempts: config.REMINDERS_MAX_ATTEMPTS,
+  });
+  const { api } = createBot({
+    token: config.TELEGRAM_BOT_TOKEN,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    timeoutSeconds: config.REMINDERS_SEND_TIMEOUT_SECONDS,
+  });
+  const app = createRemindersApp({
+    acceptedSecrets: [config.REMINDERS_SECRET, config.SUPABASE_SERVICE_ROLE_KEY],
+    dispatch: () =>
+      dispatchOutbox({
+        store,
+        api,
+        // One limiter per run: runs do not overlap in normal operation (a run ends within a tick).
+        limiter: new SendRateLimiter(config.REMINDERS_MESSAGES_PER_SECOND, config.REMINDERS_CHAT_INTERVAL_MS),
+        batchSize: config.REMINDERS_BATCH_SIZE,
+        workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
+      }),
+  });
+  handle = (request) => app.fetch(request);
+} else {
+  console.error("reminders is misconfigured:", env.problems.join("; "));
+  handle = () => misconfiguredResponse(env.problems);
+}
+
+Deno.serve((request) => handle(request));

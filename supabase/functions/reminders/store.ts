@@ -1,0 +1,58 @@
+import type { Database } from "../_shared/db.ts";
+
+/** A claimed outbox row with what is needed to write its message. */
+export interface ClaimedNotification {
+  id: bigint;
+  kind: "habit_created" | "reminder" | "snoozed_reminder";
+  attempts: number;
+  due_at: Date;
+  habit_id: string;
+  chat_id: bigint | null;
+  timezone: string;
+  action: string;
+  place: string;
+  local_time: string;
+  interval_days: number;
+  duration_seconds: number;
+  reward: string | null;
+  is_pleasant: boolean;
+  is_paused: boolean;
+  pleasant_action: string | null;
+  pleasant_place: string | null;
+}
+
+export type DeliveryOutcome =
+  | { outcome: "sent"; telegramMessageId: number }
+  | { outcome: "retry"; error: string; retryAfterSeconds?: number }
+  | { outcome: "dead"; error: string }
+  | { outcome: "skipped"; error: string }
+  | { outcome: "released"; error: string; retryAfterSeconds: number };
+
+/** The outbox calls of the reminders function; the SQL functions hold the state machine. */
+export function createOutboxStore(db: Database, settings: { leaseSeconds: number; maxAttempts: number }) {
+  return {
+    async claim(batchSize: number): Promise<ClaimedNotification[]> {
+      return await db<ClaimedNotification[]>`
+        select id, kind, attempts, due_at, habit_id, chat_id, timezone, action, place, local_time::text as local_time,
+          interval_days, duration_seconds, reward, is_pleasant, is_paused, pleasant_action, pleasant_place
+        from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+    },
+
+    async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
+      const messageId = delivery.outcome === "sent" ? delivery.telegramMessageId : null;
+      const error = delivery.outcome === "sent" ? null : delivery.error;
+      const retryAfter = delivery.outcome === "retry" || delivery.outcome === "released"
+        ? delivery.retryAfterSeconds ?? null
+        : null;
+      await db`
+        select private.record_delivery(${id.toString()}::bigint, ${delivery.outcome}, ${messageId}, ${error},
+          ${retryAfter}, ${settings.maxAttempts})`;
+    },
+
+    async markChatBlocked(chatId: bigint): Promise<void> {
+      await db`select private.mark_telegram_chat_blocked(${chatId.toString()}::bigint)`;
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;

@@ -1,0 +1,91 @@
+import { Bot, type Context, InlineKeyboard } from "grammy";
+import { decodeReminderButton } from "../_shared/callback-data.ts";
+import { habitFollowUp } from "../_shared/habit-text.ts";
+import type { Replies } from "./replies.ts";
+import type { WebhookStore } from "./store.ts";
+
+const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
+const html = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+
+/** Registers the bot's commands and buttons on `bot`. */
+export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies): void {
+  const linkedProfile = async (ctx: Context) => {
+    const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
+    if (!profile) await ctx.reply(replies.notLinked, html);
+    return profile;
+  };
+
+  bot.command("start", async (ctx) => {
+    const code = ctx.match.trim();
+    if (code === "") {
+      const profile = await store.linkedProfile(ctx.chat.id);
+      await ctx.reply(profile ? replies.welcomeLinked : replies.welcomeUnlinked, html);
+      return;
+    }
+    if (!linkCodePattern.test(code)) {
+      await ctx.reply(replies.linkResult("unknown_code", false), html);
+      return;
+    }
+    const result = await store.linkChat(code, ctx.chat.id, ctx.from?.username);
+    await ctx.reply(replies.linkResult(result.outcome, result.previous_user_id !== null), html);
+  });
+
+  bot.command("help", (ctx) => ctx.reply(replies.help, html));
+
+  bot.command("habits", async (ctx) => {
+    const profile = await linkedProfile(ctx);
+    if (profile) await ctx.reply(replies.habitList(await store.habitsOf(profile.id)), html);
+  });
+
+  bot.command("today", async (ctx) => {
+    const profile = await linkedProfile(ctx);
+    if (profile) await ctx.reply(replies.today(profile.timezone, await store.dueToday(ctx.chat.id)), html);
+  });
+
+  bot.command("stop", async (ctx) => {
+    if (!await linkedProfile(ctx)) return;
+    const keyboard = new InlineKeyboard().text("Yes, disconnect", "stop:confirm").text(
+      "Cancel",
+      "stop:cancel",
+    );
+    await ctx.reply(replies.stopQuestion, { ...html, reply_markup: keyboard });
+  });
+
+  bot.callbackQuery("stop:confirm", async (ctx) => {
+    const chatId = ctx.chat?.id;
+    if (chatId !== undefined) await store.unlinkChat(chatId);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(replies.stopped, html);
+  });
+
+  bot.callbackQuery("stop:cancel", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(replies.stopCancelled, html);
+  });
+
+  bot.on("callback_query:data", async (ctx) => {
+    const button = decodeReminderButton(ctx.callbackQuery.data);
+    const chatId = ctx.chat?.id;
+    if (!button || chatId === undefined) {
+      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      return;
+    }
+    if (button.action === "snooze") {
+      const result = await store.snoozeFromButton(chatId, button.notificationId);
+      await ctx.answerCallbackQuery({
+        text: replies.buttonAlert[result.outcome],
+        show_alert: result.outcome !== "snoozed",
+      });
+      return;
+    }
+    const result = await store.completeFromButton(chatId, button.notificationId);
+    if (result.outcome !== "recorded") {
+      await ctx.answerCallbackQuery({ text: replies.buttonAlert[result.outcome], show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: "✅ Recorded" });
+    await ctx.reply(replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)), html);
+  });
+
+  bot.on("message", (ctx) => ctx.reply(replies.unknownMessage, html));
+}

@@ -1,0 +1,82 @@
+import type { Database } from "../_shared/db.ts";
+import type { HabitWords } from "../_shared/habit-text.ts";
+
+/** The database calls of the Telegram webhook. Rules live in the private SQL functions. */
+export function createWebhookStore(db: Database) {
+  return {
+    /** True the first time an update id is seen; false for Telegram's redeliveries. */
+    async claimUpdate(updateId: number): Promise<boolean> {
+      const rows = await db`
+        insert into private.telegram_updates (update_id) values (${updateId})
+        on conflict do nothing returning update_id`;
+      return rows.length === 1;
+    },
+
+    /** Forgets an update whose handling failed, so that Telegram's retry is handled. */
+    async releaseUpdate(updateId: number): Promise<void> {
+      await db`delete from private.telegram_updates where update_id = ${updateId}`;
+    },
+
+    async linkChat(code: string, chatId: number, username: string | undefined) {
+      const [row] = await db<{ outcome: LinkOutcome; previous_user_id: string | null }[]>`
+        select outcome, previous_user_id from private.link_telegram_chat(${code}, ${chatId}, ${
+        username ?? null
+      })`;
+      return row;
+    },
+
+    async unlinkChat(chatId: number): Promise<boolean> {
+      const [row] = await db<
+        { user_id: string | null }[]
+      >`select private.unlink_telegram_chat(${chatId}) as user_id`;
+      return row.user_id !== null;
+    },
+
+    async linkedProfile(chatId: number): Promise<{ id: string; timezone: string } | null> {
+      const [row] = await db<{ id: string; timezone: string }[]>`
+        select id, timezone from public.profiles where telegram_chat_id = ${chatId}`;
+      return row ?? null;
+    },
+
+    async habitsOf(userId: string): Promise<HabitWords[]> {
+      return await db<HabitWords[]>`
+        select h.action, h.place, h.time::text as time, h.interval_days, h.duration_seconds, h.reward,
+          pleasant.action as pleasant_action, pleasant.place as pleasant_place
+        from public.habits h
+        left join public.habits pleasant on pleasant.id = h.related_habit_id
+        where h.owner_id = ${userId}
+        order by h.time, h.action`;
+    },
+
+    async dueToday(chatId: number) {
+      return await db<{ action: string; place: string; local_time: string; done: boolean }[]>`
+        select action, place, local_time::text as local_time, done
+        from private.habits_due_today_for_chat(${chatId})`;
+    },
+
+    async completeFromButton(chatId: number, notificationId: bigint) {
+      const [row] = await db<
+        {
+          outcome: ButtonOutcome | "recorded" | "already_recorded";
+          habit_action: string | null;
+          reward: string | null;
+          pleasant_action: string | null;
+          pleasant_place: string | null;
+        }[]
+      >`select * from private.complete_habit_from_telegram(${chatId}, ${notificationId.toString()}::bigint)`;
+      return row;
+    },
+
+    async snoozeFromButton(chatId: number, notificationId: bigint) {
+      const [row] = await db<
+        { outcome: ButtonOutcome | "snoozed" | "already_snoozed"; due_at: Date | null }[]
+      >`
+        select * from private.snooze_reminder_from_telegram(${chatId}, ${notificationId.toString()}::bigint)`;
+      return row;
+    },
+  };
+}
+
+export type LinkOutcome = "linked" | "unknown_code" | "expired_code" | "used_code";
+export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
+export type WebhookStore = ReturnType<typeof createWebhookStore>;

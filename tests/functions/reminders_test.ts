@@ -1,0 +1,310 @@
+import assert from "node:assert/strict";
+import { expect } from "expect";
+import { FunctionProcess } from "../../devstack/functions/process.ts";
+import { DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
+import {
+  connectTestDatabase,
+  createHabit,
+  createTestUser,
+  deleteTestUsers,
+  testDatabaseUrl,
+  type TestUser,
+} from "../support/database.ts";
+import { startFakeTelegram } from "../support/fake-telegram.ts";
+import { startFunctionsForTests, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../support/functions.ts";
+import { startTcpProxy } from "../support/tcp-proxy.ts";
+
+const FUNCTION_ENV = {
+  REMINDERS_MAX_ATTEMPTS: "3",
+  REMINDERS_SEND_TIMEOUT_SECONDS: "1",
+  REMINDERS_WORKING_TIME_MS: "20000",
+  REMINDERS_BATCH_SIZE: "5",
+};
+
+Deno.test("reminders function: delivery, retries and faults, against the fake Bot API", async (t) => {
+  const sql = connectTestDatabase();
+  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
+  const functions = await startFunctionsForTests(telegram.apiRoot, FUNCTION_ENV);
+  const endpoint = `${functions.url}/reminders`;
+  const users: TestUser[] = [];
+
+  const run = async (secret = TEST_REMINDERS_SECRET, url = endpoint) => {
+    const response = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${secret}` } });
+    return { status: response.status, body: await response.json() };
+  };
+  const messagesTo = (chatId: number) =>
+    telegram.callsOf("sendMessage").filter((call) => call.payload.chat_id === String(chatId));
+  const notificationsOf = (habitId: string) =>
+    sql<
+      {
+        id: bigint;
+        kind: string;
+        status: string;
+        attempts: number;
+        last_error: string | null;
+        telegram_message_id: bigint | null;
+        wait: number;
+      }[]
+    >`
+      select id, kind, status, attempts, last_error, telegram_message_id,
+        extract(epoch from next_attempt_at - now())::float as wait
+      from public.notifications where habit_id = ${habitId} order by id`;
+  // A reminder due a minute ago for `habitId` (its time moved there), queued by the real tick.
+  const makeDue = async (habitId: string) => {
+    const [{ due }] = await sql`select date_trunc('minute', now() - interval '1 minute') as due`;
+    await sql`update public.habits set time = (${due}::timestamptz at time zone 'UTC')::time where id = ${habitId}`;
+    await sql`update public.habits set next_reminder_at = ${due} where id = ${habitId}`;
+    await sql`select private.enqueue_due_reminders(now())`;
+  };
+  // Skips a retry's waiting time, as if the clock had moved on.
+  const skipWait = (habitId: string) =>
+    sql`update public.notifications set next_attempt_at = now() where habit_id = ${habitId} and status in ('retry', 'sending')`;
+  const newUser = async () => {
+    const user = await createTestUser(sql);
+    users.push(user);
+    return user;
+  };
+
+  try {
+    // Other tests' leftovers must not be sent by these runs.
+    await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
+
+    await t.step("the function refuses callers without the secret or the service-role key", async () => {
+      assert.equal((await run("")).status, 401);
+      assert.equal((await run("not-the-secret-000000")).status, 401);
+      const get = await fetch(endpoint, { headers: { Authorization: `Bearer ${TEST_REMINDERS_SECRET}` } });
+      assert.equal(get.status, 405);
+      await get.body?.cancel();
+      assert.equal(telegram.callsOf("sendMessage").length, 0);
+    });
+
+    const alice = await newUser();
+    const habit = await createHabit(sql, alice, {
+      action: "stretch",
+      place: "bedroom",
+      time: "06:30",
+      reward: "coffee",
+    });
+
+    await t.step('a new habit gets its "habit created" message in the next run', async () => {
+      const result = await run();
+      assert.equal(result.status, 200);
+      assert.equal(result.body.sent, 1);
+      const [message] = messagesTo(alice.chatId);
+      expect(String(message.payload.text)).toContain("New habit");
+      expect(String(message.payload.text)).toContain(
+        "I will <b>stretch</b> at <b>06:30</b> in <b>bedroom</b>",
+      );
+      const [row] = await notificationsOf(habit);
+      assert.equal(row.status, "sent");
+      assert.ok(row.telegram_message_id !== null);
+    });
+
+    await t.step("a due habit gets exactly one reminder, with Done and Snooze buttons", async () => {
+      await makeDue(habit);
+      await sql`select private.enqueue_due_reminders(now())`;
+      assert.equal((await run(DEMO_SERVICE_ROLE_KEY)).body.sent, 1, "the service-role key is accepted too");
+      assert.equal((await run()).body.sent, 0);
+      const reminders = messagesTo(alice.chatId).filter((call) =>
+        String(call.payload.text).includes("Time for your habit")
+      );
+      assert.equal(reminders.length, 1);
+      expect(String(reminders[0].payload.text)).toContain("🎁 Reward: coffee");
+      const [reminderRow] = (await notificationsOf(habit)).filter((row) => row.kind === "reminder");
+      expect(JSON.stringify(reminders[0].payload.reply_markup)).toContain(`"done:${reminderRow.id}"`);
+      expect(JSON.stringify(reminders[0].payload.reply_markup)).toContain(`"snooze:${reminderRow.id}"`);
+    });
+
+    await t.step("Telegram's 429 is honoured: the message waits retry_after, then goes out", async () => {
+      const bob = await newUser();
+      const bobHabit = await createHabit(sql, bob);
+      telegram.failNext("sendMessage", { kind: "too_many_requests", retryAfter: 2 }, { chatId: bob.chatId });
+      const first = await run();
+      assert.equal(first.body.retried, 1);
+      const [row] = await notificationsOf(bobHabit);
+      assert.equal(row.status, "retry");
+      assert.ok(row.wait > 1 && row.wait <= 2.1, `waits ${row.wait} s`);
+      assert.equal((await run()).body.sent, 0, "not before retry_after");
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      assert.equal((await run()).body.sent, 1);
+      assert.equal(messagesTo(bob.chatId).length, 2, "one refused and one delivered call");
+    });
+
+    await t.step("500s and timeouts back off and end dead after the last attempt", async () => {
+      const carol = await newUser();
+      const carolHabit = await createHabit(sql, carol);
+      telegram.failNext("sendMessage", { kind: "server_error" }, { chatId: carol.chatId });
+      await run();
+      let [row] = await notificationsOf(carolHabit);
+      assert.equal(row.status, "retry");
+      assert.ok(row.wait > 25 && row.wait <= 30, `first backoff ${row.wait} s`);
+
+      await skipWait(carolHabit);
+      telegram.failNext("sendMessage", { kind: "hang", milliseconds: 2500 }, { chatId: carol.chatId });
+      await run();
+      [row] = await notificationsOf(carolHabit);
+      assert.equal(row.status, "retry");
+      expect(row.last_error).toContain("network");
+      assert.ok(row.wait > 55 && row.wait <= 60, `second backoff ${row.wait} s`);
+
+      await skipWait(carolHabit);
+      telegram.failNext("sendMessage", { kind: "server_error" }, { chatId: carol.chatId });
+      await run();
+      [row] = await notificationsOf(carolHabit);
+      assert.equal(row.status, "dead");
+      assert.equal(row.attempts, 3);
+      expect(row.last_error).toContain("500");
+      await skipWait(carolHabit);
+      assert.equal((await run()).body.claimed, 0, "a dead message is not tried again");
+    });
+
+    await t.step("403 (bot blocked) kills the message and unlinks the chat", async () => {
+      const dave = await newUser();
+      const daveHabit = await createHabit(sql, dave);
+      telegram.failNext("sendMessage", { kind: "blocked" }, { chatId: dave.chatId });
+      assert.equal((await run()).body.dead, 1);
+      const [row] = await notificationsOf(daveHabit);
+      assert.equal(row.status, "dead");
+      expect(row.last_error).toContain("403");
+      const [profile] =
+        await sql`select telegram_chat_id, telegram_blocked_at from public.profiles where id = ${dave.id}`;
+      assert.equal(profile.telegram_chat_id, null);
+      assert.ok(profile.telegram_blocked_at !== null);
+      await makeDue(daveHabit);
+      assert.equal((await run()).body.skipped, 1, "later reminders are skipped while no chat is linked");
+    });
+
+    await t.step("400 chat not found kills the message", async () => {
+      const erin = await newUser();
+      const erinHabit = await createHabit(sql, erin);
+      telegram.failNext("sendMessage", { kind: "chat_not_found" }, { chatId: erin.chatId });
+      await run();
+      const [row] = await notificationsOf(erinHabit);
+      assert.equal(row.status, "dead");
+      expect(row.last_error).toContain("chat not found");
+    });
+
+    await t.step("a database unreachable for one run loses nothing: the next run delivers", async () => {
+      const proxy = startTcpProxy(Number(new URL(testDatabaseUrl()).port));
+      const dbUrl = new URL(testDatabaseUrl());
+      dbUrl.port = String(proxy.port);
+      const viaProxy = new FunctionProcess(
+        "reminders",
+        `${Deno.cwd()}/supabase/functions/reminders/index.ts`,
+        {
+          deno: Deno.execPath(),
+          cwd: Deno.cwd(),
+          config: `${Deno.cwd()}/deno.json`,
+          env: {
+            PATH: Deno.env.get("PATH") ?? "",
+            HOME: Deno.env.get("HOME") ?? "/root",
+            SUPABASE_DB_URL: dbUrl.href,
+            SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
+            TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+            TELEGRAM_API_ROOT: telegram.apiRoot,
+            REMINDERS_SECRET: TEST_REMINDERS_SECRET,
+            ...FUNCTION_ENV,
+          },
+          bootTimeoutMs: 60_000,
+          log: () => {},
+        },
+      );
+      const frank = await newUser();
+      const frankHabit = await createHabit(sql, frank);
+      try {
+        proxy.down();
+        const call = () =>
+          viaProxy.fetch(
+            new Request("http://function/reminders", {
+              method: "POST",
+              headers: { Authorization: `Bearer ${TEST_REMINDERS_SECRET}` },
+            }),
+          );
+        const failed = await call();
+        assert.equal(failed.status, 500);
+        await failed.body?.cancel();
+        assert.equal((await notificationsOf(frankHabit))[0].status, "pending");
+        proxy.up();
+        const recovered = await call();
+        assert.equal(recovered.status, 200);
+        assert.equal((await recovered.json()).sent, 1);
+        assert.equal(messagesTo(frank.chatId).length, 1);
+      } finally {
+        await viaProxy.stop();
+        await proxy.close();
+      }
+    });
+
+    await t.step("two dispatchers at once never send the same message twice", async () => {
+      const crowd = await Promise.all(Array.from({ length: 24 }, () => newUser()));
+      await Promise.all(crowd.map((user) => createHabit(sql, user)));
+      const [a, b] = await Promise.all([run(), run()]);
+      assert.equal(a.body.sent + b.body.sent, 24);
+      assert.ok(a.body.sent > 0 && b.body.sent > 0, `both worked: ${a.body.sent} + ${b.body.sent}`);
+      for (const user of crowd) assert.equal(messagesTo(user.chatId).length, 1);
+    });
+
+    await t.step(
+      "a dispatcher killed mid-batch: after its lease expires the rest goes out, at most one twice",
+      async () => {
+        const gina = await newUser();
+        const habits = await Promise.all(
+          ["one", "two", "three", "four"].map((action) => createHabit(sql, gina, { action })),
+        );
+        const doomed = new FunctionProcess(
+          "reminders",
+          `${Deno.cwd()}/supabase/functions/reminders/index.ts`,
+          {
+            deno: Deno.execPath(),
+            cwd: Deno.cwd(),
+            config: `${Deno.cwd()}/deno.json`,
+            env: {
+              PATH: Deno.env.get("PATH") ?? "",
+              HOME: Deno.env.get("HOME") ?? "/root",
+              SUPABASE_DB_URL: testDatabaseUrl(),
+              SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
+              TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+              TELEGRAM_API_ROOT: telegram.apiRoot,
+              REMINDERS_SECRET: TEST_REMINDERS_SECRET,
+              ...FUNCTION_ENV,
+            },
+            bootTimeoutMs: 60_000,
+            log: () => {},
+          },
+        );
+        // One message a second to one chat: the run takes about three seconds; kill it after the first.
+        const running = doomed.fetch(
+          new Request("http://function/reminders", {
+            method: "POST",
+            headers: { Authorization: `Bearer ${TEST_REMINDERS_SECRET}` },
+          }),
+        ).then((response) => response.body?.cancel()).catch(() => {});
+        await telegram.waitFor(() => messagesTo(gina.chatId).length >= 1, 30_000);
+        await doomed.stop();
+        await running;
+        const stuck =
+          await sql`select count(*)::int as n from public.notifications where habit_id = any(${habits}::uuid[]) and status = 'sending'`;
+        assert.ok(stuck[0].n >= 1, "the killed run left claimed messages behind");
+        // The lease (2 minutes) runs out; moving the clock is the same as waiting.
+        await sql`update public.notifications set next_attempt_at = now() where habit_id = any(${habits}::uuid[]) and status = 'sending'`;
+        await run();
+        const rows =
+          await sql`select status from public.notifications where habit_id = any(${habits}::uuid[])`;
+        assert.deepEqual(rows.map((row) => row.status), ["sent", "sent", "sent", "sent"]);
+        const texts = messagesTo(gina.chatId).map((call) => String(call.payload.text));
+        for (const action of ["one", "two", "three", "four"]) {
+          assert.ok(texts.some((text) => text.includes(`<b>${action}</b>`)), `${action} was delivered`);
+        }
+        assert.ok(
+          texts.length <= 5,
+          `at most one duplicate, got ${texts.length} messages for 4 notifications`,
+        );
+      },
+    );
+  } finally {
+    await deleteTestUsers(sql, users);
+    await functions.close();
+    await telegram.close();
+    await sql.end();
+  }
+});
