@@ -119,7 +119,7 @@ export function startFakeTelegram(options: FakeTelegramOptions): Promise<FakeTel
           text: payload.text,
         };
       case "getUpdates":
-        return updates.splice(0, updates.length);
+        return updates.filter((update) => Number(update.update_id) >= Number(payload.offset ?? 0));
       default:
         // answerCallbackQuery, setWebhook, deleteWebhook, editMessageReplyMarkup, ...
         return true;
@@ -138,6 +138,16 @@ export function startFakeTelegram(options: FakeTelegramOptions): Promise<FakeTel
     calls.push({ method, payload, at: now });
     const chatId = payload.chat_id === undefined ? undefined : String(payload.chat_id);
 
+    if (method === "getUpdates") {
+      // Updates below the offset are confirmed; hold an empty poll briefly, as long polling does.
+      updates.splice(
+        0,
+        updates.length,
+        ...updates.filter((u) => Number(u.update_id) >= Number(payload.offset ?? 0)),
+      );
+      const until = Date.now() + Math.min(Number(payload.timeout ?? 0), 1) * 1000;
+      while (updates.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    }
     const failure = takeFailure(method, chatId);
     if (failure?.kind === "hang") {
       await new Promise((resolve) => setTimeout(resolve, failure.milliseconds));
