@@ -1,0 +1,15 @@
+import { jwtVerify } from "jose";
+
+/** Why a request was refused by verify_jwt, in the edge runtime's words; null when it passes. */
+export async function jwtRejection(request: Request, secret: Uint8Array): Promise<string | null> {
+  const header = request.headers.get("authorization");
+  if (!header) return "Missing authorization header";
+  const [scheme, token] = header.split(" ");
+  if (scheme !== "Bearer" || !token) return "Auth header is not 'Bearer {token}'";
+  try {
+    await jwtVerify(token, secret, { algorithms: ["HS256"] });
+    return null;
+  } catch {
+    return "Invalid JWT";
+  }
+}

@@ -1,0 +1,79 @@
+import { apiKeyOf } from "./apikey.ts";
+
+/** Headers that belong to one connection and must not be forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = [
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "host",
+];
+
+export interface ForwardTarget {
+  /** Upstream base URL, e.g. http://127.0.0.1:9999 (no trailing slash). */
+  upstream: string;
+  /** Path on the upstream, already stripped of the gateway prefix, starting with "/". */
+  path: string;
+  /** The prefix the gateway stripped (sent as X-Forwarded-Prefix, as Kong does). */
+  prefix: string;
+  /** Address of the client, for X-Forwarded-For. */
+  clientAddress?: string;
+}
+
+/**
+ * Forwards a request to an upstream service the way Kong does: method, headers, query and body
+ * streamed through unchanged, redirects passed back to the client untouched. An upstream that
+ * cannot be reached answers 502.
+ */
+export async function forward(request: Request, target: ForwardTarget): Promise<Response> {
+  const incoming = new URL(request.url);
+  const url = `${target.upstream}${target.path}${incoming.search}`;
+  const headers = forwardedRequestHeaders(request, target);
+  const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
+  let upstreamResponse: Response;
+  try {
+    upstreamResponse = await fetch(url, {
+      method: request.method,
+      headers,
+      body: hasBody ? request.body : undefined,
+      redirect: "manual",
+    });
+  } catch (error) {
+    return Response.json({
+      message: "An invalid response was received from the upstream server",
+      error: error instanceof Error ? error.message : String(error),
+    }, { status: 502 });
+  }
+  const responseHeaders = new Headers(upstreamResponse.headers);
+  for (const name of HOP_BY_HOP) responseHeaders.delete(name);
+  return new Response(upstreamResponse.body, {
+    status: upstreamResponse.status,
+    statusText: upstreamResponse.statusText,
+    headers: responseHeaders,
+  });
+}
+
+function forwardedRequestHeaders(request: Request, target: ForwardTarget): Headers {
+  const incoming = new URL(request.url);
+  const headers = new Headers(request.headers);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  // The upstreams are local; compression between gateway and upstream would only have to be undone.
+  headers.delete("accept-encoding");
+  // A streamed body is re-framed by fetch; a stale length would corrupt it.
+  headers.delete("content-length");
+  // Like Supabase's gateway: a request with only an apikey is authorized as that key's role.
+  const apiKey = apiKeyOf(request);
+  if (!headers.has("authorization") && apiKey !== null) headers.set("authorization", `Bearer ${apiKey}`);
+  if (target.clientAddress) {
+    const chain = request.headers.get("x-forwarded-for");
+    headers.set("x-forwarded-for", chain ? `${chain}, ${target.clientAddress}` : target.clientAddress);
+  }
+  headers.set("x-forwarded-host", request.headers.get("host") ?? incoming.host);
+  headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
+  headers.set("x-forwarded-port", incoming.port || (incoming.protocol === "https:" ? "443" : "80"));
+  headers.set("x-forwarded-prefix", target.prefix);
+  return headers;
+}

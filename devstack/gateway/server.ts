@@ -1,0 +1,103 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { RunningService } from "../service.ts";
+import { requireApiKey } from "./apikey.ts";
+import { cors } from "./cors.ts";
+import { forward } from "./proxy.ts";
+
+const upstreamUrl = z.string().url().transform((url) => url.replace(/\/+$/, ""));
+
+export const GatewayOptions = z.object({
+  /** 54321 like `supabase start`; 0 picks a free port. */
+  port: z.number().int().min(0).max(65535).default(54321),
+  hostname: z.string().default("127.0.0.1"),
+  /** The keys accepted in `apikey` on /auth/v1 and /rest/v1 (anon and service_role). */
+  apiKeys: z.array(z.string().min(1)).min(1),
+  /** Upstreams; each may also be set later with `setUpstream` (the gateway usually starts first). */
+  upstreams: z.object({
+    auth: upstreamUrl.optional(),
+    rest: upstreamUrl.optional(),
+    functions: upstreamUrl.optional(),
+  }).default({}),
+});
+export type GatewayOptions = z.input<typeof GatewayOptions>;
+
+export type UpstreamName = "auth" | "rest" | "functions";
+
+export interface RunningGateway extends RunningService {
+  /** Points a route prefix at an upstream (base URL without trailing slash). */
+  setUpstream(name: UpstreamName, url: string): void;
+}
+
+/** Paths under /auth/v1 that e-mail links and OAuth redirects open without an apikey. */
+const OPEN_AUTH_PATHS = ["/verify", "/callback", "/authorize", "/.well-known/jwks.json"];
+
+type Env = { Bindings: { clientAddress?: string } };
+
+/** Builds the gateway's routes; `upstreamOf` is read per request so upstreams can change. */
+export function createGatewayApp(
+  apiKeys: readonly string[],
+  upstreamOf: (name: UpstreamName) => string | undefined,
+) {
+  const app = new Hono<Env>();
+  const apiKey = requireApiKey(apiKeys);
+
+  const proxyTo = (name: UpstreamName, prefix: string) => (c: Context<Env>) => {
+    const upstream = upstreamOf(name);
+    if (!upstream) {
+      return c.json({ message: `The ${name} service is not running` }, 502);
+    }
+    const pathname = new URL(c.req.url).pathname;
+    const path = pathname.slice(prefix.length) || "/";
+    return forward(c.req.raw, { upstream, path, prefix, clientAddress: c.env?.clientAddress });
+  };
+
+  app.use("*", cors());
+
+  app.use("/auth/v1/*", async (c, next) => {
+    const path = new URL(c.req.url).pathname.slice("/auth/v1".length);
+    const open = OPEN_AUTH_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+    return open ? await next() : await apiKey(c, next);
+  });
+  app.all("/auth/v1/*", proxyTo("auth", "/auth/v1"));
+
+  app.use("/rest/v1/*", apiKey);
+  app.all("/rest/v1/*", proxyTo("rest", "/rest/v1"));
+  app.all("/rest/v1", proxyTo("rest", "/rest/v1"));
+
+  // The functions host checks verify_jwt itself; the gateway only routes.
+  app.all("/functions/v1/*", proxyTo("functions", "/functions/v1"));
+
+  app.notFound((c) => c.json({ message: "no Route matched with those values" }, 404));
+  app.onError((error, c) => {
+    console.error("[gateway]", error);
+    return c.json({ message: "An unexpected error occurred" }, 500);
+  });
+  return app;
+}
+
+/** Starts the API gateway (Kong's role in Supabase): one URL in front of auth, rest and functions. */
+// deno-lint-ignore require-await -- async so that a failed bind rejects instead of throwing
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const config = GatewayOptions.parse(options);
+  const upstreams: Partial<Record<UpstreamName, string>> = { ...config.upstreams };
+  const app = createGatewayApp(config.apiKeys, (name) => upstreams[name]);
+
+  const server = Deno.serve(
+    { port: config.port, hostname: config.hostname, onListen: () => {} },
+    (request, info) => {
+      return app.fetch(request, { clientAddress: info.remoteAddr.hostname });
+    },
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${config.hostname}:${server.addr.port}`,
+    setUpstream(name, url) {
+      upstreams[name] = upstreamUrl.parse(url);
+    },
+    close() {
+      closing ??= server.shutdown();
+      return closing;
+    },
+  };
+}

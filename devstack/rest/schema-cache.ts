@@ -1,0 +1,322 @@
+/**
+ * What the Data API knows about the database, loaded from pg_catalog: the tables, views and
+ * functions of the exposed schemas, their columns, keys and arguments, and the per-role settings
+ * applied on impersonation. Every identifier the API puts into SQL is looked up here first.
+ */
+import type { Sql } from "postgres";
+
+export interface Column {
+  name: string;
+  /** Type without modifier, as format_type prints it ("text", "timestamp with time zone", "text[]"). */
+  type: string;
+  /** Type with modifier, usable in SQL ("character varying(80)"). */
+  sqlType: string;
+  nullable: boolean;
+  default: string | null;
+  description: string | null;
+  enum: string[] | null;
+  maxLength: number | null;
+}
+
+export interface ForeignKey {
+  column: string;
+  foreignTable: string;
+  foreignColumn: string;
+}
+
+export interface Table {
+  oid: number;
+  schema: string;
+  name: string;
+  /** pg_class.relkind: r table, p partitioned, v view, m materialized view, f foreign table. */
+  kind: string;
+  description: string | null;
+  insertable: boolean;
+  updatable: boolean;
+  deletable: boolean;
+  columns: Column[];
+  columnsByName: Map<string, Column>;
+  primaryKey: string[];
+  foreignKeys: ForeignKey[];
+}
+
+export interface FunctionParam {
+  name: string;
+  type: string;
+  sqlType: string;
+  hasDefault: boolean;
+}
+
+export type ReturnShape =
+  | { kind: "void" }
+  | { kind: "scalar"; type: string }
+  /** A row type: columns known (table row type, OUT/TABLE parameters) or null (bare `record`). */
+  | { kind: "composite"; columns: { name: string; type: string }[] | null };
+
+export interface DbFunction {
+  oid: number;
+  schema: string;
+  name: string;
+  description: string | null;
+  params: FunctionParam[];
+  /** A single unnamed parameter of type json or jsonb: the whole body is passed to it. */
+  singleJsonParam: boolean;
+  returnsSet: boolean;
+  returns: ReturnShape;
+  /** pg_proc.provolatile: i immutable, s stable, v volatile. */
+  volatility: string;
+}
+
+export interface SchemaCache {
+  tables: Map<string, Table>;
+  functions: Map<string, DbFunction[]>;
+  /** Settings applied with set_config when switching to a role (ALTER ROLE ... SET). */
+  roleSettings: Map<string, [string, string][]>;
+  loadedAt: Date;
+}
+
+export const cacheKey = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+export function findTable(cache: SchemaCache, schema: string, name: string): Table | undefined {
+  return cache.tables.get(cacheKey(schema, name));
+}
+
+export function findFunctions(cache: SchemaCache, schema: string, name: string): DbFunction[] {
+  return cache.functions.get(cacheKey(schema, name)) ?? [];
+}
+
+interface TableRow {
+  oid: string;
+  schema: string;
+  name: string;
+  kind: string;
+  description: string | null;
+  insertable: boolean;
+  updatable: boolean;
+  deletable: boolean;
+  primary_key: string[];
+}
+
+interface ColumnRow {
+  rel: string;
+  name: string;
+  type: string;
+  sql_type: string;
+  nullable: boolean;
+  default: string | null;
+  description: string | null;
+  enum: string[] | null;
+  max_length: number | null;
+}
+
+interface ForeignKeyRow {
+  rel: string;
+  column: string;
+  foreign_table: string;
+  foreign_column: string;
+}
+
+interface FunctionRow {
+  oid: string;
+  schema: string;
+  name: string;
+  description: string | null;
+  returns_set: boolean;
+  return_type: string;
+  return_type_kind: string;
+  return_relid: string;
+  volatility: string;
+  nargs: number;
+  ndefaults: number;
+  arg_names: string[] | null;
+  arg_types: string[];
+  arg_sql_types: string[];
+  arg_modes: string[] | null;
+}
+
+const tablesQuery = `
+select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relkind::text as kind,
+  pg_catalog.obj_description(c.oid, 'pg_class') as description,
+  (c.relkind in ('r', 'p') or (pg_catalog.pg_relation_is_updatable(c.oid::regclass, true) & 8) = 8) as insertable,
+  (c.relkind in ('r', 'p') or (pg_catalog.pg_relation_is_updatable(c.oid::regclass, true) & 4) = 4) as updatable,
+  (c.relkind in ('r', 'p') or (pg_catalog.pg_relation_is_updatable(c.oid::regclass, true) & 16) = 16) as deletable,
+  coalesce((
+    select pg_catalog.array_agg(a.attname::text order by k.ord)
+    from pg_catalog.pg_constraint pk
+    cross join lateral unnest(pk.conkey) with ordinality as k(attnum, ord)
+    join pg_catalog.pg_attribute a on a.attrelid = pk.conrelid and a.attnum = k.attnum
+    where pk.conrelid = c.oid and pk.contype = 'p'
+  ), '{}') as primary_key
+from pg_catalog.pg_class c
+join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+order by n.nspname, c.relname`;
+
+const columnsQuery = `
+select a.attrelid::int8::text as rel, a.attname as name,
+  pg_catalog.format_type(a.atttypid, null) as type,
+  pg_catalog.format_type(a.atttypid, a.atttypmod) as sql_type,
+  not a.attnotnull as nullable,
+  pg_catalog.pg_get_expr(d.adbin, d.adrelid) as default,
+  pg_catalog.col_description(a.attrelid, a.attnum) as description,
+  case when t.typtype = 'e' then array(
+    select e.enumlabel::text from pg_catalog.pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
+  ) end as enum,
+  case when a.atttypid in (1042, 1043) and a.atttypmod > 4 then a.atttypmod - 4 end as max_length
+from pg_catalog.pg_attribute a
+join pg_catalog.pg_class c on c.oid = a.attrelid
+join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+join pg_catalog.pg_type t on t.oid = a.atttypid
+left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+where (n.nspname = any($1::text[]) or c.oid = any($2::oid[])) and a.attnum > 0 and not a.attisdropped
+order by a.attrelid, a.attnum`;
+
+const foreignKeysQuery = `
+select fk.conrelid::int8::text as rel, a.attname as column, fc.relname as foreign_table, fa.attname as foreign_column
+from pg_catalog.pg_constraint fk
+join pg_catalog.pg_class c on c.oid = fk.conrelid
+join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+join pg_catalog.pg_attribute a on a.attrelid = fk.conrelid and a.attnum = fk.conkey[1]
+join pg_catalog.pg_class fc on fc.oid = fk.confrelid
+join pg_catalog.pg_attribute fa on fa.attrelid = fk.confrelid and fa.attnum = fk.confkey[1]
+where fk.contype = 'f' and pg_catalog.array_length(fk.conkey, 1) = 1 and n.nspname = any($1::text[])
+order by fk.conname`;
+
+const functionsQuery = `
+select p.oid::int8::text as oid, n.nspname as schema, p.proname as name,
+  pg_catalog.obj_description(p.oid, 'pg_proc') as description,
+  p.proretset as returns_set,
+  pg_catalog.format_type(p.prorettype, null) as return_type,
+  rt.typtype::text as return_type_kind,
+  rt.typrelid::int8::text as return_relid,
+  p.provolatile::text as volatility,
+  p.pronargs::int as nargs, p.pronargdefaults::int as ndefaults,
+  p.proargnames::text[] as arg_names,
+  array(select pg_catalog.format_type(x.t, null) from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
+    with ordinality as x(t, i) order by x.i) as arg_types,
+  array(select case when ty.typtype = 'd' then pg_catalog.format_type(ty.typbasetype, ty.typtypmod)
+      else pg_catalog.format_type(x.t, null) end
+    from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as x(t, i)
+    join pg_catalog.pg_type ty on ty.oid = x.t order by x.i) as arg_sql_types,
+  p.proargmodes::text[] as arg_modes
+from pg_catalog.pg_proc p
+join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+join pg_catalog.pg_type rt on rt.oid = p.prorettype
+where n.nspname = any($1::text[]) and p.prokind = 'f'
+order by n.nspname, p.proname, p.oid`;
+
+const roleSettingsQuery = `
+select r.rolname as role, split_part(cfg, '=', 1) as name, substr(cfg, strpos(cfg, '=') + 1) as value
+from pg_catalog.pg_db_role_setting s
+join pg_catalog.pg_roles r on r.oid = s.setrole
+cross join lateral unnest(s.setconfig) as cfg
+join pg_catalog.pg_settings ps on ps.name = split_part(cfg, '=', 1) and ps.context = 'user'
+where s.setdatabase in (0, (select d.oid from pg_catalog.pg_database d where d.datname = current_database()))
+order by r.rolname, s.setdatabase`;
+
+export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<SchemaCache> {
+  return await sql.begin("read only", async (tx) => {
+    const tableRows = await tx.unsafe<TableRow[]>(tablesQuery, [schemas]);
+    const functionRows = await tx.unsafe<FunctionRow[]>(functionsQuery, [schemas]);
+    const returnRelids = [...new Set(functionRows.map((f) => f.return_relid).filter((oid) => oid !== "0"))];
+    const columnRows = await tx.unsafe<ColumnRow[]>(columnsQuery, [schemas, returnRelids]);
+    const foreignKeyRows = await tx.unsafe<ForeignKeyRow[]>(foreignKeysQuery, [schemas]);
+    const settingRows = await tx.unsafe<{ role: string; name: string; value: string }[]>(roleSettingsQuery);
+
+    const columnsByRel = new Map<string, Column[]>();
+    for (const row of columnRows) {
+      const list = columnsByRel.get(row.rel) ?? [];
+      list.push({
+        name: row.name,
+        type: row.type,
+        sqlType: row.sql_type,
+        nullable: row.nullable,
+        default: row.default,
+        description: row.description,
+        enum: row.enum,
+        maxLength: row.max_length,
+      });
+      columnsByRel.set(row.rel, list);
+    }
+
+    const tables = new Map<string, Table>();
+    for (const row of tableRows) {
+      const columns = columnsByRel.get(row.oid) ?? [];
+      tables.set(cacheKey(row.schema, row.name), {
+        oid: Number(row.oid),
+        schema: row.schema,
+        name: row.name,
+        kind: row.kind,
+        description: row.description,
+        insertable: row.insertable,
+        updatable: row.updatable,
+        deletable: row.deletable,
+        columns,
+        columnsByName: new Map(columns.map((column) => [column.name, column])),
+        primaryKey: row.primary_key,
+        foreignKeys: foreignKeyRows.filter((fk) => fk.rel === row.oid).map((fk) => ({
+          column: fk.column,
+          foreignTable: fk.foreign_table,
+          foreignColumn: fk.foreign_column,
+        })),
+      });
+    }
+
+    const functions = new Map<string, DbFunction[]>();
+    for (const row of functionRows) {
+      const fn = toFunction(row, columnsByRel);
+      const key = cacheKey(fn.schema, fn.name);
+      functions.set(key, [...(functions.get(key) ?? []), fn]);
+    }
+
+    const roleSettings = new Map<string, [string, string][]>();
+    for (const row of settingRows) {
+      // Database-specific settings come after the global ones and override them.
+      const list = (roleSettings.get(row.role) ?? []).filter(([name]) => name !== row.name);
+      list.push([row.name, row.value]);
+      roleSettings.set(row.role, list);
+    }
+
+    return { tables, functions, roleSettings, loadedAt: new Date() };
+  });
+}
+
+function toFunction(row: FunctionRow, columnsByRel: Map<string, Column[]>): DbFunction {
+  const modes = row.arg_modes ?? row.arg_types.map(() => "i");
+  const names = row.arg_names ?? [];
+  const inputs: { name: string; type: string; sqlType: string }[] = [];
+  const outputs: { name: string; type: string }[] = [];
+  row.arg_types.forEach((type, i) => {
+    const mode = modes[i];
+    const name = names[i] ?? "";
+    if (mode === "i" || mode === "b" || mode === "v") {
+      inputs.push({ name, type, sqlType: row.arg_sql_types[i] });
+    }
+    if (mode === "o" || mode === "b" || mode === "t") outputs.push({ name, type });
+  });
+  const firstDefault = inputs.length - row.ndefaults;
+  const params = inputs.map((input, i) => ({ ...input, hasDefault: i >= firstDefault }));
+  const singleJsonParam = params.length === 1 && params[0].name === "" &&
+    (params[0].type === "json" || params[0].type === "jsonb");
+
+  let returns: ReturnShape;
+  if (row.return_type === "void") returns = { kind: "void" };
+  else if (row.return_type_kind === "c") {
+    const columns = columnsByRel.get(row.return_relid) ?? [];
+    returns = { kind: "composite", columns: columns.map((c) => ({ name: c.name, type: c.type })) };
+  } else if (row.return_type === "record") {
+    returns = { kind: "composite", columns: outputs.length > 0 ? outputs : null };
+  } else returns = { kind: "scalar", type: row.return_type };
+
+  return {
+    oid: Number(row.oid),
+    schema: row.schema,
+    name: row.name,
+    description: row.description,
+    params,
+    singleJsonParam,
+    returnsSet: row.returns_set,
+    returns,
+    volatility: row.volatility,
+  };
+}
