@@ -154,6 +154,23 @@ async function applyMigrations(): Promise<void> {
   await run("supabase", ["migration", "up", "--db-url", `${DB_URL}?sslmode=disable`], { HOME: CLI_HOME });
 }
 
+/**
+ * supabase/seed.sql stores the URL under which `supabase start`'s database reaches the functions
+ * (Vault `project_url`); on the devstack the database reaches them through this gateway instead.
+ */
+async function pointFunctionsUrlAtGateway(gatewayUrl: string): Promise<void> {
+  const literal = `'${gatewayUrl.replaceAll("'", "''")}'`;
+  await run("psql", [
+    DB_URL,
+    "-X",
+    "-q",
+    "-v",
+    "ON_ERROR_STOP=1",
+    "-c",
+    `update vault.secrets set secret = ${literal}, updated_at = now() where name = 'project_url'`,
+  ]);
+}
+
 async function seed(): Promise<void> {
   const seedFile = `${ROOT}/supabase/seed.sql`;
   if (!(await exists(seedFile))) return;
@@ -208,6 +225,7 @@ async function main() {
       functionsEnvFile: (await exists(`${ROOT}/.env`)) ? `${ROOT}/.env` : undefined,
       watchFunctions: true,
     });
+    await pointFunctionsUrlAtGateway(stack.urls.api);
     printStatus(stack);
   } catch (error) {
     console.error(`devstack: ${error instanceof Error ? error.message : error}`);

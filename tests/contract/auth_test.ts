@@ -16,6 +16,9 @@ import {
   withAdminSql,
 } from "./auth_harness.ts";
 
+/** A redirect target the stack allows (config.toml additional_redirect_urls, or the harness's list). */
+const ALLOWED_REDIRECT = Deno.env.get("AUTH_TEST_REDIRECT_BASE") ?? "http://localhost:3000";
+
 const PASSWORD = "correct horse battery staple";
 
 function uniqueEmail(tag: string): string {
@@ -113,16 +116,16 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
       const supabase = client(stack);
       const email = uniqueEmail("link");
       const mail = await signUpAndGetMail(stack, supabase, email, {
-        emailRedirectTo: "http://localhost:3000/welcome",
+        emailRedirectTo: `${ALLOWED_REDIRECT}/welcome`,
         data: { display_name: "Link Tester" },
       });
       const link = linkIn(mail);
       assert.equal(link.searchParams.get("type"), "signup");
       assert.match(link.searchParams.get("token") ?? "", /^[0-9a-f]{56}$/);
-      assert.equal(link.searchParams.get("redirect_to"), "http://localhost:3000/welcome");
+      assert.equal(link.searchParams.get("redirect_to"), `${ALLOWED_REDIRECT}/welcome`);
 
       const landing = await follow(stack, link);
-      assert.equal(`${landing.origin}${landing.pathname}`, "http://localhost:3000/welcome");
+      assert.equal(`${landing.origin}${landing.pathname}`, `${ALLOWED_REDIRECT}/welcome`);
       const fragment = new URLSearchParams(landing.hash.slice(1));
       assert.equal(fragment.get("token_type"), "bearer");
       assert.equal(fragment.get("type"), "signup");
@@ -185,7 +188,7 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
       const supabase = client(stack, "pkce");
       const email = uniqueEmail("pkce");
       const mail = await signUpAndGetMail(stack, supabase, email, {
-        emailRedirectTo: "http://localhost:3000/cb",
+        emailRedirectTo: `${ALLOWED_REDIRECT}/cb`,
       });
       const link = linkIn(mail);
       assert.match(link.searchParams.get("token") ?? "", /^pkce_[0-9a-f]{56}$/);
@@ -215,7 +218,7 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
       const supabase = client(stack, "pkce");
       const email = uniqueEmail("pkce-bad");
       const mail = await signUpAndGetMail(stack, supabase, email, {
-        emailRedirectTo: "http://localhost:3000/cb",
+        emailRedirectTo: `${ALLOWED_REDIRECT}/cb`,
       });
       const code = (await follow(stack, linkIn(mail))).searchParams.get("code");
       const response = await rawAuth(stack, "/token?grant_type=pkce", {
