@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
-import { FunctionProcess } from "../../devstack/functions/process.ts";
 import { DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
 import {
   connectTestDatabase,
@@ -11,7 +10,12 @@ import {
   type TestUser,
 } from "../support/database.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
-import { startFunctionsForTests, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../support/functions.ts";
+import {
+  spawnFunctionProcess,
+  startFunctionsForTests,
+  TEST_BOT_TOKEN,
+  TEST_REMINDERS_SECRET,
+} from "../support/functions.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
 
 const FUNCTION_ENV = {
@@ -188,27 +192,10 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
       const proxy = startTcpProxy(Number(new URL(testDatabaseUrl()).port));
       const dbUrl = new URL(testDatabaseUrl());
       dbUrl.port = String(proxy.port);
-      const viaProxy = new FunctionProcess(
-        "reminders",
-        `${Deno.cwd()}/supabase/functions/reminders/index.ts`,
-        {
-          deno: Deno.execPath(),
-          cwd: Deno.cwd(),
-          config: `${Deno.cwd()}/deno.json`,
-          env: {
-            PATH: Deno.env.get("PATH") ?? "",
-            HOME: Deno.env.get("HOME") ?? "/root",
-            SUPABASE_DB_URL: dbUrl.href,
-            SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
-            TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-            TELEGRAM_API_ROOT: telegram.apiRoot,
-            REMINDERS_SECRET: TEST_REMINDERS_SECRET,
-            ...FUNCTION_ENV,
-          },
-          bootTimeoutMs: 60_000,
-          log: () => {},
-        },
-      );
+      const viaProxy = spawnFunctionProcess("reminders", telegram.apiRoot, {
+        ...FUNCTION_ENV,
+        SUPABASE_DB_URL: dbUrl.href,
+      });
       const frank = await newUser();
       const frankHabit = await createHabit(sql, frank);
       try {
@@ -251,27 +238,7 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
         const habits = await Promise.all(
           ["one", "two", "three", "four"].map((action) => createHabit(sql, gina, { action })),
         );
-        const doomed = new FunctionProcess(
-          "reminders",
-          `${Deno.cwd()}/supabase/functions/reminders/index.ts`,
-          {
-            deno: Deno.execPath(),
-            cwd: Deno.cwd(),
-            config: `${Deno.cwd()}/deno.json`,
-            env: {
-              PATH: Deno.env.get("PATH") ?? "",
-              HOME: Deno.env.get("HOME") ?? "/root",
-              SUPABASE_DB_URL: testDatabaseUrl(),
-              SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
-              TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-              TELEGRAM_API_ROOT: telegram.apiRoot,
-              REMINDERS_SECRET: TEST_REMINDERS_SECRET,
-              ...FUNCTION_ENV,
-            },
-            bootTimeoutMs: 60_000,
-            log: () => {},
-          },
-        );
+        const doomed = spawnFunctionProcess("reminders", telegram.apiRoot, FUNCTION_ENV);
         // One message a second to one chat: the run takes about three seconds; kill it after the first.
         const running = doomed.fetch(
           new Request("http://function/reminders", {

@@ -1,3 +1,4 @@
+import { FunctionProcess } from "../../devstack/functions/process.ts";
 import { startFunctions } from "../../devstack/functions/server.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
 import type { RunningService } from "../../devstack/service.ts";
@@ -34,5 +35,36 @@ export function startFunctionsForTests(
       ...env,
     },
     log: showLogs ? undefined : () => {},
+  });
+}
+
+/**
+ * One function in its own process, outside any host, so that a test can point it at another
+ * database URL or stop it in the middle of a request (stop() ends it with SIGTERM, then SIGKILL).
+ */
+export function spawnFunctionProcess(
+  name: string,
+  telegramApiRoot: string,
+  env: Record<string, string> = {},
+): FunctionProcess {
+  const root = new URL("../../", import.meta.url).pathname;
+  return new FunctionProcess(name, `${root}supabase/functions/${name}/index.ts`, {
+    deno: Deno.execPath(),
+    cwd: root,
+    config: `${root}deno.json`,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "/root",
+      SUPABASE_DB_URL: testDatabaseUrl(),
+      SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
+      TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+      TELEGRAM_API_ROOT: telegramApiRoot,
+      TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      SITE_URL: TEST_SITE_URL,
+      REMINDERS_SECRET: TEST_REMINDERS_SECRET,
+      ...env,
+    },
+    bootTimeoutMs: 60_000,
+    log: () => {},
   });
 }
