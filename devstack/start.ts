@@ -175,7 +175,7 @@ async function seed(): Promise<void> {
   const seedFile = `${ROOT}/supabase/seed.sql`;
   if (!(await exists(seedFile))) return;
   step("running supabase/seed.sql");
-  await run("psql", [DB_URL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", seedFile]);
+  await run("psql", [DB_URL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", seedFile]);
 }
 
 function printStatus(stack: Awaited<ReturnType<typeof startStack>>) {
