@@ -37,12 +37,13 @@ class Params {
 /** The columns a query may name: a table's, or a function result's (null: unknown, only `*`). */
 interface Source {
   label: string;
-  columns: ReadonlySet<string> | null;
+  /** Column name → type as format_type prints it (usable in a cast). */
+  columns: ReadonlyMap<string, string> | null;
 }
 
 export const tableSource = (table: Table): Source => ({
   label: table.name,
-  columns: new Set(table.columns.map((column) => column.name)),
+  columns: new Map(table.columns.map((column) => [column.name, column.type])),
 });
 
 function undefinedColumn(source: Source, column: string): ApiError {
@@ -91,10 +92,17 @@ const isTests: Record<string, string> = {
 
 function condition(filter: Filter, source: Source, qualifier: string | null, params: Params): string {
   const col = column(source, filter.column, qualifier);
+  // Values arrive as text and are converted by the column type's own input function, as a
+  // PostgREST literal is. (Bound untyped, a parameter takes the column's type and the driver
+  // would encode the string itself: "true" as a bool parameter becomes false.)
+  const type = source.columns?.get(filter.column);
+  const typed = (value: string, suffix = "") => `(${params.add(value)}::text)::${type}${suffix}`;
   let sql: string;
   if (filter.op === "is") sql = `${col} ${isTests[filter.value]}`;
-  else if (filter.op === "in") sql = `${col} = any(${params.add(arrayLiteral(filter.value))})`;
-  else sql = `${col} ${comparison[filter.op]} ${params.add(filter.value)}`;
+  else if (filter.op === "like" || filter.op === "ilike") {
+    sql = `${col} ${comparison[filter.op]} ${params.add(filter.value)}::text`;
+  } else if (filter.op === "in") sql = `${col} = any(${typed(arrayLiteral(filter.value), "[]")})`;
+  else sql = `${col} ${comparison[filter.op]} ${typed(filter.value)}`;
   return filter.negated ? `not (${sql})` : sql;
 }
 
@@ -326,7 +334,7 @@ export function buildRpc(
   }
   const source: Source = {
     label: fn.name,
-    columns: fn.returns.columns ? new Set(fn.returns.columns.map((c) => c.name)) : null,
+    columns: fn.returns.columns ? new Map(fn.returns.columns.map((c) => [c.name, c.type])) : null,
   };
   const select = selectList(ast.select, source, "pgrst_call");
   const where = whereClause(ast.filters, source, "pgrst_call", params);

@@ -258,6 +258,11 @@ Deno.test({
         )
           .toEqual(["page 04", "page 05"]);
         expect(await pick(base().not("reward", "is", null))).toEqual(["page 02"]);
+        // Values are converted by the column's type: a boolean, a time and a timestamp.
+        expect(await pick(base().eq("is_pleasant", false).eq("action", "page 02"))).toEqual(["page 02"]);
+        expect(await pick(base().eq("is_pleasant", true))).toEqual([]);
+        expect(await pick(base().eq("is_paused", "false").eq("action", "page 03"))).toEqual(["page 03"]);
+        expect(await pick(base().lt("created_at", "2000-01-01T00:00:00Z"))).toEqual([]);
         expect(await pick(base().is("reward", null))).toHaveLength(11);
         expect(await pick(base().like("action", "page 1*").order("action", { ascending: false }))).toEqual([
           "page 11",
