@@ -99,6 +99,7 @@ const ConfigToml = z.object({
     additional_redirect_urls: z.array(z.string()).optional(),
     jwt_expiry: z.number().int().positive().optional(),
     minimum_password_length: z.number().int().positive().optional(),
+    password_requirements: z.string().optional(),
     refresh_token_reuse_interval: z.number().nonnegative().optional(),
     email: z.object({
       enable_confirmations: z.boolean().optional(),
@@ -106,6 +107,25 @@ const ConfigToml = z.object({
     }).passthrough().optional(),
   }).passthrough().default({}),
 }).passthrough();
+
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const DIGITS = "0123456789";
+const SYMBOLS = "!@#$%^&*()_+-=[]{};'\"|<>?,./`~"; // no ":": it separates the sets
+
+/** config.toml's password_requirements as GoTrue's required character sets (as the CLI maps them). */
+function requiredCharacters(requirement: string | undefined): string {
+  switch (requirement) {
+    case "letters_digits":
+      return [LOWER + UPPER, DIGITS].join(":");
+    case "lower_upper_letters_digits":
+      return [LOWER, UPPER, DIGITS].join(":");
+    case "lower_upper_letters_digits_symbols":
+      return [LOWER, UPPER, DIGITS, SYMBOLS].join(":");
+    default:
+      return "";
+  }
+}
 
 /** `env(NAME)` values are read from the environment, as the Supabase CLI does. */
 function resolveEnv<T>(value: T): T {
@@ -176,6 +196,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       uriAllowList: config.uriAllowList ?? authToml.additional_redirect_urls ?? [],
       jwtSecret: config.jwtSecret,
       jwtExp: config.jwtExpiry ?? authToml.jwt_expiry ?? 3600,
+      passwordMinLength: Math.max(6, authToml.minimum_password_length ?? 6),
+      passwordRequiredCharacters: requiredCharacters(authToml.password_requirements),
       mailerAutoconfirm: config.autoconfirm ?? !(authToml.email?.enable_confirmations ?? false),
       smtpHost: mail.smtpHost,
       smtpPort: mail.smtpPort,

@@ -40,8 +40,10 @@ deno test --allow-all tests/devstack tests/functions
 echo "== contract tests: the real supabase-js client against a devstack on free ports"
 # The same suite runs against `supabase start` given SUPABASE_URL, the keys, SUPABASE_DB_URL and
 # MAIL_API_URL. These two mirror supabase/config.toml ([auth.email] max_frequency and
-# [auth] refresh_token_reuse_interval) and an allowed redirect URL, which the devstack reads.
+# [auth] refresh_token_reuse_interval), an allowed redirect URL and the password rule, which the
+# devstack reads.
 AUTH_SMTP_MAX_FREQUENCY=60 AUTH_REFRESH_TOKEN_REUSE_INTERVAL=10 AUTH_TEST_REDIRECT_BASE=http://127.0.0.1:5173 \
+  AUTH_TEST_PASSWORD_NEEDS_LETTERS_AND_DIGITS=1 \
   deno run --allow-all devstack/with-stack.ts deno test --allow-all tests/contract
 
 echo "All checks passed."

@@ -47,6 +47,8 @@ export const authOptionsSchema = z.object({
   /** Seconds during which a rotated refresh token may still be used. */
   refreshTokenReuseInterval: seconds.default(10),
   passwordMinLength: z.coerce.number().int().min(6).default(6),
+  /** Character sets a password must each draw from, ':'-separated as GoTrue takes them ("" = none). */
+  passwordRequiredCharacters: z.string().default(""),
   /** PKCE flow states older than this (seconds) cannot be exchanged any more. */
   flowStateExpiry: seconds.default(300),
   hostname: z.string().default("127.0.0.1"),
@@ -85,6 +87,7 @@ export function authConfigFromEnv(env: Record<string, string | undefined> = Deno
     smtpMaxFrequency: pick(env.GOTRUE_SMTP_MAX_FREQUENCY),
     refreshTokenReuseInterval: pick(env.GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL),
     passwordMinLength: pick(env.GOTRUE_PASSWORD_MIN_LENGTH),
+    passwordRequiredCharacters: pick(env.GOTRUE_PASSWORD_REQUIRED_CHARACTERS),
     flowStateExpiry: pick(env.GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION),
     hostname: pick(env.GOTRUE_API_HOST),
     port: pick(env.PORT),

@@ -19,7 +19,8 @@ import {
 /** A redirect target the stack allows (config.toml additional_redirect_urls, or the harness's list). */
 const ALLOWED_REDIRECT = Deno.env.get("AUTH_TEST_REDIRECT_BASE") ?? "http://localhost:3000";
 
-const PASSWORD = "correct horse battery staple";
+// Letters and digits: supabase/config.toml asks for both (password_requirements = "letters_digits").
+const PASSWORD = "correct horse battery staple 42";
 
 function uniqueEmail(tag: string): string {
   return `${tag}-${crypto.randomUUID().slice(0, 8)}@habits-devstack.test`;
@@ -288,6 +289,14 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
       assert.equal(weak.error?.code, "weak_password");
       assert.equal(weak.error?.status, 422);
       assert.deepEqual((weak.error as unknown as { reasons: string[] }).reasons, ["length"]);
+      if (Deno.env.get("AUTH_TEST_PASSWORD_NEEDS_LETTERS_AND_DIGITS") !== undefined) {
+        const noDigits = await supabase.auth.signUp({
+          email: uniqueEmail("weak"),
+          password: "only letters here",
+        });
+        assert.equal(noDigits.error?.code, "weak_password");
+        assert.deepEqual((noDigits.error as unknown as { reasons: string[] }).reasons, ["characters"]);
+      }
 
       const invalid = await supabase.auth.signUp({ email: "not-an-email", password: PASSWORD });
       assert.equal(invalid.error?.status, 400);
