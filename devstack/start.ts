@@ -2,23 +2,25 @@
  * `supabase start` for machines without Docker:
  *
  *   deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N]
- *                                 [--mail-port N] [--smtp-port N]
+ *                                 [--mail-port N] [--smtp-port N] [--web-port N]
  *
  * Ensures a persistent Postgres cluster under .devstack/ (created and bootstrapped on first run)
  * on port 54322, applies pending migrations with the Supabase CLI, runs supabase/seed.sql on a
  * fresh database (or with --seed), starts the devstack on the standard ports and prints what
- * `supabase status` prints. Ctrl-C (or SIGTERM) stops everything, including the cluster.
+ * `supabase status` prints, and serves the web app (Vite dev server on 5173). Ctrl-C (or SIGTERM) stops everything, including the cluster.
  *   --reset  deletes the cluster first (all local data), then starts from scratch.
  *   --seed   runs supabase/seed.sql even though the database already exists.
  *   --dir    where the cluster and the CLI state live (default .devstack); --db-port applies
  *            when the cluster is created there.
  */
 import { parseArgs } from "node:util";
+import type { RunningService } from "./service.ts";
 import { startStack } from "./stack.ts";
+import { startWebDevServer } from "./web-dev-server.ts";
 
 const USAGE =
   "usage: deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
-  "[--mail-port N] [--smtp-port N]";
+  "[--mail-port N] [--smtp-port N] [--web-port N]";
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 function parseOptions() {
@@ -33,6 +35,7 @@ function parseOptions() {
         "db-port": { type: "string", default: "54322" },
         "mail-port": { type: "string", default: "54324" },
         "smtp-port": { type: "string", default: "54325" },
+        "web-port": { type: "string", default: "5173" },
       },
       strict: true,
       allowPositionals: false,
@@ -51,6 +54,7 @@ function parseOptions() {
         db: port("db-port"),
         mail: port("mail-port"),
         smtp: port("smtp-port"),
+        web: port("web-port"),
       },
     };
   } catch (error) {
@@ -178,7 +182,7 @@ async function seed(): Promise<void> {
   await run("psql", [DB_URL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", seedFile]);
 }
 
-function printStatus(stack: Awaited<ReturnType<typeof startStack>>) {
+function printStatus(stack: Awaited<ReturnType<typeof startStack>>, web: RunningService | undefined) {
   const rows: [string, string][] = [
     ["API URL", stack.urls.api],
     ["REST URL", `${stack.urls.api}/rest/v1`],
@@ -188,6 +192,7 @@ function printStatus(stack: Awaited<ReturnType<typeof startStack>>) {
     ["Studio URL", "(not available on the devstack)"],
     ["Mailpit URL", stack.urls.mail],
     ["SMTP", stack.urls.smtp],
+    ["Web app", web?.url ?? "(not started)"],
     ["JWT secret", stack.keys.jwtSecret],
     ["anon key", stack.keys.anon],
     ["service_role key", stack.keys.serviceRole],
@@ -201,10 +206,12 @@ function printStatus(stack: Awaited<ReturnType<typeof startStack>>) {
 async function main() {
   let cluster: { startedHere: boolean; fresh: boolean } | undefined;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let web: RunningService | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (code: number) => {
     stopping ??= (async () => {
       step("stopping");
+      await web?.close();
       await stack?.stop();
       if (cluster?.startedHere) await run("bash", [CLUSTER_SH, "stop", CLUSTER_DIR]).catch(console.error);
       step("stopped");
@@ -226,7 +233,8 @@ async function main() {
       watchFunctions: true,
     });
     await pointFunctionsUrlAtGateway(stack.urls.api);
-    printStatus(stack);
+    web = await startWebDevServer({ port: PORTS.web, supabaseUrl: stack.urls.api, anonKey: stack.keys.anon });
+    printStatus(stack, web);
   } catch (error) {
     console.error(`devstack: ${error instanceof Error ? error.message : error}`);
     await shutdown(1);

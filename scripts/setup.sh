@@ -2,7 +2,7 @@
 # Installs what the project needs on a fresh Debian 12 machine, skipping whatever is already
 # there: Debian packages (Postgres 15 with pg_cron, pgTAP, plpgsql_check, pg_prove, Chromium),
 # the pinned CLIs from npm (deno, supabase, postgres-meta), the devstack's extension
-# stand-ins, and the npm packages Deno caches. Safe to run again; quiet when nothing is missing.
+# stand-ins, and the web app's npm packages. Safe to run again; quiet when nothing is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -36,4 +36,9 @@ done
 if [ ! -x "$root/tools/node_modules/.bin/deno" ] || [ "$root/tools/package-lock.json" -nt "$root/tools/node_modules/.package-lock.json" ]; then
   echo "setup: installing the pinned CLIs (tools/package.json)"
   (cd "$root/tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ ! -d "$root/web/node_modules" ] || [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the web app's packages (web/package-lock.json)"
+  (cd "$root/web" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -14,6 +14,9 @@ deno lint
 # shellcheck disable=SC2046 # one argument per file is intended
 deno check $(git ls-files -co --exclude-standard '*.ts' ':!:web/**' ':!:supabase/functions/_shared/database.types.ts')
 
+echo "== web app: TypeScript check"
+npm --prefix web run --silent typecheck
+
 cluster_dir="$(mktemp -u /tmp/habits-test-pg.XXXXXX)"
 export SUPABASE_CLI_HOME
 SUPABASE_CLI_HOME="$(mktemp -d /tmp/habits-test-cli.XXXXXX)"
@@ -45,5 +48,8 @@ echo "== contract tests: the real supabase-js client against a devstack on free 
 AUTH_SMTP_MAX_FREQUENCY=60 AUTH_REFRESH_TOKEN_REUSE_INTERVAL=10 AUTH_TEST_REDIRECT_BASE=http://127.0.0.1:5173 \
   AUTH_TEST_PASSWORD_NEEDS_LETTERS_AND_DIGITS=1 \
   deno run --allow-all devstack/with-stack.ts deno test --allow-all tests/contract
+
+echo "== the web app end to end in Chromium (playwright-core) against a devstack on free ports"
+deno test --allow-all tests/e2e
 
 echo "All checks passed."
