@@ -1,0 +1,95 @@
+/**
+ * Builds the SPA (web/) for a given Supabase URL and serves the build like a static host does:
+ * files as they are, every other path answered with index.html (client-side routes).
+ */
+import { extname, join } from "node:path";
+
+const WEB_DIR = new URL("../../../web/", import.meta.url).pathname;
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".map": "application/json",
+};
+
+async function run(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  const output = await new Deno.Command(command, {
+    args,
+    cwd: WEB_DIR,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!output.success) {
+    const decoder = new TextDecoder();
+    throw new Error(
+      `${command} ${args.join(" ")} failed:\n${decoder.decode(output.stdout)}\n${
+        decoder.decode(output.stderr)
+      }`,
+    );
+  }
+}
+
+/** `npm run build` in web/ with the given Supabase settings, into `outDir`. */
+export async function buildSpa(
+  options: { supabaseUrl: string; anonKey: string; outDir: string },
+): Promise<void> {
+  try {
+    await Deno.stat(join(WEB_DIR, "node_modules"));
+  } catch {
+    await run("npm", ["ci", "--no-audit", "--no-fund"]);
+  }
+  await run("npm", ["run", "build", "--", "--outDir", options.outDir, "--emptyOutDir"], {
+    VITE_SUPABASE_URL: options.supabaseUrl,
+    VITE_SUPABASE_ANON_KEY: options.anonKey,
+  });
+}
+
+export interface SpaServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function serveSpa(root: string, port = 0): SpaServer {
+  const abort = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port, signal: abort.signal, onListen: () => {} },
+    async (request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      const file = path.endsWith("/") || path.includes("..") ? "index.html" : path.slice(1);
+      for (const candidate of [file, "index.html"]) {
+        try {
+          const body = await Deno.readFile(join(root, candidate));
+          return new Response(body, {
+            headers: { "content-type": CONTENT_TYPES[extname(candidate)] ?? "application/octet-stream" },
+          });
+        } catch (error) {
+          if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory)) {
+            throw error;
+          }
+        }
+      }
+      return new Response("not found", { status: 404 });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    async close() {
+      abort.abort();
+      await server.finished;
+    },
+  };
+}
+
+/** A port that was free a moment ago (the SPA's URL must be known before the stack starts). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}

@@ -1,0 +1,27 @@
+import { supabaseAnonKey, supabaseUrl } from "../lib/env.ts";
+import { supabase } from "../lib/supabase.ts";
+
+/** Headers for the Data API: the anon key, plus the user's token when signed in. */
+export async function dataApiHeaders(): Promise<Record<string, string>> {
+  const { data } = await supabase.auth.getSession();
+  return {
+    apikey: supabaseAnonKey,
+    Authorization: `Bearer ${data.session?.access_token ?? supabaseAnonKey}`,
+  };
+}
+
+/** PostgREST's OpenAPI document of the Data API (GET /rest/v1/). */
+export async function fetchOpenApiDocument(): Promise<unknown> {
+  const response = await fetch(`${supabaseUrl}/rest/v1/`, {
+    headers: {
+      ...await dataApiHeaders(),
+      Accept: "application/openapi+json, application/json",
+    },
+  });
+  if (!response.ok) {
+    throw new Error(
+      `The API description could not be loaded (HTTP ${response.status}). Try again later.`,
+    );
+  }
+  return await response.json();
+}

@@ -1,0 +1,53 @@
+import { useEffect, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { Alert } from "../ui/Alert.tsx";
+import { Loading } from "../ui/Loading.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { completeLandingOnce, type LandingOutcome } from "./confirmation-landing.ts";
+import { CheckEmailPage } from "./CheckEmailPage.tsx";
+
+/** Where the confirmation e-mail's link lands (/auth/confirm). */
+export function ConfirmPage() {
+  usePageTitle("Confirming your e-mail");
+  const navigate = useNavigate();
+  const [outcome, setOutcome] = useState<
+    Exclude<LandingOutcome, { kind: "signed_in" }>
+  >();
+
+  useEffect(() => {
+    let active = true;
+    completeLandingOnce(globalThis.location.href).then((result) => {
+      if (!active) return;
+      if (result.kind === "signed_in") {
+        navigate("/habits", { replace: true, state: { welcome: true } });
+      } else {
+        setOutcome(result);
+      }
+    });
+    return () => {
+      active = false;
+    };
+  }, [navigate]);
+
+  if (!outcome) return <Loading label="Confirming your e-mail…" />;
+  if (outcome.kind === "confirmed_elsewhere") {
+    return (
+      <section className="narrow">
+        <h1>E-mail confirmed</h1>
+        <Alert kind="success">{outcome.message}</Alert>
+        <p>
+          <Link to="/sign-in" className="button primary">Sign in</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <>
+      <section className="narrow">
+        <h1>The link did not work</h1>
+        <Alert kind="error">{outcome.message}</Alert>
+      </section>
+      <CheckEmailPage />
+    </>
+  );
+}

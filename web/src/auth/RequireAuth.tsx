@@ -1,0 +1,21 @@
+import type { ReactNode } from "react";
+import { Navigate, useLocation } from "react-router";
+import { Loading } from "../ui/Loading.tsx";
+import { useSession } from "./session.tsx";
+
+/** Shows `children` to signed-in people; others go to the sign-in page and come back after. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { session, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Loading label="Checking your session…" />;
+  if (!session) {
+    return (
+      <Navigate
+        to="/sign-in"
+        replace
+        state={{ from: location.pathname + location.search }}
+      />
+    );
+  }
+  return children;
+}

@@ -1,0 +1,80 @@
+import { type FormEvent, useState } from "react";
+import { Link, Navigate, useLocation, useNavigate } from "react-router";
+import { supabase } from "../lib/supabase.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Field } from "../ui/Field.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { authErrorSentence } from "./auth-errors.ts";
+import { ResendConfirmation } from "./ResendConfirmation.tsx";
+import { useSession } from "./session.tsx";
+
+export function SignInPage() {
+  usePageTitle("Sign in");
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { session } = useSession();
+  const from = (location.state as { from?: string } | null)?.from ?? "/habits";
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code?: string; text: string }>();
+
+  if (session && !busy) return <Navigate to={from} replace />;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (email.trim() === "" || password === "") {
+      setError({ text: "Enter your e-mail and password." });
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const { error: signInError } = await supabase.auth.signInWithPassword({
+      email: email.trim(),
+      password,
+    });
+    setBusy(false);
+    if (signInError) {
+      setError({
+        code: signInError.code,
+        text: authErrorSentence(signInError),
+      });
+      return;
+    }
+    navigate(from, { replace: true });
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={submit} noValidate>
+        {error && <Alert kind="error">{error.text}</Alert>}
+        {error?.code === "email_not_confirmed" && <ResendConfirmation email={email.trim()} />}
+        <Field
+          id="email"
+          label="E-mail"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <p>
+        New here? <Link to="/sign-up">Create an account</Link>.
+      </p>
+    </section>
+  );
+}

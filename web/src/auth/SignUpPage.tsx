@@ -1,0 +1,115 @@
+import { type FormEvent, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { supabase } from "../lib/supabase.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Field } from "../ui/Field.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { authErrorSentence } from "./auth-errors.ts";
+import { PASSWORD_RULES, passwordIsAcceptable } from "./password-rules.ts";
+import { browserTimeZone, confirmationRedirectUrl } from "./redirects.ts";
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function SignUpPage() {
+  usePageTitle("Sign up");
+  const navigate = useNavigate();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const emailError = EMAIL_PATTERN.test(email.trim())
+    ? undefined
+    : "Enter your e-mail address, e.g. ada@example.com.";
+  const passwordOk = passwordIsAcceptable(password);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (emailError || !passwordOk) return;
+    setBusy(true);
+    setError(undefined);
+    const { error: signUpError } = await supabase.auth.signUp({
+      email: email.trim(),
+      password,
+      options: {
+        emailRedirectTo: confirmationRedirectUrl(),
+        data: {
+          timezone: browserTimeZone(),
+          display_name: displayName.trim() || undefined,
+        },
+      },
+    });
+    setBusy(false);
+    if (signUpError) {
+      setError(authErrorSentence(signUpError));
+      return;
+    }
+    navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Create your account</h1>
+      <p>Build habits one small step at a time, with reminders in Telegram.</p>
+      <form
+        onSubmit={submit}
+        noValidate
+        aria-describedby={error ? "sign-up-error" : undefined}
+      >
+        {error && <Alert kind="error" id="sign-up-error">{error}</Alert>}
+        <Field
+          id="email"
+          label="E-mail"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          error={submitted ? emailError : undefined}
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={submitted && !passwordOk ? "The password does not meet every rule below." : undefined}
+          hint={
+            <ul className="rules" aria-label="Password rules">
+              {PASSWORD_RULES.map((rule) => {
+                const met = rule.test(password);
+                return (
+                  <li key={rule.id} className={met ? "met" : "unmet"}>
+                    <span aria-hidden="true">{met ? "✓" : "○"}</span> {rule.label}
+                    <span className="visually-hidden">
+                      {met ? " (met)" : " (not met yet)"}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          }
+        />
+        <Field
+          id="display-name"
+          label="Display name (optional)"
+          autoComplete="nickname"
+          maxLength={80}
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+        />
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Creating your account…" : "Sign up"}
+        </button>
+      </form>
+      <p>
+        Already have an account? <Link to="/sign-in">Sign in</Link>.
+      </p>
+    </section>
+  );
+}

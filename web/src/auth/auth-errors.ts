@@ -1,0 +1,50 @@
+/** Supabase Auth error codes (GoTrue's `error_code`) in words a person can act on. */
+const AUTH_SENTENCES: Readonly<Record<string, string>> = {
+  email_not_confirmed:
+    "Confirm your e-mail address first: open the link we sent you. You can send it again below.",
+  invalid_credentials: "The e-mail or password is wrong.",
+  over_email_send_rate_limit: "We just sent you an e-mail. Wait a minute before asking for another one.",
+  over_request_rate_limit: "Too many attempts. Wait a little and try again.",
+  weak_password: "Choose a stronger password: at least 8 characters with letters and digits.",
+  user_already_exists: "An account with this e-mail already exists. Sign in instead.",
+  email_exists: "An account with this e-mail already exists. Sign in instead.",
+  email_address_invalid: "This e-mail address is not valid.",
+  email_address_not_authorized: "This e-mail address cannot receive mail from us.",
+  signup_disabled: "Sign-ups are closed right now.",
+  email_provider_disabled: "Signing up with an e-mail address is turned off.",
+  validation_failed: "Some of the details are not valid. Check them and try again.",
+  otp_expired: "This confirmation link has expired or was already used. Send a new one.",
+  flow_state_not_found: "This link was opened in another browser, or it expired. Sign in to continue.",
+  flow_state_expired: "This link has expired. Sign in, or send a new confirmation e-mail.",
+  bad_code_verifier:
+    "This link was opened in another browser. Your e-mail is confirmed; sign in to continue.",
+  session_not_found: "Your session has ended. Sign in again.",
+  session_expired: "Your session has expired. Sign in again.",
+  refresh_token_not_found: "Your session has ended. Sign in again.",
+  refresh_token_already_used: "Your session has ended. Sign in again.",
+  user_not_found: "There is no account with this e-mail.",
+  user_banned: "This account is blocked.",
+  same_password: "Choose a password different from the current one.",
+};
+
+export interface AuthErrorLike {
+  code?: string | null;
+  message?: string | null;
+  status?: number | null;
+  name?: string | null;
+}
+
+export function authErrorSentence(error: AuthErrorLike): string {
+  const known = error.code ? AUTH_SENTENCES[error.code] : undefined;
+  if (known) return known;
+  if (error.name === "AuthRetryableFetchError" || error.status === 0) {
+    return "The server cannot be reached. Check your connection and try again.";
+  }
+  if (error.status === 429) {
+    return "Too many attempts. Wait a little and try again.";
+  }
+  if (error.name === "AuthPKCECodeVerifierMissingError") {
+    return "This link was opened in another browser. Your e-mail is confirmed; sign in to continue.";
+  }
+  return error.message ? `Something went wrong: ${error.message}` : "Something went wrong. Try again.";
+}

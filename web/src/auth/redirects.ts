@@ -1,0 +1,8 @@
+/** Where confirmation e-mails lead back to: this app's landing page. */
+export function confirmationRedirectUrl(): string {
+  return `${globalThis.location.origin}/auth/confirm`;
+}
+
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}

@@ -1,0 +1,109 @@
+/**
+ * Every stable error identifier the database can raise, mapped to a sentence a person can act on.
+ * An identifier is a constraint name or a rule name (private.raise_rule_violation) and appears in
+ * the error message as `violates check constraint "X"`, `violates rule "X"`, `violates unique
+ * constraint "X"` or `violates foreign key constraint "X"`; a few errors carry it in their hint.
+ * tests/e2e/error_messages_test.ts fails when the database has an identifier missing here.
+ *
+ * This module has no imports so that Deno tests can load it as it is.
+ */
+export const RULE_SENTENCES: Readonly<Record<string, string>> = {
+  // habits: CHECK constraints
+  habits_action_length: "Describe the action in 1 to 200 characters.",
+  habits_place_length: "Name the place in 1 to 200 characters.",
+  habits_reward_length: "Keep the reward to 1 to 200 characters, or leave it empty.",
+  habits_interval_days_range: "Choose how often: every 1 to 7 days (at least once a week).",
+  habits_duration_seconds_range: "A habit takes at most 120 seconds: choose 1 to 120 seconds.",
+  habits_reward_or_related_habit: "Choose either a reward or a linked pleasant habit, not both.",
+  habits_pleasant_has_no_reward_or_link:
+    "A pleasant habit is its own reward: it has no reward and no linked habit.",
+  // habits: rules enforced by the trigger
+  habits_require_telegram: "Connect your Telegram chat first: reminders are sent there.",
+  habits_related_habit_must_be_pleasant:
+    "Only a pleasant habit can be linked. Choose one of your pleasant habits.",
+  habits_related_habit_must_be_own: "The linked habit no longer exists. Choose another pleasant habit.",
+  habits_related_habit_not_itself: "A habit cannot be linked to itself.",
+  habits_linked_habit_must_stay_pleasant:
+    "Other habits link to this one, so it must stay pleasant. Unlink them first, then change it.",
+  habits_owner_is_immutable: "A habit cannot be moved to another account.",
+  // habits: keys
+  habits_id_owner_key: "This habit already exists.",
+  habits_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",
+  habits_related_habit_same_owner_fkey: "The linked habit no longer exists. Choose another pleasant habit.",
+  // profiles
+  profiles_display_name_length: "Keep the display name to 80 characters.",
+  profiles_timezone_is_known: "Choose a time zone from the list, e.g. Europe/Berlin.",
+  profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",
+  profiles_id_fkey: "Your account no longer exists. Sign up again.",
+  // completions
+  habit_completions_once_per_occurrence: "You already marked this one as done.",
+  habit_completions_source_known: "A completion comes from the web app or from Telegram.",
+  habit_completions_habit_same_owner_fkey: "This habit no longer exists. Reload the page.",
+  habit_completions_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",
+  // notifications (written by the service, shown for completeness)
+  notifications_once_per_occurrence: "This reminder was already queued.",
+  notifications_kind_known: "Unknown kind of message.",
+  notifications_status_known: "Unknown delivery status.",
+  notifications_attempts_non_negative: "The number of delivery attempts cannot be negative.",
+  notifications_snoozed_once: "This reminder was already snoozed.",
+  notifications_snoozed_from_id_fkey: "The snoozed reminder no longer exists.",
+  notifications_habit_id_fkey: "This habit no longer exists. Reload the page.",
+  notifications_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",
+  // Telegram link codes
+  telegram_link_codes_code_format: "That link code is not valid. Get a new one.",
+  telegram_link_codes_expiry_after_creation: "That link code has expired. Get a new one.",
+  telegram_link_codes_user_id_fkey: "Your profile is missing. Sign out and sign in again.",
+  telegram_link_codes_pkey: "Creating the link code failed. Try again.",
+  telegram_link_codes_per_hour:
+    "You asked for 5 link codes in the last hour. Try again later, or use the last one.",
+};
+
+/** The parts of a PostgREST (or fetch) error the mapping needs. */
+export interface DataErrorLike {
+  code?: string | null;
+  message?: string | null;
+  hint?: string | null;
+  status?: number | null;
+}
+
+const IDENTIFIER_IN_MESSAGE =
+  /violates (?:check constraint|rule|unique constraint|foreign key constraint|exclusion constraint) "([^"]+)"/;
+
+/** The stable identifier carried by an error, if any. */
+export function errorIdentifier(error: DataErrorLike): string | undefined {
+  const fromMessage = IDENTIFIER_IN_MESSAGE.exec(error.message ?? "")?.[1];
+  if (fromMessage) return fromMessage;
+  if (error.hint && error.hint in RULE_SENTENCES) return error.hint;
+  return undefined;
+}
+
+/** A sentence for any error of the Data API; identifiers first, then the SQLSTATE or HTTP status. */
+export function dataErrorSentence(error: DataErrorLike): string {
+  const identifier = errorIdentifier(error);
+  const known = identifier ? RULE_SENTENCES[identifier] : undefined;
+  if (known) return known;
+  const message = error.message ?? "";
+  switch (error.code) {
+    case "23514":
+      return "This breaks one of the habit rules. Check the form and try again.";
+    case "23505":
+      return "This already exists.";
+    case "23503":
+      return "Something this refers to no longer exists. Reload the page and try again.";
+    case "42501":
+      return "You are not allowed to do that. If your session expired, sign in again.";
+    case "PT429":
+      return "Too many requests. Wait a little and try again.";
+    case "PGRST301":
+    case "PGRST303":
+      return "Your session has expired. Sign in again.";
+  }
+  if (error.status === 429) {
+    return "Too many requests. Wait a little and try again.";
+  }
+  if (error.status === 401) return "Your session has expired. Sign in again.";
+  if (/failed to fetch|networkerror|load failed/i.test(message)) {
+    return "The server cannot be reached. Check your connection and try again.";
+  }
+  return message ? `Something went wrong: ${message}` : "Something went wrong. Try again.";
+}

@@ -1,0 +1,87 @@
+import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { useQuery } from "../lib/use-query.ts";
+import { telegramStatusOf } from "../profile/profile-api.ts";
+import { useProfile } from "../profile/use-profile.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Loading } from "../ui/Loading.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { clearDraft, loadDraft, saveDraft } from "./habit-draft.ts";
+import { EMPTY_HABIT_FORM, type HabitFormValues, habitToFormValues } from "./habit-schema.ts";
+import { HabitForm } from "./HabitForm.tsx";
+import { createHabit, fetchHabit, fetchPleasantHabits, updateHabit } from "./habits-api.ts";
+
+export function NewHabitPage() {
+  usePageTitle("New habit");
+  const navigate = useNavigate();
+  const location = useLocation();
+  const template = (location.state as { template?: HabitFormValues } | null)
+    ?.template;
+  const pleasant = useQuery(fetchPleasantHabits, []);
+  const profile = useProfile();
+
+  if (pleasant.loading && !pleasant.data) return <Loading />;
+  return (
+    <section className="narrow">
+      <h1>New habit</h1>
+      {template && (
+        <Alert kind="info">
+          Copied from a public habit. Adjust it to fit your day.
+        </Alert>
+      )}
+      {profile.data && telegramStatusOf(profile.data) !== "linked" && (
+        <Alert kind="info">
+          Habits need a Telegram chat for their reminders. <Link to="/telegram">Connect Telegram</Link>{" "}
+          first; this form keeps what you type.
+        </Alert>
+      )}
+      {pleasant.error && <Alert kind="error">{pleasant.error}</Alert>}
+      <HabitForm
+        initial={template ?? loadDraft() ?? EMPTY_HABIT_FORM}
+        pleasantHabits={pleasant.data ?? []}
+        submitLabel="Create habit"
+        onChange={saveDraft}
+        onSubmit={async (row) => {
+          const habit = await createHabit(row);
+          clearDraft();
+          navigate("/habits", {
+            state: { saved: `Created “I will ${habit.action}”.` },
+          });
+        }}
+      />
+    </section>
+  );
+}
+
+export function EditHabitPage() {
+  usePageTitle("Edit habit");
+  const { habitId = "" } = useParams();
+  const navigate = useNavigate();
+  const habit = useQuery(() => fetchHabit(habitId), [habitId]);
+  const pleasant = useQuery(fetchPleasantHabits, []);
+
+  if (habit.error) {
+    return (
+      <section className="narrow">
+        <h1>Edit habit</h1>
+        <Alert kind="error">{habit.error}</Alert>
+        <Link to="/habits">Back to my habits</Link>
+      </section>
+    );
+  }
+  if (!habit.data || !pleasant.data) return <Loading />;
+  return (
+    <section className="narrow">
+      <h1>Edit habit</h1>
+      <HabitForm
+        key={habit.data.id}
+        initial={habitToFormValues(habit.data)}
+        pleasantHabits={pleasant.data.filter((candidate) => candidate.id !== habitId)}
+        submitLabel="Save changes"
+        onSubmit={async (row) => {
+          await updateHabit(habitId, row);
+          navigate("/habits", { state: { saved: "Saved your changes." } });
+        }}
+      />
+    </section>
+  );
+}

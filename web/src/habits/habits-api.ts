@@ -1,0 +1,76 @@
+import type { Habit, TablesInsert } from "../lib/database.ts";
+import { DataError, unwrap } from "../lib/data-error.ts";
+import { supabase } from "../lib/supabase.ts";
+import type { HabitRow } from "./habit-schema.ts";
+
+export const HABITS_PER_PAGE = 5;
+
+export interface HabitsPage {
+  habits: Habit[];
+  total: number;
+}
+
+/** Page `page` (1-based) of the signed-in user's habits, newest first. */
+export async function fetchHabitsPage(page: number): Promise<HabitsPage> {
+  const from = (page - 1) * HABITS_PER_PAGE;
+  const result = await supabase
+    .from("habits")
+    .select("*", { count: "exact" })
+    .order("created_at", { ascending: false })
+    .order("id")
+    .range(from, from + HABITS_PER_PAGE - 1);
+  // Asking past the last page answers 416; that page is simply empty.
+  if (result.status === 416) return { habits: [], total: result.count ?? 0 };
+  return { habits: unwrap(result), total: result.count ?? 0 };
+}
+
+export async function fetchHabit(id: string): Promise<Habit> {
+  const result = await supabase.from("habits").select("*").eq("id", id)
+    .maybeSingle();
+  const habit = unwrap(result);
+  return habit;
+}
+
+/** The user's pleasant habits: the only ones a habit can be linked to. */
+export async function fetchPleasantHabits(): Promise<
+  Pick<Habit, "id" | "action" | "place">[]
+> {
+  return unwrap(
+    await supabase.from("habits").select("id, action, place").is(
+      "is_pleasant",
+      true,
+    ).order("action"),
+  );
+}
+
+export async function createHabit(row: HabitRow): Promise<Habit> {
+  // starts_on has no column default (the habits trigger sets it), so the generated Insert type
+  // requires it although users may not write it.
+  const insertable = row as
+    & HabitRow
+    & Pick<TablesInsert<"habits">, "starts_on">;
+  return unwrap(
+    await supabase.from("habits").insert(insertable).select().single(),
+  );
+}
+
+export async function updateHabit(id: string, row: HabitRow): Promise<Habit> {
+  return unwrap(
+    await supabase.from("habits").update(row).eq("id", id).select().single(),
+  );
+}
+
+export async function setHabitPaused(
+  id: string,
+  isPaused: boolean,
+): Promise<Habit> {
+  return unwrap(
+    await supabase.from("habits").update({ is_paused: isPaused }).eq("id", id)
+      .select().single(),
+  );
+}
+
+export async function deleteHabit(id: string): Promise<void> {
+  const { error, status } = await supabase.from("habits").delete().eq("id", id);
+  if (error) throw new DataError({ ...error, status });
+}

@@ -1,0 +1,28 @@
+import { type DataErrorLike, dataErrorSentence, errorIdentifier } from "../errors/error-messages.ts";
+
+/** A Data API failure carrying its sentence (as message) and its stable identifier. */
+export class DataError extends Error {
+  readonly identifier: string | undefined;
+  readonly code: string | undefined;
+
+  constructor(source: DataErrorLike) {
+    super(dataErrorSentence(source));
+    this.name = "DataError";
+    this.identifier = errorIdentifier(source);
+    this.code = source.code ?? undefined;
+  }
+}
+
+/** The data of a supabase-js result, or a DataError with a sentence. */
+export function unwrap<T>(
+  result: { data: T | null; error: DataErrorLike | null; status?: number },
+): T {
+  if (result.error) {
+    throw new DataError({
+      ...result.error,
+      status: result.error.status ?? result.status,
+    });
+  }
+  if (result.data === null) throw new DataError({ message: "Not found." });
+  return result.data;
+}

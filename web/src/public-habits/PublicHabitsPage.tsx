@@ -1,0 +1,71 @@
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { habitToFormValues } from "../habits/habit-schema.ts";
+import { durationText, habitSentence, intervalText } from "../habits/habit-text.ts";
+import { useQuery } from "../lib/use-query.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Loading } from "../ui/Loading.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { pageFromSearch, Pagination } from "../ui/Pagination.tsx";
+import { fetchPublicHabitsPage, PUBLIC_HABITS_PER_PAGE } from "./public-habits-api.ts";
+
+/** Everyone's public habits, without who they belong to; any of them can start a new habit. */
+export function PublicHabitsPage() {
+  usePageTitle("Public habits");
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
+  const page = pageFromSearch(search);
+  const habits = useQuery(() => fetchPublicHabitsPage(page), [page]);
+  const pageCount = Math.max(
+    1,
+    Math.ceil((habits.data?.total ?? 0) / PUBLIC_HABITS_PER_PAGE),
+  );
+
+  return (
+    <section>
+      <h1>Public habits</h1>
+      <p>Habits others chose to share. Use one as a template for your own.</p>
+      {habits.error && <Alert kind="error">{habits.error}</Alert>}
+      {habits.loading && !habits.data && <Loading label="Loading public habits…" />}
+      {habits.data && habits.data.total === 0 && (
+        <p className="empty">
+          No public habits yet. Mark one of <Link to="/habits">your habits</Link> as public to share it.
+        </p>
+      )}
+      {habits.data && habits.data.habits.length > 0 && (
+        <ul className="card-list" aria-busy={habits.loading}>
+          {habits.data.habits.map((habit) => (
+            <li key={habit.id} className="card">
+              <h2 className="habit-title">{habitSentence(habit)}</h2>
+              <p className="meta">
+                {intervalText(habit.interval_days)} · {durationText(habit.duration_seconds)}
+                {habit.reward && ` · reward: ${habit.reward}`}
+                {habit.is_pleasant && " · pleasant"}
+              </p>
+              <button
+                type="button"
+                aria-label={`Use “${habitSentence(habit)}” as a template`}
+                onClick={() =>
+                  navigate("/habits/new", {
+                    state: {
+                      template: {
+                        ...habitToFormValues(habit),
+                        is_public: false,
+                      },
+                    },
+                  })}
+              >
+                Use as template
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pagination
+        page={page}
+        pageCount={pageCount}
+        onPage={(next) => setSearch(next === 1 ? {} : { page: String(next) })}
+        label="Public habit pages"
+      />
+    </section>
+  );
+}

@@ -1,0 +1,108 @@
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { browserTimeZone } from "../auth/redirects.ts";
+import { useUserId } from "../auth/session.tsx";
+import { updateProfile } from "../profile/profile-api.ts";
+import { useProfile } from "../profile/use-profile.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Field } from "../ui/Field.tsx";
+import { Loading } from "../ui/Loading.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { knownTimeZones } from "./time-zones.ts";
+
+export function SettingsPage() {
+  usePageTitle("Settings");
+  const userId = useUserId();
+  const profile = useProfile();
+  const zones = useMemo(knownTimeZones, []);
+  const [displayName, setDisplayName] = useState("");
+  const [timeZone, setTimeZone] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<
+    { kind: "success" | "error"; text: string }
+  >();
+
+  const loaded = profile.data;
+  useEffect(() => {
+    if (!loaded) return;
+    setDisplayName(loaded.display_name ?? "");
+    setTimeZone(loaded.timezone);
+  }, [loaded]);
+
+  if (!loaded) {
+    return profile.error ? <Alert kind="error">{profile.error}</Alert> : <Loading />;
+  }
+
+  const zoneError = zones.includes(timeZone.trim())
+    ? undefined
+    : "Choose a time zone from the list, e.g. Europe/Berlin.";
+  const nameError = displayName.trim().length > 80 ? "Keep the display name to 80 characters." : undefined;
+  const browserZone = browserTimeZone();
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    if (zoneError || nameError) return;
+    setBusy(true);
+    setResult(undefined);
+    try {
+      await updateProfile(userId, {
+        display_name: displayName.trim() || null,
+        timezone: timeZone.trim(),
+      });
+      setResult({
+        kind: "success",
+        text: "Saved. Reminders now follow this time zone.",
+      });
+      profile.reload();
+    } catch (error) {
+      setResult({
+        kind: "error",
+        text: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Settings</h1>
+      <form onSubmit={save} noValidate>
+        {result && <Alert kind={result.kind}>{result.text}</Alert>}
+        <Field
+          id="display_name"
+          label="Display name"
+          autoComplete="nickname"
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+          error={nameError}
+          hint="Only you see it."
+        />
+        <Field
+          id="timezone"
+          label="Time zone"
+          list="time-zone-options"
+          autoComplete="off"
+          spellCheck={false}
+          value={timeZone}
+          onChange={(event) => setTimeZone(event.target.value)}
+          error={zoneError}
+          hint="Type to search, e.g. “Berlin”. Habit times are read in this time zone."
+        >
+          <datalist id="time-zone-options">
+            {zones.map((zone) => <option key={zone} value={zone} />)}
+          </datalist>
+        </Field>
+        {timeZone !== browserZone && (
+          <p>
+            <button type="button" onClick={() => setTimeZone(browserZone)}>
+              Use this device's time zone ({browserZone})
+            </button>
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Saving…" : "Save settings"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+export function Pagination(
+  { page, pageCount, onPage, label }: {
+    page: number;
+    pageCount: number;
+    onPage: (page: number) => void;
+    label: string;
+  },
+) {
+  if (pageCount <= 1) return null;
+  return (
+    <nav className="pagination" aria-label={label}>
+      <button
+        type="button"
+        onClick={() => onPage(page - 1)}
+        disabled={page <= 1}
+      >
+        ← Previous
+      </button>
+      <span aria-live="polite">Page {page} of {pageCount}</span>
+      <button
+        type="button"
+        onClick={() => onPage(page + 1)}
+        disabled={page >= pageCount}
+      >
+        Next →
+      </button>
+    </nav>
+  );
+}
+
+/** The 1-based page number in the URL (?page=N), at least 1. */
+export function pageFromSearch(search: URLSearchParams): number {
+  const page = Number(search.get("page") ?? "1");
+  return Number.isInteger(page) && page >= 1 ? page : 1;
+}

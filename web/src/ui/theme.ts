@@ -1,0 +1,30 @@
+import { useEffect, useState } from "react";
+
+export type ThemeChoice = "system" | "light" | "dark";
+const STORAGE_KEY = "habits.theme";
+
+function storedTheme(): ThemeChoice {
+  try {
+    const value = localStorage.getItem(STORAGE_KEY);
+    return value === "light" || value === "dark" ? value : "system";
+  } catch {
+    return "system";
+  }
+}
+
+/** The chosen colour scheme; "system" follows prefers-color-scheme (see styles.css). */
+export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
+  const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === "system") delete root.dataset.theme;
+    else root.dataset.theme = theme;
+    try {
+      if (theme === "system") localStorage.removeItem(STORAGE_KEY);
+      else localStorage.setItem(STORAGE_KEY, theme);
+    } catch {
+      // Private mode without storage: the choice lasts for this page only.
+    }
+  }, [theme]);
+  return [theme, setTheme];
+}
