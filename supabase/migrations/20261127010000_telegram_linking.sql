@@ -116,6 +116,32 @@ as $$
   returning p.id
 $$;
 
+-- The signed-in user disconnects their chat from the web app (the /stop command does the same
+-- from Telegram). Returns the chat id that was linked, or null.
+create function public.disconnect_telegram()
+returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  caller uuid := auth.uid();
+  previous_chat bigint;
+begin
+  if caller is null then
+    raise exception using errcode = '42501', message = 'Sign in to disconnect a Telegram chat.';
+  end if;
+  select p.telegram_chat_id into previous_chat from public.profiles p where p.id = caller for update;
+  update public.profiles p
+  set telegram_chat_id = null, telegram_username = null, telegram_linked_at = null
+  where p.id = caller;
+  return previous_chat;
+end
+$$;
+revoke all on function public.disconnect_telegram() from public, anon;
+grant execute on function public.disconnect_telegram() to authenticated, service_role;
+
 -- Telegram answered 403 (the user blocked the bot): unlink and remember why, so the SPA can say so.
 create function private.mark_telegram_chat_blocked(chat_id bigint)
 returns uuid

@@ -48,6 +48,16 @@ select is(private.unlink_telegram_chat(555), tests.get_supabase_uid('ivan'), '/s
 select is(private.unlink_telegram_chat(555), null, 'unlinking a chat that is not linked changes nothing');
 
 select tests.link_telegram('hana', 555);
+select tests.clear_authentication();
+select throws_ok($$ select public.disconnect_telegram() $$, '42501', null, 'anon cannot disconnect a chat');
+select tests.authenticate_as('ivan');
+select is(public.disconnect_telegram(), null::bigint, 'disconnecting without a linked chat changes nothing');
+select tests.authenticate_as('hana');
+select is(public.disconnect_telegram(), 555::bigint, 'a signed-in user disconnects their own chat from the web app');
+select tests.as_postgres();
+select is((select telegram_chat_id from public.profiles where id = tests.get_supabase_uid('hana')), null, 'the chat is unlinked');
+
+select tests.link_telegram('hana', 555);
 select is(private.mark_telegram_chat_blocked(555), tests.get_supabase_uid('hana'), 'a blocked bot unlinks the chat');
 select ok((select telegram_blocked_at is not null and telegram_chat_id is null from public.profiles where id = tests.get_supabase_uid('hana')),
   'the profile remembers that the bot was blocked');

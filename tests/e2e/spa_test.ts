@@ -432,6 +432,17 @@ Deno.test({
         }
       });
 
+      await step("disconnect Telegram asks first, then unlinks the chat", async () => {
+        await page.goto(`${spaUrl}/telegram`);
+        await page.getByTestId("telegram-status").getByText("Connected").waitFor();
+        await page.getByRole("button", { name: "Disconnect Telegram" }).click();
+        await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+        await page.getByTestId("telegram-status").getByText("Connected").waitFor();
+        await page.getByRole("button", { name: "Disconnect Telegram" }).click();
+        await page.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
+        await page.getByText("Not connected.").waitFor();
+      });
+
       await step("sign out", async () => {
         await page.getByRole("button", { name: "Sign out" }).click();
         await page.getByRole("heading", { name: "Sign in" }).waitFor();

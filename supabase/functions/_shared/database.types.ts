@@ -84,7 +84,7 @@ export type Database = {
           place: string
           related_habit_id?: string | null
           reward?: string | null
-          starts_on: string
+          starts_on?: string
           time: string
           updated_at?: string
         }
@@ -325,6 +325,7 @@ export type Database = {
           expires_at: string
         }[]
       }
+      disconnect_telegram: { Args: Record<PropertyKey, never>; Returns: number }
     }
     Enums: {
       [_ in never]: never

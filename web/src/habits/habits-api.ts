@@ -1,4 +1,4 @@
-import type { Habit, TablesInsert } from "../lib/database.ts";
+import type { Habit } from "../lib/database.ts";
 import { DataError, unwrap } from "../lib/data-error.ts";
 import { supabase } from "../lib/supabase.ts";
 import type { HabitRow } from "./habit-schema.ts";
@@ -44,14 +44,7 @@ export async function fetchPleasantHabits(): Promise<
 }
 
 export async function createHabit(row: HabitRow): Promise<Habit> {
-  // starts_on has no column default (the habits trigger sets it), so the generated Insert type
-  // requires it although users may not write it.
-  const insertable = row as
-    & HabitRow
-    & Pick<TablesInsert<"habits">, "starts_on">;
-  return unwrap(
-    await supabase.from("habits").insert(insertable).select().single(),
-  );
+  return unwrap(await supabase.from("habits").insert(row).select().single());
 }
 
 export async function updateHabit(id: string, row: HabitRow): Promise<Habit> {

@@ -5,10 +5,11 @@ import { formatInstant } from "../habits/habit-text.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
+import { ConfirmDialog } from "../ui/ConfirmDialog.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { loadLinkCode, type PendingLinkCode, saveLinkCode } from "./link-code-storage.ts";
-import { createLinkCode, type LinkCode } from "./telegram-api.ts";
+import { createLinkCode, disconnectTelegram, type LinkCode } from "./telegram-api.ts";
 
 const POLL_MS = 3000;
 
@@ -70,6 +71,7 @@ export function TelegramPage() {
   const profile = useProfile(linkCode ? POLL_MS : undefined);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
   const status = profile.data ? telegramStatusOf(profile.data) : undefined;
 
   // A link made after the code was requested means the code was used: put it away.
@@ -95,6 +97,20 @@ export function TelegramPage() {
       };
       setLinkCode(code);
       saveLinkCode(code);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const disconnect = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await disconnectTelegram();
+      setConfirmingDisconnect(false);
+      profile.reload();
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     } finally {
@@ -144,10 +160,28 @@ export function TelegramPage() {
             </p>
             <h2>Disconnect</h2>
             <p>
-              To stop reminders in this chat, send <code>/stop</code>{" "}
-              to the bot in Telegram and confirm. To move reminders to another chat, get a new code there and
-              send it from that chat.
+              Disconnecting stops all reminders until you connect a chat again (sending <code>/stop</code>
+              {" "}
+              to the bot does the same). To move reminders to another chat, get a new code and send it from
+              that chat.
             </p>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => setConfirmingDisconnect(true)}
+              disabled={busy}
+            >
+              Disconnect Telegram
+            </button>{" "}
+            <ConfirmDialog
+              open={confirmingDisconnect}
+              title="Disconnect Telegram?"
+              message="You will get no reminders until you connect a chat again."
+              confirmLabel="Disconnect"
+              onConfirm={disconnect}
+              onCancel={() => setConfirmingDisconnect(false)}
+              busy={busy}
+            />
             {!linkCode && (
               <button type="button" onClick={requestCode} disabled={busy}>
                 {busy ? "Getting a code…" : "Connect another chat instead"}

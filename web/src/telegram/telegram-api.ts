@@ -19,3 +19,8 @@ export async function createLinkCode(): Promise<LinkCode> {
     deepLink: row.deep_link ?? null,
   };
 }
+
+/** Disconnects the signed-in user's Telegram chat (as /stop does from Telegram). */
+export async function disconnectTelegram(): Promise<void> {
+  unwrap(await supabase.rpc("disconnect_telegram"));
+}
