@@ -85,9 +85,10 @@ async function deliverOne(
   if (notification.is_paused && notification.kind !== "habit_created") {
     return { outcome: "skipped", error: "the habit is paused" };
   }
-  const slot = options.limiter.reserve(notification.chat_id.toString());
+  const chat = notification.chat_id.toString();
+  const slot = options.limiter.reserve(chat);
   if (slot > deadline) return { outcome: "released", error: "working time used up", retryAfterSeconds: 0 };
-  await options.limiter.waitFor(slot);
+  await options.limiter.waitFor(slot, chat);
 
   const message = composeMessage(notification);
   try {

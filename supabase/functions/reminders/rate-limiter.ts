@@ -1,39 +1,69 @@
 /**
  * Spaces out sends to respect Telegram's limits: at most `perSecond` messages a second for the
- * bot, and one message per `chatIntervalMs` to the same chat. Each send reserves the earliest
- * slot that satisfies both; after a 429, every send waits until Telegram's retry_after is over.
+ * bot, and one message per `chatIntervalMs` to the same chat. Each send gets the earliest slot
+ * that is at least 1/perSecond away from every other reserved send and after its chat's gap, so
+ * a message waiting for its chat never holds up messages to other chats. After a 429, sends wait
+ * until Telegram's retry_after is over and are spread out again from there.
  */
 export class SendRateLimiter {
-  #nextSlot = 0;
+  /** Reserved send times, ascending. */
+  #reserved: number[] = [];
   #nextChatSlot = new Map<string, number>();
   #pausedUntil = 0;
+  readonly #spacing: number;
 
   constructor(
-    private readonly perSecond: number,
+    perSecond: number,
     private readonly chatIntervalMs: number,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.#spacing = 1000 / perSecond;
+  }
 
   /** Reserves a slot for a message to `chat` and returns when it is (same clock as `now`). */
   reserve(chat: string): number {
-    const at = Math.max(this.now(), this.#nextSlot, this.#nextChatSlot.get(chat) ?? 0, this.#pausedUntil);
-    this.#nextSlot = at + 1000 / this.perSecond;
+    const now = this.now();
+    while (this.#reserved.length > 0 && this.#reserved[0] < now - this.#spacing) this.#reserved.shift();
+    let at = Math.max(now, this.#nextChatSlot.get(chat) ?? 0, this.#pausedUntil);
+    for (const other of this.#reserved) {
+      if (other + this.#spacing <= at) continue;
+      if (other >= at + this.#spacing) break;
+      at = other + this.#spacing;
+    }
+    this.#reserved.splice(this.#insertionIndex(at), 0, at);
     this.#nextChatSlot.set(chat, at + this.chatIntervalMs);
     return at;
   }
 
-  /** Waits until `slot`, and longer while Telegram has asked the bot to pause. */
-  async waitFor(slot: number): Promise<void> {
-    let until = Math.max(slot, this.#pausedUntil);
-    while (until > this.now()) {
-      await new Promise((resolve) => setTimeout(resolve, until - this.now()));
-      until = Math.max(slot, this.#pausedUntil);
+  /**
+   * Waits until the message's slot. If Telegram asked the bot to pause meanwhile, the message
+   * gets a new slot after the pause. Returns the slot it was sent in.
+   */
+  async waitFor(slot: number, chat: string): Promise<number> {
+    while (true) {
+      if (this.#pausedUntil > slot) {
+        this.#release(slot);
+        slot = this.reserve(chat);
+      }
+      const wait = slot - this.now();
+      if (wait <= 0) return slot;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
   /** Telegram answered 429: hold every send for `milliseconds`. */
   pauseFor(milliseconds: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.now() + milliseconds);
-    this.#nextSlot = Math.max(this.#nextSlot, this.#pausedUntil);
+  }
+
+  #release(slot: number): void {
+    const index = this.#reserved.indexOf(slot);
+    if (index >= 0) this.#reserved.splice(index, 1);
+  }
+
+  #insertionIndex(at: number): number {
+    let index = this.#reserved.length;
+    while (index > 0 && this.#reserved[index - 1] > at) index--;
+    return index;
   }
 }

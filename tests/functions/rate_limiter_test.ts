@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { SendRateLimiter } from "../../supabase/functions/reminders/rate-limiter.ts";
+
+/** A limiter on a clock the test moves by hand. */
+function limiterAt(perSecond: number, chatIntervalMs: number) {
+  const clock = { now: 0 };
+  return { clock, limiter: new SendRateLimiter(perSecond, chatIntervalMs, () => clock.now) };
+}
+
+/** The most sends in any one-second window (less a rounding hair: 28 gaps of 1000/28 ms make 1 s). */
+function busiestSecond(slots: number[]): number {
+  return Math.max(
+    ...slots.map((start) => slots.filter((slot) => slot >= start && slot < start + 999.999).length),
+  );
+}
+
+Deno.test("sends to different chats are spread at the bot's rate", () => {
+  const { limiter } = limiterAt(28, 1000);
+  const slots = Array.from({ length: 84 }, (_, i) => limiter.reserve(`chat-${i}`));
+  assert.ok(busiestSecond(slots) <= 28, `busiest second: ${busiestSecond(slots)}`);
+  assert.ok(slots.at(-1)! < 3000, `84 sends take three seconds, the last at ${slots.at(-1)} ms`);
+});
+
+Deno.test("a chat with several messages waits a second between them without holding up other chats", () => {
+  const { limiter } = limiterAt(28, 1000);
+  const busyChat = [limiter.reserve("busy"), limiter.reserve("busy"), limiter.reserve("busy")];
+  assert.deepEqual(busyChat.map((slot) => Math.round(slot)), [0, 1000, 2000]);
+  const others = Array.from({ length: 27 }, (_, i) => limiter.reserve(`other-${i}`));
+  assert.ok(
+    others.at(-1)! < 1000,
+    `the other chats all go out within the first second (last at ${others.at(-1)} ms)`,
+  );
+  const all = [...busyChat, ...others].sort((a, b) => a - b);
+  for (let i = 1; i < all.length; i++) {
+    assert.ok(all[i] - all[i - 1] >= 1000 / 28 - 1e-9, "sends never bunch up");
+  }
+});
+
+Deno.test("after a 429 every send waits for retry_after and is spread out again", async () => {
+  // On the real clock: waiting is what is tested.
+  const limiter = new SendRateLimiter(100, 0);
+  const started = performance.now();
+  const first = limiter.reserve("a");
+  const second = limiter.reserve("b");
+  limiter.pauseFor(50);
+  const sentAt = await Promise.all([limiter.waitFor(first, "a"), limiter.waitFor(second, "b")]);
+  const afterPause = sentAt.map((slot) => slot - started);
+  assert.ok(afterPause.every((at) => at >= 50), `both after the 50 ms pause: ${afterPause}`);
+  assert.ok(Math.abs(sentAt[0] - sentAt[1]) >= 10 - 1e-9, `and 10 ms apart: ${afterPause}`);
+  assert.ok(performance.now() - started >= 59, "the second really waited");
+});
