@@ -1,8 +1,8 @@
-import { useState } from "react";
 import { Link } from "react-router";
 import type { Habit } from "../lib/database.ts";
 import { markLatestOccurrenceDone } from "../history/mark-done.ts";
 import { Alert } from "../ui/Alert.tsx";
+import { useAction } from "../ui/use-action.ts";
 import { durationText, formatInstant, habitSentence, intervalText } from "./habit-text.ts";
 import { setHabitPaused } from "./habits-api.ts";
 
@@ -14,27 +14,8 @@ export function HabitCard(
     onDelete: (habit: Habit) => void;
   },
 ) {
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { busy, message, run } = useAction();
   const headingId = `habit-${habit.id}`;
-
-  const run = async (work: () => Promise<string | undefined>) => {
-    setBusy(true);
-    setMessage(undefined);
-    try {
-      const text = await work();
-      if (text) setMessage({ kind: "success", text });
-    } catch (error) {
-      setMessage({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <li className="card habit-card" aria-labelledby={headingId}>

@@ -1,4 +1,3 @@
-import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { habitSentence, intervalText } from "../habits/habit-text.ts";
 import { fetchHabit } from "../habits/habits-api.ts";
@@ -9,6 +8,7 @@ import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
+import { useAction } from "../ui/use-action.ts";
 import { DeliveriesTable } from "./DeliveriesTable.tsx";
 import { Heatmap } from "./Heatmap.tsx";
 import { fetchCompletions, fetchRecentDeliveries } from "./history-api.ts";
@@ -34,10 +34,7 @@ export function HistoryPage() {
   const { habitId = "" } = useParams();
   const history = useQuery(() => fetchHistory(habitId), [habitId]);
   const profile = useProfile();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { busy, message, run } = useAction();
 
   if (history.error) {
     return (
@@ -64,24 +61,12 @@ export function HistoryPage() {
   const latestDate = latest ? localDate(latest, timeZone) : null;
   const latestDone = latestDate !== null && doneDates.has(latestDate);
 
-  const markDone = async () => {
-    setBusy(true);
-    setMessage(undefined);
-    try {
-      setMessage({
-        kind: "success",
-        text: await markLatestOccurrenceDone(habit, timeZone),
-      });
+  const markDone = () =>
+    run(async () => {
+      const text = await markLatestOccurrenceDone(habit, timeZone);
       history.reload();
-    } catch (error) {
-      setMessage({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return text;
+    });
 
   return (
     <section>
