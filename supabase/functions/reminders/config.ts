@@ -13,7 +13,8 @@ export const remindersEnv = {
   // Telegram allows about 30 messages a second per bot and one a second per chat. 28 leaves room
   // for network jitter, which otherwise lands 31 sends in one second (bench/dispatch.ts).
   REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().default(28),
-  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1_000),
+  // One a second per chat, plus the same kind of margin.
+  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1_100),
   REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(60),
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),

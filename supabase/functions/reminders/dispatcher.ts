@@ -56,8 +56,11 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     durationMs: 0,
   };
 
+  // Set once a message had to be handed back: every later one would be too, so stop claiming.
+  let outOfTime = false;
   const deliver = async (notification: ClaimedNotification): Promise<void> => {
     const outcome = await deliverOne(notification, options, deadline);
+    if (outcome.outcome === "released") outOfTime = true;
     await options.store.record(notification.id, outcome);
     const counter =
       ({ sent: "sent", retry: "retried", dead: "dead", skipped: "skipped", released: "released" } as const)[
@@ -71,7 +74,7 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   // messages per chat). More is claimed whenever half of the batch size has gone out.
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  while (now() < deadline && !failure) {
+  while (now() < deadline && !failure && !outOfTime) {
     const room = options.batchSize - inFlight.size;
     if (room < Math.ceil(options.batchSize / 2)) {
       await Promise.race(inFlight);
