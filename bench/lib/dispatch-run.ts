@@ -1,0 +1,174 @@
+/**
+ * One dispatch phase: a functions host running the real reminders function (its own Deno
+ * process), the fake Bot API, due habits armed for a moment `leadMs` ahead, the tick at that
+ * moment, then POSTs to the function until the outbox is empty (bounded in count and time).
+ */
+import type postgres from "postgres";
+import { startFunctions } from "../../devstack/functions/server.ts";
+import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
+import { startFakeTelegram } from "../../tests/support/fake-telegram.ts";
+import { childPids, commandLine, processCpuSeconds, treeCpuSeconds } from "./proc.ts";
+import { round, summarize } from "./stats.ts";
+import { userIdSql } from "./seed.ts";
+
+export const BOT_TOKEN = "123456:BENCH-token-for-the-fake-bot-api";
+const REMINDERS_SECRET = "bench-reminders-secret-0123456789";
+
+export interface PhaseOptions {
+  name: string;
+  dbUrl: string;
+  functionsPort: number;
+  postmasterPid: number;
+  /** Users whose habits become due (all their habits). */
+  fromUser: number;
+  toUser: number;
+  functionEnv: Record<string, string>;
+  enforceRateLimits: boolean;
+  leadMs?: number;
+  maxRuns?: number;
+  maxMs?: number;
+}
+
+export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions) {
+  const telegram = await startFakeTelegram({
+    token: BOT_TOKEN,
+    enforceRateLimits: options.enforceRateLimits,
+  });
+  const functions = await startFunctions({
+    port: options.functionsPort,
+    jwtSecret: DEMO_JWT_SECRET,
+    supabaseUrl: "http://127.0.0.1:54321",
+    anonKey: DEMO_ANON_KEY,
+    serviceRoleKey: DEMO_SERVICE_ROLE_KEY,
+    dbUrl: options.dbUrl,
+    env: {
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      REMINDERS_SECRET,
+      ...options.functionEnv,
+    },
+    log: (_name, line, stream) => {
+      if (stream === "stderr") console.error(`[reminders] ${line}`);
+    },
+  });
+  const invoke = async () => {
+    const response = await fetch(`${functions.url}/reminders`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${REMINDERS_SECRET}` },
+    });
+    if (!response.ok) throw new Error(`reminders answered ${response.status}: ${await response.text()}`);
+    return await response.json() as Record<string, number>;
+  };
+
+  try {
+    await invoke(); // boots the function process (outbox empty)
+    const functionPid = childPids(Deno.pid).find((pid) => commandLine(pid).includes("runner.ts"));
+    if (functionPid === undefined) throw new Error("the reminders function process was not found");
+
+    const dueAt = new Date(Math.ceil((Date.now() + (options.leadMs ?? 3000)) / 1000) * 1000);
+    const armed = await sql.begin(async (tx) => {
+      await tx.unsafe(`set local session_replication_role = replica`);
+      return await tx.unsafe(
+        `update public.habits h set time = ($1::timestamptz at time zone p.timezone)::time, next_reminder_at = $1
+         from public.profiles p
+         where p.id = h.owner_id and h.owner_id in (select ${
+          userIdSql("u")
+        } from generate_series($2::int, $3::int) u)`,
+        [dueAt.toISOString(), options.fromUser, options.toUser],
+      );
+    });
+    await sql`analyze public.habits`;
+    while (Date.now() < dueAt.getTime()) {
+      await new Promise((r) => setTimeout(r, dueAt.getTime() - Date.now()));
+    }
+
+    const cpu = () => ({
+      fn: processCpuSeconds(functionPid),
+      pg: treeCpuSeconds(options.postmasterPid),
+      bench: processCpuSeconds(Deno.pid),
+    });
+    const cpuBefore = cpu();
+    const tickStarted = performance.now();
+    const [{ queued }] = await sql`select private.enqueue_due_reminders(now()) as queued`;
+    const tickMs = performance.now() - tickStarted;
+
+    const runs: Record<string, number>[] = [];
+    const started = Date.now();
+    const maxRuns = options.maxRuns ?? 10;
+    while (runs.length < maxRuns && Date.now() - started < (options.maxMs ?? 300_000)) {
+      runs.push(await invoke());
+      const [{ left }] = await sql`
+        select count(*)::int as left from public.notifications where status in ('pending', 'retry', 'sending')`;
+      if (left === 0) break;
+    }
+    const cpuAfter = cpu();
+
+    const sends = telegram.callsOf("sendMessage");
+    const ok = sends.length - telegram.rateLimited;
+    const first = sends[0]?.at ?? 0;
+    const last = sends.at(-1)?.at ?? 0;
+    const ids = sends.map((call) =>
+      Number(/"done:(\d+)"/.exec(JSON.stringify(call.payload.reply_markup))?.[1])
+    );
+    const dueRows = await sql<{ id: bigint; due: number }[]>`
+      select id, extract(epoch from due_at) * 1000 as due from public.notifications where id = any(${ids})`;
+    const dueById = new Map(dueRows.map((row) => [Number(row.id), Number(row.due)]));
+    const lateness = sends.map((call, i) =>
+      (performance.timeOrigin + call.at - (dueById.get(ids[i]) ?? NaN)) / 1000
+    );
+    const statuses = await sql`
+      select status, count(*)::int as n from public.notifications
+      where due_at = ${dueAt} group by status order by status`;
+    const perSecond = binPerSecond(sends.map((call) => call.at));
+    const sent = Number(runs.reduce((sum, run) => sum + (run.sent ?? 0), 0));
+
+    return {
+      phase: options.name,
+      armedHabits: armed.count,
+      dueAt: dueAt.toISOString(),
+      tickMs: round(tickMs),
+      queued: Number(queued),
+      functionRuns: runs.length,
+      runReports: runs,
+      sendMessageCalls: sends.length,
+      answered429: telegram.rateLimited,
+      delivered: ok,
+      sentRecorded: sent,
+      outboxStatuses: Object.fromEntries(statuses.map((row) => [row.status, row.n])),
+      sendWindowSeconds: round((last - first) / 1000),
+      messagesPerSecond: round(ok / ((last - first) / 1000)),
+      perSecondBins: perSecond,
+      latenessSeconds: {
+        p50: round(summarize(lateness).p50),
+        p99: round(summarize(lateness).p99),
+        max: round(summarize(lateness).max),
+      },
+      cpuSeconds: {
+        functionProcess: round(cpuAfter.fn - cpuBefore.fn),
+        postgres: round(cpuAfter.pg - cpuBefore.pg),
+        benchProcess_fakeTelegram: round(cpuAfter.bench - cpuBefore.bench),
+      },
+      cpuMsPerMessage: {
+        functionProcess: round((cpuAfter.fn - cpuBefore.fn) * 1000 / ok),
+        postgres: round((cpuAfter.pg - cpuBefore.pg) * 1000 / ok),
+      },
+    };
+  } finally {
+    await functions.close();
+    await telegram.close();
+  }
+}
+
+/** Messages per whole second from the first send: the minimum, median and maximum of full seconds. */
+function binPerSecond(times: number[]) {
+  if (times.length < 2) return {};
+  const start = times[0];
+  const bins = new Array(Math.floor((times.at(-1)! - start) / 1000)).fill(0);
+  for (const t of times) {
+    const bin = Math.floor((t - start) / 1000);
+    if (bin < bins.length) bins[bin]++;
+  }
+  if (bins.length === 0) return {};
+  const s = summarize(bins);
+  return { fullSeconds: bins.length, min: s.min, p50: s.p50, max: s.max };
+}

@@ -1,0 +1,43 @@
+/** The statements the scheduling benchmark times ($1 = the tick's clock). */
+
+/** Our tick, as pg_cron runs it (through run_reminder_tick), with the clock given. */
+export const tickSql = `select private.enqueue_due_reminders($1::timestamptz) as queued`;
+
+/** The tick's selection of due habits, for EXPLAIN (same predicate and locking as the function). */
+export const tickDueSelectSql = (at: string) => `
+  select h.id, h.owner_id, p.timezone
+  from public.habits h
+  join public.profiles p on p.id = h.owner_id
+  where h.next_reminder_at <= '${at}'::timestamptz
+  for update of h skip locked`;
+
+/**
+ * The seed's way (the Django/Celery course projects): every minute, select the habits whose
+ * time equals the clock rounded to the minute. habits.time has no index, so every habit is read.
+ * Zone-aware: the clock is taken in each owner's zone, so it finds the same habits as the tick.
+ */
+export const baselineScanSql = `
+  select h.id, h.owner_id
+  from public.habits h
+  join public.profiles p on p.id = h.owner_id
+  where not h.is_paused
+    and h.time = date_trunc('minute', $1::timestamptz at time zone p.timezone)::time
+    and ((($1::timestamptz at time zone p.timezone)::date - h.starts_on) % h.interval_days) = 0`;
+
+/** The course projects' literal form: one clock for everyone, no zones. */
+export const naiveBaselineScanSql = `
+  select h.id, h.owner_id
+  from public.habits h
+  where h.time = date_trunc('minute', $1::timestamptz at time zone 'UTC')::time`;
+
+/** The baseline with the found habits written to the same outbox (a fair comparison with the tick). */
+export const baselineEnqueueSql = `
+  with found as (${baselineScanSql}),
+  queued as (
+    insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at)
+    select id, owner_id, 'reminder', date_trunc('minute', $1::timestamptz), date_trunc('minute', $1::timestamptz)
+    from found
+    on conflict on constraint notifications_once_per_occurrence do nothing
+    returning 1
+  )
+  select count(*)::int as queued from queued`;

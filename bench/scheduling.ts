@@ -1,0 +1,196 @@
+/**
+ * Scheduling at scale (issue items 1 and 4): 1,000,000 daily habits of 100,000 users, 100,000 of
+ * them due in the same minute. Measures private.enqueue_due_reminders (the tick), shows its plan,
+ * and compares it on the same data with the seed's way: a per-minute scan of every habit's time.
+ *
+ *   bash bench/run.sh scheduling
+ */
+import { connect, readBenchEnv } from "./lib/env.ts";
+import { explainAnalyze, explainNested } from "./lib/explain.ts";
+import { Report } from "./lib/report.ts";
+import { countScheduleMismatches, seedHabits, seedUsers } from "./lib/seed.ts";
+import { round, summarize, timed } from "./lib/stats.ts";
+import {
+  baselineEnqueueSql,
+  baselineScanSql,
+  naiveBaselineScanSql,
+  tickDueSelectSql,
+  tickSql,
+} from "./lib/scheduling-sql.ts";
+
+const USERS = Number(Deno.env.get("BENCH_USERS") ?? 100_000);
+const HABITS_PER_USER = 10;
+const DUE_EVERY = 10; // one habit in ten: 100,000 due in the same minute
+const EMPTY_TICKS = 30;
+const TYPICAL_MINUTES = 5;
+
+const env = readBenchEnv();
+const sql = connect(env.dbUrl, 2);
+const report = new Report("scheduling");
+// A whole minute, tomorrow, so that nothing is due "now" by accident.
+const dueAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 24 * 3600_000);
+const minute = (offset: number) => new Date(dueAt.getTime() + offset * 60_000);
+
+/** Runs `statement` in a transaction and rolls it back (a repeatable measurement). */
+async function timedRolledBack(statement: string, params: unknown[] = []) {
+  let ms = 0;
+  let rows: Record<string, unknown>[] = [];
+  await sql.begin(async (tx) => {
+    const started = performance.now();
+    rows = await tx.unsafe(statement, params as never[]);
+    ms = performance.now() - started;
+    throw new Rollback();
+  }).catch((error) => {
+    if (!(error instanceof Rollback)) throw error;
+  });
+  return { ms, rows };
+}
+class Rollback extends Error {}
+
+async function vacuum() {
+  await sql`vacuum analyze public.habits`;
+  await sql`vacuum analyze public.notifications`;
+}
+
+try {
+  report.section("data generation");
+  report.add("users", USERS);
+  report.add("habits", USERS * HABITS_PER_USER);
+  report.add("dueAt", dueAt.toISOString());
+  const users = await timed(() => seedUsers(sql, 0, USERS - 1));
+  report.add("seedUsersMs (auth.users insert, profile trigger, chat link)", round(users.ms));
+  const habits = await timed(() =>
+    seedHabits(sql, {
+      fromUser: 0,
+      toUser: USERS - 1,
+      perUser: HABITS_PER_USER,
+      dueAt,
+      dueEvery: DUE_EVERY,
+    })
+  );
+  report.add("seedHabitsMs (replica mode, schedule computed in SQL)", round(habits.ms));
+  const analyze = await timed(() => vacuum());
+  report.add("vacuumAnalyzeMs", round(analyze.ms));
+  report.add("scheduleCheck (sample vs private.next_occurrence)", await countScheduleMismatches(sql, dueAt));
+  const [sizes] = await sql`
+    select pg_size_pretty(pg_total_relation_size('public.habits')) as habits_total,
+      pg_size_pretty(pg_relation_size('public.habits_next_reminder_at_idx')) as next_reminder_at_idx,
+      (select count(*) from public.habits where next_reminder_at <= ${dueAt})::int as due_at_due_minute`;
+  report.add("sizes", sizes);
+
+  report.section("tick with nothing due (a minute before)");
+  const emptyAt = minute(-1).toISOString();
+  const emptyTimes: number[] = [];
+  for (let i = 0; i < EMPTY_TICKS; i++) {
+    const { ms, rows } = await timedRolledBack(tickSql, [emptyAt]);
+    if (Number(rows[0].queued) !== 0) throw new Error("the empty tick queued something");
+    emptyTimes.push(ms);
+  }
+  report.add("emptyTickMs", roundSummary(emptyTimes));
+  report.add(
+    "emptyTickPlan (EXPLAIN ANALYZE BUFFERS of the tick's due query)",
+    await explainAnalyze(sql, tickDueSelectSql(emptyAt)),
+  );
+  report.add(
+    "emptyTickNestedPlan (auto_explain inside the function)",
+    await explainNested(env.dbUrl, `select private.enqueue_due_reminders('${emptyAt}')`),
+  );
+
+  report.section("baseline: per-minute scan of every habit's time (no index), same data");
+  const baselineAt = (at: Date) => at.toISOString();
+  const scanTimes = { naive: [] as number[], zoneAware: [] as number[] };
+  for (let i = 0; i < 5; i++) {
+    scanTimes.naive.push((await timedRolledBack(naiveBaselineScanSql, [baselineAt(minute(-1))])).ms);
+    scanTimes.zoneAware.push((await timedRolledBack(baselineScanSql, [baselineAt(minute(-1))])).ms);
+  }
+  report.add("baselineScanMs naive (habits.time = clock, UTC)", roundSummary(scanTimes.naive));
+  report.add("baselineScanMs zone-aware (join profiles)", roundSummary(scanTimes.zoneAware));
+  report.add("baselineScanPlan", await explainAnalyze(sql, baselineScanSql.replaceAll("$1", `'${emptyAt}'`)));
+  const dueMinuteScan = await timedRolledBack(baselineScanSql, [baselineAt(dueAt)]);
+  report.add("baselineScanDueMinute", { ms: round(dueMinuteScan.ms), rows: dueMinuteScan.rows.length });
+  const baselineEnqueue = await timedRolledBack(baselineEnqueueSql, [baselineAt(dueAt)]);
+  report.add("baselineScanAndEnqueueDueMinute", {
+    ms: round(baselineEnqueue.ms),
+    queued: Number(baselineEnqueue.rows[0].queued),
+  });
+  await vacuum();
+
+  report.section("tick with 100,000 due in the same minute");
+  report.add(
+    "bigTickNestedPlan (auto_explain, rolled back)",
+    await explainNested(env.dbUrl, `select private.enqueue_due_reminders('${dueAt.toISOString()}')`, 100),
+  );
+  await vacuum();
+  const bigTicks: { ms: number; queued: number }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const { ms, rows } = await timedRolledBack(tickSql, [dueAt.toISOString()]);
+    bigTicks.push({ ms: round(ms), queued: Number(rows[0].queued) });
+    await vacuum();
+  }
+  const committed = await timed(() => sql.unsafe(tickSql, [dueAt.toISOString()]));
+  bigTicks.push({ ms: round(committed.ms), queued: Number(committed.result[0].queued) });
+  report.add("bigTick (2 rolled back, the last committed)", bigTicks);
+  await vacuum();
+
+  report.section("typical minutes after it (about 900,000 / 1,439 due each), tick vs baseline");
+  const typical: {
+    minute: number;
+    tickMs: number;
+    queued: number;
+    baselineMs: number;
+    baselineRows: number;
+  }[] = [];
+  for (let m = 1; m <= TYPICAL_MINUTES; m++) {
+    const at = minute(m).toISOString();
+    const base = await timedRolledBack(baselineScanSql, [at]);
+    const tick = await timed(() => sql.unsafe(tickSql, [at]));
+    typical.push({
+      minute: m,
+      tickMs: round(tick.ms),
+      queued: Number(tick.result[0].queued),
+      baselineMs: round(base.ms),
+      baselineRows: base.rows.length,
+    });
+  }
+  report.add("typicalMinutes", typical);
+  const lateEmpty: number[] = [];
+  for (let i = 0; i < EMPTY_TICKS; i++) {
+    lateEmpty.push(
+      (await timedRolledBack(tickSql, [new Date(minute(TYPICAL_MINUTES).getTime() + 30_000).toISOString()]))
+        .ms,
+    );
+  }
+  report.add("emptyTickMs after 100,000 + typical minutes were queued", roundSummary(lateEmpty));
+  const lateAt = new Date(minute(TYPICAL_MINUTES).getTime() + 30_000).toISOString();
+  report.add(
+    "emptyTickPlan after (dead index entries below the clock until vacuum)",
+    await explainAnalyze(sql, tickDueSelectSql(lateAt)),
+  );
+  const [dead] = await sql`
+    select n_dead_tup::int, n_live_tup::int, last_autovacuum from pg_stat_user_tables where relid = 'public.habits'::regclass`;
+  report.add("habitsDeadTuples", dead);
+  await vacuum();
+  const vacuumedEmpty: number[] = [];
+  for (let i = 0; i < EMPTY_TICKS; i++) vacuumedEmpty.push((await timedRolledBack(tickSql, [lateAt])).ms);
+  report.add("emptyTickMs after vacuum", roundSummary(vacuumedEmpty));
+
+  report.section("ratios (baseline / indexed tick, per minute, same data)");
+  const p50 = (values: number[]) => summarize(values).p50;
+  const typicalTick = p50(typical.map((t) => t.tickMs));
+  const typicalBase = p50(typical.map((t) => t.baselineMs));
+  report.add(
+    "ratioEmptyMinute (zone-aware scan / empty tick)",
+    round(p50(scanTimes.zoneAware) / p50(emptyTimes)),
+  );
+  report.add("ratioEmptyMinute (naive scan / empty tick)", round(p50(scanTimes.naive) / p50(emptyTimes)));
+  report.add("ratioTypicalMinute (zone-aware scan / tick)", round(typicalBase / typicalTick));
+  report.add("ratioDueMinute (scan+enqueue / tick)", round(baselineEnqueue.ms / committed.ms));
+  console.log(`\nresults written to ${await report.save()}`);
+} finally {
+  await sql.end();
+}
+
+function roundSummary(values: number[]) {
+  const s = summarize(values);
+  return { n: s.n, p50: round(s.p50), p95: round(s.p95), max: round(s.max) };
+}
