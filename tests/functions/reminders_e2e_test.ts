@@ -9,6 +9,7 @@ import {
   testDatabaseUrl,
 } from "../support/database.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
+import { waitUntil } from "../support/wait.ts";
 import {
   TEST_BOT_TOKEN,
   TEST_REMINDERS_SECRET,
@@ -58,14 +59,17 @@ Deno.test({
         async () => {
           await telegram.waitFor(() => messages().some((text) => text.includes("New habit")), 20_000);
           // The worker records the function's answer once the function has finished its run.
-          let response: { status_code: number } | undefined;
-          for (let i = 0; i < 100 && !response; i++) {
-            [response] = await sql<{ status_code: number }[]>`
+          const status = await waitUntil(
+            async () => {
+              const [response] = await sql<{ status_code: number }[]>`
               select status_code from net._http_response where created > now() - interval '1 minute'
               order by created desc limit 1`;
-            if (!response) await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-          assert.equal(response?.status_code, 200);
+              return response?.status_code;
+            },
+            10_000,
+            "the pg_net response",
+          );
+          assert.equal(status, 200);
         },
       );
 
@@ -82,9 +86,16 @@ Deno.test({
           select status from cron.job_run_details d join cron.job j on j.jobid = d.jobid
           where j.jobname = 'enqueue-due-reminders' order by d.start_time desc limit 1`;
         assert.equal(run.status, "succeeded");
-        const [row] = await sql`
-          select status from public.notifications where habit_id = ${habit} and kind = 'reminder'`;
-        assert.equal(row.status, "sent");
+        // The function records the delivery right after Telegram accepted the message.
+        await waitUntil(
+          async () => {
+            const [row] = await sql`
+            select status from public.notifications where habit_id = ${habit} and kind = 'reminder'`;
+            return row?.status === "sent" ? true : undefined;
+          },
+          10_000,
+          "the reminder recorded as sent",
+        );
       });
     } finally {
       await sql`delete from vault.secrets where name in ('project_url', 'reminders_secret')`;
