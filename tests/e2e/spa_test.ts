@@ -13,7 +13,7 @@ import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/d
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { TEST_BOT_TOKEN, TEST_REMINDERS_SECRET, TEST_WEBHOOK_SECRET } from "../support/functions.ts";
 import { postUpdate, textMessage } from "../support/telegram-updates.ts";
-import { launchChromium, watchConsole } from "./support/browser.ts";
+import { expectEventually, launchChromium, watchConsole } from "./support/browser.ts";
 import { confirmationLinkFor } from "./support/mailbox.ts";
 import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
 
@@ -198,7 +198,11 @@ Deno.test({
           });
           await page.getByRole("button", { name: "Create habit" }).click();
           await page.getByText("Connect your Telegram chat first: reminders are sent there.").waitFor();
-          assert.equal(await page.getByLabel("I will (action)").inputValue(), "drink a glass of water");
+          await expectEventually(
+            () => page.getByLabel("I will (action)").inputValue(),
+            "drink a glass of water",
+            "the action field",
+          );
           await page.getByRole("link", { name: "Connect Telegram now" }).click();
           await page.getByRole("heading", { name: "Telegram" }).waitFor();
         },
@@ -229,7 +233,7 @@ Deno.test({
       await step("the form checks every rule as the user types, and keeps the draft", async () => {
         await page.goto(`${spaUrl}/habits/new`);
         const action = page.getByLabel("I will (action)");
-        assert.equal(await action.inputValue(), "drink a glass of water");
+        await expectEventually(() => action.inputValue(), "drink a glass of water", "the action field");
         await action.fill("");
         await page.getByText("Describe the action in 1 to 200 characters.").waitFor();
         await action.fill("x".repeat(201));
@@ -251,7 +255,11 @@ Deno.test({
         await page.getByRole("button", { name: "Create habit" }).click();
         // Nothing was sent: still on the form, everything typed still there.
         assert.equal(new URL(page.url()).pathname, "/habits/new");
-        assert.equal(await page.getByLabel("Takes … seconds (at most 120)").inputValue(), "121");
+        await expectEventually(
+          () => page.getByLabel("Takes … seconds (at most 120)").inputValue(),
+          "121",
+          "the duration field",
+        );
         await shoot("habit-form-errors");
         await page.getByLabel("Takes … seconds (at most 120)").fill("30");
         await page.getByLabel("Reward", { exact: true }).fill("a square of chocolate");
@@ -331,12 +339,20 @@ Deno.test({
           name: "History",
         }).click();
         await page.getByRole("heading", { name: /drink a glass of water/ }).waitFor();
-        assert.equal(await page.getByTestId("current-streak").innerText(), "0");
+        await expectEventually(
+          () => page.getByTestId("current-streak").innerText(),
+          "0",
+          "the current streak",
+        );
         await page.getByRole("button", { name: "Mark as done" }).click();
         await page.getByText("Marked as done. Well done!").waitFor();
         await page.getByRole("button", { name: "Done for this time ✓" }).waitFor();
-        assert.equal(await page.getByTestId("current-streak").innerText(), "1");
-        assert.equal(await page.getByTestId("best-streak").innerText(), "1");
+        await expectEventually(
+          () => page.getByTestId("current-streak").innerText(),
+          "1",
+          "the current streak",
+        );
+        await expectEventually(() => page.getByTestId("best-streak").innerText(), "1", "the best streak");
         // The "habit created" message went out through the fake Bot API.
         await page.reload();
         await page.getByRole("cell", { name: "Habit created" }).waitFor();
@@ -365,14 +381,22 @@ Deno.test({
         await shoot("public-habits");
         await card.getByRole("button", { name: /Use .* as a template/ }).click();
         await page.getByText("Copied from a public habit.").waitFor();
-        assert.equal(await page.getByLabel("I will (action)").inputValue(), "listen to one song");
-        assert.equal(await page.getByLabel("in (place)").inputValue(), "the armchair");
+        await expectEventually(
+          () => page.getByLabel("I will (action)").inputValue(),
+          "listen to one song",
+          "the action field",
+        );
+        await expectEventually(
+          () => page.getByLabel("in (place)").inputValue(),
+          "the armchair",
+          "the place field",
+        );
       });
 
       await step("settings: display name and a searchable time zone", async () => {
         await page.goto(`${spaUrl}/settings`);
         const zone = page.getByLabel("Time zone");
-        assert.equal(await zone.inputValue(), "Europe/Berlin");
+        await expectEventually(() => zone.inputValue(), "Europe/Berlin", "the time zone field");
         await zone.fill("Mars/Olympus");
         await page.getByText("Choose a time zone from the list, e.g. Europe/Berlin.").waitFor();
         await zone.fill("America/New_York");

@@ -33,3 +33,24 @@ export function watchConsole(page: Page): { errors: string[] } {
   page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
   return { errors };
 }
+
+/**
+ * Waits until `read()` (an input's value, an element's text) equals `expected`, as a person would
+ * wait for a page that is still loading; fails with the last value seen after `timeoutMs`.
+ */
+export async function expectEventually(
+  read: () => Promise<string>,
+  expected: string,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await read();
+  while (seen !== expected) {
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: expected ${JSON.stringify(expected)}, still ${JSON.stringify(seen)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = await read();
+  }
+}
