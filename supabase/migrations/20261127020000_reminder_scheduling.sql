@@ -51,9 +51,10 @@ begin
 end
 $$;
 
--- "Habit created" message, sent within seconds: queued with the habit and delivered at once
--- (pg_net sends the request only after the creating transaction commits).
-create function private.habits_queue_created_message()
+-- "Habit created" messages, sent within seconds: queued with the habits and delivered at once
+-- (pg_net sends the request only after the creating transaction commits). A statement trigger,
+-- so that inserting many habits at once makes one call to the function, not one per habit.
+create function private.habits_queue_created_messages()
 returns trigger
 language plpgsql
 security definer
@@ -61,15 +62,18 @@ set search_path = ''
 as $$
 begin
   insert into public.notifications (habit_id, owner_id, kind, due_at)
-  values (new.id, new.owner_id, 'habit_created', new.created_at);
-  perform private.invoke_reminders_function();
+  select id, owner_id, 'habit_created', created_at from created_habits;
+  if found then
+    perform private.invoke_reminders_function();
+  end if;
   return null;
 end
 $$;
 
-create trigger habits_queue_created_message
+create trigger habits_queue_created_messages
 after insert on public.habits
-for each row execute function private.habits_queue_created_message();
+referencing new table as created_habits
+for each statement execute function private.habits_queue_created_messages();
 
 -- ------------------------------------------------------------------ the tick
 

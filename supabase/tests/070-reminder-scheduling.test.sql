@@ -112,6 +112,16 @@ select results_eq($$ select url, headers ->> 'Authorization', timeout_millisecon
 delete from net.http_request_queue;
 insert into public.habits (owner_id, action, place, time, duration_seconds) values (tests.get_supabase_uid('jon'), 'kick-check', 'home', '09:00', 30);
 select is((select count(*) from net.http_request_queue), 1::bigint, 'creating a habit calls the function at once');
+delete from net.http_request_queue;
+insert into public.habits (owner_id, action, place, time, duration_seconds)
+select tests.get_supabase_uid('jon'), 'bulk-' || i, 'home', '09:00', 30 from generate_series(1, 3) i;
+select is((select count(*) from net.http_request_queue), 1::bigint, 'creating several habits in one statement calls the function once');
+select is((select count(*) from public.notifications n join public.habits h on h.id = n.habit_id
+           where h.action like 'bulk-%' and n.kind = 'habit_created'), 3::bigint, '... and queues a message for each of them');
+delete from net.http_request_queue;
+insert into public.habits (owner_id, action, place, time, duration_seconds)
+select tests.get_supabase_uid('jon'), 'none', 'home', '09:00', 30 where false;
+select is((select count(*) from net.http_request_queue), 0::bigint, 'an insert of no habits calls nothing');
 select ok((select position('private.run_reminder_tick()' in command) > 0 and schedule = '* * * * *' from cron.job where jobname = 'enqueue-due-reminders'),
   'pg_cron runs the tick every minute');
 select ok((select position('Bearer' in command) = 0 and position('secret' in command) = 0 from cron.job where jobname = 'enqueue-due-reminders'),
