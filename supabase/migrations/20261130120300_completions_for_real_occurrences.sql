@@ -1,10 +1,13 @@
 -- =====================================================================================
 -- Completions: only for the caller's own habit and for a real occurrence of it
--- A BEFORE trigger decides before the unique index and the foreign key are consulted, so a
--- stranger's insert is refused with one rule identifier whether or not the owner completed that
--- occurrence (before, 23505 against 23503 told them). An occurrence completed from the web must
--- lie on the habit's schedule and not after the owner's local today: today's occurrence can be
--- marked done before its time, a future day's cannot.
+-- A BEFORE trigger decides before the unique index is consulted, so a stranger's insert is
+-- refused with the same error whether or not the owner completed that occurrence (before, 23505
+-- habit_completions_once_per_occurrence against 23503 told them). That error is the one the
+-- composite foreign key gives for a habit that is not the caller's: 23503
+-- habit_completions_habit_same_owner_fkey, now raised first and for every such insert.
+-- An occurrence completed from the web must lie on the habit's schedule (its wall-clock time on
+-- a date of its every-N-days grid, the grid extended back before starts_on) and not after the
+-- owner's local today: today's occurrence can be marked done before its time, a later one cannot.
 -- =====================================================================================
 
 create function private.habit_completions_check_occurrence()
@@ -15,25 +18,31 @@ set search_path = ''
 as $$
 declare
   habit record;
-  today date;
+  local_date date;
 begin
   select h.time, h.interval_days, h.starts_on, p.timezone into habit
   from public.habits h
   join public.profiles p on p.id = h.owner_id
   where h.id = new.habit_id and h.owner_id = new.owner_id;
   if not found then
-    perform private.raise_rule_violation('habit_completions', 'habit_completions_habit_must_be_own',
-      'The habit does not exist or belongs to someone else.');
+    raise exception using
+      errcode = 'foreign_key_violation',
+      message = 'insert or update on table "habit_completions" violates foreign key constraint "habit_completions_habit_same_owner_fkey"',
+      detail = 'The habit does not exist or belongs to someone else.',
+      constraint = 'habit_completions_habit_same_owner_fkey',
+      table = 'habit_completions',
+      schema = 'public';
   end if;
   -- Telegram completes the occurrence its reminder was sent for, or today's (see below).
   if new.source = 'web' then
-    today := (now() at time zone habit.timezone)::date;
-    if new.occurrence_at >= ((today + 1)::timestamp at time zone habit.timezone) then
+    if (new.occurrence_at at time zone habit.timezone)::date > (now() at time zone habit.timezone)::date then
       perform private.raise_rule_violation('habit_completions', 'habit_completions_occurrence_not_after_today',
         'Only occurrences up to today can be marked as done.');
     end if;
-    if private.next_occurrence(habit.time, habit.interval_days, habit.starts_on, habit.timezone,
-         new.occurrence_at - interval '1 microsecond') is distinct from new.occurrence_at then
+    -- As private.next_occurrence builds them: local date + wall-clock time, then converted.
+    local_date := (new.occurrence_at at time zone habit.timezone)::date;
+    if ((local_date + habit.time) at time zone habit.timezone) is distinct from new.occurrence_at
+       or ((local_date - habit.starts_on) % habit.interval_days + habit.interval_days) % habit.interval_days <> 0 then
       perform private.raise_rule_violation('habit_completions', 'habit_completions_occurrence_on_schedule',
         'That time is not one of the habit''s occurrences.');
     end if;

@@ -89,12 +89,9 @@ begin
     or (new.telegram_username is not null and new.telegram_username is distinct from old.telegram_username)
     or (new.telegram_linked_at is not null and new.telegram_linked_at is distinct from old.telegram_linked_at)) then
     raise exception using
-      errcode = 'check_violation',
-      message = 'new row for relation "profiles" violates rule "profiles_telegram_link_only_cleared"',
-      detail = 'A Telegram chat is connected from Telegram; the web app can only disconnect it.',
-      constraint = 'profiles_telegram_link_only_cleared',
-      table = 'profiles',
-      schema = 'public';
+      errcode = 'insufficient_privilege',
+      message = 'permission denied to set the Telegram link of a profile',
+      detail = 'A Telegram chat is connected from Telegram; the web app can only disconnect it.';
   end if;
   return new;
 end
