@@ -12,7 +12,7 @@ echo "== deno fmt, lint, check"
 deno fmt --check
 deno lint
 # shellcheck disable=SC2046 # one argument per file is intended
-deno check $(git ls-files -co --exclude-standard '*.ts' ':!:web/**' ':!:supabase/functions/_shared/database.types.ts')
+deno check $(git ls-files -co --exclude-standard '*.ts' ':!:web/**' ':!:web/src/lib/database.types.ts')
 
 echo "== web app: TypeScript check"
 npm --prefix web run --silent typecheck
