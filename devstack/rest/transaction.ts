@@ -6,7 +6,7 @@
 import type postgres from "postgres";
 import { ApiError, fromPgError, isPgError } from "./errors.ts";
 import type { Authentication } from "./jwt.ts";
-import { quoteIdent } from "./sql-builder.ts";
+import { quoteIdent } from "./sql-fragments.ts";
 import type { SchemaCache } from "./schema-cache.ts";
 
 export type Sql = postgres.Sql;

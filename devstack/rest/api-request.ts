@@ -1,0 +1,92 @@
+/**
+ * Request parsing (PostgREST's ApiRequest stage): the path names the target (root, relation or
+ * function), the method is checked against it, and the headers give the schema, preferences and
+ * response media type. Nothing here touches the database.
+ */
+import type { RestConfig } from "./config.ts";
+import { ApiError } from "./errors.ts";
+import type { Authentication } from "./jwt.ts";
+import { negotiateMedia, pickSchema, type ResponseMedia } from "./media.ts";
+import { parsePrefer, type Preferences } from "./preferences.ts";
+
+export type Target = { kind: "root" } | { kind: "relation"; name: string } | { kind: "rpc"; name: string };
+
+export interface ApiRequest {
+  req: Request;
+  url: URL;
+  method: string;
+  target: Target;
+  auth: Authentication;
+  schema: string;
+  prefs: Preferences;
+  media: ResponseMedia;
+}
+
+const allowed = {
+  root: ["OPTIONS", "GET", "HEAD"],
+  relation: ["OPTIONS", "GET", "HEAD", "POST", "PATCH", "DELETE"],
+  rpc: ["OPTIONS", "GET", "HEAD", "POST"],
+};
+
+function invalidPath(): ApiError {
+  return new ApiError(404, "PGRST125", "Invalid path specified in request URL");
+}
+
+/** The target of the path, or 404 PGRST125. */
+export function parseTarget(url: URL): Target {
+  let segments: string[];
+  try {
+    segments = url.pathname.split("/").filter((segment) => segment !== "").map(decodeURIComponent);
+  } catch {
+    throw invalidPath();
+  }
+  if (segments.length === 0) return { kind: "root" };
+  if (segments.length === 2 && segments[0] === "rpc") return { kind: "rpc", name: segments[1] };
+  if (segments.length === 1) return { kind: "relation", name: segments[0] };
+  throw invalidPath();
+}
+
+/** OPTIONS is answered here; a method the target does not take is 405. */
+export function checkMethod(target: Target, method: string): Response | undefined {
+  const methods = allowed[target.kind];
+  if (method === "OPTIONS") {
+    return new Response(null, { status: 200, headers: { allow: methods.join(",") } });
+  }
+  if (methods.includes(method)) return undefined;
+  if (target.kind === "rpc") throw new ApiError(405, "PGRST101", `Cannot use the ${method} method on RPC`);
+  throw new ApiError(
+    405,
+    "PGRST117",
+    `Unsupported HTTP method: ${method}`,
+    method === "PUT" ? "PUT (upsert) is not supported by the devstack Data API." : null,
+    null,
+    { allow: methods.join(",") },
+  );
+}
+
+export function parseApiRequest(
+  req: Request,
+  url: URL,
+  target: Target,
+  auth: Authentication,
+  config: RestConfig,
+): ApiRequest {
+  const method = req.method.toUpperCase();
+  if (req.headers.has("range")) {
+    throw new ApiError(
+      400,
+      "PGRST100",
+      "Unsupported by the devstack Data API: the Range header; use the limit and offset query parameters",
+    );
+  }
+  return {
+    req,
+    url,
+    method,
+    target,
+    auth,
+    schema: pickSchema(req.headers, method, config.dbSchemas),
+    prefs: parsePrefer(req.headers.get("prefer")),
+    media: negotiateMedia(req.headers.get("accept"), target.kind === "root"),
+  };
+}

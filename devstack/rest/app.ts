@@ -1,0 +1,90 @@
+/**
+ * The request path, stage by stage as in PostgREST's App module: parse the request, plan it
+ * (read, mutate or call), run the query, shape the response. Errors become PostgREST error bodies.
+ */
+import { type ApiRequest, checkMethod, parseApiRequest, parseTarget } from "./api-request.ts";
+import { ApiError, fromPgError, isPgError, singularityError } from "./errors.ts";
+import { authenticate } from "./jwt.ts";
+import { planCall } from "./plan-call.ts";
+import { planMutate } from "./plan-mutate.ts";
+import { lookupTable, planRead } from "./plan-read.ts";
+import { runQuery } from "./query.ts";
+import { readRange, respond } from "./response.ts";
+import { type RootContext, serveOpenApi } from "./root.ts";
+import type { Table } from "./schema-cache.ts";
+
+export interface RestContext extends RootContext {
+  secret: Uint8Array;
+}
+
+export async function handleRequest(req: Request, ctx: RestContext): Promise<Response> {
+  try {
+    return await serve(req, ctx);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return error.toResponse();
+  if (isPgError(error)) return fromPgError(error, true).toResponse();
+  const code = (error as { code?: string })?.code;
+  if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|CONNECT_TIMEOUT|CONNECTION_)/.test(code)) {
+    return new ApiError(503, "PGRST000", "Database connection error. Retrying the connection.", String(error))
+      .toResponse();
+  }
+  console.error("devstack rest: unexpected error", error);
+  const details = error instanceof Error ? error.message : null;
+  return new ApiError(500, "PGRSTX00", "Internal server error", details).toResponse();
+}
+
+async function serve(req: Request, ctx: RestContext): Promise<Response> {
+  const url = new URL(req.url);
+  const target = parseTarget(url);
+  const early = checkMethod(target, req.method.toUpperCase());
+  if (early) return early;
+  const { config } = ctx;
+  const auth = await authenticate(
+    req.headers.get("authorization"),
+    ctx.secret,
+    config.dbAnonRole,
+    config.jwtAud,
+  );
+  const request = parseApiRequest(req, url, target, auth, config);
+  if (target.kind === "root") return await serveOpenApi(request, ctx);
+  if (target.kind === "rpc") return await serveCall(request, target.name, ctx);
+  const table = lookupTable(ctx.cache(), request.schema, target.name);
+  if (request.method === "GET" || request.method === "HEAD") return await serveRead(request, table, ctx);
+  return await serveMutation(request, table, ctx);
+}
+
+async function serveRead(request: ApiRequest, table: Table, ctx: RestContext): Promise<Response> {
+  const plan = planRead(request, table, ctx.config);
+  const result = await runQuery(ctx, request, plan);
+  const { status, range } = readRange(plan.offset, result.rows, result.total);
+  return respond(request, status, result.body, { "content-range": range });
+}
+
+async function serveMutation(request: ApiRequest, table: Table, ctx: RestContext): Promise<Response> {
+  const plan = await planMutate(request, table, ctx.config.maxBodyBytes);
+  let result;
+  if (plan.noop) {
+    if (plan.single) throw singularityError(0);
+    result = { rows: 0, body: "[]", overrides: { headers: [] } };
+  } else result = await runQuery(ctx, request, plan);
+  const total = request.prefs.count ? String(result.rows) : "*";
+  const range = plan.kind === "update" && result.rows > 0 ? `0-${result.rows - 1}/${total}` : `*/${total}`;
+  const status = plan.kind === "insert" ? 201 : plan.representation ? 200 : 204;
+  const body = plan.representation ? result.body : null;
+  return respond(request, status, body, { "content-range": range }, result.overrides);
+}
+
+async function serveCall(request: ApiRequest, name: string, ctx: RestContext): Promise<Response> {
+  const plan = await planCall(request, name, ctx.cache(), ctx.config);
+  const result = await runQuery(ctx, request, plan);
+  const { fn } = plan;
+  if (fn.returns.kind === "void") return respond(request, 204, null, {}, result.overrides);
+  if (!fn.returnsSet) return respond(request, 200, result.body, {}, result.overrides);
+  const { status, range } = readRange(plan.offset, result.rows, result.total);
+  return respond(request, status, result.body, { "content-range": range }, result.overrides);
+}
