@@ -20,6 +20,9 @@ export interface ApiRequest {
   schema: string;
   prefs: Preferences;
   media: ResponseMedia;
+  stripNulls: boolean;
+  /** The Range header of a GET (`items=0-9` or `0-9`), inclusive bounds. */
+  range?: { lower: number; upper?: number };
 }
 
 const allowed = {
@@ -64,21 +67,34 @@ export function checkMethod(target: Target, method: string): Response | undefine
   );
 }
 
+/** `Range: 0-9` (GET only, as in PostgREST); a lower bound above the upper one is 416 PGRST103. */
+function parseRange(header: string | null, method: string): ApiRequest["range"] {
+  if (header === null || (method !== "GET" && method !== "HEAD")) return undefined;
+  const match = header.trim().match(/^(?:items=)?(\d+)-(\d*)$/);
+  if (!match) return undefined;
+  const lower = Number(match[1]);
+  const upper = match[2] === "" ? undefined : Number(match[2]);
+  if (upper !== undefined && lower > upper) {
+    throw new ApiError(
+      416,
+      "PGRST103",
+      "Requested range not satisfiable",
+      "The lower boundary must be lower than or equal to the upper boundary in the Range header.",
+    );
+  }
+  return { lower, upper };
+}
+
 export function parseApiRequest(
   req: Request,
   url: URL,
   target: Target,
   auth: Authentication,
   config: RestConfig,
+  timezones: ReadonlySet<string>,
 ): ApiRequest {
   const method = req.method.toUpperCase();
-  if (req.headers.has("range")) {
-    throw new ApiError(
-      400,
-      "PGRST100",
-      "Unsupported by the devstack Data API: the Range header; use the limit and offset query parameters",
-    );
-  }
+  const { media, stripNulls } = negotiateMedia(req.headers.get("accept"), target.kind === "root");
   return {
     req,
     url,
@@ -86,7 +102,9 @@ export function parseApiRequest(
     target,
     auth,
     schema: pickSchema(req.headers, method, config.dbSchemas),
-    prefs: parsePrefer(req.headers.get("prefer")),
-    media: negotiateMedia(req.headers.get("accept"), target.kind === "root"),
+    prefs: parsePrefer(req.headers, config.dbTxEnd, timezones),
+    media,
+    stripNulls,
+    range: parseRange(req.headers.get("range"), method),
   };
 }

@@ -8,8 +8,8 @@ import { authenticate } from "./jwt.ts";
 import { planCall } from "./plan-call.ts";
 import { planMutate } from "./plan-mutate.ts";
 import { lookupTable, planRead } from "./plan-read.ts";
-import { runQuery } from "./query.ts";
-import { readRange, respond } from "./response.ts";
+import { type QueryResult, runQuery } from "./query.ts";
+import { locationOf, readRange, respond } from "./response.ts";
 import { type RootContext, serveOpenApi } from "./root.ts";
 import type { Table } from "./schema-cache.ts";
 
@@ -50,7 +50,7 @@ async function serve(req: Request, ctx: RestContext): Promise<Response> {
     config.dbAnonRole,
     config.jwtAud,
   );
-  const request = parseApiRequest(req, url, target, auth, config);
+  const request = parseApiRequest(req, url, target, auth, config, ctx.cache().timezones);
   if (target.kind === "root") return await serveOpenApi(request, ctx);
   if (target.kind === "rpc") return await serveCall(request, target.name, ctx);
   const table = lookupTable(ctx.cache(), request.schema, target.name);
@@ -59,32 +59,35 @@ async function serve(req: Request, ctx: RestContext): Promise<Response> {
 }
 
 async function serveRead(request: ApiRequest, table: Table, ctx: RestContext): Promise<Response> {
-  const plan = planRead(request, table, ctx.config);
+  const plan = planRead(request, table, ctx.cache(), ctx.config);
   const result = await runQuery(ctx, request, plan);
   const { status, range } = readRange(plan.offset, result.rows, result.total);
   return respond(request, status, result.body, { "content-range": range });
 }
 
 async function serveMutation(request: ApiRequest, table: Table, ctx: RestContext): Promise<Response> {
-  const plan = await planMutate(request, table, ctx.config.maxBodyBytes);
-  let result;
+  const plan = await planMutate(request, table, ctx.cache(), ctx.config);
+  let result: QueryResult;
   if (plan.noop) {
     if (plan.single) throw singularityError(0);
-    result = { rows: 0, body: "[]", overrides: { headers: [] } };
+    result = { rows: 0, total: null, body: "[]", overrides: { headers: [] } };
   } else result = await runQuery(ctx, request, plan);
   const total = request.prefs.count ? String(result.rows) : "*";
   const range = plan.kind === "update" && result.rows > 0 ? `0-${result.rows - 1}/${total}` : `*/${total}`;
-  const status = plan.kind === "insert" ? 201 : plan.representation ? 200 : 204;
-  const body = plan.representation ? result.body : null;
-  return respond(request, status, body, { "content-range": range }, result.overrides);
+  const representation = request.prefs.return === "representation";
+  const status = plan.kind === "insert" ? 201 : representation ? 200 : 204;
+  const extra: Record<string, string> = { "content-range": range };
+  if (request.prefs.return === "headers-only" && plan.kind === "insert") {
+    const location = locationOf(table, result.body);
+    if (location) extra.location = location;
+  }
+  return respond(request, status, representation ? result.body : null, extra, result.overrides);
 }
 
 async function serveCall(request: ApiRequest, name: string, ctx: RestContext): Promise<Response> {
   const plan = await planCall(request, name, ctx.cache(), ctx.config);
   const result = await runQuery(ctx, request, plan);
-  const { fn } = plan;
-  if (fn.returns.kind === "void") return respond(request, 204, null, {}, result.overrides);
-  if (!fn.returnsSet) return respond(request, 200, result.body, {}, result.overrides);
+  if (plan.fn.returns.kind === "void") return respond(request, 204, null, {}, result.overrides);
   const { status, range } = readRange(plan.offset, result.rows, result.total);
   return respond(request, status, result.body, { "content-range": range }, result.overrides);
 }

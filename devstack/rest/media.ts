@@ -6,25 +6,46 @@ import { ApiError } from "./errors.ts";
 
 export type ResponseMedia = "json" | "object" | "array" | "csv" | "openapi";
 
-const objectMedia = ["application/vnd.pgrst.object+json", "application/vnd.pgrst.object"];
+export interface Negotiated {
+  media: ResponseMedia;
+  /** `nulls=stripped` on the vnd.pgrst array/object types: keys with null values are left out. */
+  stripNulls: boolean;
+}
+
+const byType: Record<string, ResponseMedia> = {
+  "application/json": "json",
+  "application/vnd.pgrst.object+json": "object",
+  "application/vnd.pgrst.object": "object",
+  "application/vnd.pgrst.array+json": "array",
+  "application/vnd.pgrst.array": "array",
+  "text/csv": "csv",
+};
 
 /**
- * Picks the response media type from Accept. `root` allows the OpenAPI type. Types the devstack
- * does not produce (CSV, GeoJSON, plans, ...) answer 406 PGRST107 as PostgREST does.
+ * Picks the response media type from Accept. `root` allows only the OpenAPI and JSON types. Types
+ * the devstack does not produce (GeoJSON, plans, ...) answer 406 PGRST107 as PostgREST does.
  */
-export function negotiateMedia(accept: string | null, root = false): ResponseMedia {
-  if (!accept || accept.trim() === "") return root ? "openapi" : "json";
+export function negotiateMedia(accept: string | null, root = false): Negotiated {
+  const fallback: Negotiated = { media: root ? "openapi" : "json", stripNulls: false };
+  if (!accept || accept.trim() === "") return fallback;
   const ranges = accept.split(",").map((part, index) => {
     const [type, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
     const q = params.find((p) => p.startsWith("q="));
-    return { type, q: q ? Number(q.slice(2)) : 1, index };
+    return { type, params, q: q ? Number(q.slice(2)) : 1, index };
   }).filter((range) => range.type !== "" && range.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { type } of ranges) {
-    if (type === "*/*" || type === "application/*") return root ? "openapi" : "json";
-    if (type === "application/json") return "json";
-    if (root && type === "application/openapi+json") return "openapi";
-    if (!root && objectMedia.includes(type)) return "object";
+  for (const { type, params } of ranges) {
+    if (type === "*/*" || type === "application/*") return fallback;
+    if (root) {
+      if (type === "application/openapi+json") return { media: "openapi", stripNulls: false };
+      if (type === "application/json") return { media: "json", stripNulls: false };
+      continue;
+    }
+    const media = byType[type];
+    if (!media) continue;
+    const stripNulls = params.includes("nulls=stripped");
+    if (stripNulls && media !== "array" && media !== "object") continue;
+    return { media, stripNulls };
   }
   throw new ApiError(
     406,

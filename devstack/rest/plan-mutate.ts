@@ -1,15 +1,21 @@
-/** The mutate plan: POST (insert), PATCH (update) and DELETE on a table or view. */
+/**
+ * The mutate plan: POST (insert, upsert), PATCH (update) and DELETE on a table or view, with the
+ * representation read back through the read plan tree (so it may embed) when asked for.
+ */
 import type { ApiRequest } from "./api-request.ts";
-import { ApiError, invalidBody, unsupported } from "./errors.ts";
+import type { RestConfig } from "./config.ts";
+import { ApiError, invalidBody } from "./errors.ts";
+import { readExecution, tableNode, treeContext } from "./plan-read.ts";
+import { attachModifiers, fill } from "./plan-tree.ts";
 import type { Execution } from "./query.ts";
-import { parseQuery, type QueryAst } from "./query-grammar.ts";
+import { parseQueryParams } from "./query-params.ts";
 import { checkContentType, isPlainObject, parseJsonBody, readBodyText } from "./request-body.ts";
-import type { Table } from "./schema-cache.ts";
-import { buildDelete, buildInsert, buildUpdate, type MutationOptions } from "./sql-mutate.ts";
+import type { SchemaCache, Table } from "./schema-cache.ts";
+import { Params } from "./sql-fragments.ts";
+import { deleteSql, type InsertSpec, insertSql, updateSql } from "./sql-mutate.ts";
 
 export interface MutatePlan extends Execution {
   kind: "insert" | "update" | "delete";
-  representation: boolean;
   /** An update with an empty body: nothing is run. */
   noop: boolean;
 }
@@ -22,55 +28,25 @@ function columnNotFound(table: Table, column: string): ApiError {
   );
 }
 
-function shapeOf(request: ApiRequest, ast: QueryAst): MutationOptions {
-  if (ast.limit !== undefined || ast.offset !== undefined || ast.order.length > 0) {
-    if (request.method !== "POST") throw unsupported(`limit, offset or order on ${request.method}`);
-  }
-  return {
-    representation: request.prefs.return === "representation",
-    single: request.media === "object",
-    select: ast.select,
-  };
-}
+export const notImplemented = (details: string) =>
+  new ApiError(400, "PGRST127", "Feature not implemented", details);
 
-export async function planMutate(
+async function insertSpec(
   request: ApiRequest,
   table: Table,
-  maxBodyBytes: number,
-): Promise<MutatePlan> {
-  const { ast } = parseQuery(request.url.searchParams);
-  const shape = shapeOf(request, ast);
-  const base = { readOnly: false, returnsBody: shape.representation, single: shape.single, noop: false };
-  const representation = shape.representation;
-  if (request.method === "DELETE") {
-    return { ...base, kind: "delete", representation, statement: buildDelete(table, ast, shape) };
-  }
-  checkContentType(request.req.headers);
-  const text = await readBodyText(request.req, maxBodyBytes);
+  columnsParam: string[] | undefined,
+  onConflict: string[] | undefined,
+  maxBytes: number,
+): Promise<InsertSpec> {
+  const text = await readBodyText(request.req, maxBytes);
   const parsed = parseJsonBody(text);
-  if (request.method === "PATCH") {
-    if (!isPlainObject(parsed)) {
-      throw invalidBody("Empty or invalid json", "PATCH expects a single JSON object.");
-    }
-    const names = Object.keys(parsed);
-    for (const column of names) if (!table.columnsByName.has(column)) throw columnNotFound(table, column);
-    if (names.length === 0) {
-      return { ...base, kind: "update", representation, noop: true, statement: { text: "", params: [] } };
-    }
-    return {
-      ...base,
-      kind: "update",
-      representation,
-      statement: buildUpdate(table, names, text, ast, shape),
-    };
-  }
   const isArray = Array.isArray(parsed);
   const rows = isArray ? parsed : [parsed];
   if (!rows.every(isPlainObject)) {
     throw invalidBody("Empty or invalid json", "Expected a JSON object or an array of JSON objects.");
   }
   let columns: string[];
-  if (ast.columns) columns = ast.columns;
+  if (columnsParam) columns = columnsParam;
   else {
     columns = rows.length > 0 ? Object.keys(rows[0]) : [];
     const signature = [...columns].sort().join("\u0000");
@@ -79,7 +55,102 @@ export async function planMutate(
     }
   }
   for (const column of columns) if (!table.columnsByName.has(column)) throw columnNotFound(table, column);
-  const payload = isArray ? text : `[${text}]`;
-  const statement = buildInsert(table, columns, payload, rows, request.prefs.missingDefault, shape);
-  return { ...base, kind: "insert", representation, statement };
+  const resolution = request.prefs.resolution;
+  let conflict: InsertSpec["onConflict"];
+  if (resolution) {
+    const target = onConflict ?? table.primaryKey;
+    if (target.length === 0) {
+      throw notImplemented(
+        `Prefer: resolution=${resolution} on '${table.name}', which has no primary key; name the unique columns with on_conflict`,
+      );
+    }
+    conflict = { columns: target, resolution };
+  }
+  return {
+    columns,
+    payload: isArray ? text : `[${text}]`,
+    rows,
+    missingDefault: request.prefs.missing === "default",
+    onConflict: conflict,
+  };
+}
+
+export async function planMutate(
+  request: ApiRequest,
+  table: Table,
+  cache: SchemaCache,
+  config: RestConfig,
+): Promise<MutatePlan> {
+  const query = parseQueryParams(request.url.searchParams);
+  const ctx = treeContext(request, cache, config);
+  const target = tableNode(ctx, table);
+  const read = tableNode(ctx, table, "pgrst_source");
+  const representation = request.prefs.return === "representation";
+  const headersOnly = request.prefs.return === "headers-only" && request.method === "POST";
+  if (representation) fill(ctx, read, query.select);
+  else if (headersOnly) {
+    for (const name of table.primaryKey) read.fields.push({ kind: "field", field: { name, path: [] } });
+  }
+  attachModifiers(read, query);
+  target.filters = read.filters;
+  target.logic = read.logic;
+  read.filters = [];
+  read.logic = [];
+  if (request.method !== "POST" && (read.limit !== undefined || read.offset > 0 || read.order.length > 0)) {
+    throw notImplemented(`limit, offset or order on ${request.method}`);
+  }
+  const params = new Params();
+  const returning = representation || headersOnly || request.media === "object";
+  const kind = request.method === "POST" ? "insert" : request.method === "PATCH" ? "update" : "delete";
+  let mutation: string;
+  if (kind === "delete") mutation = deleteSql(table, target, params, returning);
+  else {
+    checkContentType(request.req.headers);
+    if (kind === "insert") {
+      mutation = insertSql(
+        table,
+        await insertSpec(request, table, query.columns, query.onConflict, config.maxBodyBytes),
+        params,
+        returning,
+      );
+    } else {
+      const text = await readBodyText(request.req, config.maxBodyBytes);
+      const parsed = parseJsonBody(text);
+      if (!isPlainObject(parsed)) {
+        throw invalidBody("Empty or invalid json", "PATCH expects a single JSON object.");
+      }
+      const names = Object.keys(parsed);
+      for (const column of names) if (!table.columnsByName.has(column)) throw columnNotFound(table, column);
+      if (names.length === 0) {
+        return {
+          kind,
+          noop: true,
+          statement: { text: "", params: [] },
+          readOnly: false,
+          returnsBody: false,
+          single: request.media === "object",
+        };
+      }
+      mutation = updateSql(table, target, names, text, params, returning);
+    }
+  }
+  const maxAffected = kind !== "insert" && request.prefs.handling === "strict"
+    ? request.prefs.maxAffected
+    : undefined;
+  if (!returning) {
+    return {
+      kind,
+      noop: false,
+      statement: { text: mutation, params: params.values },
+      readOnly: false,
+      returnsBody: false,
+      single: false,
+      maxAffected,
+    };
+  }
+  const base = readExecution({ ...request, prefs: { ...request.prefs, count: undefined } }, read, config, {
+    params,
+    withSource: mutation,
+  });
+  return { ...base, kind, noop: false, readOnly: false, maxAffected };
 }

@@ -2,10 +2,13 @@
 import type { ApiRequest } from "./api-request.ts";
 import type { RestConfig } from "./config.ts";
 import { ApiError } from "./errors.ts";
+import { aliasCounter, attachModifiers, fill, tableColumns, type TreeContext } from "./plan-tree.ts";
 import type { Execution } from "./query.ts";
-import { parseQuery, type QueryAst } from "./query-grammar.ts";
+import { parseQueryParams } from "./query-params.ts";
+import type { ReadNode } from "./read-tree.ts";
 import { findTable, type SchemaCache, type Table } from "./schema-cache.ts";
-import { buildRead } from "./sql-read.ts";
+import { Params, qualifiedName } from "./sql-fragments.ts";
+import { buildCountSource, buildRead } from "./sql-read.ts";
 import { closest } from "./suggest.ts";
 
 export function lookupTable(cache: SchemaCache, schema: string, name: string): Table {
@@ -26,13 +29,87 @@ export interface ReadPlan extends Execution {
   offset: number;
 }
 
-export function planRead(request: ApiRequest, table: Table, config: RestConfig): ReadPlan {
-  const { ast } = parseQuery(request.url.searchParams);
-  return readExecution(request, table, ast, config);
+export function treeContext(request: ApiRequest, cache: SchemaCache, config: RestConfig): TreeContext {
+  return {
+    cache,
+    schema: request.schema,
+    aggregatesEnabled: config.dbAggregatesEnabled,
+    nextAlias: aliasCounter(),
+  };
 }
 
-function readExecution(request: ApiRequest, table: Table, ast: QueryAst, config: RestConfig): ReadPlan {
-  const single = request.media === "object";
-  const statement = buildRead(table, ast, { count: request.prefs.count, single, maxRows: config.dbMaxRows });
-  return { statement, readOnly: true, returnsBody: true, single, offset: ast.offset ?? 0 };
+export function tableNode(
+  ctx: TreeContext,
+  table: Table,
+  from = qualifiedName(table.schema, table.name),
+): ReadNode {
+  return {
+    label: table.name,
+    columns: tableColumns(table),
+    table,
+    from,
+    alias: ctx.nextAlias(),
+    fields: [],
+    embeds: [],
+    filters: [],
+    logic: [],
+    order: [],
+    offset: 0,
+  };
+}
+
+/** The root's page: `limit`/`offset`, narrowed by a Range header (GET) and PGRST_DB_MAX_ROWS. */
+export function restrictRoot(root: ReadNode, request: ApiRequest, maxRows: number | undefined): void {
+  const range = request.range;
+  if (range) {
+    const paramUpper = root.limit === undefined ? Infinity : root.offset + root.limit - 1;
+    const upper = Math.min(paramUpper, range.upper ?? Infinity);
+    root.offset = Math.max(root.offset, range.lower);
+    root.limit = upper === Infinity ? undefined : Math.max(0, upper - root.offset + 1);
+  }
+  if (maxRows !== undefined) root.limit = Math.min(root.limit ?? maxRows, maxRows);
+}
+
+/** Execution of a read of `root`, with the count the request prefers. */
+export function readExecution(
+  request: ApiRequest,
+  root: ReadNode,
+  config: RestConfig,
+  source: { params: Params; withSource?: string } = { params: new Params() },
+): ReadPlan {
+  const count = request.prefs.count;
+  const media = request.media;
+  const countParams = source.params.clone();
+  const statement = buildRead(root, source.params, {
+    media,
+    stripNulls: request.stripNulls,
+    count: count === "exact" || count === "estimated",
+    withSource: source.withSource,
+  });
+  const plan: ReadPlan = {
+    statement,
+    readOnly: true,
+    returnsBody: true,
+    single: media === "object",
+    offset: root.offset,
+  };
+  if (count === "planned" || count === "estimated") {
+    plan.count = { mode: count, statement: buildCountSource(root, countParams), maxRows: config.dbMaxRows };
+  }
+  return plan;
+}
+
+export function planRead(
+  request: ApiRequest,
+  table: Table,
+  cache: SchemaCache,
+  config: RestConfig,
+): ReadPlan {
+  const query = parseQueryParams(request.url.searchParams);
+  const ctx = treeContext(request, cache, config);
+  const root = tableNode(ctx, table);
+  fill(ctx, root, query.select);
+  attachModifiers(root, query);
+  restrictRoot(root, request, config.dbMaxRows);
+  return readExecution(request, root, config);
 }

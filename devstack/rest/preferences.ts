@@ -1,36 +1,95 @@
-/** The Prefer header, as PostgREST's Preferences module reads it. */
-import { unsupported } from "./errors.ts";
+/**
+ * The Prefer header, read as PostgREST's Preferences module reads it: comma-separated across
+ * headers, the first value of each preference wins, unknown ones are ignored unless
+ * `handling=strict` (400 PGRST122). `tx=` is honoured only when PGRST_DB_TX_END allows an
+ * override; where PostgREST would silently commit anyway, the devstack refuses instead.
+ */
+import { ApiError } from "./errors.ts";
+
+export type TxEnd = "commit" | "commit-allow-override" | "rollback" | "rollback-allow-override";
 
 export interface Preferences {
-  return: "minimal" | "representation";
-  count: boolean;
-  missingDefault: boolean;
+  resolution?: "merge-duplicates" | "ignore-duplicates";
+  missing?: "default" | "null";
+  return?: "representation" | "minimal" | "headers-only";
+  params?: "single-object";
+  count?: "exact" | "planned" | "estimated";
+  tx?: "commit" | "rollback";
+  handling?: "strict" | "lenient";
+  timezone?: string;
+  maxAffected?: number;
   /** The preferences honoured, for the Preference-Applied header. */
   applied: string[];
 }
 
-/** Parses `Prefer` (comma separated, as postgrest-js joins them). Unknown preferences are ignored, as in PostgREST's lenient mode. */
-export function parsePrefer(header: string | null): Preferences {
-  const prefs: Preferences = { return: "minimal", count: false, missingDefault: false, applied: [] };
-  for (const raw of (header ?? "").split(",")) {
-    const pref = raw.trim();
-    if (pref === "") continue;
-    const [name, value] = pref.split("=", 2).map((part) => part.trim());
-    if (name === "return" && value === "representation") {
-      prefs.return = "representation";
-      prefs.applied.push("return=representation");
-    } else if (name === "return" && (value === "minimal" || value === "headers-only")) {
-      prefs.return = "minimal";
-      prefs.applied.push(`return=${value}`);
-    } else if (name === "count" && (value === "exact" || value === "planned" || value === "estimated")) {
-      // planned and estimated are answered with the exact count, which both may return.
-      prefs.count = true;
-      prefs.applied.push(`count=${value}`);
-    } else if (name === "missing" && value === "default") {
-      prefs.missingDefault = true;
-      prefs.applied.push("missing=default");
-    } else if (name === "resolution") throw unsupported(`Prefer: ${pref} (upserts)`);
-    else if (name === "params" && value === "single-object") throw unsupported(`Prefer: ${pref}`);
+const choices = {
+  resolution: ["merge-duplicates", "ignore-duplicates"],
+  missing: ["default", "null"],
+  return: ["representation", "minimal", "headers-only"],
+  params: ["single-object"],
+  count: ["exact", "planned", "estimated"],
+  tx: ["commit", "rollback"],
+  handling: ["strict", "lenient"],
+} as const;
+type Choice = keyof typeof choices;
+
+export function parsePrefer(headers: Headers, txEnd: TxEnd, timezones: ReadonlySet<string>): Preferences {
+  const values = (headers.get("prefer") ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const prefs: Preferences = { applied: [] };
+  const invalid: string[] = [];
+  for (const pref of values) {
+    const eq = pref.indexOf("=");
+    const name = eq < 0 ? pref : pref.slice(0, eq);
+    const value = eq < 0 ? "" : pref.slice(eq + 1);
+    if (name in choices) {
+      const allowed = choices[name as Choice] as readonly string[];
+      if (!allowed.includes(value)) invalid.push(pref);
+      else if (prefs[name as Choice] === undefined) {
+        (prefs as unknown as Record<string, string>)[name] = value;
+      }
+    } else if (name === "timezone") {
+      if (!timezones.has(value)) invalid.push(pref);
+      else prefs.timezone ??= value;
+    } else if (name === "max-affected" && /^\d+$/.test(value)) prefs.maxAffected ??= Number(value);
+    else invalid.push(pref);
   }
+  if (prefs.handling === "strict" && invalid.length > 0) {
+    throw new ApiError(
+      400,
+      "PGRST122",
+      "Invalid preferences given with handling=strict",
+      `Invalid preferences: ${invalid.join(", ")}`,
+    );
+  }
+  if (prefs.tx !== undefined && !txEnd.endsWith("-allow-override")) {
+    // Not applied (as in PostgREST); harmless when it asks for what happens anyway.
+    if (txEnd === prefs.tx) prefs.tx = undefined;
+  }
+  if (prefs.tx !== undefined && !txEnd.endsWith("-allow-override")) {
+    throw new ApiError(
+      400,
+      "PGRST127",
+      "Feature not implemented",
+      `Prefer: tx=${prefs.tx} is not allowed by PGRST_DB_TX_END=${txEnd} (PostgREST ignores it and ends ` +
+        `the transaction with ${txEnd}; the devstack refuses rather than change its meaning)`,
+    );
+  }
+  const order = [
+    prefs.resolution && `resolution=${prefs.resolution}`,
+    prefs.missing && `missing=${prefs.missing}`,
+    prefs.return && `return=${prefs.return}`,
+    prefs.params && `params=${prefs.params}`,
+    prefs.count && `count=${prefs.count}`,
+    prefs.tx && `tx=${prefs.tx}`,
+    prefs.handling && `handling=${prefs.handling}`,
+    prefs.timezone && `timezone=${prefs.timezone}`,
+    prefs.handling === "strict" && prefs.maxAffected !== undefined && `max-affected=${prefs.maxAffected}`,
+  ];
+  prefs.applied = order.filter((p): p is string => typeof p === "string");
   return prefs;
+}
+
+/** Whether the transaction ends in a rollback (PGRST_DB_TX_END, overridden by `Prefer: tx=`). */
+export function rollsBack(prefs: Preferences, txEnd: TxEnd): boolean {
+  return prefs.tx !== undefined ? prefs.tx === "rollback" : txEnd.startsWith("rollback");
 }

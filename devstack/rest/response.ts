@@ -5,6 +5,7 @@
 import { ApiError } from "./errors.ts";
 import type { ApiRequest } from "./api-request.ts";
 import type { ResponseMedia } from "./media.ts";
+import type { Table } from "./schema-cache.ts";
 
 export interface Overrides {
   headers: [string, string][];
@@ -26,8 +27,9 @@ export function respond(
   extra: Record<string, string> = {},
   overrides: Overrides = { headers: [] },
 ): Response {
+  const type = contentTypes[request.media];
   const headers = new Headers({
-    "content-type": contentTypes[request.media],
+    "content-type": request.stripNulls ? type.replace(";", ";nulls=stripped;") : type,
     "content-profile": request.schema,
     ...extra,
   });
@@ -59,4 +61,15 @@ export function readRange(
     );
   }
   return { status: rows < total ? 206 : 200, range };
+}
+
+/** `return=headers-only`: the Location of the first inserted row, by its primary key. */
+export function locationOf(table: Table, body: string | null): string | undefined {
+  if (table.primaryKey.length === 0 || body === null) return undefined;
+  const rows = JSON.parse(body) as Record<string, unknown>[];
+  if (rows.length === 0) return undefined;
+  const filters = table.primaryKey.map((c) =>
+    `${encodeURIComponent(c)}=eq.${encodeURIComponent(String(rows[0][c]))}`
+  );
+  return `/${encodeURIComponent(table.name)}?${filters.join("&")}`;
 }

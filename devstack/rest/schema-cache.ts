@@ -4,6 +4,7 @@
  * applied on impersonation. Every identifier the API puts into SQL is looked up here first.
  */
 import type { Sql } from "postgres";
+import { loadRelationships, type Relationship } from "./relationships.ts";
 
 export interface Column {
   name: string;
@@ -37,7 +38,10 @@ export interface Table {
   columns: Column[];
   columnsByName: Map<string, Column>;
   primaryKey: string[];
+  /** Single-column foreign keys of a table (for the OpenAPI notes). */
   foreignKeys: ForeignKey[];
+  /** The row type as format_type prints it (how function parameters of this type read). */
+  rowType: string;
 }
 
 export interface FunctionParam {
@@ -65,6 +69,8 @@ export interface DbFunction {
   returns: ReturnShape;
   /** pg_proc.provolatile: i immutable, s stable, v volatile. */
   volatility: string;
+  /** The table whose row type the function returns, if any. */
+  returnRelid?: number;
 }
 
 export interface SchemaCache {
@@ -72,6 +78,9 @@ export interface SchemaCache {
   functions: Map<string, DbFunction[]>;
   /** Settings applied with set_config when switching to a role (ALTER ROLE ... SET). */
   roleSettings: Map<string, [string, string][]>;
+  relationships: Relationship[];
+  /** Names accepted by `Prefer: timezone=` (pg_timezone_names). */
+  timezones: Set<string>;
   loadedAt: Date;
 }
 
@@ -95,6 +104,7 @@ interface TableRow {
   updatable: boolean;
   deletable: boolean;
   primary_key: string[];
+  row_type: string;
 }
 
 interface ColumnRow {
@@ -107,13 +117,6 @@ interface ColumnRow {
   description: string | null;
   enum: string[] | null;
   max_length: number | null;
-}
-
-interface ForeignKeyRow {
-  rel: string;
-  column: string;
-  foreign_table: string;
-  foreign_column: string;
 }
 
 interface FunctionRow {
@@ -146,7 +149,8 @@ select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relki
     cross join lateral unnest(pk.conkey) with ordinality as k(attnum, ord)
     join pg_catalog.pg_attribute a on a.attrelid = pk.conrelid and a.attnum = k.attnum
     where pk.conrelid = c.oid and pk.contype = 'p'
-  ), '{}') as primary_key
+  ), '{}') as primary_key,
+  pg_catalog.format_type(c.reltype, null) as row_type
 from pg_catalog.pg_class c
 join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
@@ -170,17 +174,6 @@ join pg_catalog.pg_type t on t.oid = a.atttypid
 left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where (n.nspname = any($1::text[]) or c.oid = any($2::oid[])) and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum`;
-
-const foreignKeysQuery = `
-select fk.conrelid::int8::text as rel, a.attname as column, fc.relname as foreign_table, fa.attname as foreign_column
-from pg_catalog.pg_constraint fk
-join pg_catalog.pg_class c on c.oid = fk.conrelid
-join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-join pg_catalog.pg_attribute a on a.attrelid = fk.conrelid and a.attnum = fk.conkey[1]
-join pg_catalog.pg_class fc on fc.oid = fk.confrelid
-join pg_catalog.pg_attribute fa on fa.attrelid = fk.confrelid and fa.attnum = fk.confkey[1]
-where fk.contype = 'f' and pg_catalog.array_length(fk.conkey, 1) = 1 and n.nspname = any($1::text[])
-order by fk.conname`;
 
 const functionsQuery = `
 select p.oid::int8::text as oid, n.nspname as schema, p.proname as name,
@@ -220,7 +213,6 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     const functionRows = await tx.unsafe<FunctionRow[]>(functionsQuery, [schemas]);
     const returnRelids = [...new Set(functionRows.map((f) => f.return_relid).filter((oid) => oid !== "0"))];
     const columnRows = await tx.unsafe<ColumnRow[]>(columnsQuery, [schemas, returnRelids]);
-    const foreignKeyRows = await tx.unsafe<ForeignKeyRow[]>(foreignKeysQuery, [schemas]);
     const settingRows = await tx.unsafe<{ role: string; name: string; value: string }[]>(roleSettingsQuery);
 
     const columnsByRel = new Map<string, Column[]>();
@@ -254,11 +246,8 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
         columns,
         columnsByName: new Map(columns.map((column) => [column.name, column])),
         primaryKey: row.primary_key,
-        foreignKeys: foreignKeyRows.filter((fk) => fk.rel === row.oid).map((fk) => ({
-          column: fk.column,
-          foreignTable: fk.foreign_table,
-          foreignColumn: fk.foreign_column,
-        })),
+        foreignKeys: [],
+        rowType: row.row_type,
       });
     }
 
@@ -277,7 +266,17 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       roleSettings.set(row.role, list);
     }
 
-    return { tables, functions, roleSettings, loadedAt: new Date() };
+    const relationships = await loadRelationships(tx, [...tables.values()], [...functions.values()].flat());
+    for (const rel of relationships) {
+      if (rel.kind !== "fk" || rel.columns.length !== 1 || rel.table.kind === "v") continue;
+      if (rel.cardinality !== "many-to-one" && rel.cardinality !== "one-to-one") continue;
+      if (rel.table.foreignKeys.some((fk) => fk.column === rel.columns[0][0])) continue;
+      const [column, foreignColumn] = rel.columns[0];
+      rel.table.foreignKeys.push({ column, foreignTable: rel.foreignTable.name, foreignColumn });
+    }
+    const zones = await tx.unsafe<{ name: string }[]>("select name from pg_catalog.pg_timezone_names");
+    const timezones = new Set(zones.map((z) => z.name));
+    return { tables, functions, roleSettings, relationships, timezones, loadedAt: new Date() };
   });
 }
 
@@ -318,5 +317,6 @@ function toFunction(row: FunctionRow, columnsByRel: Map<string, Column[]>): DbFu
     returnsSet: row.returns_set,
     returns,
     volatility: row.volatility,
+    returnRelid: row.return_relid === "0" ? undefined : Number(row.return_relid),
   };
 }

@@ -2,9 +2,10 @@
  * SQL fragments shared by the query builders. Identifiers come only from the schema cache and are
  * quoted; every value from the request travels as a bound parameter ($n), never as SQL text.
  */
-import { ApiError, unsupported } from "./errors.ts";
-import type { Filter, OrderTerm, QueryAst, SelectItem } from "./query-grammar.ts";
-import type { Table } from "./schema-cache.ts";
+import { ApiError } from "./errors.ts";
+import type { ResponseMedia } from "./media.ts";
+import type { Field } from "./query-types.ts";
+import type { ReadNode } from "./read-tree.ts";
 
 export interface Statement {
   text: string;
@@ -32,38 +33,45 @@ export class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-}
-
-/** The columns a query may name: a table's, or a function result's (null: unknown, only `*`). */
-export interface Source {
-  label: string;
-  /** Column name → type as format_type prints it (usable in a cast). */
-  columns: ReadonlyMap<string, string> | null;
-}
-
-export const tableSource = (table: Table): Source => ({
-  label: table.name,
-  columns: new Map(table.columns.map((column) => [column.name, column.type])),
-});
-
-function undefinedColumn(source: Source, column: string): ApiError {
-  return new ApiError(400, "42703", `column ${source.label}.${column} does not exist`);
-}
-
-export function column(source: Source, name: string, qualifier: string | null): string {
-  if (source.columns === null) {
-    throw unsupported(`naming columns of a function returning an untyped record ('${name}')`);
+  /** A copy holding the parameters bound so far (for a second statement over the same source). */
+  clone(): Params {
+    const copy = new Params();
+    copy.values.push(...this.values);
+    return copy;
   }
-  if (!source.columns.has(name)) throw undefinedColumn(source, name);
-  return qualifier ? `${qualifier}.${quoteIdent(name)}` : quoteIdent(name);
 }
 
-export function selectList(items: SelectItem[], source: Source, qualifier: string | null): string {
-  return items.map((item) => {
-    if (item.kind === "star") return qualifier ? `${qualifier}.*` : "*";
-    const expr = column(source, item.column, qualifier);
-    return item.alias !== undefined ? `${expr} as ${quoteIdent(item.alias)}` : expr;
-  }).join(", ");
+export function undefinedColumn(label: string, column: string): ApiError {
+  return new ApiError(400, "42703", `column ${label}.${column} does not exist`);
+}
+
+/** A column of the node, checked against the schema cache. */
+export function columnRef(node: ReadNode, name: string): string {
+  if (node.columns !== null && !node.columns.has(name)) throw undefinedColumn(node.label, name);
+  return `${quoteIdent(node.alias)}.${quoteIdent(name)}`;
+}
+
+/** A column with its JSON path (`"t"."data"->$1->>$2`), keys bound as parameters. */
+export function fieldExpr(node: ReadNode, field: Field, params: Params): string {
+  let sql = columnRef(node, field.name);
+  for (const step of field.path) {
+    sql = `(${sql}${step.arrow}${params.add(step.key)}::${step.index ? "int" : "text"})`;
+  }
+  return sql;
+}
+
+/** The type a filter value on this field is read as: the column's, text after `->>`, json(b) after `->`. */
+export function fieldType(node: ReadNode, field: Field): string {
+  const type = node.columns?.get(field.name) ?? "text";
+  if (field.path.length === 0) return type;
+  if (field.path[field.path.length - 1].arrow === "->>") return "text";
+  return type === "json" ? "json" : "jsonb";
+}
+
+/** A cast target from the request: letters, digits, `_`, `$` and spaces only (the grammar's). */
+export function castType(name: string): string {
+  if (!/^[\p{L}\p{N}_ $]+$/u.test(name)) throw new ApiError(400, "PGRST100", `Invalid cast type: ${name}`);
+  return name;
 }
 
 /** `{"a","b"}`: a Postgres array literal; the server casts it to the column's array type. */
@@ -71,85 +79,29 @@ export function arrayLiteral(values: string[]): string {
   return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 }
 
-const comparison: Record<string, string> = {
-  eq: "=",
-  neq: "<>",
-  gt: ">",
-  gte: ">=",
-  lt: "<",
-  lte: "<=",
-  like: "like",
-  ilike: "ilike",
-};
-
-const isTests: Record<string, string> = {
-  null: "is null",
-  not_null: "is not null",
-  true: "is true",
-  false: "is false",
-  unknown: "is unknown",
-};
-
-function condition(filter: Filter, source: Source, qualifier: string | null, params: Params): string {
-  const col = column(source, filter.column, qualifier);
-  // Values arrive as text and are converted by the column type's own input function, as a
-  // PostgREST literal is. (Bound untyped, a parameter takes the column's type and the driver
-  // would encode the string itself: "true" as a bool parameter becomes false.)
-  const type = source.columns?.get(filter.column);
-  const typed = (value: string, suffix = "") => `(${params.add(value)}::text)::${type}${suffix}`;
-  let sql: string;
-  if (filter.op === "is") sql = `${col} ${isTests[filter.value]}`;
-  else if (filter.op === "like" || filter.op === "ilike") {
-    sql = `${col} ${comparison[filter.op]} ${params.add(filter.value)}::text`;
-  } else if (filter.op === "in") sql = `${col} = any(${typed(arrayLiteral(filter.value), "[]")})`;
-  else sql = `${col} ${comparison[filter.op]} ${typed(filter.value)}`;
-  return filter.negated ? `not (${sql})` : sql;
-}
-
-export function whereClause(
-  filters: Filter[],
-  source: Source,
-  qualifier: string | null,
-  params: Params,
-): string {
-  if (filters.length === 0) return "";
-  return ` where ${filters.map((f) => condition(f, source, qualifier, params)).join(" and ")}`;
-}
-
-export function orderClause(order: OrderTerm[], source: Source, qualifier: string | null): string {
-  if (order.length === 0) return "";
-  return ` order by ${
-    order.map((term) => {
-      let sql = column(source, term.column, qualifier);
-      if (term.direction) sql += ` ${term.direction}`;
-      if (term.nulls) sql += ` nulls ${term.nulls}`;
-      return sql;
-    }).join(", ")
-  }`;
-}
-
-export function limitClause(ast: QueryAst, maxRows: number | undefined, params: Params): string {
-  const limit = ast.limit === undefined
-    ? maxRows
-    : maxRows === undefined
-    ? ast.limit
-    : Math.min(ast.limit, maxRows);
-  let sql = "";
-  if (limit !== undefined) sql += ` limit ${params.add(String(limit))}`;
-  if (ast.offset !== undefined && ast.offset > 0) sql += ` offset ${params.add(String(ast.offset))}`;
-  return sql;
-}
-
-/** The JSON text of the rows of `_postgrest_t`: an array, or its only element for the object media type. */
-export function bodyExpression(single: boolean, value = "_postgrest_t"): string {
-  return single
-    ? `coalesce((pg_catalog.json_agg(${value}) -> 0)::text, 'null')`
-    : `coalesce(pg_catalog.json_agg(${value}), '[]')::text`;
-}
-
 /** Result columns of every statement that returns rows: total_count (or null), page_count, body. */
 export interface ResultRow {
   total_count: string | null;
   page_count: string;
   body: string;
+}
+
+/**
+ * The response body built from the rows of `_postgrest_t`: a JSON array, its only element (object
+ * media type), or CSV (a header line of the column names, then one line per row). The rows are
+ * also the CTE `pgrst_page`, which the CSV header reads.
+ */
+export function bodyExpression(media: ResponseMedia, value = "_postgrest_t", stripNulls = false): string {
+  if (media === "object") return `coalesce((pg_catalog.json_agg(${value}) -> 0)::text, 'null')`;
+  if (media === "csv") {
+    const header =
+      `(select coalesce(pg_catalog.string_agg(pgrst_k.k, ','), '') from (select pg_catalog.json_object_keys(pgrst_h.r) as k from (select pg_catalog.row_to_json(pgrst_hh) as r from pgrst_page as pgrst_hh limit 1) pgrst_h) pgrst_k)`;
+    const rows =
+      `coalesce(pg_catalog.string_agg(pg_catalog.substring(_postgrest_t::text, 2, pg_catalog.length(_postgrest_t::text) - 2), pg_catalog.chr(10)), '')`;
+    return `${header} || pg_catalog.chr(10) || ${rows}`;
+  }
+  const agg = `pg_catalog.json_agg(${value})`;
+  return stripNulls
+    ? `coalesce(pg_catalog.json_strip_nulls(${agg}), '[]')::text`
+    : `coalesce(${agg}, '[]')::text`;
 }

@@ -1,63 +1,43 @@
-/** Query building for writes: INSERT, UPDATE and DELETE, with the representation when asked for. */
-import type { QueryAst, SelectItem } from "./query-grammar.ts";
+/**
+ * Query building for writes: INSERT (with ON CONFLICT for upserts), UPDATE and DELETE. Request
+ * bodies are bound as one JSON text parameter and expanded by json_populate_record(set), so
+ * values convert with the columns' own input functions, as in PostgREST.
+ */
+import type { Filter, LogicTree } from "./query-types.ts";
+import type { ReadNode } from "./read-tree.ts";
 import type { Table } from "./schema-cache.ts";
-import {
-  bodyExpression,
-  column,
-  Params,
-  qualifiedName,
-  selectList,
-  type Statement,
-  tableSource,
-  whereClause,
-} from "./sql-fragments.ts";
+import { condition, logicCondition } from "./sql-filter.ts";
+import { type Params, qualifiedName, quoteIdent, undefinedColumn } from "./sql-fragments.ts";
 
-/** Wraps a data-modifying statement so that it returns the representation of the rows it touched. */
-function withRepresentation(
-  mutation: string,
-  table: Table,
-  select: SelectItem[],
-  single: boolean,
-): string {
-  const target = qualifiedName(table.schema, table.name);
-  const list = selectList(select, tableSource(table), null);
-  return `with pgrst_source as (${mutation} returning ${target}.*) ` +
-    `select null::int8 as total_count, pg_catalog.count(*)::int8 as page_count, ` +
-    `${bodyExpression(single)} as body from (select ${list} from pgrst_source) _postgrest_t`;
-}
+const column = (table: Table, name: string) => {
+  if (!table.columnsByName.has(name)) throw undefinedColumn(table.name, name);
+  return quoteIdent(name);
+};
 
-export interface MutationOptions {
-  representation: boolean;
-  single: boolean;
-  select: SelectItem[];
+export interface InsertSpec {
+  columns: string[];
+  /** The body as a JSON array text. */
+  payload: string;
+  rows: Record<string, unknown>[];
+  missingDefault: boolean;
+  onConflict?: { columns: string[]; resolution: "merge-duplicates" | "ignore-duplicates" };
 }
 
 /**
- * INSERT of the objects in `payload` (the request body's JSON text, an array) into `columns`.
- * The text is bound as one parameter as received, so numbers keep their precision. `rows` (the
- * parsed payload) tells which keys each object has: missing keys become NULL, or the column
- * default with `missingDefault`.
+ * INSERT from the JSON array in `spec.payload`; `returning` adds RETURNING * (only when rows are
+ * read back, since RETURNING makes RLS check SELECT policies too, as PostgREST avoids for minimal).
  */
-export function buildInsert(
-  table: Table,
-  columns: string[],
-  payload: string,
-  rows: Record<string, unknown>[],
-  missingDefault: boolean,
-  options: MutationOptions,
-): Statement {
-  const params = new Params();
+export function insertSql(table: Table, spec: InsertSpec, params: Params, returning: boolean): string {
   const target = qualifiedName(table.schema, table.name);
-  const source = tableSource(table);
-  const quoted = columns.map((name) => column(source, name, null));
-  const body = params.add(payload);
-  let mutation: string;
-  if (columns.length === 0) {
-    mutation = `insert into ${target} select from pg_catalog.json_array_elements(${body}::text::json)`;
-  } else if (missingDefault && rows.some((row) => columns.some((name) => !(name in row)))) {
-    const tuples = rows.map((row, index) =>
+  const quoted = spec.columns.map((name) => column(table, name));
+  const body = params.add(spec.payload);
+  let sql: string;
+  if (spec.columns.length === 0) {
+    sql = `insert into ${target} select from pg_catalog.json_array_elements(${body}::text::json)`;
+  } else if (spec.missingDefault && spec.rows.some((row) => spec.columns.some((name) => !(name in row)))) {
+    const tuples = spec.rows.map((row, index) =>
       `(${
-        columns.map((name, i) =>
+        spec.columns.map((name, i) =>
           name in row
             ? `(pg_catalog.json_populate_record(null::${target}, ${body}::text::json -> ${index})).${
               quoted[i]
@@ -66,50 +46,52 @@ export function buildInsert(
         ).join(", ")
       })`
     );
-    mutation = `insert into ${target} (${quoted.join(", ")}) values ${tuples.join(", ")}`;
+    sql = `insert into ${target} (${quoted.join(", ")}) values ${tuples.join(", ")}`;
   } else {
-    mutation = `insert into ${target} (${quoted.join(", ")}) ` +
+    sql = `insert into ${target} (${quoted.join(", ")}) ` +
       `select ${quoted.map((q) => `pgrst_body.${q}`).join(", ")} ` +
       `from pg_catalog.json_populate_recordset(null::${target}, ${body}::text::json) pgrst_body`;
   }
-  const text = options.representation
-    ? withRepresentation(mutation, table, options.select, options.single)
-    : mutation;
-  return { text, params: params.values };
+  if (spec.onConflict) {
+    const conflict = spec.onConflict.columns.map((name) => column(table, name));
+    const updates = quoted.filter((q) => !conflict.includes(q));
+    sql += ` on conflict (${conflict.join(", ")}) ` +
+      (spec.onConflict.resolution === "ignore-duplicates" || updates.length === 0
+        ? "do nothing"
+        : `do update set ${updates.map((q) => `${q} = excluded.${q}`).join(", ")}`);
+  }
+  return returning ? `${sql} returning ${target}.*` : sql;
 }
 
-/** UPDATE of the columns `names` to the values of the JSON object `payload` (bound as received). */
-export function buildUpdate(
+function whereOf(node: ReadNode, filters: Filter[], logic: LogicTree[], params: Params): string {
+  const parts = [
+    ...filters.map((f) => condition(node, f, params)),
+    ...logic.map((t) => logicCondition(node, t, params)),
+  ];
+  return parts.length > 0 ? ` where ${parts.join(" and ")}` : "";
+}
+
+/** UPDATE of the columns `names` to the values of the JSON object `payload`, RETURNING *. */
+export function updateSql(
   table: Table,
+  node: ReadNode,
   names: string[],
   payload: string,
-  ast: QueryAst,
-  options: MutationOptions,
-): Statement {
-  const params = new Params();
+  params: Params,
+  returning: boolean,
+): string {
   const target = qualifiedName(table.schema, table.name);
-  const source = tableSource(table);
-  const assignments = names.map((name) => {
-    const q = column(source, name, null);
-    return `${q} = pgrst_body.${q}`;
-  });
+  const assignments = names.map((name) => `${column(table, name)} = pgrst_body.${quoteIdent(name)}`);
   const body = params.add(payload);
-  const where = whereClause(ast.filters, source, target, params);
-  const mutation = `update ${target} set ${assignments.join(", ")} ` +
-    `from (select * from pg_catalog.json_populate_record(null::${target}, ${body}::text::json)) pgrst_body${where}`;
-  const text = options.representation
-    ? withRepresentation(mutation, table, options.select, options.single)
-    : mutation;
-  return { text, params: params.values };
+  return `update ${target} ${quoteIdent(node.alias)} set ${assignments.join(", ")} ` +
+    `from (select * from pg_catalog.json_populate_record(null::${target}, ${body}::text::json)) pgrst_body` +
+    `${whereOf(node, node.filters, node.logic, params)}${
+      returning ? ` returning ${quoteIdent(node.alias)}.*` : ""
+    }`;
 }
 
-export function buildDelete(table: Table, ast: QueryAst, options: MutationOptions): Statement {
-  const params = new Params();
+export function deleteSql(table: Table, node: ReadNode, params: Params, returning: boolean): string {
   const target = qualifiedName(table.schema, table.name);
-  const where = whereClause(ast.filters, tableSource(table), target, params);
-  const mutation = `delete from ${target}${where}`;
-  const text = options.representation
-    ? withRepresentation(mutation, table, options.select, options.single)
-    : mutation;
-  return { text, params: params.values };
+  return `delete from ${target} ${quoteIdent(node.alias)}${whereOf(node, node.filters, node.logic, params)}` +
+    (returning ? ` returning ${quoteIdent(node.alias)}.*` : "");
 }
