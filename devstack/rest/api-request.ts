@@ -18,6 +18,10 @@ export interface ApiRequest {
   target: Target;
   auth: Authentication;
   schema: string;
+  /** The response carries Content-Profile (a profile header was sent, or several schemas are exposed). */
+  negotiatedByProfile: boolean;
+  /** An insert names a conflict target (on_conflict or a primary key): resolution= is applied. */
+  hasConflictTarget?: boolean;
   prefs: Preferences;
   media: ResponseMedia;
   stripNulls: boolean;
@@ -95,13 +99,15 @@ export function parseApiRequest(
 ): ApiRequest {
   const method = req.method.toUpperCase();
   const { media, stripNulls } = negotiateMedia(req.headers.get("accept"), target.kind === "root");
+  const { schema, negotiated } = pickSchema(req.headers, method, config.dbSchemas);
   return {
     req,
     url,
     method,
     target,
     auth,
-    schema: pickSchema(req.headers, method, config.dbSchemas),
+    schema,
+    negotiatedByProfile: negotiated,
     prefs: parsePrefer(req.headers, config.dbTxEnd, timezones),
     media,
     stripNulls,

@@ -62,11 +62,12 @@ async function serveRead(request: ApiRequest, table: Table, ctx: RestContext): P
   const plan = planRead(request, table, ctx.cache(), ctx.config);
   const result = await runQuery(ctx, request, plan);
   const { status, range } = readRange(plan.offset, result.rows, result.total);
-  return respond(request, status, result.body, { "content-range": range });
+  return respond(request, "read", status, result.body, { "content-range": range }, result.overrides);
 }
 
 async function serveMutation(request: ApiRequest, table: Table, ctx: RestContext): Promise<Response> {
   const plan = await planMutate(request, table, ctx.cache(), ctx.config);
+  request.hasConflictTarget = table.primaryKey.length > 0 || request.url.searchParams.has("on_conflict");
   let result: QueryResult;
   if (plan.noop) {
     if (plan.single) throw singularityError(0);
@@ -81,13 +82,15 @@ async function serveMutation(request: ApiRequest, table: Table, ctx: RestContext
     const location = locationOf(table, result.body);
     if (location) extra.location = location;
   }
-  return respond(request, status, representation ? result.body : null, extra, result.overrides);
+  return respond(request, plan.kind, status, representation ? result.body : null, extra, result.overrides);
 }
 
 async function serveCall(request: ApiRequest, name: string, ctx: RestContext): Promise<Response> {
   const plan = await planCall(request, name, ctx.cache(), ctx.config);
   const result = await runQuery(ctx, request, plan);
-  if (plan.fn.returns.kind === "void") return respond(request, 204, null, {}, result.overrides);
   const { status, range } = readRange(plan.offset, result.rows, result.total);
-  return respond(request, status, result.body, { "content-range": range }, result.overrides);
+  const voidResult = plan.fn.returns.kind === "void";
+  return respond(request, "call", voidResult ? 204 : status, voidResult ? null : result.body, {
+    "content-range": range,
+  }, result.overrides);
 }

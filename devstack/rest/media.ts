@@ -54,11 +54,19 @@ export function negotiateMedia(accept: string | null, root = false): Negotiated 
   );
 }
 
-/** The schema a request addresses: Accept-Profile (GET/HEAD) or Content-Profile (others). */
-export function pickSchema(headers: Headers, method: string, schemas: string[]): string {
+/**
+ * The schema a request addresses: Accept-Profile (GET/HEAD) or Content-Profile (others), else the
+ * first exposed one. `negotiated` (a profile header, or several exposed schemas) decides whether
+ * the response carries Content-Profile, as in PostgREST.
+ */
+export function pickSchema(
+  headers: Headers,
+  method: string,
+  schemas: string[],
+): { schema: string; negotiated: boolean } {
   const header = method === "GET" || method === "HEAD" ? "accept-profile" : "content-profile";
   const requested = headers.get(header)?.trim();
-  if (!requested) return schemas[0];
+  if (!requested) return { schema: schemas[0], negotiated: schemas.length !== 1 };
   if (!schemas.includes(requested)) {
     throw new ApiError(
       406,
@@ -68,5 +76,5 @@ export function pickSchema(headers: Headers, method: string, schemas: string[]):
       `Only the following schemas are exposed: ${schemas.join(", ")}`,
     );
   }
-  return requested;
+  return { schema: requested, negotiated: true };
 }

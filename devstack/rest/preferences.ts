@@ -18,8 +18,6 @@ export interface Preferences {
   handling?: "strict" | "lenient";
   timezone?: string;
   maxAffected?: number;
-  /** The preferences honoured, for the Preference-Applied header. */
-  applied: string[];
 }
 
 const choices = {
@@ -35,7 +33,7 @@ type Choice = keyof typeof choices;
 
 export function parsePrefer(headers: Headers, txEnd: TxEnd, timezones: ReadonlySet<string>): Preferences {
   const values = (headers.get("prefer") ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
-  const prefs: Preferences = { applied: [] };
+  const prefs: Preferences = {};
   const invalid: string[] = [];
   for (const pref of values) {
     const eq = pref.indexOf("=");
@@ -74,22 +72,30 @@ export function parsePrefer(headers: Headers, txEnd: TxEnd, timezones: ReadonlyS
         `the transaction with ${txEnd}; the devstack refuses rather than change its meaning)`,
     );
   }
-  const order = [
-    prefs.resolution && `resolution=${prefs.resolution}`,
-    prefs.missing && `missing=${prefs.missing}`,
-    prefs.return && `return=${prefs.return}`,
-    prefs.params && `params=${prefs.params}`,
-    prefs.count && `count=${prefs.count}`,
-    prefs.tx && `tx=${prefs.tx}`,
-    prefs.handling && `handling=${prefs.handling}`,
-    prefs.timezone && `timezone=${prefs.timezone}`,
-    prefs.handling === "strict" && prefs.maxAffected !== undefined && `max-affected=${prefs.maxAffected}`,
-  ];
-  prefs.applied = order.filter((p): p is string => typeof p === "string");
   return prefs;
 }
 
 /** Whether the transaction ends in a rollback (PGRST_DB_TX_END, overridden by `Prefer: tx=`). */
 export function rollsBack(prefs: Preferences, txEnd: TxEnd): boolean {
   return prefs.tx !== undefined ? prefs.tx === "rollback" : txEnd.startsWith("rollback");
+}
+
+export type Action = "read" | "insert" | "update" | "delete" | "call" | "root";
+
+/** Preference-Applied: the preferences honoured by this kind of action, in PostgREST's order. */
+export function appliedPreferences(prefs: Preferences, action: Action, hasConflictTarget: boolean): string[] {
+  const mutation = action === "insert" || action === "update" || action === "delete";
+  const limited = action === "update" || action === "delete" || action === "call";
+  const order = [
+    action === "insert" && hasConflictTarget && prefs.resolution && `resolution=${prefs.resolution}`,
+    (action === "insert" || action === "update") && prefs.missing && `missing=${prefs.missing}`,
+    mutation && prefs.return && `return=${prefs.return}`,
+    prefs.count && `count=${prefs.count}`,
+    prefs.tx && `tx=${prefs.tx}`,
+    prefs.handling && `handling=${prefs.handling}`,
+    prefs.timezone && `timezone=${prefs.timezone}`,
+    limited && prefs.handling === "strict" && prefs.maxAffected !== undefined &&
+    `max-affected=${prefs.maxAffected}`,
+  ];
+  return action === "root" ? [] : order.filter((p): p is string => typeof p === "string");
 }

@@ -5,6 +5,7 @@
 import { ApiError } from "./errors.ts";
 import type { ApiRequest } from "./api-request.ts";
 import type { ResponseMedia } from "./media.ts";
+import { type Action, appliedPreferences } from "./preferences.ts";
 import type { Table } from "./schema-cache.ts";
 
 export interface Overrides {
@@ -22,6 +23,7 @@ const contentTypes: Record<ResponseMedia, string> = {
 
 export function respond(
   request: ApiRequest,
+  action: Action,
   status: number,
   body: string | null,
   extra: Record<string, string> = {},
@@ -30,11 +32,13 @@ export function respond(
   const type = contentTypes[request.media];
   const headers = new Headers({
     "content-type": request.stripNulls ? type.replace(";", ";nulls=stripped;") : type,
-    "content-profile": request.schema,
     ...extra,
   });
-  const applied = request.prefs.applied;
+  if (request.negotiatedByProfile) headers.set("content-profile", request.schema);
+  const applied = appliedPreferences(request.prefs, action, request.hasConflictTarget ?? false);
   if (applied.length > 0) headers.set("preference-applied", applied.join(", "));
+  // Headers set through response.headers replace PostgREST's own of the same name.
+  for (const name of new Set(overrides.headers.map(([name]) => name.toLowerCase()))) headers.delete(name);
   for (const [name, value] of overrides.headers) headers.append(name, value);
   const finalStatus = overrides.status ?? status;
   const sendBody = request.method !== "HEAD" && finalStatus !== 204 && finalStatus !== 304 && body !== null;

@@ -50,5 +50,5 @@ export async function serveOpenApi(request: ApiRequest, ctx: RootContext): Promi
     ctx.openApiTarget(),
     visible.description,
   );
-  return respond(request, 200, JSON.stringify(doc));
+  return respond(request, "root", 200, JSON.stringify(doc));
 }
