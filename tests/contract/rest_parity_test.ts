@@ -579,6 +579,16 @@ Deno.test({
           },
         );
 
+        await t.step("gateway: ?apikey= authenticates and never reaches PostgREST as a filter", async () => {
+          const { DEMO_ANON_KEY } = await import("../../devstack/keys.ts");
+          const response = await fetch(`${api.url}/rest/v1/books?select=id&id=eq.1&apikey=${DEMO_ANON_KEY}`);
+          assert.equal(response.status, 200);
+          assert.deepEqual(await response.json(), [{ id: 1 }]);
+          const wrong = await fetch(`${api.url}/rest/v1/books?select=id&apikey=x`);
+          assert.equal(wrong.status, 401, "a wrong key in the query string is the gateway's 401");
+          await wrong.body?.cancel();
+        });
+
         await t.step("functions: params=single-object, GET arguments, filters on results", async () => {
           const single = await api.request("/rpc/echo", {
             method: "POST",
