@@ -151,3 +151,14 @@ function fromRaisePgrst(error: PgErrorLike): ApiError {
     );
   }
 }
+
+/** 400 PGRST108: a filter, order or limit names a resource the select does not embed. */
+export function notEmbedded(name: string): ApiError {
+  return new ApiError(
+    400,
+    "PGRST108",
+    `'${name}' is not an embedded resource in this request`,
+    null,
+    `Verify that '${name}' is included in the 'select' query parameter.`,
+  );
+}

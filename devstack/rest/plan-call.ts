@@ -4,7 +4,7 @@ import type { RestConfig } from "./config.ts";
 import { ApiError, invalidBody } from "./errors.ts";
 import { notImplemented } from "./plan-mutate.ts";
 import { readExecution, type ReadPlan, restrictRoot, treeContext } from "./plan-read.ts";
-import { attachModifiers, fill, tableColumns } from "./plan-tree.ts";
+import { attachModifiers, fill, newNode, tableColumns } from "./plan-tree.ts";
 import { parseQueryParams } from "./query-params.ts";
 import type { QueryParams } from "./query-types.ts";
 import { checkContentType, isPlainObject, parseJsonBody, readBodyText } from "./request-body.ts";
@@ -81,19 +81,12 @@ export async function planCall(
   const ctx = treeContext(request, cache, config);
   const table = [...cache.tables.values()].find((t) => t.oid === fn.returnRelid);
   const columns = fn.returns.columns ? new Map(fn.returns.columns.map((c) => [c.name, c.type])) : null;
-  const root = {
+  const root = newNode(ctx, {
     label: fn.name,
     columns: table ? tableColumns(table) : columns,
     table,
     from: `(select pgrst_call.* from ${from})`,
-    alias: ctx.nextAlias(),
-    fields: [],
-    embeds: [],
-    filters: [],
-    logic: [],
-    order: [],
-    offset: 0,
-  };
+  });
   fill(ctx, root, query.select);
   attachModifiers(root, query);
   if (fn.returnsSet) restrictRoot(root, request, config.dbMaxRows);

@@ -2,7 +2,7 @@
 import type { ApiRequest } from "./api-request.ts";
 import type { RestConfig } from "./config.ts";
 import { ApiError } from "./errors.ts";
-import { aliasCounter, attachModifiers, fill, tableColumns, type TreeContext } from "./plan-tree.ts";
+import { aliasCounter, attachModifiers, fill, newNode, tableColumns, type TreeContext } from "./plan-tree.ts";
 import type { Execution } from "./query.ts";
 import { parseQueryParams } from "./query-params.ts";
 import type { ReadNode } from "./read-tree.ts";
@@ -43,19 +43,7 @@ export function tableNode(
   table: Table,
   from = qualifiedName(table.schema, table.name),
 ): ReadNode {
-  return {
-    label: table.name,
-    columns: tableColumns(table),
-    table,
-    from,
-    alias: ctx.nextAlias(),
-    fields: [],
-    embeds: [],
-    filters: [],
-    logic: [],
-    order: [],
-    offset: 0,
-  };
+  return newNode(ctx, { label: table.name, columns: tableColumns(table), table, from });
 }
 
 /** The root's page: `limit`/`offset`, narrowed by a Range header (GET) and PGRST_DB_MAX_ROWS. */

@@ -3,7 +3,7 @@
  * relationships, filters, logic trees, order and ranges attached to the node their path names,
  * aggregates checked against PGRST_DB_AGGREGATES_ENABLED.
  */
-import { ApiError } from "./errors.ts";
+import { ApiError, notEmbedded } from "./errors.ts";
 import { findRelationship } from "./plan-embed.ts";
 import type { AtPath, QueryParams, SelectItem } from "./query-types.ts";
 import type { EmbedNode, FieldItem, ReadNode } from "./read-tree.ts";
@@ -25,14 +25,21 @@ export function aliasCounter(): () => string {
 
 export const tableColumns = (table: Table) => new Map(table.columns.map((c) => [c.name, c.type]));
 
-function notEmbedded(name: string): ApiError {
-  return new ApiError(
-    400,
-    "PGRST108",
-    `'${name}' is not an embedded resource in this request`,
-    null,
-    `Verify that '${name}' is included in the 'select' query parameter.`,
-  );
+/** A node reading `from` (SQL) as a fresh alias, with nothing selected or filtered yet. */
+export function newNode(
+  ctx: TreeContext,
+  source: { label: string; columns: ReadNode["columns"]; table?: Table; from: string },
+): ReadNode {
+  return {
+    ...source,
+    alias: ctx.nextAlias(),
+    fields: [],
+    embeds: [],
+    filters: [],
+    logic: [],
+    order: [],
+    offset: 0,
+  };
 }
 
 function embedNode(
@@ -56,19 +63,14 @@ function embedNode(
     item.hint,
   );
   const table = rel.foreignTable;
-  const alias = ctx.nextAlias();
-  const node: EmbedNode = {
+  const base = newNode(ctx, {
     label: table.name,
     columns: tableColumns(table),
     table,
     from: qualifiedName(table.schema, table.name),
-    alias,
-    fields: [],
-    embeds: [],
-    filters: [],
-    logic: [],
-    order: [],
-    offset: 0,
+  });
+  const node: EmbedNode = {
+    ...base,
     name: item.name,
     outputName: item.alias ?? item.name,
     rel,
@@ -76,7 +78,7 @@ function embedNode(
     join: item.join ?? "left",
     spread: item.spread,
     empty: item.children.length === 0,
-    joinAlias: `${alias}_j`,
+    joinAlias: `${base.alias}_j`,
   };
   fill(ctx, node, item.children, true);
   return node;

@@ -1,5 +1,5 @@
 /** How an embedded resource joins its parent: the correlation condition for each kind of relationship. */
-import { ApiError } from "./errors.ts";
+import { ApiError, notEmbedded } from "./errors.ts";
 import type { Field } from "./query-types.ts";
 import type { EmbedNode, ReadNode } from "./read-tree.ts";
 import { qualifiedName, quoteIdent } from "./sql-fragments.ts";
@@ -37,15 +37,7 @@ export function joinCondition(parent: ReadNode, embed: EmbedNode): string[] {
 /** `order=rel(col)`: the value of a column of a to-one embedded resource, for ordering. */
 export function relatedValue(node: ReadNode, relation: string, field: Field, params: Params): string {
   const embed = node.embeds.find((e) => e.outputName === relation || e.name === relation);
-  if (!embed) {
-    throw new ApiError(
-      400,
-      "PGRST108",
-      `'${relation}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${relation}' is included in the 'select' query parameter.`,
-    );
-  }
+  if (!embed) throw notEmbedded(relation);
   if (!embed.toOne) {
     throw new ApiError(
       400,
