@@ -68,7 +68,7 @@ export function parseQueryParams(params: URLSearchParams, rpcRead = false): Quer
   const onConflict = params.get("on_conflict");
   if (onConflict !== null) query.onConflict = columnList(onConflict, "on_conflict parameter");
   for (const [key, value] of params) {
-    if (key === "select" || key === "columns" || key === "on_conflict" || value === "") continue;
+    if (key === "select" || key === "columns" || key === "on_conflict") continue;
     const word = lastWord(key);
     if (embeddable.has(word)) {
       if (word === "order") query.order.push({ path: embedPath(key, "tree path"), value: parseOrder(value) });

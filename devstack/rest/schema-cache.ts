@@ -5,6 +5,7 @@
  */
 import type { Sql } from "postgres";
 import { loadRelationships, type Relationship } from "./relationships.ts";
+import { type FunctionRow, functionsQuery, toFunction } from "./schema-functions.ts";
 
 export interface Column {
   name: string;
@@ -119,24 +120,6 @@ interface ColumnRow {
   max_length: number | null;
 }
 
-interface FunctionRow {
-  oid: string;
-  schema: string;
-  name: string;
-  description: string | null;
-  returns_set: boolean;
-  return_type: string;
-  return_type_kind: string;
-  return_relid: string;
-  volatility: string;
-  nargs: number;
-  ndefaults: number;
-  arg_names: string[] | null;
-  arg_types: string[];
-  arg_sql_types: string[];
-  arg_modes: string[] | null;
-}
-
 const tablesQuery = `
 select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relkind::text as kind,
   pg_catalog.obj_description(c.oid, 'pg_class') as description,
@@ -174,29 +157,6 @@ join pg_catalog.pg_type t on t.oid = a.atttypid
 left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where (n.nspname = any($1::text[]) or c.oid = any($2::oid[])) and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum`;
-
-const functionsQuery = `
-select p.oid::int8::text as oid, n.nspname as schema, p.proname as name,
-  pg_catalog.obj_description(p.oid, 'pg_proc') as description,
-  p.proretset as returns_set,
-  pg_catalog.format_type(p.prorettype, null) as return_type,
-  rt.typtype::text as return_type_kind,
-  rt.typrelid::int8::text as return_relid,
-  p.provolatile::text as volatility,
-  p.pronargs::int as nargs, p.pronargdefaults::int as ndefaults,
-  p.proargnames::text[] as arg_names,
-  array(select pg_catalog.format_type(x.t, null) from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
-    with ordinality as x(t, i) order by x.i) as arg_types,
-  array(select case when ty.typtype = 'd' then pg_catalog.format_type(ty.typbasetype, ty.typtypmod)
-      else pg_catalog.format_type(x.t, null) end
-    from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as x(t, i)
-    join pg_catalog.pg_type ty on ty.oid = x.t order by x.i) as arg_sql_types,
-  p.proargmodes::text[] as arg_modes
-from pg_catalog.pg_proc p
-join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-join pg_catalog.pg_type rt on rt.oid = p.prorettype
-where n.nspname = any($1::text[]) and p.prokind = 'f'
-order by n.nspname, p.proname, p.oid`;
 
 const roleSettingsQuery = `
 select r.rolname as role, split_part(cfg, '=', 1) as name, substr(cfg, strpos(cfg, '=') + 1) as value
@@ -278,45 +238,4 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     const timezones = new Set(zones.map((z) => z.name));
     return { tables, functions, roleSettings, relationships, timezones, loadedAt: new Date() };
   });
-}
-
-function toFunction(row: FunctionRow, columnsByRel: Map<string, Column[]>): DbFunction {
-  const modes = row.arg_modes ?? row.arg_types.map(() => "i");
-  const names = row.arg_names ?? [];
-  const inputs: { name: string; type: string; sqlType: string }[] = [];
-  const outputs: { name: string; type: string }[] = [];
-  row.arg_types.forEach((type, i) => {
-    const mode = modes[i];
-    const name = names[i] ?? "";
-    if (mode === "i" || mode === "b" || mode === "v") {
-      inputs.push({ name, type, sqlType: row.arg_sql_types[i] });
-    }
-    if (mode === "o" || mode === "b" || mode === "t") outputs.push({ name, type });
-  });
-  const firstDefault = inputs.length - row.ndefaults;
-  const params = inputs.map((input, i) => ({ ...input, hasDefault: i >= firstDefault }));
-  const singleJsonParam = params.length === 1 && params[0].name === "" &&
-    (params[0].type === "json" || params[0].type === "jsonb");
-
-  let returns: ReturnShape;
-  if (row.return_type === "void") returns = { kind: "void" };
-  else if (row.return_type_kind === "c") {
-    const columns = columnsByRel.get(row.return_relid) ?? [];
-    returns = { kind: "composite", columns: columns.map((c) => ({ name: c.name, type: c.type })) };
-  } else if (row.return_type === "record") {
-    returns = { kind: "composite", columns: outputs.length > 0 ? outputs : null };
-  } else returns = { kind: "scalar", type: row.return_type };
-
-  return {
-    oid: Number(row.oid),
-    schema: row.schema,
-    name: row.name,
-    description: row.description,
-    params,
-    singleJsonParam,
-    returnsSet: row.returns_set,
-    returns,
-    volatility: row.volatility,
-    returnRelid: row.return_relid === "0" ? undefined : Number(row.return_relid),
-  };
 }
