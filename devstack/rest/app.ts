@@ -76,7 +76,8 @@ async function serveMutation(request: ApiRequest, table: Table, ctx: RestContext
   const total = request.prefs.count ? String(result.rows) : "*";
   const range = plan.kind === "update" && result.rows > 0 ? `0-${result.rows - 1}/${total}` : `*/${total}`;
   const representation = request.prefs.return === "representation";
-  const status = plan.kind === "insert" ? 201 : representation ? 200 : 204;
+  const insertStatus = plan.countsInserted && result.inserted === 0 ? 200 : 201;
+  const status = plan.kind === "insert" ? insertStatus : representation ? 200 : 204;
   const extra: Record<string, string> = { "content-range": range };
   if (request.prefs.return === "headers-only" && plan.kind === "insert") {
     const location = locationOf(table, result.body);

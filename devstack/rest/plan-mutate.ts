@@ -11,11 +11,13 @@ import type { Execution } from "./query.ts";
 import { parseQueryParams } from "./query-params.ts";
 import { checkContentType, isPlainObject, parseJsonBody, readBodyText } from "./request-body.ts";
 import type { SchemaCache, Table } from "./schema-cache.ts";
-import { Params } from "./sql-fragments.ts";
+import { Params, quoteIdent } from "./sql-fragments.ts";
 import { deleteSql, type InsertSpec, insertSql, updateSql } from "./sql-mutate.ts";
 
 export interface MutatePlan extends Execution {
   kind: "insert" | "update" | "delete";
+  /** A merge-duplicates upsert: 201 only when it inserted a row, else 200 (as PostgREST). */
+  countsInserted: boolean;
   /** An update with an empty body: nothing is run. */
   noop: boolean;
 }
@@ -84,7 +86,15 @@ export async function planMutate(
   const query = parseQueryParams(request.url.searchParams);
   const ctx = treeContext(request, cache, config);
   const target = tableNode(ctx, table);
-  const read = tableNode(ctx, table, "pgrst_source");
+  // A merge upsert reads the source through the table's columns: the source also flags inserts.
+  // (ON CONFLICT DO UPDATE needs the SELECT policy already, so reading the rows back costs none.)
+  const countsInserted = request.method === "POST" && request.prefs.resolution === "merge-duplicates";
+  const columns = table.columns.map((c) => quoteIdent(c.name)).join(", ");
+  const read = tableNode(
+    ctx,
+    table,
+    countsInserted ? `(select ${columns} from pgrst_source)` : "pgrst_source",
+  );
   const representation = request.prefs.return === "representation";
   const headersOnly = request.prefs.return === "headers-only" && request.method === "POST";
   if (representation) fill(ctx, read, query.select);
@@ -100,7 +110,7 @@ export async function planMutate(
     throw notImplemented(`limit, offset or order on ${request.method}`);
   }
   const params = new Params();
-  const returning = representation || headersOnly || request.media === "object";
+  const returning = representation || headersOnly || request.media === "object" || countsInserted;
   const kind = request.method === "POST" ? "insert" : request.method === "PATCH" ? "update" : "delete";
   let mutation: string;
   if (kind === "delete") mutation = deleteSql(table, target, params, returning);
@@ -112,6 +122,7 @@ export async function planMutate(
         await insertSpec(request, table, query.columns, query.onConflict, config.maxBodyBytes),
         params,
         returning,
+        countsInserted,
       );
     } else {
       const text = await readBodyText(request.req, config.maxBodyBytes);
@@ -124,6 +135,7 @@ export async function planMutate(
       if (names.length === 0) {
         return {
           kind,
+          countsInserted,
           noop: true,
           statement: { text: "", params: [] },
           readOnly: false,
@@ -140,6 +152,7 @@ export async function planMutate(
   if (!returning) {
     return {
       kind,
+      countsInserted,
       noop: false,
       statement: { text: mutation, params: params.values },
       readOnly: false,
@@ -151,6 +164,7 @@ export async function planMutate(
   const base = readExecution({ ...request, prefs: { ...request.prefs, count: undefined } }, read, config, {
     params,
     withSource: mutation,
+    insertedCount: countsInserted,
   });
-  return { ...base, kind, noop: false, readOnly: false, maxAffected };
+  return { ...base, kind, countsInserted, noop: false, readOnly: false, maxAffected };
 }

@@ -63,7 +63,7 @@ export function readExecution(
   request: ApiRequest,
   root: ReadNode,
   config: RestConfig,
-  source: { params: Params; withSource?: string } = { params: new Params() },
+  source: { params: Params; withSource?: string; insertedCount?: boolean } = { params: new Params() },
 ): ReadPlan {
   const count = request.prefs.count;
   const media = request.media;
@@ -73,6 +73,7 @@ export function readExecution(
     stripNulls: request.stripNulls,
     count: count === "exact" || count === "estimated",
     withSource: source.withSource,
+    insertedCount: source.insertedCount,
   });
   const plan: ReadPlan = {
     statement,

@@ -30,6 +30,8 @@ export interface QueryResult {
   rows: number;
   total: number | null;
   body: string | null;
+  /** Rows an upsert inserted (rather than updated), when the plan counts them. */
+  inserted?: number;
   overrides: Overrides;
 }
 
@@ -88,11 +90,13 @@ export async function runQuery(
       let rows: number;
       let total: number | null = null;
       let body: string | null = null;
+      let inserted: number | undefined;
       if (plan.returnsBody) {
         const row = result[0] as unknown as ResultRow;
         rows = Number(row.page_count);
         total = row.total_count === null ? null : Number(row.total_count);
         body = row.body;
+        if (row.inserted_count !== undefined) inserted = Number(row.inserted_count);
       } else rows = result.count;
       if (plan.single && rows !== 1) throw singularityError(rows);
       if (plan.maxAffected !== undefined && rows > plan.maxAffected) {
@@ -109,7 +113,7 @@ export async function runQuery(
       ) {
         total = await plannedRows(tx, plan.count.statement);
       }
-      const answer = { rows, total, body, overrides: await responseOverrides(tx) };
+      const answer = { rows, total, body, inserted, overrides: await responseOverrides(tx) };
       if (rollback) throw new RollbackWith(answer);
       return answer;
     });

@@ -84,6 +84,8 @@ export interface ResultRow {
   total_count: string | null;
   page_count: string;
   body: string;
+  /** Upserts with merge-duplicates: how many rows were inserted rather than updated. */
+  inserted_count?: string;
 }
 
 /**

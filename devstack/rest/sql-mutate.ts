@@ -25,9 +25,16 @@ export interface InsertSpec {
 
 /**
  * INSERT from the JSON array in `spec.payload`; `returning` adds RETURNING * (only when rows are
- * read back, since RETURNING makes RLS check SELECT policies too, as PostgREST avoids for minimal).
+ * read back, since RETURNING columns makes RLS check SELECT policies too); `trackInserted` flags
+ * the rows inserted rather than updated by an upsert.
  */
-export function insertSql(table: Table, spec: InsertSpec, params: Params, returning: boolean): string {
+export function insertSql(
+  table: Table,
+  spec: InsertSpec,
+  params: Params,
+  returning: boolean,
+  trackInserted = false,
+): string {
   const target = qualifiedName(table.schema, table.name);
   const quoted = spec.columns.map((name) => column(table, name));
   const body = params.add(spec.payload);
@@ -60,7 +67,9 @@ export function insertSql(table: Table, spec: InsertSpec, params: Params, return
         ? "do nothing"
         : `do update set ${updates.map((q) => `${q} = excluded.${q}`).join(", ")}`);
   }
-  return returning ? `${sql} returning ${target}.*` : sql;
+  // xmax is 0 only in a row this statement inserted (an upsert's updated rows carry its xid).
+  const inserted = trackInserted ? ", (xmax = 0) as pgrst_inserted" : "";
+  return returning ? `${sql} returning ${target}.*${inserted}` : sql;
 }
 
 function whereOf(node: ReadNode, filters: Filter[], logic: LogicTree[], params: Params): string {

@@ -147,6 +147,8 @@ export interface ReadOptions {
   count: boolean;
   /** A data-modifying CTE (`pgrst_source`) the root node reads from. */
   withSource?: string;
+  /** Also count the source rows flagged `pgrst_inserted` (upserts: inserted, not updated). */
+  insertedCount?: boolean;
 }
 
 /** The statement that reads the root node: total_count, page_count and the serialised body. */
@@ -155,11 +157,14 @@ export function buildRead(root: ReadNode, params: Params, options: ReadOptions):
     ? `(select pg_catalog.count(*) from (${nodeSelect(root, params, { countOnly: true })}) pgrst_c)::int8`
     : "null::int8";
   const select = nodeSelect(root, params);
+  const inserted = options.insertedCount
+    ? ", (select pg_catalog.count(*) from pgrst_source where pgrst_source.pgrst_inserted)::int8 as inserted_count"
+    : "";
   const text = `with ${options.withSource ? `pgrst_source as (${options.withSource}), ` : ""}` +
     `pgrst_page as (${select}) select ${total} as total_count, pg_catalog.count(*)::int8 as page_count, ` +
     `${
       bodyExpression(options.media, "_postgrest_t", options.stripNulls)
-    } as body from pgrst_page _postgrest_t`;
+    } as body${inserted} from pgrst_page _postgrest_t`;
   return { text, params: params.values };
 }
 

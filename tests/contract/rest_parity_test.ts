@@ -329,6 +329,12 @@ Deno.test({
             const estimatedLarge = await agg.service.from("books").select("id", { count: "estimated" });
             assert.equal(estimatedLarge.count, planned);
             assert.equal(estimatedLarge.data?.length, 2);
+            const [viewPlan] = await db.unsafe("explain (format json) select 1 from rest_parity.book_list");
+            const viewPlanned = await sb.from("book_list").select("id", { count: "planned" });
+            assert.equal(viewPlanned.count, Number(viewPlan["QUERY PLAN"][0].Plan["Plan Rows"]));
+            const rpcPlanned = await sb.rpc("long_books", { min_pages: 0 }, { count: "planned" });
+            assert.equal(typeof rpcPlanned.count, "number");
+            assert.equal(rpcPlanned.status, rpcPlanned.count! > 4 ? 206 : 200);
             const rpcCount = await sb.rpc("long_books", { min_pages: 200 }, { count: "exact" }).limit(1);
             assert.equal(rpcCount.count, 3);
             assert.equal(rpcCount.status, 206);
@@ -515,10 +521,14 @@ Deno.test({
               { name: "a", value: 10, note: "new" },
               { name: "c", value: 3, note: "new" },
             ]);
+            // Only updates: 200 (PostgREST answers 201 only when a row was inserted).
+            const updatedOnly = await sb.from("counters").upsert({ name: "a", value: 10 });
+            assert.equal(updatedOnly.status, 200);
             const ignored = await sb.from("counters").upsert([{ name: "a", value: 99 }], {
               ignoreDuplicates: true,
             }).select();
             assert.deepEqual(ignored.data, []);
+            assert.equal(ignored.status, 201, "ignore-duplicates answers 201 even when it inserted nothing");
             const byUnique = await sb.from("tags").upsert({ id: 9, name: "unused" }, { onConflict: "name" })
               .select();
             assert.deepEqual(byUnique.data, [{ id: 9, name: "unused" }]);
