@@ -107,7 +107,14 @@ export async function planMutate(
   read.filters = [];
   read.logic = [];
   if (request.method !== "POST" && (read.limit !== undefined || read.offset > 0 || read.order.length > 0)) {
-    throw notImplemented(`limit, offset or order on ${request.method}`);
+    // PostgREST's limited update/delete: the rows are picked by ctid, which only tables have.
+    if (table.kind !== "r") throw notImplemented(`limit, offset or order on ${request.method} of a view`);
+    target.limit = read.limit;
+    target.offset = read.offset;
+    target.order = read.order;
+    read.limit = undefined;
+    read.offset = 0;
+    read.order = [];
   }
   const params = new Params();
   const returning = representation || headersOnly || request.media === "object" || countsInserted;

@@ -6,7 +6,7 @@
 import type { Filter, LogicTree } from "./query-types.ts";
 import type { ReadNode } from "./read-tree.ts";
 import type { Table } from "./schema-cache.ts";
-import { condition, logicCondition } from "./sql-filter.ts";
+import { condition, logicCondition, orderClause } from "./sql-filter.ts";
 import { type Params, qualifiedName, quoteIdent, undefinedColumn } from "./sql-fragments.ts";
 
 const column = (table: Table, name: string) => {
@@ -72,12 +72,30 @@ export function insertSql(
   return returning ? `${sql} returning ${target}.*${inserted}` : sql;
 }
 
-function whereOf(node: ReadNode, filters: Filter[], logic: LogicTree[], params: Params): string {
-  const parts = [
+function conditions(node: ReadNode, filters: Filter[], logic: LogicTree[], params: Params): string[] {
+  return [
     ...filters.map((f) => condition(node, f, params)),
     ...logic.map((t) => logicCondition(node, t, params)),
   ];
-  return parts.length > 0 ? ` where ${parts.join(" and ")}` : "";
+}
+
+/**
+ * The WHERE of an UPDATE or DELETE. With `limit`/`offset`/`order` (PostgREST's limited
+ * update/delete) the rows are chosen by ctid in a subquery that filters, orders and pages.
+ */
+function whereOf(table: Table, node: ReadNode, params: Params): string {
+  if (node.limit === undefined && node.offset === 0 && node.order.length === 0) {
+    const parts = conditions(node, node.filters, node.logic, params);
+    return parts.length > 0 ? ` where ${parts.join(" and ")}` : "";
+  }
+  const limited: ReadNode = { ...node, alias: `${node.alias}_limited` };
+  const parts = conditions(limited, node.filters, node.logic, params);
+  let chosen = `select ${quoteIdent(limited.alias)}.ctid from ${qualifiedName(table.schema, table.name)} ` +
+    `${quoteIdent(limited.alias)}${parts.length > 0 ? ` where ${parts.join(" and ")}` : ""}`;
+  chosen += orderClause(limited, node.order, params);
+  if (node.limit !== undefined) chosen += ` limit ${params.add(String(node.limit))}`;
+  if (node.offset > 0) chosen += ` offset ${params.add(String(node.offset))}`;
+  return ` where ${quoteIdent(node.alias)}.ctid = any(array(${chosen}))`;
 }
 
 /** UPDATE of the columns `names` to the values of the JSON object `payload`, RETURNING *. */
@@ -94,13 +112,11 @@ export function updateSql(
   const body = params.add(payload);
   return `update ${target} ${quoteIdent(node.alias)} set ${assignments.join(", ")} ` +
     `from (select * from pg_catalog.json_populate_record(null::${target}, ${body}::text::json)) pgrst_body` +
-    `${whereOf(node, node.filters, node.logic, params)}${
-      returning ? ` returning ${quoteIdent(node.alias)}.*` : ""
-    }`;
+    `${whereOf(table, node, params)}${returning ? ` returning ${quoteIdent(node.alias)}.*` : ""}`;
 }
 
 export function deleteSql(table: Table, node: ReadNode, params: Params, returning: boolean): string {
   const target = qualifiedName(table.schema, table.name);
-  return `delete from ${target} ${quoteIdent(node.alias)}${whereOf(node, node.filters, node.logic, params)}` +
+  return `delete from ${target} ${quoteIdent(node.alias)}${whereOf(table, node, params)}` +
     (returning ? ` returning ${quoteIdent(node.alias)}.*` : "");
 }

@@ -559,6 +559,27 @@ Deno.test({
           },
         );
 
+        await t.step("tables_views#limited-update-delete: limit and order on PATCH and DELETE", async () => {
+          await db`insert into rest_parity.counters (name, value) values ('x1', 0), ('x2', 0), ('x3', 0)`;
+          const patched = await api.request("/counters?name=like.x*&order=name.desc&limit=2", {
+            method: "PATCH",
+            headers: { prefer: "return=representation", "content-type": "application/json" },
+            body: JSON.stringify({ value: 7 }),
+          });
+          assert.equal(patched.status, 200);
+          expect((await patched.json()).map((r: { name: string }) => r.name).sort()).toEqual(["x2", "x3"]);
+          const deleted = await sb.from("counters").delete().like("name", "x*").order("name").limit(1).select(
+            "name",
+          );
+          assert.deepEqual(deleted.data, [{ name: "x1" }]);
+          const left =
+            await db`select name, value from rest_parity.counters where name like 'x%' order by name`;
+          assert.deepEqual(left.map((r) => [r.name, r.value]), [["x2", 7], ["x3", 7]]);
+          const onView = await json(await api.request("/book_list?limit=1", { method: "DELETE" }));
+          assert.equal(onView.status, 400);
+          assert.equal(onView.body.code, "PGRST127");
+        });
+
         await t.step(
           "tables_views#insert: columns=, return=minimal|headers-only|representation",
           async () => {

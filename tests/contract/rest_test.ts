@@ -546,16 +546,18 @@ Deno.test({
       });
 
       await t.step("a PostgREST feature the devstack lacks is refused by name (400 PGRST127)", async () => {
-        // PostgREST: references/api/tables_views (limited update and delete), not in the devstack.
-        const limited = await restRequest(env, "/habits?limit=1&order=id", {
-          method: "DELETE",
+        // PostgREST: references/api/functions (bulk calls with an array body), not in the devstack.
+        const bulk = await restRequest(env, "/rpc/rest_contract_add", {
+          method: "POST",
           token: owner.token,
+          headers: json,
+          body: JSON.stringify([{ a: 1 }, { a: 2 }]),
         });
-        assert.equal(limited.status, 400);
-        const body = await limited.json();
+        assert.equal(bulk.status, 400);
+        const body = await bulk.json();
         assert.equal(body.code, "PGRST127");
         assert.equal(body.message, "Feature not implemented");
-        assert.match(body.details, /limit, offset or order on DELETE/);
+        assert.match(body.details, /array body/);
       });
 
       await t.step("the OpenAPI document shows what the role can use", async () => {
