@@ -31,7 +31,7 @@ export interface ApiRequest {
 
 const allowed = {
   root: ["OPTIONS", "GET", "HEAD"],
-  relation: ["OPTIONS", "GET", "HEAD", "POST", "PATCH", "DELETE"],
+  relation: ["OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
   rpc: ["OPTIONS", "GET", "HEAD", "POST"],
 };
 
@@ -53,19 +53,16 @@ export function parseTarget(url: URL): Target {
   throw invalidPath();
 }
 
-/** OPTIONS is answered here; a method the target does not take is 405. */
-export function checkMethod(target: Target, method: string): Response | undefined {
+/** A method the target never takes is 405 (OPTIONS is answered per resource by the app). */
+export function checkMethod(target: Target, method: string): void {
   const methods = allowed[target.kind];
-  if (method === "OPTIONS") {
-    return new Response(null, { status: 200, headers: { allow: methods.join(",") } });
-  }
-  if (methods.includes(method)) return undefined;
+  if (methods.includes(method)) return;
   if (target.kind === "rpc") throw new ApiError(405, "PGRST101", `Cannot use the ${method} method on RPC`);
   throw new ApiError(
     405,
     "PGRST117",
     `Unsupported HTTP method: ${method}`,
-    method === "PUT" ? "PUT (upsert) is not supported by the devstack Data API." : null,
+    null,
     null,
     { allow: methods.join(",") },
   );

@@ -2,7 +2,9 @@
  * The request path, stage by stage as in PostgREST's App module: parse the request, plan it
  * (read, mutate or call), run the query, shape the response. Errors become PostgREST error bodies.
  */
-import { type ApiRequest, checkMethod, parseApiRequest, parseTarget } from "./api-request.ts";
+import { type ApiRequest, checkMethod, parseApiRequest, parseTarget, type Target } from "./api-request.ts";
+import { pickSchema } from "./media.ts";
+import { resolveCall } from "./resolve-call.ts";
 import { ApiError, fromPgError, isPgError, singularityError } from "./errors.ts";
 import { authenticate } from "./jwt.ts";
 import { planCall } from "./plan-call.ts";
@@ -11,7 +13,7 @@ import { lookupTable, planRead } from "./plan-read.ts";
 import { type QueryResult, runQuery } from "./query.ts";
 import { locationOf, readRange, respond } from "./response.ts";
 import { type RootContext, serveOpenApi } from "./root.ts";
-import type { Table } from "./schema-cache.ts";
+import { findFunctions, type Table } from "./schema-cache.ts";
 
 export interface RestContext extends RootContext {
   secret: Uint8Array;
@@ -41,8 +43,8 @@ function errorResponse(error: unknown): Response {
 async function serve(req: Request, ctx: RestContext): Promise<Response> {
   const url = new URL(req.url);
   const target = parseTarget(url);
-  const early = checkMethod(target, req.method.toUpperCase());
-  if (early) return early;
+  checkMethod(target, req.method.toUpperCase());
+  if (req.method.toUpperCase() === "OPTIONS") return serveOptions(target, ctx, req);
   const { config } = ctx;
   const auth = await authenticate(
     req.headers.get("authorization"),
@@ -56,6 +58,28 @@ async function serve(req: Request, ctx: RestContext): Promise<Response> {
   const table = lookupTable(ctx.cache(), request.schema, target.name);
   if (request.method === "GET" || request.method === "HEAD") return await serveRead(request, table, ctx);
   return await serveMutation(request, table, ctx);
+}
+
+/** OPTIONS: the methods this resource takes, as PostgREST lists them. */
+function serveOptions(target: Target, ctx: RestContext, req: Request): Response {
+  let allow = ["OPTIONS", "GET", "HEAD"];
+  if (target.kind === "relation") {
+    const schema = pickSchema(req.headers, "GET", ctx.config.dbSchemas).schema;
+    const table = lookupTable(ctx.cache(), schema, target.name);
+    if (table.insertable) allow.push("POST");
+    if (table.insertable && table.updatable && table.primaryKey.length > 0) allow.push("PUT");
+    if (table.updatable) allow.push("PATCH");
+    if (table.deletable) allow.push("DELETE");
+  } else if (target.kind === "rpc") {
+    const schema = pickSchema(req.headers, "POST", ctx.config.dbSchemas).schema;
+    const [fn] = findFunctions(ctx.cache(), schema, target.name);
+    if (!fn) resolveCall(ctx.cache(), schema, target.name, [], true, false);
+    allow = fn.volatility === "v" ? ["OPTIONS", "POST"] : [...allow, "POST"];
+  }
+  return new Response(null, {
+    status: 200,
+    headers: { allow: allow.join(","), "access-control-allow-origin": "*" },
+  });
 }
 
 async function serveRead(request: ApiRequest, table: Table, ctx: RestContext): Promise<Response> {
@@ -75,15 +99,24 @@ async function serveMutation(request: ApiRequest, table: Table, ctx: RestContext
   } else result = await runQuery(ctx, request, plan);
   const total = request.prefs.count ? String(result.rows) : "*";
   const range = plan.kind === "update" && result.rows > 0 ? `0-${result.rows - 1}/${total}` : `*/${total}`;
+  const extra: Record<string, string> = plan.kind === "put" ? {} : { "content-range": range };
   const representation = request.prefs.return === "representation";
-  const insertStatus = plan.countsInserted && result.inserted === 0 ? 200 : 201;
-  const status = plan.kind === "insert" ? insertStatus : representation ? 200 : 204;
-  const extra: Record<string, string> = { "content-range": range };
+  // Inserts answer 201, or 200 for a merge upsert that only updated; PUT the same with a body.
+  const created = plan.countsInserted && result.inserted === 0 ? 200 : 201;
+  let status = representation ? 200 : 204;
+  if (plan.kind === "insert" || (plan.kind === "put" && representation)) status = created;
   if (request.prefs.return === "headers-only" && plan.kind === "insert") {
     const location = locationOf(table, result.body);
     if (location) extra.location = location;
   }
-  return respond(request, plan.kind, status, representation ? result.body : null, extra, result.overrides);
+  return respond(
+    request,
+    plan.kind,
+    status,
+    representation ? result.body : null,
+    extra,
+    result.overrides,
+  );
 }
 
 async function serveCall(request: ApiRequest, name: string, ctx: RestContext): Promise<Response> {

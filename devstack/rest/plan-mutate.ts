@@ -8,6 +8,7 @@ import { ApiError, invalidBody } from "./errors.ts";
 import { readExecution, tableNode, treeContext } from "./plan-read.ts";
 import { attachModifiers, fill } from "./plan-tree.ts";
 import type { Execution } from "./query.ts";
+import { putSpec } from "./plan-put.ts";
 import { parseQueryParams } from "./query-params.ts";
 import { checkContentType, isPlainObject, parseJsonBody, readBodyText } from "./request-body.ts";
 import type { SchemaCache, Table } from "./schema-cache.ts";
@@ -15,7 +16,7 @@ import { Params, quoteIdent } from "./sql-fragments.ts";
 import { deleteSql, type InsertSpec, insertSql, updateSql } from "./sql-mutate.ts";
 
 export interface MutatePlan extends Execution {
-  kind: "insert" | "update" | "delete";
+  kind: "insert" | "update" | "delete" | "put";
   /** A merge-duplicates upsert: 201 only when it inserted a row, else 200 (as PostgREST). */
   countsInserted: boolean;
   /** An update with an empty body: nothing is run. */
@@ -88,7 +89,8 @@ export async function planMutate(
   const target = tableNode(ctx, table);
   // A merge upsert reads the source through the table's columns: the source also flags inserts.
   // (ON CONFLICT DO UPDATE needs the SELECT policy already, so reading the rows back costs none.)
-  const countsInserted = request.method === "POST" && request.prefs.resolution === "merge-duplicates";
+  const countsInserted = request.method === "PUT" ||
+    (request.method === "POST" && request.prefs.resolution === "merge-duplicates");
   const columns = table.columns.map((c) => quoteIdent(c.name)).join(", ");
   const read = tableNode(
     ctx,
@@ -106,6 +108,25 @@ export async function planMutate(
   target.logic = read.logic;
   read.filters = [];
   read.logic = [];
+  if (request.method === "PUT") {
+    const spec = await putSpec(
+      request,
+      table,
+      { ...target, limit: read.limit, offset: read.offset },
+      config.maxBodyBytes,
+    );
+    for (const column of spec.columns) {
+      if (!table.columnsByName.has(column)) throw columnNotFound(table, column);
+    }
+    const params = new Params();
+    const mutation = insertSql(table, spec, params, true, true);
+    const base = readExecution({ ...request, prefs: { ...request.prefs, count: undefined } }, read, config, {
+      params,
+      withSource: mutation,
+      insertedCount: true,
+    });
+    return { ...base, kind: "put", countsInserted, noop: false, readOnly: false };
+  }
   if (request.method !== "POST" && (read.limit !== undefined || read.offset > 0 || read.order.length > 0)) {
     // PostgREST's limited update/delete: the rows are picked by ctid, which only tables have.
     if (table.kind !== "r") throw notImplemented(`limit, offset or order on ${request.method} of a view`);

@@ -80,11 +80,11 @@ export function rollsBack(prefs: Preferences, txEnd: TxEnd): boolean {
   return prefs.tx !== undefined ? prefs.tx === "rollback" : txEnd.startsWith("rollback");
 }
 
-export type Action = "read" | "insert" | "update" | "delete" | "call" | "root";
+export type Action = "read" | "insert" | "update" | "delete" | "put" | "call" | "root";
 
 /** Preference-Applied: the preferences honoured by this kind of action, in PostgREST's order. */
 export function appliedPreferences(prefs: Preferences, action: Action, hasConflictTarget: boolean): string[] {
-  const mutation = action === "insert" || action === "update" || action === "delete";
+  const mutation = action === "insert" || action === "update" || action === "delete" || action === "put";
   const limited = action === "update" || action === "delete" || action === "call";
   const order = [
     action === "insert" && hasConflictTarget && prefs.resolution && `resolution=${prefs.resolution}`,

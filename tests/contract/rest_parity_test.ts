@@ -580,6 +580,58 @@ Deno.test({
           assert.equal(onView.body.code, "PGRST127");
         });
 
+        await t.step("tables_views#put: single-row upsert with PGRST105, PGRST114, PGRST115", async () => {
+          const put = (path: string, body: unknown, prefer = "return=representation") =>
+            api.request(path, {
+              method: "PUT",
+              headers: { prefer, "content-type": "application/json" },
+              body: JSON.stringify(body),
+            });
+          const created = await put("/counters?name=eq.p", { name: "p", value: 1, note: "put" });
+          assert.equal(created.status, 201);
+          assert.deepEqual(await created.json(), [{ name: "p", value: 1, note: "put" }]);
+          const replaced = await put("/counters?name=eq.p", { name: "p", value: 2, note: null });
+          assert.equal(replaced.status, 200);
+          assert.deepEqual(await replaced.json(), [{ name: "p", value: 2, note: null }]);
+          const minimal = await put(
+            "/counters?name=eq.p",
+            { name: "p", value: 3, note: null },
+            "return=minimal",
+          );
+          assert.equal(minimal.status, 204);
+          await minimal.body?.cancel();
+          const notKey = await json(await put("/counters?value=eq.3", { name: "p", value: 3 }));
+          assert.equal(notKey.status, 405);
+          assert.equal(notKey.body.code, "PGRST105");
+          const limited = await json(await put("/counters?name=eq.p&limit=1", { name: "p", value: 3 }));
+          assert.equal(limited.status, 400);
+          assert.equal(limited.body.code, "PGRST114");
+          const mismatch = await json(await put("/counters?name=eq.p", { name: "q", value: 3 }));
+          assert.equal(mismatch.status, 400);
+          assert.equal(mismatch.body.code, "PGRST115");
+          assert.deepEqual(
+            (await db`select value from rest_parity.counters where name = 'p'`).map((r) => r.value),
+            [3],
+          );
+        });
+
+        await t.step("OPTIONS lists the methods each table, view and function takes", async () => {
+          const allow = async (path: string) => {
+            const response = await api.request(path, { method: "OPTIONS" });
+            assert.equal(response.status, 200, path);
+            await response.body?.cancel();
+            return response.headers.get("allow");
+          };
+          assert.equal(await allow("/counters"), "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE");
+          assert.equal(await allow("/book_list"), "OPTIONS,GET,HEAD,POST,PATCH,DELETE");
+          assert.equal(await allow("/rpc/bump"), "OPTIONS,POST");
+          assert.equal(await allow("/rpc/long_books"), "OPTIONS,GET,HEAD,POST");
+          assert.equal(await allow("/"), "OPTIONS,GET,HEAD");
+          const missing = await json(await api.request("/nothing_here", { method: "OPTIONS" }));
+          assert.equal(missing.status, 404);
+          assert.equal(missing.body.code, "PGRST205");
+        });
+
         await t.step(
           "tables_views#insert: columns=, return=minimal|headers-only|representation",
           async () => {

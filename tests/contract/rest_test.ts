@@ -533,8 +533,14 @@ Deno.test({
           headers: json,
           body: "{}",
         });
+        // PUT without the primary key filters (PostgREST: tables_views, PUT upsert).
         assert.equal(put.status, 405);
-        assert.equal((await put.json()).code, "PGRST117");
+        assert.equal((await put.json()).code, "PGRST105");
+        const unknown = await restRequest(env, "/habits", { method: "PROPFIND", token: owner.token });
+        assert.equal(unknown.status, 405);
+        const unknownBody = await unknown.json();
+        assert.equal(unknownBody.code, "PGRST117");
+        assert.equal(unknownBody.message, "Unsupported HTTP method: PROPFIND");
         const rpcPatch = await restRequest(env, "/rpc/rest_contract_add", {
           method: "PATCH",
           token: owner.token,
