@@ -9,12 +9,12 @@ const unreserved = /%(2[dDeE]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])/g;
 
 export function normalizedRequest(request: Request): Request {
   const url = new URL(request.url);
-  const raw = request.url.slice(url.origin.length).split(/[?#]/, 1)[0];
+  // The path as received: everything after the authority, before the query.
+  const raw = request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").split(/[?#]/, 1)[0] || "/";
   // Decode unreserved characters first, so `%2e%2e` is a dot segment like `..`.
   const decoded = raw.replace(unreserved, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
   // Resolved against a fixed base so that a path starting with "//" stays a path.
   const resolved = new URL(`http://gateway${decoded.startsWith("/") ? "" : "/"}${decoded}`).pathname;
   if (resolved === raw) return request;
-  const target = new URL(resolved + url.search, url.origin);
-  return new Request(target, request);
+  return new Request(`${url.origin}${resolved}${url.search}`, request);
 }
