@@ -3,6 +3,8 @@
  * rows through the devstack gateway (startStack) with raw fetch and the user's JWT (minted with
  * jose, HS256, the demo secret). p50/p95 at 1 and at 16 concurrent clients, with the SELECT
  * policy as written ((select auth.uid())) and unwrapped (auth.uid()), side by side in one run.
+ * Then the round trips resource embedding saves (bench/lib/round-trips.ts): the history page and
+ * the habit list loaded before (several requests) and after (one embedded request), alternating.
  *
  *   bash bench/run.sh data-api
  */
@@ -13,6 +15,7 @@ import { connect, readBenchEnv } from "./lib/env.ts";
 import { runLoad } from "./lib/load.ts";
 import { explainAsUser, type PolicyVariant, useSelectPolicy } from "./lib/policies.ts";
 import { Report } from "./lib/report.ts";
+import { pageLoads, seedHistory } from "./lib/round-trips.ts";
 import { seedHabits, seedUsers } from "./lib/seed.ts";
 import { round, timed } from "./lib/stats.ts";
 
@@ -112,6 +115,31 @@ try {
       }
     }
     report.add("throughGateway", results);
+
+    // Round trips: each page load's latency, before and after embedding, alternating, one run.
+    await useSelectPolicy(sql, "wrapped");
+    const habitIds = await seedHistory(sql, userIds);
+    const pages = pageLoads(stack.urls.api);
+    const scenarios = {
+      "history page, 3 requests (before)": (i: number) =>
+        pages.historyBefore(habitIds[i % habitIds.length], tokens[i % tokens.length]),
+      "history page, 1 embedded request (after)": (i: number) =>
+        pages.historyAfter(habitIds[i % habitIds.length], tokens[i % tokens.length]),
+      "habit list, 1 + 5 requests (before)": (i: number) => pages.listBefore(tokens[i % tokens.length]),
+      "habit list, 1 embedded request (after)": (i: number) => pages.listAfter(tokens[i % tokens.length]),
+    };
+    for (const send of Object.values(scenarios)) await runLoad(4, 100, send);
+    const roundTrips: Record<string, unknown>[] = [];
+    for (const round_ of [1, 2]) {
+      for (const clients of [1, 16] as const) {
+        for (const [page, send] of Object.entries(scenarios)) {
+          const result = await runLoad(clients, REQUESTS[clients] / 4, send);
+          roundTrips.push({ round: round_, page, ...result });
+          console.log(JSON.stringify(roundTrips.at(-1)));
+        }
+      }
+    }
+    report.add("roundTrips", { requestsPerPageLoad: pages.requests, results: roundTrips });
   } finally {
     await stack.stop();
   }

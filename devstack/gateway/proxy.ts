@@ -21,6 +21,25 @@ export interface ForwardTarget {
   prefix: string;
   /** Address of the client, for X-Forwarded-For. */
   clientAddress?: string;
+  /** Drop `?apikey=` from the forwarded query (the key was used to authenticate). */
+  hideQueryKey?: boolean;
+}
+
+/**
+ * The query string to forward. With `hideQueryKey` the `apikey` parameter is removed and the rest
+ * is kept byte for byte (re-serialising would change how PostgREST sees the values).
+ */
+export function forwardedSearch(url: URL, hideQueryKey = false): string {
+  if (!hideQueryKey || !url.searchParams.has("apikey")) return url.search;
+  const kept = url.search.slice(1).split("&").filter((pair) => {
+    const name = pair.split("=", 1)[0];
+    try {
+      return decodeURIComponent(name.replaceAll("+", " ")) !== "apikey";
+    } catch {
+      return true;
+    }
+  });
+  return kept.length > 0 ? `?${kept.join("&")}` : "";
 }
 
 /**
@@ -30,7 +49,7 @@ export interface ForwardTarget {
  */
 export async function forward(request: Request, target: ForwardTarget): Promise<Response> {
   const incoming = new URL(request.url);
-  const url = `${target.upstream}${target.path}${incoming.search}`;
+  const url = `${target.upstream}${target.path}${forwardedSearch(incoming, target.hideQueryKey)}`;
   const headers = forwardedRequestHeaders(request, target);
   const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
   let upstreamResponse: Response;

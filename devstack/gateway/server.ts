@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { RunningService } from "../service.ts";
 import { requireApiKey } from "./apikey.ts";
 import { cors } from "./cors.ts";
+import { normalizedRequest } from "./normalize.ts";
 import { forward } from "./proxy.ts";
 
 const upstreamUrl = z.string().url().transform((url) => url.replace(/\/+$/, ""));
@@ -42,14 +43,14 @@ export function createGatewayApp(
   const app = new Hono<Env>();
   const apiKey = requireApiKey(apiKeys);
 
-  const proxyTo = (name: UpstreamName, prefix: string) => (c: Context<Env>) => {
+  const proxyTo = (name: UpstreamName, prefix: string, hideQueryKey = false) => (c: Context<Env>) => {
     const upstream = upstreamOf(name);
     if (!upstream) {
       return c.json({ message: `The ${name} service is not running` }, 502);
     }
     const pathname = new URL(c.req.url).pathname;
     const path = pathname.slice(prefix.length) || "/";
-    return forward(c.req.raw, { upstream, path, prefix, clientAddress: c.env?.clientAddress });
+    return forward(c.req.raw, { upstream, path, prefix, clientAddress: c.env?.clientAddress, hideQueryKey });
   };
 
   app.use("*", cors());
@@ -59,11 +60,13 @@ export function createGatewayApp(
     const open = OPEN_AUTH_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
     return open ? await next() : await apiKey(c, next);
   });
-  app.all("/auth/v1/*", proxyTo("auth", "/auth/v1"));
+  // key-auth takes the key from the `apikey` header or query parameter; a key in the query string
+  // is not forwarded (see devstack/gateway/README.md: PostgREST would read it as a filter).
+  app.all("/auth/v1/*", proxyTo("auth", "/auth/v1", true));
 
   app.use("/rest/v1/*", apiKey);
-  app.all("/rest/v1/*", proxyTo("rest", "/rest/v1"));
-  app.all("/rest/v1", proxyTo("rest", "/rest/v1"));
+  app.all("/rest/v1/*", proxyTo("rest", "/rest/v1", true));
+  app.all("/rest/v1", proxyTo("rest", "/rest/v1", true));
 
   // The functions host checks verify_jwt itself; the gateway only routes.
   app.all("/functions/v1/*", proxyTo("functions", "/functions/v1"));
@@ -86,7 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = Deno.serve(
     { port: config.port, hostname: config.hostname, onListen: () => {} },
     (request, info) => {
-      return app.fetch(request, { clientAddress: info.remoteAddr.hostname });
+      return app.fetch(normalizedRequest(request), { clientAddress: info.remoteAddr.hostname });
     },
   );
   let closing: Promise<void> | undefined;

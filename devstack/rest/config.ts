@@ -3,6 +3,7 @@
  * PostgREST deployment's settings work unchanged.
  */
 import { z } from "zod";
+import type { TxEnd } from "./preferences.ts";
 
 export interface RestConfig {
   /** Connection string of the login role the API connects as (PostgREST: authenticator). */
@@ -28,6 +29,10 @@ export interface RestConfig {
   dbPool: number;
   /** Largest request body accepted, in bytes (413 above). */
   maxBodyBytes: number;
+  /** How a request's transaction ends, and whether `Prefer: tx=` may override it. */
+  dbTxEnd: TxEnd;
+  /** Aggregate functions in `select` (PostgREST db-aggregates-enabled). */
+  dbAggregatesEnabled: boolean;
 }
 
 const commaList = (fallback: string) =>
@@ -45,7 +50,7 @@ const optionalInt = z.string().optional().transform((value, ctx) => {
   return number;
 });
 
-/** The environment variables, validated; unknown variables are ignored. */
+/** The environment variables, validated; any other PGRST_* variable is refused at startup. */
 export const restEnvSchema = z.object({
   PGRST_DB_URI: z.string().min(1, "PGRST_DB_URI is required"),
   PGRST_DB_SCHEMAS: commaList("public").refine((list) => list.length > 0, "PGRST_DB_SCHEMAS is empty"),
@@ -59,9 +64,24 @@ export const restEnvSchema = z.object({
   PGRST_DB_MAX_ROWS: optionalInt,
   PGRST_DB_POOL: optionalInt,
   PGRST_MAX_BODY_BYTES: optionalInt,
+  PGRST_DB_TX_END: z.enum(["commit", "commit-allow-override", "rollback", "rollback-allow-override"])
+    .default("commit"),
+  PGRST_DB_AGGREGATES_ENABLED: z.enum(["true", "false"]).default("false"),
 });
 
 export function restConfigFromEnv(env: Record<string, string | undefined>): RestConfig {
+  const known = new Set(Object.keys(restEnvSchema.shape));
+  const unknown = Object.keys(env).filter((name) =>
+    name.startsWith("PGRST_") && env[name] !== undefined && !known.has(name)
+  ).sort();
+  if (unknown.length > 0) {
+    throw new Error(
+      `Invalid Data API configuration: unsupported setting${unknown.length > 1 ? "s" : ""} ${
+        unknown.join(", ")
+      } ` +
+        "(the devstack refuses PostgREST settings it does not implement; see devstack/rest/README.md)",
+    );
+  }
   const parsed = restEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -81,6 +101,8 @@ export function restConfigFromEnv(env: Record<string, string | undefined>): Rest
     dbMaxRows: e.PGRST_DB_MAX_ROWS,
     dbPool: e.PGRST_DB_POOL ?? 10,
     maxBodyBytes: e.PGRST_MAX_BODY_BYTES ?? 1024 * 1024,
+    dbTxEnd: e.PGRST_DB_TX_END,
+    dbAggregatesEnabled: e.PGRST_DB_AGGREGATES_ENABLED === "true",
   };
 }
 
@@ -98,6 +120,8 @@ export function withDefaults(options: RestOptions): RestConfig {
     serverPort: 0,
     dbPool: 10,
     maxBodyBytes: 1024 * 1024,
+    dbTxEnd: "commit",
+    dbAggregatesEnabled: false,
     ...options,
   };
 }

@@ -1,84 +1,101 @@
 /**
- * The request headers that shape a response: Prefer, Accept and the profile headers.
+ * The Prefer header, read as PostgREST's Preferences module reads it: comma-separated across
+ * headers, the first value of each preference wins, unknown ones are ignored unless
+ * `handling=strict` (400 PGRST122). `tx=` is honoured only when PGRST_DB_TX_END allows an
+ * override; where PostgREST would silently commit anyway, the devstack refuses instead.
  */
-import { ApiError, unsupported } from "./errors.ts";
+import { ApiError } from "./errors.ts";
+
+export type TxEnd = "commit" | "commit-allow-override" | "rollback" | "rollback-allow-override";
 
 export interface Preferences {
-  return: "minimal" | "representation";
-  count: boolean;
-  missingDefault: boolean;
-  /** The preferences honoured, for the Preference-Applied header. */
-  applied: string[];
+  resolution?: "merge-duplicates" | "ignore-duplicates";
+  missing?: "default" | "null";
+  return?: "representation" | "minimal" | "headers-only";
+  params?: "single-object";
+  count?: "exact" | "planned" | "estimated";
+  tx?: "commit" | "rollback";
+  handling?: "strict" | "lenient";
+  timezone?: string;
+  maxAffected?: number;
 }
 
-/** Parses `Prefer` (comma separated, as postgrest-js joins them). Unknown preferences are ignored, as in PostgREST's lenient mode. */
-export function parsePrefer(header: string | null): Preferences {
-  const prefs: Preferences = { return: "minimal", count: false, missingDefault: false, applied: [] };
-  for (const raw of (header ?? "").split(",")) {
-    const pref = raw.trim();
-    if (pref === "") continue;
-    const [name, value] = pref.split("=", 2).map((part) => part.trim());
-    if (name === "return" && value === "representation") {
-      prefs.return = "representation";
-      prefs.applied.push("return=representation");
-    } else if (name === "return" && (value === "minimal" || value === "headers-only")) {
-      prefs.return = "minimal";
-      prefs.applied.push(`return=${value}`);
-    } else if (name === "count" && (value === "exact" || value === "planned" || value === "estimated")) {
-      // planned and estimated are answered with the exact count, which both may return.
-      prefs.count = true;
-      prefs.applied.push(`count=${value}`);
-    } else if (name === "missing" && value === "default") {
-      prefs.missingDefault = true;
-      prefs.applied.push("missing=default");
-    } else if (name === "resolution") throw unsupported(`Prefer: ${pref} (upserts)`);
-    else if (name === "params" && value === "single-object") throw unsupported(`Prefer: ${pref}`);
+const choices = {
+  resolution: ["merge-duplicates", "ignore-duplicates"],
+  missing: ["default", "null"],
+  return: ["representation", "minimal", "headers-only"],
+  params: ["single-object"],
+  count: ["exact", "planned", "estimated"],
+  tx: ["commit", "rollback"],
+  handling: ["strict", "lenient"],
+} as const;
+type Choice = keyof typeof choices;
+
+export function parsePrefer(headers: Headers, txEnd: TxEnd, timezones: ReadonlySet<string>): Preferences {
+  const values = (headers.get("prefer") ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const prefs: Preferences = {};
+  const invalid: string[] = [];
+  for (const pref of values) {
+    const eq = pref.indexOf("=");
+    const name = eq < 0 ? pref : pref.slice(0, eq);
+    const value = eq < 0 ? "" : pref.slice(eq + 1);
+    if (name in choices) {
+      const allowed = choices[name as Choice] as readonly string[];
+      if (!allowed.includes(value)) invalid.push(pref);
+      else if (prefs[name as Choice] === undefined) {
+        (prefs as unknown as Record<string, string>)[name] = value;
+      }
+    } else if (name === "timezone") {
+      if (!timezones.has(value)) invalid.push(pref);
+      else prefs.timezone ??= value;
+    } else if (name === "max-affected" && /^\d+$/.test(value)) prefs.maxAffected ??= Number(value);
+    else invalid.push(pref);
+  }
+  if (prefs.handling === "strict" && invalid.length > 0) {
+    throw new ApiError(
+      400,
+      "PGRST122",
+      "Invalid preferences given with handling=strict",
+      `Invalid preferences: ${invalid.join(", ")}`,
+    );
+  }
+  if (prefs.tx !== undefined && !txEnd.endsWith("-allow-override")) {
+    // Not applied (as in PostgREST); harmless when it asks for what happens anyway.
+    if (txEnd === prefs.tx) prefs.tx = undefined;
+  }
+  if (prefs.tx !== undefined && !txEnd.endsWith("-allow-override")) {
+    throw new ApiError(
+      400,
+      "PGRST127",
+      "Feature not implemented",
+      `Prefer: tx=${prefs.tx} is not allowed by PGRST_DB_TX_END=${txEnd} (PostgREST ignores it and ends ` +
+        `the transaction with ${txEnd}; the devstack refuses rather than change its meaning)`,
+    );
   }
   return prefs;
 }
 
-export type ResponseMedia = "json" | "object" | "openapi";
-
-const objectMedia = ["application/vnd.pgrst.object+json", "application/vnd.pgrst.object"];
-
-/**
- * Picks the response media type from Accept. `root` allows the OpenAPI type. Types the devstack
- * does not produce (CSV, GeoJSON, plans, ...) answer 406 PGRST107 as PostgREST does.
- */
-export function negotiateMedia(accept: string | null, root = false): ResponseMedia {
-  if (!accept || accept.trim() === "") return root ? "openapi" : "json";
-  const ranges = accept.split(",").map((part, index) => {
-    const [type, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith("q="));
-    return { type, q: q ? Number(q.slice(2)) : 1, index };
-  }).filter((range) => range.type !== "" && range.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { type } of ranges) {
-    if (type === "*/*" || type === "application/*") return root ? "openapi" : "json";
-    if (type === "application/json") return "json";
-    if (root && type === "application/openapi+json") return "openapi";
-    if (!root && objectMedia.includes(type)) return "object";
-  }
-  throw new ApiError(
-    406,
-    "PGRST107",
-    `None of these media types are available: ${ranges.map((r) => r.type).join(", ")}`,
-  );
+/** Whether the transaction ends in a rollback (PGRST_DB_TX_END, overridden by `Prefer: tx=`). */
+export function rollsBack(prefs: Preferences, txEnd: TxEnd): boolean {
+  return prefs.tx !== undefined ? prefs.tx === "rollback" : txEnd.startsWith("rollback");
 }
 
-/** The schema a request addresses: Accept-Profile (GET/HEAD) or Content-Profile (others). */
-export function pickSchema(headers: Headers, method: string, schemas: string[]): string {
-  const header = method === "GET" || method === "HEAD" ? "accept-profile" : "content-profile";
-  const requested = headers.get(header)?.trim();
-  if (!requested) return schemas[0];
-  if (!schemas.includes(requested)) {
-    throw new ApiError(
-      406,
-      "PGRST106",
-      `Invalid schema: ${requested}`,
-      null,
-      `Only the following schemas are exposed: ${schemas.join(", ")}`,
-    );
-  }
-  return requested;
+export type Action = "read" | "insert" | "update" | "delete" | "put" | "call" | "root";
+
+/** Preference-Applied: the preferences honoured by this kind of action, in PostgREST's order. */
+export function appliedPreferences(prefs: Preferences, action: Action, hasConflictTarget: boolean): string[] {
+  const mutation = action === "insert" || action === "update" || action === "delete" || action === "put";
+  const limited = action === "update" || action === "delete" || action === "call";
+  const order = [
+    action === "insert" && hasConflictTarget && prefs.resolution && `resolution=${prefs.resolution}`,
+    (action === "insert" || action === "update") && prefs.missing && `missing=${prefs.missing}`,
+    mutation && prefs.return && `return=${prefs.return}`,
+    prefs.count && `count=${prefs.count}`,
+    prefs.tx && `tx=${prefs.tx}`,
+    prefs.handling && `handling=${prefs.handling}`,
+    prefs.timezone && `timezone=${prefs.timezone}`,
+    limited && prefs.handling === "strict" && prefs.maxAffected !== undefined &&
+    `max-affected=${prefs.maxAffected}`,
+  ];
+  return action === "root" ? [] : order.filter((p): p is string => typeof p === "string");
 }

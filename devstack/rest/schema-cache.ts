@@ -4,6 +4,8 @@
  * applied on impersonation. Every identifier the API puts into SQL is looked up here first.
  */
 import type { Sql } from "postgres";
+import { loadRelationships, type Relationship } from "./relationships.ts";
+import { type FunctionRow, functionsQuery, toFunction } from "./schema-functions.ts";
 
 export interface Column {
   name: string;
@@ -37,7 +39,10 @@ export interface Table {
   columns: Column[];
   columnsByName: Map<string, Column>;
   primaryKey: string[];
+  /** Single-column foreign keys of a table (for the OpenAPI notes). */
   foreignKeys: ForeignKey[];
+  /** The row type as format_type prints it (how function parameters of this type read). */
+  rowType: string;
 }
 
 export interface FunctionParam {
@@ -65,6 +70,8 @@ export interface DbFunction {
   returns: ReturnShape;
   /** pg_proc.provolatile: i immutable, s stable, v volatile. */
   volatility: string;
+  /** The table whose row type the function returns, if any. */
+  returnRelid?: number;
 }
 
 export interface SchemaCache {
@@ -72,6 +79,9 @@ export interface SchemaCache {
   functions: Map<string, DbFunction[]>;
   /** Settings applied with set_config when switching to a role (ALTER ROLE ... SET). */
   roleSettings: Map<string, [string, string][]>;
+  relationships: Relationship[];
+  /** Names accepted by `Prefer: timezone=` (pg_timezone_names). */
+  timezones: Set<string>;
   loadedAt: Date;
 }
 
@@ -95,6 +105,7 @@ interface TableRow {
   updatable: boolean;
   deletable: boolean;
   primary_key: string[];
+  row_type: string;
 }
 
 interface ColumnRow {
@@ -109,31 +120,6 @@ interface ColumnRow {
   max_length: number | null;
 }
 
-interface ForeignKeyRow {
-  rel: string;
-  column: string;
-  foreign_table: string;
-  foreign_column: string;
-}
-
-interface FunctionRow {
-  oid: string;
-  schema: string;
-  name: string;
-  description: string | null;
-  returns_set: boolean;
-  return_type: string;
-  return_type_kind: string;
-  return_relid: string;
-  volatility: string;
-  nargs: number;
-  ndefaults: number;
-  arg_names: string[] | null;
-  arg_types: string[];
-  arg_sql_types: string[];
-  arg_modes: string[] | null;
-}
-
 const tablesQuery = `
 select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relkind::text as kind,
   pg_catalog.obj_description(c.oid, 'pg_class') as description,
@@ -146,7 +132,8 @@ select c.oid::int8::text as oid, n.nspname as schema, c.relname as name, c.relki
     cross join lateral unnest(pk.conkey) with ordinality as k(attnum, ord)
     join pg_catalog.pg_attribute a on a.attrelid = pk.conrelid and a.attnum = k.attnum
     where pk.conrelid = c.oid and pk.contype = 'p'
-  ), '{}') as primary_key
+  ), '{}') as primary_key,
+  pg_catalog.format_type(c.reltype, null) as row_type
 from pg_catalog.pg_class c
 join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
@@ -171,40 +158,6 @@ left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attn
 where (n.nspname = any($1::text[]) or c.oid = any($2::oid[])) and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum`;
 
-const foreignKeysQuery = `
-select fk.conrelid::int8::text as rel, a.attname as column, fc.relname as foreign_table, fa.attname as foreign_column
-from pg_catalog.pg_constraint fk
-join pg_catalog.pg_class c on c.oid = fk.conrelid
-join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-join pg_catalog.pg_attribute a on a.attrelid = fk.conrelid and a.attnum = fk.conkey[1]
-join pg_catalog.pg_class fc on fc.oid = fk.confrelid
-join pg_catalog.pg_attribute fa on fa.attrelid = fk.confrelid and fa.attnum = fk.confkey[1]
-where fk.contype = 'f' and pg_catalog.array_length(fk.conkey, 1) = 1 and n.nspname = any($1::text[])
-order by fk.conname`;
-
-const functionsQuery = `
-select p.oid::int8::text as oid, n.nspname as schema, p.proname as name,
-  pg_catalog.obj_description(p.oid, 'pg_proc') as description,
-  p.proretset as returns_set,
-  pg_catalog.format_type(p.prorettype, null) as return_type,
-  rt.typtype::text as return_type_kind,
-  rt.typrelid::int8::text as return_relid,
-  p.provolatile::text as volatility,
-  p.pronargs::int as nargs, p.pronargdefaults::int as ndefaults,
-  p.proargnames::text[] as arg_names,
-  array(select pg_catalog.format_type(x.t, null) from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
-    with ordinality as x(t, i) order by x.i) as arg_types,
-  array(select case when ty.typtype = 'd' then pg_catalog.format_type(ty.typbasetype, ty.typtypmod)
-      else pg_catalog.format_type(x.t, null) end
-    from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as x(t, i)
-    join pg_catalog.pg_type ty on ty.oid = x.t order by x.i) as arg_sql_types,
-  p.proargmodes::text[] as arg_modes
-from pg_catalog.pg_proc p
-join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-join pg_catalog.pg_type rt on rt.oid = p.prorettype
-where n.nspname = any($1::text[]) and p.prokind = 'f'
-order by n.nspname, p.proname, p.oid`;
-
 const roleSettingsQuery = `
 select r.rolname as role, split_part(cfg, '=', 1) as name, substr(cfg, strpos(cfg, '=') + 1) as value
 from pg_catalog.pg_db_role_setting s
@@ -220,7 +173,6 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     const functionRows = await tx.unsafe<FunctionRow[]>(functionsQuery, [schemas]);
     const returnRelids = [...new Set(functionRows.map((f) => f.return_relid).filter((oid) => oid !== "0"))];
     const columnRows = await tx.unsafe<ColumnRow[]>(columnsQuery, [schemas, returnRelids]);
-    const foreignKeyRows = await tx.unsafe<ForeignKeyRow[]>(foreignKeysQuery, [schemas]);
     const settingRows = await tx.unsafe<{ role: string; name: string; value: string }[]>(roleSettingsQuery);
 
     const columnsByRel = new Map<string, Column[]>();
@@ -254,11 +206,8 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
         columns,
         columnsByName: new Map(columns.map((column) => [column.name, column])),
         primaryKey: row.primary_key,
-        foreignKeys: foreignKeyRows.filter((fk) => fk.rel === row.oid).map((fk) => ({
-          column: fk.column,
-          foreignTable: fk.foreign_table,
-          foreignColumn: fk.foreign_column,
-        })),
+        foreignKeys: [],
+        rowType: row.row_type,
       });
     }
 
@@ -277,46 +226,16 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       roleSettings.set(row.role, list);
     }
 
-    return { tables, functions, roleSettings, loadedAt: new Date() };
-  });
-}
-
-function toFunction(row: FunctionRow, columnsByRel: Map<string, Column[]>): DbFunction {
-  const modes = row.arg_modes ?? row.arg_types.map(() => "i");
-  const names = row.arg_names ?? [];
-  const inputs: { name: string; type: string; sqlType: string }[] = [];
-  const outputs: { name: string; type: string }[] = [];
-  row.arg_types.forEach((type, i) => {
-    const mode = modes[i];
-    const name = names[i] ?? "";
-    if (mode === "i" || mode === "b" || mode === "v") {
-      inputs.push({ name, type, sqlType: row.arg_sql_types[i] });
+    const relationships = await loadRelationships(tx, [...tables.values()], [...functions.values()].flat());
+    for (const rel of relationships) {
+      if (rel.kind !== "fk" || rel.columns.length !== 1 || rel.table.kind === "v") continue;
+      if (rel.cardinality !== "many-to-one" && rel.cardinality !== "one-to-one") continue;
+      if (rel.table.foreignKeys.some((fk) => fk.column === rel.columns[0][0])) continue;
+      const [column, foreignColumn] = rel.columns[0];
+      rel.table.foreignKeys.push({ column, foreignTable: rel.foreignTable.name, foreignColumn });
     }
-    if (mode === "o" || mode === "b" || mode === "t") outputs.push({ name, type });
+    const zones = await tx.unsafe<{ name: string }[]>("select name from pg_catalog.pg_timezone_names");
+    const timezones = new Set(zones.map((z) => z.name));
+    return { tables, functions, roleSettings, relationships, timezones, loadedAt: new Date() };
   });
-  const firstDefault = inputs.length - row.ndefaults;
-  const params = inputs.map((input, i) => ({ ...input, hasDefault: i >= firstDefault }));
-  const singleJsonParam = params.length === 1 && params[0].name === "" &&
-    (params[0].type === "json" || params[0].type === "jsonb");
-
-  let returns: ReturnShape;
-  if (row.return_type === "void") returns = { kind: "void" };
-  else if (row.return_type_kind === "c") {
-    const columns = columnsByRel.get(row.return_relid) ?? [];
-    returns = { kind: "composite", columns: columns.map((c) => ({ name: c.name, type: c.type })) };
-  } else if (row.return_type === "record") {
-    returns = { kind: "composite", columns: outputs.length > 0 ? outputs : null };
-  } else returns = { kind: "scalar", type: row.return_type };
-
-  return {
-    oid: Number(row.oid),
-    schema: row.schema,
-    name: row.name,
-    description: row.description,
-    params,
-    singleJsonParam,
-    returnsSet: row.returns_set,
-    returns,
-    volatility: row.volatility,
-  };
 }

@@ -5,7 +5,7 @@
 import postgres from "postgres";
 import type { RunningService } from "../service.ts";
 import { type RestOptions, withDefaults } from "./config.ts";
-import { handleRequest, type RestContext } from "./handlers.ts";
+import { handleRequest, type RestContext } from "./app.ts";
 import { openApiTarget } from "./openapi.ts";
 import { loadSchemaCache, type SchemaCache } from "./schema-cache.ts";
 

@@ -6,7 +6,7 @@
 import type postgres from "postgres";
 import { ApiError, fromPgError, isPgError } from "./errors.ts";
 import type { Authentication } from "./jwt.ts";
-import { quoteIdent } from "./sql-builder.ts";
+import { quoteIdent } from "./sql-fragments.ts";
 import type { SchemaCache } from "./schema-cache.ts";
 
 export type Sql = postgres.Sql;
@@ -21,6 +21,8 @@ export interface RequestScope {
   schema: string;
   extraSearchPath: string[];
   readOnly: boolean;
+  /** Further transaction-local settings (`Prefer: timezone=`). */
+  settings: [string, string][];
 }
 
 function cookies(header: string | null): Record<string, string> {
@@ -67,7 +69,7 @@ export async function inRequestTransaction<T>(
           searchPath,
         ],
       );
-      const settings = cache.roleSettings.get(scope.auth.role) ?? [];
+      const settings = [...(cache.roleSettings.get(scope.auth.role) ?? []), ...scope.settings];
       if (settings.length > 0) {
         const calls = settings.map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
         await tx.unsafe(`select ${calls.join(", ")}`, settings.flat());

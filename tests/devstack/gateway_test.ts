@@ -199,3 +199,76 @@ Deno.test("gateway answers 502 when an upstream is down and 404 for unknown rout
     await gateway.close();
   }
 });
+
+/** Sends a request line exactly as given (fetch would resolve `..` before sending). */
+async function rawGet(base: string, target: string, headers: Record<string, string> = {}) {
+  const { hostname, port } = new URL(base);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const lines = [`GET ${target} HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close"];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  await conn.write(new TextEncoder().encode(`${lines.join("\r\n")}\r\n\r\n`));
+  const chunks: Uint8Array[] = [];
+  const buffer = new Uint8Array(65536);
+  for (;;) {
+    const n = await conn.read(buffer);
+    if (n === null) break;
+    chunks.push(buffer.slice(0, n));
+  }
+  conn.close();
+  const text = new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
+  const [head, ...rest] = text.split("\r\n\r\n");
+  let body = rest.join("\r\n\r\n");
+  if (/transfer-encoding: chunked/i.test(head)) {
+    let decoded = "";
+    let remaining = body;
+    for (;;) {
+      const eol = remaining.indexOf("\r\n");
+      const size = parseInt(remaining.slice(0, eol), 16);
+      if (!size) break;
+      decoded += remaining.slice(eol + 2, eol + 2 + size);
+      remaining = remaining.slice(eol + 2 + size + 2);
+    }
+    body = decoded;
+  }
+  return { status: Number(head.split(" ")[1]), body };
+}
+
+Deno.test("gateway normalises the path once, before routing, as Kong does", async () => {
+  await withGateway(async (gateway, [auth, rest, functions]) => {
+    // /functions/v1/../rest/v1/habits is /functions/rest/v1/habits: no route (it once reached a
+    // mangled upstream URL, because routing saw the raw path and forwarding the normalised one).
+    const noRoute = await rawGet(gateway, "/functions/v1/../rest/v1/habits", { apikey: DEMO_ANON_KEY });
+    assert.equal(noRoute.status, 404);
+    assert.deepEqual(JSON.parse(noRoute.body), { message: "no Route matched with those values" });
+    // Climbing out of /functions/v1 lands on /rest/v1, which needs a key like any REST request...
+    const refused = await rawGet(gateway, "/functions/v1/../../rest/v1/habits");
+    assert.equal(refused.status, 401);
+    assert.equal(functions.received.length + rest.received.length, 0);
+    // ...and with one it reaches the REST upstream at /habits.
+    for (
+      const target of ["/functions/v1/../../rest/v1/habits", "/functions/v1/%2e%2e/%2E%2E/rest/v1/./habits"]
+    ) {
+      const routed = await rawGet(gateway, target, { apikey: DEMO_ANON_KEY });
+      assert.equal(routed.status, 200, target);
+      expect(JSON.parse(routed.body)).toMatchObject({ upstream: "rest", path: "/habits" });
+    }
+    const escaped = await rawGet(gateway, "/rest/v1/../../auth/v1/user", { apikey: DEMO_ANON_KEY });
+    expect(JSON.parse(escaped.body)).toMatchObject({ upstream: "auth", path: "/user" });
+    assert.equal(auth.received.length, 1);
+  });
+});
+
+Deno.test("gateway authenticates with ?apikey= and does not forward it (PostgREST would read a filter)", async () => {
+  await withGateway(async (gateway) => {
+    const response = await fetch(
+      `${gateway}/rest/v1/habits?select=id%2Caction&apikey=${DEMO_ANON_KEY}&action=eq.a%26b&order=id`,
+    );
+    const body = await response.json();
+    assert.equal(body.search, "?select=id%2Caction&action=eq.a%26b&order=id");
+    assert.equal(body.headers.authorization, `Bearer ${DEMO_ANON_KEY}`);
+    const only = await (await fetch(`${gateway}/rest/v1/habits?apikey=${DEMO_ANON_KEY}`)).json();
+    assert.equal(only.search, "");
+    const functions = await (await fetch(`${gateway}/functions/v1/f?apikey=x&a=1`)).json();
+    assert.equal(functions.search, "?apikey=x&a=1", "functions get the query untouched");
+  });
+});

@@ -4,11 +4,11 @@ import { markOccurrenceDone } from "../history/mark-done.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { useAction } from "../ui/use-action.ts";
 import { durationText, formatInstant, habitSentence, intervalText } from "./habit-text.ts";
-import { setHabitPaused } from "./habits-api.ts";
+import { type ListedHabit, setHabitPaused } from "./habits-api.ts";
 
 export function HabitCard(
   { habit, timeZone, onChanged, onDelete }: {
-    habit: Habit;
+    habit: ListedHabit;
     timeZone: string;
     onChanged: () => void;
     onDelete: (habit: Habit) => void;
@@ -36,6 +36,9 @@ export function HabitCard(
         {habit.is_paused
           ? "No reminders while paused."
           : `Next reminder: ${formatInstant(habit.next_reminder_at, timeZone)}`}
+      </p>
+      <p className="meta">
+        {habit.lastDoneAt ? `Last done: ${formatInstant(habit.lastDoneAt, timeZone)}` : "Not done yet."}
       </p>
       <div className="actions">
         <button

@@ -1,8 +1,6 @@
 import { Link, useParams } from "react-router";
 import { habitSentence, intervalText } from "../habits/habit-text.ts";
-import { fetchHabit } from "../habits/habits-api.ts";
 import { dueDates, localDate, occurrenceToMarkDone, streaks } from "../habits/schedule.ts";
-import type { Habit, HabitCompletion, Notification } from "../lib/database.ts";
 import { useQuery } from "../lib/use-query.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -11,28 +9,13 @@ import { usePageTitle } from "../ui/page-title.ts";
 import { useAction } from "../ui/use-action.ts";
 import { DeliveriesTable } from "./DeliveriesTable.tsx";
 import { Heatmap } from "./Heatmap.tsx";
-import { fetchCompletions, fetchRecentDeliveries } from "./history-api.ts";
+import { fetchHabitHistory } from "./history-api.ts";
 import { markOccurrenceDone } from "./mark-done.ts";
-
-interface HabitHistory {
-  habit: Habit;
-  completions: HabitCompletion[];
-  deliveries: Notification[];
-}
-
-async function fetchHistory(habitId: string): Promise<HabitHistory> {
-  const [habit, completions, deliveries] = await Promise.all([
-    fetchHabit(habitId),
-    fetchCompletions(habitId),
-    fetchRecentDeliveries(habitId),
-  ]);
-  return { habit, completions, deliveries };
-}
 
 export function HistoryPage() {
   usePageTitle("History");
   const { habitId = "" } = useParams();
-  const history = useQuery(() => fetchHistory(habitId), [habitId]);
+  const history = useQuery(() => fetchHabitHistory(habitId), [habitId]);
   const profile = useProfile();
   const { busy, message, run } = useAction();
 

@@ -1,24 +1,41 @@
-import type { HabitCompletion, Notification } from "../lib/database.ts";
+import type { Habit, HabitCompletion, Notification } from "../lib/database.ts";
 import { unwrap } from "../lib/data-error.ts";
 import { supabase } from "../lib/supabase.ts";
 
-export async function fetchCompletions(
-  habitId: string,
-): Promise<HabitCompletion[]> {
-  return unwrap(
-    await supabase.from("habit_completions").select("*").eq("habit_id", habitId)
-      .order("occurrence_at", { ascending: false }).limit(1000),
-  );
+export interface HabitHistory {
+  habit: Habit;
+  /** Newest first, at most 1,000. */
+  completions: HabitCompletion[];
+  /** The 10 most recent deliveries, newest first. */
+  deliveries: Notification[];
 }
 
-export async function fetchRecentDeliveries(
+/** The habit with its completions and recent deliveries, in one embedded request. */
+export async function fetchHabitHistory(
   habitId: string,
-  limit = 10,
-): Promise<Notification[]> {
-  return unwrap(
-    await supabase.from("notifications").select("*").eq("habit_id", habitId)
-      .order("created_at", { ascending: false }).limit(limit),
+): Promise<HabitHistory> {
+  const row = unwrap<Habit & { habit_completions: HabitCompletion[]; notifications: Notification[] }>(
+    await supabase.from("habits")
+      .select("*, habit_completions(*), notifications(*)")
+      .eq("id", habitId)
+      .order("occurrence_at", {
+        referencedTable: "habit_completions",
+        ascending: false,
+      })
+      .limit(1000, { referencedTable: "habit_completions" })
+      .order("created_at", {
+        referencedTable: "notifications",
+        ascending: false,
+      })
+      .limit(10, { referencedTable: "notifications" })
+      .maybeSingle(),
   );
+  const {
+    habit_completions: completions,
+    notifications: deliveries,
+    ...habit
+  } = row;
+  return { habit, completions, deliveries };
 }
 
 /** Records the occurrence due at `occurrenceAt` as done (once per occurrence, enforced by the database). */
