@@ -1,7 +1,8 @@
 /**
  * The Prefer header, read as PostgREST's Preferences module reads it: comma-separated across
- * headers, the first value of each preference wins, unknown ones are ignored unless
- * `handling=strict` (400 PGRST122). `tx=` is honoured only when PGRST_DB_TX_END allows an
+ * headers, the first value of each preference wins. Unknown or invalid ones are refused with
+ * 400 PGRST122: PostgREST answers so only under `handling=strict` and otherwise ignores them, but
+ * the devstack never ignores what a client asked for, so it refuses them under both handlings. `tx=` is honoured only when PGRST_DB_TX_END allows an
  * override; where PostgREST would silently commit anyway, the devstack refuses instead.
  */
 import { ApiError } from "./errors.ts";
@@ -31,6 +32,9 @@ const choices = {
 } as const;
 type Choice = keyof typeof choices;
 
+const LENIENT_REFUSAL_HINT =
+  "PostgREST ignores these under handling=lenient; the devstack refuses them so that no preference is silently dropped";
+
 export function parsePrefer(headers: Headers, txEnd: TxEnd, timezones: ReadonlySet<string>): Preferences {
   const values = (headers.get("prefer") ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
   const prefs: Preferences = {};
@@ -51,12 +55,13 @@ export function parsePrefer(headers: Headers, txEnd: TxEnd, timezones: ReadonlyS
     } else if (name === "max-affected" && /^\d+$/.test(value)) prefs.maxAffected ??= Number(value);
     else invalid.push(pref);
   }
-  if (prefs.handling === "strict" && invalid.length > 0) {
+  if (invalid.length > 0) {
     throw new ApiError(
       400,
       "PGRST122",
       "Invalid preferences given with handling=strict",
       `Invalid preferences: ${invalid.join(", ")}`,
+      prefs.handling === "strict" ? null : LENIENT_REFUSAL_HINT,
     );
   }
   if (prefs.tx !== undefined && !txEnd.endsWith("-allow-override")) {

@@ -404,12 +404,17 @@ Deno.test({
           assert.equal(write.body.code, "PGRST106");
         });
 
-        await t.step("preferences: unknown values ignored (lenient) or 400 PGRST122 (strict)", async () => {
-          const lenient = await api.request("/books?select=id&id=eq.1", {
-            headers: { prefer: "count=exact, wat=1" },
-          });
-          assert.equal(lenient.headers.get("preference-applied"), "count=exact");
-          await lenient.body?.cancel();
+        await t.step("preferences: unknown values refused with 400 PGRST122, lenient or strict", async () => {
+          const lenient = await json(
+            await api.request("/books?select=id&id=eq.1", { headers: { prefer: "count=exact, wat=1" } }),
+          );
+          assert.equal(lenient.status, 400);
+          assert.equal(lenient.body.code, "PGRST122");
+          assert.equal(lenient.body.details, "Invalid preferences: wat=1");
+          assert.match(lenient.body.hint, /PostgREST ignores these under handling=lenient/);
+          const known = await api.request("/books?select=id&id=eq.1", { headers: { prefer: "count=exact" } });
+          assert.equal(known.headers.get("preference-applied"), "count=exact");
+          await known.body?.cancel();
           const strict = await json(
             await api.request("/books?id=eq.1", {
               headers: { prefer: "handling=strict, wat=1, count=bogus" },
