@@ -5,7 +5,10 @@ import { connectDatabase } from "./db.ts";
 import { apiVersionHeader, AuthError, errorResponse } from "./errors.ts";
 import type { AuthDeps, AuthEnv } from "./http.ts";
 import { createSmtpMailer, type Mailer } from "./mailer.ts";
+import { createLimiters } from "./ratelimit.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { otpRoutes } from "./routes/otp.ts";
 import { resendRoutes } from "./routes/resend.ts";
 import { signupRoutes } from "./routes/signup.ts";
 import { tokenRoutes } from "./routes/token.ts";
@@ -22,6 +25,8 @@ export function createAuthApp(deps: AuthDeps): Hono<AuthEnv> {
   app.route("/", tokenRoutes(deps));
   app.route("/", userRoutes(deps));
   app.route("/", resendRoutes(deps));
+  app.route("/", otpRoutes(deps));
+  app.route("/", adminRoutes(deps));
   app.notFound((c) =>
     errorResponse(
       c,
@@ -57,10 +62,10 @@ export async function startAuth(
     });
   }
   const mailer = overrides.mailer ?? createSmtpMailer(config);
-  const app = createAuthApp({ config, sql, mailer });
+  const app = createAuthApp({ config, sql, mailer, limiters: createLimiters(config) });
   const server = Deno.serve(
     { hostname: config.hostname, port: config.port, onListen: () => {} },
-    (request) => app.fetch(request),
+    (request, info) => app.fetch(request, { clientIp: info.remoteAddr.hostname }),
   );
   const host = config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname;
   let closing: Promise<void> | null = null;

@@ -5,7 +5,16 @@ import { newRefreshToken, signAccessToken } from "./tokens.ts";
 import { findIdentities, findUserById, isBanned, recordSignIn, userJson, type UserRow } from "./users.ts";
 
 /** How a session was started; it becomes the `amr` claim. */
-export type AuthMethod = "password" | "otp" | "email/signup";
+export type AuthMethod =
+  | "password"
+  | "otp"
+  | "email/signup"
+  | "anonymous"
+  | "magiclink"
+  | "recovery"
+  | "invite"
+  | "email_change"
+  | "totp";
 
 export interface SessionRow {
   id: string;
@@ -64,6 +73,7 @@ async function sessionResponse(
     userMetadata: user.raw_user_meta_data ?? {},
     isAnonymous: user.is_anonymous,
     sessionId,
+    aal: "aal1",
     amr: [{ method, timestamp: Math.floor(session.created_at.getTime() / 1000) }],
   });
   return {

@@ -3,6 +3,7 @@
  * answers with PostgREST's statuses, headers and bodies.
  */
 import type { RestConfig } from "./config.ts";
+import type { KeyResolver } from "../jwt-keys.ts";
 import { ApiError, fromPgError, invalidBody, isPgError, singularityError, unsupported } from "./errors.ts";
 import { authenticate, type Authentication } from "./jwt.ts";
 import { buildOpenApi, type OpenApiTarget } from "./openapi.ts";
@@ -23,7 +24,7 @@ import { inRequestTransaction, type RequestScope, responseOverrides, type Sql } 
 export interface RestContext {
   sql: Sql;
   config: RestConfig;
-  secret: Uint8Array;
+  secret: KeyResolver;
   cache(): SchemaCache;
   openApiTarget(): OpenApiTarget;
 }
