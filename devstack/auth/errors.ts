@@ -47,7 +47,8 @@ export function errorResponse(c: Context, err: unknown): Response {
       "Service temporarily unavailable: the database cannot be reached",
     )
     : unexpectedFailure("Internal server error");
-  if (!(err instanceof AuthError)) console.error("[auth] unexpected error:", err);
+  if (authError.status === 503) console.error("[auth] database unavailable:", (err as Error).message);
+  else if (!(err instanceof AuthError)) console.error("[auth] unexpected error:", err);
   else if (err.status >= 500) console.error("[auth]", err.message, err.cause ?? "");
 
   const status = authError.status as ContentfulStatusCode;
