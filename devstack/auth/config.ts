@@ -104,6 +104,14 @@ export const authOptionsSchema = z.object({
   rateLimitOtp: perPeriod.default(30),
   /** /verify calls per 5 minutes ([auth.rate_limit] token_verifications). */
   rateLimitVerify: perPeriod.default(30),
+  /** TOTP multi-factor ([auth.mfa.totp] enroll_enabled / verify_enabled); GoTrue's default is on. */
+  mfaTotpEnrollEnabled: flag.default(true),
+  mfaTotpVerifyEnabled: flag.default(true),
+  mfaMaxEnrolledFactors: z.coerce.number().int().positive().default(10),
+  /** Seconds a TOTP challenge can be verified. */
+  mfaChallengeExpiry: seconds.default(300),
+  /** Challenges and verifications per minute per client (burst 30). */
+  mfaRateLimitChallengeAndVerify: perPeriod.default(15),
   hostname: z.string().default("127.0.0.1"),
   /** 0 picks a free port. */
   port: z.coerce.number().int().min(0).max(65535).default(9999),
@@ -149,6 +157,11 @@ const ENV_NAMES: Partial<Record<keyof AuthOptions, string>> = {
   rateLimitTokenRefresh: "GOTRUE_RATE_LIMIT_TOKEN_REFRESH",
   rateLimitOtp: "GOTRUE_RATE_LIMIT_OTP",
   rateLimitVerify: "GOTRUE_RATE_LIMIT_VERIFY",
+  mfaTotpEnrollEnabled: "GOTRUE_MFA_TOTP_ENROLL_ENABLED",
+  mfaTotpVerifyEnabled: "GOTRUE_MFA_TOTP_VERIFY_ENABLED",
+  mfaMaxEnrolledFactors: "GOTRUE_MFA_MAX_ENROLLED_FACTORS",
+  mfaChallengeExpiry: "GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION",
+  mfaRateLimitChallengeAndVerify: "GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY",
   hostname: "GOTRUE_API_HOST",
   port: "PORT",
 };
@@ -173,8 +186,6 @@ const FIXED: Record<string, (value: string) => boolean> = {
   GOTRUE_MFA_PHONE_VERIFY_ENABLED: (v) => v === "false",
   GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED: (v) => v === "false",
   GOTRUE_MFA_WEB_AUTHN_VERIFY_ENABLED: (v) => v === "false",
-  GOTRUE_MFA_TOTP_ENROLL_ENABLED: (v) => v === "false",
-  GOTRUE_MFA_TOTP_VERIFY_ENABLED: (v) => v === "false",
   GOTRUE_MAILER_TEMPLATE_RELOADING_ENABLED: () => true,
 };
 

@@ -41,6 +41,8 @@ export function createLimiters(config: AuthConfig) {
     resend: per5m(config.rateLimitOtp),
     otp: per5m(config.rateLimitOtp),
     user: per5m(config.rateLimitOtp),
+    factorChallenge: new TokenBucket(config.mfaRateLimitChallengeAndVerify / 60, BURST),
+    factorVerify: new TokenBucket(config.mfaRateLimitChallengeAndVerify / 60, BURST),
   };
 }
 export type Limiters = ReturnType<typeof createLimiters>;

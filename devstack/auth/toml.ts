@@ -19,7 +19,6 @@ const ONLY: [pattern: RegExp, accepts: (value: unknown) => boolean, why: string]
   [/^hook\.[a-z_]+\.enabled$/, (v) => v === false, "Auth hooks are not implemented"],
   [/^email\.notification\.[a-z_]+\.enabled$/, (v) => v === false, "notification mails are not implemented"],
   [/^mfa\.(phone|web_authn)\.(enroll|verify)_enabled$/, (v) => v === false, "only TOTP factors exist"],
-  [/^mfa\.totp\.(enroll|verify)_enabled$/, (v) => v === false, "TOTP is not implemented"],
 ];
 
 /** Honoured as GoTrue honours them; sms.* details and rate limits of absent features change nothing. */
@@ -49,6 +48,8 @@ const HONOURED = new Set([
   "email.otp_length",
   "email.otp_expiry",
   "mfa.max_enrolled_factors",
+  "mfa.totp.enroll_enabled",
+  "mfa.totp.verify_enabled",
 ]);
 const HONOURED_PATTERNS = [
   /^email\.template\.(invite|confirmation|recovery|magic_link|email_change|reauthentication)\.(subject|content_path)$/,
@@ -57,7 +58,7 @@ const HONOURED_PATTERNS = [
   /^sms\.[a-z_]+\.[a-z_]+$/,
   /^(external|web3|third_party)\.[a-z0-9_]+\.[a-z_]+$/,
   /^hook\.[a-z_]+\.(uri|secrets)$/,
-  /^mfa\.(totp|phone|web_authn)\.[a-z_]+$/,
+  /^mfa\.(phone|web_authn)\.[a-z_]+$/,
   /^email\.notification\.[a-z_]+\.(subject|content_path)$/,
   /^email\.smtp\.[a-z_]+$/,
   /^captcha\.[a-z_]+$/,
@@ -152,6 +153,10 @@ export async function authOptionsFromToml(
     rateLimitTokenRefresh: get<number>("rate_limit.token_refresh") ?? 150,
     rateLimitOtp: get<number>("rate_limit.sign_in_sign_ups") ?? 30,
     rateLimitVerify: get<number>("rate_limit.token_verifications") ?? 30,
+    // The CLI's defaults: TOTP off unless config.toml turns it on.
+    mfaTotpEnrollEnabled: get<boolean>("mfa.totp.enroll_enabled") ?? false,
+    mfaTotpVerifyEnabled: get<boolean>("mfa.totp.verify_enabled") ?? false,
+    mfaMaxEnrolledFactors: get<number>("mfa.max_enrolled_factors") ?? 10,
   };
 
   const templates: Record<string, string> = {};

@@ -1,4 +1,5 @@
 import type { Db } from "./db.ts";
+import { factorJson, type FactorRow } from "./factors.ts";
 
 /** A row of auth.users, the columns this server reads. */
 export interface UserRow {
@@ -240,7 +241,11 @@ export function isConfirmed(user: UserRow): boolean {
 }
 
 /** GoTrue's User JSON: keys whose value is null are left out, as Go's omitempty does. */
-export function userJson(user: UserRow, identities: IdentityRow[]): Record<string, unknown> {
+export function userJson(
+  user: UserRow,
+  identities: IdentityRow[],
+  factors: FactorRow[] = [],
+): Record<string, unknown> {
   const optional = (value: Date | string | null) => (value === null || value === "" ? undefined : value);
   return {
     id: user.id,
@@ -260,6 +265,7 @@ export function userJson(user: UserRow, identities: IdentityRow[]): Record<strin
     app_metadata: user.raw_app_meta_data ?? {},
     user_metadata: user.raw_user_meta_data ?? {},
     identities: identities.map(identityJson),
+    factors: factors.length ? factors.map(factorJson) : undefined,
     created_at: user.created_at,
     updated_at: user.updated_at,
     is_anonymous: user.is_anonymous,

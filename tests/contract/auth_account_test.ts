@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import * as OTPAuth from "otpauth";
 import { mailIdsTo, startAuthTestStack, waitForMail } from "./auth_harness.ts";
 import {
   ALLOWED_REDIRECT,
@@ -276,6 +277,63 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
       assert.equal(data?.claims.email, email);
       assert.equal(data?.claims.aal, "aal1");
     });
+
+    await t.step(
+      "TOTP: enroll (QR), challenge, verify → aal2 with totp in amr; next sign-in asks for aal2",
+      async () => {
+        const email = await confirmedUser(stack, "totp");
+        const { supabase } = await signedIn(stack, email);
+        const enrolled = await supabase.auth.mfa.enroll({ factorType: "totp", friendlyName: "phone" });
+        assert.equal(enrolled.error, null);
+        const factor = enrolled.data as {
+          id: string;
+          totp: { qr_code: string; secret: string; uri: string };
+        };
+        assert.match(factor.totp.qr_code, /^data:image\/svg\+xml;utf-8,<svg/);
+        assert.match(factor.totp.uri, /^otpauth:\/\/totp\//);
+        const code = () =>
+          new OTPAuth.TOTP({ secret: factor.totp.secret, algorithm: "SHA1", digits: 6, period: 30 })
+            .generate();
+        const challenge = await supabase.auth.mfa.challenge({ factorId: factor.id });
+        assert.equal(challenge.error, null);
+        const wrong = await supabase.auth.mfa.verify({
+          factorId: factor.id,
+          challengeId: challenge.data?.id as string,
+          code: code() === "000000" ? "111111" : "000000",
+        });
+        assert.deepEqual([wrong.error?.status, codeOf(wrong.error)], [422, "mfa_verification_failed"]);
+        const verified = await supabase.auth.mfa.verify({
+          factorId: factor.id,
+          challengeId: challenge.data?.id as string,
+          code: code(),
+        });
+        assert.equal(verified.error, null);
+        const claims = decodeJwt(verified.data?.access_token as string);
+        assert.equal(claims.aal, "aal2");
+        assert.deepEqual((claims.amr as { method: string }[]).map((entry) => entry.method), [
+          "totp",
+          "password",
+        ]);
+        const level = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+        assert.equal(level.data?.currentLevel, "aal2");
+
+        const later = await signedIn(stack, email);
+        const next = await later.supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+        assert.deepEqual([next.data?.currentLevel, next.data?.nextLevel], ["aal1", "aal2"]);
+        const early = await later.supabase.auth.mfa.unenroll({ factorId: factor.id });
+        assert.deepEqual([early.error?.status, codeOf(early.error)], [422, "insufficient_aal"]);
+        const listed = await admin.auth.admin.mfa.listFactors({ userId: later.session.user.id });
+        assert.deepEqual(listed.data?.factors.map((f) => f.status), ["verified"]);
+        const stepUp = await later.supabase.auth.mfa.challengeAndVerify({
+          factorId: factor.id,
+          code: code(),
+        });
+        assert.equal(stepUp.error, null);
+        assert.equal((await later.supabase.auth.mfa.unenroll({ factorId: factor.id })).error, null);
+        const after = await client(stack).auth.signInWithPassword({ email, password: PASSWORD });
+        assert.equal(after.data.user?.factors?.length ?? 0, 0);
+      },
+    );
 
     await t.step("admin: create (email_confirm), get, list, update (ban), delete; refusals", async () => {
       const email = uniqueEmail("admin-made");

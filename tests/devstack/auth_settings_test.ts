@@ -301,6 +301,20 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       },
     );
 
+    await t.step(
+      "[auth.mfa.totp] off (the CLI's default): enrolling is 422 mfa_totp_enroll_not_enabled",
+      async () => {
+        const server = await auth(cluster, { mailerAutoconfirm: true, mfaTotpEnrollEnabled: false });
+        try {
+          await server.client.auth.signUp({ email: email("no-mfa"), password: PASSWORD });
+          const { error } = await server.client.auth.mfa.enroll({ factorType: "totp" });
+          assert.deepEqual([error?.status, codeOf(error)], [422, "mfa_totp_enroll_not_enabled"]);
+        } finally {
+          await server.close();
+        }
+      },
+    );
+
     await t.step("double_confirm_changes off: one mail, to the new address, changes the e-mail", async () => {
       const server = await auth(cluster, { mailerAutoconfirm: false, mailerSecureEmailChange: false });
       try {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { mailToken } from "../confirmation.ts";
 import type { Db } from "../db.ts";
 import { AuthError, validationFailed } from "../errors.ts";
+import { factorJson, findFactor, findFactors } from "../factors.ts";
 import { type AuthDeps, type AuthEnv, readJson, validateEmail } from "../http.ts";
 import { checkPasswordStrength, hashPassword } from "../passwords.ts";
 import { chooseRedirect } from "../redirects.ts";
@@ -81,7 +82,7 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const respond = async (c: Context<AuthEnv>, db: Db, id: string) => {
     const user = await findUserById(db, id);
     if (!user) throw userNotFound();
-    return c.json(userJson(user, await findIdentities(db, id)));
+    return c.json(userJson(user, await findIdentities(db, id), await findFactors(db, id)));
   };
   const loadUser = async (db: Db, id: string): Promise<UserRow> => {
     if (!UUID.test(id)) throw validationFailed("user_id must be an UUID");
@@ -213,8 +214,18 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       return c.json({});
     })
     .get("/admin/users/:id/factors", async (c) => {
-      await loadUser(sql, c.req.param("id"));
-      return c.json([]);
+      const user = await loadUser(sql, c.req.param("id"));
+      return c.json((await findFactors(sql, user.id)).map(factorJson));
+    })
+    .delete("/admin/users/:id/factors/:factorId", async (c) => {
+      const factor = await sql.begin(async (tx) => {
+        const user = await loadUser(tx, c.req.param("id"));
+        const found = await findFactor(tx, user.id, c.req.param("factorId"));
+        if (!found) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
+        await tx`delete from auth.mfa_factors where id = ${found.id}`;
+        return found;
+      });
+      return c.json(factorJson(factor));
     })
     .post("/invite", admin, async (c) => {
       const body = await readJson(c, inviteBody);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { checkMailFrequency, mailToken, validatePkceParams } from "../confirmation.ts";
 import type { Db } from "../db.ts";
 import { AuthError, badRequest, validationFailed } from "../errors.ts";
+import { findFactors } from "../factors.ts";
 import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, requireUser, validateEmail } from "../http.ts";
 import { checkPasswordStrength, hashPassword, passwordMatches } from "../passwords.ts";
@@ -54,7 +55,7 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
   return new Hono<AuthEnv>()
     .get("/user", authenticated, async (c) => {
       const user = c.get("user");
-      return c.json(userJson(user, await findIdentities(sql, user.id)));
+      return c.json(userJson(user, await findIdentities(sql, user.id), await findFactors(sql, user.id)));
     })
     .put("/user", authenticated, rateLimited(deps.limiters.user), async (c) => {
       const body = await readJson(c, updateBody);
@@ -134,7 +135,7 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
         }
         return await lockUser(tx, user.id) as UserRow;
       });
-      return c.json(userJson(user, await findIdentities(sql, user.id)));
+      return c.json(userJson(user, await findIdentities(sql, user.id), await findFactors(sql, user.id)));
     })
     .get("/reauthenticate", authenticated, async (c) => {
       const current = c.get("user");
