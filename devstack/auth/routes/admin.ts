@@ -196,6 +196,9 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       const body = text.trim() ? deleteBody.parse(JSON.parse(text)) : {};
       await sql.begin(async (tx) => {
         const user = await loadUser(tx, c.req.param("id"));
+        // Rows that name the user without a foreign key go too (pending PKCE flows, loose tokens).
+        await tx`delete from auth.flow_state where user_id = ${user.id}`;
+        await tx`delete from auth.refresh_tokens where user_id = ${user.id}`;
         if (!body.should_soft_delete) {
           await tx`delete from auth.users where id = ${user.id}`;
           return;
