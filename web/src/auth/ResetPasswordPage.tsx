@@ -2,11 +2,11 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
-import { Field } from "../ui/Field.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { authErrorSentence } from "./auth-errors.ts";
 import { completeLandingOnce } from "./confirmation-landing.ts";
+import { NewPasswordField, WEAK_PASSWORD_SENTENCE } from "./NewPasswordField.tsx";
 import { passwordIsAcceptable } from "./password-rules.ts";
 import { useSession } from "./session.tsx";
 
@@ -62,7 +62,7 @@ export function ResetPasswordPage() {
     event.preventDefault();
     if (!passwordIsAcceptable(password)) {
       setError(
-        "Choose a stronger password: at least 8 characters with letters and digits.",
+        WEAK_PASSWORD_SENTENCE,
       );
       return;
     }
@@ -86,15 +86,7 @@ export function ResetPasswordPage() {
       <p>For {session.user.email}.</p>
       <form onSubmit={submit} noValidate>
         {error && <Alert kind="error">{error}</Alert>}
-        <Field
-          id="new-password"
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          hint="At least 8 characters, with letters and digits."
-        />
+        <NewPasswordField id="new-password" value={password} onChange={setPassword} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Saving…" : "Save the new password"}
         </button>

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { authErrorSentence } from "../auth/auth-errors.ts";
+import { NewPasswordField, WEAK_PASSWORD_SENTENCE } from "../auth/NewPasswordField.tsx";
 import { passwordIsAcceptable } from "../auth/password-rules.ts";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -23,7 +24,7 @@ export function ChangePassword() {
     if (!passwordIsAcceptable(password)) {
       setResult({
         kind: "error",
-        text: "Choose a stronger password: at least 8 characters with letters and digits.",
+        text: WEAK_PASSWORD_SENTENCE,
       });
       return;
     }
@@ -58,15 +59,7 @@ export function ChangePassword() {
     <form onSubmit={submit} noValidate aria-labelledby="change-password-title">
       <h2 id="change-password-title">Password</h2>
       {result && <Alert kind={result.kind}>{result.text}</Alert>}
-      <Field
-        id="change-password"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-        hint="At least 8 characters, with letters and digits."
-      />
+      <NewPasswordField id="change-password" value={password} onChange={setPassword} />
       {needsNonce && (
         <Field
           id="reauth-code"

@@ -17,9 +17,9 @@ import {
   DEMO_SERVICE_ROLE_KEY,
   DEMO_SIGNING_KEY,
 } from "../../devstack/keys.ts";
-import { withUser } from "../../devstack/stack.ts";
+import { startStack, withUser } from "../../devstack/stack.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
-import { createTestCluster, type TestCluster } from "./pg_cluster.ts";
+import { createTestCluster, type TestCluster } from "../devstack/pg_cluster.ts";
 
 const PASSWORD = "correct horse battery staple 42";
 const GATEWAY = "http://devstack-auth.test";
@@ -66,6 +66,18 @@ async function auth(
     },
     close: () => service.close(),
   };
+}
+
+/** The text of the newest mail to `to` in the stack's mail catcher (Mailpit API). */
+async function waitForStackMail(mailApi: string, to: string): Promise<string> {
+  for (let tries = 0; tries < 100; tries++) {
+    const list = await (await fetch(`${mailApi}/api/v1/search?query=to:${to}`)).json();
+    if (list.messages.length > 0) {
+      return (await (await fetch(`${mailApi}/api/v1/message/${list.messages[0].ID}`)).json()).Text;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no mail to ${to}`);
 }
 
 const email = (tag: string) => `${tag}-${crypto.randomUUID().slice(0, 8)}@settings.test`;
@@ -336,6 +348,24 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
         assert.equal(verified.data.user?.email, next);
       } finally {
         await server.close();
+      }
+    });
+
+    await t.step("the start command's --web-port: config.toml's site_url is taken on that port", async () => {
+      // config.toml's site_url is http://127.0.0.1:5173; the SPA is served on another port here.
+      const stack = await startStack({ databaseUrl: cluster.url, webPort: 5999, pgNet: { enabled: false } });
+      try {
+        const supabase = createClient(stack.urls.api, stack.keys.anon, { auth: { persistSession: false } });
+        const address = email("web-port");
+        assert.equal((await supabase.auth.signUp({ email: address, password: PASSWORD })).error, null);
+        const mail = await waitForStackMail(stack.urls.mail, address);
+        const link = new URL(/https?:\/\/\S+\/auth\/v1\/verify\?\S+/.exec(mail)?.[0] ?? "");
+        assert.equal(link.searchParams.get("redirect_to"), "http://127.0.0.1:5999");
+        const landing = await fetch(link, { redirect: "manual" });
+        await landing.body?.cancel();
+        assert.match(landing.headers.get("Location") ?? "", /^http:\/\/127\.0\.0\.1:5999#access_token=/);
+      } finally {
+        await stack.stop();
       }
     });
 
