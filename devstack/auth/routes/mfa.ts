@@ -155,6 +155,10 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
           throw insufficientAal("AAL2 required to unenroll verified factor");
         }
         await tx`delete from auth.mfa_factors where id = ${found.id}`;
+        // GoTrue brings the session back to aal1 once its verified factor is gone.
+        if (found.status === "verified" && c.get("sessionId")) {
+          await tx`update auth.sessions set aal = 'aal1', factor_id = null where id = ${c.get("sessionId")}`;
+        }
         return found;
       });
       return c.json({ id: factor.id });

@@ -1,19 +1,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { checkMailFrequency, mailToken, sendConfirmation, validatePkceParams } from "../confirmation.ts";
+import type { Db } from "../db.ts";
 import { AuthError, badRequest } from "../errors.ts";
 import { createFlowState, EMAIL_SIGNUP } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, validateEmail } from "../http.ts";
 import { clientIp, limitRequest } from "../ratelimit.ts";
 import { chooseRedirect } from "../redirects.ts";
-import {
-  confirmUser,
-  findUserByEmail,
-  findUserById,
-  insertUserWithIdentity,
-  lockUser,
-  type UserRow,
-} from "../users.ts";
+import { confirmUser, findUserByEmail, insertUserWithIdentity, lockUser, type UserRow } from "../users.ts";
 import { signupDisabled } from "./signup.ts";
 
 const recoverBody = z.object({
@@ -31,28 +25,23 @@ const otpBody = z.object({
   code_challenge_method: z.string().nullish(),
 });
 
+type Challenge = { method: "s256" | "plain"; value: string };
+
 /** POST /recover (password reset mail) and POST /otp (magic link / e-mailed code, optionally signing up). */
 export function otpRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const { config, sql } = deps;
 
-  /** The magic link mail (recovery token, type magiclink) to a confirmed user. */
-  const sendMagicLink = async (
-    user: UserRow,
-    challenge: { method: "s256" | "plain"; value: string } | null,
-    redirectTo: string,
-  ) => {
-    await sql.begin(async (tx) => {
-      const locked = await lockUser(tx, user.id) as UserRow;
-      checkMailFrequency(deps, locked, "recovery_token");
-      if (challenge) await createFlowState(tx, user.id, challenge.method, challenge.value, "magiclink");
-      await mailToken(deps, tx, locked, {
-        kind: "magic_link",
-        column: "recovery_token",
-        to: locked.email ?? "",
-        verifyType: "magiclink",
-        pkce: challenge !== null,
-        redirectTo,
-      });
+  /** The magic link mail (recovery token, type magiclink) to a confirmed user, in the caller's transaction. */
+  const sendMagicLink = async (tx: Db, user: UserRow, challenge: Challenge | null, redirectTo: string) => {
+    checkMailFrequency(deps, user, "recovery_token");
+    if (challenge) await createFlowState(tx, user.id, challenge.method, challenge.value, "magiclink");
+    await mailToken(deps, tx, user, {
+      kind: "magic_link",
+      column: "recovery_token",
+      to: user.email ?? "",
+      verifyType: "magiclink",
+      pkce: challenge !== null,
+      redirectTo,
     });
   };
 
@@ -96,27 +85,28 @@ export function otpRoutes(deps: AuthDeps): Hono<AuthEnv> {
       const createUser = body.create_user ?? true;
 
       const existing = await findUserByEmail(sql, email);
-      if (existing?.email_confirmed_at) {
-        await sendMagicLink(existing, challenge, redirectTo);
-        return c.json({});
-      }
       if (!existing && !createUser) throw new AuthError(422, "otp_disabled", "Signups not allowed for otp");
       if (!existing && config.disableSignup) throw signupDisabled();
-      // New or unconfirmed: GoTrue signs them up (no password) and mails the sign-up confirmation.
-      const user = existing ?? await sql.begin(async (tx) => {
-        const id = crypto.randomUUID();
-        await insertUserWithIdentity(tx, { id, email, encryptedPassword: "", userMetadata: body.data ?? {} });
-        return await findUserById(tx, id) as UserRow;
-      });
-      if (config.mailerAutoconfirm) {
-        await sql.begin((tx) => confirmUser(tx, user.id));
-        await sendMagicLink(user, challenge, redirectTo);
-        return c.json({});
-      }
       await sql.begin(async (tx) => {
-        const locked = await lockUser(tx, user.id) as UserRow;
+        let user = existing && await lockUser(tx, existing.id);
+        if (user?.email_confirmed_at) return await sendMagicLink(tx, user, challenge, redirectTo);
+        // New or unconfirmed: GoTrue signs them up (no password) and mails the sign-up confirmation.
+        if (!user) {
+          const id = crypto.randomUUID();
+          await insertUserWithIdentity(tx, {
+            id,
+            email,
+            encryptedPassword: "",
+            userMetadata: body.data ?? {},
+          });
+          user = await lockUser(tx, id) as UserRow;
+        }
+        if (config.mailerAutoconfirm) {
+          await confirmUser(tx, user.id);
+          return await sendMagicLink(tx, user, challenge, redirectTo);
+        }
         if (challenge) await createFlowState(tx, user.id, challenge.method, challenge.value, EMAIL_SIGNUP);
-        await sendConfirmation(deps, tx, locked, challenge !== null, redirectTo);
+        await sendConfirmation(deps, tx, user, challenge !== null, redirectTo);
       });
       return c.json({});
     });
