@@ -360,6 +360,16 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
       const factors = await admin.auth.admin.mfa.listFactors({ userId: id });
       assert.equal(factors.error, null);
       assert.deepEqual(factors.data?.factors, []);
+      const malformed = await rawAuth(stack, `/admin/users/${id}`, {
+        method: "DELETE",
+        body: "{",
+        headers: { Authorization: `Bearer ${stack.serviceRoleKey}` },
+      });
+      assert.deepEqual(
+        [malformed.status, (await malformed.json()).code],
+        [400, "bad_json"],
+        "nothing deleted",
+      );
       assert.equal((await admin.auth.admin.deleteUser(id)).error, null);
       const gone = await admin.auth.admin.getUserById(id);
       assert.deepEqual([gone.error?.status, codeOf(gone.error)], [404, "user_not_found"]);

@@ -192,8 +192,10 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       return await respond(c, sql, c.req.param("id"));
     })
     .delete("/admin/users/:id", async (c) => {
-      const text = await c.req.text();
-      const body = text.trim() ? deleteBody.parse(JSON.parse(text)) : {};
+      // supabase-js sends {should_soft_delete}; an empty body means a hard delete.
+      const body = (c.req.header("Content-Length") ?? "0") === "0" && !c.req.header("Transfer-Encoding")
+        ? {}
+        : await readJson(c, deleteBody);
       await sql.begin(async (tx) => {
         const user = await loadUser(tx, c.req.param("id"));
         // Rows that name the user without a foreign key go too (pending PKCE flows, loose tokens).
