@@ -57,14 +57,14 @@ export const StackOptions = z.object({
   /** true = no e-mail confirmation ([auth.email] enable_confirmations = false). */
   autoconfirm: z.boolean().optional(),
   maxEmailFrequencySeconds: z.number().nonnegative().optional(),
-  /** Any other Auth option (devstack/auth/config.ts), over config.toml's. */
-  auth: z.custom<Partial<AuthOptions>>().default({}),
   adminEmail: z.string().default("admin@email.com"),
   pgNet: z.object({
     enabled: z.boolean().default(true),
     pollIntervalMs: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().optional(),
   }).default({ enabled: true }),
+  /** Any other Auth option (devstack/auth/config.ts), over config.toml's. */
+  auth: z.custom<Partial<AuthOptions>>().default({}),
 });
 export type StackOptions = z.input<typeof StackOptions>;
 
@@ -94,7 +94,7 @@ export function withUser(databaseUrl: string, user: string): string {
   return url.href;
 }
 
-/** The [api] settings of supabase/config.toml that the devstack honours. */
+/** The [api] and [auth] settings of supabase/config.toml that the devstack honours. */
 const ConfigToml = z.object({
   api: z.object({
     schemas: z.array(z.string()).optional(),
