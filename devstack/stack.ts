@@ -142,6 +142,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     started.length = 0;
   };
 
+  // config.toml's [auth] is checked before anything starts: an unsupported setting stops here.
+  const fromToml = await authOptionsFromToml(authToml, config.projectRoot);
+  const siteUrl = config.siteUrl ??
+    (config.webPort === undefined ? fromToml.siteUrl : siteUrlOnPort(fromToml.siteUrl, config.webPort));
+  const signingKeys = (config.auth.jwtKeys ?? fromToml.jwtKeys ?? [DEMO_SIGNING_KEY]) as Jwk[];
+  // What the CLI gives PostgREST and the edge runtime: the secret and the public signing keys.
+  const verificationSecret = verificationJwks(config.jwtSecret, signingKeys);
   try {
     const mail = await startMail({
       hostname: config.hostname,
@@ -157,10 +164,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     started.push(gateway);
 
-    const fromToml = await authOptionsFromToml(authToml, config.projectRoot);
-    const signingKeys = (config.auth.jwtKeys ?? fromToml.jwtKeys ?? [DEMO_SIGNING_KEY]) as Jwk[];
-    // What the CLI gives PostgREST and the edge runtime: the secret and the public signing keys.
-    const verificationSecret = verificationJwks(config.jwtSecret, signingKeys);
     const auth = await startAuth({
       ...fromToml,
       ...config.auth,
@@ -168,8 +171,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       port: config.ports.auth,
       databaseUrl: config.authDatabaseUrl ?? withUser(config.databaseUrl, "supabase_auth_admin"),
       apiExternalUrl: gateway.url,
-      siteUrl: config.siteUrl ??
-        (config.webPort === undefined ? fromToml.siteUrl : siteUrlOnPort(fromToml.siteUrl, config.webPort)),
+      siteUrl,
       uriAllowList: config.uriAllowList ?? fromToml.uriAllowList,
       jwtSecret: config.jwtSecret,
       jwtKeys: signingKeys,
