@@ -187,7 +187,34 @@ const FIXED: Record<string, (value: string) => boolean> = {
   GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED: (v) => v === "false",
   GOTRUE_MFA_WEB_AUTHN_VERIFY_ENABLED: (v) => v === "false",
   GOTRUE_MAILER_TEMPLATE_RELOADING_ENABLED: () => true,
+  GOTRUE_PASSKEY_ENABLED: (v) => v === "false",
+  GOTRUE_SECURITY_CAPTCHA_ENABLED: (v) => v === "false",
 };
+
+/**
+ * Families the CLI always sets: switches that must say "off", and the details of what they switch
+ * (which change nothing while it is off). `[name, pattern of its switch's value]`.
+ */
+const OFF_FAMILIES: [RegExp, (env: Record<string, string | undefined>, match: RegExpExecArray) => boolean][] =
+  [
+    // An external provider's settings, while GOTRUE_EXTERNAL_<P>_ENABLED is not true.
+    [
+      /^GOTRUE_EXTERNAL_([A-Z0-9_]+?)_(ENABLED|CLIENT_ID|SECRET|REDIRECT_URI|URL|SKIP_NONCE_CHECK|EMAIL_OPTIONAL)$/,
+      (
+        env,
+        m,
+      ) => env[`GOTRUE_EXTERNAL_${m[1]}_ENABLED`] !== "true",
+    ],
+    // Phone sign-in is off (GOTRUE_EXTERNAL_PHONE_ENABLED must be false): its SMS settings are inert.
+    [/^GOTRUE_SMS_[A-Z_]+$/, (env) => env.GOTRUE_EXTERNAL_PHONE_ENABLED !== "true"],
+    [/^GOTRUE_RATE_LIMIT_(SMS_SENT|WEB3)$/, () => true],
+    [/^GOTRUE_MAILER_NOTIFICATIONS_[A-Z_]+_ENABLED$/, (env, m) => env[m[0]] === "false"],
+    [
+      /^GOTRUE_HOOK_([A-Z_]+?)_(ENABLED|URI|SECRETS)$/,
+      (env, m) => env[`GOTRUE_HOOK_${m[1]}_ENABLED`] !== "true",
+    ],
+    [/^GOTRUE_WEBAUTHN_[A-Z_]+$/, (env) => env.GOTRUE_PASSKEY_ENABLED !== "true"],
+  ];
 
 /**
  * Reads GoTrue's own environment variable names. A GOTRUE_* variable this server does not
@@ -195,9 +222,22 @@ const FIXED: Record<string, (value: string) => boolean> = {
  */
 export function authConfigFromEnv(env: Record<string, string | undefined> = Deno.env.toObject()): AuthConfig {
   const known = new Set(Object.values(ENV_NAMES));
+  const subjects: Record<string, string> = {};
   known.add("GOTRUE_DB_DATABASE_URL").add("GOTRUE_URI_ALLOW_LIST");
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith("GOTRUE_") || value === undefined || known.has(name)) continue;
+    const subject = /^GOTRUE_MAILER_SUBJECTS_([A-Z_]+)$/.exec(name);
+    if (subject) {
+      subjects[subject[1].toLowerCase()] = value;
+      continue;
+    }
+    const family = OFF_FAMILIES.map(([pattern, ok]) => [pattern.exec(name), ok] as const).find(([m]) => m);
+    if (family) {
+      if (!family[1](env, family[0] as RegExpExecArray)) {
+        throw new Error(`devstack auth: ${name}=${value} is not supported by the devstack Auth server`);
+      }
+      continue;
+    }
     const accepts = FIXED[name];
     if (!accepts) throw new Error(`devstack auth: ${name} is not supported by the devstack Auth server`);
     if (!accepts(value)) {
@@ -210,6 +250,7 @@ export function authConfigFromEnv(env: Record<string, string | undefined> = Deno
     uriAllowList: pick(env.GOTRUE_URI_ALLOW_LIST)?.split(",").map((entry) => entry.trim()).filter(Boolean),
   };
   for (const [option, name] of Object.entries(ENV_NAMES)) raw[option] = pick(env[name]);
+  if (Object.keys(subjects).length) raw.mailerSubjects = subjects;
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
   const parsed = authOptionsSchema.safeParse(defined);
   if (!parsed.success) {

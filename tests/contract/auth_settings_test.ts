@@ -411,6 +411,25 @@ Deno.test("devstack Auth refuses settings it does not implement, naming them", a
     /GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_ENABLED/,
   );
   assert.throws(() => authConfigFromEnv({ ...base, GOTRUE_JWT_AUD: "other" }), /GOTRUE_JWT_AUD=other/);
+  // The CLI's variables for what is off are accepted while it is off, refused once it is on.
+  const cliOff = {
+    ...base,
+    GOTRUE_EXTERNAL_GITHUB_ENABLED: "false",
+    GOTRUE_EXTERNAL_GITHUB_CLIENT_ID: "",
+    GOTRUE_EXTERNAL_PHONE_ENABLED: "false",
+    GOTRUE_SMS_OTP_LENGTH: "6",
+    GOTRUE_RATE_LIMIT_SMS_SENT: "30",
+    GOTRUE_MAILER_SUBJECTS_RECOVERY: "Reset it",
+  };
+  assert.equal(authConfigFromEnv(cliOff).mailerSubjects.recovery, "Reset it");
+  assert.throws(
+    () => authConfigFromEnv({ ...cliOff, GOTRUE_EXTERNAL_GITHUB_ENABLED: "true" }),
+    /GOTRUE_EXTERNAL_GITHUB_ENABLED=true/,
+  );
+  assert.throws(
+    () => authConfigFromEnv({ ...base, GOTRUE_SESSIONS_TIMEBOX: "24h" }),
+    /GOTRUE_SESSIONS_TIMEBOX/,
+  );
   assert.throws(
     () => authConfigFromEnv({ ...base, GOTRUE_DISABLE_SIGNUP: "yes please" }),
     /GOTRUE_DISABLE_SIGNUP/,
