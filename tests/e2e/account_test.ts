@@ -1,6 +1,7 @@
 /**
  * Account self-service end to end in Chromium against the devstack: forgot password → mail → new
- * password → sign in; change e-mail (code for one inbox, link for the other); turn on TOTP and sign
+ * password → sign in; change e-mail (code for one inbox, link for the other); sign in with an
+ * e-mailed code; turn on TOTP and sign
  * in with it; delete the account, after which no table holds a row of that user and the linked
  * Telegram chat got a goodbye.
  */
@@ -144,6 +145,23 @@ Deno.test({
         await page.goto(`${spaUrl}/settings`);
         await page.getByText(`Now: ${newEmail}`).waitFor();
         email = newEmail;
+      });
+
+      await step("sign in with an e-mailed code instead of the password", async () => {
+        await page.getByRole("button", { name: "Sign out" }).click();
+        await page.goto(`${spaUrl}/sign-in`);
+        await page.getByRole("link", { name: "Sign in with an e-mailed link or code" }).click();
+        await page.getByLabel("E-mail").fill(`nobody-${crypto.randomUUID().slice(0, 8)}@example.com`);
+        await page.getByRole("button", { name: "E-mail me a link and code" }).click();
+        await page.getByText("There is no account with this e-mail. Create one first.").waitFor();
+        await page.getByLabel("E-mail").fill(email);
+        await page.getByRole("button", { name: "E-mail me a link and code" }).click();
+        await page.getByText(`We sent a sign-in link to ${email}`).waitFor();
+        const mail = await mailTo(stack.urls.mail, email, /Magic Link/, seen);
+        await page.getByLabel("Or enter the 6-digit code from the e-mail").fill(codeIn(mail));
+        await page.getByRole("button", { name: "Use the code" }).click();
+        await page.waitForURL(`${spaUrl}/habits`);
+        await page.goto(`${spaUrl}/settings`);
       });
 
       let secret = "";
