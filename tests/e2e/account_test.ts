@@ -98,6 +98,11 @@ Deno.test({
         const text = await page.locator("main").innerText().catch(() => "");
         throw new Error(`step failed: ${name}\nat ${page.url()}:\n${text}\nconsole: ${consoleWatch.errors}`);
       };
+      // Signing out finishes when the signed-in page sends the browser to /sign-in.
+      const signOut = async () => {
+        await page.getByRole("button", { name: "Sign out" }).click();
+        await page.waitForURL(/\/sign-in$/);
+      };
       const signIn = async (address: string, password: string) => {
         await page.goto(`${spaUrl}/sign-in`);
         await page.getByLabel("E-mail").fill(address);
@@ -120,7 +125,7 @@ Deno.test({
         await page.getByLabel("New password").fill(NEW_PASSWORD);
         await page.getByRole("button", { name: "Save the new password" }).click();
         await page.getByText("Your new password is saved.").waitFor();
-        await page.getByRole("button", { name: "Sign out" }).click();
+        await signOut();
         await signIn(email, PASSWORD);
         await page.getByText("The e-mail or password is wrong.").waitFor();
         await signIn(email, NEW_PASSWORD);
@@ -148,7 +153,7 @@ Deno.test({
       });
 
       await step("sign in with an e-mailed code instead of the password", async () => {
-        await page.getByRole("button", { name: "Sign out" }).click();
+        await signOut();
         await page.goto(`${spaUrl}/sign-in`);
         await page.getByRole("link", { name: "Sign in with an e-mailed link or code" }).click();
         await page.getByLabel("E-mail").fill(`nobody-${crypto.randomUUID().slice(0, 8)}@example.com`);
@@ -178,9 +183,9 @@ Deno.test({
         await page.getByLabel("Code from the app").fill(totpCode());
         await page.getByRole("button", { name: "Turn on" }).click();
         await page.getByText("Two-factor sign-in is on.").waitFor();
-        await page.getByRole("button", { name: "Sign out" }).click();
+        await signOut();
         await signIn(email, NEW_PASSWORD);
-        await page.getByRole("heading", { name: "Two-factor sign-in" }).waitFor();
+        await page.getByRole("heading", { level: 1, name: "Two-factor sign-in" }).waitFor();
         await page.getByLabel("Authenticator code").fill(totpCode());
         await page.getByRole("button", { name: "Continue" }).click();
         await page.waitForURL(`${spaUrl}/habits`);
