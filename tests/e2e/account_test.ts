@@ -188,7 +188,9 @@ Deno.test({
         await page.getByRole("heading", { level: 1, name: "Two-factor sign-in" }).waitFor();
         await page.getByLabel("Authenticator code").fill(totpCode());
         await page.getByRole("button", { name: "Continue" }).click();
-        await page.waitForURL(`${spaUrl}/habits`);
+        // Back to the page the sign-out left (the settings), or the habits.
+        await page.waitForURL(/\/(settings|habits)$/);
+        await page.getByRole("button", { name: "Sign out" }).waitFor();
       });
 
       await step(

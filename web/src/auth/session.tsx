@@ -35,9 +35,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let active = true;
+    // Each change is worked out asynchronously; only the latest may land, whatever order they finish in.
+    let latest = 0;
     const update = (session: Session | null) => {
+      const mine = ++latest;
       withAssurance(session).then((next) => {
-        if (active) setState(next);
+        if (active && mine === latest) setState(next);
       });
     };
     supabase.auth.getSession().then(({ data }) => update(data.session));
