@@ -5,10 +5,13 @@
  */
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import type { AuthOptions, Jwk } from "./auth/config.ts";
 import { startAuth } from "./auth/server.ts";
+import { authOptionsFromToml, siteUrlOnPort } from "./auth/toml.ts";
 import { startFunctions } from "./functions/server.ts";
 import { startGateway } from "./gateway/server.ts";
-import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "./keys.ts";
+import { verificationJwks } from "./jwt-keys.ts";
+import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY, DEMO_SIGNING_KEY } from "./keys.ts";
 import { startMail } from "./mail/server.ts";
 import { startPgNet } from "./pgnet/worker.ts";
 import { startRest } from "./rest/server.ts";
@@ -45,6 +48,8 @@ export const StackOptions = z.object({
   functionsEnv: z.record(z.string(), z.string()).default({}),
   /** Restart function processes when their files change (for development). */
   watchFunctions: z.boolean().default(false),
+  /** The port the web app is served on: config.toml's site_url is taken with this port. */
+  webPort: port.optional(),
   /** [auth] settings; unset ones come from config.toml, then Supabase's defaults. */
   siteUrl: z.string().optional(),
   uriAllowList: z.array(z.string()).optional(),
@@ -59,6 +64,8 @@ export const StackOptions = z.object({
     pollIntervalMs: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().optional(),
   }).default({ enabled: true }),
+  /** Any other Auth option (devstack/auth/config.ts), over config.toml's. */
+  auth: z.custom<Partial<AuthOptions>>().default({}),
 });
 export type StackOptions = z.input<typeof StackOptions>;
 
@@ -100,38 +107,9 @@ const ConfigToml = z.object({
     extra_search_path: z.array(z.string()).optional(),
     max_rows: z.number().int().positive().optional(),
   }).passthrough().default({}),
-  auth: z.object({
-    site_url: z.string().optional(),
-    additional_redirect_urls: z.array(z.string()).optional(),
-    jwt_expiry: z.number().int().positive().optional(),
-    minimum_password_length: z.number().int().positive().optional(),
-    password_requirements: z.string().optional(),
-    refresh_token_reuse_interval: z.number().nonnegative().optional(),
-    email: z.object({
-      enable_confirmations: z.boolean().optional(),
-      max_frequency: z.string().optional(),
-    }).passthrough().optional(),
-  }).passthrough().default({}),
+  /** Checked and mapped by devstack/auth/toml.ts. */
+  auth: z.record(z.string(), z.unknown()).default({}),
 }).passthrough();
-
-const LOWER = "abcdefghijklmnopqrstuvwxyz";
-const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-const DIGITS = "0123456789";
-const SYMBOLS = "!@#$%^&*()_+-=[]{};'\"|<>?,./`~"; // no ":": it separates the sets
-
-/** config.toml's password_requirements as GoTrue's required character sets (as the CLI maps them). */
-function requiredCharacters(requirement: string | undefined): string {
-  switch (requirement) {
-    case "letters_digits":
-      return [LOWER + UPPER, DIGITS].join(":");
-    case "lower_upper_letters_digits":
-      return [LOWER, UPPER, DIGITS].join(":");
-    case "lower_upper_letters_digits_symbols":
-      return [LOWER, UPPER, DIGITS, SYMBOLS].join(":");
-    default:
-      return "";
-  }
-}
 
 /** `env(NAME)` values are read from the environment, as the Supabase CLI does. */
 function resolveEnv<T>(value: T): T {
@@ -156,14 +134,6 @@ async function readConfigToml(configPath: string): Promise<z.infer<typeof Config
   return ConfigToml.parse(resolveEnv(parseToml(text)));
 }
 
-/** Go-style durations as config.toml writes them ("1s", "60s", "1m"). */
-function durationSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) throw new Error(`config.toml: not a duration: ${value}`);
-  return Number(match[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "ms" | "s" | "m" | "h"];
-}
-
 /** Starts every service; on failure, stops what was started and rethrows. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const config = StackOptions.parse(options);
@@ -178,6 +148,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     started.length = 0;
   };
 
+  // config.toml's [auth] is checked before anything starts: an unsupported setting stops here.
+  const fromToml = await authOptionsFromToml(authToml, config.projectRoot);
+  const siteUrl = config.siteUrl ??
+    (config.webPort === undefined ? fromToml.siteUrl : siteUrlOnPort(fromToml.siteUrl, config.webPort));
+  const signingKeys = (config.auth.jwtKeys ?? fromToml.jwtKeys ?? [DEMO_SIGNING_KEY]) as Jwk[];
+  // What the CLI gives PostgREST and the edge runtime: the secret and the public signing keys.
+  const verificationSecret = verificationJwks(config.jwtSecret, signingKeys);
   try {
     const mail = await startMail({
       hostname: config.hostname,
@@ -194,23 +171,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     started.push(gateway);
 
     const auth = await startAuth({
+      ...fromToml,
+      ...config.auth,
       hostname: config.hostname,
       port: config.ports.auth,
       databaseUrl: config.authDatabaseUrl ?? withUser(config.databaseUrl, "supabase_auth_admin"),
       apiExternalUrl: gateway.url,
-      siteUrl: config.siteUrl ?? authToml.site_url ?? "http://127.0.0.1:3000",
-      uriAllowList: config.uriAllowList ?? authToml.additional_redirect_urls ?? [],
+      siteUrl,
+      uriAllowList: config.uriAllowList ?? fromToml.uriAllowList,
       jwtSecret: config.jwtSecret,
-      jwtExp: config.jwtExpiry ?? authToml.jwt_expiry ?? 3600,
-      passwordMinLength: Math.max(6, authToml.minimum_password_length ?? 6),
-      passwordRequiredCharacters: requiredCharacters(authToml.password_requirements),
-      mailerAutoconfirm: config.autoconfirm ?? !(authToml.email?.enable_confirmations ?? false),
+      jwtKeys: signingKeys,
+      jwtExp: config.jwtExpiry ?? fromToml.jwtExp,
+      mailerAutoconfirm: config.autoconfirm ?? fromToml.mailerAutoconfirm,
       smtpHost: mail.smtpHost,
       smtpPort: mail.smtpPort,
       smtpAdminEmail: config.adminEmail ?? toml.local_smtp.admin_email ?? "admin@email.com",
       smtpSenderName: toml.local_smtp.sender_name,
-      smtpMaxFrequency: config.maxEmailFrequencySeconds ?? durationSeconds(authToml.email?.max_frequency) ??
-        1,
+      smtpMaxFrequency: config.maxEmailFrequencySeconds ?? fromToml.smtpMaxFrequency,
     });
     started.push(auth);
 
@@ -222,7 +199,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       dbExtraSearchPath: toml.api.extra_search_path ?? ["public", "extensions"],
       dbMaxRows: toml.api.max_rows,
       dbAnonRole: "anon",
-      jwtSecret: config.jwtSecret,
+      jwtSecret: verificationSecret,
       openapiServerProxyUri: `${gateway.url}/rest/v1/`,
     });
     started.push(rest);
@@ -233,7 +210,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       projectRoot: config.projectRoot,
       functionsDir: config.functionsDir,
       configPath,
-      jwtSecret: config.jwtSecret,
+      jwtSecret: verificationSecret,
       supabaseUrl: gateway.url,
       anonKey: config.anonKey,
       serviceRoleKey: config.serviceRoleKey,

@@ -231,6 +231,7 @@ async function main() {
       ports: { gateway: PORTS.gateway, mail: PORTS.mail, smtp: PORTS.smtp, auth: 0, rest: 0, functions: 0 },
       functionsEnvFile: (await exists(`${ROOT}/.env`)) ? `${ROOT}/.env` : undefined,
       watchFunctions: true,
+      webPort: PORTS.web,
     });
     await pointFunctionsUrlAtGateway(stack.urls.api);
     web = await startWebDevServer({ port: PORTS.web, supabaseUrl: stack.urls.api, anonKey: stack.keys.anon });

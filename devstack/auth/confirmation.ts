@@ -1,14 +1,70 @@
 import type { Db } from "./db.ts";
 import { AuthError, unexpectedFailure, validationFailed } from "./errors.ts";
 import type { AuthDeps } from "./http.ts";
-import { confirmationUrl } from "./mailer.ts";
+import { confirmationUrl, type MailKind } from "./mailer.ts";
+import { limitEmailSent } from "./ratelimit.ts";
 import { newOtp, PKCE_PREFIX, tokenHash } from "./tokens.ts";
-import { setConfirmationToken, type UserRow } from "./users.ts";
+import { SENT_AT, setToken, type TokenColumn, type UserRow } from "./users.ts";
+
+/** GoTrue's per-address mail frequency: a 429 until max_frequency has passed since the last mail. */
+export function checkMailFrequency(deps: AuthDeps, user: UserRow, column: TokenColumn): void {
+  const sentAt = user[SENT_AT[column]] as Date | null;
+  if (!sentAt) return;
+  const secondsLeft = Math.ceil((sentAt.getTime() + deps.config.smtpMaxFrequency * 1000 - Date.now()) / 1000);
+  if (secondsLeft > 0) {
+    throw new AuthError(
+      429,
+      "over_email_send_rate_limit",
+      `For security purposes, you can only request this after ${secondsLeft} seconds.`,
+    );
+  }
+}
+
+export interface TokenMail {
+  kind: MailKind;
+  column: TokenColumn;
+  /** The address the mail goes to (and whose hash the token is). */
+  to: string;
+  /** The `type` of the verify link. */
+  verifyType: string;
+  pkce: boolean;
+  redirectTo: string;
+  newEmail?: string;
+}
 
 /**
- * GoTrue's sendConfirmation: enforces the per-address mail frequency, mails a fresh link and OTP,
- * then stores the token hash. Runs inside the caller's transaction, so a failed send stores nothing.
+ * Mails a fresh one-time code and link and stores its hash (hex SHA-224 of address + code, with
+ * `pkce_` for PKCE flows). Runs inside the caller's transaction, so a failed send stores nothing.
+ * Returns the stored hash.
  */
+export async function mailToken(deps: AuthDeps, tx: Db, user: UserRow, mail: TokenMail): Promise<string> {
+  limitEmailSent(deps.limiters);
+  const otp = newOtp(deps.config.mailerOtpLength);
+  const hash = (mail.pkce ? PKCE_PREFIX : "") + tokenHash(mail.to, otp);
+  try {
+    await deps.mailer.send({
+      kind: mail.kind,
+      to: mail.to,
+      confirmationUrl: mail.kind === "reauthentication"
+        ? ""
+        : confirmationUrl(deps.config, hash, mail.verifyType, mail.redirectTo),
+      otp,
+      tokenHash: hash,
+      email: user.email ?? "",
+      newEmail: mail.newEmail,
+      redirectTo: mail.redirectTo,
+      data: user.raw_user_meta_data ?? {},
+    });
+  } catch (err) {
+    throw Object.assign(unexpectedFailure(`Error sending ${mail.kind.replace("_", " ")} email`), {
+      cause: err,
+    });
+  }
+  await setToken(tx, user.id, mail.column, hash);
+  return hash;
+}
+
+/** GoTrue's sendConfirmation: frequency check, then the sign-up confirmation mail. */
 export async function sendConfirmation(
   deps: AuthDeps,
   tx: Db,
@@ -16,32 +72,15 @@ export async function sendConfirmation(
   pkce: boolean,
   redirectTo: string,
 ): Promise<void> {
-  const { config } = deps;
-  if (user.confirmation_sent_at) {
-    const allowedAt = user.confirmation_sent_at.getTime() + config.smtpMaxFrequency * 1000;
-    const secondsLeft = Math.ceil((allowedAt - Date.now()) / 1000);
-    if (secondsLeft > 0) {
-      throw new AuthError(
-        429,
-        "over_email_send_rate_limit",
-        `For security purposes, you can only request this after ${secondsLeft} seconds.`,
-      );
-    }
-  }
-  const email = user.email ?? "";
-  const otp = newOtp();
-  const token = (pkce ? PKCE_PREFIX : "") + tokenHash(email, otp);
-  try {
-    await deps.mailer.sendConfirmation({
-      to: email,
-      confirmationUrl: confirmationUrl(config, token, redirectTo),
-      otp,
-      tokenHash: token,
-    });
-  } catch (err) {
-    throw Object.assign(unexpectedFailure("Error sending confirmation email"), { cause: err });
-  }
-  await setConfirmationToken(tx, user.id, token);
+  checkMailFrequency(deps, user, "confirmation_token");
+  await mailToken(deps, tx, user, {
+    kind: "confirmation",
+    column: "confirmation_token",
+    to: user.email ?? "",
+    verifyType: "signup",
+    pkce,
+    redirectTo,
+  });
 }
 
 const CODE_CHALLENGE = /^[a-zA-Z0-9\-._~]{43,128}$/;

@@ -40,8 +40,15 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof OAuthError) {
     return c.json({ error: err.error, error_description: err.description }, 400);
   }
-  const authError = err instanceof AuthError ? err : unexpectedFailure("Internal server error");
-  if (!(err instanceof AuthError)) console.error("[auth] unexpected error:", err);
+  const authError = err instanceof AuthError ? err : isDatabaseUnavailable(err)
+    ? new AuthError(
+      503,
+      "unexpected_failure",
+      "Service temporarily unavailable: the database cannot be reached",
+    )
+    : unexpectedFailure("Internal server error");
+  if (authError.status === 503) console.error("[auth] database unavailable:", (err as Error).message);
+  else if (!(err instanceof AuthError)) console.error("[auth] unexpected error:", err);
   else if (err.status >= 500) console.error("[auth]", err.message, err.cause ?? "");
 
   const status = authError.status as ContentfulStatusCode;
@@ -59,4 +66,23 @@ export function errorResponse(c: Context, err: unknown): Response {
 export async function apiVersionHeader(c: Context, next: () => Promise<void>) {
   await next();
   if (requestApiVersion(c)) c.res.headers.set(API_VERSION_HEADER, API_VERSION_2024);
+}
+
+const CONNECTION_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+]);
+
+/** No connection to Postgres (refused, dropped, timed out, shutting down): GoTrue answers 503. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let cause = err; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_ERRORS.has(code) || /^(08|57P)/.test(code))) return true;
+    if (cause.name === "ConnectionRefused" || cause.name === "ConnectionReset") return true;
+  }
+  return false;
 }

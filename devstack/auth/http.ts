@@ -4,6 +4,7 @@ import type { AuthConfig } from "./config.ts";
 import type { Sql } from "./db.ts";
 import { AuthError, badRequest, validationFailed } from "./errors.ts";
 import type { Mailer } from "./mailer.ts";
+import type { Limiters } from "./ratelimit.ts";
 import { findSession } from "./sessions.ts";
 import { type AccessTokenClaims, verifyAccessToken } from "./tokens.ts";
 import { findUserById, type UserRow } from "./users.ts";
@@ -13,9 +14,11 @@ export interface AuthDeps {
   config: AuthConfig;
   sql: Sql;
   mailer: Mailer;
+  limiters: Limiters;
 }
 
 export interface AuthEnv {
+  Bindings: { clientIp: string };
   Variables: {
     user: UserRow;
     sessionId: string | null;

@@ -5,7 +5,11 @@ import { connectDatabase } from "./db.ts";
 import { apiVersionHeader, AuthError, errorResponse } from "./errors.ts";
 import type { AuthDeps, AuthEnv } from "./http.ts";
 import { createSmtpMailer, type Mailer } from "./mailer.ts";
+import { createLimiters } from "./ratelimit.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { mfaRoutes } from "./routes/mfa.ts";
+import { otpRoutes } from "./routes/otp.ts";
 import { resendRoutes } from "./routes/resend.ts";
 import { signupRoutes } from "./routes/signup.ts";
 import { tokenRoutes } from "./routes/token.ts";
@@ -22,6 +26,9 @@ export function createAuthApp(deps: AuthDeps): Hono<AuthEnv> {
   app.route("/", tokenRoutes(deps));
   app.route("/", userRoutes(deps));
   app.route("/", resendRoutes(deps));
+  app.route("/", otpRoutes(deps));
+  app.route("/", adminRoutes(deps));
+  app.route("/", mfaRoutes(deps));
   app.notFound((c) =>
     errorResponse(
       c,
@@ -50,17 +57,23 @@ export async function startAuth(
   const sql = connectDatabase(config.databaseUrl);
   try {
     await sql`select 1 from auth.users limit 1`;
+    await sql`select 1 from auth.mfa_factors, auth.mfa_challenges, auth.mfa_amr_claims limit 1`;
   } catch (err) {
     await sql.end({ timeout: 1 });
-    throw new Error(`devstack auth: cannot use the auth schema at ${redact(config.databaseUrl)}`, {
-      cause: err,
-    });
+    throw new Error(
+      `devstack auth: cannot use the auth schema at ${
+        redact(config.databaseUrl)
+      } (load devstack/postgres/bootstrap/11_auth_mfa.sql into it)`,
+      {
+        cause: err,
+      },
+    );
   }
   const mailer = overrides.mailer ?? createSmtpMailer(config);
-  const app = createAuthApp({ config, sql, mailer });
+  const app = createAuthApp({ config, sql, mailer, limiters: createLimiters(config) });
   const server = Deno.serve(
     { hostname: config.hostname, port: config.port, onListen: () => {} },
-    (request) => app.fetch(request),
+    (request, info) => app.fetch(request, { clientIp: info.remoteAddr.hostname }),
   );
   const host = config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname;
   let closing: Promise<void> | null = null;

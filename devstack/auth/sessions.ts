@@ -2,10 +2,20 @@ import type { AuthConfig } from "./config.ts";
 import type { Db, Sql } from "./db.ts";
 import { badRequest } from "./errors.ts";
 import { newRefreshToken, signAccessToken } from "./tokens.ts";
+import { findFactors } from "./factors.ts";
 import { findIdentities, findUserById, isBanned, recordSignIn, userJson, type UserRow } from "./users.ts";
 
 /** How a session was started; it becomes the `amr` claim. */
-export type AuthMethod = "password" | "otp" | "email/signup";
+export type AuthMethod =
+  | "password"
+  | "otp"
+  | "email/signup"
+  | "anonymous"
+  | "magiclink"
+  | "recovery"
+  | "invite"
+  | "email_change"
+  | "totp";
 
 export interface SessionRow {
   id: string;
@@ -40,8 +50,32 @@ export async function startSession(
   await db`
     insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
     values ('00000000-0000-0000-0000-000000000000', ${refreshToken}, ${userId}, false, now(), now(), null, ${sessionId})`;
+  await addAmrClaim(db, sessionId, method);
   await recordSignIn(db, userId);
-  return await sessionResponse(config, db, userId, sessionId, refreshToken, method);
+  return await sessionResponse(config, db, userId, sessionId, refreshToken);
+}
+
+/** Records how the session was authenticated (auth.mfa_amr_claims: the JWT's amr). */
+export async function addAmrClaim(db: Db, sessionId: string, method: AuthMethod): Promise<void> {
+  await db`
+    insert into auth.mfa_amr_claims (session_id, created_at, updated_at, authentication_method, id)
+    values (${sessionId}, now(), now(), ${method}, ${crypto.randomUUID()})
+    on conflict (session_id, authentication_method) do update set updated_at = now()`;
+}
+
+/** A new refresh token in an existing session (after an MFA step-up), with the session's claims. */
+export async function reissueSession(
+  config: AuthConfig,
+  db: Db,
+  userId: string,
+  sessionId: string,
+): Promise<Record<string, unknown>> {
+  await db`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = ${sessionId}`;
+  const refreshToken = newRefreshToken();
+  await db`
+    insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
+    values ('00000000-0000-0000-0000-000000000000', ${refreshToken}, ${userId}, false, now(), now(), null, ${sessionId})`;
+  return await sessionResponse(config, db, userId, sessionId, refreshToken);
 }
 
 async function sessionResponse(
@@ -50,12 +84,14 @@ async function sessionResponse(
   userId: string,
   sessionId: string,
   refreshToken: string,
-  method: AuthMethod,
 ): Promise<Record<string, unknown>> {
   const user = await findUserById(db, userId) as UserRow;
-  const [session] = await db<
-    SessionRow[]
-  >`select id, user_id, created_at, not_after from auth.sessions where id = ${sessionId}`;
+  const [session] = await db<(SessionRow & { aal: "aal1" | "aal2" })[]>`
+    select id, user_id, created_at, not_after, aal from auth.sessions where id = ${sessionId}`;
+  // GoTrue lists the session's methods, the most recent first.
+  const claims = await db<{ authentication_method: string; updated_at: Date }[]>`
+    select authentication_method, updated_at from auth.mfa_amr_claims
+    where session_id = ${sessionId} order by updated_at desc`;
   const { token, expiresAt } = await signAccessToken(config, {
     userId: user.id,
     email: user.email ?? "",
@@ -64,7 +100,11 @@ async function sessionResponse(
     userMetadata: user.raw_user_meta_data ?? {},
     isAnonymous: user.is_anonymous,
     sessionId,
-    amr: [{ method, timestamp: Math.floor(session.created_at.getTime() / 1000) }],
+    aal: session.aal,
+    amr: claims.map((claim) => ({
+      method: claim.authentication_method,
+      timestamp: Math.floor(claim.updated_at.getTime() / 1000),
+    })),
   });
   return {
     access_token: token,
@@ -72,7 +112,7 @@ async function sessionResponse(
     expires_in: config.jwtExp,
     expires_at: expiresAt,
     refresh_token: refreshToken,
-    user: userJson(user, await findIdentities(db, user.id)),
+    user: userJson(user, await findIdentities(db, user.id), await findFactors(db, user.id)),
   };
 }
 
@@ -137,8 +177,7 @@ export async function refreshSession(
     await tx`
       update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now(), user_agent = ${userAgent}
       where id = ${session.id}`;
-    // GoTrue keeps the original method in auth.mfa_amr_claims; this schema has no such table.
-    return { response: await sessionResponse(config, tx, user.id, session.id, issued, "password") } as const;
+    return { response: await sessionResponse(config, tx, user.id, session.id, issued) } as const;
   });
   // The session's deletion must be committed before the error goes out, as GoTrue does.
   if ("reused" in outcome) throw alreadyUsed();

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import type { AuthConfig } from "./config.ts";
+import { errors as joseErrors, importJWK, jwtVerify, SignJWT } from "jose";
+import { JWT_ALGORITHMS, keyResolver, verificationJwks } from "../jwt-keys.ts";
+import type { AuthConfig, Jwk } from "./config.ts";
 import { AuthError } from "./errors.ts";
 
 /** What an access token says about its user; GoTrue's claim set. */
@@ -12,6 +13,7 @@ export interface AccessTokenSubject {
   userMetadata: Record<string, unknown>;
   isAnonymous: boolean;
   sessionId: string;
+  aal: "aal1" | "aal2";
   amr: { method: string; timestamp: number }[];
 }
 
@@ -28,6 +30,7 @@ export async function signAccessToken(
   config: AuthConfig,
   subject: AccessTokenSubject,
 ): Promise<{ token: string; expiresAt: number }> {
+  const signer = await signingKey(config);
   const issuedAt = Math.floor(Date.now() / 1000);
   const expiresAt = issuedAt + config.jwtExp;
   const token = await new SignJWT({
@@ -36,28 +39,65 @@ export async function signAccessToken(
     app_metadata: subject.appMetadata,
     user_metadata: subject.userMetadata,
     role: "authenticated",
-    aal: "aal1",
+    aal: subject.aal,
     amr: subject.amr,
     session_id: subject.sessionId,
     is_anonymous: subject.isAnonymous,
   })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setProtectedHeader(signer.header as { alg: string })
     .setIssuer(config.jwtIssuer)
     .setSubject(subject.userId)
     .setAudience("authenticated")
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
-    .sign(encoder.encode(config.jwtSecret));
+    .sign(signer.key);
   return { token, expiresAt };
 }
 
+/** The first key of GOTRUE_JWT_KEYS that can sign (GoTrue's rule), else the HS256 secret. */
+export function signingJwk(config: AuthConfig): Jwk | null {
+  return config.jwtKeys.find((key) =>
+    typeof key.d === "string" && key.kty !== "oct" && (!key.key_ops || key.key_ops.includes("sign"))
+  ) ?? null;
+}
+
+const signers = new WeakMap<
+  AuthConfig,
+  Promise<{ key: CryptoKey | Uint8Array; header: Record<string, string> }>
+>();
+
+function signingKey(config: AuthConfig) {
+  let signer = signers.get(config);
+  if (!signer) {
+    const jwk = signingJwk(config);
+    signer = jwk
+      ? importJWK({ ...jwk, key_ops: undefined }, jwk.alg).then((key) => ({
+        key: key as CryptoKey,
+        header: { alg: jwk.alg as string, kid: jwk.kid as string, typ: "JWT" },
+      }))
+      : Promise.resolve({ key: encoder.encode(config.jwtSecret), header: { alg: "HS256", typ: "JWT" } });
+    signers.set(config, signer);
+  }
+  return signer;
+}
+
+const resolvers = new WeakMap<AuthConfig, ReturnType<typeof keyResolver>>();
+
 /** Verifies signature and expiry; errors read like GoTrue's (403 bad_jwt). */
 export async function verifyAccessToken(config: AuthConfig, token: string): Promise<AccessTokenClaims> {
+  let resolver = resolvers.get(config);
+  if (!resolver) {
+    resolver = keyResolver(verificationJwks(config.jwtSecret, config.jwtKeys));
+    resolvers.set(config, resolver);
+  }
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(config.jwtSecret), { algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, resolver, { algorithms: JWT_ALGORITHMS });
     return payload as AccessTokenClaims;
   } catch (err) {
     let reason = "token is malformed";
+    if (err instanceof Error && err.message.startsWith("no verification key")) {
+      reason = "token is unverifiable: error while executing keyfunc";
+    }
     if (err instanceof joseErrors.JWTExpired) reason = "token has invalid claims: token is expired";
     else if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
       reason = "token signature is invalid: signature is invalid";

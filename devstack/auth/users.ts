@@ -1,4 +1,5 @@
 import type { Db } from "./db.ts";
+import { factorJson, type FactorRow } from "./factors.ts";
 
 /** A row of auth.users, the columns this server reads. */
 export interface UserRow {
@@ -11,9 +12,16 @@ export interface UserRow {
   invited_at: Date | null;
   confirmation_token: string | null;
   confirmation_sent_at: Date | null;
+  recovery_token: string | null;
   recovery_sent_at: Date | null;
   email_change: string | null;
+  email_change_token_new: string | null;
+  email_change_token_current: string | null;
+  email_change_confirm_status: number | null;
   email_change_sent_at: Date | null;
+  reauthentication_token: string | null;
+  reauthentication_sent_at: Date | null;
+  deleted_at: Date | null;
   last_sign_in_at: Date | null;
   raw_app_meta_data: Record<string, unknown> | null;
   raw_user_meta_data: Record<string, unknown> | null;
@@ -48,9 +56,16 @@ const USER_COLUMNS = [
   "invited_at",
   "confirmation_token",
   "confirmation_sent_at",
+  "recovery_token",
   "recovery_sent_at",
   "email_change",
+  "email_change_token_new",
+  "email_change_token_current",
+  "email_change_confirm_status",
   "email_change_sent_at",
+  "reauthentication_token",
+  "reauthentication_sent_at",
+  "deleted_at",
   "last_sign_in_at",
   "raw_app_meta_data",
   "raw_user_meta_data",
@@ -76,13 +91,49 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
   return row ?? null;
 }
 
-/** The user whose pending confirmation token is `hash` (with or without the PKCE prefix). */
-export async function findUserByConfirmationToken(db: Db, hash: string): Promise<UserRow | null> {
+export type TokenColumn =
+  | "confirmation_token"
+  | "recovery_token"
+  | "email_change_token_new"
+  | "email_change_token_current"
+  | "reauthentication_token";
+
+/** When each token was mailed: its expiry and the mail frequency count from there. */
+export const SENT_AT: Record<TokenColumn, keyof UserRow> = {
+  confirmation_token: "confirmation_sent_at",
+  recovery_token: "recovery_sent_at",
+  email_change_token_new: "email_change_sent_at",
+  email_change_token_current: "email_change_sent_at",
+  reauthentication_token: "reauthentication_sent_at",
+};
+
+/** The user holding `hash` (as stored, PKCE prefix included) in one of the token columns. */
+export async function findUserByToken(db: Db, columns: TokenColumn[], hash: string): Promise<UserRow | null> {
+  if (!hash) return null;
   const [row] = await db<UserRow[]>`
     select ${db(USER_COLUMNS)} from auth.users
-    where confirmation_token = ${hash} and is_sso_user = false
-    limit 1`;
+    where is_sso_user = false and (${db(columns[0])} = ${hash} or ${db(columns[1] ?? columns[0])} = ${hash})
+    limit 1 for update`;
   return row ?? null;
+}
+
+export async function findUsersByEmailOrNewEmail(db: Db, email: string): Promise<UserRow[]> {
+  return await db<UserRow[]>`
+    select ${db(USER_COLUMNS)} from auth.users
+    where is_sso_user = false and (lower(email) = ${email} or lower(email_change) = ${email})
+    for update`;
+}
+
+export async function setToken(db: Db, userId: string, column: TokenColumn, hash: string): Promise<void> {
+  await db`
+    update auth.users set ${db(column)} = ${hash}, ${
+    db(SENT_AT[column] as string)
+  } = now(), updated_at = now()
+    where id = ${userId}`;
+}
+
+export async function clearToken(db: Db, userId: string, column: TokenColumn): Promise<void> {
+  await db`update auth.users set ${db(column)} = '', updated_at = now() where id = ${userId}`;
 }
 
 /** Locks the user row for the rest of the transaction. */
@@ -121,10 +172,16 @@ export async function insertUserWithIdentity(db: Db, user: NewUser): Promise<voi
   }::text::jsonb, 'email', now(), now(), now())`;
 }
 
-export async function setConfirmationToken(db: Db, userId: string, token: string): Promise<void> {
+/** GoTrue's anonymous user: no e-mail, no identity, is_anonymous set. */
+export async function insertAnonymousUser(db: Db, id: string, userMetadata: Record<string, unknown>) {
   await db`
-    update auth.users set confirmation_token = ${token}, confirmation_sent_at = now(), updated_at = now()
-    where id = ${userId}`;
+    insert into auth.users (
+      instance_id, id, aud, role, raw_app_meta_data, raw_user_meta_data, is_super_admin,
+      created_at, updated_at, is_anonymous
+    ) values (
+      '00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated',
+      '{}'::jsonb, ${JSON.stringify(userMetadata)}::text::jsonb, false, now(), now(), true
+    )`;
 }
 
 /** Marks the e-mail as confirmed and flips email_verified in the user and identity metadata. */
@@ -139,6 +196,27 @@ export async function confirmUser(db: Db, userId: string): Promise<void> {
   await db`
     update auth.identities set
       identity_data = identity_data || '{"email_verified": true}'::jsonb,
+      updated_at = now()
+    where user_id = ${userId} and provider = 'email'`;
+}
+
+/** Makes the pending new address the user's e-mail (GoTrue's ConfirmEmailChange). */
+export async function applyEmailChange(db: Db, userId: string): Promise<void> {
+  const [user] = await db<{ email_change: string }[]>`
+    update auth.users set
+      email = email_change,
+      email_change = '',
+      email_change_token_new = '',
+      email_change_token_current = '',
+      email_change_confirm_status = 0,
+      email_confirmed_at = coalesce(email_confirmed_at, now()),
+      raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', email_change),
+      updated_at = now()
+    where id = ${userId}
+    returning email as email_change`;
+  await db`
+    update auth.identities set
+      identity_data = identity_data || jsonb_build_object('email', ${user.email_change}::text),
       updated_at = now()
     where user_id = ${userId} and provider = 'email'`;
 }
@@ -163,7 +241,11 @@ export function isConfirmed(user: UserRow): boolean {
 }
 
 /** GoTrue's User JSON: keys whose value is null are left out, as Go's omitempty does. */
-export function userJson(user: UserRow, identities: IdentityRow[]): Record<string, unknown> {
+export function userJson(
+  user: UserRow,
+  identities: IdentityRow[],
+  factors: FactorRow[] = [],
+): Record<string, unknown> {
   const optional = (value: Date | string | null) => (value === null || value === "" ? undefined : value);
   return {
     id: user.id,
@@ -183,6 +265,7 @@ export function userJson(user: UserRow, identities: IdentityRow[]): Record<strin
     app_metadata: user.raw_app_meta_data ?? {},
     user_metadata: user.raw_user_meta_data ?? {},
     identities: identities.map(identityJson),
+    factors: factors.length ? factors.map(factorJson) : undefined,
     created_at: user.created_at,
     updated_at: user.updated_at,
     is_anonymous: user.is_anonymous,

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { keyResolver } from "../jwt-keys.ts";
 import type { RunningService } from "../service.ts";
 import { discoverFunctions, type FunctionDefinition } from "./config.ts";
 import { readEnvFile } from "./envfile.ts";
@@ -66,7 +67,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Running
   const functionsDir = config.functionsDir ?? `${config.projectRoot}/supabase/functions`;
   const configPath = config.configPath ?? `${config.projectRoot}/supabase/config.toml`;
   const log = config.log ?? defaultLog;
-  const secret = new TextEncoder().encode(config.jwtSecret);
+  const secret = keyResolver(config.jwtSecret);
 
   const secrets = config.envFile ? await readEnvFile(config.envFile) : {};
   const env: Record<string, string> = {};

@@ -6,6 +6,7 @@ import { type ApiRequest, checkMethod, parseApiRequest, parseTarget, type Target
 import { pickSchema } from "./media.ts";
 import { resolveCall } from "./resolve-call.ts";
 import { ApiError, fromPgError, isPgError, singularityError } from "./errors.ts";
+import type { KeyResolver } from "../jwt-keys.ts";
 import { authenticate } from "./jwt.ts";
 import { planCall } from "./plan-call.ts";
 import { planMutate } from "./plan-mutate.ts";
@@ -16,7 +17,7 @@ import { type RootContext, serveOpenApi } from "./root.ts";
 import { findFunctions, type Table } from "./schema-cache.ts";
 
 export interface RestContext extends RootContext {
-  secret: Uint8Array;
+  secret: KeyResolver;
 }
 
 export async function handleRequest(req: Request, ctx: RestContext): Promise<Response> {

@@ -14,7 +14,7 @@ export interface RestConfig {
   dbAnonRole: string;
   /** Extra schemas appended to search_path per request (PostgREST db-extra-search-path). */
   dbExtraSearchPath: string[];
-  /** HS256 secret that signs the JWTs. */
+  /** HS256 secret, or a JWKS (`{"keys":[...]}`) as PGRST_JWT_SECRET takes it. */
   jwtSecret: string;
   /** Audience the JWT must carry, if set. */
   jwtAud?: string;

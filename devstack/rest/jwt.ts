@@ -1,9 +1,10 @@
 /**
- * The bearer token of a request, verified as PostgREST verifies it: HS256 with the shared secret,
+ * The bearer token of a request, verified as PostgREST verifies it: with the secret or JWKS,
  * exp/nbf/iat checked with 30 s of clock skew, aud only when configured. No token means the
  * anonymous role.
  */
 import { errors, jwtVerify } from "jose";
+import { JWT_ALGORITHMS, type KeyResolver } from "../jwt-keys.ts";
 import { ApiError } from "./errors.ts";
 
 export interface Authentication {
@@ -25,7 +26,7 @@ function jwtError(code: "PGRST301" | "PGRST303", message: string): ApiError {
 
 export async function authenticate(
   authorization: string | null,
-  secret: Uint8Array,
+  secret: KeyResolver,
   anonRole: string,
   audience?: string,
 ): Promise<Authentication> {
@@ -39,7 +40,7 @@ export async function authenticate(
   let claims: Record<string, unknown>;
   try {
     const verified = await jwtVerify(token, secret, {
-      algorithms: ["HS256"],
+      algorithms: JWT_ALGORITHMS,
       clockTolerance: allowedSkewSeconds,
       audience,
     });

@@ -3,6 +3,7 @@
  * (reloaded on `NOTIFY pgrst, 'reload schema'`, as PostgREST does) and the HTTP server.
  */
 import postgres from "postgres";
+import { keyResolver } from "../jwt-keys.ts";
 import type { RunningService } from "../service.ts";
 import { type RestOptions, withDefaults } from "./config.ts";
 import { handleRequest, type RestContext } from "./app.ts";
@@ -42,7 +43,7 @@ export async function startRest(options: RestOptions): Promise<RunningRest> {
   const context: RestContext = {
     sql,
     config,
-    secret: new TextEncoder().encode(config.jwtSecret),
+    secret: keyResolver(config.jwtSecret),
     cache: () => cache,
     openApiTarget: () => openApiTarget(config.openapiServerProxyUri, config.serverHost, port),
   };

@@ -7,7 +7,12 @@
  */
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
-import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
+import {
+  DEMO_ANON_KEY,
+  DEMO_JWT_SECRET,
+  DEMO_SERVICE_ROLE_KEY,
+  DEMO_SIGNING_KEY,
+} from "../../devstack/keys.ts";
 import { startAuth } from "../../devstack/auth/server.ts";
 import postgres from "postgres";
 
@@ -130,6 +135,7 @@ async function standaloneStack(): Promise<AuthTestStack> {
       siteUrl: "http://127.0.0.1:5173",
       uriAllowList: ["http://localhost:3000/**"],
       jwtSecret: DEMO_JWT_SECRET,
+      jwtKeys: [DEMO_SIGNING_KEY],
       smtpHost: "127.0.0.1",
       smtpPort: catcher.port,
       smtpMaxFrequency,

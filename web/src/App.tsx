@@ -2,10 +2,14 @@ import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { CheckEmailPage } from "./auth/CheckEmailPage.tsx";
 import { ConfirmPage } from "./auth/ConfirmPage.tsx";
+import { EmailCodeSignInPage } from "./auth/EmailCodeSignInPage.tsx";
+import { ForgotPasswordPage } from "./auth/ForgotPasswordPage.tsx";
+import { ResetPasswordPage } from "./auth/ResetPasswordPage.tsx";
 import { RequireAuth } from "./auth/RequireAuth.tsx";
 import { SessionProvider, useSession } from "./auth/session.tsx";
 import { SignInPage } from "./auth/SignInPage.tsx";
 import { SignUpPage } from "./auth/SignUpPage.tsx";
+import { TwoFactorPage } from "./auth/TwoFactorPage.tsx";
 import { EditHabitPage, NewHabitPage } from "./habits/HabitFormPage.tsx";
 import { HabitsPage } from "./habits/HabitsPage.tsx";
 import { HistoryPage } from "./history/HistoryPage.tsx";
@@ -38,6 +42,10 @@ export function App() {
             <Route path="check-email" element={<CheckEmailPage />} />
             <Route path="auth/confirm" element={<ConfirmPage />} />
             <Route path="sign-in" element={<SignInPage />} />
+            <Route path="sign-in/email" element={<EmailCodeSignInPage />} />
+            <Route path="sign-in/two-factor" element={<TwoFactorPage />} />
+            <Route path="forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="auth/reset-password" element={<ResetPasswordPage />} />
             <Route path="habits" element={signedIn(<HabitsPage />)} />
             <Route path="habits/new" element={signedIn(<NewHabitPage />)} />
             <Route path="habits/:habitId" element={signedIn(<HistoryPage />)} />

@@ -1,8 +1,35 @@
 import { Hono } from "hono";
+import { publicJwks } from "../../jwt-keys.ts";
 import type { AuthDeps, AuthEnv } from "../http.ts";
 
-/** GET /health and GET /settings, answered like GoTrue with only the e-mail provider enabled. */
+const DISABLED_PROVIDERS = [
+  "apple",
+  "azure",
+  "bitbucket",
+  "discord",
+  "facebook",
+  "figma",
+  "fly",
+  "github",
+  "gitlab",
+  "google",
+  "keycloak",
+  "kakao",
+  "linkedin",
+  "linkedin_oidc",
+  "notion",
+  "spotify",
+  "slack",
+  "slack_oidc",
+  "workos",
+  "twitch",
+  "twitter",
+  "zoom",
+];
+
+/** GET /health, GET /settings (the real configuration) and GET /.well-known/jwks.json. */
 export function metaRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const { config } = deps;
   return new Hono<AuthEnv>()
     .get("/health", (c) =>
       c.json({
@@ -13,36 +40,20 @@ export function metaRoutes(deps: AuthDeps): Hono<AuthEnv> {
     .get("/settings", (c) =>
       c.json({
         external: {
-          anonymous_users: false,
-          apple: false,
-          azure: false,
-          bitbucket: false,
-          discord: false,
-          facebook: false,
-          figma: false,
-          fly: false,
-          github: false,
-          gitlab: false,
-          google: false,
-          keycloak: false,
-          kakao: false,
-          linkedin: false,
-          linkedin_oidc: false,
-          notion: false,
-          spotify: false,
-          slack: false,
-          slack_oidc: false,
-          workos: false,
-          twitch: false,
-          twitter: false,
-          email: true,
+          ...Object.fromEntries(DISABLED_PROVIDERS.map((name) => [name, false])),
+          anonymous_users: config.anonymousUsersEnabled,
+          email: config.emailEnabled,
           phone: false,
-          zoom: false,
         },
-        disable_signup: false,
-        mailer_autoconfirm: deps.config.mailerAutoconfirm,
+        disable_signup: config.disableSignup,
+        mailer_autoconfirm: config.mailerAutoconfirm,
         phone_autoconfirm: false,
         sms_provider: "",
         saml_enabled: false,
-      }));
+      }))
+    // GoTrue lists the public halves of its asymmetric keys; an HS256-only server lists none.
+    .get("/.well-known/jwks.json", (c) => {
+      c.header("Cache-Control", "public, max-age=600");
+      return c.json({ keys: publicJwks(config.jwtKeys) });
+    });
 }

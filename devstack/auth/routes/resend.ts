@@ -4,6 +4,7 @@ import { sendConfirmation, validatePkceParams } from "../confirmation.ts";
 import { validationFailed } from "../errors.ts";
 import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, validateEmail } from "../http.ts";
+import { clientIp, limitRequest } from "../ratelimit.ts";
 import { chooseRedirect } from "../redirects.ts";
 import { findUserByEmail, isConfirmed, lockUser } from "../users.ts";
 
@@ -19,6 +20,7 @@ const resendBody = z.object({
 export function resendRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const { config, sql } = deps;
   return new Hono<AuthEnv>().post("/resend", async (c) => {
+    limitRequest(deps.limiters.resend, clientIp(c.env));
     const body = await readJson(c, resendBody);
     if (!["signup", "email_change", "sms", "phone_change"].includes(body.type ?? "")) {
       throw validationFailed("Missing one of these types: signup, email_change, sms, phone_change");

@@ -6,6 +6,7 @@ import { AuthError, badRequest, unexpectedFailure, validationFailed } from "../e
 import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, userAgent, validateEmail } from "../http.ts";
 import { checkPasswordStrength, hashPassword } from "../passwords.ts";
+import { clientIp, limitRequest } from "../ratelimit.ts";
 import { chooseRedirect } from "../redirects.ts";
 import { startSession } from "../sessions.ts";
 import {
@@ -14,6 +15,7 @@ import {
   findIdentities,
   findUserByEmail,
   findUserById,
+  insertAnonymousUser,
   insertUserWithIdentity,
   isConfirmed,
   userJson,
@@ -29,12 +31,31 @@ const signupBody = z.object({
   code_challenge_method: z.string().nullish(),
 });
 
+export const signupDisabled = () =>
+  new AuthError(422, "signup_disabled", "Signups not allowed for this instance");
+
 /** POST /signup: e-mail + password sign-up, with a confirmation mail unless autoconfirm is on. */
 export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const { config, sql } = deps;
   return new Hono<AuthEnv>().post("/signup", async (c) => {
     const body = await readJson(c, signupBody);
+    if (!body.email && !body.phone) {
+      if (!config.anonymousUsersEnabled) {
+        throw new AuthError(422, "anonymous_provider_disabled", "Anonymous sign-ins are disabled");
+      }
+      limitRequest(deps.limiters.anonymous, clientIp(c.env));
+      if (config.disableSignup) throw signupDisabled();
+      const session = await sql.begin(async (tx) => {
+        const id = crypto.randomUUID();
+        await insertAnonymousUser(tx, id, body.data ?? {});
+        return await startSession(config, tx, id, "anonymous", userAgent(c));
+      });
+      return c.json(session);
+    }
+    limitRequest(deps.limiters.signup, clientIp(c.env));
+    if (config.disableSignup) throw signupDisabled();
     if (body.phone && !body.email) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
+    if (!config.emailEnabled) throw badRequest("email_provider_disabled", "Email signups are disabled");
     if (!body.password) throw validationFailed("Signup requires a valid password");
     checkPasswordStrength(config, body.password);
     if (body.email && body.phone) {

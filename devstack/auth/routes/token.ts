@@ -4,6 +4,7 @@ import { AuthError, badRequest, OAuthError, validationFailed } from "../errors.t
 import { deleteFlowState, findFlowStateByAuthCode } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, userAgent } from "../http.ts";
 import { passwordMatches } from "../passwords.ts";
+import { clientIp, limitRequest } from "../ratelimit.ts";
 import { refreshSession, startSession } from "../sessions.ts";
 import { pkceMatches } from "../tokens.ts";
 import { findUserByEmail, findUserById, isBanned, isConfirmed } from "../users.ts";
@@ -23,6 +24,9 @@ export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const { config, sql } = deps;
   return new Hono<AuthEnv>().post("/token", async (c) => {
     const grantType = c.req.query("grant_type");
+    if (grantType === "password" || grantType === "refresh_token" || grantType === "pkce") {
+      limitRequest(deps.limiters.token, clientIp(c.env));
+    }
 
     if (grantType === "password") {
       const body = await readJson(c, passwordBody);
@@ -32,6 +36,9 @@ export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
       if (!body.email) {
         if (body.phone) throw badRequest("phone_provider_disabled", "Phone logins are disabled");
         throw validationFailed("missing email or phone");
+      }
+      if (!config.emailEnabled) {
+        throw new AuthError(422, "email_provider_disabled", "Email logins are disabled");
       }
       const user = await findUserByEmail(sql, body.email);
       if (!user) throw invalidCredentials();

@@ -1,23 +1,196 @@
 import { Hono } from "hono";
-import { validationFailed } from "../errors.ts";
-import { type AuthDeps, type AuthEnv, requireUser } from "../http.ts";
-import { logout, type LogoutScope } from "../sessions.ts";
-import { findIdentities, userJson } from "../users.ts";
+import { z } from "zod";
+import { checkMailFrequency, mailToken, validatePkceParams } from "../confirmation.ts";
+import type { Db } from "../db.ts";
+import { AuthError, badRequest, validationFailed } from "../errors.ts";
+import { findFactors } from "../factors.ts";
+import { createFlowState } from "../flow_state.ts";
+import { type AuthDeps, type AuthEnv, readJson, requireUser, validateEmail } from "../http.ts";
+import { checkPasswordStrength, hashPassword, passwordMatches } from "../passwords.ts";
+import { rateLimited } from "../ratelimit.ts";
+import { chooseRedirect } from "../redirects.ts";
+import { findSession, logout, type LogoutScope } from "../sessions.ts";
+import { tokenHash } from "../tokens.ts";
+import {
+  applyEmailChange,
+  findIdentities,
+  findUserByEmail,
+  lockUser,
+  userJson,
+  type UserRow,
+} from "../users.ts";
 
 const SCOPES = new Set<string>(["global", "local", "others"]);
+/** GoTrue asks for a nonce only when the session is older than this (secure_password_change). */
+const RECENT_SIGN_IN_MS = 24 * 3600 * 1000;
 
-/** GET /user and POST /logout: the calls made with a user's access token. */
+const updateBody = z.object({
+  email: z.string().nullish(),
+  password: z.string().nullish(),
+  nonce: z.string().nullish(),
+  data: z.record(z.string(), z.unknown()).nullish(),
+  phone: z.string().nullish(),
+  code_challenge: z.string().nullish(),
+  code_challenge_method: z.string().nullish(),
+});
+
+/** GET|PUT /user, GET /reauthenticate and POST /logout: the calls made with a user's access token. */
 export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const { config, sql } = deps;
   const authenticated = requireUser(deps);
+
+  /** GoTrue's verifyReauthentication: the nonce is the code of the latest reauthentication mail. */
+  const checkNonce = async (tx: Db, user: UserRow, nonce: string) => {
+    const stored = user.reauthentication_token ?? "";
+    const sentAt = user.reauthentication_sent_at?.getTime() ?? 0;
+    if (
+      !stored || stored !== tokenHash(user.email ?? "", nonce) ||
+      Date.now() > sentAt + config.mailerOtpExp * 1000
+    ) {
+      throw new AuthError(422, "reauthentication_not_valid", "Requires reauthentication");
+    }
+    await tx`update auth.users set reauthentication_token = '' where id = ${user.id}`;
+  };
+
   return new Hono<AuthEnv>()
     .get("/user", authenticated, async (c) => {
       const user = c.get("user");
-      return c.json(userJson(user, await findIdentities(deps.sql, user.id)));
+      return c.json(userJson(user, await findIdentities(sql, user.id), await findFactors(sql, user.id)));
+    })
+    .put("/user", authenticated, rateLimited(deps.limiters.user), async (c) => {
+      const body = await readJson(c, updateBody);
+      if (body.phone) throw badRequest("phone_provider_disabled", "Phone logins are disabled");
+      const method = validatePkceParams(body.code_challenge_method, body.code_challenge);
+      const redirectTo = chooseRedirect(config, c.req.query("redirect_to"), c.req.header("Referer"));
+      const sessionId = c.get("sessionId");
+      const newEmail = body.email ? validateEmail(body.email) : null;
+      if (body.password !== undefined && body.password !== null) {
+        if (c.get("user").is_anonymous && !c.get("user").email) {
+          throw new AuthError(
+            422,
+            "email_address_not_provided",
+            "Updating password of an anonymous user without an email or phone is not allowed",
+          );
+        }
+        checkPasswordStrength(config, body.password);
+      }
+      const encrypted = body.password ? await hashPassword(body.password) : null;
+
+      const user = await sql.begin(async (tx) => {
+        const user = await lockUser(tx, c.get("user").id) as UserRow;
+        if (body.password) {
+          if (await passwordMatches(body.password, user.encrypted_password)) {
+            throw new AuthError(
+              422,
+              "same_password",
+              "New password should be different from the old password.",
+            );
+          }
+          if (config.updatePasswordRequireReauthentication) {
+            const session = sessionId ? await findSession(tx, sessionId) : null;
+            if (!session || Date.now() > session.created_at.getTime() + RECENT_SIGN_IN_MS) {
+              if (!body.nonce) {
+                throw badRequest("reauthentication_needed", "Password update requires reauthentication");
+              }
+              await checkNonce(tx, user, body.nonce);
+            }
+          }
+          await tx`update auth.users set encrypted_password = ${encrypted}, updated_at = now() where id = ${user.id}`;
+        }
+        if (body.data) {
+          // GoTrue merges top-level keys; a null value removes the key.
+          const merged: Record<string, unknown> = { ...(user.raw_user_meta_data ?? {}) };
+          for (const [key, value] of Object.entries(body.data)) {
+            if (value === null) delete merged[key];
+            else merged[key] = value;
+          }
+          await tx`
+            update auth.users set raw_user_meta_data = ${
+            JSON.stringify(merged)
+          }::text::jsonb, updated_at = now()
+            where id = ${user.id}`;
+        }
+        if (newEmail && newEmail !== user.email?.toLowerCase()) {
+          const taken = await findUserByEmail(tx, newEmail);
+          if (taken && taken.id !== user.id) {
+            throw new AuthError(
+              422,
+              "email_exists",
+              "A user with this email address has already been registered",
+            );
+          }
+          await tx`
+            update auth.users set email_change = ${newEmail}, email_change_confirm_status = 0,
+              email_change_token_new = '', email_change_token_current = '', updated_at = now()
+            where id = ${user.id}`;
+          if (config.mailerAutoconfirm) await applyEmailChange(tx, user.id);
+          else {await sendEmailChange(
+              tx,
+              await lockUser(tx, user.id) as UserRow,
+              newEmail,
+              method,
+              body.code_challenge,
+              redirectTo,
+            );}
+        }
+        return await lockUser(tx, user.id) as UserRow;
+      });
+      return c.json(userJson(user, await findIdentities(sql, user.id), await findFactors(sql, user.id)));
+    })
+    .get("/reauthenticate", authenticated, async (c) => {
+      const current = c.get("user");
+      if (!current.email) {
+        throw new AuthError(
+          422,
+          "email_address_not_provided",
+          "Reauthentication requires the user to have an email",
+        );
+      }
+      await sql.begin(async (tx) => {
+        const user = await lockUser(tx, current.id) as UserRow;
+        checkMailFrequency(deps, user, "reauthentication_token");
+        await mailToken(deps, tx, user, {
+          kind: "reauthentication",
+          column: "reauthentication_token",
+          to: user.email ?? "",
+          verifyType: "reauthentication",
+          pkce: false,
+          redirectTo: config.siteUrl,
+        });
+      });
+      return c.json({});
     })
     .post("/logout", authenticated, async (c) => {
       const scope = c.req.query("scope") || "global";
       if (!SCOPES.has(scope)) throw validationFailed(`Unsupported logout scope "${scope}"`);
-      await deps.sql.begin((tx) => logout(tx, scope as LogoutScope, c.get("user").id, c.get("sessionId")));
+      await sql.begin((tx) => logout(tx, scope as LogoutScope, c.get("user").id, c.get("sessionId")));
       return c.body(null, 204);
     });
+
+  /**
+   * GoTrue's sendEmailChange: a link and code to the new address, and with double_confirm_changes
+   * another to the current address; both must be confirmed before the address changes.
+   */
+  async function sendEmailChange(
+    tx: Db,
+    user: UserRow,
+    newEmail: string,
+    method: "s256" | "plain" | null,
+    challenge: string | null | undefined,
+    redirectTo: string,
+  ) {
+    checkMailFrequency(deps, user, "email_change_token_new");
+    if (method) await createFlowState(tx, user.id, method, challenge as string, "email_change");
+    const common = {
+      kind: "email_change" as const,
+      verifyType: "email_change",
+      pkce: method !== null,
+      redirectTo,
+      newEmail,
+    };
+    await mailToken(deps, tx, user, { ...common, column: "email_change_token_new", to: newEmail });
+    if (config.mailerSecureEmailChange && user.email) {
+      await mailToken(deps, tx, user, { ...common, column: "email_change_token_current", to: user.email });
+    }
+  }
 }

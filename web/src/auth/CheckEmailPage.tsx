@@ -1,12 +1,14 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { Field } from "../ui/Field.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
+import { CodeEntry } from "./CodeEntry.tsx";
 import { ResendConfirmation } from "./ResendConfirmation.tsx";
 
 export function CheckEmailPage() {
   usePageTitle("Check your e-mail");
   const [search] = useSearchParams();
+  const navigate = useNavigate();
   const [email, setEmail] = useState(search.get("email") ?? "");
   const knownEmail = search.get("email");
 
@@ -36,6 +38,13 @@ export function CheckEmailPage() {
           autoComplete="email"
           value={email}
           onChange={(event) => setEmail(event.target.value)}
+        />
+      )}
+      {knownEmail && (
+        <CodeEntry
+          email={knownEmail}
+          type="email"
+          onVerified={() => navigate("/habits", { replace: true, state: { welcome: true } })}
         />
       )}
       <ResendConfirmation email={email.trim()} />

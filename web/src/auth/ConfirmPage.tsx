@@ -30,6 +30,14 @@ export function ConfirmPage() {
   }, [navigate]);
 
   if (!outcome) return <Loading label="Confirming your e-mail…" />;
+  if (outcome.kind === "partial") {
+    return (
+      <section className="narrow">
+        <h1>Check your other inbox</h1>
+        <Alert kind="info">{outcome.message}</Alert>
+      </section>
+    );
+  }
   if (outcome.kind === "confirmed_elsewhere") {
     return (
       <section className="narrow">

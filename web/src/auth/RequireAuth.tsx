@@ -5,13 +5,22 @@ import { useSession } from "./session.tsx";
 
 /** Shows `children` to signed-in people; others go to the sign-in page and come back after. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { session, loading } = useSession();
+  const { session, loading, needsSecondFactor } = useSession();
   const location = useLocation();
   if (loading) return <Loading label="Checking your session…" />;
   if (!session) {
     return (
       <Navigate
         to="/sign-in"
+        replace
+        state={{ from: location.pathname + location.search }}
+      />
+    );
+  }
+  if (needsSecondFactor) {
+    return (
+      <Navigate
+        to="/sign-in/two-factor"
         replace
         state={{ from: location.pathname + location.search }}
       />

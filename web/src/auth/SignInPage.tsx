@@ -13,7 +13,8 @@ export function SignInPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const { session } = useSession();
-  const from = (location.state as { from?: string } | null)?.from ?? "/habits";
+  const state = location.state as { from?: string; notice?: string } | null;
+  const from = state?.from ?? "/habits";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -47,6 +48,7 @@ export function SignInPage() {
   return (
     <section className="narrow">
       <h1>Sign in</h1>
+      {state?.notice && <Alert kind="success">{state.notice}</Alert>}
       <form onSubmit={submit} noValidate>
         {error && <Alert kind="error">{error.text}</Alert>}
         {error?.code === "email_not_confirmed" && <ResendConfirmation email={email.trim()} />}
@@ -72,6 +74,12 @@ export function SignInPage() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      <p>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
+      <p>
+        <Link to="/sign-in/email">Sign in with an e-mailed link or code</Link>
+      </p>
       <p>
         New here? <Link to="/sign-up">Create an account</Link>.
       </p>

@@ -13,7 +13,7 @@ const AUTH_SENTENCES: Readonly<Record<string, string>> = {
   signup_disabled: "Sign-ups are closed right now.",
   email_provider_disabled: "Signing up with an e-mail address is turned off.",
   validation_failed: "Some of the details are not valid. Check them and try again.",
-  otp_expired: "This confirmation link has expired or was already used. Send a new one.",
+  otp_expired: "This link or code has expired or was already used. Ask for a new one.",
   flow_state_not_found: "This link was opened in another browser, or it expired. Sign in to continue.",
   flow_state_expired: "This link has expired. Sign in, or send a new confirmation e-mail.",
   bad_code_verifier:
@@ -25,6 +25,17 @@ const AUTH_SENTENCES: Readonly<Record<string, string>> = {
   user_not_found: "There is no account with this e-mail.",
   user_banned: "This account is blocked.",
   same_password: "Choose a password different from the current one.",
+  otp_disabled: "There is no account with this e-mail. Create one first.",
+  reauthentication_needed: "For your safety, confirm it is you: enter the code we just e-mailed you.",
+  reauthentication_not_valid: "That confirmation code is wrong or has expired. Ask for a new one.",
+  mfa_verification_failed: "That authenticator code is wrong. Enter the current 6-digit code from the app.",
+  mfa_challenge_expired: "That took too long. Enter a fresh code from the authenticator app.",
+  mfa_factor_not_found: "Two-factor sign-in was turned off for this account. Sign in again.",
+  mfa_totp_enroll_not_enabled: "Two-factor sign-in is not available right now.",
+  mfa_totp_verify_not_enabled: "Two-factor sign-in is not available right now.",
+  insufficient_aal: "Confirm it is you with your authenticator code first (sign out and in again).",
+  anonymous_provider_disabled: "Guest sign-in is turned off.",
+  not_admin: "You are not allowed to do this.",
 };
 
 export interface AuthErrorLike {

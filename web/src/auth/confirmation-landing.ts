@@ -5,6 +5,7 @@ import { authErrorSentence } from "./auth-errors.ts";
 export type LandingOutcome =
   | { kind: "signed_in" }
   | { kind: "confirmed_elsewhere"; message: string }
+  | { kind: "partial"; message: string }
   | { kind: "failed"; message: string };
 
 /**
@@ -27,6 +28,14 @@ async function completeLanding(url: URL): Promise<LandingOutcome> {
         code: errorCode,
         message: errorDescription ?? "The link did not work.",
       }),
+    };
+  }
+
+  // An e-mail change with two confirmations: the first link only says so.
+  if (fragment.get("message")) {
+    return {
+      kind: "partial",
+      message: "One address is confirmed. Now open the link we sent to the other address.",
     };
   }
 

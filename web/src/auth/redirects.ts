@@ -6,3 +6,8 @@ export function confirmationRedirectUrl(): string {
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
+
+/** Where the password-reset e-mail leads: the "choose a new password" page. */
+export function resetPasswordRedirectUrl(): string {
+  return `${globalThis.location.origin}/auth/reset-password`;
+}

@@ -6,27 +6,47 @@ interface SessionState {
   session: Session | null;
   /** True until the stored session (if any) has been read. */
   loading: boolean;
+  /** Signed in with the first factor only, while the account has two-factor sign-in on. */
+  needsSecondFactor: boolean;
 }
 
 const SessionContext = createContext<SessionState>({
   session: null,
   loading: true,
+  needsSecondFactor: false,
 });
+
+/** supabase-js reads the assurance level from the session itself (no request). */
+async function withAssurance(session: Session | null): Promise<SessionState> {
+  if (!session) return { session, loading: false, needsSecondFactor: false };
+  const { data } = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+  const needsSecondFactor = data?.currentLevel === "aal1" &&
+    data.nextLevel === "aal2";
+  return { session, loading: false, needsSecondFactor };
+}
 
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({
     session: null,
     loading: true,
+    needsSecondFactor: false,
   });
 
   useEffect(() => {
     let active = true;
-    supabase.auth.getSession().then(({ data }) => {
-      if (active) setState({ session: data.session, loading: false });
-    });
+    // Each change is worked out asynchronously; only the latest may land, whatever order they finish in.
+    let latest = 0;
+    const update = (session: Session | null) => {
+      const mine = ++latest;
+      withAssurance(session).then((next) => {
+        if (active && mine === latest) setState(next);
+      });
+    };
+    supabase.auth.getSession().then(({ data }) => update(data.session));
+    // Not awaited inside the callback: supabase-js holds a lock while it runs.
     const { data } = supabase.auth.onAuthStateChange((_event, session) => {
-      if (active) setState({ session, loading: false });
+      setTimeout(() => update(session), 0);
     });
     return () => {
       active = false;

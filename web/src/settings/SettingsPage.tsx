@@ -1,17 +1,22 @@
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { browserTimeZone } from "../auth/redirects.ts";
-import { useUserId } from "../auth/session.tsx";
+import { useSession, useUserId } from "../auth/session.tsx";
 import { updateProfile } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
+import { ChangeEmail } from "./ChangeEmail.tsx";
+import { ChangePassword } from "./ChangePassword.tsx";
+import { DeleteAccount } from "./DeleteAccount.tsx";
 import { knownTimeZones } from "./time-zones.ts";
+import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
 
 export function SettingsPage() {
   usePageTitle("Settings");
   const userId = useUserId();
+  const { session } = useSession();
   const profile = useProfile();
   const zones = useMemo(knownTimeZones, []);
   const [displayName, setDisplayName] = useState("");
@@ -103,6 +108,10 @@ export function SettingsPage() {
           {busy ? "Saving…" : "Save settings"}
         </button>
       </form>
+      <ChangeEmail current={session?.user.email ?? ""} />
+      <ChangePassword />
+      <TwoFactorSettings />
+      <DeleteAccount />
     </section>
   );
 }

@@ -1,0 +1,166 @@
+import { Hono } from "hono";
+import * as OTPAuth from "otpauth";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { AuthError, validationFailed } from "../errors.ts";
+import { findFactor, findFactors } from "../factors.ts";
+import { type AuthDeps, type AuthEnv, readJson, requireUser } from "../http.ts";
+import { clientIp, rateLimited } from "../ratelimit.ts";
+import { addAmrClaim, reissueSession } from "../sessions.ts";
+
+const enrollBody = z.object({
+  factor_type: z.string().nullish(),
+  friendly_name: z.string().nullish(),
+  issuer: z.string().nullish(),
+  phone: z.string().nullish(),
+});
+const verifyBody = z.object({ challenge_id: z.string().nullish(), code: z.string().nullish() });
+
+const insufficientAal = (message: string) => new AuthError(422, "insufficient_aal", message);
+
+/** GoTrue's TOTP parameters: SHA1, 6 digits, 30 s, one period of skew either way. */
+function totp(secret: string, issuer = "", label = "") {
+  return new OTPAuth.TOTP({ issuer, label, algorithm: "SHA1", digits: 6, period: 30, secret });
+}
+
+/** POST /factors, POST /factors/:id/challenge, POST /factors/:id/verify, DELETE /factors/:id (TOTP). */
+export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
+  const { config, sql } = deps;
+  const authenticated = requireUser(deps);
+
+  const sessionAal = async (sessionId: string | null) => {
+    if (!sessionId) return "aal1";
+    const [row] = await sql<{ aal: string }[]>`select aal from auth.sessions where id = ${sessionId}`;
+    return row?.aal ?? "aal1";
+  };
+
+  return new Hono<AuthEnv>()
+    .use("/factors", authenticated)
+    .use("/factors/*", authenticated)
+    .use("/factors*", async (c, next) => {
+      if (c.get("user").is_anonymous) {
+        throw new AuthError(403, "no_authorization", "Anonymous user not allowed to perform these actions");
+      }
+      await next();
+    })
+    .post("/factors", async (c) => {
+      const body = await readJson(c, enrollBody);
+      const type = body.factor_type ?? "";
+      if (type === "phone") {
+        throw new AuthError(422, "mfa_phone_enroll_not_enabled", "MFA enroll is disabled for Phone");
+      }
+      if (type === "webauthn") {
+        throw new AuthError(422, "mfa_web_authn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn");
+      }
+      if (type !== "totp") throw validationFailed("factor_type needs to be totp, phone or webauthn");
+      if (!config.mfaTotpEnrollEnabled) {
+        throw new AuthError(422, "mfa_totp_enroll_not_enabled", "MFA enroll is disabled for TOTP");
+      }
+      const user = c.get("user");
+      const factors = await findFactors(sql, user.id);
+      const friendlyName = body.friendly_name ?? "";
+      if (friendlyName && factors.some((factor) => factor.friendly_name === friendlyName)) {
+        throw new AuthError(
+          422,
+          "mfa_factor_name_conflict",
+          `A factor with the friendly name "${friendlyName}" for this user already exists`,
+        );
+      }
+      const verified = factors.filter((factor) => factor.status === "verified");
+      if (factors.length >= config.mfaMaxEnrolledFactors) {
+        throw new AuthError(
+          422,
+          "too_many_enrolled_mfa_factors",
+          "Maximum number of verified factors reached, unenroll to continue",
+        );
+      }
+      if (verified.length > 0 && (await sessionAal(c.get("sessionId"))) !== "aal2") {
+        throw insufficientAal("AAL2 required to enroll a new factor");
+      }
+      const issuer = body.issuer || new URL(config.siteUrl).host;
+      const secret = new OTPAuth.Secret({ size: 20 }).base32;
+      const uri = totp(secret, issuer, user.email ?? "").toString();
+      const id = crypto.randomUUID();
+      await sql`
+        insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+        values (${id}, ${user.id}, ${friendlyName}, 'totp', 'unverified', now(), now(), ${secret})`;
+      const qrCode = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M" });
+      return c.json({
+        id,
+        type: "totp",
+        friendly_name: friendlyName,
+        totp: { qr_code: qrCode, secret, uri },
+      });
+    })
+    .post("/factors/:id/challenge", rateLimited(deps.limiters.factorChallenge), async (c) => {
+      const factor = await findFactor(sql, c.get("user").id, c.req.param("id"));
+      if (!factor) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
+      if (!config.mfaTotpVerifyEnabled) {
+        throw new AuthError(422, "mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
+      }
+      const id = crypto.randomUUID();
+      const [row] = await sql<{ created_at: Date }[]>`
+        insert into auth.mfa_challenges (id, factor_id, created_at, ip_address)
+        values (${id}, ${factor.id}, now(), ${clientIp(c.env).replace(/^unknown$/, "0.0.0.0")})
+        returning created_at`;
+      const expiresAt = Math.floor(row.created_at.getTime() / 1000 + config.mfaChallengeExpiry);
+      return c.json({ id, type: "totp", expires_at: expiresAt });
+    })
+    .post("/factors/:id/verify", rateLimited(deps.limiters.factorVerify), async (c) => {
+      const body = await readJson(c, verifyBody);
+      const user = c.get("user");
+      const sessionId = c.get("sessionId");
+      if (!config.mfaTotpVerifyEnabled) {
+        throw new AuthError(422, "mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
+      }
+      const session = await sql.begin(async (tx) => {
+        const factor = await findFactor(tx, user.id, c.req.param("id"));
+        if (!factor) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
+        const [challenge] = body.challenge_id && /^[0-9a-f-]{36}$/i.test(body.challenge_id)
+          ? await tx<{ id: string; created_at: Date; verified_at: Date | null }[]>`
+              select id, created_at, verified_at from auth.mfa_challenges
+              where id = ${body.challenge_id} and factor_id = ${factor.id} for update`
+          : [];
+        if (!challenge || challenge.verified_at) {
+          throw new AuthError(
+            422,
+            "mfa_factor_not_found",
+            "MFA factor with the provided challenge ID not found",
+          );
+        }
+        if (Date.now() > challenge.created_at.getTime() + config.mfaChallengeExpiry * 1000) {
+          await tx`delete from auth.mfa_challenges where id = ${challenge.id}`;
+          throw new AuthError(
+            422,
+            "mfa_challenge_expired",
+            `MFA challenge ${challenge.id} has expired, verify against another challenge or create a new challenge.`,
+          );
+        }
+        const delta = totp(factor.secret ?? "").validate({ token: body.code ?? "", window: 1 });
+        if (delta === null) throw new AuthError(422, "mfa_verification_failed", "Invalid TOTP code entered");
+        await tx`update auth.mfa_challenges set verified_at = now() where id = ${challenge.id}`;
+        await tx`update auth.mfa_factors set status = 'verified', updated_at = now() where id = ${factor.id}`;
+        if (!sessionId) throw new AuthError(403, "session_not_found", "Session not found");
+        await tx`update auth.sessions set aal = 'aal2', factor_id = ${factor.id}, updated_at = now() where id = ${sessionId}`;
+        await addAmrClaim(tx, sessionId, "totp");
+        return await reissueSession(config, tx, user.id, sessionId);
+      });
+      return c.json(session);
+    })
+    .delete("/factors/:id", async (c) => {
+      const factor = await sql.begin(async (tx) => {
+        const found = await findFactor(tx, c.get("user").id, c.req.param("id"));
+        if (!found) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
+        if (found.status === "verified" && (await sessionAal(c.get("sessionId"))) !== "aal2") {
+          throw insufficientAal("AAL2 required to unenroll verified factor");
+        }
+        await tx`delete from auth.mfa_factors where id = ${found.id}`;
+        // GoTrue brings the session back to aal1 once its verified factor is gone.
+        if (found.status === "verified" && c.get("sessionId")) {
+          await tx`update auth.sessions set aal = 'aal1', factor_id = null where id = ${c.get("sessionId")}`;
+        }
+        return found;
+      });
+      return c.json({ id: factor.id });
+    });
+}

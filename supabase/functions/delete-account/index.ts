@@ -1,0 +1,61 @@
+// Deletes the signed-in user's account (verify_jwt on: the functions gateway checks the JWT first).
+import { createClient } from "@supabase/supabase-js";
+import { connectDatabase } from "../_shared/db.ts";
+import { misconfiguredResponse } from "../_shared/env.ts";
+import { createBot } from "../_shared/telegram.ts";
+import { createDeleteAccountHandler } from "./app.ts";
+import { readDeleteAccountConfig } from "./config.ts";
+
+const GOODBYE =
+  "Your Habits account has been deleted, with all its habits and history. Goodbye, and thank you! " +
+  "This chat is no longer linked; you can sign up again at any time.";
+
+const env = readDeleteAccountConfig();
+
+let handle: (request: Request) => Response | Promise<Response>;
+if (env.ok) {
+  const { config } = env;
+  const admin = createClient(
+    config.SUPABASE_URL,
+    config.SUPABASE_SERVICE_ROLE_KEY,
+    {
+      auth: {
+        persistSession: false,
+        autoRefreshToken: false,
+        detectSessionInUrl: false,
+      },
+    },
+  );
+  const db = connectDatabase(config.SUPABASE_DB_URL, 2);
+  const bot = config.TELEGRAM_BOT_TOKEN
+    ? createBot({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      timeoutSeconds: config.DELETE_ACCOUNT_GOODBYE_TIMEOUT_SECONDS,
+    })
+    : null;
+  handle = createDeleteAccountHandler({
+    async userOf(accessToken) {
+      const { data, error } = await admin.auth.getUser(accessToken);
+      return error || !data.user ? null : { id: data.user.id };
+    },
+    async linkedChat(userId) {
+      const [row] = await db<{ telegram_chat_id: string | null }[]>`
+        select telegram_chat_id from public.profiles where id = ${userId}`;
+      return row?.telegram_chat_id ? Number(row.telegram_chat_id) : null;
+    },
+    async deleteUser(userId) {
+      const { error } = await admin.auth.admin.deleteUser(userId);
+      if (error) throw error;
+    },
+    async sayGoodbye(chatId) {
+      await bot?.api.sendMessage(chatId, GOODBYE);
+    },
+    canSayGoodbye: bot !== null,
+  });
+} else {
+  console.error("delete-account is misconfigured:", env.problems.join("; "));
+  handle = () => misconfiguredResponse(env.problems);
+}
+
+Deno.serve((request) => handle(request));

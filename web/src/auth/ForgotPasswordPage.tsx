@@ -1,0 +1,50 @@
+import { useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { supabase } from "../lib/supabase.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { authErrorSentence } from "./auth-errors.ts";
+import { CodeEntry } from "./CodeEntry.tsx";
+import { EmailRequestForm } from "./EmailRequestForm.tsx";
+import { resetPasswordRedirectUrl } from "./redirects.ts";
+
+/** "Forgot password?": mails a reset link (and code) that leads to the new-password page. */
+export function ForgotPasswordPage() {
+  usePageTitle("Reset your password");
+  const navigate = useNavigate();
+  const [sentTo, setSentTo] = useState<string>();
+
+  const send = async (address: string) => {
+    const { error } = await supabase.auth.resetPasswordForEmail(address, {
+      redirectTo: resetPasswordRedirectUrl(),
+    });
+    if (error) return authErrorSentence(error);
+    setSentTo(address);
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Reset your password</h1>
+      {sentTo
+        ? (
+          <>
+            <Alert kind="success">
+              If an account uses {sentTo}, we sent it a link to choose a new password. Open it on this device.
+            </Alert>
+            <CodeEntry
+              email={sentTo}
+              type="recovery"
+              onVerified={() => navigate("/auth/reset-password", { replace: true })}
+            />
+            <p>
+              <button type="button" onClick={() => setSentTo(undefined)}>Use another address</button>
+            </p>
+          </>
+        )
+        : <EmailRequestForm submitLabel="Send me a reset link" send={send} />}
+      <p>
+        Remembered it? <Link to="/sign-in">Sign in</Link>.
+      </p>
+    </section>
+  );
+}

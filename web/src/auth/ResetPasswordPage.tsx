@@ -1,0 +1,96 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { supabase } from "../lib/supabase.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Loading } from "../ui/Loading.tsx";
+import { usePageTitle } from "../ui/page-title.ts";
+import { authErrorSentence } from "./auth-errors.ts";
+import { completeLandingOnce } from "./confirmation-landing.ts";
+import { NewPasswordField, WEAK_PASSWORD_SENTENCE } from "./NewPasswordField.tsx";
+import { passwordIsAcceptable } from "./password-rules.ts";
+import { useSession } from "./session.tsx";
+
+/** Where the reset mail's link (or code) lands: "Choose a new password". */
+export function ResetPasswordPage() {
+  usePageTitle("Choose a new password");
+  const navigate = useNavigate();
+  const { session, loading } = useSession();
+  const [landing, setLanding] = useState<string | "done">();
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const url = new URL(globalThis.location.href);
+    const fromLink = url.searchParams.has("code") ||
+      url.searchParams.has("error_code") || url.hash.length > 1;
+    if (!fromLink) {
+      setLanding("done");
+      return;
+    }
+    let active = true;
+    completeLandingOnce(url.href).then((outcome) => {
+      if (!active) return;
+      setLanding(outcome.kind === "signed_in" ? "done" : outcome.message);
+      history.replaceState(null, "", "/auth/reset-password");
+    });
+    return () => {
+      active = false;
+    };
+  }, []);
+
+  if (landing === undefined || loading) {
+    return <Loading label="Opening the reset link…" />;
+  }
+  if (landing !== "done" || !session) {
+    return (
+      <section className="narrow">
+        <h1>The link did not work</h1>
+        <Alert kind="error">
+          {landing !== "done" ? landing : "Open the link from the reset e-mail, or enter its code."}
+        </Alert>
+        <p>
+          <Link to="/forgot-password" className="button primary">
+            Send a new reset e-mail
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!passwordIsAcceptable(password)) {
+      setError(
+        WEAK_PASSWORD_SENTENCE,
+      );
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const { error: updateError } = await supabase.auth.updateUser({ password });
+    setBusy(false);
+    if (updateError) {
+      setError(authErrorSentence(updateError));
+      return;
+    }
+    navigate("/habits", {
+      replace: true,
+      state: { saved: "Your new password is saved." },
+    });
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Choose a new password</h1>
+      <p>For {session.user.email}.</p>
+      <form onSubmit={submit} noValidate>
+        {error && <Alert kind="error">{error}</Alert>}
+        <NewPasswordField id="new-password" value={password} onChange={setPassword} />
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Saving…" : "Save the new password"}
+        </button>
+      </form>
+    </section>
+  );
+}

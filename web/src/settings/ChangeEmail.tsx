@@ -1,0 +1,105 @@
+import { type FormEvent, useState } from "react";
+import { authErrorSentence } from "../auth/auth-errors.ts";
+import { CodeEntry } from "../auth/CodeEntry.tsx";
+import { confirmationRedirectUrl } from "../auth/redirects.ts";
+import { supabase } from "../lib/supabase.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Field } from "../ui/Field.tsx";
+
+type Step =
+  | { kind: "idle" }
+  | { kind: "sent"; from: string; to: string; confirmed: string[] }
+  | { kind: "done"; email: string };
+
+/**
+ * Changes the e-mail address. Auth mails the new address, and (double_confirm_changes) the current
+ * one too; the change happens when both are confirmed, by link or by code.
+ */
+export function ChangeEmail({ current }: { current: string }) {
+  const [email, setEmail] = useState("");
+  const [step, setStep] = useState<Step>({ kind: "idle" });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const next = email.trim().toLowerCase();
+    if (!next.includes("@")) {
+      setError("Enter the new e-mail address.");
+      return;
+    }
+    if (next === current.toLowerCase()) {
+      setError("This is already your e-mail address.");
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const { error: updateError } = await supabase.auth.updateUser(
+      { email: next },
+      { emailRedirectTo: confirmationRedirectUrl() },
+    );
+    setBusy(false);
+    if (updateError) {
+      setError(
+        updateError.code === "email_exists"
+          ? "Another account already uses this e-mail address."
+          : authErrorSentence(updateError),
+      );
+      return;
+    }
+    setStep({ kind: "sent", from: current, to: next, confirmed: [] });
+  };
+
+  const confirmed = (address: string) => (signedIn: boolean) => {
+    if (step.kind !== "sent") return;
+    if (signedIn) setStep({ kind: "done", email: step.to });
+    else setStep({ ...step, confirmed: [...step.confirmed, address] });
+  };
+
+  return (
+    <section aria-labelledby="change-email-title">
+      <h2 id="change-email-title">E-mail address</h2>
+      <p>
+        Now: <strong>{current}</strong>
+      </p>
+      {step.kind === "done" && <Alert kind="success">Your e-mail address is now {step.email}.</Alert>}
+      {step.kind === "sent"
+        ? (
+          <>
+            <Alert kind="info">
+              {step.confirmed.length === 0
+                ? `Check both inboxes: we sent a confirmation to ${step.from} and to ${step.to}. ` +
+                  "Your address changes once both are confirmed (open each link, or enter each code below)."
+                : `${step.confirmed[0]} is confirmed. Now confirm the other address.`}
+            </Alert>
+            {[step.from, step.to].filter((address) => !step.confirmed.includes(address)).map((address) => (
+              <CodeEntry
+                key={address}
+                id={`code-${address === step.from ? "current" : "new"}`}
+                email={address}
+                type="email_change"
+                label={`Code sent to ${address}`}
+                onVerified={confirmed(address)}
+              />
+            ))}
+          </>
+        )
+        : (
+          <form onSubmit={submit} noValidate>
+            {error && <Alert kind="error">{error}</Alert>}
+            <Field
+              id="new-email"
+              label="New e-mail address"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+            <button type="submit" disabled={busy}>
+              {busy ? "Sending…" : "Change e-mail"}
+            </button>
+          </form>
+        )}
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+import type { Factor } from "@supabase/supabase-js";
+import { QRCodeSVG } from "qrcode.react";
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { authErrorSentence } from "../auth/auth-errors.ts";
+import { supabase } from "../lib/supabase.ts";
+import { Alert } from "../ui/Alert.tsx";
+import { Field } from "../ui/Field.tsx";
+
+interface Enrolment {
+  id: string;
+  uri: string;
+  secret: string;
+}
+
+/** Optional TOTP two-factor sign-in: QR code, first code to turn it on, turning it off. */
+export function TwoFactorSettings() {
+  const [factor, setFactor] = useState<Factor | null>();
+  const [enrolment, setEnrolment] = useState<Enrolment>();
+  const [code, setCode] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<
+    { kind: "success" | "error"; text: string }
+  >();
+
+  const load = useCallback(async () => {
+    const { data, error } = await supabase.auth.mfa.listFactors();
+    if (error) setResult({ kind: "error", text: authErrorSentence(error) });
+    else setFactor(data.totp[0] ?? null);
+  }, []);
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  const start = async () => {
+    setBusy(true);
+    setResult(undefined);
+    // A setup left half-way would block a new one: unverified factors go first.
+    const { data: listed } = await supabase.auth.mfa.listFactors();
+    for (
+      const stale of listed?.all.filter((f) => f.status === "unverified") ?? []
+    ) {
+      await supabase.auth.mfa.unenroll({ factorId: stale.id });
+    }
+    const { data, error } = await supabase.auth.mfa.enroll({
+      factorType: "totp",
+    });
+    setBusy(false);
+    if (error) setResult({ kind: "error", text: authErrorSentence(error) });
+    else {setEnrolment({
+        id: data.id,
+        uri: data.totp.uri,
+        secret: data.totp.secret,
+      });}
+  };
+
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!enrolment) return;
+    if (!/^\d{6}$/.test(code.trim())) {
+      setResult({
+        kind: "error",
+        text: "Enter the 6-digit code the app shows.",
+      });
+      return;
+    }
+    setBusy(true);
+    setResult(undefined);
+    const { error } = await supabase.auth.mfa.challengeAndVerify({
+      factorId: enrolment.id,
+      code: code.trim(),
+    });
+    setBusy(false);
+    if (error) {
+      setResult({ kind: "error", text: authErrorSentence(error) });
+      return;
+    }
+    setEnrolment(undefined);
+    setCode("");
+    setResult({
+      kind: "success",
+      text: "Two-factor sign-in is on. We will ask for a code when you sign in.",
+    });
+    await load();
+  };
+
+  const turnOff = async () => {
+    if (!factor) return;
+    setBusy(true);
+    setResult(undefined);
+    const { error } = await supabase.auth.mfa.unenroll({ factorId: factor.id });
+    setBusy(false);
+    if (error) {
+      setResult({ kind: "error", text: authErrorSentence(error) });
+      return;
+    }
+    // The session still says aal2; a refresh brings it in line with the account.
+    await supabase.auth.refreshSession();
+    setResult({ kind: "success", text: "Two-factor sign-in is off." });
+    await load();
+  };
+
+  return (
+    <section aria-labelledby="two-factor-title">
+      <h2 id="two-factor-title">Two-factor sign-in</h2>
+      {result && <Alert kind={result.kind}>{result.text}</Alert>}
+      {factor === undefined && <p>Checking…</p>}
+      {factor && factor.status === "verified" && (
+        <>
+          <p>On: signing in asks for a code from your authenticator app.</p>
+          <button type="button" onClick={turnOff} disabled={busy}>
+            Turn off two-factor sign-in
+          </button>
+        </>
+      )}
+      {factor === null && !enrolment && (
+        <>
+          <p>
+            Off. With it on, signing in also asks for a code from an authenticator app.
+          </p>
+          <button type="button" onClick={start} disabled={busy}>
+            Set up two-factor sign-in
+          </button>
+        </>
+      )}
+      {enrolment && (
+        <form onSubmit={confirm} noValidate>
+          <p>
+            Scan this code with your authenticator app, then enter the code it shows.
+          </p>
+          <QRCodeSVG
+            value={enrolment.uri}
+            size={192}
+            marginSize={2}
+            title="QR code for your authenticator app"
+          />
+          <p className="hint">
+            Cannot scan? Enter this key in the app: <code data-testid="totp-secret">{enrolment.secret}</code>
+          </p>
+          <Field
+            id="totp-setup-code"
+            label="Code from the app"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+          <button type="submit" className="primary" disabled={busy}>
+            Turn on
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
