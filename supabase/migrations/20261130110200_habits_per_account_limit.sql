@@ -18,7 +18,7 @@ revoke all on private.settings from public, anon, authenticated;
 grant select, update on private.settings to service_role;
 
 -- Refuses an insert that takes an account over the cap. A statement trigger, so a bulk insert is
--- counted once; the owners' profiles are locked first, so two concurrent inserts cannot both
+-- counted once; the owners' profiles are locked first (FOR NO KEY UPDATE), so two concurrent inserts cannot both
 -- slip under the cap (each statement in this function sees rows committed before it runs).
 create function private.habits_enforce_account_limit()
 returns trigger
@@ -33,7 +33,9 @@ begin
   perform from public.profiles p
   where p.id in (select distinct c.owner_id from created_habits c)
   order by p.id
-  for update;
+  -- not FOR UPDATE: each insert already holds FOR KEY SHARE on the profile (the foreign key),
+  -- and two of those upgrading to FOR UPDATE deadlock.
+  for no key update;
   select h.owner_id into over_owner
   from public.habits h
   where h.owner_id in (select distinct c.owner_id from created_habits c)

@@ -271,10 +271,10 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       },
     );
 
-    await t.step("when Telegram fails, the update is answered 500 and handled on redelivery", async () => {
+    await t.step("when Telegram fails, the update is answered 503 and handled on redelivery", async () => {
       const update = textMessage(aliceChat, "/help");
       telegram.failNext("sendMessage", { kind: "server_error" }, { chatId: aliceChat });
-      assert.equal((await post(update)).status, 500);
+      assert.equal((await post(update)).status, 503);
       const before = repliesTo(aliceChat).length;
       assert.equal((await post(update)).status, 200);
       assert.equal(repliesTo(aliceChat).length, before + 1);

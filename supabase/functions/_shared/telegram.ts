@@ -74,7 +74,11 @@ export async function callBotApi<T>(
     body = await response.json();
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    const detail = timedOut ? `after ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    const detail = timedOut
+      ? `after ${timeoutMs} ms`
+      : error instanceof Error
+      ? error.message
+      : String(error);
     throw new TelegramUnreachableError(method, timedOut ? "timeout" : "network", detail);
   }
   if (body.ok) return body.result as T;

@@ -51,6 +51,15 @@ export class SendRateLimiter {
     }
   }
 
+  /**
+   * A message another run sent at `at` (same clock as `now`): a run that starts right after
+   * another keeps the chat's gap and the bot's rate.
+   */
+  recordEarlierSend(chat: string, at: number): void {
+    this.#reserved.splice(this.#insertionIndex(at), 0, at);
+    this.#nextChatSlot.set(chat, Math.max(this.#nextChatSlot.get(chat) ?? 0, at + this.chatIntervalMs));
+  }
+
   /** Telegram answered 429: hold every send for `milliseconds`. */
   pauseFor(milliseconds: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.now() + milliseconds);
