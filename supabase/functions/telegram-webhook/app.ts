@@ -95,7 +95,9 @@ export function createWebhookApp(options: WebhookAppOptions) {
         if (cause instanceof HttpError || cause instanceof GrammyError) {
           console.error(
             `telegram-webhook: update ${update.update_id} not handled, Telegram will deliver it again: ` +
-              (cause instanceof HttpError ? `the Bot API did not answer (${cause.message})` : cause.message),
+              (cause instanceof HttpError
+                ? `the Bot API did not answer (${describe(cause.error)})`
+                : cause.message),
           );
           return c.json({
             error: "telegram_unavailable",
@@ -111,4 +113,9 @@ export function createWebhookApp(options: WebhookAppOptions) {
 
   app.all("*", (c) => c.json({ error: "method_not_allowed", message: "Telegram posts updates here." }, 405));
   return app;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
