@@ -61,6 +61,7 @@ export async function callBotApi<T>(
   settings: TelegramSettings,
   method: string,
   payload: Record<string, unknown>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const url = `${settings.apiRoot.replace(/\/$/, "")}/bot${settings.token}/${method}`;
   const timeoutMs = (settings.timeoutSeconds ?? 10) * 1000;
@@ -70,6 +71,7 @@ export async function callBotApi<T>(
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(payload),
+      signal,
     });
     body = await response.json();
   } catch (error) {
