@@ -29,6 +29,8 @@ create table private.reminder_dispatcher (
 );
 
 -- Takes or renews the dispatcher lease for `holder`. False while another run holds it.
+-- Taking over from a run whose lease ran out (it died), its claimed messages are claimable at
+-- once: no other dispatcher is alive to send them, so they need not wait out their own lease.
 create function private.acquire_dispatcher_lease(holder uuid, lease interval default '15 seconds')
 returns boolean
 language plpgsql
@@ -36,8 +38,10 @@ volatile
 set search_path = ''
 as $$
 declare
+  previous uuid;
   taken uuid;
 begin
+  select d.holder into previous from private.reminder_dispatcher d;
   insert into private.reminder_dispatcher as d (holder, lease_until)
   values (acquire_dispatcher_lease.holder, now() + lease)
   on conflict (singleton) do update
@@ -46,7 +50,15 @@ begin
         acquired_at = case when d.holder = excluded.holder then d.acquired_at else now() end
     where d.holder = excluded.holder or d.lease_until <= now()
   returning d.holder into taken;
-  return taken is not null;
+  if taken is null then
+    return false;
+  end if;
+  if previous is not null and previous <> acquire_dispatcher_lease.holder then
+    update public.notifications n
+    set next_attempt_at = now()
+    where n.status = 'sending' and n.next_attempt_at > now();
+  end if;
+  return true;
 end
 $$;
 

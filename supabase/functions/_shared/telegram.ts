@@ -23,11 +23,12 @@ export class TelegramApiError extends Error {
 }
 
 /**
- * No answer from Telegram. `timeout`: the request left and no answer came in time, so Telegram
- * may have acted on it ("maybe delivered"). `network`: it could not be sent at all.
+ * No answer from Telegram. `timeout`: the request left and no answer came in time; `dropped`:
+ * the connection broke, maybe after the request arrived. In both cases Telegram may have acted on
+ * it ("maybe delivered"). `refused`: it could not be sent at all (connection refused, DNS).
  */
 export class TelegramUnreachableError extends Error {
-  constructor(readonly method: string, readonly kind: "timeout" | "network", detail: string) {
+  constructor(readonly method: string, readonly kind: "timeout" | "dropped" | "refused", detail: string) {
     super(`${method}: ${kind === "timeout" ? "no answer in time" : "network error"}: ${detail}`);
     this.name = "TelegramUnreachableError";
   }

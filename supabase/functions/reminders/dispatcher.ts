@@ -49,8 +49,8 @@ export function classifySendError(error: unknown): Failure {
     return { outcome: "dead", error: description };
   }
   if (error instanceof TelegramUnreachableError) {
-    // The request left; Telegram may have delivered it. Retried: at-least-once.
-    if (error.kind === "timeout") return { outcome: "uncertain", error: error.message };
+    // The request may have arrived and Telegram may have delivered it. Retried: at-least-once.
+    if (error.kind !== "refused") return { outcome: "uncertain", error: error.message };
     return { outcome: "retry", error: error.message };
   }
   return { outcome: "retry", error: error instanceof Error ? error.message : String(error) };
