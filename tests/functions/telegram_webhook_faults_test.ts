@@ -4,6 +4,7 @@
  * Telegram's size limit, and fields outside Telegram's ranges answered instead of failing.
  */
 import assert from "node:assert/strict";
+import type { FunctionProcess } from "../../devstack/functions/process.ts";
 import { expect } from "expect";
 import {
   connectTestDatabase,
@@ -22,6 +23,17 @@ import {
 import { buttonPress, postUpdate, textMessage } from "../support/telegram-updates.ts";
 
 const TELEGRAM_TEXT_LIMIT = 4096;
+
+/** Posts an update to one function process; the answer (if any) is dropped: the process is killed. */
+function postToProcess(process: FunctionProcess, update: unknown): Promise<void> {
+  return process.fetch(
+    new Request("http://function/telegram-webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TEST_WEBHOOK_SECRET },
+      body: JSON.stringify(update),
+    }),
+  ).then((response) => response.body?.cancel()).catch(() => {});
+}
 
 Deno.test("telegram-webhook keeps its promises when Telegram and the function misbehave", async (t) => {
   const sql = connectTestDatabase();
@@ -71,16 +83,7 @@ Deno.test("telegram-webhook keeps its promises when Telegram and the function mi
         // Telegram takes the answer but does not reply: the completion is committed, the update is not.
         telegram.failNext("answerCallbackQuery", { kind: "hang", milliseconds: 60_000 });
         const answersBefore = telegram.callsOf("answerCallbackQuery").length;
-        const pending = doomed.fetch(
-          new Request("http://function/telegram-webhook", {
-            method: "POST",
-            headers: {
-              "Content-Type": "application/json",
-              "X-Telegram-Bot-Api-Secret-Token": TEST_WEBHOOK_SECRET,
-            },
-            body: JSON.stringify(update),
-          }),
-        ).then((response) => response.body?.cancel()).catch(() => {});
+        const pending = postToProcess(doomed, update);
         await telegram.waitFor(() => telegram.callsOf("answerCallbackQuery").length > answersBefore, 30_000);
         await doomed.stop();
         await pending;
@@ -123,16 +126,7 @@ Deno.test("telegram-webhook keeps its promises when Telegram and the function mi
           TELEGRAM_UPDATE_LEASE_SECONDS: "1",
         });
         telegram.failNext("sendMessage", { kind: "hang", milliseconds: 60_000 }, { chatId: user.chatId });
-        const pending = doomed.fetch(
-          new Request("http://function/telegram-webhook", {
-            method: "POST",
-            headers: {
-              "Content-Type": "application/json",
-              "X-Telegram-Bot-Api-Secret-Token": TEST_WEBHOOK_SECRET,
-            },
-            body: JSON.stringify(update),
-          }),
-        ).then((response) => response.body?.cancel()).catch(() => {});
+        const pending = postToProcess(doomed, update);
         await telegram.waitFor(() => sentTo(user.chatId).length === 1, 30_000);
         await doomed.stop();
         await pending;

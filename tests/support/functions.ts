@@ -47,6 +47,7 @@ export function spawnFunctionProcess(
   name: string,
   telegramApiRoot: string,
   env: Record<string, string> = {},
+  log?: (line: string, stream: "stdout" | "stderr") => void,
 ): FunctionProcess {
   const root = new URL("../../", import.meta.url).pathname;
   return new FunctionProcess(name, `${root}supabase/functions/${name}/index.ts`, {
@@ -56,7 +57,7 @@ export function spawnFunctionProcess(
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "/root",
-      SUPABASE_DB_URL: testDatabaseUrl(),
+      SUPABASE_DB_URL: env.SUPABASE_DB_URL ?? testDatabaseUrl(),
       SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
       TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
       TELEGRAM_API_ROOT: telegramApiRoot,
@@ -67,6 +68,6 @@ export function spawnFunctionProcess(
       ...env,
     },
     bootTimeoutMs: 60_000,
-    log: () => {},
+    log: log ?? (() => {}),
   });
 }
