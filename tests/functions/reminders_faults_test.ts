@@ -152,6 +152,28 @@ Deno.test("reminders keep their promises when Telegram misbehaves and runs overl
     );
 
     await t.step(
+      "exactly one send per attempt: a connection dropped after the message reached the chat is not resent underneath",
+      async () => {
+        await quiet();
+        const user = await newUser();
+        await createHabit(sql, user);
+        // Earlier steps left keep-alive connections a pooling client would reuse (and resend on).
+        telegram.chaos({
+          kind: "drop_connection",
+          methods: ["sendMessage"],
+          chats: [String(user.chatId)],
+          times: 1,
+        });
+        const first = await run();
+        assert.equal(first.body.maybeDelivered, 1);
+        assert.equal(messagesTo(user.chatId).length, 1, "one request for the one attempt");
+        assert.equal(telegram.counters().deliveredPerChat[String(user.chatId)], 1);
+        const [row] = await rowsOf(user);
+        assert.equal(row.maybe_delivered_attempts, 1, "recorded as maybe delivered");
+      },
+    );
+
+    await t.step(
       "Telegram's limits across overlapping runs: quick inserts and concurrent runs keep 1 s per chat and 30/s per bot",
       async () => {
         await quiet();

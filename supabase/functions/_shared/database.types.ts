@@ -133,6 +133,7 @@ export type Database = {
           kind: string
           last_error: string | null
           lease_until: string | null
+          maybe_delivered_attempts: number
           next_attempt_at: string
           occurrence_at: string | null
           owner_id: string
@@ -151,6 +152,7 @@ export type Database = {
           kind: string
           last_error?: string | null
           lease_until?: string | null
+          maybe_delivered_attempts?: number
           next_attempt_at?: string
           occurrence_at?: string | null
           owner_id: string
@@ -169,6 +171,7 @@ export type Database = {
           kind?: string
           last_error?: string | null
           lease_until?: string | null
+          maybe_delivered_attempts?: number
           next_attempt_at?: string
           occurrence_at?: string | null
           owner_id?: string

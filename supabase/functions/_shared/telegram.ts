@@ -35,10 +35,21 @@ export class TelegramUnreachableError extends Error {
 }
 
 /**
- * fetch with a deadline, on Deno's native fetch: exactly one request per call. grammY's npm
- * build brings node-fetch with a keep-alive agent, and on Deno's node:http layer an aborted
- * request on a reused connection was sent a second time, 3 ms after the timeout (issue 11);
- * native fetch never replays a request. `signal` (grammY's own abort signal) is honoured too.
+ * A connection per request. Deno's fetch sends a request again, once, when a pooled keep-alive
+ * connection breaks before the answer (denoland/deno#32566, narrowed to pooled connections by
+ * #36415): right for idempotent requests, wrong for sendMessage, which Telegram may already have
+ * delivered. Without a pool no connection is ever "pooled", so nothing is resent. Where the
+ * runtime has no Deno.createHttpClient, the default client is used.
+ */
+const unpooledClient = typeof Deno.createHttpClient === "function"
+  ? Deno.createHttpClient({ poolMaxIdlePerHost: 0 })
+  : undefined;
+
+/**
+ * fetch with a deadline, on Deno's native fetch without a connection pool: exactly one request
+ * per call. grammY's npm build brings node-fetch with a keep-alive agent, and Deno's node:http
+ * layer resends an aborted POST on a reused connection (denoland/deno#36786): a timed-out
+ * sendMessage reached the chat twice (issue 11). `signal` (grammY's own abort signal) is honoured.
  */
 export function timedFetch(timeoutMs: number) {
   return async (url: string | URL | Request, init: RequestInit & { signal?: unknown } = {}) => {
@@ -50,7 +61,13 @@ export function timedFetch(timeoutMs: number) {
     if (callerSignal?.aborted) outer.abort();
     callerSignal?.addEventListener?.("abort", () => outer.abort());
     const { method, headers, body } = init;
-    return await fetch(url, { method, headers, body, signal: AbortSignal.any([timeout, outer.signal]) });
+    return await fetch(url, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.any([timeout, outer.signal]),
+      ...(unpooledClient ? { client: unpooledClient } : {}),
+    });
   };
 }
 
@@ -76,13 +93,12 @@ export async function callBotApi<T>(
     });
     body = await response.json();
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    const detail = timedOut
-      ? `after ${timeoutMs} ms`
-      : error instanceof Error
-      ? error.message
-      : String(error);
-    throw new TelegramUnreachableError(method, timedOut ? "timeout" : "network", detail);
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      throw new TelegramUnreachableError(method, "timeout", `after ${timeoutMs} ms`);
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    const neverSent = /refused|dns|lookup|resolve|no route|unreachable/i.test(detail);
+    throw new TelegramUnreachableError(method, neverSent ? "refused" : "dropped", detail);
   }
   if (body.ok) return body.result as T;
   const parameters = body.parameters as { retry_after?: unknown } | undefined;
