@@ -305,11 +305,11 @@ const rows = await sql<
 const rowOf = new Map(rows.map((row) => [row.key, row]));
 
 const missing = expected.filter((key) => !delivered.has(key));
-const duplicates = { maybeDelivered: 0, other: 0 };
+const duplicates = { maybeDelivered: 0, unexplained: 0 };
 for (const [key, count] of delivered) {
   if (count < 2) continue;
   if ((rowOf.get(key)?.maybe_delivered_attempts ?? 0) >= count - 1) duplicates.maybeDelivered += count - 1;
-  else duplicates.other += count - 1;
+  else duplicates.unexplained += count - 1;
 }
 const deadCauses: Record<string, number> = {};
 for (const row of rows.filter((r) => r.status === "dead")) {
@@ -339,10 +339,11 @@ report.add(
 );
 report.add("dead", rows.filter((row) => row.status === "dead").length);
 report.add("deadCauses", deadCauses);
-report.add("duplicates", duplicates.maybeDelivered + duplicates.other);
+report.add("duplicates", duplicates.maybeDelivered + duplicates.unexplained);
 report.add("duplicateCauses", {
-  "maybe delivered (send timed out or connection dropped, then retried)": duplicates.maybeDelivered,
-  "other (a run killed between send and record)": duplicates.other,
+  "recorded maybe delivered (timed out, connection dropped, or claimed by a run killed mid-send)":
+    duplicates.maybeDelivered,
+  "unexplained (no maybe-delivered attempt recorded)": duplicates.unexplained,
 });
 report.add("maybeDeliveredRecorded", rows.reduce((sum, row) => sum + row.maybe_delivered_attempts, 0));
 report.section("lateness of reminders, due → recorded sent (s)");

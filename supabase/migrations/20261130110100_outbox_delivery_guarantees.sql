@@ -106,7 +106,8 @@ $$;
 -- messages in flight (one being sent, one waiting out the chat's one-second gap), so one account
 -- with hundreds of messages cannot fill a batch. Within a round, "habit created" (someone is
 -- looking at the web app) goes before reminders. Leases as before: status 'sending',
--- next_attempt_at = end of lease, claimed again when the lease runs out.
+-- next_attempt_at = end of lease, claimed again when the lease runs out; such a message may have
+-- been sent by the run that died, so it is counted as maybe delivered.
 create or replace function private.claim_notifications(batch_size integer default 50, lease interval default '2 minutes')
 returns table (
   id bigint,
@@ -155,7 +156,9 @@ as $$
   ),
   claimed as (
     update public.notifications n
-    set status = 'sending', attempts = n.attempts + 1, next_attempt_at = now() + lease, lease_until = now() + lease
+    set status = 'sending', attempts = n.attempts + 1, next_attempt_at = now() + lease, lease_until = now() + lease,
+      -- Still 'sending': the run that claimed it died, perhaps after sending it.
+      maybe_delivered_attempts = n.maybe_delivered_attempts + case when n.status = 'sending' then 1 else 0 end
     from claimable
     where n.id = claimable.id
     returning n.*

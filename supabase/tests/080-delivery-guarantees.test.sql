@@ -43,6 +43,13 @@ select private.record_delivery((select id from fair_claim where chat_id = 8001 l
 select is((select count(*) from private.claim_notifications(5, '2 minutes') where chat_id = 8001), 1::bigint,
   'when one is recorded, the chat''s next message can be claimed');
 
+update public.notifications set next_attempt_at = now() - interval '1 second'
+where id = (select id from fair_claim where chat_id = 8002 limit 1);
+create temporary table reclaimed on commit drop as select * from private.claim_notifications(50, '2 minutes');
+select is((select maybe_delivered_attempts from public.notifications
+           where id = (select id from reclaimed where chat_id = 8002)), 1,
+  'a message claimed again after its run died counts as maybe delivered');
+
 -- ---------------------------------------------------------------- outcomes
 create temporary table one on commit drop as
 select id from public.notifications where status = 'sending' and owner_id = tests.get_supabase_uid('busy') limit 1;
