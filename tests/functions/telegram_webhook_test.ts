@@ -154,6 +154,11 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       async () => {
         await post(textMessage(aliceChat, "/habits"));
         const text = lastReplyTo(aliceChat);
+        assert.equal(
+          telegram.callsOf("sendMessage").at(-1)?.payload.reply_markup,
+          undefined,
+          "one page, no buttons",
+        );
         expect(text).toContain(
           "I will <b>do the dishes</b> at <b>19:00</b> in <b>kitchen</b>, every day, 60 s",
         );

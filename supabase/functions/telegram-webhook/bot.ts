@@ -39,7 +39,8 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     const keyboard = new InlineKeyboard();
     if (page > 0) keyboard.text("◀ Previous", encodeHabitsPage(page - 1));
     if (page < pages.length - 1) keyboard.text("Next ▶", encodeHabitsPage(page + 1));
-    return { text: pages[page], keyboard, moved: page !== wanted };
+    // A single page gets no keyboard at all (not an empty one).
+    return { text: pages[page], keyboard: pages.length > 1 ? keyboard : undefined, moved: page !== wanted };
   };
 
   bot.command("habits", async (ctx) => {
