@@ -2,7 +2,7 @@
 import { createClient } from "@supabase/supabase-js";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
-import { createBot } from "../_shared/telegram.ts";
+import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { createDeleteAccountHandler } from "./app.ts";
 import { readDeleteAccountConfig } from "./config.ts";
 
@@ -27,12 +27,12 @@ if (env.ok) {
     },
   );
   const db = connectDatabase(config.SUPABASE_DB_URL, 2);
-  const bot = config.TELEGRAM_BOT_TOKEN
-    ? createBot({
+  const telegram: TelegramSettings | null = config.TELEGRAM_BOT_TOKEN
+    ? {
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
       timeoutSeconds: config.DELETE_ACCOUNT_GOODBYE_TIMEOUT_SECONDS,
-    })
+    }
     : null;
   handle = createDeleteAccountHandler({
     async userOf(accessToken) {
@@ -49,9 +49,9 @@ if (env.ok) {
       if (error) throw error;
     },
     async sayGoodbye(chatId) {
-      await bot?.api.sendMessage(chatId, GOODBYE);
+      if (telegram) await callBotApi(telegram, "sendMessage", { chat_id: chatId, text: GOODBYE });
     },
-    canSayGoodbye: bot !== null,
+    canSayGoodbye: telegram !== null,
   });
 } else {
   console.error("delete-account is misconfigured:", env.problems.join("; "));
