@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 
 export interface RemindedHabit {
-  id: number;
+  id: string;
   action: string;
   time: string;
 }
@@ -21,14 +21,14 @@ export interface RemindedHabit {
 /** Makes the habit due now and runs the tick; null when there is no matching unpaused habit. */
 export async function remindNow(
   sql: postgres.Sql,
-  target: { habitId?: number; chatId?: number },
+  target: { habitId?: string; chatId?: number },
 ): Promise<RemindedHabit | null> {
   return await sql.begin(async (tx) => {
-    const [habit] = await tx<{ id: number; action: string; timezone: string }[]>`
+    const [habit] = await tx<{ id: string; action: string; timezone: string }[]>`
       select h.id, h.action, p.timezone
       from public.habits h join public.profiles p on p.id = h.owner_id
       where not h.is_paused
-        and (${target.habitId ?? null}::bigint is null or h.id = ${target.habitId ?? null}::bigint)
+        and (${target.habitId ?? null}::uuid is null or h.id = ${target.habitId ?? null}::uuid)
         and (${target.chatId ?? null}::bigint is null or p.telegram_chat_id = ${
       target.chatId ?? null
     }::bigint)
@@ -45,7 +45,7 @@ export async function remindNow(
     // The schedule trigger put the next reminder a day ahead; this occurrence is due now.
     await tx`update public.habits set next_reminder_at = now() where id = ${habit.id}`;
     await tx`select private.run_reminder_tick()`;
-    return { id: Number(habit.id), action: habit.action, time: moved.time };
+    return { id: habit.id, action: habit.action, time: moved.time };
   });
 }
 
@@ -62,7 +62,7 @@ if (import.meta.main) {
   const sql = postgres(values.db, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     const habit = await remindNow(sql, {
-      habitId: values.habit === undefined ? undefined : Number(values.habit),
+      habitId: values.habit,
       chatId: values.chat === undefined ? undefined : Number(values.chat),
     });
     if (!habit) {

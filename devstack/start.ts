@@ -15,6 +15,8 @@
  *   --seed   runs supabase/seed.sql even though the database already exists.
  *   --dir    where the cluster and the CLI state live (default .devstack); --db-port applies
  *            when the cluster is created there.
+ *   --env-file  the functions' secrets (default .env; a missing file means none). A real
+ *            TELEGRAM_BOT_TOKEN there replaces the Telegram stand-in.
  */
 import { parseArgs } from "node:util";
 import { commandLine, descendants, isAlive, listenerOf, portInUse, signal } from "./processes.ts";
@@ -24,7 +26,7 @@ import { startWebDevServer } from "./web-dev-server.ts";
 
 const USAGE =
   "usage: deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
-  "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N]";
+  "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE]";
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 function parseOptions() {
@@ -41,6 +43,7 @@ function parseOptions() {
         "smtp-port": { type: "string", default: "54325" },
         "web-port": { type: "string", default: "5173" },
         "telegram-port": { type: "string", default: "54326" },
+        "env-file": { type: "string", default: `${ROOT}/.env` },
       },
       strict: true,
       allowPositionals: false,
@@ -54,6 +57,9 @@ function parseOptions() {
       reset: values.reset,
       seed: values.seed,
       dir: values.dir.startsWith("/") ? values.dir : `${Deno.cwd()}/${values.dir}`,
+      envFile: values["env-file"].startsWith("/")
+        ? values["env-file"]
+        : `${Deno.cwd()}/${values["env-file"]}`,
       ports: {
         gateway: port("api-port"),
         db: port("db-port"),
@@ -379,7 +385,7 @@ async function main() {
     recorder = setInterval(record, 3000);
     await applyMigrations();
     if (cluster.fresh || OPTIONS.seed) await seed();
-    const envFile = (await exists(`${ROOT}/.env`)) ? `${ROOT}/.env` : undefined;
+    const envFile = (await exists(OPTIONS.envFile)) ? OPTIONS.envFile : undefined;
     // The reminders function must present the secret pg_cron sends (Vault, set by seed.sql),
     // unless .env sets its own.
     const functionsEnv: Record<string, string> = {};
@@ -403,6 +409,11 @@ async function main() {
       },
       functionsEnvFile: envFile,
       functionsEnv,
+      // config.toml's site URL is the web app on 5173; follow --web-port when it differs.
+      ...(PORTS.web === 5173 ? {} : {
+        siteUrl: `http://127.0.0.1:${PORTS.web}`,
+        uriAllowList: [`http://127.0.0.1:${PORTS.web}/**`, `http://localhost:${PORTS.web}/**`],
+      }),
       watchFunctions: true,
     });
     // The tick reaches the functions through this gateway; deep links open this bot (the chat
