@@ -327,8 +327,12 @@ async function main() {
   let web: RunningService | undefined;
   let stopping: Promise<void> | undefined;
   let recorder: ReturnType<typeof setInterval> | undefined;
+  let forced = false;
   const stopCluster = async () => {
-    if (cluster?.startedHere) await run("bash", [CLUSTER_SH, "stop", CLUSTER_DIR]).catch(console.error);
+    if (!cluster?.startedHere) return;
+    await run("bash", [CLUSTER_SH, "stop", CLUSTER_DIR]).catch((error) => {
+      if (!forced) console.error(`devstack: stopping the database: ${error.message}`);
+    });
   };
   const record = () =>
     writeState({
@@ -344,6 +348,8 @@ async function main() {
   };
   /** Kills whatever is left (functions, web server), stops the database at once, exits. */
   const force = async (code: number) => {
+    if (forced) return;
+    forced = true;
     for (const pid of descendants(Deno.pid).reverse()) signal(pid, "SIGKILL");
     await stopCluster();
     step("stopped");
@@ -359,8 +365,9 @@ async function main() {
       await web?.close().catch(() => {});
       await stack?.stop().catch(() => {});
       for (const pid of descendants(Deno.pid)) signal(pid, "SIGTERM");
-      await stopCluster();
+      if (!forced) await stopCluster();
       clearTimeout(deadline);
+      if (forced) return; // the forced stop finishes (and exits)
       step("stopped");
       finish(code);
     })();

@@ -74,17 +74,29 @@ async function start(dir: string, ports: Record<string, number>): Promise<Starte
   return { child, output, exited };
 }
 
-/** Ctrl-C: returns how long stopping took; fails if anything it started is left. */
-async function interrupt(started: Started, dir: string, ports: Record<string, number>): Promise<number> {
+/**
+ * Ctrl-C (twice: the second stops at once): returns how long stopping took; fails if anything
+ * it started is left.
+ */
+async function interrupt(
+  started: Started,
+  dir: string,
+  ports: Record<string, number>,
+  times: 1 | 2 = 1,
+): Promise<number> {
   const state = JSON.parse(await Deno.readTextFile(`${dir}/start.json`)) as {
     children: { pid: number; command: string }[];
   };
   assert.ok(state.children.length >= 1, "the state file lists the processes this run started");
   const began = performance.now();
   started.child.kill("SIGINT");
+  if (times === 2) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    started.child.kill("SIGINT");
+  }
   const status = await started.exited;
   const took = performance.now() - began;
-  assert.equal(status.code, 0, started.output.join("\n"));
+  assert.equal(status.code, times === 1 ? 0 : 130, started.output.join("\n"));
   for (const child of state.children) {
     assert.ok(
       !isAlive(child.pid) || commandLine(child.pid) !== child.command,
@@ -238,8 +250,26 @@ Deno.test({
         const answer = await fetch(`${chatUrl}/bot1000000001:devstack-local-bot-token/getWebhookInfo`);
         const info = (await answer.json()).result;
         assert.equal(info.url, `http://127.0.0.1:${ports.api}/functions/v1/telegram-webhook`);
-        await interrupt(started, dir, listening);
+      });
+
+      await step("after a crash, the next start stops what the crashed run left, then comes up", async () => {
+        const crashed = started!;
         started = undefined;
+        crashed.child.kill("SIGKILL");
+        // Its web server and database outlive it, holding their ports.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.ok(
+          portInUse(ports.web) && portInUse(ports.db),
+          "the crashed run left its web server and database",
+        );
+        started = await start(dir, ports);
+        assert.match(started.output.join("\n"), /did not stop cleanly; cleaning up after it/);
+        assert.match(started.output.join("\n"), /was left running by that start; using it/);
+        await crashed.exited;
+        const took = await interrupt(started, dir, listening, 2);
+        started = undefined;
+        assert.ok(took < 10_000, `a second Ctrl-C stopped it at once, not after ${Math.round(took)} ms`);
+        assert.ok(!portInUse(ports.db), "the adopted database stopped too");
       });
     } finally {
       await browser.close();
@@ -249,7 +279,7 @@ Deno.test({
           children: [],
         }));
         for (const child of state.children as { pid: number }[]) signal(child.pid, "SIGKILL");
-        started.child.kill("SIGKILL");
+        signal(started.child.pid, "SIGKILL");
         await started.exited;
       }
       const cluster = new Deno.Command("bash", {
