@@ -190,9 +190,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const authToml = toml.auth;
   const started: RunningService[] = [];
   const stop = async () => {
+    const closing: Promise<void>[] = [];
     for (const service of started.reverse()) {
-      await service.close().catch((error) => console.error("[stack] stopping a service failed:", error));
+      const closed = service.close().catch((error) => console.error("[stack] stopping a service failed:", error));
+      closing.push(closed);
+      // A service still finishing a request (e.g. the gateway waiting on a function that waits on
+      // a hung Bot API) must not hold up the services behind it, whose stopping ends that request.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
     }
+    await Promise.all(closing);
     started.length = 0;
   };
 

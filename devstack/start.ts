@@ -82,7 +82,7 @@ const CLI_HOME = `${STATE_DIR}/cli-home`;
 const CLUSTER_SH = `${ROOT}/devstack/postgres/cluster.sh`;
 const STATE_FILE = `${STATE_DIR}/start.json`;
 /** Graceful stopping may take this long before what is left is killed. */
-const STOP_DEADLINE_MS = 9_000;
+const STOP_DEADLINE_MS = 7_000;
 const PORTS = OPTIONS.ports;
 const DB_URL = `postgresql://postgres@127.0.0.1:${PORTS.db}/postgres`;
 /** What `supabase status` prints; the password is ignored (the cluster trusts local connections). */
@@ -362,12 +362,15 @@ async function main() {
         step(`still stopping after ${STOP_DEADLINE_MS / 1000} s; killing what is left`);
         void force(code || 1);
       }, STOP_DEADLINE_MS);
+      // Once a forced stop has begun, it finishes (and exits); this path only steps aside.
       await web?.close().catch(() => {});
+      if (forced) return;
       await stack?.stop().catch(() => {});
+      if (forced) return;
       for (const pid of descendants(Deno.pid)) signal(pid, "SIGTERM");
-      if (!forced) await stopCluster();
+      await stopCluster();
       clearTimeout(deadline);
-      if (forced) return; // the forced stop finishes (and exits)
+      if (forced) return;
       step("stopped");
       finish(code);
     })();

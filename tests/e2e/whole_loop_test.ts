@@ -110,6 +110,11 @@ async function interrupt(
   return took;
 }
 
+async function sendMessageCalls(chatUrl: string): Promise<number> {
+  const counters = await (await fetch(`${chatUrl}/_control/counters`)).json();
+  return counters.callsPerMethod.sendMessage ?? 0;
+}
+
 async function textOf(page: Page, selector: string): Promise<string> {
   return await page.locator(selector).innerText();
 }
@@ -238,7 +243,22 @@ Deno.test({
         );
       });
 
-      await step("Ctrl-C stops everything within 10 s", async () => {
+      await step("Ctrl-C stops everything within 10 s, even with a Bot API call hanging", async () => {
+        // The Bot API stops answering, and the person writes: the webhook function waits on it.
+        const rule = await fetch(`${chatUrl}/_control/chaos`, {
+          method: "POST",
+          body: JSON.stringify({ kind: "hang", methods: ["sendMessage"] }),
+        });
+        assert.equal(rule.status, 201);
+        await rule.body?.cancel();
+        const before = await sendMessageCalls(chatUrl);
+        await chat!.getByRole("textbox", { name: "Message" }).fill("/help");
+        await chat!.getByRole("button", { name: "Send" }).click();
+        const deadline = Date.now() + 20_000;
+        while (await sendMessageCalls(chatUrl) === before) {
+          assert.ok(Date.now() < deadline, "the webhook never called sendMessage");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         const took = await interrupt(started!, dir, listening);
         started = undefined;
         assert.ok(took < 10_000, `stopping took ${Math.round(took)} ms`);
