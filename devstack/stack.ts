@@ -192,7 +192,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const stop = async () => {
     const closing: Promise<void>[] = [];
     for (const service of started.reverse()) {
-      const closed = service.close().catch((error) => console.error("[stack] stopping a service failed:", error));
+      const closed = service.close().catch((error) =>
+        console.error("[stack] stopping a service failed:", error)
+      );
       closing.push(closed);
       // A service still finishing a request (e.g. the gateway waiting on a function that waits on
       // a hung Bot API) must not hold up the services behind it, whose stopping ends that request.
