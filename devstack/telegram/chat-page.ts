@@ -139,7 +139,9 @@ function messageElement(message) {
   }
   const meta = document.createElement("span");
   meta.className = "meta";
-  meta.textContent = (message.edit_date ? "edited " : "") + time(message.edit_date || message.date);
+  meta.textContent = (message.silent ? "🔕 " : "") + (message.protected ? "🔒 " : "") +
+    (message.edit_date ? "edited " : "") + time(message.edit_date || message.date);
+  if (message.silent) meta.title = "Sent silently (disable_notification)";
   item.append(meta);
   return item;
 }

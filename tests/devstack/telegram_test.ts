@@ -88,6 +88,8 @@ Deno.test("the Telegram stand-in", async (t) => {
         entities: [{ type: "bold", offset: 0, length: 2 }],
         reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] },
       });
+      const message = telegram.api.model.chat(chat)!.messages.at(-1)!;
+      assert.equal(message.silent, true, "disable_notification=yes is honoured");
       const query = await fetch(`${telegram.apiRoot}/bot${TOKEN}/getMe?x=1`);
       assert.equal(query.status, 400);
     });
