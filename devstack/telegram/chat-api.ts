@@ -49,17 +49,17 @@ export function chatRoutes(api: BotApi, username: string, hooks: DevHooks) {
       if (path === "/api/users" && method === "POST") {
         const name = String(input!.first_name ?? "").trim();
         if (name.length < 1 || name.length > 64) return problem(400, "first_name: 1-64 characters");
-        const username = input!.username === undefined || input!.username === ""
+        const handle = input!.username === undefined || input!.username === ""
           ? undefined
           : String(input!.username);
-        if (username !== undefined && !/^[A-Za-z][A-Za-z0-9_]{4,31}$/.test(username)) {
+        if (handle !== undefined && !/^[A-Za-z][A-Za-z0-9_]{4,31}$/.test(handle)) {
           return problem(400, "username: 5-32 characters of A-Z, a-z, 0-9 and _, starting with a letter");
         }
         const id = input!.id === undefined ? undefined : Number(input!.id);
         if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) {
           return problem(400, "id: a positive integer");
         }
-        return { status: 201, body: api.createUser({ first_name: name, username, id }) };
+        return { status: 201, body: api.createUser({ first_name: name, username: handle, id }) };
       }
       const match = /^\/api\/chats\/(\d+)(?:\/(messages|press|blocked|remind-now))?$/.exec(path);
       if (!match) return problem(404, `no endpoint ${method} ${path}`);
