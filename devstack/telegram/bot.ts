@@ -220,6 +220,7 @@ export class BotApi {
       text: message.text,
       ...(message.entities.length ? { entities: message.entities } : {}),
       ...(message.reply_markup?.inline_keyboard.length ? { reply_markup: message.reply_markup } : {}),
+      ...(message.protected ? { has_protected_content: true } : {}),
     };
   }
 
@@ -237,6 +238,8 @@ export class BotApi {
       text: text.text,
       entities: text.entities,
       ...(markup ? { reply_markup: markup } : {}),
+      ...(params.disable_notification === true ? { silent: true } : {}),
+      ...(params.protect_content === true ? { protected: true } : {}),
     });
     this.onChange(chat.user.id);
     return this.#messageObject(chat, message);

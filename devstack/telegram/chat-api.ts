@@ -7,6 +7,7 @@
  *   POST /api/chats/ID/messages          {text[, shown]} the person sends a message or command
  *   POST /api/chats/ID/press             {message_id, data} the person presses an inline button
  *   POST /api/chats/ID/blocked           {blocked} the person blocks or unblocks the bot
+ *   POST /api/chats/ID/remind-now        {} (devstack only) the person's latest habit becomes due now
  *
  * and the pages: `/` (the chat page) and `/<bot username>?start=<payload>`, where a t.me deep
  * link lands: it opens the chat page, which sends "/start <payload>".
@@ -14,21 +15,22 @@
 import type { BotApi } from "./bot.ts";
 import { chatPage } from "./chat-page.ts";
 import { jsonBody, problem } from "./control.ts";
-import type { Reply } from "./server.ts";
+import type { DevHooks, Reply } from "./server.ts";
 
 const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function chatRoutes(api: BotApi, username: string) {
+export function chatRoutes(api: BotApi, username: string, hooks: DevHooks) {
   const html = (body: string): Reply => ({ status: 200, body, contentType: "text/html; charset=utf-8" });
-  return (method: string, url: URL, body: Uint8Array): Reply | undefined => {
+  const pageOptions = { remindNow: hooks.remindNow !== undefined };
+  return async (method: string, url: URL, body: Uint8Array): Promise<Reply | undefined> => {
     const path = url.pathname;
-    if (method === "GET" && path === "/") return html(chatPage(username));
+    if (method === "GET" && path === "/") return html(chatPage(username, pageOptions));
     if (method === "GET" && path.toLowerCase() === `/${username.toLowerCase()}`) {
       const start = url.searchParams.get("start");
       if (start !== null && !START_PAYLOAD.test(start)) {
         return problem(400, "a start payload is 1-64 characters of A-Z, a-z, 0-9, _ and -");
       }
-      return html(chatPage(username, start ?? undefined));
+      return html(chatPage(username, { ...pageOptions, start: start ?? undefined }));
     }
     if (!path.startsWith("/api/")) return undefined;
     const input = jsonBody(body) as Record<string, unknown> | undefined;
@@ -47,19 +49,19 @@ export function chatRoutes(api: BotApi, username: string) {
       if (path === "/api/users" && method === "POST") {
         const name = String(input!.first_name ?? "").trim();
         if (name.length < 1 || name.length > 64) return problem(400, "first_name: 1-64 characters");
-        const username = input!.username === undefined || input!.username === ""
+        const handle = input!.username === undefined || input!.username === ""
           ? undefined
           : String(input!.username);
-        if (username !== undefined && !/^[A-Za-z][A-Za-z0-9_]{4,31}$/.test(username)) {
+        if (handle !== undefined && !/^[A-Za-z][A-Za-z0-9_]{4,31}$/.test(handle)) {
           return problem(400, "username: 5-32 characters of A-Z, a-z, 0-9 and _, starting with a letter");
         }
         const id = input!.id === undefined ? undefined : Number(input!.id);
         if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) {
           return problem(400, "id: a positive integer");
         }
-        return { status: 201, body: api.createUser({ first_name: name, username, id }) };
+        return { status: 201, body: api.createUser({ first_name: name, username: handle, id }) };
       }
-      const match = /^\/api\/chats\/(\d+)(?:\/(messages|press|blocked))?$/.exec(path);
+      const match = /^\/api\/chats\/(\d+)(?:\/(messages|press|blocked|remind-now))?$/.exec(path);
       if (!match) return problem(404, `no endpoint ${method} ${path}`);
       const chatId = Number(match[1]);
       const chat = api.model.chat(chatId);
@@ -83,6 +85,10 @@ export function chatRoutes(api: BotApi, username: string) {
         if (typeof input!.blocked !== "boolean") return problem(400, "blocked: true or false");
         api.setBlocked(chatId, input!.blocked);
         return { status: 200, body: { blocked: input!.blocked } };
+      }
+      if (method === "POST" && match[2] === "remind-now") {
+        if (!hooks.remindNow) return problem(404, "remind-now is offered only on the devstack");
+        return { status: 200, body: { message: await hooks.remindNow(chatId) } };
       }
       return problem(405, `${method} is not allowed on ${path}`);
     } catch (error) {

@@ -23,6 +23,10 @@ export interface ChatMessage {
   /** What the person sees of their own message (a deep link's /start hides its payload). */
   shown?: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** Sent with disable_notification: arrives without a sound. */
+  silent?: boolean;
+  /** Sent with protect_content: cannot be forwarded or saved. */
+  protected?: boolean;
 }
 
 export interface InlineKeyboardButton {

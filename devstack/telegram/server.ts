@@ -73,7 +73,16 @@ export interface Reply {
   contentType?: string;
 }
 
-export async function startTelegram(options: TelegramOptions): Promise<RunningTelegram> {
+/** Development helpers outside Telegram's protocol, offered on the chat page when given. */
+export interface DevHooks {
+  /** Makes the person's latest habit due now; resolves to a line to show, or rejects. */
+  remindNow?: (chatId: number) => Promise<string>;
+}
+
+export async function startTelegram(
+  options: TelegramOptions,
+  hooks: DevHooks = {},
+): Promise<RunningTelegram> {
   const config = TelegramOptions.parse(options);
   const api = new BotApi({
     token: config.token,
@@ -190,7 +199,7 @@ export async function startTelegram(options: TelegramOptions): Promise<RunningTe
     send(response, reply);
   };
 
-  const routes = [controlRoutes({ api, chaos, counters, reset }), chatRoutes(api, config.username)];
+  const routes = [controlRoutes({ api, chaos, counters, reset }), chatRoutes(api, config.username, hooks)];
 
   const server = createServer((request, response) => {
     const chunks: Uint8Array[] = [];

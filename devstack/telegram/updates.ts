@@ -32,7 +32,12 @@ interface Queued {
   attempts: number;
   nextAttemptAt: number;
   inFlight: boolean;
+  /** Telegram drops undelivered updates: callback queries after 150 s, the rest after 24 h. */
+  expiresAt: number;
 }
+
+const LIFETIME_MS: Record<string, number> = { callback_query: 150_000 };
+const DEFAULT_LIFETIME_MS = 24 * 3600_000;
 
 const DEFAULT_EXCLUDED = ["chat_member", "message_reaction", "message_reaction_count"];
 
@@ -72,7 +77,14 @@ export class UpdateQueue {
     const type = updateType(update);
     const allowed = this.#allowed();
     if (allowed?.length ? !allowed.includes(type) : DEFAULT_EXCLUDED.includes(type)) return undefined;
-    this.#queue.push({ update, key, attempts: 0, nextAttemptAt: 0, inFlight: false });
+    this.#queue.push({
+      update,
+      key,
+      attempts: 0,
+      nextAttemptAt: 0,
+      inFlight: false,
+      expiresAt: Date.now() + (LIFETIME_MS[type] ?? DEFAULT_LIFETIME_MS),
+    });
     if (this.#webhook) this.#pump();
     else this.#answerPoll();
     return update;
@@ -136,6 +148,8 @@ export class UpdateQueue {
       ),
     );
     this.#poll = undefined;
+    const now = Date.now();
+    this.#queue = this.#queue.filter((q) => q.expiresAt > now);
     const ready = () => this.#queue.slice(0, limit).map((q) => q.update);
     if (this.#queue.length > 0 || timeoutMs === 0) return Promise.resolve(ready());
     return new Promise<Update[]>((resolve, reject) => {
@@ -171,6 +185,7 @@ export class UpdateQueue {
     const webhook = this.#webhook;
     if (!webhook || this.#closed) return;
     const now = Date.now();
+    this.#queue = this.#queue.filter((q) => q.inFlight || q.expiresAt > now);
     const busyKeys = new Set(this.#queue.filter((q) => q.inFlight).map((q) => q.key));
     let running = busyKeys.size;
     let nextWake = Infinity;

@@ -88,6 +88,8 @@ Deno.test("the Telegram stand-in", async (t) => {
         entities: [{ type: "bold", offset: 0, length: 2 }],
         reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] },
       });
+      const message = telegram.api.model.chat(chat)!.messages.at(-1)!;
+      assert.equal(message.silent, true, "disable_notification=yes is honoured");
       const query = await fetch(`${telegram.apiRoot}/bot${TOKEN}/getMe?x=1`);
       assert.equal(query.status, 400);
     });
@@ -313,6 +315,35 @@ Deno.test("the Telegram stand-in", async (t) => {
       });
     },
   );
+});
+
+Deno.test("the chat page and the people API", async () => {
+  await withStandIn({ username: "local_test_bot" }, async (telegram) => {
+    const call = (path: string, body?: unknown) =>
+      fetch(
+        `${telegram.url}${path}`,
+        body === undefined ? {} : { method: "POST", body: JSON.stringify(body) },
+      );
+    const page = await call("/");
+    assert.equal(page.status, 200);
+    expect(await page.text()).toContain("@local_test_bot");
+    const deepLink = await call("/local_test_bot?start=abc_DEF-123");
+    expect(await deepLink.text()).toContain('"start":"abc_DEF-123"');
+    assert.equal((await call("/local_test_bot?start=bad%20payload")).status, 400);
+
+    assert.equal((await call("/api/users", { first_name: "" })).status, 400);
+    assert.equal((await call("/api/users", { first_name: "Ann", username: "no" })).status, 400);
+    const ann = await (await call("/api/users", { first_name: "Ann", username: "ann_local" })).json();
+    assert.equal((await call(`/api/chats/${ann.id}/messages`, { text: " " })).status, 400);
+    const sent = await call(`/api/chats/${ann.id}/messages`, { text: "/start payload", shown: "/start" });
+    assert.equal(sent.status, 201);
+    expect(await sent.json()).toMatchObject({ from: "user", text: "/start payload", shown: "/start" });
+    const [update] = await new Api(TOKEN, { apiRoot: telegram.apiRoot }).getUpdates();
+    expect(update.message).toMatchObject({ text: "/start payload", from: { username: "ann_local" } });
+    assert.equal((await call(`/api/chats/${ann.id}/press`, { message_id: 1, data: "x" })).status, 400);
+    assert.equal((await call(`/api/chats/${ann.id}/remind-now`, {})).status, 404, "only on the devstack");
+    assert.equal((await call("/api/chats/999/messages", { text: "hi" })).status, 404);
+  });
 });
 
 Deno.test("chaos mode", async (t) => {
