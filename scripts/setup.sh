@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian 12 machine, skipping whatever is already
-# there: Debian packages (Postgres 15 with pg_cron, pgTAP, plpgsql_check, pg_prove, Chromium),
+# there: Debian packages (Postgres 15 with pg_cron, pgTAP, plpgsql_check, pg_prove, Chromium and
+# the colour emoji font the bot's messages use in the chat page and its screenshots),
 # the pinned CLIs from npm (deno, supabase, postgres-meta), the devstack's extension
 # stand-ins, and the web app's npm packages. Safe to run again; quiet when nothing is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 apt_packages=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
-  libtap-parser-sourcehandler-pgtap-perl chromium)
+  libtap-parser-sourcehandler-pgtap-perl chromium fonts-noto-color-emoji)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
