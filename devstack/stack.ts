@@ -52,7 +52,8 @@ export const StackOptions = z.object({
   /** true = no e-mail confirmation ([auth.email] enable_confirmations = false). */
   autoconfirm: z.boolean().optional(),
   maxEmailFrequencySeconds: z.number().nonnegative().optional(),
-  adminEmail: z.string().default("admin@email.com"),
+  /** The sender of Auth's e-mails; default [local_smtp] admin_email, then the CLI's default. */
+  adminEmail: z.string().optional(),
   pgNet: z.object({
     enabled: z.boolean().default(true),
     pollIntervalMs: z.number().int().positive().optional(),
@@ -87,8 +88,13 @@ export function withUser(databaseUrl: string, user: string): string {
   return url.href;
 }
 
-/** The [api] and [auth] settings of supabase/config.toml that the devstack honours. */
+/** The [api], [auth] and [local_smtp] settings of supabase/config.toml that the devstack honours. */
 const ConfigToml = z.object({
+  // The local mail catcher (Mailpit under `supabase start`); its ports are the stack's own options.
+  local_smtp: z.object({
+    admin_email: z.string().optional(),
+    sender_name: z.string().optional(),
+  }).passthrough().default({}),
   api: z.object({
     schemas: z.array(z.string()).optional(),
     extra_search_path: z.array(z.string()).optional(),
@@ -201,7 +207,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       mailerAutoconfirm: config.autoconfirm ?? !(authToml.email?.enable_confirmations ?? false),
       smtpHost: mail.smtpHost,
       smtpPort: mail.smtpPort,
-      smtpAdminEmail: config.adminEmail,
+      smtpAdminEmail: config.adminEmail ?? toml.local_smtp.admin_email ?? "admin@email.com",
+      smtpSenderName: toml.local_smtp.sender_name,
       smtpMaxFrequency: config.maxEmailFrequencySeconds ?? durationSeconds(authToml.email?.max_frequency) ??
         1,
     });

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Generates the TypeScript types of the database (schema public) without Docker, with the same
 # generator `supabase gen types typescript` runs (@supabase/postgres-meta, pinned in tools/).
-#   gen-types.sh DB_URL           write supabase/functions/_shared/database.types.ts
+#   gen-types.sh DB_URL           write web/src/lib/database.types.ts
 #   gen-types.sh DB_URL --check   fail when the committed file differs from the database
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db_url="$1"
-target="$root/supabase/functions/_shared/database.types.ts"
+target="$root/web/src/lib/database.types.ts"
 generated="$(mktemp)"
 trap 'rm -f "$generated"' EXIT
 

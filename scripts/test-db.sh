@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Database checks against an already bootstrapped and migrated database:
-# `supabase db lint`, the pgTAP suite, the rule-coverage check and the generated types.
+# `supabase db lint`, Supabase's advisor lints, the pgTAP suite, the rule-coverage check and the generated types.
 #   test-db.sh DB_URL
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,6 +9,9 @@ db_url="$1"
 
 echo "== supabase db lint"
 HOME="${SUPABASE_CLI_HOME:-$HOME}" supabase db lint --db-url "$db_url?sslmode=disable" --schema public,private --fail-on error
+
+echo "== Supabase's database advisors (nothing above INFO)"
+bash "$root/scripts/check-advisors.sh" "$db_url"
 
 echo "== pgTAP (supabase/tests)"
 pg_prove --failures -d "$db_url" "$root"/supabase/tests/*.test.sql

@@ -12,7 +12,10 @@ echo "== deno fmt, lint, check"
 deno fmt --check
 deno lint
 # shellcheck disable=SC2046 # one argument per file is intended
-deno check $(git ls-files -co --exclude-standard '*.ts' ':!:web/**' ':!:supabase/functions/_shared/database.types.ts')
+deno check $(git ls-files -co --exclude-standard '*.ts' ':!:web/**' ':!:web/src/lib/database.types.ts')
+
+echo "== edge functions: deploy dry run (each resolves every import from its own deno.json)"
+deno run --allow-all scripts/functions/deploy-dry-run.ts
 
 echo "== web app: TypeScript check"
 npm --prefix web run --silent typecheck

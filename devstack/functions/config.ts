@@ -6,6 +6,11 @@ export interface FunctionDefinition {
   name: string;
   /** Absolute path of the entrypoint (index.ts unless config.toml says otherwise). */
   entrypoint: string;
+  /**
+   * The import map the function runs with, found as `supabase functions deploy` finds it; none
+   * means the function runs without any (the project's root deno.json never applies).
+   */
+  importMap?: string;
   verifyJwt: boolean;
 }
 
@@ -13,6 +18,7 @@ const FunctionConfig = z.object({
   enabled: z.boolean().default(true),
   verify_jwt: z.boolean().default(true),
   entrypoint: z.string().optional(),
+  import_map: z.string().optional(),
 }).passthrough();
 
 const ConfigToml = z.object({
@@ -39,6 +45,35 @@ function join(...parts: string[]): string {
 
 function dirname(path: string): string {
   return path.replace(/\/[^/]*$/, "") || "/";
+}
+
+function resolveFrom(configPath: string, path: string): string {
+  return path.startsWith("/") ? path : join(dirname(configPath), path);
+}
+
+/**
+ * The function's import map, in the order the Supabase CLI's deploy looks for it: config.toml's
+ * `import_map`, then deno.json, deno.jsonc or import_map.json in the function's folder, then
+ * functions/import_map.json.
+ */
+async function findImportMap(
+  functionsDir: string,
+  name: string,
+  configPath: string,
+  setting: string | undefined,
+): Promise<string | undefined> {
+  if (setting) return resolveFrom(configPath, setting);
+  for (
+    const candidate of [
+      join(functionsDir, name, "deno.json"),
+      join(functionsDir, name, "deno.jsonc"),
+      join(functionsDir, name, "import_map.json"),
+      join(functionsDir, "import_map.json"),
+    ]
+  ) {
+    if (await exists(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -71,12 +106,11 @@ export async function discoverFunctions(
     const settings = FunctionConfig.parse(config[entry.name] ?? {});
     if (!settings.enabled) continue;
     const entrypoint = settings.entrypoint
-      ? (settings.entrypoint.startsWith("/")
-        ? settings.entrypoint
-        : join(dirname(configPath), settings.entrypoint))
+      ? resolveFrom(configPath, settings.entrypoint)
       : join(functionsDir, entry.name, "index.ts");
     if (!(await exists(entrypoint))) continue;
-    found.set(entry.name, { name: entry.name, entrypoint, verifyJwt: settings.verify_jwt });
+    const importMap = await findImportMap(functionsDir, entry.name, configPath, settings.import_map);
+    found.set(entry.name, { name: entry.name, entrypoint, importMap, verifyJwt: settings.verify_jwt });
   }
   return found;
 }

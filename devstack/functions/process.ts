@@ -3,9 +3,12 @@ import { READY_MARKER } from "./runner.ts";
 export interface SpawnSettings {
   /** The deno executable. */
   deno: string;
-  /** Working directory of the function processes (the project root, so deno.json applies). */
+  /** Working directory of the function processes. */
   cwd: string;
-  /** deno.json to use, if any. */
+  /**
+   * The function's own deno.json (or import map), as the edge runtime uses it; without one the
+   * function runs with no configuration at all, so a dependency missing from it fails here too.
+   */
   config?: string;
   /** The whole environment of the function process. */
   env: Record<string, string>;
@@ -48,6 +51,10 @@ export class FunctionProcess {
   #stopped = false;
 
   constructor(readonly name: string, readonly entrypoint: string, private readonly settings: SpawnSettings) {}
+
+  get importMap(): string | undefined {
+    return this.settings.config;
+  }
 
   /** Forwards a request to the function (path and query as received by the host). */
   async fetch(request: Request): Promise<Response> {
@@ -144,7 +151,10 @@ export class FunctionProcess {
       "--allow-sys",
       "--allow-write",
     ];
+    // Never the project's root deno.json or lock file: only what a deploy would carry.
+    args.push("--no-lock");
     if (settings.config) args.push("--config", settings.config);
+    else args.push("--no-config");
     args.push(RUNNER.href);
     const child = new Deno.Command(settings.deno, {
       args,

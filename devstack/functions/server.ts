@@ -83,23 +83,16 @@ export async function startFunctions(options: FunctionsOptions): Promise<Running
     SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
     SUPABASE_DB_URL: config.dbUrl,
   });
-  let denoConfig: string | undefined = `${config.projectRoot}/deno.json`;
-  try {
-    await Deno.stat(denoConfig);
-  } catch {
-    denoConfig = undefined;
-  }
-
   let definitions = await discoverFunctions(functionsDir, configPath);
   const processes = new Map<string, FunctionProcess>();
   const processFor = (definition: FunctionDefinition) => {
     let process = processes.get(definition.name);
-    if (process?.entrypoint !== definition.entrypoint) {
+    if (process?.entrypoint !== definition.entrypoint || process.importMap !== definition.importMap) {
       void process?.stop();
       process = new FunctionProcess(definition.name, definition.entrypoint, {
         deno: Deno.execPath(),
         cwd: config.projectRoot,
-        config: denoConfig,
+        config: definition.importMap,
         env,
         bootTimeoutMs: config.bootTimeoutMs,
         log: (line, stream) => log(definition.name, line, stream),

@@ -66,9 +66,9 @@ select is(count(*)::int, 1, 'owner updates their own habit') from changed;
 with removed as (delete from public.habits where action = 'journal' returning 1)
 select is(count(*)::int, 1, 'owner deletes their own habit') from removed;
 
-select lives_ok($$ insert into public.habit_completions (habit_id, occurrence_at) values ('a0000000-0000-0000-0000-000000000002', '2026-01-02 22:00Z') $$, 'owner records a completion');
+select lives_ok($$ insert into public.habit_completions (habit_id, occurrence_at) values ('a0000000-0000-0000-0000-000000000002', '2026-01-02 21:00Z') $$, 'owner records a completion');
 select throws_ok($$ update public.habit_completions set occurrence_at = now() $$, '42501', null, 'owner cannot edit a completion');
-with removed as (delete from public.habit_completions where occurrence_at = '2026-01-02 22:00Z' returning 1)
+with removed as (delete from public.habit_completions where occurrence_at = '2026-01-02 21:00Z' returning 1)
 select is(count(*)::int, 1, 'owner deletes their own completion') from removed;
 
 select throws_ok($$ insert into public.notifications (habit_id, owner_id, kind, due_at) values ('a0000000-0000-0000-0000-000000000001', tests.get_supabase_uid('alice'), 'reminder', now()) $$, '42501', null, 'owner cannot insert notifications');

@@ -139,11 +139,12 @@ Deno.test({
           action: "bulk 2",
           interval_days: 3,
         }]);
-        // the first row has no interval_days key: NULL by default, so the NOT NULL column rejects it...
+        // the first row has no interval_days key: NULL by default, which the interval rule rejects...
         const nulls = await owner.client.from("habits")
           .insert([habit({ action: "bulk 3" }), habit({ action: "bulk 4", interval_days: 3 })]);
         assert.equal(nulls.status, 400);
-        assert.equal(nulls.error?.code, "23502");
+        assert.equal(nulls.error?.code, "23514");
+        expect(nulls.error?.message).toContain('"habits_interval_days_range"');
         // ...while Prefer: missing=default gives it the column default.
         const defaults = await owner.client.from("habits")
           .insert([habit({ action: "bulk 5" }), habit({ action: "bulk 6", interval_days: 3 })], {
@@ -575,7 +576,7 @@ Deno.test({
         assert.match(properties.id.description, /<pk\/>/);
         assert.match(properties.owner_id.description, /<fk table='profiles' column='id'\/>/);
         assert.equal(properties.interval_days.type, "integer");
-        assert.equal(properties.interval_days.format, "smallint");
+        assert.equal(properties.interval_days.format, "integer");
         assert.ok(doc.definitions.habits.required.includes("action"));
         assert.ok(doc.paths["/habits"].post);
       });

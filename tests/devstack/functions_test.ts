@@ -9,7 +9,8 @@ async function writeProject(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "devstack-functions-" });
   const files: Record<string, string> = {
     "config.toml":
-      `project_id = "t"\n\n[functions.open]\nverify_jwt = false\n\n[functions.off]\nenabled = false\n`,
+      `project_id = "t"\n\n[functions.open]\nverify_jwt = false\n\n[functions.off]\nenabled = false\n\n` +
+      `[functions.mapped]\nimport_map = "./maps/mapped.json"\n`,
     "functions/_shared/greeting.ts": `export const greeting = (name: string) => \`hello \${name}\`;\n`,
     "functions/echo/index.ts": `
 import { greeting } from "../_shared/greeting.ts";
@@ -51,6 +52,24 @@ Deno.serve((req) => {
     "functions/off/index.ts": `Deno.serve(() => new Response("should not be served"));\n`,
     "functions/no-serve/index.ts": `console.log("forgot to serve");\n`,
     "functions/empty-folder/.keep": "",
+    // Bare imports resolve through the function's own deno.json only, _shared included.
+    "functions/_shared/positive.ts":
+      `import { z } from "zod";\nexport const positive = z.number().positive();\n`,
+    "functions/with-deps/deno.json": `{ "imports": { "zod": "npm:zod@4.6.7" } }\n`,
+    "functions/with-deps/index.ts": `
+import { positive } from "../_shared/positive.ts";
+Deno.serve(() => Response.json({ ok: positive.safeParse(2).success }));
+`,
+    "functions/missing-dep/deno.json": `{ "imports": {} }\n`,
+    "functions/missing-dep/index.ts": `
+import { positive } from "../_shared/positive.ts";
+Deno.serve(() => Response.json({ ok: positive.safeParse(2).success }));
+`,
+    "functions/no-map/index.ts":
+      `import { z } from "zod";\nDeno.serve(() => Response.json({ ok: z.string().parse("x") }));\n`,
+    "maps/mapped.json": `{ "imports": { "zod": "npm:zod@4.6.7" } }\n`,
+    "functions/mapped/index.ts":
+      `import { z } from "zod";\nDeno.serve(() => Response.json({ ok: z.string().parse("x") === "x" }));\n`,
     ".env": `TELEGRAM_BOT_TOKEN="123:abc" # a comment\nSUPABASE_URL=http://ignored\nexport EXTRA=from-file\n`,
   };
   for (const [path, text] of Object.entries(files)) {
@@ -116,6 +135,31 @@ Deno.test("functions host serves a function with Supabase's environment and the 
       },
     });
     expect(logs).toContain("stdout [echo] echo booted");
+  });
+});
+
+Deno.test("each function runs with its own deno.json only, as the edge runtime runs it", async () => {
+  await withHost(async (url, logs) => {
+    const withDeps = await fetch(`${url}/with-deps`, { headers: anon });
+    assert.equal(withDeps.status, 200);
+    assert.deepEqual(await withDeps.json(), { ok: true });
+    const mapped = await fetch(`${url}/mapped`, { headers: anon });
+    assert.equal(mapped.status, 200, "config.toml's import_map is honoured");
+    assert.deepEqual(await mapped.json(), { ok: true });
+    // The project's root deno.json maps zod, but a deploy would not carry it: neither does the host.
+    for (const name of ["missing-dep", "no-map"]) {
+      const response = await fetch(`${url}/${name}`, { headers: anon });
+      assert.equal(
+        response.status,
+        503,
+        `${name}: a dependency missing from the function's deno.json fails to boot`,
+      );
+      assert.equal((await response.json()).code, "BOOT_ERROR");
+    }
+    assert.ok(
+      logs.some((line) => line.startsWith("stderr [missing-dep]") && line.includes('"zod"')),
+      "the boot error names the import that did not resolve",
+    );
   });
 });
 

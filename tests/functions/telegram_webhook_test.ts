@@ -170,6 +170,35 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       expect(text).toContain("⏳ 19:00 do the dishes in kitchen");
     });
 
+    await t.step("/today's Done button records today's occurrence, early if need be", async () => {
+      await post(textMessage(aliceChat, "/today"));
+      const keyboard = telegram.callsOf("sendMessage").at(-1)?.payload.reply_markup as
+        | { inline_keyboard: { text: string; callback_data: string }[][] }
+        | undefined;
+      const button = keyboard?.inline_keyboard.flat().find((b) => b.callback_data === `today:${withReward}`);
+      assert.ok(button, "a Done button for each habit not done today");
+      expect(button.text).toContain("run <fast>");
+      await post(buttonPress(aliceChat, button.callback_data));
+      expect(String(telegram.callsOf("answerCallbackQuery").at(-1)?.payload.text)).toContain("Recorded");
+      expect(lastReplyTo(aliceChat)).toContain("Reward: a smoothie &amp; rest");
+      const [row] = await sql<{ today: boolean; source: string }[]>`
+        select occurrence_at = (((now() at time zone 'Europe/Berlin')::date + h.time) at time zone 'Europe/Berlin') as today,
+          c.source
+        from public.habit_completions c join public.habits h on h.id = c.habit_id
+        where c.habit_id = ${withReward}`;
+      assert.deepEqual(row, { today: true, source: "telegram" });
+      await post(buttonPress(aliceChat, button.callback_data));
+      expect(String(telegram.callsOf("answerCallbackQuery").at(-1)?.payload.text)).toContain(
+        "Already recorded",
+      );
+      await post(buttonPress(uniqueChatId(), button.callback_data));
+      expect(String(telegram.callsOf("answerCallbackQuery").at(-1)?.payload.text)).toContain(
+        "no longer exists",
+      );
+      await post(textMessage(aliceChat, "/today"));
+      expect(lastReplyTo(aliceChat)).toContain("✅");
+    });
+
     await t.step("/help and unknown text get helpful answers", async () => {
       await post(textMessage(aliceChat, "/help"));
       expect(lastReplyTo(aliceChat)).toContain("/habits");

@@ -51,7 +51,7 @@ export function spawnFunctionProcess(
   return new FunctionProcess(name, `${root}supabase/functions/${name}/index.ts`, {
     deno: Deno.execPath(),
     cwd: root,
-    config: `${root}deno.json`,
+    config: `${root}supabase/functions/${name}/deno.json`,
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "/root",

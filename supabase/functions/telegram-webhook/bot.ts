@@ -5,6 +5,8 @@ import type { Replies } from "./replies.ts";
 import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
+/** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
+const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const html = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
 
 /** Registers the bot's commands and buttons on `bot`. */
@@ -39,7 +41,30 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
 
   bot.command("today", async (ctx) => {
     const profile = await linkedProfile(ctx);
-    if (profile) await ctx.reply(replies.today(profile.timezone, await store.dueToday(ctx.chat.id)), html);
+    if (!profile) return;
+    const due = await store.dueToday(ctx.chat.id);
+    // A Done button for each habit not yet done today: doing a habit early is normal.
+    const keyboard = new InlineKeyboard();
+    for (const habit of due.filter((habit) => !habit.done)) {
+      keyboard.text(replies.doneTodayButton(habit.action), `today:${habit.habit_id}`).row();
+    }
+    const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
+    await ctx.reply(replies.today(profile.timezone, due), { ...html, ...markup });
+  });
+
+  bot.callbackQuery(doneTodayPattern, async (ctx) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) {
+      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      return;
+    }
+    const result = await store.completeToday(chatId, ctx.match[1]);
+    if (result.outcome !== "recorded") {
+      await ctx.answerCallbackQuery({ text: replies.buttonAlert[result.outcome], show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: "✅ Recorded" });
+    await ctx.reply(replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)), html);
   });
 
   bot.command("stop", async (ctx) => {

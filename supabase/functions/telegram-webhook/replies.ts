@@ -62,6 +62,12 @@ export function createReplies(siteUrl: string) {
       return `<b>Today</b> (${escapeHtml(timezone)})\n\n${lines.join("\n")}`;
     },
 
+    /** The label of /today's Done button for one habit (Telegram shows up to about 64 characters). */
+    doneTodayButton(action: string): string {
+      const label = `✅ ${action}`;
+      return label.length > 40 ? `${label.slice(0, 39)}…` : label;
+    },
+
     stopQuestion: "Disconnect this chat? You will get no more reminders here until you connect it again.",
     stopped: "Disconnected. You'll get no more reminders here. Connect again any time from the website.",
     stopCancelled: "OK, this chat stays connected.",
@@ -78,6 +84,7 @@ export function createReplies(siteUrl: string) {
       not_found: "This habit no longer exists.",
       other_chat: "This button belongs to another chat.",
       not_a_reminder: "There is nothing to do with this message.",
+      not_due_today: "This habit is not due today.",
       stale: "This button is no longer valid.",
     },
   };

@@ -49,9 +49,25 @@ export function createWebhookStore(db: Database) {
     },
 
     async dueToday(chatId: number) {
-      return await db<{ action: string; place: string; local_time: string; done: boolean }[]>`
-        select action, place, local_time::text as local_time, done
+      return await db<
+        { habit_id: string; action: string; place: string; local_time: string; done: boolean }[]
+      >`
+        select habit_id, action, place, local_time::text as local_time, done
         from private.habits_due_today_for_chat(${chatId})`;
+    },
+
+    /** Done from /today: today's occurrence, early if its time is still ahead. */
+    async completeToday(chatId: number, habitId: string) {
+      const [row] = await db<
+        {
+          outcome: "recorded" | "already_recorded" | "not_found" | "not_due_today";
+          habit_action: string | null;
+          reward: string | null;
+          pleasant_action: string | null;
+          pleasant_place: string | null;
+        }[]
+      >`select * from private.complete_today_from_telegram(${chatId}, ${habitId}::uuid)`;
+      return row;
     },
 
     async completeFromButton(chatId: number, notificationId: bigint) {

@@ -26,6 +26,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   habits_linked_habit_must_stay_pleasant:
     "Other habits link to this one, so it must stay pleasant. Unlink them first, then change it.",
   habits_owner_is_immutable: "A habit cannot be moved to another account.",
+  habits_paused_reason_known: "Unknown reason for pausing a habit.",
   // habits: keys
   habits_id_owner_key: "This habit already exists.",
   habits_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",
@@ -40,6 +41,11 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   habit_completions_source_known: "A completion comes from the web app or from Telegram.",
   habit_completions_habit_same_owner_fkey: "This habit no longer exists. Reload the page.",
   habit_completions_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",
+  habit_completions_occurrence_on_schedule:
+    "That is not one of the habit's due times. Reload the page and mark the listed one.",
+  habit_completions_occurrence_not_after_today: "Only today's and earlier occurrences can be marked as done.",
+  // public habits (a listing the service keeps)
+  public_habits_id_fkey: "This public habit no longer exists. Reload the page.",
   // notifications (written by the service, shown for completeness)
   notifications_once_per_occurrence: "This reminder was already queued.",
   notifications_kind_known: "Unknown kind of message.",

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import type { Habit } from "../lib/database.ts";
-import { markLatestOccurrenceDone } from "../history/mark-done.ts";
+import { markOccurrenceDone } from "../history/mark-done.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { useAction } from "../ui/use-action.ts";
 import { durationText, formatInstant, habitSentence, intervalText } from "./habit-text.ts";
@@ -41,7 +41,7 @@ export function HabitCard(
         <button
           type="button"
           disabled={busy}
-          onClick={() => run(() => markLatestOccurrenceDone(habit, timeZone))}
+          onClick={() => run(() => markOccurrenceDone(habit, timeZone))}
         >
           Done today
         </button>

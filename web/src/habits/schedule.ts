@@ -135,6 +135,22 @@ export function latestOccurrence(
   return null;
 }
 
+/**
+ * The occurrence "Done" marks: today's, even before its time (doing a habit early is normal), or
+ * else the most recent one. Null before the habit's first due day.
+ */
+export function occurrenceToMarkDone(
+  habit: HabitSchedule,
+  timeZone: string,
+  now = new Date(),
+): Date | null {
+  const today = localDate(now, timeZone);
+  if (gridDateOnOrBefore(habit, today) === today) {
+    return zonedInstant(today, habit.time, timeZone);
+  }
+  return latestOccurrence(habit, timeZone, now);
+}
+
 /** Every due local date from the start up to and including the latest occurrence. */
 export function dueDates(
   habit: HabitSchedule,

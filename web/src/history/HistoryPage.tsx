@@ -1,7 +1,7 @@
 import { Link, useParams } from "react-router";
 import { habitSentence, intervalText } from "../habits/habit-text.ts";
 import { fetchHabit } from "../habits/habits-api.ts";
-import { dueDates, latestOccurrence, localDate, streaks } from "../habits/schedule.ts";
+import { dueDates, localDate, occurrenceToMarkDone, streaks } from "../habits/schedule.ts";
 import type { Habit, HabitCompletion, Notification } from "../lib/database.ts";
 import { useQuery } from "../lib/use-query.ts";
 import { useProfile } from "../profile/use-profile.ts";
@@ -12,7 +12,7 @@ import { useAction } from "../ui/use-action.ts";
 import { DeliveriesTable } from "./DeliveriesTable.tsx";
 import { Heatmap } from "./Heatmap.tsx";
 import { fetchCompletions, fetchRecentDeliveries } from "./history-api.ts";
-import { markLatestOccurrenceDone } from "./mark-done.ts";
+import { markOccurrenceDone } from "./mark-done.ts";
 
 interface HabitHistory {
   habit: Habit;
@@ -55,15 +55,16 @@ export function HistoryPage() {
   const doneDates = new Set(
     completions.map((completion) => localDate(new Date(completion.occurrence_at), timeZone)),
   );
-  const due = dueDates(habit, timeZone, now);
+  const latest = occurrenceToMarkDone(habit, timeZone, now);
+  // Today's occurrence counts as due once it can be marked, even before its time.
+  const due = dueDates(habit, timeZone, latest && latest > now ? latest : now);
   const { current, best } = streaks(due, doneDates);
-  const latest = latestOccurrence(habit, timeZone, now);
   const latestDate = latest ? localDate(latest, timeZone) : null;
   const latestDone = latestDate !== null && doneDates.has(latestDate);
 
   const markDone = () =>
     run(async () => {
-      const text = await markLatestOccurrenceDone(habit, timeZone);
+      const text = await markOccurrenceDone(habit, timeZone);
       history.reload();
       return text;
     });
@@ -102,7 +103,7 @@ export function HistoryPage() {
         </button>
         <Link className="button" to={`/habits/${habit.id}/edit`}>Edit</Link>
       </div>
-      {!latest && <p className="hint">The first occurrence is still ahead.</p>}
+      {!latest && <p className="hint">This habit starts on a later day.</p>}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <h2>Completions</h2>
       <Heatmap

@@ -1,19 +1,19 @@
 import type { Habit } from "../lib/database.ts";
 import { DataError } from "../lib/data-error.ts";
-import { latestOccurrence } from "../habits/schedule.ts";
+import { occurrenceToMarkDone } from "../habits/schedule.ts";
 import { recordCompletion } from "./history-api.ts";
 
 /**
- * Marks the habit's most recent due occurrence (at or before now, in the owner's time zone) as
- * done. Returns a sentence saying what happened.
+ * Marks today's occurrence done (early, if its time is still ahead), or else the most recent one,
+ * in the owner's time zone. Returns a sentence saying what happened.
  */
-export async function markLatestOccurrenceDone(
+export async function markOccurrenceDone(
   habit: Habit,
   timeZone: string,
 ): Promise<string> {
-  const occurrence = latestOccurrence(habit, timeZone);
+  const occurrence = occurrenceToMarkDone(habit, timeZone);
   if (!occurrence) {
-    return "Nothing is due yet: the first occurrence is still ahead.";
+    return "This habit starts on a later day: nothing to mark yet.";
   }
   try {
     await recordCompletion(habit.id, occurrence);

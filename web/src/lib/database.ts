@@ -1,5 +1,5 @@
-// The generated database types live with the edge functions; the SPA shares them.
-import type { Database, Tables, TablesInsert } from "../../../supabase/functions/_shared/database.types.ts";
+// The generated database types (scripts/gen-types.sh); the web app is their only user.
+import type { Database, Tables, TablesInsert } from "./database.types.ts";
 
 export type { Database, TablesInsert };
 export type Habit = Tables<"habits">;

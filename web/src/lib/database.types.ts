@@ -63,6 +63,7 @@ export type Database = {
           is_public: boolean
           next_reminder_at: string | null
           owner_id: string
+          paused_reason: string | null
           place: string
           related_habit_id: string | null
           reward: string | null
@@ -81,6 +82,7 @@ export type Database = {
           is_public?: boolean
           next_reminder_at?: string | null
           owner_id?: string
+          paused_reason?: string | null
           place: string
           related_habit_id?: string | null
           reward?: string | null
@@ -99,6 +101,7 @@ export type Database = {
           is_public?: boolean
           next_reminder_at?: string | null
           owner_id?: string
+          paused_reason?: string | null
           place?: string
           related_habit_id?: string | null
           reward?: string | null
@@ -187,13 +190,6 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "notifications_habit_id_fkey"
-            columns: ["habit_id"]
-            isOneToOne: false
-            referencedRelation: "public_habits"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "notifications_owner_id_fkey"
             columns: ["owner_id"]
             isOneToOne: false
@@ -245,10 +241,55 @@ export type Database = {
         }
         Relationships: []
       }
+      public_habits: {
+        Row: {
+          action: string
+          created_at: string
+          duration_seconds: number
+          id: string
+          interval_days: number
+          is_pleasant: boolean
+          place: string
+          reward: string | null
+          time: string
+        }
+        Insert: {
+          action: string
+          created_at: string
+          duration_seconds: number
+          id: string
+          interval_days: number
+          is_pleasant: boolean
+          place: string
+          reward?: string | null
+          time: string
+        }
+        Update: {
+          action?: string
+          created_at?: string
+          duration_seconds?: number
+          id?: string
+          interval_days?: number
+          is_pleasant?: boolean
+          place?: string
+          reward?: string | null
+          time?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "public_habits_id_fkey"
+            columns: ["id"]
+            isOneToOne: true
+            referencedRelation: "habits"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       telegram_link_codes: {
         Row: {
           code: string
           created_at: string
+          deep_link: string | null
           expires_at: string
           used_at: string | null
           user_id: string
@@ -256,6 +297,7 @@ export type Database = {
         Insert: {
           code: string
           created_at?: string
+          deep_link?: string | null
           expires_at?: string
           used_at?: string | null
           user_id?: string
@@ -263,6 +305,7 @@ export type Database = {
         Update: {
           code?: string
           created_at?: string
+          deep_link?: string | null
           expires_at?: string
           used_at?: string | null
           user_id?: string
@@ -279,42 +322,7 @@ export type Database = {
       }
     }
     Views: {
-      public_habits: {
-        Row: {
-          action: string | null
-          created_at: string | null
-          duration_seconds: number | null
-          id: string | null
-          interval_days: number | null
-          is_pleasant: boolean | null
-          place: string | null
-          reward: string | null
-          time: string | null
-        }
-        Insert: {
-          action?: string | null
-          created_at?: string | null
-          duration_seconds?: number | null
-          id?: string | null
-          interval_days?: number | null
-          is_pleasant?: boolean | null
-          place?: string | null
-          reward?: string | null
-          time?: string | null
-        }
-        Update: {
-          action?: string | null
-          created_at?: string | null
-          duration_seconds?: number | null
-          id?: string | null
-          interval_days?: number | null
-          is_pleasant?: boolean | null
-          place?: string | null
-          reward?: string | null
-          time?: string | null
-        }
-        Relationships: []
-      }
+      [_ in never]: never
     }
     Functions: {
       create_telegram_link_code: {
