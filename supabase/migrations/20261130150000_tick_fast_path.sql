@@ -8,27 +8,12 @@
 -- per habit) is kept for everything else: catch-up after downtime, a schedule edited since, an
 -- anchor in the future.
 
--- True when Postgres can convert times in `zone` now. A zone accepted when it was set can stop
--- resolving after a tz database upgrade (legacy names move to tzdata-legacy); the tick must then
--- leave that owner's habits alone rather than fail for everyone.
-create function private.time_zone_resolves(zone text)
-returns boolean
-language plpgsql
-stable
-set search_path = ''
-as $$
-begin
-  perform now() at time zone zone;
-  return true;
-exception when invalid_parameter_value then
-  return false;
-end
-$$;
-
 -- The habits due at `at`, locked (others' locks are skipped), with the occurrence to remind and
 -- the next one. `fast_path => false` computes every row by the slow path: the equality test in
 -- supabase/tests compares both over the same sample. Habits whose owner's zone does not resolve
--- are not returned (nothing about them can be computed).
+-- are not returned: nothing about them can be computed, and run_reminder_tick pauses them first
+-- (private.pause_habits_with_unresolvable_zones); a zone that stops resolving in between is
+-- left for the next tick rather than failing this one.
 --
 -- A row takes the fast path only when that provably gives the slow path's answer: next_reminder_at
 -- is exactly the occurrence of a grid date D (the local time on D, converted, as next_occurrence
@@ -97,6 +82,9 @@ begin
 end
 $$;
 
+-- Like every private helper, callable by the service role and nobody else.
+grant execute on function private.due_reminders(timestamptz, boolean) to service_role;
+
 -- Moves every due habit into the outbox and advances its next reminder. Idempotent: the outbox's
 -- unique key (habit, kind, due time) absorbs a repeated tick. Reminders missed while the service
 -- was down collapse into one for the most recent occurrence; if even that is older than
@@ -149,6 +137,6 @@ $$;
 drop trigger habits_set_updated_at on public.habits;
 create trigger habits_set_updated_at
 before update of owner_id, action, place, time, interval_days, duration_seconds, is_pleasant, related_habit_id,
-  reward, is_public, is_paused, starts_on
+  reward, is_public, is_paused, paused_reason, starts_on
 on public.habits
 for each row execute function private.set_updated_at();
