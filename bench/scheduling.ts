@@ -14,6 +14,7 @@ import {
   baselineEnqueueSql,
   baselineScanSql,
   cronTickSql,
+  dueSelectionSql,
   fastPathShareSql,
   naiveBaselineScanSql,
   pauseCheckSql,
@@ -136,6 +137,16 @@ try {
   );
   const [paths] = (await timedRolledBack(fastPathShareSql, [dueAt.toISOString()])).rows;
   report.add("bigTickPaths (due habits by path)", paths);
+  // The selection alone (locking, occurrence and next reminder of every due habit), both ways.
+  const selection = { fast: [] as number[], slow: [] as number[] };
+  for (let i = 0; i < 2; i++) {
+    selection.fast.push((await timedRolledBack(dueSelectionSql(true), [dueAt.toISOString()])).ms);
+    selection.slow.push((await timedRolledBack(dueSelectionSql(false), [dueAt.toISOString()])).ms);
+  }
+  report.add("dueSelectionMs (private.due_reminders at the peak, fast path vs all slow)", {
+    fast: selection.fast.map(round),
+    slow: selection.slow.map(round),
+  });
   // run_reminder_tick first pauses due habits whose owner's zone no longer resolves (issue 12):
   // a second look at the due rows, timed apart from the queueing.
   const pauseEmpty: number[] = [];

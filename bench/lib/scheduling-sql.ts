@@ -12,6 +12,10 @@ export const cronTickSql = `
     private.enqueue_due_reminders($1::timestamptz) as queued,
     private.has_deliverable_notifications($1::timestamptz) as deliverable`;
 
+/** The tick's selection alone, by the fast path where it applies or by the slow path for all. */
+export const dueSelectionSql = (fastPath: boolean) =>
+  `select count(*)::int as due from private.due_reminders($1::timestamptz, fast_path => ${fastPath})`;
+
 /** How many of the due habits the tick computes by its fast path and how many by the slow one. */
 export const fastPathShareSql = `
   select count(*) filter (where by_fast_path)::int as fast, count(*) filter (where not by_fast_path)::int as slow
