@@ -13,6 +13,10 @@ import { startMail } from "./mail/server.ts";
 import { startPgNet } from "./pgnet/worker.ts";
 import { startRest } from "./rest/server.ts";
 import type { RunningService } from "./service.ts";
+import { readEnvFile } from "./functions/envfile.ts";
+import { type RunningTelegram, startTelegram } from "./telegram/server.ts";
+import postgres from "postgres";
+import { remindNow } from "./remind-now.ts";
 
 const PROJECT_ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const port = z.number().int().min(0).max(65535);
@@ -32,7 +36,21 @@ export const StackOptions = z.object({
     auth: port.default(0),
     rest: port.default(0),
     functions: port.default(0),
-  }).default({ gateway: 0, mail: 0, smtp: 0, auth: 0, rest: 0, functions: 0 }),
+    telegram: port.default(0),
+  }).default({ gateway: 0, mail: 0, smtp: 0, auth: 0, rest: 0, functions: 0, telegram: 0 }),
+  /**
+   * The local bot on the Telegram stand-in (devstack/telegram), used unless the functions' env file
+   * or env sets TELEGRAM_BOT_TOKEN (a real bot). These are development values, not secrets.
+   */
+  telegram: z.object({
+    token: z.string().default("1000000001:devstack-local-bot-token"),
+    username: z.string().default("habits_local_bot"),
+    webhookSecret: z.string().default("devstack-local-webhook-secret"),
+  }).default({
+    token: "1000000001:devstack-local-bot-token",
+    username: "habits_local_bot",
+    webhookSecret: "devstack-local-webhook-secret",
+  }),
   jwtSecret: z.string().default(DEMO_JWT_SECRET),
   anonKey: z.string().default(DEMO_ANON_KEY),
   serviceRoleKey: z.string().default(DEMO_SERVICE_ROLE_KEY),
@@ -71,10 +89,16 @@ export interface RunningStack {
     functions: string;
     /** Mail catcher (Mailpit API and inbox page). */
     mail: string;
+    /** The Telegram stand-in's Bot API root and chat page (absent when a real bot is configured). */
+    telegram?: string;
     smtp: string;
     db: string;
   };
   keys: { anon: string; serviceRole: string; jwtSecret: string };
+  /** The Telegram stand-in, unless a real bot is configured. */
+  telegram?: RunningTelegram;
+  /** The bot the functions talk to: its username and where its t.me-style deep links point. */
+  bot: { username: string; deepLinkBase: string };
   /** The variables the app, the functions and the tests read. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -172,12 +196,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const authToml = toml.auth;
   const started: RunningService[] = [];
   const stop = async () => {
+    const closing: Promise<void>[] = [];
     for (const service of started.reverse()) {
-      await service.close().catch((error) => console.error("[stack] stopping a service failed:", error));
+      const closed = service.close().catch((error) =>
+        console.error("[stack] stopping a service failed:", error)
+      );
+      closing.push(closed);
+      // A service still finishing a request (e.g. the gateway waiting on a function that waits on
+      // a hung Bot API) must not hold up the services behind it, whose stopping ends that request.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
     }
+    await Promise.all(closing);
     started.length = 0;
   };
 
+  const siteUrl = config.siteUrl ?? authToml.site_url ?? "http://127.0.0.1:3000";
   try {
     const mail = await startMail({
       hostname: config.hostname,
@@ -198,7 +233,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       port: config.ports.auth,
       databaseUrl: config.authDatabaseUrl ?? withUser(config.databaseUrl, "supabase_auth_admin"),
       apiExternalUrl: gateway.url,
-      siteUrl: config.siteUrl ?? authToml.site_url ?? "http://127.0.0.1:3000",
+      siteUrl,
       uriAllowList: config.uriAllowList ?? authToml.additional_redirect_urls ?? [],
       jwtSecret: config.jwtSecret,
       jwtExp: config.jwtExpiry ?? authToml.jwt_expiry ?? 3600,
@@ -227,6 +262,44 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     started.push(rest);
 
+    const fileEnv = config.functionsEnvFile ? await readEnvFile(config.functionsEnvFile) : {};
+    const realToken = config.functionsEnv.TELEGRAM_BOT_TOKEN ?? fileEnv.TELEGRAM_BOT_TOKEN ?? "";
+    let telegram: RunningTelegram | undefined;
+    let telegramEnv: Record<string, string> = {};
+    if (realToken === "") {
+      // The chat page's "Remind me now" (development only): one connection, opened on first use.
+      let sql: postgres.Sql | undefined;
+      started.push({ url: "", close: async () => await sql?.end({ timeout: 1 }) });
+      const remindNowHook = async (chatId: number) => {
+        sql ??= postgres(config.databaseUrl, { max: 1, onnotice: () => {} });
+        const habit = await remindNow(sql, { chatId });
+        if (!habit) throw new Error("No unpaused habit for this chat: connect it and create a habit first.");
+        return `“${habit.action}” is now due at ${habit.time}: the reminder arrives within seconds.`;
+      };
+      telegram = await startTelegram({
+        hostname: config.hostname,
+        port: config.ports.telegram,
+        token: config.telegram.token,
+        username: config.telegram.username,
+        webhook: {
+          url: `${gateway.url}/functions/v1/telegram-webhook`,
+          secretToken: config.telegram.webhookSecret,
+          allowedUpdates: ["message", "callback_query"],
+        },
+      }, { remindNow: remindNowHook });
+      started.push(telegram);
+      telegramEnv = {
+        TELEGRAM_BOT_TOKEN: config.telegram.token,
+        TELEGRAM_BOT_USERNAME: config.telegram.username,
+        TELEGRAM_WEBHOOK_SECRET: config.telegram.webhookSecret,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+      };
+    }
+    const bot = telegram ? { username: telegram.username, deepLinkBase: telegram.url } : {
+      username: config.functionsEnv.TELEGRAM_BOT_USERNAME ?? fileEnv.TELEGRAM_BOT_USERNAME ?? "",
+      deepLinkBase: "https://t.me",
+    };
+
     const functions = await startFunctions({
       hostname: config.hostname,
       port: config.ports.functions,
@@ -239,7 +312,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       serviceRoleKey: config.serviceRoleKey,
       dbUrl: config.databaseUrl,
       envFile: config.functionsEnvFile,
-      env: config.functionsEnv,
+      // SITE_URL: where the bot's replies send people (the web app), as Auth's site URL.
+      env: { ...(fileEnv.SITE_URL ? {} : { SITE_URL: siteUrl }), ...telegramEnv, ...config.functionsEnv },
       watch: config.watchFunctions,
     });
     started.push(functions);
@@ -272,8 +346,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         mail: mail.url,
         smtp,
         db: config.databaseUrl,
+        ...(telegram ? { telegram: telegram.url } : {}),
       },
       keys: { anon: config.anonKey, serviceRole: config.serviceRoleKey, jwtSecret: config.jwtSecret },
+      telegram,
+      bot,
       env: {
         SUPABASE_URL: gateway.url,
         SUPABASE_ANON_KEY: config.anonKey,
@@ -285,6 +362,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         SMTP_PORT: String(mail.smtpPort),
         VITE_SUPABASE_URL: gateway.url,
         VITE_SUPABASE_ANON_KEY: config.anonKey,
+        ...telegramEnv,
       },
       stop,
     };

@@ -7,4 +7,4 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
 source scripts/env.sh
-exec deno run --allow-all devstack/start.ts "$@"
+exec deno run --quiet --allow-all devstack/start.ts "$@"

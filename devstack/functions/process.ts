@@ -173,7 +173,9 @@ export class FunctionProcess {
       if (Number.isInteger(port) && port > 0) resolvePort(port);
       else settings.log(line, "stdout");
     });
-    const stderr = pumpLines(child.stderr, (line) => settings.log(line, "stderr"));
+    const stderr = pumpLines(child.stderr, (line) => {
+      if (!isToolNoise(line)) settings.log(line, "stderr");
+    });
     const running: Running = { child, port: 0, alive: true, done: Promise.resolve() };
     const exited = child.status.then((status) => {
       running.alive = false;
@@ -238,6 +240,16 @@ async function terminate(running: Running): Promise<void> {
     }
   }
   await running.done;
+}
+
+/**
+ * Deno's package set-up lines ("Initialize x@1.2.3", "Download …") and Node's deprecation
+ * warnings from npm packages (e.g. punycode under grammY's node-fetch): not the function's output.
+ */
+function isToolNoise(line: string): boolean {
+  return /^(Initialize|Download) \S/.test(line) ||
+    /^\(node:\d+\) \[DEP\d+\] DeprecationWarning:/.test(line) ||
+    /^\(Use `node --trace-deprecation/.test(line);
 }
 
 /** Calls `onLine` for every line of a byte stream; resolves when the stream ends. */

@@ -1,0 +1,124 @@
+/**
+ * What each simulated person sees: their private chat with the bot (messages with their inline
+ * keyboards, edits applied, callback answers shown as toasts), and whether they started or
+ * blocked the bot. A private chat's id equals the user's id, as in Telegram.
+ */
+import type { MessageEntity } from "./html.ts";
+
+export interface User {
+  id: number;
+  is_bot: false;
+  first_name: string;
+  username?: string;
+  language_code?: string;
+}
+
+export interface ChatMessage {
+  message_id: number;
+  from: "user" | "bot";
+  date: number;
+  edit_date?: number;
+  text: string;
+  entities: MessageEntity[];
+  /** What the person sees of their own message (a deep link's /start hides its payload). */
+  shown?: string;
+  reply_markup?: InlineKeyboardMarkup;
+  /** Sent with disable_notification: arrives without a sound. */
+  silent?: boolean;
+  /** Sent with protect_content: cannot be forwarded or saved. */
+  protected?: boolean;
+}
+
+export interface InlineKeyboardButton {
+  text: string;
+  callback_data?: string;
+  url?: string;
+}
+export interface InlineKeyboardMarkup {
+  inline_keyboard: InlineKeyboardButton[][];
+}
+
+export interface CallbackAnswer {
+  callback_query_id: string;
+  message_id: number;
+  text?: string;
+  show_alert: boolean;
+  url?: string;
+  at: number;
+}
+
+export interface Chat {
+  user: User;
+  /** The user sent the bot something (without it, the bot cannot write: "chat not found"). */
+  started: boolean;
+  blocked: boolean;
+  messages: ChatMessage[];
+  answers: CallbackAnswer[];
+  /** Bumped on every change, so the chat page can poll cheaply. */
+  version: number;
+}
+
+export interface PendingCallback {
+  id: string;
+  chatId: number;
+  messageId: number;
+  queuedAt: number;
+  answered: boolean;
+}
+
+export class ChatModel {
+  readonly chats = new Map<number, Chat>();
+  readonly callbacks = new Map<string, PendingCallback>();
+  #nextMessageId = 1;
+  #nextUserId = 100_001;
+  #nextCallbackId = 1;
+
+  createUser(input: { first_name: string; username?: string; id?: number }): User {
+    const id = input.id ?? this.#nextUserId++;
+    const existing = this.chats.get(id);
+    if (existing) return existing.user;
+    const user: User = {
+      id,
+      is_bot: false,
+      first_name: input.first_name,
+      ...(input.username ? { username: input.username } : {}),
+    };
+    this.chats.set(id, { user, started: false, blocked: false, messages: [], answers: [], version: 1 });
+    return user;
+  }
+
+  chat(id: number): Chat | undefined {
+    return this.chats.get(id);
+  }
+
+  /** Message ids increase per bot account in private chats, so they jump across chats. */
+  nextMessageId(): number {
+    return this.#nextMessageId++;
+  }
+
+  add(chat: Chat, message: Omit<ChatMessage, "message_id" | "date">): ChatMessage {
+    const stored: ChatMessage = { message_id: this.nextMessageId(), date: unixNow(), ...message };
+    chat.messages.push(stored);
+    chat.version++;
+    return stored;
+  }
+
+  newCallback(chatId: number, messageId: number): PendingCallback {
+    const callback = {
+      id: `${chatId}${String(this.#nextCallbackId++).padStart(6, "0")}`,
+      chatId,
+      messageId,
+      queuedAt: Date.now(),
+      answered: false,
+    };
+    this.callbacks.set(callback.id, callback);
+    return callback;
+  }
+
+  reset(): void {
+    this.chats.clear();
+    this.callbacks.clear();
+  }
+}
+
+export const unixNow = () => Math.floor(Date.now() / 1000);

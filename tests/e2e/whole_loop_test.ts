@@ -1,0 +1,314 @@
+/**
+ * The whole loop on the start command with no .env, in Chromium: `devstack/start.ts` on free ports
+ * with a temporary --dir, then sign up, confirm through the mail catcher, connect Telegram by
+ * clicking the SPA's link (it opens the Telegram stand-in's chat page, which sends /start <code>),
+ * create a habit, see "New habit" in the chat, get a reminder there ("Remind me now"), press Done,
+ * and see the completion in the SPA's history. Then Ctrl-C (SIGINT) stops everything within 10 s,
+ * and a second start on the same ports and directory works.
+ * Chat page screenshots go to E2E_SCREENSHOT_DIR (default: a temporary directory).
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { commandLine, isAlive, portInUse, signal } from "../../devstack/processes.ts";
+import { expectEventually, launchChromium, watchConsole } from "./support/browser.ts";
+import { confirmationLinkFor } from "./support/mailbox.ts";
+import { freePort } from "./support/spa.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const PASSWORD = "habits2go4it";
+
+interface Started {
+  child: Deno.ChildProcess;
+  output: string[];
+  exited: Promise<Deno.CommandStatus>;
+}
+
+/** Runs the start command and waits for its status block (or its exit). */
+async function start(dir: string, ports: Record<string, number>): Promise<Started> {
+  const args = ["run", "-A", "devstack/start.ts", "--dir", dir, "--env-file", `${dir}/no-such.env`];
+  for (const [flag, port] of Object.entries(ports)) args.push(`--${flag}-port`, String(port));
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output: string[] = [];
+  let ready: () => void;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const chunk of stream) {
+      buffer += decoder.decode(chunk, { stream: true });
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        output.push(line);
+        if (line.includes("Press Ctrl-C to stop.")) ready();
+      }
+    }
+    if (buffer) output.push(buffer);
+  };
+  const drained = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const exited = child.status.then(async (status) => {
+    await drained;
+    return status;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    isReady.then(() => "ready"),
+    exited.then(() => "exited"),
+    new Promise((resolve) => (timer = setTimeout(() => resolve("timeout"), 180_000))),
+  ]);
+  clearTimeout(timer);
+  if (outcome !== "ready") {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // gone
+    }
+    throw new Error(`the start command did not come up (${outcome}):\n${output.join("\n")}`);
+  }
+  return { child, output, exited };
+}
+
+/**
+ * Ctrl-C (twice: the second stops at once): returns how long stopping took; fails if anything
+ * it started is left.
+ */
+async function interrupt(
+  started: Started,
+  dir: string,
+  ports: Record<string, number>,
+  times: 1 | 2 = 1,
+): Promise<number> {
+  const state = JSON.parse(await Deno.readTextFile(`${dir}/start.json`)) as {
+    children: { pid: number; command: string }[];
+  };
+  assert.ok(state.children.length >= 1, "the state file lists the processes this run started");
+  const began = performance.now();
+  started.child.kill("SIGINT");
+  if (times === 2) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    started.child.kill("SIGINT");
+  }
+  const status = await started.exited;
+  const took = performance.now() - began;
+  assert.equal(status.code, times === 1 ? 0 : 130, started.output.join("\n"));
+  for (const child of state.children) {
+    assert.ok(
+      !isAlive(child.pid) || commandLine(child.pid) !== child.command,
+      `process ${child.pid} is left: ${child.command}`,
+    );
+  }
+  for (const [name, port] of Object.entries(ports)) {
+    assert.ok(!portInUse(port), `the ${name} port ${port} is free`);
+  }
+  await assert.rejects(Deno.stat(`${dir}/start.json`), Deno.errors.NotFound, "the state file is removed");
+  return took;
+}
+
+async function sendMessageCalls(chatUrl: string): Promise<number> {
+  const counters = await (await fetch(`${chatUrl}/_control/counters`)).json();
+  return counters.callsPerMethod.sendMessage ?? 0;
+}
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return await page.locator(selector).innerText();
+}
+
+Deno.test({
+  name: "the whole loop on the start command with no .env, through the Telegram chat page",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: "habits-start-" });
+    const shots = Deno.env.get("E2E_SCREENSHOT_DIR") ??
+      await Deno.makeTempDir({ prefix: "habits-chat-shots-" });
+    await Deno.mkdir(shots, { recursive: true });
+    const ports = {
+      api: freePort(),
+      db: freePort(),
+      mail: freePort(),
+      smtp: freePort(),
+      web: freePort(),
+      telegram: freePort(),
+    };
+    const { db: _db, ...listening } = ports;
+    const spaUrl = `http://127.0.0.1:${ports.web}`;
+    const chatUrl = `http://127.0.0.1:${ports.telegram}`;
+    const mailUrl = `http://127.0.0.1:${ports.mail}`;
+    const email = `loop-${crypto.randomUUID()}@example.com`;
+    let started: Started | undefined;
+    const browser = await launchChromium();
+    try {
+      started = await start(dir, ports);
+      const status = started.output.join("\n");
+      assert.match(status, new RegExp(`Telegram chat: ${chatUrl}`), "the status block names the chat page");
+      assert.doesNotMatch(status, /^Initialize |DeprecationWarning/m, "a quiet start");
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const consoleWatch = watchConsole(page);
+      let chat: Page | undefined;
+      const step = async (name: string, body: () => Promise<void>) => {
+        if (await t.step(name, body)) return;
+        await page.screenshot({ path: `${shots}/failed-spa.png` }).catch(() => {});
+        await chat?.screenshot({ path: `${shots}/failed-chat.png` }).catch(() => {});
+        const counters = await fetch(`${chatUrl}/_control/counters`).then((r) => r.text()).catch(String);
+        throw new Error(
+          `step failed: ${name}\nconsole: ${consoleWatch.errors}\nTelegram counters: ${counters}\n` +
+            `start command:\n${started?.output.join("\n")}`,
+        );
+      };
+
+      await step("sign up and confirm through the mail catcher", async () => {
+        await page.goto(`${spaUrl}/sign-up`);
+        await page.getByLabel("E-mail").fill(email);
+        await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+        await page.getByRole("button", { name: "Sign up" }).click();
+        await page.getByRole("heading", { name: "Check your e-mail" }).waitFor();
+        await page.goto(await confirmationLinkFor(mailUrl, email));
+        await page.waitForURL(`${spaUrl}/habits`);
+        await page.getByText("No habits yet.").waitFor();
+      });
+
+      await step(
+        "clicking the SPA's Telegram link opens the chat page, which connects the chat",
+        async () => {
+          await page.goto(`${spaUrl}/telegram`);
+          await page.getByRole("button", { name: "Connect Telegram" }).click();
+          const link = page.getByRole("link", { name: "Open Telegram and connect" });
+          const href = await link.getAttribute("href");
+          assert.match(href ?? "", new RegExp(`^${chatUrl}/habits_local_bot\\?start=[A-Za-z0-9_-]+$`));
+          const [opened] = await Promise.all([context.waitForEvent("page"), link.click()]);
+          chat = opened;
+          chat.setDefaultTimeout(20_000);
+          await chat.getByText("✅ Connected!").waitFor();
+          // The person sees "/start", as in Telegram; the payload went to the bot.
+          await chat.locator(".msg.user", { hasText: /^\/start/ }).first().waitFor();
+          assert.doesNotMatch(await textOf(chat, "#log"), /start [A-Za-z0-9_-]{16,}/);
+          await page.getByTestId("telegram-status").getByText("Connected").waitFor();
+        },
+      );
+
+      await step("a new habit's message arrives in the chat", async () => {
+        await page.goto(`${spaUrl}/habits/new`);
+        await page.getByLabel("I will (action)").fill("stretch for a minute");
+        await page.getByLabel("in (place)").fill("the living room");
+        await page.getByLabel(/^at \(time of day/).fill("06:15");
+        await page.getByLabel("Every … days (1–7)").fill("1");
+        await page.getByLabel("Takes … seconds (at most 120)").fill("60");
+        await page.getByRole("button", { name: "Create habit" }).click();
+        await page.getByText("Created “I will stretch for a minute”.").waitFor();
+        await chat!.getByText("New habit").waitFor({ timeout: 30_000 });
+        await chat!.screenshot({ path: `${shots}/chat-habit-created.png` });
+      });
+
+      await step("Remind me now: the reminder arrives with Done and Snooze buttons", async () => {
+        // One message a second per chat: right after "New habit" the reminder would get a 429 and
+        // wait for the next minute's tick (which the timeout below still allows for).
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await chat!.getByRole("button", { name: "Remind me now" }).click();
+        await chat!.getByText("Time for your habit").waitFor({ timeout: 75_000 });
+        await chat!.getByRole("button", { name: "✅ Done" }).waitFor();
+        await chat!.getByRole("button", { name: "⏰ Snooze 15 min" }).waitFor();
+        await chat!.screenshot({ path: `${shots}/chat-reminder.png` });
+      });
+
+      await step("pressing Done answers with a toast and a message", async () => {
+        // A person reads the reminder first; a press within a second of it would make the bot's
+        // reply exceed one message a second in this chat.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await chat!.getByRole("button", { name: "✅ Done" }).click();
+        await chat!.locator("#toast", { hasText: "✅ Recorded" }).waitFor();
+        await chat!.getByText("is recorded").waitFor();
+        await chat!.screenshot({ path: `${shots}/chat-done.png` });
+      });
+
+      await step("the completion shows in the SPA's history", async () => {
+        await page.goto(`${spaUrl}/habits`);
+        await page.locator(".habit-card", { hasText: "stretch for a minute" }).getByRole("link", {
+          name: "History",
+        })
+          .click();
+        await page.getByRole("button", { name: "Done for this time ✓" }).waitFor();
+        await expectEventually(
+          () => page.getByTestId("current-streak").innerText(),
+          "1",
+          "the current streak",
+        );
+      });
+
+      await step("Ctrl-C stops everything within 10 s, even with a Bot API call hanging", async () => {
+        // The Bot API stops answering, and the person writes: the webhook function waits on it.
+        const rule = await fetch(`${chatUrl}/_control/chaos`, {
+          method: "POST",
+          body: JSON.stringify({ kind: "hang", methods: ["sendMessage"] }),
+        });
+        assert.equal(rule.status, 201);
+        await rule.body?.cancel();
+        const before = await sendMessageCalls(chatUrl);
+        await chat!.getByRole("textbox", { name: "Message" }).fill("/help");
+        await chat!.getByRole("button", { name: "Send" }).click();
+        const deadline = Date.now() + 20_000;
+        while (await sendMessageCalls(chatUrl) === before) {
+          assert.ok(Date.now() < deadline, "the webhook never called sendMessage");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const took = await interrupt(started!, dir, listening);
+        started = undefined;
+        assert.ok(took < 10_000, `stopping took ${Math.round(took)} ms`);
+        assert.ok(!portInUse(ports.db), "the database stopped too");
+      });
+
+      await step("a second start on the same ports and directory works", async () => {
+        started = await start(dir, ports);
+        const answer = await fetch(`${chatUrl}/bot1000000001:devstack-local-bot-token/getWebhookInfo`);
+        const info = (await answer.json()).result;
+        assert.equal(info.url, `http://127.0.0.1:${ports.api}/functions/v1/telegram-webhook`);
+      });
+
+      await step("after a crash, the next start stops what the crashed run left, then comes up", async () => {
+        const crashed = started!;
+        started = undefined;
+        crashed.child.kill("SIGKILL");
+        // Its web server and database outlive it, holding their ports.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.ok(
+          portInUse(ports.web) && portInUse(ports.db),
+          "the crashed run left its web server and database",
+        );
+        started = await start(dir, ports);
+        assert.match(started.output.join("\n"), /did not stop cleanly; cleaning up after it/);
+        assert.match(started.output.join("\n"), /was left running by that start; using it/);
+        await crashed.exited;
+        const took = await interrupt(started, dir, listening, 2);
+        started = undefined;
+        assert.ok(took < 10_000, `a second Ctrl-C stopped it at once, not after ${Math.round(took)} ms`);
+        assert.ok(!portInUse(ports.db), "the adopted database stopped too");
+      });
+    } finally {
+      await browser.close();
+      if (started) {
+        // What it started holds its output pipes: kill that too, or waiting for the exit hangs.
+        const state = await Deno.readTextFile(`${dir}/start.json`).then(JSON.parse).catch(() => ({
+          children: [],
+        }));
+        for (const child of state.children as { pid: number }[]) signal(child.pid, "SIGKILL");
+        signal(started.child.pid, "SIGKILL");
+        await started.exited;
+      }
+      const cluster = new Deno.Command("bash", {
+        args: [`${ROOT}/devstack/postgres/cluster.sh`, "remove", `${dir}/db`],
+        stdout: "null",
+        stderr: "null",
+      });
+      await cluster.output();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
