@@ -5,10 +5,11 @@
  *     deno task telegram:set-webhook
  *
  * Telegram then posts updates to <SUPABASE_URL>/functions/v1/telegram-webhook with the secret in
- * X-Telegram-Bot-Api-Secret-Token, only of the kinds the bot handles.
+ * X-Telegram-Bot-Api-Secret-Token, only of the kinds the bot handles. Every call has a deadline;
+ * a failure is reported in one line.
  */
-import { Api } from "grammy";
 import { z } from "zod";
+import { callBotApi, type TelegramSettings } from "../../supabase/functions/_shared/telegram.ts";
 
 const env = z.object({
   TELEGRAM_BOT_TOKEN: z.string().min(1),
@@ -26,19 +27,35 @@ if (!env.success) {
 }
 
 const { TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, SUPABASE_URL, TELEGRAM_API_ROOT } = env.data;
-const api = new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT });
+const telegram: TelegramSettings = {
+  token: TELEGRAM_BOT_TOKEN,
+  apiRoot: TELEGRAM_API_ROOT,
+  timeoutSeconds: 10,
+};
 const url = `${SUPABASE_URL.replace(/\/$/, "")}/functions/v1/telegram-webhook`;
 
-await api.setWebhook(url, {
-  secret_token: TELEGRAM_WEBHOOK_SECRET,
-  allowed_updates: ["message", "callback_query"],
-  drop_pending_updates: false,
-});
-await api.setMyCommands([
-  { command: "habits", description: "Your habits" },
-  { command: "today", description: "What is due today" },
-  { command: "stop", description: "Disconnect this chat" },
-  { command: "help", description: "What I can do" },
-]);
-const info = await api.getWebhookInfo();
-console.log(`Webhook set to ${info.url} (pending updates: ${info.pending_update_count}).`);
+try {
+  await callBotApi(telegram, "setWebhook", {
+    url,
+    secret_token: TELEGRAM_WEBHOOK_SECRET,
+    allowed_updates: ["message", "callback_query"],
+    drop_pending_updates: false,
+  });
+  await callBotApi(telegram, "setMyCommands", {
+    commands: [
+      { command: "habits", description: "Your habits" },
+      { command: "today", description: "What is due today" },
+      { command: "stop", description: "Disconnect this chat" },
+      { command: "help", description: "What I can do" },
+    ],
+  });
+  const info = await callBotApi<{ url: string; pending_update_count: number }>(
+    telegram,
+    "getWebhookInfo",
+    {},
+  );
+  console.log(`Webhook set to ${info.url} (pending updates: ${info.pending_update_count}).`);
+} catch (error) {
+  console.error(`telegram:set-webhook failed: ${error instanceof Error ? error.message : error}`);
+  Deno.exit(1);
+}

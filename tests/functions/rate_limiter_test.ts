@@ -49,3 +49,29 @@ Deno.test("after a 429 every send waits for retry_after and is spread out again"
   assert.ok(Math.abs(sentAt[0] - sentAt[1]) >= 10 - 1e-9, `and 10 ms apart: ${afterPause}`);
   assert.ok(performance.now() - started >= 59, "the second really waited");
 });
+
+Deno.test("sends that leave late because timers fired late still keep the bot's and the chat's limits", async () => {
+  // A clock that jumps: every slot is already past when waitFor is asked, as after a stall.
+  const clock = { now: 0 };
+  const limiter = new SendRateLimiter(28, 1000, () => clock.now);
+  const slots = Array.from({ length: 40 }, (_, i) => limiter.reserve(`chat-${i % 30}`));
+  clock.now = 5_000;
+  const left: number[] = [];
+  const original = globalThis.setTimeout;
+  globalThis.setTimeout = ((resolve: () => void, ms: number) => {
+    clock.now += ms;
+    return original(resolve, 0);
+  }) as typeof setTimeout;
+  try {
+    for (const [i, slot] of slots.entries()) {
+      await limiter.waitFor(slot, `chat-${i % 30}`);
+      left.push(clock.now);
+    }
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  assert.ok(busiestSecond(left) <= 28, `busiest second of the real departures: ${busiestSecond(left)}`);
+  for (let i = 30; i < 40; i++) {
+    assert.ok(left[i] - left[i - 30] >= 1000, `chat-${i % 30} waited its gap: ${left[i] - left[i - 30]} ms`);
+  }
+});

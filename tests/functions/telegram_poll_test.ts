@@ -49,3 +49,26 @@ Deno.test("the polling forwarder hands getUpdates results to the local webhook, 
     await telegram.close();
   }
 });
+
+Deno.test("telegram:poll reports an unreachable Telegram in one line, without a stack trace", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const apiRoot = `http://127.0.0.1:${closed.addr.port}`;
+  closed.close();
+  const script = new URL("../../scripts/telegram/poll-updates.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", script],
+    env: {
+      TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      TELEGRAM_API_ROOT: apiRoot,
+    },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const lines = new TextDecoder().decode(output.stderr).split("\n").filter((line) =>
+    line.trim() !== "" && !line.includes("DeprecationWarning")
+  );
+  assert.equal(output.code, 1);
+  assert.equal(lines.length, 1, lines.join("\n"));
+  expect(lines[0]).toContain(`Telegram is unreachable at ${apiRoot}`);
+});

@@ -154,6 +154,11 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       async () => {
         await post(textMessage(aliceChat, "/habits"));
         const text = lastReplyTo(aliceChat);
+        assert.equal(
+          telegram.callsOf("sendMessage").at(-1)?.payload.reply_markup,
+          undefined,
+          "one page, no buttons",
+        );
         expect(text).toContain(
           "I will <b>do the dishes</b> at <b>19:00</b> in <b>kitchen</b>, every day, 60 s",
         );
@@ -300,10 +305,10 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       },
     );
 
-    await t.step("when Telegram fails, the update is answered 500 and handled on redelivery", async () => {
+    await t.step("when Telegram fails, the update is answered 503 and handled on redelivery", async () => {
       const update = textMessage(aliceChat, "/help");
       telegram.failNext("sendMessage", { kind: "server_error" }, { chatId: aliceChat });
-      assert.equal((await post(update)).status, 500);
+      assert.equal((await post(update)).status, 503);
       const before = repliesTo(aliceChat).length;
       assert.equal((await post(update)).status, 200);
       assert.equal(repliesTo(aliceChat).length, before + 1);

@@ -17,6 +17,7 @@ export const TEST_SITE_URL = "http://127.0.0.1:5173";
 export function startFunctionsForTests(
   telegramApiRoot: string,
   env: Record<string, string> = {},
+  log?: (name: string, line: string) => void,
 ): Promise<RunningService> {
   const showLogs = Deno.env.get("TEST_FUNCTION_LOGS") !== undefined;
   return startFunctions({
@@ -34,7 +35,7 @@ export function startFunctionsForTests(
       REMINDERS_SECRET: TEST_REMINDERS_SECRET,
       ...env,
     },
-    log: showLogs ? undefined : () => {},
+    log: log ?? (showLogs ? undefined : () => {}),
   });
 }
 
@@ -46,6 +47,7 @@ export function spawnFunctionProcess(
   name: string,
   telegramApiRoot: string,
   env: Record<string, string> = {},
+  log?: (line: string, stream: "stdout" | "stderr") => void,
 ): FunctionProcess {
   const root = new URL("../../", import.meta.url).pathname;
   return new FunctionProcess(name, `${root}supabase/functions/${name}/index.ts`, {
@@ -55,16 +57,17 @@ export function spawnFunctionProcess(
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "/root",
-      SUPABASE_DB_URL: testDatabaseUrl(),
+      SUPABASE_DB_URL: env.SUPABASE_DB_URL ?? testDatabaseUrl(),
       SUPABASE_SERVICE_ROLE_KEY: DEMO_SERVICE_ROLE_KEY,
       TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
       TELEGRAM_API_ROOT: telegramApiRoot,
       TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      TELEGRAM_BOT_USERNAME: "habits_test_bot",
       SITE_URL: TEST_SITE_URL,
       REMINDERS_SECRET: TEST_REMINDERS_SECRET,
       ...env,
     },
     bootTimeoutMs: 60_000,
-    log: () => {},
+    log: log ?? (() => {}),
   });
 }

@@ -1,16 +1,140 @@
 import { Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
 
 export interface TelegramSettings {
   token: string;
-  /** https://api.telegram.org, or a fake Bot API in tests. */
+  /** https://api.telegram.org, or a Bot API stand-in. */
   apiRoot: string;
   /** How long one Bot API call may take before it counts as failed. */
   timeoutSeconds?: number;
 }
 
-/** A grammY bot talking to the configured Bot API root, with a bounded request time. */
-export function createBot(settings: TelegramSettings): Bot {
+/** Telegram answered, with an error (`{ok:false,error_code,description,parameters}`). */
+export class TelegramApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: number,
+    readonly description: string,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(`${method}: ${code}: ${description}`);
+    this.name = "TelegramApiError";
+  }
+}
+
+/**
+ * No answer from Telegram. `timeout`: the request left and no answer came in time; `dropped`:
+ * the connection broke, maybe after the request arrived. In both cases Telegram may have acted on
+ * it ("maybe delivered"). `refused`: it could not be sent at all (connection refused, DNS).
+ */
+export class TelegramUnreachableError extends Error {
+  constructor(readonly method: string, readonly kind: "timeout" | "dropped" | "refused", detail: string) {
+    super(`${method}: ${kind === "timeout" ? "no answer in time" : "network error"}: ${detail}`);
+    this.name = "TelegramUnreachableError";
+  }
+}
+
+/**
+ * A connection per request. Deno's fetch sends a request again, once, when a pooled keep-alive
+ * connection breaks before the answer (denoland/deno#32566, narrowed to pooled connections by
+ * #36415): right for idempotent requests, wrong for sendMessage, which Telegram may already have
+ * delivered. Without a pool no connection is ever "pooled", so nothing is resent. Where the
+ * runtime has no Deno.createHttpClient, the default client is used.
+ */
+const unpooledClient = typeof Deno.createHttpClient === "function"
+  ? Deno.createHttpClient({ poolMaxIdlePerHost: 0 })
+  : undefined;
+
+/**
+ * fetch with a deadline, on Deno's native fetch without a connection pool: exactly one request
+ * per call. grammY's npm build brings node-fetch with a keep-alive agent, and Deno's node:http
+ * layer resends an aborted POST on a reused connection (denoland/deno#36786): a timed-out
+ * sendMessage reached the chat twice (issue 11). `signal` (grammY's own abort signal) is honoured.
+ */
+export function timedFetch(timeoutMs: number) {
+  return async (url: string | URL | Request, init: RequestInit & { signal?: unknown } = {}) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const outer = new AbortController();
+    const callerSignal = init.signal as
+      | { aborted?: boolean; addEventListener?: (type: string, listener: () => void) => void }
+      | undefined;
+    if (callerSignal?.aborted) outer.abort();
+    callerSignal?.addEventListener?.("abort", () => outer.abort());
+    const { method, headers, body } = init;
+    return await fetch(url, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.any([timeout, outer.signal]),
+      ...(unpooledClient ? { client: unpooledClient } : {}),
+    });
+  };
+}
+
+/**
+ * Calls one Bot API method with native fetch and a deadline. Resolves to the result, or throws
+ * TelegramApiError (Telegram said no) or TelegramUnreachableError (no answer).
+ */
+export async function callBotApi<T>(
+  settings: TelegramSettings,
+  method: string,
+  payload: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const url = `${settings.apiRoot.replace(/\/$/, "")}/bot${settings.token}/${method}`;
+  const timeoutMs = (settings.timeoutSeconds ?? 10) * 1000;
+  let body: { ok: boolean; result?: T; error_code?: number; description?: string; parameters?: unknown };
+  try {
+    const response = await timedFetch(timeoutMs)(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+      signal,
+    });
+    body = await response.json();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      throw new TelegramUnreachableError(method, "timeout", `after ${timeoutMs} ms`);
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    const neverSent = /refused|dns|lookup|resolve|no route|unreachable/i.test(detail);
+    throw new TelegramUnreachableError(method, neverSent ? "refused" : "dropped", detail);
+  }
+  if (body.ok) return body.result as T;
+  const parameters = body.parameters as { retry_after?: unknown } | undefined;
+  const retryAfter = typeof parameters?.retry_after === "number" ? parameters.retry_after : undefined;
+  throw new TelegramApiError(method, body.error_code ?? 0, body.description ?? "no description", retryAfter);
+}
+
+/**
+ * The bot's own identity without asking Telegram: the numeric id is the part of the token before
+ * the colon, the username comes from configuration. grammY then never waits on getMe.
+ */
+export function botInfoFromConfig(token: string, username: string): UserFromGetMe {
+  const id = Number(token.split(":")[0]);
+  return {
+    id: Number.isSafeInteger(id) ? id : 0,
+    is_bot: true,
+    first_name: username,
+    username,
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+  } as UserFromGetMe;
+}
+
+/** A grammY bot on native fetch with a bounded request time, knowing itself from configuration. */
+export function createBot(settings: TelegramSettings & { username: string }): Bot {
+  const timeoutSeconds = settings.timeoutSeconds ?? 10;
   return new Bot(settings.token, {
-    client: { apiRoot: settings.apiRoot.replace(/\/$/, ""), timeoutSeconds: settings.timeoutSeconds ?? 10 },
+    botInfo: botInfoFromConfig(settings.token, settings.username),
+    client: {
+      apiRoot: settings.apiRoot.replace(/\/$/, ""),
+      // grammY's own timer is a backstop; the native fetch's deadline ends the request first.
+      timeoutSeconds: timeoutSeconds + 1,
+      fetch: timedFetch(timeoutSeconds * 1000) as unknown as typeof fetch,
+    },
   });
 }

@@ -12,11 +12,12 @@ export function createRemindersApp(
 ) {
   const app = new Hono();
 
+  // The details go to the log only: an answer names no hosts, ports or database errors.
   app.onError((error, c) => {
-    console.error("reminders:", error);
+    console.error("reminders: the run failed:", error instanceof Error ? error.message : error);
     return c.json({
       error: "internal_error",
-      message: error instanceof Error ? error.message : String(error),
+      message: "The run failed; what was not sent stays queued for the next run.",
     }, 500);
   });
 

@@ -17,6 +17,8 @@ export const remindersEnv = {
   REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1_100),
   REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(60),
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
+  // One run sends at a time; a run that dies keeps the others out for at most this long.
+  REMINDERS_DISPATCHER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60).default(15),
   REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
   REMINDERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
 };

@@ -1,80 +1,154 @@
-import { type Api, GrammyError, HttpError } from "grammy";
-import { composeMessage } from "./message.ts";
+import { TelegramApiError, TelegramUnreachableError } from "../_shared/telegram.ts";
+import { composeMessage, type OutgoingMessage } from "./message.ts";
 import type { SendRateLimiter } from "./rate-limiter.ts";
 import type { ClaimedNotification, DeliveryOutcome, OutboxStore } from "./store.ts";
 
 export interface DispatchReport {
+  /** Another run holds the dispatcher lease: this one sent nothing (that run takes the work). */
+  busy: boolean;
   claimed: number;
   sent: number;
   retried: number;
+  /** Sends that timed out: retried, and maybe delivered already. */
+  maybeDelivered: number;
+  /** 429s whose retry_after did not fit this run: handed back, not counted as attempts. */
+  rateLimited: number;
+  /** 429s waited out inside this run. */
+  rateLimitWaits: number;
   dead: number;
   skipped: number;
   released: number;
   durationMs: number;
 }
 
+/** Sends one message to one chat and returns Telegram's message id. */
+export type SendMessage = (chatId: string, message: OutgoingMessage) => Promise<number>;
+
 export interface DispatchOptions {
   store: OutboxStore;
-  api: Api;
+  send: SendMessage;
   limiter: SendRateLimiter;
   batchSize: number;
   workingTimeMs: number;
+  /** The dispatcher lease: how long a run that died keeps others out. Renewed at a third of it. */
+  dispatcherLeaseSeconds: number;
   now?: () => number;
 }
 
-/** What a failed sendMessage means for the message: retry it, give up, or give up and unlink. */
-export function classifySendError(error: unknown): DeliveryOutcome & { blocked?: boolean } {
-  if (error instanceof GrammyError) {
-    const description = `${error.error_code}: ${error.description}`;
-    if (error.error_code === 429) {
-      return { outcome: "retry", error: description, retryAfterSeconds: error.parameters.retry_after ?? 1 };
+type Failure = DeliveryOutcome & { blocked?: boolean };
+
+/** What a failed sendMessage means for the message. */
+export function classifySendError(error: unknown): Failure {
+  if (error instanceof TelegramApiError) {
+    const description = `${error.code}: ${error.description}`;
+    if (error.code === 429) {
+      return { outcome: "rate_limited", error: description, retryAfterSeconds: error.retryAfterSeconds ?? 1 };
     }
-    if (error.error_code === 403) return { outcome: "dead", error: description, blocked: true };
-    if (error.error_code >= 500) return { outcome: "retry", error: description };
+    if (error.code === 403) return { outcome: "dead", error: description, blocked: true };
+    if (error.code >= 500) return { outcome: "retry", error: description };
     return { outcome: "dead", error: description };
   }
-  if (error instanceof HttpError) return { outcome: "retry", error: `network: ${error.message}` };
+  if (error instanceof TelegramUnreachableError) {
+    // The request may have arrived and Telegram may have delivered it. Retried: at-least-once.
+    if (error.kind !== "refused") return { outcome: "uncertain", error: error.message };
+    return { outcome: "retry", error: error.message };
+  }
   return { outcome: "retry", error: error instanceof Error ? error.message : String(error) };
 }
 
+const counters = {
+  sent: "sent",
+  retry: "retried",
+  uncertain: "maybeDelivered",
+  rate_limited: "rateLimited",
+  dead: "dead",
+  skipped: "skipped",
+  released: "released",
+} as const;
+
 /**
- * Delivers the outbox: claims messages, sends each within Telegram's limits and records the
- * outcome, until the outbox is empty or the working time is used up. Messages whose send
- * slot would fall after the working time are released for the next run, unsent.
+ * Delivers the outbox: takes the single dispatcher lease (so Telegram's limits hold however many
+ * runs overlap), claims messages fairly, sends each within Telegram's limits and records the
+ * outcome, until the outbox is empty or the working time is used up.
  */
 export async function dispatchOutbox(options: DispatchOptions): Promise<DispatchReport> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const deadline = started + options.workingTimeMs;
   const report: DispatchReport = {
+    busy: false,
     claimed: 0,
     sent: 0,
     retried: 0,
+    maybeDelivered: 0,
+    rateLimited: 0,
+    rateLimitWaits: 0,
     dead: 0,
     skipped: 0,
     released: 0,
     durationMs: 0,
   };
 
-  // Set once a message had to be handed back: every later one would be too, so stop claiming.
-  let outOfTime = false;
-  const deliver = async (notification: ClaimedNotification): Promise<void> => {
-    const outcome = await deliverOne(notification, options, deadline);
-    if (outcome.outcome === "released") outOfTime = true;
-    await options.store.record(notification.id, outcome);
-    const counter =
-      ({ sent: "sent", retry: "retried", dead: "dead", skipped: "skipped", released: "released" } as const)[
-        outcome.outcome
-      ];
-    report[counter]++;
-  };
+  const holder = crypto.randomUUID();
+  const { store, limiter } = options;
+  if (!await store.acquireDispatcherLease(holder, options.dispatcherLeaseSeconds)) {
+    report.busy = true;
+    report.durationMs = Math.round(now() - started);
+    return report;
+  }
+  const run: RunState = { lost: false, outOfTime: false, blockedChats: new Set(), deadline, report };
+  const renewal = setInterval(async () => {
+    try {
+      if (!await store.acquireDispatcherLease(holder, options.dispatcherLeaseSeconds)) run.lost = true;
+    } catch {
+      run.lost = true;
+    }
+  }, options.dispatcherLeaseSeconds * 1000 / 3);
+  let released = false;
+  try {
+    const wallClockOffset = Date.now() - now();
+    for (const earlier of await store.recentSends()) {
+      limiter.recordEarlierSend(earlier.chat_id.toString(), earlier.sent_at.getTime() - wallClockOffset);
+    }
+    released = await deliverUntilDone(options, run, holder, now);
+  } finally {
+    clearInterval(renewal);
+    if (!released) await store.releaseDispatcherLease(holder, true).catch(() => {});
+  }
+  report.durationMs = Math.round(now() - started);
+  return report;
+}
 
-  // A pipeline rather than batch by batch: a batch whose last message waits for its chat's
-  // one-second gap must not keep the next batch from starting (bench/dispatch.ts, several
-  // messages per chat). More is claimed whenever half of the batch size has gone out.
+interface RunState {
+  lost: boolean;
+  outOfTime: boolean;
+  blockedChats: Set<string>;
+  deadline: number;
+  report: DispatchReport;
+}
+
+/**
+ * The pipeline: more is claimed whenever half of the batch size has gone out, so a message
+ * waiting out its chat's gap never holds up the rest. Returns true when the lease was given up
+ * because nothing was left to send.
+ */
+async function deliverUntilDone(
+  options: DispatchOptions,
+  run: RunState,
+  holder: string,
+  now: () => number,
+): Promise<boolean> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  while (now() < deadline && !failure && !outOfTime) {
+  const deliver = async (notification: ClaimedNotification): Promise<void> => {
+    const outcome = await deliverOne(notification, options, run);
+    if (outcome.outcome === "released") run.outOfTime = true;
+    await options.store.record(notification.id, outcome);
+    run.report[counters[outcome.outcome]]++;
+  };
+
+  let released = false;
+  while (now() < run.deadline && !failure && !run.outOfTime && !run.lost) {
     const room = options.batchSize - inFlight.size;
     if (room < Math.ceil(options.batchSize / 2)) {
       await Promise.race(inFlight);
@@ -82,11 +156,20 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     }
     const batch = await options.store.claim(room);
     if (batch.length === 0) {
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      if (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      // Nothing claimable and nothing in flight: give the lease up, unless a message arrived
+      // meanwhile (its kick was refused while this run held the lease, so this run sends it).
+      if (await options.store.releaseDispatcherLease(holder, false)) {
+        released = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
-    report.claimed += batch.length;
+    run.report.claimed += batch.length;
     for (const notification of batch) {
       const delivery: Promise<void> = deliver(notification)
         .catch((error) => {
@@ -98,39 +181,49 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
-  report.durationMs = Math.round(now() - started);
-  return report;
+  return released;
 }
 
 async function deliverOne(
   notification: ClaimedNotification,
   options: DispatchOptions,
-  deadline: number,
+  run: RunState,
 ): Promise<DeliveryOutcome> {
   if (notification.chat_id === null) return { outcome: "skipped", error: "no Telegram chat is linked" };
   if (notification.is_paused && notification.kind !== "habit_created") {
     return { outcome: "skipped", error: "the habit is paused" };
   }
   const chat = notification.chat_id.toString();
-  const slot = options.limiter.reserve(chat);
-  if (slot > deadline) return { outcome: "released", error: "working time used up", retryAfterSeconds: 0 };
-  await options.limiter.waitFor(slot, chat);
-
   const message = composeMessage(notification);
-  try {
-    const sent = await options.api.sendMessage(notification.chat_id.toString(), message.text, {
-      parse_mode: "HTML",
-      link_preview_options: { is_disabled: true },
-      reply_markup: message.keyboard,
-    });
-    return { outcome: "sent", telegramMessageId: sent.message_id };
-  } catch (error) {
-    const failure = classifySendError(error);
-    if (failure.outcome === "retry" && failure.retryAfterSeconds !== undefined) {
-      options.limiter.pauseFor(failure.retryAfterSeconds * 1000);
+  const handBack = { outcome: "released", error: "working time used up", retryAfterSeconds: 0 } as const;
+  while (true) {
+    if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
+    const slot = options.limiter.reserve(chat);
+    if (slot > run.deadline || run.lost) return handBack;
+    await options.limiter.waitFor(slot, chat);
+    if (run.lost) return { ...handBack, error: "the dispatcher lease was lost" };
+    if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
+    try {
+      return { outcome: "sent", telegramMessageId: await options.send(chat, message) };
+    } catch (error) {
+      const failure = classifySendError(error);
+      if (failure.outcome === "rate_limited") {
+        const pauseMs = failure.retryAfterSeconds * 1000;
+        options.limiter.pauseFor(pauseMs);
+        // Wait it out here when the pause ends inside the working time; else hand it back with
+        // next_attempt_at exactly retry_after from now. Either way it is not a failed attempt.
+        if ((options.now ?? performance.now.bind(performance))() + pauseMs < run.deadline) {
+          run.report.rateLimitWaits++;
+          continue;
+        }
+        return failure;
+      }
+      if (failure.blocked) {
+        run.blockedChats.add(chat);
+        await options.store.markChatBlocked(notification.chat_id);
+      }
+      const { blocked: _blocked, ...outcome } = failure;
+      return outcome;
     }
-    if (failure.blocked) await options.store.markChatBlocked(notification.chat_id);
-    const { blocked: _blocked, ...outcome } = failure;
-    return outcome;
   }
 }

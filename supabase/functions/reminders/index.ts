@@ -1,10 +1,11 @@
 // Reminders dispatcher (verify_jwt = false: pg_cron calls it with the reminders secret).
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
-import { createBot } from "../_shared/telegram.ts";
+import type { TelegramSettings } from "../_shared/telegram.ts";
 import { createRemindersApp } from "./app.ts";
 import { readRemindersConfig } from "./config.ts";
 import { dispatchOutbox } from "./dispatcher.ts";
+import { sendTelegramMessage } from "./message.ts";
 import { SendRateLimiter } from "./rate-limiter.ts";
 import { createOutboxStore } from "./store.ts";
 
@@ -17,21 +18,23 @@ if (env.ok) {
     leaseSeconds: config.REMINDERS_LEASE_SECONDS,
     maxAttempts: config.REMINDERS_MAX_ATTEMPTS,
   });
-  const { api } = createBot({
+  const telegram: TelegramSettings = {
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     timeoutSeconds: config.REMINDERS_SEND_TIMEOUT_SECONDS,
-  });
+  };
   const app = createRemindersApp({
     acceptedSecrets: [config.REMINDERS_SECRET, config.SUPABASE_SERVICE_ROLE_KEY],
     dispatch: () =>
       dispatchOutbox({
         store,
-        api,
-        // One limiter per run: runs do not overlap in normal operation (a run ends within a tick).
+        send: (chatId, message) => sendTelegramMessage(telegram, chatId, message),
+        // One limiter per run is enough: only the run holding the dispatcher lease sends, and it
+        // starts from the sends of the run before it.
         limiter: new SendRateLimiter(config.REMINDERS_MESSAGES_PER_SECOND, config.REMINDERS_CHAT_INTERVAL_MS),
         batchSize: config.REMINDERS_BATCH_SIZE,
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
+        dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
       }),
   });
   handle = (request) => app.fetch(request);

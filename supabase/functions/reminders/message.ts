@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { encodeReminderButton } from "../_shared/callback-data.ts";
 import { escapeHtml } from "../_shared/html.ts";
 import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_shared/habit-text.ts";
@@ -39,4 +40,20 @@ export function composeMessage(notification: ClaimedNotification): OutgoingMessa
       .text("✅ Done", encodeReminderButton({ action: "done", notificationId: notification.id }))
       .text("⏰ Snooze 15 min", encodeReminderButton({ action: "snooze", notificationId: notification.id })),
   };
+}
+
+/** Sends one message with native fetch and a deadline (exactly one request); returns its id. */
+export async function sendTelegramMessage(
+  telegram: TelegramSettings,
+  chatId: string,
+  message: OutgoingMessage,
+): Promise<number> {
+  const sent = await callBotApi<{ message_id: number }>(telegram, "sendMessage", {
+    chat_id: chatId,
+    text: message.text,
+    parse_mode: "HTML",
+    link_preview_options: { is_disabled: true },
+    ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
+  });
+  return sent.message_id;
 }

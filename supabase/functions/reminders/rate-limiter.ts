@@ -10,7 +10,11 @@ export class SendRateLimiter {
   #reserved: number[] = [];
   #nextChatSlot = new Map<string, number>();
   #pausedUntil = 0;
+  /** When sends really left (last second), and each chat's last one. */
+  #sent: number[] = [];
+  #lastSent = new Map<string, number>();
   readonly #spacing: number;
+  readonly #perSecond: number;
 
   constructor(
     perSecond: number,
@@ -18,6 +22,7 @@ export class SendRateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.#spacing = 1000 / perSecond;
+    this.#perSecond = Math.max(1, Math.floor(perSecond + 1e-9));
   }
 
   /** Reserves a slot for a message to `chat` and returns when it is (same clock as `now`). */
@@ -45,10 +50,45 @@ export class SendRateLimiter {
         this.#release(slot);
         slot = this.reserve(chat);
       }
-      const wait = slot - this.now();
-      if (wait <= 0) return slot;
+      const wait = Math.max(slot - this.now(), this.#guardWait(chat));
+      if (wait <= 0) {
+        this.#markSent(chat);
+        return slot;
+      }
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+
+  /**
+   * Slots are spaced, but timers fire late on a busy machine and late sends bunch up: the limits
+   * are checked once more against the times sends really left. How much longer to wait, or 0.
+   */
+  #guardWait(chat: string): number {
+    const now = this.now();
+    while (this.#sent.length > 0 && this.#sent[0] <= now - 1000) this.#sent.shift();
+    const botWait = this.#sent.length >= this.#perSecond
+      ? this.#sent[this.#sent.length - this.#perSecond] + 1000 - now
+      : 0;
+    const chatWait = (this.#lastSent.get(chat) ?? -Infinity) + this.chatIntervalMs - now;
+    return Math.max(botWait, chatWait, 0);
+  }
+
+  #markSent(chat: string): void {
+    const now = this.now();
+    this.#sent.push(now);
+    this.#lastSent.set(chat, now);
+  }
+
+  /**
+   * A message another run sent at `at` (same clock as `now`): a run that starts right after
+   * another keeps the chat's gap and the bot's rate.
+   */
+  recordEarlierSend(chat: string, at: number): void {
+    this.#reserved.splice(this.#insertionIndex(at), 0, at);
+    const later = this.#sent.findIndex((sent) => sent > at);
+    this.#sent.splice(later < 0 ? this.#sent.length : later, 0, at);
+    this.#lastSent.set(chat, Math.max(this.#lastSent.get(chat) ?? -Infinity, at));
+    this.#nextChatSlot.set(chat, Math.max(this.#nextChatSlot.get(chat) ?? 0, at + this.chatIntervalMs));
   }
 
   /** Telegram answered 429: hold every send for `milliseconds`. */

@@ -24,6 +24,8 @@ export interface ClaimedNotification {
 export type DeliveryOutcome =
   | { outcome: "sent"; telegramMessageId: number }
   | { outcome: "retry"; error: string; retryAfterSeconds?: number }
+  | { outcome: "uncertain"; error: string }
+  | { outcome: "rate_limited"; error: string; retryAfterSeconds: number }
   | { outcome: "dead"; error: string }
   | { outcome: "skipped"; error: string }
   | { outcome: "released"; error: string; retryAfterSeconds: number };
@@ -41,12 +43,31 @@ export function createOutboxStore(db: Database, settings: { leaseSeconds: number
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
       const messageId = delivery.outcome === "sent" ? delivery.telegramMessageId : null;
       const error = delivery.outcome === "sent" ? null : delivery.error;
-      const retryAfter = delivery.outcome === "retry" || delivery.outcome === "released"
-        ? delivery.retryAfterSeconds ?? null
-        : null;
+      const retryAfter = "retryAfterSeconds" in delivery ? delivery.retryAfterSeconds ?? null : null;
       await db`
         select private.record_delivery(${id.toString()}::bigint, ${delivery.outcome}, ${messageId}, ${error},
           ${retryAfter}, ${settings.maxAttempts})`;
+    },
+
+    /** Takes or renews the single dispatcher lease; false while another run holds it. */
+    async acquireDispatcherLease(holder: string, seconds: number): Promise<boolean> {
+      const [row] = await db<{ taken: boolean }[]>`
+        select private.acquire_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as taken`;
+      return row.taken;
+    },
+
+    /** Gives the lease up; unless `force`, only when nothing is left to send. */
+    async releaseDispatcherLease(holder: string, force: boolean): Promise<boolean> {
+      const [row] = await db<{ released: boolean }[]>`
+        select private.release_dispatcher_lease(${holder}::uuid, ${force}) as released`;
+      return row.released;
+    },
+
+    /** Messages sent in the last two seconds, per chat (for the rate limiter of a new run). */
+    async recentSends(): Promise<{ chat_id: bigint; sent_at: Date }[]> {
+      return await db<
+        { chat_id: bigint; sent_at: Date }[]
+      >`select chat_id, sent_at from private.recent_sends()`;
     },
 
     async markChatBlocked(chatId: bigint): Promise<void> {

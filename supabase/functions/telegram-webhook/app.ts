@@ -1,27 +1,36 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Bot } from "grammy";
+import { type Bot, BotError, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
-import { z } from "zod";
 import { timingSafeEqual } from "../_shared/secrets.ts";
 import type { WebhookStore } from "./store.ts";
+import { validateUpdate } from "./update-shape.ts";
 
 /** Telegram's updates are small; anything near this is not from Telegram. */
 const MAX_UPDATE_BYTES = 256 * 1024;
 
-const updateShape = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+export interface WebhookAppOptions {
+  bot: Bot;
+  store: WebhookStore;
+  secret: string;
+  /** How long one request may hold an update before a redelivery may handle it again. */
+  updateLeaseSeconds: number;
+}
 
 /**
- * The webhook endpoint: checks Telegram's secret header, drops redelivered update ids (recorded
- * in the database), and hands each new update to grammY. An update whose handling fails is
- * forgotten again and answered 500, so that Telegram delivers it once more.
+ * The webhook endpoint: checks Telegram's secret header, takes the update (recorded in the
+ * database with a lease), hands it to grammY, and marks it handled only once that succeeded.
+ * At-least-once: a request that dies at any point leaves the update unhandled, so Telegram's
+ * redelivery is handled; the handlers are idempotent. Telegram refusing a reply for good (a 4xx
+ * other than 429) ends the update (redelivering would fail the same way); Telegram unreachable
+ * or the database failing answers 503/500, so that Telegram delivers the update again.
  */
-export function createWebhookApp(options: { bot: Bot; store: WebhookStore; secret: string }) {
+export function createWebhookApp(options: WebhookAppOptions) {
   const { bot, store, secret } = options;
   const app = new Hono();
 
   app.onError((error, c) => {
-    console.error("telegram-webhook:", error);
+    console.error("telegram-webhook: update not handled:", error instanceof Error ? error.message : error);
     return c.json({ error: "internal_error", message: "The update could not be handled." }, 500);
   });
 
@@ -48,28 +57,65 @@ export function createWebhookApp(options: { bot: Bot; store: WebhookStore; secre
       } catch {
         return c.json({ error: "bad_json", message: "The body is not valid JSON." }, 400);
       }
-      const parsed = updateShape.safeParse(body);
-      if (!parsed.success) {
-        return c.json({
-          error: "bad_update",
-          message: "The body is not a Telegram update (update_id is missing).",
-        }, 400);
+      const checked = validateUpdate(body);
+      if (checked.kind === "not_an_update") {
+        return c.json({ error: "bad_update", message: checked.problem }, 400);
       }
-      const update = parsed.data as unknown as Update;
-      if (!await store.claimUpdate(update.update_id)) {
-        return c.json({ ok: true, duplicate: true });
+      if (checked.kind === "out_of_range") {
+        // An update with an id but fields outside Telegram's ranges: acknowledged, never sent
+        // to SQL. Answering an error would only make Telegram deliver it again and again.
+        console.error(`telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`);
+        return c.json({ ok: true, ignored: "out_of_range", message: checked.problem });
+      }
+      const update = checked.update as unknown as Update;
+      const state = await store.beginUpdate(update.update_id, options.updateLeaseSeconds);
+      if (state === "handled") return c.json({ ok: true, duplicate: true });
+      if (state === "in_progress") {
+        return c.json({
+          error: "update_in_progress",
+          message: "This update is being handled right now; deliver it again later.",
+        }, 503);
       }
       try {
-        if (!bot.isInited()) await bot.init();
         await bot.handleUpdate(update);
       } catch (error) {
-        await store.releaseUpdate(update.update_id);
-        throw error;
+        const cause = error instanceof BotError ? error.error : error;
+        if (
+          cause instanceof GrammyError && cause.error_code >= 400 && cause.error_code < 500 &&
+          cause.error_code !== 429
+        ) {
+          console.error(
+            `telegram-webhook: update ${update.update_id}: Telegram refused ${cause.method}: ` +
+              `${cause.error_code} ${cause.description}; not retried`,
+          );
+          await store.finishUpdate(update.update_id);
+          return c.json({ ok: true, undeliverable: true });
+        }
+        await store.releaseUpdate(update.update_id).catch(() => {});
+        if (cause instanceof HttpError || cause instanceof GrammyError) {
+          console.error(
+            `telegram-webhook: update ${update.update_id} not handled, Telegram will deliver it again: ` +
+              (cause instanceof HttpError
+                ? `the Bot API did not answer (${describe(cause.error)})`
+                : cause.message),
+          );
+          return c.json({
+            error: "telegram_unavailable",
+            message: "The Bot API did not answer; deliver the update again later.",
+          }, 503);
+        }
+        throw cause;
       }
+      await store.finishUpdate(update.update_id);
       return c.json({ ok: true });
     },
   );
 
   app.all("*", (c) => c.json({ error: "method_not_allowed", message: "Telegram posts updates here." }, 405));
   return app;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }

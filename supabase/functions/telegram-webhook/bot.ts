@@ -1,5 +1,5 @@
 import { Bot, type Context, InlineKeyboard } from "grammy";
-import { decodeReminderButton } from "../_shared/callback-data.ts";
+import { decodeHabitsPage, decodeReminderButton, encodeHabitsPage } from "../_shared/callback-data.ts";
 import { habitFollowUp } from "../_shared/habit-text.ts";
 import type { Replies } from "./replies.ts";
 import type { WebhookStore } from "./store.ts";
@@ -34,9 +34,35 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
 
   bot.command("help", (ctx) => ctx.reply(replies.help, html));
 
+  // A long list is paged: one message with "Previous"/"Next" buttons that edit it in place.
+  const habitsPage = async (userId: string, wanted: number) => {
+    const pages = replies.habitPages(await store.habitsOf(userId));
+    const page = Math.min(wanted, pages.length - 1);
+    const keyboard = new InlineKeyboard();
+    if (page > 0) keyboard.text("◀ Previous", encodeHabitsPage(page - 1));
+    if (page < pages.length - 1) keyboard.text("Next ▶", encodeHabitsPage(page + 1));
+    // A single page gets no keyboard at all (not an empty one).
+    return { text: pages[page], keyboard: pages.length > 1 ? keyboard : undefined, moved: page !== wanted };
+  };
+
   bot.command("habits", async (ctx) => {
     const profile = await linkedProfile(ctx);
-    if (profile) await ctx.reply(replies.habitList(await store.habitsOf(profile.id)), html);
+    if (!profile) return;
+    const { text, keyboard } = await habitsPage(profile.id, 0);
+    await ctx.reply(text, { ...html, reply_markup: keyboard });
+  });
+
+  bot.callbackQuery(/^habits:/, async (ctx) => {
+    const wanted = decodeHabitsPage(ctx.callbackQuery.data);
+    const chatId = ctx.chat?.id;
+    const profile = chatId === undefined ? null : await store.linkedProfile(chatId);
+    if (wanted === null || !profile) {
+      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      return;
+    }
+    const { text, keyboard, moved } = await habitsPage(profile.id, wanted);
+    await ctx.answerCallbackQuery(moved ? { text: replies.buttonAlert.habits_changed } : {});
+    await ctx.editMessageText(text, { ...html, reply_markup: keyboard });
   });
 
   bot.command("today", async (ctx) => {
@@ -49,7 +75,11 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
       keyboard.text(replies.doneTodayButton(habit.action), `today:${habit.habit_id}`).row();
     }
     const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
-    await ctx.reply(replies.today(profile.timezone, due), { ...html, ...markup });
+    // As many messages as Telegram's size limit needs; the buttons go with the last one.
+    const parts = replies.today(profile.timezone, due);
+    for (const [index, part] of parts.entries()) {
+      await ctx.reply(part, index === parts.length - 1 ? { ...html, ...markup } : html);
+    }
   });
 
   bot.callbackQuery(doneTodayPattern, async (ctx) => {

@@ -1,12 +1,31 @@
 // Telegram webhook (verify_jwt = false: Telegram sends no JWT; the secret header authenticates it).
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
-import { createBot } from "../_shared/telegram.ts";
+import { callBotApi, createBot } from "../_shared/telegram.ts";
 import { createWebhookApp } from "./app.ts";
 import { registerHandlers } from "./bot.ts";
-import { readWebhookConfig } from "./config.ts";
+import { readWebhookConfig, type WebhookConfig } from "./config.ts";
 import { createReplies } from "./replies.ts";
 import { createWebhookStore } from "./store.ts";
+
+/** The bot's username from configuration, or asked of Telegram once, with a deadline. */
+async function botUsername(config: WebhookConfig): Promise<string> {
+  if (config.TELEGRAM_BOT_USERNAME) return config.TELEGRAM_BOT_USERNAME;
+  try {
+    const me = await callBotApi<{ username: string }>(
+      { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 5 },
+      "getMe",
+      {},
+    );
+    return me.username;
+  } catch (error) {
+    console.error(
+      `telegram-webhook: getMe failed (${error instanceof Error ? error.message : error}); ` +
+        "set TELEGRAM_BOT_USERNAME. Commands addressed as /command@bot are not recognised meanwhile.",
+    );
+    return "unknown_bot";
+  }
+}
 
 const env = readWebhookConfig();
 
@@ -14,9 +33,19 @@ let handle: (request: Request) => Response | Promise<Response>;
 if (env.ok) {
   const { config } = env;
   const store = createWebhookStore(connectDatabase(config.SUPABASE_DB_URL));
-  const bot = createBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT });
+  const bot = createBot({
+    token: config.TELEGRAM_BOT_TOKEN,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    timeoutSeconds: config.TELEGRAM_WEBHOOK_API_TIMEOUT_SECONDS,
+    username: await botUsername(config),
+  });
   registerHandlers(bot, store, createReplies(config.SITE_URL));
-  const app = createWebhookApp({ bot, store, secret: config.TELEGRAM_WEBHOOK_SECRET });
+  const app = createWebhookApp({
+    bot,
+    store,
+    secret: config.TELEGRAM_WEBHOOK_SECRET,
+    updateLeaseSeconds: config.TELEGRAM_UPDATE_LEASE_SECONDS,
+  });
   handle = (request) => app.fetch(request);
 } else {
   console.error("telegram-webhook is misconfigured:", env.problems.join("; "));

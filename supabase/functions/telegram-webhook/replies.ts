@@ -1,5 +1,6 @@
 import { escapeHtml } from "../_shared/html.ts";
 import { formatClock, habitSummary, type HabitWords } from "../_shared/habit-text.ts";
+import { pageLines } from "./paging.ts";
 import type { LinkOutcome } from "./store.ts";
 
 /** Everything the bot says, in one place. All strings are Telegram HTML. */
@@ -43,23 +44,32 @@ export function createReplies(siteUrl: string) {
       }
     },
 
-    habitList(habits: HabitWords[]): string {
-      if (habits.length === 0) return `You have no habits yet. Create one at ${escapeHtml(siteUrl)}`;
-      return `<b>Your habits</b>\n\n` +
-        habits.map((habit, index) => `${index + 1}. ${habitSummary(habit)}`).join("\n");
+    /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */
+    habitPages(habits: HabitWords[]): string[] {
+      if (habits.length === 0) return [`You have no habits yet. Create one at ${escapeHtml(siteUrl)}`];
+      const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit)}`);
+      const pages = pageLines(lines, 64);
+      return pages.map((page, index) =>
+        `<b>Your habits</b>${pages.length > 1 ? ` (page ${index + 1} of ${pages.length})` : ""}\n\n` +
+        page.join("\n")
+      );
     },
 
+    /** What is due today, split into as many messages as Telegram's size limit needs. */
     today(
       timezone: string,
       due: { action: string; place: string; local_time: string; done: boolean }[],
-    ): string {
-      if (due.length === 0) return `Nothing is due today (${escapeHtml(timezone)}). Enjoy your day!`;
+    ): string[] {
+      if (due.length === 0) return [`Nothing is due today (${escapeHtml(timezone)}). Enjoy your day!`];
       const lines = due.map((habit) =>
         `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${escapeHtml(habit.action)} in ${
           escapeHtml(habit.place)
         }`
       );
-      return `<b>Today</b> (${escapeHtml(timezone)})\n\n${lines.join("\n")}`;
+      const heading = `<b>Today</b> (${escapeHtml(timezone)})\n\n`;
+      return pageLines(lines, heading.length).map((page, index) =>
+        (index === 0 ? heading : "") + page.join("\n")
+      );
     },
 
     /** The label of /today's Done button for one habit (Telegram shows up to about 64 characters). */
@@ -86,6 +96,7 @@ export function createReplies(siteUrl: string) {
       not_a_reminder: "There is nothing to do with this message.",
       not_due_today: "This habit is not due today.",
       stale: "This button is no longer valid.",
+      habits_changed: "Your habits changed; here is the list as it is now.",
     },
   };
 }

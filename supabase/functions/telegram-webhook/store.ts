@@ -4,17 +4,21 @@ import type { HabitWords } from "../_shared/habit-text.ts";
 /** The database calls of the Telegram webhook. Rules live in the private SQL functions. */
 export function createWebhookStore(db: Database) {
   return {
-    /** True the first time an update id is seen; false for Telegram's redeliveries. */
-    async claimUpdate(updateId: number): Promise<boolean> {
-      const rows = await db`
-        insert into private.telegram_updates (update_id) values (${updateId})
-        on conflict do nothing returning update_id`;
-      return rows.length === 1;
+    /** Takes an update for handling: handle it, or it was handled, or another request has it. */
+    async beginUpdate(updateId: number, leaseSeconds: number): Promise<"handle" | "handled" | "in_progress"> {
+      const [row] = await db<{ state: "handle" | "handled" | "in_progress" }[]>`
+        select private.begin_telegram_update(${updateId}, make_interval(secs => ${leaseSeconds})) as state`;
+      return row.state;
     },
 
-    /** Forgets an update whose handling failed, so that Telegram's retry is handled. */
+    /** The update's handling succeeded: Telegram's redeliveries are not handled again. */
+    async finishUpdate(updateId: number): Promise<void> {
+      await db`select private.finish_telegram_update(${updateId})`;
+    },
+
+    /** The update's handling failed: Telegram's redelivery is handled at once. */
     async releaseUpdate(updateId: number): Promise<void> {
-      await db`delete from private.telegram_updates where update_id = ${updateId}`;
+      await db`select private.release_telegram_update(${updateId})`;
     },
 
     async linkChat(code: string, chatId: number, username: string | undefined) {

@@ -27,6 +27,8 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
     "Other habits link to this one, so it must stay pleasant. Unlink them first, then change it.",
   habits_owner_is_immutable: "A habit cannot be moved to another account.",
   habits_paused_reason_known: "Unknown reason for pausing a habit.",
+  habits_per_account_limit:
+    "You have reached the most habits one account can have. Delete one you no longer need first.",
   // habits: keys
   habits_id_owner_key: "This habit already exists.",
   habits_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",

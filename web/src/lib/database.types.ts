@@ -136,6 +136,7 @@ export type Database = {
           kind: string
           last_error: string | null
           lease_until: string | null
+          maybe_delivered_attempts: number
           next_attempt_at: string
           occurrence_at: string | null
           owner_id: string
@@ -154,6 +155,7 @@ export type Database = {
           kind: string
           last_error?: string | null
           lease_until?: string | null
+          maybe_delivered_attempts?: number
           next_attempt_at?: string
           occurrence_at?: string | null
           owner_id: string
@@ -172,6 +174,7 @@ export type Database = {
           kind?: string
           last_error?: string | null
           lease_until?: string | null
+          maybe_delivered_attempts?: number
           next_attempt_at?: string
           occurrence_at?: string | null
           owner_id?: string
