@@ -7,6 +7,7 @@
  */
 import { connect, readBenchEnv } from "./lib/env.ts";
 import { explainAnalyze, explainNested, statementDurations } from "./lib/explain.ts";
+import { loadAverage } from "./lib/proc.ts";
 import { Report } from "./lib/report.ts";
 import { countScheduleMismatches, seedHabits, seedUsers } from "./lib/seed.ts";
 import { round, summarize, timed } from "./lib/stats.ts";
@@ -259,11 +260,6 @@ try {
 
 function verdict(met: boolean, value: number) {
   return `${met ? "met" : "MISSED"} (${value})`;
-}
-
-/** The 1, 5 and 15 minute load averages (other work on the machine skews every timing). */
-async function loadAverage() {
-  return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).map(Number);
 }
 
 function roundSummary(values: number[]) {
