@@ -17,6 +17,10 @@ const REMINDERS_SECRET = "bench-reminders-secret-0123456789";
 export interface PhaseOptions {
   name: string;
   dbUrl: string;
+  /**
+   * The functions host's port; 0 picks a free one. Fixed ports in 55800-55899 lie inside Linux's
+   * ephemeral range, where the 20,000 sends of phase A (a connection each) can hold them.
+   */
   functionsPort: number;
   postmasterPid: number;
   /** Users whose habits become due (all their habits). */
@@ -140,8 +144,14 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       perSecondBins: perSecond,
       latenessSeconds: {
         p50: round(summarize(lateness).p50),
+        p95: round(summarize(lateness).p95),
         p99: round(summarize(lateness).p99),
         max: round(summarize(lateness).max),
+      },
+      standIn: {
+        maxPerSecond: telegram.counters().maxPerSecond,
+        minChatGapMs: telegram.counters().minChatGapMs,
+        paidBroadcastSends: sends.filter((call) => call.payload.allow_paid_broadcast === true).length,
       },
       cpuSeconds: {
         functionProcess: round(cpuAfter.fn - cpuBefore.fn),

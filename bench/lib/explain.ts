@@ -34,6 +34,11 @@ export async function explainNested(
 
 class Rollback extends Error {}
 
+/** The `duration:` of every statement in explainNested's output, in milliseconds, in log order. */
+export function statementDurations(plans: string): number[] {
+  return [...plans.matchAll(/duration: ([\d.]+) ms/g)].map((match) => Number(match[1]));
+}
+
 /** EXPLAIN (ANALYZE, BUFFERS) of one statement, rolled back. */
 export async function explainAnalyze(sql: postgres.Sql, statement: string): Promise<string> {
   let plan = "";

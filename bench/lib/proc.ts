@@ -62,3 +62,8 @@ export async function postmasterPid(clusterDir: string): Promise<number> {
   const text = await Deno.readTextFile(`${clusterDir}/data/postmaster.pid`);
   return Number(text.split("\n")[0]);
 }
+
+/** The 1, 5 and 15 minute load averages (other work on the machine skews every timing). */
+export async function loadAverage(): Promise<number[]> {
+  return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).map(Number);
+}

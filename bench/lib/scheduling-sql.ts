@@ -3,6 +3,24 @@
 /** Our tick, as pg_cron runs it (through run_reminder_tick), with the clock given. */
 export const tickSql = `select private.enqueue_due_reminders($1::timestamptz) as queued`;
 
+/** What run_reminder_tick does before the tick: pause due habits whose owner's zone does not resolve. */
+export const pauseCheckSql = `select private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused`;
+
+/** Everything pg_cron's run_reminder_tick does except calling the function (its clock given). */
+export const cronTickSql = `
+  select private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused,
+    private.enqueue_due_reminders($1::timestamptz) as queued,
+    private.has_deliverable_notifications($1::timestamptz) as deliverable`;
+
+/** The tick's selection alone, by the fast path where it applies or by the slow path for all. */
+export const dueSelectionSql = (fastPath: boolean) =>
+  `select count(*)::int as due from private.due_reminders($1::timestamptz, fast_path => ${fastPath})`;
+
+/** How many of the due habits the tick computes by its fast path and how many by the slow one. */
+export const fastPathShareSql = `
+  select count(*) filter (where by_fast_path)::int as fast, count(*) filter (where not by_fast_path)::int as slow
+  from private.due_reminders($1::timestamptz)`;
+
 /** The tick's selection of due habits, for EXPLAIN (same predicate and locking as the function). */
 export const tickDueSelectSql = (at: string) => `
   select h.id, h.owner_id, p.timezone

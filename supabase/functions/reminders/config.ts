@@ -12,10 +12,17 @@ export const remindersEnv = {
   REMINDERS_WORKING_TIME_MS: z.coerce.number().int().positive().default(45_000),
   // Telegram allows about 30 messages a second per bot and one a second per chat. 28 leaves room
   // for network jitter, which otherwise lands 31 sends in one second (bench/dispatch.ts).
-  REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().default(28),
+  // Default 28, or 950 with paid broadcasts.
+  REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
+  // Paid broadcasts (opt-in): every sendMessage carries allow_paid_broadcast, which lets the bot
+  // send up to 1,000 messages a second; each one above the free 30 a second costs 0.1 Telegram
+  // Stars from the bot's balance. The per-chat limit stays.
+  REMINDERS_PAID_BROADCAST: z.enum(["true", "false"], "true or false").transform((value) => value === "true")
+    .default(false),
   // One a second per chat, plus the same kind of margin.
   REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1_100),
-  REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(60),
+  // Messages claimed (and in flight) at a time: default 60, or 200 with paid broadcasts.
+  REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).optional(),
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   // One run sends at a time; a run that dies keeps the others out for at most this long.
   REMINDERS_DISPATCHER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60).default(15),
@@ -26,3 +33,12 @@ export const remindersEnv = {
 export type RemindersConfig = z.infer<z.ZodObject<typeof remindersEnv>>;
 
 export const readRemindersConfig = () => readEnv(remindersEnv);
+
+/** The bot-wide send rate and the batch size, whose defaults depend on paid broadcasts. */
+export function sendingPace(config: RemindersConfig): { messagesPerSecond: number; batchSize: number } {
+  const paid = config.REMINDERS_PAID_BROADCAST;
+  return {
+    messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND ?? (paid ? 950 : 28),
+    batchSize: config.REMINDERS_BATCH_SIZE ?? (paid ? 200 : 60),
+  };
+}

@@ -3,7 +3,7 @@ import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import type { TelegramSettings } from "../_shared/telegram.ts";
 import { createRemindersApp } from "./app.ts";
-import { readRemindersConfig } from "./config.ts";
+import { readRemindersConfig, sendingPace } from "./config.ts";
 import { dispatchOutbox } from "./dispatcher.ts";
 import { sendTelegramMessage } from "./message.ts";
 import { SendRateLimiter } from "./rate-limiter.ts";
@@ -14,6 +14,7 @@ const env = readRemindersConfig();
 let handle: (request: Request) => Response | Promise<Response>;
 if (env.ok) {
   const { config } = env;
+  const pace = sendingPace(config);
   const store = createOutboxStore(connectDatabase(config.SUPABASE_DB_URL, 5), {
     leaseSeconds: config.REMINDERS_LEASE_SECONDS,
     maxAttempts: config.REMINDERS_MAX_ATTEMPTS,
@@ -28,11 +29,12 @@ if (env.ok) {
     dispatch: () =>
       dispatchOutbox({
         store,
-        send: (chatId, message) => sendTelegramMessage(telegram, chatId, message),
+        send: (chatId, message) =>
+          sendTelegramMessage(telegram, chatId, message, config.REMINDERS_PAID_BROADCAST),
         // One limiter per run is enough: only the run holding the dispatcher lease sends, and it
         // starts from the sends of the run before it.
-        limiter: new SendRateLimiter(config.REMINDERS_MESSAGES_PER_SECOND, config.REMINDERS_CHAT_INTERVAL_MS),
-        batchSize: config.REMINDERS_BATCH_SIZE,
+        limiter: new SendRateLimiter(pace.messagesPerSecond, config.REMINDERS_CHAT_INTERVAL_MS),
+        batchSize: pace.batchSize,
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
         dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
       }),

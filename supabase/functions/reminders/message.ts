@@ -47,6 +47,7 @@ export async function sendTelegramMessage(
   telegram: TelegramSettings,
   chatId: string,
   message: OutgoingMessage,
+  paidBroadcast = false,
 ): Promise<number> {
   const sent = await callBotApi<{ message_id: number }>(telegram, "sendMessage", {
     chat_id: chatId,
@@ -54,6 +55,7 @@ export async function sendTelegramMessage(
     parse_mode: "HTML",
     link_preview_options: { is_disabled: true },
     ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
+    ...(paidBroadcast ? { allow_paid_broadcast: true } : {}),
   });
   return sent.message_id;
 }
