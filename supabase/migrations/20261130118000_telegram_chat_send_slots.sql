@@ -41,7 +41,10 @@ language sql
 stable
 set search_path = ''
 as $$
-  select greatest(0, ceil(extract(epoch from min(n.next_attempt_at) - clock_timestamp()) * 1000))::integer
+  -- greatest() skips nulls, so an empty queue is tested for apart.
+  select case when min(n.next_attempt_at) is not null
+    then greatest(0, ceil(extract(epoch from min(n.next_attempt_at) - clock_timestamp()) * 1000))::integer
+  end
   from public.notifications n
   where n.status in ('pending', 'retry')
 $$;
