@@ -173,9 +173,8 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
         telegram.failNext("sendMessage", { kind: "server_error" }, { chatId: user.chatId });
         const update = buttonPress(user.chatId, `done:${reminder}`);
         assert.equal((await press(update)).status, 503);
-        const again = await press(update);
-        assert.equal(again.status, 200);
-        assert.equal(again.body.ok, true);
+        // The 400 for the answered query is taken as answered: the update is handled, not refused.
+        assert.deepEqual(await press(update), { status: 200, body: { ok: true } });
         assert.equal(await completions(habit), 1);
         assert.deepEqual(await press(update), { status: 200, body: { ok: true, duplicate: true } });
       },
