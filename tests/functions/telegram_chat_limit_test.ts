@@ -12,6 +12,7 @@ import {
   createHabit,
   createTestUser,
   deleteTestUsers,
+  quietOutbox,
   type TestUser,
 } from "../support/database.ts";
 import { type RecordedCall, startFakeTelegram } from "../support/fake-telegram.ts";
@@ -41,11 +42,6 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
     REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
   });
   const users: TestUser[] = [];
-  const newUser = async () => {
-    const user = await createTestUser(sql);
-    users.push(user);
-    return user;
-  };
   const press = async (update: unknown) => {
     const response = await postUpdate(`${functions.url}/telegram-webhook`, update, TEST_WEBHOOK_SECRET);
     return { status: response.status, body: await response.json() };
@@ -60,41 +56,50 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
   };
   const sendsTo = (user: TestUser) =>
     telegram.callsOf("sendMessage").filter((call) => String(call.payload.chat_id) === String(user.chatId));
-  const queueReminder = async (user: TestUser, habit: string, status = "pending", inSeconds = 0) => {
-    const [row] = await sql<{ id: bigint }[]>`
-      insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, status, next_attempt_at)
-      values (${habit}, ${user.id}, 'reminder', date_trunc('minute', now()), date_trunc('minute', now()), ${status},
-        now() + make_interval(secs => ${inSeconds}))
-      returning id`;
-    return row.id;
-  };
   const completions = async (habit: string) =>
     (await sql<
       { n: number }[]
     >`select count(*)::int as n from public.habit_completions where habit_id = ${habit}`)[0]
       .n;
-  const quiet = async () => {
-    await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
-    await sql`delete from private.reminder_dispatcher`;
+  /**
+   * A fresh chat with one habit and one reminder in `status` (sendable in `inSeconds`). Its
+   * "habit created" message stays queued only when `keepCreated`.
+   */
+  const chatWithReminder = async (
+    action: string,
+    reminder: { status: "pending" | "retry" | "sent"; inSeconds?: number; keepCreated?: boolean },
+  ) => {
+    await quietOutbox(sql);
     telegram.reset();
+    const user = await createTestUser(sql);
+    users.push(user);
+    const habit = await createHabit(sql, user, { action });
+    if (!reminder.keepCreated) {
+      await sql`update public.notifications set status = 'skipped' where habit_id = ${habit}`;
+    }
+    const [row] = await sql<{ id: bigint }[]>`
+      insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, status, next_attempt_at)
+      values (${habit}, ${user.id}, 'reminder', date_trunc('minute', now()), date_trunc('minute', now()),
+        ${reminder.status}, now() + make_interval(secs => ${reminder.inSeconds ?? 0}))
+      returning id`;
+    return { user, habit, done: buttonPress(user.chatId, `done:${row.id}`) };
   };
 
   try {
     await t.step(
       "per-chat limit shared: Done pressed right after a reminder is recorded and answered, no 429, no 500, no redelivery",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "stretch" });
-        const reminder = await queueReminder(user, habit);
+        const { user, habit, done } = await chatWithReminder("stretch", {
+          status: "pending",
+          keepCreated: true,
+        });
         // "Habit created", then the reminder 1.1 s later, both from one run.
         await runReminders();
         expect(sendsTo(user).map((call) => String(call.payload.text))).toEqual([
           expect.stringContaining("New habit"),
           expect.stringContaining("Time for your habit"),
         ]);
-        const answer = await press(buttonPress(user.chatId, `done:${reminder}`));
-        assert.deepEqual(answer, { status: 200, body: { ok: true } });
+        assert.deepEqual(await press(done), { status: 200, body: { ok: true } });
         assert.equal(await completions(habit), 1);
         expect(String(sendsTo(user).at(-1)?.payload.text)).toContain("is recorded");
         assert.equal(telegram.counters().rateLimited, 0, "no send was refused with a 429");
@@ -105,11 +110,7 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
     await t.step(
       "per-chat limit shared: a reminder right after the webhook's reply waits out the chat's gap (no 429)",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "walk" });
-        await sql`update public.notifications set status = 'skipped' where habit_id = ${habit}`;
-        await queueReminder(user, habit);
+        const { user } = await chatWithReminder("walk", { status: "pending" });
         assert.equal((await press(textMessage(user.chatId, "/help"))).status, 200);
         const report = await runReminders();
         assert.equal(report.sent, 1);
@@ -123,22 +124,18 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
     await t.step(
       "no 500 loop: a reply refused with a 429 longer than the webhook waits leaves the completion recorded and the update handled",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "floss" });
-        const reminder = await queueReminder(user, habit, "sent");
+        const { user, habit, done } = await chatWithReminder("floss", { status: "sent" });
         telegram.failNext("sendMessage", { kind: "too_many_requests", retryAfter: 60 }, {
           chatId: user.chatId,
         });
-        const update = buttonPress(user.chatId, `done:${reminder}`);
         const started = performance.now();
-        const answer = await press(update);
+        const answer = await press(done);
         assert.equal(answer.status, 200);
         assert.equal(answer.body.undeliverable, true);
         expect(performance.now() - started).toBeLessThan(5_000);
         assert.equal(await completions(habit), 1);
         // Telegram's redelivery (had it come) is a duplicate, not another failing attempt.
-        assert.deepEqual(await press(update), { status: 200, body: { ok: true, duplicate: true } });
+        assert.deepEqual(await press(done), { status: 200, body: { ok: true, duplicate: true } });
         assert.equal(await completions(habit), 1);
       },
     );
@@ -146,17 +143,11 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
     await t.step(
       "a reply refused with a short 429 is sent once retry_after is over, in the same request",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "read" });
-        const reminder = await queueReminder(user, habit, "sent");
+        const { user, habit, done } = await chatWithReminder("read", { status: "sent" });
         telegram.failNext("sendMessage", { kind: "too_many_requests", retryAfter: 1 }, {
           chatId: user.chatId,
         });
-        assert.deepEqual(await press(buttonPress(user.chatId, `done:${reminder}`)), {
-          status: 200,
-          body: { ok: true },
-        });
+        assert.deepEqual(await press(done), { status: 200, body: { ok: true } });
         expect(String(sendsTo(user).at(-1)?.payload.text)).toContain("is recorded");
         assert.equal(await completions(habit), 1);
       },
@@ -165,29 +156,21 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
     await t.step(
       "an already answered callback query (a redelivered Done) never fails the update",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "stretch twice" });
-        const reminder = await queueReminder(user, habit, "sent");
+        const { user, habit, done } = await chatWithReminder("stretch twice", { status: "sent" });
         // The first delivery answers the button, then its reply fails: Telegram delivers it again.
         telegram.failNext("sendMessage", { kind: "server_error" }, { chatId: user.chatId });
-        const update = buttonPress(user.chatId, `done:${reminder}`);
-        assert.equal((await press(update)).status, 503);
+        assert.equal((await press(done)).status, 503);
         // The 400 for the answered query is taken as answered: the update is handled, not refused.
-        assert.deepEqual(await press(update), { status: 200, body: { ok: true } });
+        assert.deepEqual(await press(done), { status: 200, body: { ok: true } });
         assert.equal(await completions(habit), 1);
-        assert.deepEqual(await press(update), { status: 200, body: { ok: true, duplicate: true } });
+        assert.deepEqual(await press(done), { status: 200, body: { ok: true, duplicate: true } });
       },
     );
 
     await t.step(
       "a 429 on a queued message: sent within retry_after + 1 s by the same run, not at the next tick",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "drink water" });
-        await sql`update public.notifications set status = 'skipped' where habit_id = ${habit}`;
-        await queueReminder(user, habit);
+        const { user } = await chatWithReminder("drink water", { status: "pending" });
         telegram.failNext("sendMessage", { kind: "too_many_requests", retryAfter: 2 }, {
           chatId: user.chatId,
         });
@@ -203,12 +186,8 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
     await t.step(
       "a 429 on a queued message: a run with nothing sendable yet stays until retry_after allows, not the next tick",
       async () => {
-        await quiet();
-        const user = await newUser();
-        const habit = await createHabit(sql, user, { action: "meditate" });
-        await sql`update public.notifications set status = 'skipped' where habit_id = ${habit}`;
         // As an earlier run left it after a 429 with retry_after 2.
-        await queueReminder(user, habit, "retry", 2);
+        const { user } = await chatWithReminder("meditate", { status: "retry", inSeconds: 2 });
         const started = performance.now();
         const report = await runReminders();
         const took = performance.now() - started;
