@@ -11,6 +11,7 @@ import {
   createHabit,
   createTestUser,
   deleteTestUsers,
+  quietOutbox,
   testDatabaseUrl,
   type TestUser,
 } from "../support/database.ts";
@@ -78,8 +79,7 @@ Deno.test("reminders keep their promises when Telegram misbehaves and runs overl
     return user;
   };
   const quiet = async () => {
-    await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
-    await sql`delete from private.reminder_dispatcher`;
+    await quietOutbox(sql);
     telegram.reset();
   };
 

@@ -73,3 +73,9 @@ export async function createHabit(
     returning id`;
   return row.id;
 }
+
+/** Nothing left to send from earlier tests, and no dispatcher lease left behind by them. */
+export async function quietOutbox(sql: postgres.Sql): Promise<void> {
+  await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
+  await sql`delete from private.reminder_dispatcher`;
+}

@@ -1,3 +1,4 @@
+import { sleep } from "../_shared/chat-slots.ts";
 import { TelegramApiError, TelegramUnreachableError } from "../_shared/telegram.ts";
 import { composeMessage, type OutgoingMessage } from "./message.ts";
 import type { SendRateLimiter } from "./rate-limiter.ts";
@@ -160,13 +161,21 @@ async function deliverUntilDone(
         await Promise.race(inFlight);
         continue;
       }
-      // Nothing claimable and nothing in flight: give the lease up, unless a message arrived
-      // meanwhile (its kick was refused while this run held the lease, so this run sends it).
+      // Nothing claimable and nothing in flight. A message that becomes sendable within the
+      // working time (a 429's retry_after, a backoff) is this run's to send: it stays, looking
+      // again at least every half second so a newly queued message is not kept waiting.
+      const nextIn = await options.store.nextDeliverableIn();
+      if (nextIn !== null && now() + nextIn < run.deadline) {
+        await sleep(Math.min(Math.max(nextIn, 100), 500));
+        continue;
+      }
+      // Give the lease up, unless a message arrived meanwhile (its kick was refused while this
+      // run held the lease, so this run sends it).
       if (await options.store.releaseDispatcherLease(holder, false)) {
         released = true;
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       continue;
     }
     run.report.claimed += batch.length;
@@ -201,6 +210,12 @@ async function deliverOne(
     const slot = options.limiter.reserve(chat);
     if (slot > run.deadline || run.lost) return handBack;
     await options.limiter.waitFor(slot, chat);
+    // The chat's slot in the database: the webhook's replies message the chat too.
+    const chatWait = await options.store.takeChatSlot(chat);
+    if (chatWait > 0) {
+      if ((options.now ?? performance.now.bind(performance))() + chatWait > run.deadline) return handBack;
+      await sleep(chatWait);
+    }
     if (run.lost) return { ...handBack, error: "the dispatcher lease was lost" };
     if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
     try {

@@ -18,6 +18,7 @@ if (env.ok) {
   const store = createOutboxStore(connectDatabase(config.SUPABASE_DB_URL, 5), {
     leaseSeconds: config.REMINDERS_LEASE_SECONDS,
     maxAttempts: config.REMINDERS_MAX_ATTEMPTS,
+    chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
   });
   const telegram: TelegramSettings = {
     token: config.TELEGRAM_BOT_TOKEN,

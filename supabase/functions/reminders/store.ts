@@ -1,3 +1,4 @@
+import { takeChatSendSlot } from "../_shared/chat-slots.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A claimed outbox row with what is needed to write its message. */
@@ -31,7 +32,10 @@ export type DeliveryOutcome =
   | { outcome: "released"; error: string; retryAfterSeconds: number };
 
 /** The outbox calls of the reminders function; the SQL functions hold the state machine. */
-export function createOutboxStore(db: Database, settings: { leaseSeconds: number; maxAttempts: number }) {
+export function createOutboxStore(
+  db: Database,
+  settings: { leaseSeconds: number; maxAttempts: number; chatIntervalMs: number },
+) {
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
       return await db<ClaimedNotification[]>`
@@ -68,6 +72,15 @@ export function createOutboxStore(db: Database, settings: { leaseSeconds: number
       return await db<
         { chat_id: bigint; sent_at: Date }[]
       >`select chat_id, sent_at from private.recent_sends()`;
+    },
+
+    /** Takes the chat's next slot, shared with the webhook's replies; how many ms to wait. */
+    takeChatSlot: (chatId: string) => takeChatSendSlot(db, chatId, settings.chatIntervalMs),
+
+    /** Milliseconds until the earliest queued message may be sent; null when none waits. */
+    async nextDeliverableIn(): Promise<number | null> {
+      const [row] = await db<{ wait_ms: number | null }[]>`select private.next_deliverable_in() as wait_ms`;
+      return row.wait_ms;
     },
 
     async markChatBlocked(chatId: bigint): Promise<void> {

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type Bot, BotError, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import { timingSafeEqual } from "../_shared/secrets.ts";
+import { ReplyNotSentError } from "./reply-pacing.ts";
 import type { WebhookStore } from "./store.ts";
 import { validateUpdate } from "./update-shape.ts";
 
@@ -21,9 +22,10 @@ export interface WebhookAppOptions {
  * The webhook endpoint: checks Telegram's secret header, takes the update (recorded in the
  * database with a lease), hands it to grammY, and marks it handled only once that succeeded.
  * At-least-once: a request that dies at any point leaves the update unhandled, so Telegram's
- * redelivery is handled; the handlers are idempotent. Telegram refusing a reply for good (a 4xx
- * other than 429) ends the update (redelivering would fail the same way); Telegram unreachable
- * or the database failing answers 503/500, so that Telegram delivers the update again.
+ * redelivery is handled; the handlers are idempotent. Telegram refusing a reply (a 4xx, including
+ * a 429 longer than the webhook waits) ends the update with its effects committed (redelivering
+ * would fail the same way); Telegram unreachable or the database failing answers 503/500, so that
+ * Telegram delivers the update again.
  */
 export function createWebhookApp(options: WebhookAppOptions) {
   const { bot, store, secret } = options;
@@ -80,13 +82,20 @@ export function createWebhookApp(options: WebhookAppOptions) {
         await bot.handleUpdate(update);
       } catch (error) {
         const cause = error instanceof BotError ? error.error : error;
+        // Telegram refused a reply for good (4xx), or its 429 lasts beyond the webhook's bound,
+        // or the chat has no free slot soon: the update's effects are committed and stand; the
+        // reply is dropped with one log line. Failing the update would only bring the same
+        // refusal back with each redelivery and hold up the chat's later updates.
         if (
-          cause instanceof GrammyError && cause.error_code >= 400 && cause.error_code < 500 &&
-          cause.error_code !== 429
+          cause instanceof ReplyNotSentError ||
+          (cause instanceof GrammyError && cause.error_code >= 400 && cause.error_code < 500)
         ) {
           console.error(
-            `telegram-webhook: update ${update.update_id}: Telegram refused ${cause.method}: ` +
-              `${cause.error_code} ${cause.description}; not retried`,
+            `telegram-webhook: update ${update.update_id}: ` +
+              (cause instanceof ReplyNotSentError
+                ? cause.message
+                : `Telegram refused ${cause.method}: ${cause.error_code} ${cause.description}`) +
+              "; the reply is dropped, the update's effects stand",
           );
           await store.finishUpdate(update.update_id);
           return c.json({ ok: true, undeliverable: true });

@@ -6,6 +6,7 @@ import { createWebhookApp } from "./app.ts";
 import { registerHandlers } from "./bot.ts";
 import { readWebhookConfig, type WebhookConfig } from "./config.ts";
 import { createReplies } from "./replies.ts";
+import { paceReplies } from "./reply-pacing.ts";
 import { createWebhookStore } from "./store.ts";
 
 /** The bot's username from configuration, or asked of Telegram once, with a deadline. */
@@ -27,18 +28,24 @@ async function botUsername(config: WebhookConfig): Promise<string> {
   }
 }
 
+const REPLY_WAIT_LIMIT_MS = 5_000;
+
 const env = readWebhookConfig();
 
 let handle: (request: Request) => Response | Promise<Response>;
 if (env.ok) {
   const { config } = env;
-  const store = createWebhookStore(connectDatabase(config.SUPABASE_DB_URL));
+  const db = connectDatabase(config.SUPABASE_DB_URL);
+  const store = createWebhookStore(db);
   const bot = createBot({
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     timeoutSeconds: config.TELEGRAM_WEBHOOK_API_TIMEOUT_SECONDS,
     username: await botUsername(config),
   });
+  // A reply waits at most this long for its chat's slot or a 429's retry_after: an update is
+  // answered within seconds, well inside its lease.
+  bot.api.config.use(paceReplies(db, { maxWaitMs: REPLY_WAIT_LIMIT_MS }));
   registerHandlers(bot, store, createReplies(config.SITE_URL));
   const app = createWebhookApp({
     bot,
