@@ -210,6 +210,7 @@ export type Database = {
           created_at: string
           display_name: string | null
           id: string
+          language: string | null
           telegram_blocked_at: string | null
           telegram_chat_id: number | null
           telegram_linked_at: string | null
@@ -221,6 +222,7 @@ export type Database = {
           created_at?: string
           display_name?: string | null
           id: string
+          language?: string | null
           telegram_blocked_at?: string | null
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
@@ -232,6 +234,7 @@ export type Database = {
           created_at?: string
           display_name?: string | null
           id?: string
+          language?: string | null
           telegram_blocked_at?: string | null
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
