@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { habitToFormValues } from "../habits/habit-schema.ts";
 import { durationText, habitSentence, intervalText } from "../habits/habit-text.ts";
@@ -10,7 +11,8 @@ import { fetchPublicHabitsPage, PUBLIC_HABITS_PER_PAGE } from "./public-habits-a
 
 /** Everyone's public habits, without who they belong to; any of them can start a new habit. */
 export function PublicHabitsPage() {
-  usePageTitle("Public habits");
+  const { t } = useTranslation();
+  usePageTitle(t("Public habits"));
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
   const page = pageFromSearch(search);
@@ -22,28 +24,29 @@ export function PublicHabitsPage() {
 
   return (
     <section>
-      <h1>Public habits</h1>
-      <p>Habits others chose to share. Use one as a template for your own.</p>
+      <h1>{t("Public habits")}</h1>
+      <p>{t("Habits others chose to share. Use one as a template for your own.")}</p>
       {habits.error && <Alert kind="error">{habits.error}</Alert>}
-      {habits.loading && !habits.data && <Loading label="Loading public habits…" />}
+      {habits.loading && !habits.data && <Loading label={t("Loading public habits…")} />}
       {habits.data && habits.data.total === 0 && (
         <p className="empty">
-          No public habits yet. Mark one of <Link to="/habits">your habits</Link> as public to share it.
+          {t("No public habits yet. Mark one of your habits as public to share it.")}{" "}
+          <Link to="/habits">{t("My habits")}</Link>
         </p>
       )}
       {habits.data && habits.data.habits.length > 0 && (
         <ul className="card-list" aria-busy={habits.loading}>
           {habits.data.habits.map((habit) => (
-            <li key={habit.id} className="card">
-              <h2 className="habit-title">{habitSentence(habit)}</h2>
+            <li key={habit.id} className="card" aria-labelledby={`public-${habit.id}`}>
+              <h2 className="habit-title" id={`public-${habit.id}`}>{habitSentence(habit)}</h2>
               <p className="meta">
                 {intervalText(habit.interval_days)} · {durationText(habit.duration_seconds)}
-                {habit.reward && ` · reward: ${habit.reward}`}
-                {habit.is_pleasant && " · pleasant"}
+                {habit.reward && ` · ${t("reward: {{reward}}", { reward: habit.reward })}`}
+                {habit.is_pleasant && ` · ${t("pleasant")}`}
               </p>
               <button
                 type="button"
-                aria-label={`Use “${habitSentence(habit)}” as a template`}
+                aria-describedby={`public-${habit.id}`}
                 onClick={() =>
                   navigate("/habits/new", {
                     state: {
@@ -54,7 +57,7 @@ export function PublicHabitsPage() {
                     },
                   })}
               >
-                Use as template
+                {t("Use as template")}
               </button>
             </li>
           ))}
@@ -64,7 +67,7 @@ export function PublicHabitsPage() {
         page={page}
         pageCount={pageCount}
         onPage={(next) => setSearch(next === 1 ? {} : { page: String(next) })}
-        label="Public habit pages"
+        label={t("Public habit pages")}
       />
     </section>
   );

@@ -1,3 +1,5 @@
+import { useTranslation } from "react-i18next";
+
 export function Pagination(
   { page, pageCount, onPage, label }: {
     page: number;
@@ -6,6 +8,7 @@ export function Pagination(
     label: string;
   },
 ) {
+  const { t } = useTranslation();
   if (pageCount <= 1) return null;
   return (
     <nav className="pagination" aria-label={label}>
@@ -14,15 +17,15 @@ export function Pagination(
         onClick={() => onPage(page - 1)}
         disabled={page <= 1}
       >
-        ← Previous
+        ← {t("Previous")}
       </button>
-      <span aria-live="polite">Page {page} of {pageCount}</span>
+      <span aria-live="polite">{t("Page {{page}} of {{count}}", { page, count: pageCount })}</span>
       <button
         type="button"
         onClick={() => onPage(page + 1)}
         disabled={page >= pageCount}
       >
-        Next →
+        {t("Next")} →
       </button>
     </nav>
   );
