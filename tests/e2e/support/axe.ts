@@ -26,7 +26,9 @@ export async function seriousAxeFindings(page: Page, include?: string): Promise<
       impact: violation.impact ?? "",
       help: violation.help,
       // deno-lint-ignore no-explicit-any
-      targets: violation.nodes.slice(0, 5).map((node: any) => String(node.target)),
+      targets: violation.nodes.slice(0, 5).map((node: any) =>
+        `${node.target} ${node.any?.[0]?.message ?? ""}`.trim()
+      ),
     }));
   }, include);
   return (violations as AxeFinding[]).filter((finding) => ["serious", "critical"].includes(finding.impact));

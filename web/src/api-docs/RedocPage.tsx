@@ -1,4 +1,5 @@
 import redocScriptUrl from "redoc/bundles/redoc.standalone.js?url";
+import "./redoc-overrides.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "../ui/Alert.tsx";

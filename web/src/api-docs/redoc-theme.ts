@@ -6,18 +6,22 @@ export function redocTheme(mode: "light" | "dark"): Record<string, unknown> {
   return {
     colors: {
       primary: { main: dark ? "#8ab4ff" : "#1f5fbf" },
+      error: { main: dark ? "#ff8a80" : "#b3261e" },
+      success: { main: dark ? "#6fcf97" : "#1a7f37" },
+      warning: { main: dark ? "#f2c94c" : "#8a5a00" },
       text: { primary: text, secondary: dark ? "#b8bec6" : "#4a525b" },
       border: { dark: dark ? "#3a4048" : "#c4c9cf", light: dark ? "#2a2f36" : "#e3e6ea" },
+      // ReDoc writes method names in white on these: dark enough in both themes.
       http: {
-        get: dark ? "#6fcf97" : "#1a7f37",
-        post: dark ? "#8ab4ff" : "#1f5fbf",
-        put: dark ? "#f2c94c" : "#8a5a00",
-        options: dark ? "#d1a7ff" : "#6f42c1",
-        patch: dark ? "#ffb86b" : "#a04a00",
-        delete: dark ? "#ff8a80" : "#b42318",
-        basic: dark ? "#b8bec6" : "#4a525b",
-        link: dark ? "#7fdbff" : "#006d85",
-        head: dark ? "#ff9ecb" : "#a1206a",
+        get: "#1a5fb4",
+        post: "#1d6b45",
+        put: "#8a4a00",
+        options: "#5b3aa8",
+        patch: "#8a4a00",
+        delete: "#b3261e",
+        basic: "#4f5963",
+        link: "#00606f",
+        head: "#8e1c5a",
       },
       responses: {
         success: { color: dark ? "#6fcf97" : "#1a7f37", backgroundColor: dark ? "#12261a" : "#e9f6ec" },

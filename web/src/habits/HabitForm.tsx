@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 import { useRuleText } from "../errors/use-rule-text.ts";
 import type { Habit } from "../lib/database.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -21,6 +21,7 @@ export function HabitForm(
 ) {
   const { t } = useTranslation();
   const ruleText = useRuleText();
+  const location = useLocation();
   const form = useHabitForm({ initial, onSubmit, onChange });
   const { values, set, serverError, busy } = form;
   const error = (field: keyof HabitFormValues) => ruleText(form.shown(field));
@@ -30,6 +31,12 @@ export function HabitForm(
       {serverError && (
         <Alert kind="error">
           <p>{serverError.text}</p>
+          {serverError.sessionExpired && (
+            <p>
+              <Link to="/sign-in" state={{ from: location.pathname }}>{t("Sign in again")}</Link>{" "}
+              {t("— what you typed here stays until you come back.")}
+            </p>
+          )}
           {serverError.identifier === "habits_require_telegram" && (
             <p>
               <Link to="/telegram">{t("Connect Telegram now")}</Link>{" "}

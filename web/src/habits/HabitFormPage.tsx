@@ -1,3 +1,4 @@
+import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "../lib/use-query.ts";
@@ -11,6 +12,8 @@ import { EMPTY_HABIT_FORM, type HabitFormValues, habitToFormValues } from "./hab
 import { HabitForm } from "./HabitForm.tsx";
 
 import { createHabit, fetchHabit, fetchPleasantHabits, updateHabit } from "./habits-api.ts";
+
+const saveNewDraft = (values: HabitFormValues) => saveDraft(values);
 
 export function NewHabitPage() {
   const { t } = useTranslation();
@@ -42,7 +45,7 @@ export function NewHabitPage() {
         initial={template ?? loadDraft() ?? EMPTY_HABIT_FORM}
         pleasantHabits={pleasant.data ?? []}
         submitLabel={t("Create habit")}
-        onChange={saveDraft}
+        onChange={saveNewDraft}
         onSubmit={async (row) => {
           const habit = await createHabit(row);
           clearDraft();
@@ -62,6 +65,7 @@ export function EditHabitPage() {
   const navigate = useNavigate();
   const habit = useQuery(() => fetchHabit(habitId), [habitId]);
   const pleasant = useQuery(fetchPleasantHabits, []);
+  const saveEditDraft = useCallback((values: HabitFormValues) => saveDraft(values, habitId), [habitId]);
 
   if (habit.error) {
     return (
@@ -78,11 +82,13 @@ export function EditHabitPage() {
       <h1>{t("Edit habit")}</h1>
       <HabitForm
         key={habit.data.id}
-        initial={habitToFormValues(habit.data)}
+        initial={loadDraft(habitId) ?? habitToFormValues(habit.data)}
         pleasantHabits={pleasant.data.filter((candidate) => candidate.id !== habitId)}
         submitLabel={t("Save changes")}
+        onChange={saveEditDraft}
         onSubmit={async (row) => {
           await updateHabit(habitId, row);
+          clearDraft(habitId);
           navigate("/habits", { state: { saved: t("Saved your changes.") } });
         }}
       />

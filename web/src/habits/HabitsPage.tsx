@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import type { Habit } from "../lib/database.ts";
@@ -10,7 +10,8 @@ import { ConfirmDialog } from "../ui/ConfirmDialog.tsx";
 import { Flash } from "../ui/Flash.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { pageFromSearch, Pagination } from "../ui/Pagination.tsx";
+import { useAction } from "../ui/use-action.ts";
+import { pageFromSearch, Pagination, useLastPageFallback } from "../ui/Pagination.tsx";
 import { HabitCard } from "./HabitCard.tsx";
 import { habitSentence } from "./habit-text.ts";
 import { deleteHabit, fetchHabitsPage, HABITS_PER_PAGE } from "./habits-api.ts";
@@ -23,10 +24,7 @@ export function HabitsPage() {
   const profile = useProfile();
   const habits = useQuery(() => fetchHabitsPage(page), [page]);
   const [toDelete, setToDelete] = useState<Habit>();
-  const [deleting, setDeleting] = useState(false);
-  const [notice, setNotice] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { busy: deleting, message: notice, run } = useAction();
 
   const pageCount = Math.max(
     1,
@@ -34,31 +32,19 @@ export function HabitsPage() {
   );
   const goToPage = (next: number) => setSearch(next === 1 ? {} : { page: String(next) });
 
-  // After deleting the last habit of the last page, show the page before it.
-  useEffect(() => {
-    if (habits.data && page > pageCount) goToPage(pageCount);
-  });
+  useLastPageFallback(page, pageCount, habits.data !== undefined, goToPage);
 
-  const confirmDelete = async () => {
-    if (!toDelete) return;
-    setDeleting(true);
-    try {
-      await deleteHabit(toDelete.id);
-      setNotice({
-        kind: "success",
-        text: t("Deleted “{{habit}}”.", { habit: habitSentence(toDelete) }),
-      });
-      habits.reload();
-    } catch (error) {
-      setNotice({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      setDeleting(false);
-      setToDelete(undefined);
-    }
-  };
+  const confirmDelete = () =>
+    run(async () => {
+      if (!toDelete) return undefined;
+      try {
+        await deleteHabit(toDelete.id);
+        habits.reload();
+        return t("Deleted “{{habit}}”.", { habit: habitSentence(toDelete) });
+      } finally {
+        setToDelete(undefined);
+      }
+    });
 
   const timeZone = profile.data?.timezone ?? "UTC";
   const notLinked = profile.data && telegramStatusOf(profile.data) !== "linked";

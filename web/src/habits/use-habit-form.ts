@@ -57,7 +57,9 @@ export function useHabitForm(
   const [touched, setTouched] = useState<Partial<Record<keyof HabitFormValues, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<{ text: string; identifier?: string }>();
+  const [serverError, setServerError] = useState<
+    { text: string; identifier?: string; sessionExpired?: boolean }
+  >();
 
   const validation = validateHabit(effectiveValues(values, followUp));
   const errors: HabitFieldErrors = {
@@ -89,6 +91,7 @@ export function useHabitForm(
       setServerError({
         text: error instanceof Error ? error.message : String(error),
         identifier: error instanceof DataError ? error.identifier : undefined,
+        sessionExpired: error instanceof DataError && error.sessionExpired,
       });
     } finally {
       setBusy(false);

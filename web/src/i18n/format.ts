@@ -25,13 +25,14 @@ function formatter(options: Intl.DateTimeFormatOptions, timeZone?: string): Intl
   return found;
 }
 
-const TIME: Intl.DateTimeFormatOptions = { hour: "numeric", minute: "2-digit" };
+// The locale's conventional short forms (en-GB 07:30, en-US 7:30 AM, ru 07:30).
+const TIME: Intl.DateTimeFormatOptions = { timeStyle: "short" };
 const DATE: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric" };
 
 /** "Nov 30, 2026, 7:00 PM" / "30 нояб. 2026 г., 19:00"; "—" for none. */
 export function formatInstant(iso: string | Date | null, timeZone?: string): string {
   if (!iso) return "—";
-  return formatter({ ...DATE, ...TIME }, timeZone).format(new Date(iso));
+  return formatter({ dateStyle: "medium", timeStyle: "short" }, timeZone).format(new Date(iso));
 }
 
 /** A wall-clock time "HH:MM[:SS]" in the same format as the time of an instant. */

@@ -201,6 +201,7 @@ export const RU: Readonly<Record<string, string>> = {
   "Save changes": "Сохранить изменения",
   "Saved your changes.": "Изменения сохранены.",
   "Connect Telegram now": "Подключить Telegram сейчас",
+  "Sign in again": "Войти снова",
   "— what you typed here stays until you come back.": "— введённое здесь сохранится до вашего возвращения.",
   "I will … at … in …": "Я буду … в … (время) … (место)",
   "I will (action)": "Я буду (действие)",

@@ -6,7 +6,7 @@ import { useQuery } from "../lib/use-query.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { pageFromSearch, Pagination } from "../ui/Pagination.tsx";
+import { pageFromSearch, Pagination, useLastPageFallback } from "../ui/Pagination.tsx";
 import { fetchPublicHabitsPage, PUBLIC_HABITS_PER_PAGE } from "./public-habits-api.ts";
 
 /** Everyone's public habits, without who they belong to; any of them can start a new habit. */
@@ -21,6 +21,8 @@ export function PublicHabitsPage() {
     1,
     Math.ceil((habits.data?.total ?? 0) / PUBLIC_HABITS_PER_PAGE),
   );
+  const goToPage = (next: number) => setSearch(next === 1 ? {} : { page: String(next) });
+  useLastPageFallback(page, pageCount, habits.data !== undefined, goToPage);
 
   return (
     <section>
@@ -66,7 +68,7 @@ export function PublicHabitsPage() {
       <Pagination
         page={page}
         pageCount={pageCount}
-        onPage={(next) => setSearch(next === 1 ? {} : { page: String(next) })}
+        onPage={goToPage}
         label={t("Public habit pages")}
       />
     </section>

@@ -9,6 +9,7 @@ import { Alert } from "../ui/Alert.tsx";
 import { ConfirmDialog } from "../ui/ConfirmDialog.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
+import { useAction } from "../ui/use-action.ts";
 import { loadLinkCode, type PendingLinkCode, saveLinkCode } from "./link-code-storage.ts";
 import { createLinkCode, disconnectTelegram, type LinkCode } from "./telegram-api.ts";
 
@@ -73,8 +74,7 @@ export function TelegramPage() {
   );
   // Poll the profile while a code is out, so the page notices the link made in Telegram.
   const profile = useProfile(linkCode ? POLL_MS : undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message, run } = useAction();
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
   const status = profile.data ? telegramStatusOf(profile.data) : undefined;
 
@@ -91,36 +91,21 @@ export function TelegramPage() {
     }
   }, [linkedAt, linkCode]);
 
-  const requestCode = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const code = {
-        ...await createLinkCode(),
-        requestedAt: new Date().toISOString(),
-      };
+  const requestCode = () =>
+    run(async () => {
+      const code = { ...await createLinkCode(), requestedAt: new Date().toISOString() };
       setLinkCode(code);
       saveLinkCode(code);
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return undefined;
+    });
 
-  const disconnect = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const disconnect = () =>
+    run(async () => {
       await disconnectTelegram();
       setConfirmingDisconnect(false);
       profile.reload();
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return undefined;
+    });
 
   if (!profile.data) {
     return profile.error ? <Alert kind="error">{profile.error}</Alert> : <Loading />;
@@ -157,7 +142,7 @@ export function TelegramPage() {
           </p>
         )}
       </div>
-      {error && <Alert kind="error">{error}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {linked
         ? (
           <>

@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
 export function Pagination(
@@ -35,4 +36,16 @@ export function Pagination(
 export function pageFromSearch(search: URLSearchParams): number {
   const page = Number(search.get("page") ?? "1");
   return Number.isInteger(page) && page >= 1 ? page : 1;
+}
+
+/** Past the last page (`?page=99`, or after deleting the last item of it): show the last page. */
+export function useLastPageFallback(
+  page: number,
+  pageCount: number,
+  loaded: boolean,
+  goToPage: (page: number) => void,
+): void {
+  useEffect(() => {
+    if (loaded && page > pageCount) goToPage(pageCount);
+  });
 }
