@@ -13,20 +13,20 @@ import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/d
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { TEST_BOT_TOKEN, TEST_REMINDERS_SECRET, TEST_WEBHOOK_SECRET } from "../support/functions.ts";
 import { postUpdate, textMessage } from "../support/telegram-updates.ts";
-import { expectEventually, launchChromium, watchConsole } from "./support/browser.ts";
+import {
+  DESKTOP,
+  expectEventually,
+  failFastSteps,
+  launchChromium,
+  PHONE,
+  screenshotDir,
+  watchConsole,
+} from "./support/browser.ts";
 import { confirmationLinkFor } from "./support/mailbox.ts";
 import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
 
 const BOT_USERNAME = "habits_test_bot";
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const PASSWORD = "habits2go4it";
-
-async function screenshotDir(): Promise<string> {
-  const dir = Deno.env.get("E2E_SCREENSHOT_DIR") ?? await Deno.makeTempDir({ prefix: "habits-e2e-shots-" });
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
-}
 
 async function fillHabitForm(
   page: Page,
@@ -115,15 +115,7 @@ Deno.test({
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const consoleWatch = watchConsole(page);
-      // A failed step makes the rest meaningless: stop at the first one.
-      const step = async (name: string, body: () => Promise<void>) => {
-        if (await t.step(name, body)) return;
-        await page.screenshot({ path: `${shots}/failed-step.png` }).catch(() => {});
-        const text = await page.locator("main").innerText().catch(() => "");
-        throw new Error(
-          `step failed: ${name}\nat ${page.url()}, the page said:\n${text}\nconsole: ${consoleWatch.errors}`,
-        );
-      };
+      const step = failFastSteps(t, page, consoleWatch, `${shots}/failed-step.png`);
       const shoot = (name: string) => page.screenshot({ path: `${shots}/desktop-${name}.png` });
 
       await step("sign-up shows the password rules and enforces them before sending", async () => {

@@ -12,25 +12,24 @@ import { startStack } from "../../devstack/stack.ts";
 import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/database.ts";
 import { RU } from "../../web/src/i18n/ru.ts";
 import { describeFindings, seriousAxeFindings } from "./support/axe.ts";
-import { launchChromium, watchConsole } from "./support/browser.ts";
+import {
+  DESKTOP,
+  failFastSteps,
+  launchChromium,
+  PHONE,
+  screenshotDir,
+  watchConsole,
+} from "./support/browser.ts";
 import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
 
 const PASSWORD = "habits2go4it";
 const ZONE = "Europe/Berlin";
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 /** English sentences of the catalogue that must not be seen once the page speaks Russian. */
 const ENGLISH_SENTENCES = Object.entries(RU)
   .filter(([key, russian]) => key !== russian && !/_(one|few|many|other)$/.test(key) && /\w+ \w+/.test(key))
   .map(([key]) => key.split(/\{\{\w+\}\}/)[0]!.trim())
   .filter((start) => start.split(" ").length >= 2);
-
-async function screenshotDir(): Promise<string> {
-  const dir = Deno.env.get("E2E_SCREENSHOT_DIR") ?? await Deno.makeTempDir({ prefix: "habits-e2e-shots-" });
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
-}
 
 async function setTheme(page: Page, theme: "light" | "dark") {
   await page.evaluate((value) => {
@@ -100,12 +99,7 @@ Deno.test({
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const consoleWatch = watchConsole(page);
-      const step = async (name: string, body: () => Promise<void>) => {
-        if (await t.step(name, body)) return;
-        await page.screenshot({ path: `${shots}/failed-today-step.png` }).catch(() => {});
-        const text = await page.locator("body").innerText().catch(() => "");
-        throw new Error(`step failed: ${name}\nat ${page.url()}:\n${text}\nconsole: ${consoleWatch.errors}`);
-      };
+      const step = failFastSteps(t, page, consoleWatch, `${shots}/failed-today-step.png`);
 
       await step("signing in opens Today; with no habits it teaches the habit formula", async () => {
         await page.goto(`${spaUrl}/sign-in`);
