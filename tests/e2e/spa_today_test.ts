@@ -100,6 +100,14 @@ Deno.test({
       page.setDefaultTimeout(15_000);
       const consoleWatch = watchConsole(page);
       const step = failFastSteps(t, page, consoleWatch, `${shots}/failed-today-step.png`);
+      const expectProfileLanguage = async (language: string) => {
+        for (let i = 0; i < 50; i++) {
+          const [row] = await sql`select language from public.profiles where id = ${userId}`;
+          if (row?.language === language) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.fail(`profiles.language never became ${language}`);
+      };
 
       await step("signing in opens Today; with no habits it teaches the habit formula", async () => {
         await page.goto(`${spaUrl}/sign-in`);
@@ -212,15 +220,6 @@ Deno.test({
           await page.screenshot({ path: `${shots}/desktop-today-ru.png` });
         },
       );
-
-      async function expectProfileLanguage(language: string) {
-        for (let i = 0; i < 50; i++) {
-          const [row] = await sql`select language from public.profiles where id = ${userId}`;
-          if (row?.language === language) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        assert.fail(`profiles.language never became ${language}`);
-      }
 
       const signedInPages = [
         "/",
