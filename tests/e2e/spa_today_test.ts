@@ -14,6 +14,7 @@ import { RU } from "../../web/src/i18n/ru.ts";
 import { describeFindings, seriousAxeFindings } from "./support/axe.ts";
 import {
   DESKTOP,
+  expectEventually,
   failFastSteps,
   launchChromium,
   PHONE,
@@ -355,6 +356,38 @@ Deno.test({
           await context.setOffline(false);
         }
       });
+
+      await step(
+        "the session ends in the middle of an edit: a clear message, nothing typed is lost",
+        async () => {
+          await page.goto(`${spaUrl}/habits/${stretch!.id}/edit`);
+          const place = page.getByLabel("in (place)");
+          await expectEventually(() => place.inputValue(), "the hall", "the place field");
+          await place.fill("the balcony");
+          // The stored access token stops being valid, as when it expired while the tab slept.
+          await page.evaluate(() => {
+            const key = Object.keys(localStorage).find((name) => name.endsWith("-auth-token")) ?? "";
+            const session = JSON.parse(localStorage.getItem(key) ?? "{}");
+            session.access_token = `${session.access_token.slice(0, -6)}AAAAAA`;
+            localStorage.setItem(key, JSON.stringify(session));
+          });
+          await page.getByRole("button", { name: "Save changes" }).click();
+          await page.getByText("Your session has expired. Sign in again.").waitFor();
+          await page.getByRole("button", { name: "Sign in again" }).click();
+          await page.getByText("Sign in again to save: what you typed is kept.").waitFor();
+          await page.getByLabel("E-mail").fill(email);
+          await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+          await page.getByRole("button", { name: "Sign in" }).click();
+          await page.waitForURL(`${spaUrl}/habits/${stretch!.id}/edit`);
+          await expectEventually(() => place.inputValue(), "the balcony", "the place field after signing in");
+          await page.getByRole("button", { name: "Save changes" }).click();
+          await page.getByText("Saved your changes.").waitFor();
+          assert.equal(
+            (await sql`select place from public.habits where id = ${stretch!.id}`)[0]?.place,
+            "the balcony",
+          );
+        },
+      );
 
       const unexpected = consoleWatch.errors.filter((error) =>
         !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(error)

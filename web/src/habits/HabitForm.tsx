@@ -1,7 +1,8 @@
 import { useTranslation } from "react-i18next";
-import { Link, useLocation } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
 import { useRuleText } from "../errors/use-rule-text.ts";
 import type { Habit } from "../lib/database.ts";
+import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { FollowUpFields } from "./FollowUpFields.tsx";
@@ -22,7 +23,16 @@ export function HabitForm(
   const { t } = useTranslation();
   const ruleText = useRuleText();
   const location = useLocation();
+  const navigate = useNavigate();
   const form = useHabitForm({ initial, onSubmit, onChange });
+  // The session is gone (expired, or ended elsewhere): forget it here and come back after
+  // signing in; the draft keeps what was typed.
+  const signInAgain = async () => {
+    await supabase.auth.signOut({ scope: "local" });
+    navigate("/sign-in", {
+      state: { from: location.pathname, notice: t("Sign in again to save: what you typed is kept.") },
+    });
+  };
   const { values, set, serverError, busy } = form;
   const error = (field: keyof HabitFormValues) => ruleText(form.shown(field));
 
@@ -33,7 +43,7 @@ export function HabitForm(
           <p>{serverError.text}</p>
           {serverError.sessionExpired && (
             <p>
-              <Link to="/sign-in" state={{ from: location.pathname }}>{t("Sign in again")}</Link>{" "}
+              <button type="button" onClick={signInAgain}>{t("Sign in again")}</button>{" "}
               {t("— what you typed here stays until you come back.")}
             </p>
           )}

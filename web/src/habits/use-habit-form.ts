@@ -68,7 +68,10 @@ export function useHabitForm(
   };
   const shown = (field: keyof HabitFormValues) => (submitted || touched[field]) ? errors[field] : undefined;
 
-  useEffect(() => onChange?.(values), [values, onChange]);
+  // Only what the person typed is a draft (not the values the form opened with).
+  useEffect(() => {
+    if (values !== initial) onChange?.(values);
+  }, [values, initial, onChange]);
 
   const set = <K extends keyof HabitFormValues>(field: K, value: HabitFormValues[K]) => {
     setValues((current) => ({ ...current, [field]: value }));

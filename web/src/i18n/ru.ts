@@ -202,6 +202,7 @@ export const RU: Readonly<Record<string, string>> = {
   "Saved your changes.": "Изменения сохранены.",
   "Connect Telegram now": "Подключить Telegram сейчас",
   "Sign in again": "Войти снова",
+  "Sign in again to save: what you typed is kept.": "Войдите снова, чтобы сохранить: введённое сохранено.",
   "— what you typed here stays until you come back.": "— введённое здесь сохранится до вашего возвращения.",
   "I will … at … in …": "Я буду … в … (время) … (место)",
   "I will (action)": "Я буду (действие)",
