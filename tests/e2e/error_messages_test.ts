@@ -6,7 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { connectTestDatabase } from "../support/database.ts";
-import { dataErrorSentence, errorIdentifier, RULE_SENTENCES } from "../../web/src/errors/error-messages.ts";
+import {
+  dataErrorSentence,
+  errorIdentifier,
+  RULE_SENTENCES,
+  RULE_SENTENCES_BY_LANGUAGE,
+  ruleSentenceIn,
+} from "../../web/src/errors/error-messages.ts";
 
 const MIGRATIONS_DIR = new URL("../../supabase/migrations/", import.meta.url);
 
@@ -38,8 +44,10 @@ Deno.test("every constraint and rule identifier of the database has a sentence",
     assert.ok(constraints.length > 10, "the database has the habit constraints (is TEST_DB_URL migrated?)");
     assert.ok(rules.has("habits_require_telegram"), "rule names are found in the migrations");
     const identifiers = new Set([...constraints.map((row) => row.conname), ...rules]);
-    const missing = [...identifiers].filter((identifier) => !RULE_SENTENCES[identifier]);
-    assert.deepEqual(missing, [], `identifiers without a sentence: ${missing.join(", ")}`);
+    for (const [language, sentences] of Object.entries(RULE_SENTENCES_BY_LANGUAGE)) {
+      const missing = [...identifiers].filter((identifier) => !sentences[identifier]);
+      assert.deepEqual(missing, [], `identifiers without a sentence in ${language}: ${missing.join(", ")}`);
+    }
   } finally {
     await sql.end();
   }
@@ -71,4 +79,18 @@ Deno.test("Data API errors map to sentences by identifier, SQLSTATE or status", 
   assert.match(dataErrorSentence({ message: "", status: 429 }), /Too many requests/);
   assert.match(dataErrorSentence({ code: "23514", message: 'violates check constraint "new_one"' }), /rules/);
   assert.match(dataErrorSentence({ message: "TypeError: Failed to fetch" }), /cannot be reached/);
+});
+
+Deno.test("every rule sentence exists in both languages, and the Russian ones are Russian", () => {
+  const english = Object.keys(RULE_SENTENCES).sort();
+  const russian = Object.keys(RULE_SENTENCES_BY_LANGUAGE.ru).sort();
+  assert.deepEqual(russian, english, "the two languages name the same identifiers");
+  for (const [identifier, sentence] of Object.entries(RULE_SENTENCES_BY_LANGUAGE.ru)) {
+    assert.match(sentence, /[а-яё]/i, `${identifier} is written in Russian`);
+    assert.equal(ruleSentenceIn(RULE_SENTENCES[identifier] ?? "", "ru"), sentence);
+  }
+  const check = { code: "23514", message: 'violates check constraint "profiles_language_known"' };
+  assert.equal(dataErrorSentence(check, "ru"), "Выберите английский или русский.");
+  assert.match(dataErrorSentence({ message: "", status: 401 }, "ru"), /Сессия истекла/);
+  assert.match(dataErrorSentence({ message: "", status: 401 }), /session has expired/);
 });

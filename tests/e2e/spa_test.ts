@@ -13,20 +13,20 @@ import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/d
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { TEST_BOT_TOKEN, TEST_REMINDERS_SECRET, TEST_WEBHOOK_SECRET } from "../support/functions.ts";
 import { postUpdate, textMessage } from "../support/telegram-updates.ts";
-import { expectEventually, launchChromium, watchConsole } from "./support/browser.ts";
+import {
+  DESKTOP,
+  expectEventually,
+  failFastSteps,
+  launchChromium,
+  PHONE,
+  screenshotDir,
+  watchConsole,
+} from "./support/browser.ts";
 import { confirmationLinkFor } from "./support/mailbox.ts";
 import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
 
 const BOT_USERNAME = "habits_test_bot";
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const PASSWORD = "habits2go4it";
-
-async function screenshotDir(): Promise<string> {
-  const dir = Deno.env.get("E2E_SCREENSHOT_DIR") ?? await Deno.makeTempDir({ prefix: "habits-e2e-shots-" });
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
-}
 
 async function fillHabitForm(
   page: Page,
@@ -89,7 +89,8 @@ Deno.test({
         databaseUrl: testDatabaseUrl(),
         siteUrl: spaUrl,
         uriAllowList: [`${spaUrl}/**`],
-        maxEmailFrequencySeconds: 1,
+        // Long enough that the first resend is surely too soon on a busy machine.
+        maxEmailFrequencySeconds: 5,
         functionsEnv: {
           TELEGRAM_API_ROOT: telegram.apiRoot,
           TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
@@ -114,15 +115,7 @@ Deno.test({
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const consoleWatch = watchConsole(page);
-      // A failed step makes the rest meaningless: stop at the first one.
-      const step = async (name: string, body: () => Promise<void>) => {
-        if (await t.step(name, body)) return;
-        await page.screenshot({ path: `${shots}/failed-step.png` }).catch(() => {});
-        const text = await page.locator("main").innerText().catch(() => "");
-        throw new Error(
-          `step failed: ${name}\nat ${page.url()}, the page said:\n${text}\nconsole: ${consoleWatch.errors}`,
-        );
-      };
+      const step = failFastSteps(t, page, consoleWatch, `${shots}/failed-step.png`);
       const shoot = (name: string) => page.screenshot({ path: `${shots}/desktop-${name}.png` });
 
       await step("sign-up shows the password rules and enforces them before sending", async () => {
@@ -147,7 +140,7 @@ Deno.test({
         await page.getByRole("button", { name: "Send the e-mail again" }).click();
         await page.getByText("We just sent you an e-mail. Wait a minute before asking for another one.")
           .waitFor();
-        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await new Promise((resolve) => setTimeout(resolve, 5100));
         await page.getByRole("button", { name: "Send the e-mail again" }).click();
         await page.getByText(`We sent the link to ${email} again.`).waitFor();
       });
@@ -163,15 +156,15 @@ Deno.test({
       await step("the link in the e-mail confirms and signs in (PKCE code exchanged)", async () => {
         const link = await confirmationLinkFor(stack.urls.mail, email);
         await page.goto(link);
-        await page.waitForURL(`${spaUrl}/habits`);
+        await page.waitForURL(`${spaUrl}/`);
         await page.getByText("Your e-mail is confirmed. Welcome!").waitFor();
-        await page.getByText("No habits yet.").waitFor();
-        await shoot("habits-empty");
+        await page.getByTestId("habit-formula").waitFor();
+        await shoot("today-empty");
       });
 
       await step("the session survives a reload", async () => {
         await page.reload();
-        await page.getByRole("heading", { name: "My habits" }).waitFor();
+        await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
       });
 
       await step("sign out, then a wrong password gets a sentence, the right one signs in", async () => {
@@ -184,7 +177,7 @@ Deno.test({
         await shoot("sign-in");
         await page.getByLabel("Password").fill(PASSWORD);
         await page.getByRole("button", { name: "Sign in" }).click();
-        await page.getByRole("heading", { name: "My habits" }).waitFor();
+        await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
       });
 
       await step(
@@ -379,7 +372,16 @@ Deno.test({
         await card.waitFor();
         assert.doesNotMatch(await card.innerText(), new RegExp(email));
         await shoot("public-habits");
-        await card.getByRole("button", { name: /Use .* as a template/ }).click();
+        // The button's name is what it says; the habit it copies is its description.
+        const copy = card.getByRole("button", { name: "Use as template" });
+        assert.match(
+          await copy.evaluate((button) => {
+            const id = button.getAttribute("aria-describedby") ?? "";
+            return document.getElementById(id)?.textContent ?? "";
+          }),
+          /listen to one song/,
+        );
+        await copy.click();
         await page.getByText("Copied from a public habit.").waitFor();
         await expectEventually(
           () => page.getByLabel("I will (action)").inputValue(),

@@ -1,5 +1,7 @@
 import { lazy, type ReactNode, Suspense } from "react";
+import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { Layout } from "./app/Layout.tsx";
 import { CheckEmailPage } from "./auth/CheckEmailPage.tsx";
 import { ConfirmPage } from "./auth/ConfirmPage.tsx";
 import { EmailCodeSignInPage } from "./auth/EmailCodeSignInPage.tsx";
@@ -12,21 +14,34 @@ import { SignUpPage } from "./auth/SignUpPage.tsx";
 import { TwoFactorPage } from "./auth/TwoFactorPage.tsx";
 import { EditHabitPage, NewHabitPage } from "./habits/HabitFormPage.tsx";
 import { HabitsPage } from "./habits/HabitsPage.tsx";
-import { HistoryPage } from "./history/HistoryPage.tsx";
 import { PublicHabitsPage } from "./public-habits/PublicHabitsPage.tsx";
 import { SettingsPage } from "./settings/SettingsPage.tsx";
 import { TelegramPage } from "./telegram/TelegramPage.tsx";
-import { Layout } from "./ui/Layout.tsx";
+import { TodayPage } from "./today/TodayPage.tsx";
 import { Loading } from "./ui/Loading.tsx";
 import { NotFoundPage } from "./ui/NotFoundPage.tsx";
 
-// Swagger UI is large; it loads only when someone opens the API docs.
-const ApiDocsPage = lazy(() => import("./api-docs/ApiDocsPage.tsx"));
+// The doc viewers and the history's charts are large or seldom used: each loads with its page.
+const SwaggerPage = lazy(() => import("./api-docs/SwaggerPage.tsx"));
+const RedocPage = lazy(() => import("./api-docs/RedocPage.tsx"));
+const HistoryPage = lazy(() => import("./history/HistoryPage.tsx"));
 
-function HomeRedirect() {
+function Lazy({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return <Suspense fallback={<Loading label={t("Loading…")} />}>{children}</Suspense>;
+}
+
+/** Signed in, the app opens on Today. */
+function HomePage() {
   const { session, loading } = useSession();
   if (loading) return <Loading />;
-  return <Navigate to={session ? "/habits" : "/sign-in"} replace />;
+  return session
+    ? (
+      <RequireAuth>
+        <TodayPage />
+      </RequireAuth>
+    )
+    : <Navigate to="/sign-in" replace />;
 }
 
 const signedIn = (page: ReactNode) => <RequireAuth>{page}</RequireAuth>;
@@ -37,7 +52,8 @@ export function App() {
       <BrowserRouter>
         <Routes>
           <Route element={<Layout />}>
-            <Route index element={<HomeRedirect />} />
+            <Route index element={<HomePage />} />
+            <Route path="today" element={signedIn(<TodayPage />)} />
             <Route path="sign-up" element={<SignUpPage />} />
             <Route path="check-email" element={<CheckEmailPage />} />
             <Route path="auth/confirm" element={<ConfirmPage />} />
@@ -48,27 +64,35 @@ export function App() {
             <Route path="auth/reset-password" element={<ResetPasswordPage />} />
             <Route path="habits" element={signedIn(<HabitsPage />)} />
             <Route path="habits/new" element={signedIn(<NewHabitPage />)} />
-            <Route path="habits/:habitId" element={signedIn(<HistoryPage />)} />
             <Route
-              path="habits/:habitId/edit"
-              element={signedIn(<EditHabitPage />)}
+              path="habits/:habitId"
+              element={signedIn(
+                <Lazy>
+                  <HistoryPage />
+                </Lazy>,
+              )}
             />
+            <Route path="habits/:habitId/edit" element={signedIn(<EditHabitPage />)} />
             <Route path="public" element={<PublicHabitsPage />} />
             <Route path="telegram" element={signedIn(<TelegramPage />)} />
             <Route path="settings" element={signedIn(<SettingsPage />)} />
             <Route
               path="api-docs"
               element={
-                <Suspense fallback={<Loading label="Loading the API docs…" />}>
-                  <ApiDocsPage />
-                </Suspense>
+                <Lazy>
+                  <SwaggerPage />
+                </Lazy>
               }
             />
+            <Route path="swagger" element={<Navigate to="/api-docs" replace />} />
             <Route
-              path="swagger"
-              element={<Navigate to="/api-docs" replace />}
+              path="redoc"
+              element={
+                <Lazy>
+                  <RedocPage />
+                </Lazy>
+              }
             />
-            <Route path="redoc" element={<Navigate to="/api-docs" replace />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import "./i18n/i18n.ts";
+import { registerServiceWorker } from "./offline/register.ts";
 import "./styles.css";
 
 const root = document.getElementById("root");
@@ -10,3 +12,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+registerServiceWorker();

@@ -1,5 +1,35 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Where screenshots go: E2E_SCREENSHOT_DIR, or a fresh temporary directory. */
+export async function screenshotDir(): Promise<string> {
+  const dir = Deno.env.get("E2E_SCREENSHOT_DIR") ?? await Deno.makeTempDir({ prefix: "habits-e2e-shots-" });
+  await Deno.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A step runner that stops the test at the first failed step (the rest would be meaningless),
+ * with a screenshot, the page's text and the console errors.
+ */
+export function failFastSteps(
+  t: Deno.TestContext,
+  page: Page,
+  console: { errors: string[] },
+  screenshotPath: string,
+): (name: string, body: () => Promise<void>) => Promise<void> {
+  return async (name, body) => {
+    if (await t.step(name, body)) return;
+    await page.screenshot({ path: screenshotPath }).catch(() => {});
+    const text = await page.locator("main").innerText().catch(() => "");
+    throw new Error(
+      `step failed: ${name}\nat ${page.url()}, the page said:\n${text}\nconsole: ${console.errors}`,
+    );
+  };
+}
+
 /** Debian's Chromium, headless, with the flags of the toolchain recipe (R3). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

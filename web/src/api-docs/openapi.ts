@@ -1,3 +1,4 @@
+import { translate } from "../i18n/i18n.ts";
 import { supabaseAnonKey, supabaseUrl } from "../lib/env.ts";
 import { supabase } from "../lib/supabase.ts";
 
@@ -20,7 +21,9 @@ export async function fetchOpenApiDocument(): Promise<unknown> {
   });
   if (!response.ok) {
     throw new Error(
-      `The API description could not be loaded (HTTP ${response.status}). Try again later.`,
+      translate("The API description could not be loaded (HTTP {{status}}). Try again later.", {
+        status: response.status,
+      }),
     );
   }
   return await response.json();

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { Field } from "../ui/Field.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
@@ -6,7 +7,8 @@ import { CodeEntry } from "./CodeEntry.tsx";
 import { ResendConfirmation } from "./ResendConfirmation.tsx";
 
 export function CheckEmailPage() {
-  usePageTitle("Check your e-mail");
+  const { t } = useTranslation();
+  usePageTitle(t("Check your e-mail"));
   const [search] = useSearchParams();
   const navigate = useNavigate();
   const [email, setEmail] = useState(search.get("email") ?? "");
@@ -14,26 +16,21 @@ export function CheckEmailPage() {
 
   return (
     <section className="narrow">
-      <h1>Check your e-mail</h1>
-      {knownEmail
-        ? (
-          <p>
-            We sent a confirmation link to{" "}
-            <strong>{knownEmail}</strong>. Open it on this device to finish signing up.
-          </p>
-        )
-        : (
-          <p>
-            We sent you a confirmation link. Open it on this device to finish signing up.
-          </p>
-        )}
+      <h1>{t("Check your e-mail")}</h1>
+      <p>
+        {knownEmail
+          ? t("We sent a confirmation link to {{email}}. Open it on this device to finish signing up.", {
+            email: knownEmail,
+          })
+          : t("We sent you a confirmation link. Open it on this device to finish signing up.")}
+      </p>
       <p className="hint">
-        No e-mail after a few minutes? Look in your spam folder, or send it again.
+        {t("No e-mail after a few minutes? Look in your spam folder, or send it again.")}
       </p>
       {!knownEmail && (
         <Field
           id="resend-email"
-          label="Your e-mail"
+          label={t("Your e-mail")}
           type="email"
           autoComplete="email"
           value={email}
@@ -44,12 +41,12 @@ export function CheckEmailPage() {
         <CodeEntry
           email={knownEmail}
           type="email"
-          onVerified={() => navigate("/habits", { replace: true, state: { welcome: true } })}
+          onVerified={() => navigate("/", { replace: true, state: { welcome: true } })}
         />
       )}
       <ResendConfirmation email={email.trim()} />
       <p>
-        Already confirmed? <Link to="/sign-in">Sign in</Link>.
+        {t("Already confirmed?")} <Link to="/sign-in">{t("Sign in")}</Link>
       </p>
     </section>
   );

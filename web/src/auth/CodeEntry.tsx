@@ -1,5 +1,6 @@
 import { type EmailOtpType } from "@supabase/supabase-js";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
@@ -13,7 +14,7 @@ export function CodeEntry(
   {
     email,
     type,
-    label = "Or enter the 6-digit code from the e-mail",
+    label,
     onVerified,
     id = "code",
   }: {
@@ -24,6 +25,7 @@ export function CodeEntry(
     id?: string;
   },
 ) {
+  const { t } = useTranslation();
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -32,7 +34,7 @@ export function CodeEntry(
     event.preventDefault();
     const token = code.replace(/\s|-/g, "");
     if (!/^\d{6,10}$/.test(token)) {
-      setError("Enter the code from the e-mail: six digits.");
+      setError(t("Enter the code from the e-mail: six digits."));
       return;
     }
     setBusy(true);
@@ -56,7 +58,7 @@ export function CodeEntry(
       {error && <Alert kind="error">{error}</Alert>}
       <Field
         id={id}
-        label={label}
+        label={label ?? t("Or enter the 6-digit code from the e-mail")}
         inputMode="numeric"
         autoComplete="one-time-code"
         pattern="[0-9]*"
@@ -65,7 +67,7 @@ export function CodeEntry(
         onChange={(event) => setCode(event.target.value)}
       />
       <button type="submit" disabled={busy || email === ""}>
-        {busy ? "Checking…" : "Use the code"}
+        {busy ? t("Checking…") : t("Use the code")}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
@@ -8,7 +9,8 @@ import { CheckEmailPage } from "./CheckEmailPage.tsx";
 
 /** Where the confirmation e-mail's link lands (/auth/confirm). */
 export function ConfirmPage() {
-  usePageTitle("Confirming your e-mail");
+  const { t } = useTranslation();
+  usePageTitle(t("Confirming your e-mail"));
   const navigate = useNavigate();
   const [outcome, setOutcome] = useState<
     Exclude<LandingOutcome, { kind: "signed_in" }>
@@ -19,7 +21,7 @@ export function ConfirmPage() {
     completeLandingOnce(globalThis.location.href).then((result) => {
       if (!active) return;
       if (result.kind === "signed_in") {
-        navigate("/habits", { replace: true, state: { welcome: true } });
+        navigate("/", { replace: true, state: { welcome: true } });
       } else {
         setOutcome(result);
       }
@@ -29,22 +31,22 @@ export function ConfirmPage() {
     };
   }, [navigate]);
 
-  if (!outcome) return <Loading label="Confirming your e-mail…" />;
+  if (!outcome) return <Loading label={t("Confirming your e-mail…")} />;
   if (outcome.kind === "partial") {
     return (
       <section className="narrow">
-        <h1>Check your other inbox</h1>
-        <Alert kind="info">{outcome.message}</Alert>
+        <h1>{t("Check your other inbox")}</h1>
+        <Alert kind="info">{t(outcome.message)}</Alert>
       </section>
     );
   }
   if (outcome.kind === "confirmed_elsewhere") {
     return (
       <section className="narrow">
-        <h1>E-mail confirmed</h1>
-        <Alert kind="success">{outcome.message}</Alert>
+        <h1>{t("E-mail confirmed")}</h1>
+        <Alert kind="success">{t(outcome.message)}</Alert>
         <p>
-          <Link to="/sign-in" className="button primary">Sign in</Link>
+          <Link to="/sign-in" className="button primary">{t("Sign in")}</Link>
         </p>
       </section>
     );
@@ -52,8 +54,8 @@ export function ConfirmPage() {
   return (
     <>
       <section className="narrow">
-        <h1>The link did not work</h1>
-        <Alert kind="error">{outcome.message}</Alert>
+        <h1>{t("The link did not work")}</h1>
+        <Alert kind="error">{t(outcome.message)}</Alert>
       </section>
       <CheckEmailPage />
     </>

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -10,7 +11,8 @@ import { confirmationRedirectUrl } from "./redirects.ts";
 
 /** Sign in without a password: a magic link, or the code in the same e-mail. */
 export function EmailCodeSignInPage() {
-  usePageTitle("Sign in with an e-mail");
+  const { t } = useTranslation();
+  usePageTitle(t("Sign in with an e-mail"));
   const navigate = useNavigate();
   const [sentTo, setSentTo] = useState<string>();
 
@@ -25,21 +27,23 @@ export function EmailCodeSignInPage() {
 
   return (
     <section className="narrow">
-      <h1>Sign in with an e-mail</h1>
+      <h1>{t("Sign in with an e-mail")}</h1>
       {sentTo
         ? (
           <>
-            <Alert kind="success">We sent a sign-in link to {sentTo}. Open it on this device.</Alert>
+            <Alert kind="success">
+              {t("We sent a sign-in link to {{email}}. Open it on this device.", { email: sentTo })}
+            </Alert>
             <CodeEntry
               email={sentTo}
               type="email"
-              onVerified={() => navigate("/habits", { replace: true })}
+              onVerified={() => navigate("/", { replace: true })}
             />
           </>
         )
-        : <EmailRequestForm submitLabel="E-mail me a link and code" send={send} />}
+        : <EmailRequestForm submitLabel={t("E-mail me a link and code")} send={send} />}
       <p>
-        <Link to="/sign-in">Sign in with your password</Link> instead.
+        <Link to="/sign-in">{t("Sign in with your password instead")}</Link>
       </p>
     </section>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 
@@ -9,6 +10,7 @@ import { Field } from "../ui/Field.tsx";
 export function EmailRequestForm(
   { submitLabel, send }: { submitLabel: string; send: (address: string) => Promise<string | undefined> },
 ) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -17,7 +19,7 @@ export function EmailRequestForm(
     event.preventDefault();
     const address = email.trim();
     if (!address.includes("@")) {
-      setError("Enter the e-mail address of your account.");
+      setError(t("Enter the e-mail address of your account."));
       return;
     }
     setBusy(true);
@@ -32,14 +34,14 @@ export function EmailRequestForm(
       {error && <Alert kind="error">{error}</Alert>}
       <Field
         id="email"
-        label="E-mail"
+        label={t("E-mail")}
         type="email"
         autoComplete="email"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
       />
       <button type="submit" className="primary" disabled={busy}>
-        {busy ? "Sending…" : submitLabel}
+        {busy ? t("Sending…") : submitLabel}
       </button>
     </form>
   );

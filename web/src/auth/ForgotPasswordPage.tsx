@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -10,7 +11,8 @@ import { resetPasswordRedirectUrl } from "./redirects.ts";
 
 /** "Forgot password?": mails a reset link (and code) that leads to the new-password page. */
 export function ForgotPasswordPage() {
-  usePageTitle("Reset your password");
+  const { t } = useTranslation();
+  usePageTitle(t("Reset your password"));
   const navigate = useNavigate();
   const [sentTo, setSentTo] = useState<string>();
 
@@ -24,12 +26,17 @@ export function ForgotPasswordPage() {
 
   return (
     <section className="narrow">
-      <h1>Reset your password</h1>
+      <h1>{t("Reset your password")}</h1>
       {sentTo
         ? (
           <>
             <Alert kind="success">
-              If an account uses {sentTo}, we sent it a link to choose a new password. Open it on this device.
+              {t(
+                "If an account uses {{email}}, we sent it a link to choose a new password. Open it on this device.",
+                {
+                  email: sentTo,
+                },
+              )}
             </Alert>
             <CodeEntry
               email={sentTo}
@@ -37,13 +44,13 @@ export function ForgotPasswordPage() {
               onVerified={() => navigate("/auth/reset-password", { replace: true })}
             />
             <p>
-              <button type="button" onClick={() => setSentTo(undefined)}>Use another address</button>
+              <button type="button" onClick={() => setSentTo(undefined)}>{t("Use another address")}</button>
             </p>
           </>
         )
-        : <EmailRequestForm submitLabel="Send me a reset link" send={send} />}
+        : <EmailRequestForm submitLabel={t("Send me a reset link")} send={send} />}
       <p>
-        Remembered it? <Link to="/sign-in">Sign in</Link>.
+        {t("Remembered it?")} <Link to="/sign-in">{t("Sign in")}</Link>
       </p>
     </section>
   );

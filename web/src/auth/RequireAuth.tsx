@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Navigate, useLocation } from "react-router";
 import { Loading } from "../ui/Loading.tsx";
 import { useSession } from "./session.tsx";
@@ -7,7 +8,9 @@ import { useSession } from "./session.tsx";
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { session, loading, needsSecondFactor } = useSession();
   const location = useLocation();
-  if (loading) return <Loading label="Checking your session…" />;
+  const { t } = useTranslation();
+  if (loading) return <Loading label={t("Checking your session…")} />;
+
   if (!session) {
     return (
       <Navigate

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { authErrorSentence } from "./auth-errors.ts";
@@ -6,6 +7,7 @@ import { confirmationRedirectUrl } from "./redirects.ts";
 
 /** Sends the sign-up confirmation e-mail again. */
 export function ResendConfirmation({ email }: { email: string }) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<
     { kind: "success" | "error"; text: string }
@@ -23,14 +25,14 @@ export function ResendConfirmation({ email }: { email: string }) {
     setResult(
       error
         ? { kind: "error", text: authErrorSentence(error) }
-        : { kind: "success", text: `We sent the link to ${email} again.` },
+        : { kind: "success", text: t("We sent the link to {{email}} again.", { email }) },
     );
   };
 
   return (
     <div className="resend">
       <button type="button" onClick={resend} disabled={busy || email === ""}>
-        {busy ? "Sending…" : "Send the e-mail again"}
+        {busy ? t("Sending…") : t("Send the e-mail again")}
       </button>
       {result && <Alert kind={result.kind}>{result.text}</Alert>}
     </div>

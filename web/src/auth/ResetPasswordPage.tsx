@@ -1,10 +1,12 @@
 import { type FormEvent, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { authErrorSentence } from "./auth-errors.ts";
+
 import { completeLandingOnce } from "./confirmation-landing.ts";
 import { NewPasswordField, WEAK_PASSWORD_SENTENCE } from "./NewPasswordField.tsx";
 import { passwordIsAcceptable } from "./password-rules.ts";
@@ -12,7 +14,8 @@ import { useSession } from "./session.tsx";
 
 /** Where the reset mail's link (or code) lands: "Choose a new password". */
 export function ResetPasswordPage() {
-  usePageTitle("Choose a new password");
+  const { t } = useTranslation();
+  usePageTitle(t("Choose a new password"));
   const navigate = useNavigate();
   const { session, loading } = useSession();
   const [landing, setLanding] = useState<string | "done">();
@@ -40,18 +43,18 @@ export function ResetPasswordPage() {
   }, []);
 
   if (landing === undefined || loading) {
-    return <Loading label="Opening the reset link…" />;
+    return <Loading label={t("Opening the reset link…")} />;
   }
   if (landing !== "done" || !session) {
     return (
       <section className="narrow">
-        <h1>The link did not work</h1>
+        <h1>{t("The link did not work")}</h1>
         <Alert kind="error">
-          {landing !== "done" ? landing : "Open the link from the reset e-mail, or enter its code."}
+          {landing !== "done" ? t(landing) : t("Open the link from the reset e-mail, or enter its code.")}
         </Alert>
         <p>
           <Link to="/forgot-password" className="button primary">
-            Send a new reset e-mail
+            {t("Send a new reset e-mail")}
           </Link>
         </p>
       </section>
@@ -61,9 +64,7 @@ export function ResetPasswordPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!passwordIsAcceptable(password)) {
-      setError(
-        WEAK_PASSWORD_SENTENCE,
-      );
+      setError(t(WEAK_PASSWORD_SENTENCE));
       return;
     }
     setBusy(true);
@@ -74,21 +75,21 @@ export function ResetPasswordPage() {
       setError(authErrorSentence(updateError));
       return;
     }
-    navigate("/habits", {
+    navigate("/", {
       replace: true,
-      state: { saved: "Your new password is saved." },
+      state: { saved: t("Your new password is saved.") },
     });
   };
 
   return (
     <section className="narrow">
-      <h1>Choose a new password</h1>
-      <p>For {session.user.email}.</p>
+      <h1>{t("Choose a new password")}</h1>
+      <p>{t("For {{email}}.", { email: session.user.email })}</p>
       <form onSubmit={submit} noValidate>
         {error && <Alert kind="error">{error}</Alert>}
         <NewPasswordField id="new-password" value={password} onChange={setPassword} />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Saving…" : "Save the new password"}
+          {busy ? t("Saving…") : t("Save the new password")}
         </button>
       </form>
     </section>

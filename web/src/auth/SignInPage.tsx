@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -9,12 +10,13 @@ import { ResendConfirmation } from "./ResendConfirmation.tsx";
 import { useSession } from "./session.tsx";
 
 export function SignInPage() {
-  usePageTitle("Sign in");
+  const { t } = useTranslation();
+  usePageTitle(t("Sign in"));
   const navigate = useNavigate();
   const location = useLocation();
   const { session } = useSession();
   const state = location.state as { from?: string; notice?: string } | null;
-  const from = state?.from ?? "/habits";
+  const from = state?.from ?? "/";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -25,7 +27,7 @@ export function SignInPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (email.trim() === "" || password === "") {
-      setError({ text: "Enter your e-mail and password." });
+      setError({ text: t("Enter your e-mail and password.") });
       return;
     }
     setBusy(true);
@@ -47,14 +49,14 @@ export function SignInPage() {
 
   return (
     <section className="narrow">
-      <h1>Sign in</h1>
+      <h1>{t("Sign in")}</h1>
       {state?.notice && <Alert kind="success">{state.notice}</Alert>}
       <form onSubmit={submit} noValidate>
         {error && <Alert kind="error">{error.text}</Alert>}
         {error?.code === "email_not_confirmed" && <ResendConfirmation email={email.trim()} />}
         <Field
           id="email"
-          label="E-mail"
+          label={t("E-mail")}
           type="email"
           autoComplete="email"
           required
@@ -63,7 +65,7 @@ export function SignInPage() {
         />
         <Field
           id="password"
-          label="Password"
+          label={t("Password")}
           type="password"
           autoComplete="current-password"
           required
@@ -71,17 +73,17 @@ export function SignInPage() {
           onChange={(event) => setPassword(event.target.value)}
         />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
+          {busy ? t("Signing in…") : t("Sign in")}
         </button>
       </form>
       <p>
-        <Link to="/forgot-password">Forgot password?</Link>
+        <Link to="/forgot-password">{t("Forgot password?")}</Link>
       </p>
       <p>
-        <Link to="/sign-in/email">Sign in with an e-mailed link or code</Link>
+        <Link to="/sign-in/email">{t("Sign in with an e-mailed link or code")}</Link>
       </p>
       <p>
-        New here? <Link to="/sign-up">Create an account</Link>.
+        {t("New here?")} <Link to="/sign-up">{t("Create an account")}</Link>
       </p>
     </section>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -11,7 +12,8 @@ import { browserTimeZone, confirmationRedirectUrl } from "./redirects.ts";
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function SignUpPage() {
-  usePageTitle("Sign up");
+  const { t } = useTranslation();
+  usePageTitle(t("Sign up"));
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -22,7 +24,7 @@ export function SignUpPage() {
 
   const emailError = EMAIL_PATTERN.test(email.trim())
     ? undefined
-    : "Enter your e-mail address, e.g. ada@example.com.";
+    : t("Enter your e-mail address, e.g. ada@example.com.");
   const passwordOk = passwordIsAcceptable(password);
 
   const submit = async (event: FormEvent) => {
@@ -52,8 +54,8 @@ export function SignUpPage() {
 
   return (
     <section className="narrow">
-      <h1>Create your account</h1>
-      <p>Build habits one small step at a time, with reminders in Telegram.</p>
+      <h1>{t("Create your account")}</h1>
+      <p>{t("Build habits one small step at a time, with reminders in Telegram.")}</p>
       <form
         onSubmit={submit}
         noValidate
@@ -62,7 +64,7 @@ export function SignUpPage() {
         {error && <Alert kind="error" id="sign-up-error">{error}</Alert>}
         <Field
           id="email"
-          label="E-mail"
+          label={t("E-mail")}
           type="email"
           autoComplete="email"
           required
@@ -72,22 +74,22 @@ export function SignUpPage() {
         />
         <Field
           id="password"
-          label="Password"
+          label={t("Password")}
           type="password"
           autoComplete="new-password"
           required
           value={password}
           onChange={(event) => setPassword(event.target.value)}
-          error={submitted && !passwordOk ? "The password does not meet every rule below." : undefined}
+          error={submitted && !passwordOk ? t("The password does not meet every rule below.") : undefined}
           hint={
-            <ul className="rules" aria-label="Password rules">
+            <ul className="rules" aria-label={t("Password rules")}>
               {PASSWORD_RULES.map((rule) => {
                 const met = rule.test(password);
                 return (
                   <li key={rule.id} className={met ? "met" : "unmet"}>
-                    <span aria-hidden="true">{met ? "✓" : "○"}</span> {rule.label}
+                    <span aria-hidden="true">{met ? "✓" : "○"}</span> {t(rule.label)}
                     <span className="visually-hidden">
-                      {met ? " (met)" : " (not met yet)"}
+                      {met ? t(" (met)") : t(" (not met yet)")}
                     </span>
                   </li>
                 );
@@ -97,18 +99,18 @@ export function SignUpPage() {
         />
         <Field
           id="display-name"
-          label="Display name (optional)"
+          label={t("Display name (optional)")}
           autoComplete="nickname"
           maxLength={80}
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
         />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Creating your account…" : "Sign up"}
+          {busy ? t("Creating your account…") : t("Sign up")}
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/sign-in">Sign in</Link>.
+        {t("Already have an account?")} <Link to="/sign-in">{t("Sign in")}</Link>
       </p>
     </section>
   );

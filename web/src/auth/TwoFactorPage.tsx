@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -10,10 +11,11 @@ import { useSession } from "./session.tsx";
 
 /** The second step of signing in when two-factor sign-in is on: the authenticator app's code. */
 export function TwoFactorPage() {
-  usePageTitle("Two-factor sign-in");
+  const { t } = useTranslation();
+  usePageTitle(t("Two-factor sign-in"));
   const navigate = useNavigate();
   const location = useLocation();
-  const from = (location.state as { from?: string } | null)?.from ?? "/habits";
+  const from = (location.state as { from?: string } | null)?.from ?? "/";
   const { session, loading, needsSecondFactor } = useSession();
   const [factorId, setFactorId] = useState<string>();
   const [code, setCode] = useState("");
@@ -36,7 +38,7 @@ export function TwoFactorPage() {
     event.preventDefault();
     if (!factorId) return;
     if (!/^\d{6}$/.test(code.trim())) {
-      setError("Enter the 6-digit code from your authenticator app.");
+      setError(t("Enter the 6-digit code from your authenticator app."));
       return;
     }
     setBusy(true);
@@ -55,13 +57,13 @@ export function TwoFactorPage() {
 
   return (
     <section className="narrow">
-      <h1>Two-factor sign-in</h1>
-      <p>Open your authenticator app and enter the code it shows for Habits.</p>
+      <h1>{t("Two-factor sign-in")}</h1>
+      <p>{t("Open your authenticator app and enter the code it shows for Habits.")}</p>
       <form onSubmit={submit} noValidate>
         {error && <Alert kind="error">{error}</Alert>}
         <Field
           id="totp-code"
-          label="Authenticator code"
+          label={t("Authenticator code")}
           inputMode="numeric"
           autoComplete="one-time-code"
           maxLength={6}
@@ -69,7 +71,7 @@ export function TwoFactorPage() {
           onChange={(event) => setCode(event.target.value)}
         />
         <button type="submit" className="primary" disabled={busy || !factorId}>
-          {busy ? "Checking…" : "Continue"}
+          {busy ? t("Checking…") : t("Continue")}
         </button>
       </form>
       <p>
@@ -77,7 +79,7 @@ export function TwoFactorPage() {
           type="button"
           onClick={() => supabase.auth.signOut({ scope: "local" })}
         >
-          Cancel and sign out
+          {t("Cancel and sign out")}
         </button>
       </p>
     </section>

@@ -1,5 +1,6 @@
 import type { AuthError } from "@supabase/supabase-js";
 import { supabase } from "../lib/supabase.ts";
+import { translate } from "../i18n/i18n.ts";
 import { authErrorSentence } from "./auth-errors.ts";
 
 export type LandingOutcome =
@@ -26,7 +27,7 @@ async function completeLanding(url: URL): Promise<LandingOutcome> {
       kind: "failed",
       message: authErrorSentence({
         code: errorCode,
-        message: errorDescription ?? "The link did not work.",
+        message: errorDescription ?? translate("The link did not work."),
       }),
     };
   }
@@ -35,7 +36,7 @@ async function completeLanding(url: URL): Promise<LandingOutcome> {
   if (fragment.get("message")) {
     return {
       kind: "partial",
-      message: "One address is confirmed. Now open the link we sent to the other address.",
+      message: translate("One address is confirmed. Now open the link we sent to the other address."),
     };
   }
 
@@ -57,7 +58,7 @@ async function completeLanding(url: URL): Promise<LandingOutcome> {
   }
   return {
     kind: "failed",
-    message: "This page needs the link from your confirmation e-mail.",
+    message: translate("This page needs the link from your confirmation e-mail."),
   };
 }
 
@@ -71,7 +72,7 @@ function outcomeOfExchangeError(error: AuthError): LandingOutcome {
   if (otherBrowser) {
     return {
       kind: "confirmed_elsewhere",
-      message: "Your e-mail is confirmed. Sign in to continue.",
+      message: translate("Your e-mail is confirmed. Sign in to continue."),
     };
   }
   return { kind: "failed", message: authErrorSentence(error) };

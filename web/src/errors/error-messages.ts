@@ -5,8 +5,12 @@
  * constraint "X"` or `violates foreign key constraint "X"`; a few errors carry it in their hint.
  * tests/e2e/error_messages_test.ts fails when the database has an identifier missing here.
  *
- * This module has no imports so that Deno tests can load it as it is.
+ * The Russian sentences are in rule-sentences-ru.ts. This module imports only plain TypeScript so
+ * that Deno tests can load it as it is.
  */
+import { RULE_SENTENCES_RU } from "./rule-sentences-ru.ts";
+
+export type SentenceLanguage = "en" | "ru";
 export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   // habits: CHECK constraints
   habits_action_length: "Describe the action in 1 to 200 characters.",
@@ -36,6 +40,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   // profiles
   profiles_display_name_length: "Keep the display name to 80 characters.",
   profiles_timezone_is_known: "Choose a time zone from the list, e.g. Europe/Berlin.",
+  profiles_language_known: "Choose English or Russian.",
   profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",
   profiles_id_fkey: "Your account no longer exists. Sign up again.",
   // completions
@@ -85,33 +90,61 @@ export function errorIdentifier(error: DataErrorLike): string | undefined {
   return undefined;
 }
 
+/** The sentences of errors without an identifier, by SQLSTATE, HTTP status or kind. */
+const FALLBACKS: Record<SentenceLanguage, Record<string, string>> = {
+  en: {
+    "23514": "This breaks one of the habit rules. Check the form and try again.",
+    "23505": "This already exists.",
+    "23503": "Something this refers to no longer exists. Reload the page and try again.",
+    "42501": "You are not allowed to do that. If your session expired, sign in again.",
+    tooMany: "Too many requests. Wait a little and try again.",
+    expired: "Your session has expired. Sign in again.",
+    offline: "The server cannot be reached. Check your connection and try again.",
+    unknown: "Something went wrong. Try again.",
+    unknownWith: "Something went wrong: ",
+  },
+  ru: {
+    "23514": "Это нарушает одно из правил привычки. Проверьте форму и попробуйте ещё раз.",
+    "23505": "Это уже существует.",
+    "23503": "То, на что это ссылается, больше не существует. Обновите страницу и попробуйте ещё раз.",
+    "42501": "Это действие вам недоступно. Если сессия истекла, войдите снова.",
+    tooMany: "Слишком много запросов. Подождите немного и попробуйте ещё раз.",
+    expired: "Сессия истекла. Войдите снова.",
+    offline: "Сервер недоступен. Проверьте подключение и попробуйте ещё раз.",
+    unknown: "Что-то пошло не так. Попробуйте ещё раз.",
+    unknownWith: "Что-то пошло не так: ",
+  },
+};
+
+export const RULE_SENTENCES_BY_LANGUAGE: Record<SentenceLanguage, Readonly<Record<string, string>>> = {
+  en: RULE_SENTENCES,
+  ru: RULE_SENTENCES_RU,
+};
+
+/**
+ * The sentence of a rule in `language`, given its English sentence (as the form's zod schema
+ * reports it); undefined when the sentence is not a rule's.
+ */
+export function ruleSentenceIn(english: string, language: SentenceLanguage): string | undefined {
+  const identifier = Object.keys(RULE_SENTENCES).find((key) => RULE_SENTENCES[key] === english);
+  return identifier ? RULE_SENTENCES_BY_LANGUAGE[language][identifier] : undefined;
+}
+
+/** True when the error means the session is gone (sign in again). */
+export function isSessionExpired(error: DataErrorLike): boolean {
+  return error.code === "PGRST301" || error.code === "PGRST303" || error.status === 401;
+}
+
 /** A sentence for any error of the Data API; identifiers first, then the SQLSTATE or HTTP status. */
-export function dataErrorSentence(error: DataErrorLike): string {
+export function dataErrorSentence(error: DataErrorLike, language: SentenceLanguage = "en"): string {
   const identifier = errorIdentifier(error);
-  const known = identifier ? RULE_SENTENCES[identifier] : undefined;
+  const known = identifier ? RULE_SENTENCES_BY_LANGUAGE[language][identifier] : undefined;
   if (known) return known;
+  const words = FALLBACKS[language];
   const message = error.message ?? "";
-  switch (error.code) {
-    case "23514":
-      return "This breaks one of the habit rules. Check the form and try again.";
-    case "23505":
-      return "This already exists.";
-    case "23503":
-      return "Something this refers to no longer exists. Reload the page and try again.";
-    case "42501":
-      return "You are not allowed to do that. If your session expired, sign in again.";
-    case "PT429":
-      return "Too many requests. Wait a little and try again.";
-    case "PGRST301":
-    case "PGRST303":
-      return "Your session has expired. Sign in again.";
-  }
-  if (error.status === 429) {
-    return "Too many requests. Wait a little and try again.";
-  }
-  if (error.status === 401) return "Your session has expired. Sign in again.";
-  if (/failed to fetch|networkerror|load failed/i.test(message)) {
-    return "The server cannot be reached. Check your connection and try again.";
-  }
-  return message ? `Something went wrong: ${message}` : "Something went wrong. Try again.";
+  if (error.code && error.code in words && /^\d/.test(error.code)) return words[error.code] ?? "";
+  if (error.code === "PT429" || error.status === 429) return words.tooMany ?? "";
+  if (isSessionExpired(error)) return words.expired ?? "";
+  if (/failed to fetch|networkerror|load failed/i.test(message)) return words.offline ?? "";
+  return message ? `${words.unknownWith}${message}` : words.unknown ?? "";
 }

@@ -1,10 +1,14 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { markOccurrenceDone } from "../completions/mark-done.ts";
+import { formatInstant } from "../i18n/format.ts";
 import type { Habit } from "../lib/database.ts";
-import { markOccurrenceDone } from "../history/mark-done.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { useAction } from "../ui/use-action.ts";
-import { durationText, formatInstant, habitSentence, intervalText } from "./habit-text.ts";
+import { DayMarks } from "./DayMarks.tsx";
+import { durationText, habitSentence, intervalText } from "./habit-text.ts";
 import { type ListedHabit, setHabitPaused } from "./habits-api.ts";
+import { doneDatesOf, habitStreaks, lastDays } from "./progress.ts";
 
 export function HabitCard(
   { habit, timeZone, onChanged, onDelete }: {
@@ -14,8 +18,10 @@ export function HabitCard(
     onDelete: (habit: Habit) => void;
   },
 ) {
+  const { t } = useTranslation();
   const { busy, message, run } = useAction();
   const headingId = `habit-${habit.id}`;
+  const doneDates = doneDatesOf(habit.recent, timeZone);
 
   return (
     <li className="card habit-card" aria-labelledby={headingId}>
@@ -24,31 +30,42 @@ export function HabitCard(
       </h2>
       <p className="meta">
         {intervalText(habit.interval_days)} · {durationText(habit.duration_seconds)}
-        {habit.reward && <>· reward: {habit.reward}</>}
+        {habit.reward && <>· {t("reward: {{reward}}", { reward: habit.reward })}</>}
       </p>
       <p className="badges">
-        {habit.is_pleasant && <span className="badge">pleasant</span>}
-        {habit.is_public && <span className="badge">public</span>}
-        {habit.is_paused && <span className="badge badge-muted">paused</span>}
-        {habit.related_habit_id && <span className="badge">with a pleasant habit</span>}
+        {habit.is_pleasant && <span className="badge">{t("pleasant")}</span>}
+        {habit.is_public && <span className="badge">{t("public")}</span>}
+        {habit.is_paused && <span className="badge badge-muted">{t("paused")}</span>}
+        {habit.related_habit_id && <span className="badge">{t("with a pleasant habit")}</span>}
       </p>
+      <DayMarks
+        days={lastDays(habit, doneDates, timeZone)}
+        streak={habitStreaks(habit, doneDates, timeZone).current}
+      />
       <p className="meta">
         {habit.is_paused
-          ? "No reminders while paused."
-          : `Next reminder: ${formatInstant(habit.next_reminder_at, timeZone)}`}
+          ? t("No reminders while paused.")
+          : t("Next reminder: {{when}}", { when: formatInstant(habit.next_reminder_at, timeZone) })}
       </p>
       <p className="meta">
-        {habit.lastDoneAt ? `Last done: ${formatInstant(habit.lastDoneAt, timeZone)}` : "Not done yet."}
+        {habit.lastDoneAt
+          ? t("Last done: {{when}}", { when: formatInstant(habit.lastDoneAt, timeZone) })
+          : t("Not done yet.")}
       </p>
       <div className="actions">
         <button
           type="button"
           disabled={busy}
-          onClick={() => run(() => markOccurrenceDone(habit, timeZone))}
+          onClick={() =>
+            run(async () => {
+              const { text } = await markOccurrenceDone(habit, timeZone);
+              onChanged();
+              return text;
+            })}
         >
-          Done today
+          {t("Done today")}
         </button>
-        <Link className="button" to={`/habits/${habit.id}/edit`}>Edit</Link>
+        <Link className="button" to={`/habits/${habit.id}/edit`}>{t("Edit")}</Link>
         <button
           type="button"
           disabled={busy}
@@ -60,16 +77,11 @@ export function HabitCard(
               return undefined;
             })}
         >
-          {habit.is_paused ? "Resume" : "Pause"}
+          {habit.is_paused ? t("Resume") : t("Pause")}
         </button>
-        <Link className="button" to={`/habits/${habit.id}`}>History</Link>
-        <button
-          type="button"
-          className="danger"
-          disabled={busy}
-          onClick={() => onDelete(habit)}
-        >
-          Delete
+        <Link className="button" to={`/habits/${habit.id}`}>{t("History")}</Link>
+        <button type="button" className="danger" disabled={busy} onClick={() => onDelete(habit)}>
+          {t("Delete")}
         </button>
       </div>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}

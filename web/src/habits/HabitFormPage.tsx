@@ -1,3 +1,5 @@
+import { useCallback } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "../lib/use-query.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
@@ -8,10 +10,14 @@ import { usePageTitle } from "../ui/page-title.ts";
 import { clearDraft, loadDraft, saveDraft } from "./habit-draft.ts";
 import { EMPTY_HABIT_FORM, type HabitFormValues, habitToFormValues } from "./habit-schema.ts";
 import { HabitForm } from "./HabitForm.tsx";
+
 import { createHabit, fetchHabit, fetchPleasantHabits, updateHabit } from "./habits-api.ts";
 
+const saveNewDraft = (values: HabitFormValues) => saveDraft(values);
+
 export function NewHabitPage() {
-  usePageTitle("New habit");
+  const { t } = useTranslation();
+  usePageTitle(t("New habit"));
   const navigate = useNavigate();
   const location = useLocation();
   const template = (location.state as { template?: HabitFormValues } | null)
@@ -22,29 +28,29 @@ export function NewHabitPage() {
   if (pleasant.loading && !pleasant.data) return <Loading />;
   return (
     <section className="narrow">
-      <h1>New habit</h1>
+      <h1>{t("New habit")}</h1>
       {template && (
         <Alert kind="info">
-          Copied from a public habit. Adjust it to fit your day.
+          {t("Copied from a public habit. Adjust it to fit your day.")}
         </Alert>
       )}
       {profile.data && telegramStatusOf(profile.data) !== "linked" && (
         <Alert kind="info">
-          Habits need a Telegram chat for their reminders. <Link to="/telegram">Connect Telegram</Link>{" "}
-          first; this form keeps what you type.
+          {t("Habits need a Telegram chat for their reminders.")}{" "}
+          <Link to="/telegram">{t("Connect Telegram")}</Link> {t("first; this form keeps what you type.")}
         </Alert>
       )}
       {pleasant.error && <Alert kind="error">{pleasant.error}</Alert>}
       <HabitForm
         initial={template ?? loadDraft() ?? EMPTY_HABIT_FORM}
         pleasantHabits={pleasant.data ?? []}
-        submitLabel="Create habit"
-        onChange={saveDraft}
+        submitLabel={t("Create habit")}
+        onChange={saveNewDraft}
         onSubmit={async (row) => {
           const habit = await createHabit(row);
           clearDraft();
           navigate("/habits", {
-            state: { saved: `Created “I will ${habit.action}”.` },
+            state: { saved: t("Created “I will {{action}}”.", { action: habit.action }) },
           });
         }}
       />
@@ -53,33 +59,37 @@ export function NewHabitPage() {
 }
 
 export function EditHabitPage() {
-  usePageTitle("Edit habit");
+  const { t } = useTranslation();
+  usePageTitle(t("Edit habit"));
   const { habitId = "" } = useParams();
   const navigate = useNavigate();
   const habit = useQuery(() => fetchHabit(habitId), [habitId]);
   const pleasant = useQuery(fetchPleasantHabits, []);
+  const saveEditDraft = useCallback((values: HabitFormValues) => saveDraft(values, habitId), [habitId]);
 
   if (habit.error) {
     return (
       <section className="narrow">
-        <h1>Edit habit</h1>
+        <h1>{t("Edit habit")}</h1>
         <Alert kind="error">{habit.error}</Alert>
-        <Link to="/habits">Back to my habits</Link>
+        <Link to="/habits">{t("Back to my habits")}</Link>
       </section>
     );
   }
   if (!habit.data || !pleasant.data) return <Loading />;
   return (
     <section className="narrow">
-      <h1>Edit habit</h1>
+      <h1>{t("Edit habit")}</h1>
       <HabitForm
         key={habit.data.id}
-        initial={habitToFormValues(habit.data)}
+        initial={loadDraft(habitId) ?? habitToFormValues(habit.data)}
         pleasantHabits={pleasant.data.filter((candidate) => candidate.id !== habitId)}
-        submitLabel="Save changes"
+        submitLabel={t("Save changes")}
+        onChange={saveEditDraft}
         onSubmit={async (row) => {
           await updateHabit(habitId, row);
-          navigate("/habits", { state: { saved: "Saved your changes." } });
+          clearDraft(habitId);
+          navigate("/habits", { state: { saved: t("Saved your changes.") } });
         }}
       />
     </section>

@@ -1,31 +1,30 @@
-import { useEffect, useState } from "react";
-import { Link, useLocation, useSearchParams } from "react-router";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
 import type { Habit } from "../lib/database.ts";
 import { useQuery } from "../lib/use-query.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { ConfirmDialog } from "../ui/ConfirmDialog.tsx";
+import { Flash } from "../ui/Flash.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { pageFromSearch, Pagination } from "../ui/Pagination.tsx";
+import { useAction } from "../ui/use-action.ts";
+import { pageFromSearch, Pagination, useLastPageFallback } from "../ui/Pagination.tsx";
 import { HabitCard } from "./HabitCard.tsx";
 import { habitSentence } from "./habit-text.ts";
 import { deleteHabit, fetchHabitsPage, HABITS_PER_PAGE } from "./habits-api.ts";
 
 export function HabitsPage() {
-  usePageTitle("My habits");
-  const location = useLocation();
+  const { t } = useTranslation();
+  usePageTitle(t("My habits"));
   const [search, setSearch] = useSearchParams();
   const page = pageFromSearch(search);
   const profile = useProfile();
   const habits = useQuery(() => fetchHabitsPage(page), [page]);
   const [toDelete, setToDelete] = useState<Habit>();
-  const [deleting, setDeleting] = useState(false);
-  const [notice, setNotice] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
-  const flash = location.state as { welcome?: boolean; saved?: string } | null;
+  const { busy: deleting, message: notice, run } = useAction();
 
   const pageCount = Math.max(
     1,
@@ -33,31 +32,19 @@ export function HabitsPage() {
   );
   const goToPage = (next: number) => setSearch(next === 1 ? {} : { page: String(next) });
 
-  // After deleting the last habit of the last page, show the page before it.
-  useEffect(() => {
-    if (habits.data && page > pageCount) goToPage(pageCount);
-  });
+  useLastPageFallback(page, pageCount, habits.data !== undefined, goToPage);
 
-  const confirmDelete = async () => {
-    if (!toDelete) return;
-    setDeleting(true);
-    try {
-      await deleteHabit(toDelete.id);
-      setNotice({
-        kind: "success",
-        text: `Deleted “${habitSentence(toDelete)}”.`,
-      });
-      habits.reload();
-    } catch (error) {
-      setNotice({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      setDeleting(false);
-      setToDelete(undefined);
-    }
-  };
+  const confirmDelete = () =>
+    run(async () => {
+      if (!toDelete) return undefined;
+      try {
+        await deleteHabit(toDelete.id);
+        habits.reload();
+        return t("Deleted “{{habit}}”.", { habit: habitSentence(toDelete) });
+      } finally {
+        setToDelete(undefined);
+      }
+    });
 
   const timeZone = profile.data?.timezone ?? "UTC";
   const notLinked = profile.data && telegramStatusOf(profile.data) !== "linked";
@@ -65,35 +52,35 @@ export function HabitsPage() {
   return (
     <section>
       <div className="page-heading">
-        <h1>My habits</h1>
-        <Link className="button primary" to="/habits/new">New habit</Link>
+        <h1>{t("My habits")}</h1>
+        <Link className="button primary" to="/habits/new">{t("New habit")}</Link>
       </div>
-      {flash?.welcome && <Alert kind="success">Your e-mail is confirmed. Welcome!</Alert>}
-      {flash?.saved && <Alert kind="success">{flash.saved}</Alert>}
+      <Flash />
       {notice && <Alert kind={notice.kind}>{notice.text}</Alert>}
       {notLinked && (
         <Alert kind="info">
-          Reminders are sent in Telegram. <Link to="/telegram">Connect your Telegram chat</Link>{" "}
-          before creating habits.
+          {t("Reminders are sent in Telegram.")}{" "}
+          <Link to="/telegram">{t("Connect your Telegram chat before creating habits")}</Link>
         </Alert>
       )}
       {habits.error && <Alert kind="error">{habits.error}</Alert>}
-      {habits.loading && !habits.data && <Loading label="Loading your habits…" />}
+      {habits.loading && !habits.data && <Loading label={t("Loading your habits…")} />}
       {habits.data && habits.data.total === 0 && (
         <div className="empty">
           <p>
-            No habits yet. Start with something that takes less than two minutes.
+            {t("No habits yet. Start with something that takes less than two minutes.")}
           </p>
           <p>
-            <Link to="/habits/new">Create your first habit</Link> or{" "}
-            <Link to="/public">borrow one from the public habits</Link>.
+            <Link to="/habits/new">{t("Create your first habit")}</Link>
+            {" · "}
+            <Link to="/public">{t("Borrow one from the public habits")}</Link>
           </p>
         </div>
       )}
       {habits.data && habits.data.habits.length > 0 && (
         <>
           <p className="hint" aria-live="polite">
-            {habits.data.total} {habits.data.total === 1 ? "habit" : "habits"}
+            {t("{{count}} habits", { count: habits.data.total })}
           </p>
           <ul className="card-list" aria-busy={habits.loading}>
             {habits.data.habits.map((habit) => (
@@ -112,15 +99,17 @@ export function HabitsPage() {
         page={page}
         pageCount={pageCount}
         onPage={goToPage}
-        label="Habit pages"
+        label={t("Habit pages")}
       />
       <ConfirmDialog
         open={toDelete !== undefined}
-        title="Delete this habit?"
+        title={t("Delete this habit?")}
         message={toDelete
-          ? `“${habitSentence(toDelete)}” and its history will be deleted. This cannot be undone.`
+          ? t("“{{habit}}” and its history will be deleted. This cannot be undone.", {
+            habit: habitSentence(toDelete),
+          })
           : ""}
-        confirmLabel="Delete habit"
+        confirmLabel={t("Delete habit")}
         busy={deleting}
         onConfirm={confirmDelete}
         onCancel={() => setToDelete(undefined)}

@@ -5,11 +5,14 @@
  */
 import { z } from "zod";
 import { RULE_SENTENCES } from "../errors/error-messages.ts";
+import { msg } from "../i18n/msg.ts";
 
 const sentence = (identifier: string): string => RULE_SENTENCES[identifier] ?? identifier;
 
-export const TIME_SENTENCE = "Choose a time of day, e.g. 07:30.";
-export const RELATED_HABIT_SENTENCE = "Choose one of your pleasant habits.";
+// Rules of the form only (the database has no identifier for them); message keys.
+export const TIME_SENTENCE = msg("Choose a time of day, e.g. 07:30.");
+export const RELATED_HABIT_SENTENCE = msg("Choose one of your pleasant habits.");
+export const REWARD_MISSING_SENTENCE = msg("Write the reward, or choose “Nothing”.");
 
 /** What the form holds: text as typed, numbers as the inputs give them. */
 export interface HabitFormValues {

@@ -5,8 +5,11 @@ import type { HabitRow } from "./habit-schema.ts";
 
 export const HABITS_PER_PAGE = 5;
 
-/** A habit of the list, with when it was last done (its latest completion's occurrence). */
-export type ListedHabit = Habit & { lastDoneAt: string | null };
+/** Completions embedded per habit: enough for the 7-day marks and streaks up to this length. */
+export const RECENT_COMPLETIONS = 100;
+
+/** A habit of the list, with its recent completions' occurrences (newest first). */
+export type ListedHabit = Habit & { lastDoneAt: string | null; recent: { occurrence_at: string }[] };
 
 export interface HabitsPage {
   habits: ListedHabit[];
@@ -14,8 +17,8 @@ export interface HabitsPage {
 }
 
 /**
- * Page `page` (1-based) of the signed-in user's habits, newest first, each with its latest
- * completion embedded (one request instead of one more per habit).
+ * Page `page` (1-based) of the signed-in user's habits, newest first, each with its recent
+ * completions embedded (one request instead of one more per habit).
  */
 export async function fetchHabitsPage(page: number): Promise<HabitsPage> {
   const from = (page - 1) * HABITS_PER_PAGE;
@@ -28,15 +31,16 @@ export async function fetchHabitsPage(page: number): Promise<HabitsPage> {
       referencedTable: "habit_completions",
       ascending: false,
     })
-    .limit(1, { referencedTable: "habit_completions" })
+    .limit(RECENT_COMPLETIONS, { referencedTable: "habit_completions" })
     .range(from, from + HABITS_PER_PAGE - 1);
   // Asking past the last page answers 416; that page is simply empty.
   if (result.status === 416) return { habits: [], total: result.count ?? 0 };
   const habits = unwrap(result).map((
-    { habit_completions: latest, ...habit },
+    { habit_completions: recent, ...habit },
   ) => ({
     ...habit,
-    lastDoneAt: latest[0]?.occurrence_at ?? null,
+    recent,
+    lastDoneAt: recent[0]?.occurrence_at ?? null,
   }));
   return { habits, total: result.count ?? 0 };
 }

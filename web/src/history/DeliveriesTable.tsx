@@ -1,55 +1,59 @@
-import { formatInstant } from "../habits/habit-text.ts";
+import { formatInstant } from "../i18n/format.ts";
+import { useTranslation } from "react-i18next";
+import { msg } from "../i18n/i18n.ts";
 import type { Notification } from "../lib/database.ts";
 
 const KIND_WORDS: Record<string, string> = {
-  habit_created: "Habit created",
-  reminder: "Reminder",
-  snoozed_reminder: "Snoozed reminder",
+  habit_created: msg("Habit created"),
+  reminder: msg("Reminder"),
+  snoozed_reminder: msg("Snoozed reminder"),
 };
 
 const STATUS_WORDS: Record<string, string> = {
-  pending: "waiting",
-  sending: "sending",
-  retry: "will retry",
-  sent: "sent",
-  dead: "failed",
-  skipped: "skipped",
+  pending: msg("waiting"),
+  sending: msg("sending"),
+  retry: msg("will retry"),
+  sent: msg("sent"),
+  dead: msg("failed"),
+  skipped: msg("skipped"),
 };
 
 export function DeliveriesTable(
   { deliveries, timeZone }: { deliveries: Notification[]; timeZone: string },
 ) {
+  const { t } = useTranslation();
   if (deliveries.length === 0) {
-    return <p className="empty">No Telegram messages for this habit yet.</p>;
+    return <p className="empty">{t("No Telegram messages for this habit yet.")}</p>;
   }
   return (
     <div className="table-scroll">
       <table>
         <caption className="visually-hidden">
-          The latest Telegram messages about this habit
+          {t("The latest Telegram messages about this habit")}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Message</th>
-            <th scope="col">For</th>
-            <th scope="col">Status</th>
-            <th scope="col">Details</th>
+            <th scope="col">{t("Message")}</th>
+            <th scope="col">{t("For")}</th>
+            <th scope="col">{t("Status")}</th>
+            <th scope="col">{t("Details")}</th>
           </tr>
         </thead>
         <tbody>
           {deliveries.map((delivery) => (
             <tr key={delivery.id}>
-              <td>{KIND_WORDS[delivery.kind] ?? delivery.kind}</td>
+              <td>{t(KIND_WORDS[delivery.kind] ?? delivery.kind)}</td>
               <td>{formatInstant(delivery.due_at, timeZone)}</td>
               <td>
                 <span className={`status status-${delivery.status}`}>
-                  {STATUS_WORDS[delivery.status] ?? delivery.status}
+                  {t(STATUS_WORDS[delivery.status] ?? delivery.status)}
                 </span>
               </td>
               <td>
                 {delivery.status === "sent"
-                  ? `at ${formatInstant(delivery.sent_at, timeZone)}`
-                  : delivery.last_error ?? (delivery.attempts > 0 ? `${delivery.attempts} attempts` : "")}
+                  ? t("at {{when}}", { when: formatInstant(delivery.sent_at, timeZone) })
+                  : delivery.last_error ??
+                    (delivery.attempts > 0 ? t("{{count}} attempts", { count: delivery.attempts }) : "")}
               </td>
             </tr>
           ))}

@@ -1,13 +1,16 @@
+import { useTranslation } from "react-i18next";
 import { addDays, daysBetween, type HabitSchedule } from "../habits/schedule.ts";
+import { formatDate } from "../i18n/format.ts";
+import { msg } from "../i18n/i18n.ts";
 
 type DayState = "done" | "missed" | "open" | "rest" | "outside";
 
 const STATE_WORDS: Record<DayState, string> = {
-  done: "done",
-  missed: "due, not done",
-  open: "due, still open",
-  rest: "not due",
-  outside: "before the habit started",
+  done: msg("done"),
+  missed: msg("due, not done"),
+  open: msg("due, still open"),
+  rest: msg("not due"),
+  outside: msg("before the habit started"),
 };
 
 function weekdayIndex(date: string): number {
@@ -16,8 +19,9 @@ function weekdayIndex(date: string): number {
 }
 
 /**
- * Completions by local day over the last `weeks` weeks, a column per week (GitHub style). Each
- * day's state is in its title and accessible name; the legend explains the colours.
+ * Completions by local day over the last `weeks` weeks, a column per week (GitHub style), with
+ * month names above and weekday names beside. Each day's state is in its title; the legend
+ * explains the colours.
  */
 export function Heatmap(
   { habit, today, doneDates, latestDueDate, weeks = 20 }: {
@@ -28,53 +32,74 @@ export function Heatmap(
     weeks?: number;
   },
 ) {
-  const lastDay = today;
-  const firstDay = addDays(
-    lastDay,
-    -(weeks * 7 - 1) - weekdayIndex(addDays(lastDay, -(weeks * 7 - 1))),
-  );
+  const { t } = useTranslation();
+  const firstDay = addDays(today, -(weeks * 7 - 1) - weekdayIndex(addDays(today, -(weeks * 7 - 1))));
   const days: { date: string; state: DayState }[] = [];
-  for (
-    let date = firstDay;
-    daysBetween(date, lastDay) >= 0;
-    date = addDays(date, 1)
-  ) {
+  for (let date = firstDay; daysBetween(date, today) >= 0; date = addDays(date, 1)) {
     const sinceStart = daysBetween(habit.starts_on, date);
     let state: DayState;
     if (doneDates.has(date)) state = "done";
     else if (sinceStart < 0) state = "outside";
     else if (sinceStart % habit.interval_days !== 0) state = "rest";
-    else if (latestDueDate !== null && daysBetween(date, latestDueDate) > 0) {
-      state = "missed";
-    } else state = "open";
+    else if (latestDueDate !== null && daysBetween(date, latestDueDate) > 0) state = "missed";
+    else state = "open";
     days.push({ date, state });
   }
   const doneCount = days.filter((day) => day.state === "done").length;
+  const columns = Math.ceil(days.length / 7);
+  // A month's name sits above the first week column that holds its first day.
+  const months: { column: number; label: string }[] = [];
+  for (let column = 0; column < columns; column++) {
+    const week = days.slice(column * 7, column * 7 + 7);
+    const first = column === 0 ? week[0] : week.find((day) => day.date.endsWith("-01"));
+    if (first) months.push({ column, label: formatDate(first.date, { month: "short" }) });
+  }
+  const weekdays = [0, 2, 4].map((index) => formatDate(addDays(firstDay, index), { weekday: "short" }));
 
   return (
-    <figure className="heatmap-figure">
+    <figure className="heatmap-figure" data-testid="heatmap">
       <div
-        className="heatmap"
+        className="heatmap-grid"
         role="img"
-        aria-label={`Completions over the last ${weeks} weeks: ${doneCount} days done.`}
+        aria-label={t("Completions over the last {{weeks}} weeks: {{count}} days done.", {
+          weeks,
+          count: doneCount,
+        })}
+        style={{ gridTemplateColumns: `auto repeat(${columns}, 0.9rem)` }}
       >
-        {days.map((day) => (
+        {months.map((month) => (
+          <span
+            key={month.column}
+            className="heatmap-month"
+            aria-hidden="true"
+            style={{ gridColumn: month.column + 2, gridRow: 1 }}
+          >
+            {month.label}
+          </span>
+        ))}
+        {weekdays.map((name, index) => (
+          <span
+            key={name}
+            className="heatmap-weekday"
+            aria-hidden="true"
+            style={{ gridColumn: 1, gridRow: index * 2 + 2 }}
+          >
+            {name}
+          </span>
+        ))}
+        {days.map((day, index) => (
           <span
             key={day.date}
             className={`heatmap-day heatmap-${day.state}`}
-            title={`${day.date}: ${STATE_WORDS[day.state]}`}
-            style={{ gridRow: weekdayIndex(day.date) + 1 }}
+            title={`${formatDate(day.date)}: ${t(STATE_WORDS[day.state])}`}
+            style={{ gridColumn: Math.floor(index / 7) + 2, gridRow: weekdayIndex(day.date) + 2 }}
           />
         ))}
       </div>
       <figcaption className="legend">
         {(["done", "missed", "open", "rest"] as const).map((state) => (
           <span key={state}>
-            <span
-              className={`heatmap-day heatmap-${state}`}
-              aria-hidden="true"
-            />{" "}
-            {STATE_WORDS[state]}
+            <span className={`heatmap-day heatmap-${state}`} aria-hidden="true" /> {t(STATE_WORDS[state])}
           </span>
         ))}
       </figcaption>

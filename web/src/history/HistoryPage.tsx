@@ -1,19 +1,28 @@
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { markOccurrenceDone } from "../completions/mark-done.ts";
 import { habitSentence, intervalText } from "../habits/habit-text.ts";
-import { dueDates, localDate, occurrenceToMarkDone, streaks } from "../habits/schedule.ts";
+import { doneDatesOf, habitStreaks } from "../habits/progress.ts";
+import { dueDates, localDate, occurrenceToMarkDone } from "../habits/schedule.ts";
+import { formatDate } from "../i18n/format.ts";
 import { useQuery } from "../lib/use-query.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { useAction } from "../ui/use-action.ts";
+import { monthlyRates, weeklyRates } from "./completion-rates.ts";
 import { DeliveriesTable } from "./DeliveriesTable.tsx";
 import { Heatmap } from "./Heatmap.tsx";
 import { fetchHabitHistory } from "./history-api.ts";
-import { markOccurrenceDone } from "./mark-done.ts";
+import { monthLabel, RatesChart, weekLabel } from "./RatesChart.tsx";
+import { StrengthChart } from "./StrengthChart.tsx";
+import { strengthOverTime } from "./strength.ts";
 
-export function HistoryPage() {
-  usePageTitle("History");
+/** A habit's history: streaks, strength over time, completion rates, heatmap, deliveries. */
+export default function HistoryPage() {
+  const { t } = useTranslation();
+  usePageTitle(t("History"));
   const { habitId = "" } = useParams();
   const history = useQuery(() => fetchHabitHistory(habitId), [habitId]);
   const profile = useProfile();
@@ -22,32 +31,30 @@ export function HistoryPage() {
   if (history.error) {
     return (
       <section>
-        <h1>History</h1>
+        <h1>{t("History")}</h1>
         <Alert kind="error">{history.error}</Alert>
-        <Link to="/habits">Back to my habits</Link>
+        <Link to="/habits">{t("Back to my habits")}</Link>
       </section>
     );
   }
   if (!history.data || !profile.data) {
-    return <Loading label="Loading the history…" />;
+    return <Loading label={t("Loading the history…")} />;
   }
 
   const { habit, completions, deliveries } = history.data;
   const timeZone = profile.data.timezone;
   const now = new Date();
-  const doneDates = new Set(
-    completions.map((completion) => localDate(new Date(completion.occurrence_at), timeZone)),
-  );
+  const today = localDate(now, timeZone);
+  const doneDates = doneDatesOf(completions, timeZone);
   const latest = occurrenceToMarkDone(habit, timeZone, now);
-  // Today's occurrence counts as due once it can be marked, even before its time.
-  const due = dueDates(habit, timeZone, latest && latest > now ? latest : now);
-  const { current, best } = streaks(due, doneDates);
+  const { current, best } = habitStreaks(habit, doneDates, timeZone, now);
   const latestDate = latest ? localDate(latest, timeZone) : null;
   const latestDone = latestDate !== null && doneDates.has(latestDate);
+  const due = dueDates(habit, timeZone, latest && latest > now ? latest : now);
 
   const markDone = () =>
     run(async () => {
-      const text = await markOccurrenceDone(habit, timeZone);
+      const { text } = await markOccurrenceDone(habit, timeZone);
       history.reload();
       return text;
     });
@@ -55,47 +62,58 @@ export function HistoryPage() {
   return (
     <section>
       <p>
-        <Link to="/habits">← My habits</Link>
+        <Link to="/habits">← {t("My habits")}</Link>
       </p>
       <h1>{habitSentence(habit)}</h1>
       <p className="meta">
-        {intervalText(habit.interval_days)} · since {habit.starts_on} · times in {timeZone}
+        {t("{{interval}} · since {{date}} · times in {{zone}}", {
+          interval: intervalText(habit.interval_days),
+          date: formatDate(habit.starts_on),
+          zone: timeZone,
+        })}
       </p>
       <dl className="stats">
         <div>
-          <dt>Current streak</dt>
+          <dt>{t("Current streak")}</dt>
           <dd data-testid="current-streak">{current}</dd>
         </div>
         <div>
-          <dt>Best streak</dt>
+          <dt>{t("Best streak")}</dt>
           <dd data-testid="best-streak">{best}</dd>
         </div>
         <div>
-          <dt>Done in total</dt>
+          <dt>{t("Done in total")}</dt>
           <dd>{completions.length}</dd>
         </div>
       </dl>
       <div className="actions">
-        <button
-          type="button"
-          className="primary"
-          onClick={markDone}
-          disabled={busy || !latest || latestDone}
-        >
-          {latestDone ? "Done for this time ✓" : "Mark as done"}
+        <button type="button" className="primary" onClick={markDone} disabled={busy || !latest || latestDone}>
+          {latestDone ? t("Done for this time ✓") : t("Mark as done")}
         </button>
-        <Link className="button" to={`/habits/${habit.id}/edit`}>Edit</Link>
+        <Link className="button" to={`/habits/${habit.id}/edit`}>{t("Edit")}</Link>
       </div>
-      {!latest && <p className="hint">This habit starts on a later day.</p>}
+      {!latest && <p className="hint">{t("This habit starts on a later day.")}</p>}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      <h2>Completions</h2>
-      <Heatmap
-        habit={habit}
-        today={localDate(now, timeZone)}
-        doneDates={doneDates}
-        latestDueDate={latestDate}
-      />
-      <h2>Recent deliveries</h2>
+      <h2>{t("Habit strength")}</h2>
+      <StrengthChart points={strengthOverTime(habit, doneDates, today)} />
+      <h2>{t("Completion rate")}</h2>
+      <div className="rates-row">
+        <RatesChart
+          title={t("Per week")}
+          rates={weeklyRates(due, doneDates)}
+          labelOf={weekLabel}
+          testId="weekly-rates"
+        />
+        <RatesChart
+          title={t("Per month")}
+          rates={monthlyRates(due, doneDates)}
+          labelOf={monthLabel}
+          testId="monthly-rates"
+        />
+      </div>
+      <h2>{t("Completions")}</h2>
+      <Heatmap habit={habit} today={today} doneDates={doneDates} latestDueDate={latestDate} />
+      <h2>{t("Recent deliveries")}</h2>
       <DeliveriesTable deliveries={deliveries} timeZone={timeZone} />
     </section>
   );

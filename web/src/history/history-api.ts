@@ -37,15 +37,3 @@ export async function fetchHabitHistory(
   } = row;
   return { habit, completions, deliveries };
 }
-
-/** Records the occurrence due at `occurrenceAt` as done (once per occurrence, enforced by the database). */
-export async function recordCompletion(
-  habitId: string,
-  occurrenceAt: Date,
-): Promise<HabitCompletion> {
-  return unwrap(
-    await supabase.from("habit_completions")
-      .insert({ habit_id: habitId, occurrence_at: occurrenceAt.toISOString() })
-      .select().single(),
-  );
-}

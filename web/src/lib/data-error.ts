@@ -1,12 +1,21 @@
-import { type DataErrorLike, dataErrorSentence, errorIdentifier } from "../errors/error-messages.ts";
+import {
+  type DataErrorLike,
+  dataErrorSentence,
+  errorIdentifier,
+  isSessionExpired,
+} from "../errors/error-messages.ts";
+import { currentLanguage } from "../i18n/i18n.ts";
 
 /** A Data API failure carrying its sentence (as message) and its stable identifier. */
 export class DataError extends Error {
   readonly identifier: string | undefined;
   readonly code: string | undefined;
+  /** The session is gone: the page should keep what was typed and ask to sign in again. */
+  readonly sessionExpired: boolean;
 
   constructor(source: DataErrorLike) {
-    super(dataErrorSentence(source));
+    super(dataErrorSentence(source, currentLanguage()));
+    this.sessionExpired = isSessionExpired(source);
     this.name = "DataError";
     this.identifier = errorIdentifier(source);
     this.code = source.code ?? undefined;

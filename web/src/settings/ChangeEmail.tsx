@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { authErrorSentence } from "../auth/auth-errors.ts";
 import { CodeEntry } from "../auth/CodeEntry.tsx";
 import { confirmationRedirectUrl } from "../auth/redirects.ts";
@@ -16,6 +17,7 @@ type Step =
  * one too; the change happens when both are confirmed, by link or by code.
  */
 export function ChangeEmail({ current }: { current: string }) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState("");
   const [step, setStep] = useState<Step>({ kind: "idle" });
   const [busy, setBusy] = useState(false);
@@ -25,11 +27,11 @@ export function ChangeEmail({ current }: { current: string }) {
     event.preventDefault();
     const next = email.trim().toLowerCase();
     if (!next.includes("@")) {
-      setError("Enter the new e-mail address.");
+      setError(t("Enter the new e-mail address."));
       return;
     }
     if (next === current.toLowerCase()) {
-      setError("This is already your e-mail address.");
+      setError(t("This is already your e-mail address."));
       return;
     }
     setBusy(true);
@@ -42,7 +44,7 @@ export function ChangeEmail({ current }: { current: string }) {
     if (updateError) {
       setError(
         updateError.code === "email_exists"
-          ? "Another account already uses this e-mail address."
+          ? t("Another account already uses this e-mail address.")
           : authErrorSentence(updateError),
       );
       return;
@@ -58,19 +60,23 @@ export function ChangeEmail({ current }: { current: string }) {
 
   return (
     <section aria-labelledby="change-email-title">
-      <h2 id="change-email-title">E-mail address</h2>
+      <h2 id="change-email-title">{t("E-mail address")}</h2>
       <p>
-        Now: <strong>{current}</strong>
+        {t("Now:")} <strong>{current}</strong>
       </p>
-      {step.kind === "done" && <Alert kind="success">Your e-mail address is now {step.email}.</Alert>}
+      {step.kind === "done" && (
+        <Alert kind="success">{t("Your e-mail address is now {{email}}.", { email: step.email })}</Alert>
+      )}
       {step.kind === "sent"
         ? (
           <>
             <Alert kind="info">
               {step.confirmed.length === 0
-                ? `Check both inboxes: we sent a confirmation to ${step.from} and to ${step.to}. ` +
-                  "Your address changes once both are confirmed (open each link, or enter each code below)."
-                : `${step.confirmed[0]} is confirmed. Now confirm the other address.`}
+                ? t(
+                  "Check both inboxes: we sent a confirmation to {{from}} and to {{to}}. Your address changes once both are confirmed (open each link, or enter each code below).",
+                  { from: step.from, to: step.to },
+                )
+                : t("{{email}} is confirmed. Now confirm the other address.", { email: step.confirmed[0] })}
             </Alert>
             {[step.from, step.to].filter((address) => !step.confirmed.includes(address)).map((address) => (
               <CodeEntry
@@ -78,7 +84,7 @@ export function ChangeEmail({ current }: { current: string }) {
                 id={`code-${address === step.from ? "current" : "new"}`}
                 email={address}
                 type="email_change"
-                label={`Code sent to ${address}`}
+                label={t("Code sent to {{email}}", { email: address })}
                 onVerified={confirmed(address)}
               />
             ))}
@@ -89,14 +95,14 @@ export function ChangeEmail({ current }: { current: string }) {
             {error && <Alert kind="error">{error}</Alert>}
             <Field
               id="new-email"
-              label="New e-mail address"
+              label={t("New e-mail address")}
               type="email"
               autoComplete="email"
               value={email}
               onChange={(event) => setEmail(event.target.value)}
             />
             <button type="submit" disabled={busy}>
-              {busy ? "Sending…" : "Change e-mail"}
+              {busy ? t("Sending…") : t("Change e-mail")}
             </button>
           </form>
         )}

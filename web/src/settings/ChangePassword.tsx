@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { authErrorSentence } from "../auth/auth-errors.ts";
 import { NewPasswordField, WEAK_PASSWORD_SENTENCE } from "../auth/NewPasswordField.tsx";
 import { passwordIsAcceptable } from "../auth/password-rules.ts";
@@ -11,6 +12,7 @@ import { Field } from "../ui/Field.tsx";
  * code first and the form asks for it.
  */
 export function ChangePassword() {
+  const { t } = useTranslation();
   const [password, setPassword] = useState("");
   const [nonce, setNonce] = useState("");
   const [needsNonce, setNeedsNonce] = useState(false);
@@ -24,7 +26,7 @@ export function ChangePassword() {
     if (!passwordIsAcceptable(password)) {
       setResult({
         kind: "error",
-        text: WEAK_PASSWORD_SENTENCE,
+        text: t(WEAK_PASSWORD_SENTENCE),
       });
       return;
     }
@@ -52,18 +54,18 @@ export function ChangePassword() {
     setPassword("");
     setNonce("");
     setNeedsNonce(false);
-    setResult({ kind: "success", text: "Your new password is saved." });
+    setResult({ kind: "success", text: t("Your new password is saved.") });
   };
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="change-password-title">
-      <h2 id="change-password-title">Password</h2>
+      <h2 id="change-password-title">{t("Password")}</h2>
       {result && <Alert kind={result.kind}>{result.text}</Alert>}
       <NewPasswordField id="change-password" value={password} onChange={setPassword} />
       {needsNonce && (
         <Field
           id="reauth-code"
-          label="Code from the e-mail we just sent"
+          label={t("Code from the e-mail we just sent")}
           inputMode="numeric"
           autoComplete="one-time-code"
           value={nonce}
@@ -71,7 +73,7 @@ export function ChangePassword() {
         />
       )}
       <button type="submit" disabled={busy}>
-        {busy ? "Saving…" : "Change password"}
+        {busy ? t("Saving…") : t("Change password")}
       </button>
     </form>
   );

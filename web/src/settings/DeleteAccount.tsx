@@ -1,5 +1,6 @@
 import { FunctionsHttpError } from "@supabase/supabase-js";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -9,6 +10,7 @@ const CONFIRMATION = "DELETE";
 
 /** "Delete my account": typed confirmation, then the delete-account function. */
 export function DeleteAccount() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
@@ -17,7 +19,7 @@ export function DeleteAccount() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (typed.trim() !== CONFIRMATION) {
-      setError(`Type ${CONFIRMATION} to confirm.`);
+      setError(t("Type {{word}} to confirm.", { word: CONFIRMATION }));
       return;
     }
     setBusy(true);
@@ -31,15 +33,15 @@ export function DeleteAccount() {
       const status = callError instanceof FunctionsHttpError ? callError.context.status : 0;
       setError(
         status === 401
-          ? "Your session has ended. Sign in again, then delete your account."
-          : "Your account could not be deleted. Nothing was removed; try again in a moment.",
+          ? t("Your session has ended. Sign in again, then delete your account.")
+          : t("Your account could not be deleted. Nothing was removed; try again in a moment."),
       );
       return;
     }
     await supabase.auth.signOut({ scope: "local" });
     navigate("/sign-in", {
       replace: true,
-      state: { notice: "Your account and all its data are deleted." },
+      state: { notice: t("Your account and all its data are deleted.") },
     });
   };
 
@@ -50,15 +52,16 @@ export function DeleteAccount() {
       aria-labelledby="delete-account-title"
       className="danger-zone"
     >
-      <h2 id="delete-account-title">Delete my account</h2>
+      <h2 id="delete-account-title">{t("Delete my account")}</h2>
       <p>
-        This deletes your account, your habits, their history and reminders, for good. A linked Telegram chat
-        gets a goodbye message.
+        {t(
+          "This deletes your account, your habits, their history and reminders, for good. A linked Telegram chat gets a goodbye message.",
+        )}
       </p>
       {error && <Alert kind="error">{error}</Alert>}
       <Field
         id="delete-confirmation"
-        label={`Type ${CONFIRMATION} to confirm`}
+        label={t("Type {{word}} to confirm", { word: CONFIRMATION })}
         autoComplete="off"
         value={typed}
         onChange={(event) => setTyped(event.target.value)}
@@ -68,7 +71,7 @@ export function DeleteAccount() {
         className="danger"
         disabled={busy || typed.trim() !== CONFIRMATION}
       >
-        {busy ? "Deleting…" : "Delete my account"}
+        {busy ? t("Deleting…") : t("Delete my account")}
       </button>
     </form>
   );

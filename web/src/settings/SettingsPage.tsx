@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { browserTimeZone } from "../auth/redirects.ts";
 import { useSession, useUserId } from "../auth/session.tsx";
 import { updateProfile } from "../profile/profile-api.ts";
@@ -7,24 +8,25 @@ import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
+import { useAction } from "../ui/use-action.ts";
 import { ChangeEmail } from "./ChangeEmail.tsx";
 import { ChangePassword } from "./ChangePassword.tsx";
 import { DeleteAccount } from "./DeleteAccount.tsx";
+import { LanguageSelect } from "./LanguageSelect.tsx";
 import { knownTimeZones } from "./time-zones.ts";
 import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
 
 export function SettingsPage() {
-  usePageTitle("Settings");
+  const { t } = useTranslation();
+  usePageTitle(t("Settings"));
   const userId = useUserId();
   const { session } = useSession();
   const profile = useProfile();
   const zones = useMemo(knownTimeZones, []);
   const [displayName, setDisplayName] = useState("");
   const [timeZone, setTimeZone] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { busy, message: result, run } = useAction();
+  const [languageError, setLanguageError] = useState<string>();
 
   const loaded = profile.data;
   useEffect(() => {
@@ -39,59 +41,53 @@ export function SettingsPage() {
 
   const zoneError = zones.includes(timeZone.trim())
     ? undefined
-    : "Choose a time zone from the list, e.g. Europe/Berlin.";
-  const nameError = displayName.trim().length > 80 ? "Keep the display name to 80 characters." : undefined;
+    : t("Choose a time zone from the list, e.g. Europe/Berlin.");
+  const nameError = displayName.trim().length > 80 ? t("Keep the display name to 80 characters.") : undefined;
   const browserZone = browserTimeZone();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     if (zoneError || nameError) return;
-    setBusy(true);
-    setResult(undefined);
-    try {
+    await run(async () => {
       await updateProfile(userId, {
         display_name: displayName.trim() || null,
         timezone: timeZone.trim(),
       });
-      setResult({
-        kind: "success",
-        text: "Saved. Reminders now follow this time zone.",
-      });
       profile.reload();
-    } catch (error) {
-      setResult({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      setBusy(false);
-    }
+      return t("Saved. Reminders now follow this time zone.");
+    });
   };
 
   return (
     <section className="narrow">
-      <h1>Settings</h1>
+      <h1>{t("Settings")}</h1>
+      <div className="field">
+        <label htmlFor="language">{t("Language")}</label>
+        <LanguageSelect id="language" onError={setLanguageError} />
+        <div className="hint">{t("The web app and the Telegram bot speak this language.")}</div>
+        {languageError && <p className="field-error">{languageError}</p>}
+      </div>
       <form onSubmit={save} noValidate>
         {result && <Alert kind={result.kind}>{result.text}</Alert>}
         <Field
           id="display_name"
-          label="Display name"
+          label={t("Display name")}
           autoComplete="nickname"
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
           error={nameError}
-          hint="Only you see it."
+          hint={t("Only you see it.")}
         />
         <Field
           id="timezone"
-          label="Time zone"
+          label={t("Time zone")}
           list="time-zone-options"
           autoComplete="off"
           spellCheck={false}
           value={timeZone}
           onChange={(event) => setTimeZone(event.target.value)}
           error={zoneError}
-          hint="Type to search, e.g. “Berlin”. Habit times are read in this time zone."
+          hint={t("Type to search, e.g. “Berlin”. Habit times are read in this time zone.")}
         >
           <datalist id="time-zone-options">
             {zones.map((zone) => <option key={zone} value={zone} />)}
@@ -100,12 +96,12 @@ export function SettingsPage() {
         {timeZone !== browserZone && (
           <p>
             <button type="button" onClick={() => setTimeZone(browserZone)}>
-              Use this device's time zone ({browserZone})
+              {t("Use this device's time zone ({{zone}})", { zone: browserZone })}
             </button>
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Saving…" : "Save settings"}
+          {busy ? t("Saving…") : t("Save settings")}
         </button>
       </form>
       <ChangeEmail current={session?.user.email ?? ""} />

@@ -1,6 +1,7 @@
 import type { Factor } from "@supabase/supabase-js";
 import { QRCodeSVG } from "qrcode.react";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { authErrorSentence } from "../auth/auth-errors.ts";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -14,6 +15,7 @@ interface Enrolment {
 
 /** Optional TOTP two-factor sign-in: QR code, first code to turn it on, turning it off. */
 export function TwoFactorSettings() {
+  const { t } = useTranslation();
   const [factor, setFactor] = useState<Factor | null>();
   const [enrolment, setEnrolment] = useState<Enrolment>();
   const [code, setCode] = useState("");
@@ -59,7 +61,7 @@ export function TwoFactorSettings() {
     if (!/^\d{6}$/.test(code.trim())) {
       setResult({
         kind: "error",
-        text: "Enter the 6-digit code the app shows.",
+        text: t("Enter the 6-digit code the app shows."),
       });
       return;
     }
@@ -78,7 +80,7 @@ export function TwoFactorSettings() {
     setCode("");
     setResult({
       kind: "success",
-      text: "Two-factor sign-in is on. We will ask for a code when you sign in.",
+      text: t("Two-factor sign-in is on. We will ask for a code when you sign in."),
     });
     await load();
   };
@@ -95,50 +97,51 @@ export function TwoFactorSettings() {
     }
     // The session still says aal2; a refresh brings it in line with the account.
     await supabase.auth.refreshSession();
-    setResult({ kind: "success", text: "Two-factor sign-in is off." });
+    setResult({ kind: "success", text: t("Two-factor sign-in is off.") });
     await load();
   };
 
   return (
     <section aria-labelledby="two-factor-title">
-      <h2 id="two-factor-title">Two-factor sign-in</h2>
+      <h2 id="two-factor-title">{t("Two-factor sign-in")}</h2>
       {result && <Alert kind={result.kind}>{result.text}</Alert>}
-      {factor === undefined && <p>Checking…</p>}
+      {factor === undefined && <p>{t("Checking…")}</p>}
       {factor && factor.status === "verified" && (
         <>
-          <p>On: signing in asks for a code from your authenticator app.</p>
+          <p>{t("On: signing in asks for a code from your authenticator app.")}</p>
           <button type="button" onClick={turnOff} disabled={busy}>
-            Turn off two-factor sign-in
+            {t("Turn off two-factor sign-in")}
           </button>
         </>
       )}
       {factor === null && !enrolment && (
         <>
           <p>
-            Off. With it on, signing in also asks for a code from an authenticator app.
+            {t("Off. With it on, signing in also asks for a code from an authenticator app.")}
           </p>
           <button type="button" onClick={start} disabled={busy}>
-            Set up two-factor sign-in
+            {t("Set up two-factor sign-in")}
           </button>
         </>
       )}
       {enrolment && (
         <form onSubmit={confirm} noValidate>
           <p>
-            Scan this code with your authenticator app, then enter the code it shows.
+            {t("Scan this code with your authenticator app, then enter the code it shows.")}
           </p>
           <QRCodeSVG
             value={enrolment.uri}
             size={192}
             marginSize={2}
-            title="QR code for your authenticator app"
+            title={t("QR code for your authenticator app")}
           />
           <p className="hint">
-            Cannot scan? Enter this key in the app: <code data-testid="totp-secret">{enrolment.secret}</code>
+            {t("Cannot scan? Enter this key in the app:")}{" "}
+            <code data-testid="totp-secret">{enrolment.secret}</code>
           </p>
           <Field
             id="totp-setup-code"
-            label="Code from the app"
+            label={t("Code from the app")}
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={6}
@@ -146,7 +149,7 @@ export function TwoFactorSettings() {
             onChange={(event) => setCode(event.target.value)}
           />
           <button type="submit" className="primary" disabled={busy}>
-            Turn on
+            {t("Turn on")}
           </button>
         </form>
       )}

@@ -1,19 +1,22 @@
 import { QRCodeSVG } from "qrcode.react";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { formatInstant } from "../habits/habit-text.ts";
+import { formatInstant } from "../i18n/format.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { ConfirmDialog } from "../ui/ConfirmDialog.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
+import { useAction } from "../ui/use-action.ts";
 import { loadLinkCode, type PendingLinkCode, saveLinkCode } from "./link-code-storage.ts";
 import { createLinkCode, disconnectTelegram, type LinkCode } from "./telegram-api.ts";
 
 const POLL_MS = 3000;
 
 function LinkInstructions({ linkCode }: { linkCode: LinkCode }) {
+  const { t } = useTranslation();
   const command = `/start ${linkCode.code}`;
   return (
     <div className="link-instructions">
@@ -27,7 +30,7 @@ function LinkInstructions({ linkCode }: { linkCode: LinkCode }) {
                 target="_blank"
                 rel="noopener noreferrer"
               >
-                Open Telegram and connect
+                {t("Open Telegram and connect")}
               </a>
             </p>
             <figure className="qr">
@@ -35,42 +38,43 @@ function LinkInstructions({ linkCode }: { linkCode: LinkCode }) {
                 value={linkCode.deepLink}
                 size={176}
                 marginSize={2}
-                title="QR code of the Telegram link"
+                title={t("QR code of the Telegram link")}
               />
               <figcaption>
-                On your phone? Scan this code with the camera.
+                {t("On your phone? Scan this code with the camera.")}
               </figcaption>
             </figure>
-            <p className="hint">Or send this message to the bot yourself:</p>
+            <p className="hint">{t("Or send this message to the bot yourself:")}</p>
           </>
         )
-        : <p>Send this message to the bot in Telegram:</p>}
+        : <p>{t("Send this message to the bot in Telegram:")}</p>}
       <p>
         <code className="link-code" data-testid="link-command">{command}</code>{" "}
         <button
           type="button"
           onClick={() => navigator.clipboard?.writeText(command)}
         >
-          Copy
+          {t("Copy")}
         </button>
       </p>
       <p className="hint">
-        The code works once and until{" "}
-        {formatInstant(linkCode.expiresAt)}. This page updates by itself when you are connected.
+        {t("The code works once and until {{when}}. This page updates by itself when you are connected.", {
+          when: formatInstant(linkCode.expiresAt),
+        })}
       </p>
     </div>
   );
 }
 
 export function TelegramPage() {
-  usePageTitle("Telegram");
+  const { t } = useTranslation();
+  usePageTitle(t("Telegram"));
   const [linkCode, setLinkCode] = useState<PendingLinkCode | undefined>(
     loadLinkCode,
   );
   // Poll the profile while a code is out, so the page notices the link made in Telegram.
   const profile = useProfile(linkCode ? POLL_MS : undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message, run } = useAction();
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
   const status = profile.data ? telegramStatusOf(profile.data) : undefined;
 
@@ -87,36 +91,21 @@ export function TelegramPage() {
     }
   }, [linkedAt, linkCode]);
 
-  const requestCode = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const code = {
-        ...await createLinkCode(),
-        requestedAt: new Date().toISOString(),
-      };
+  const requestCode = () =>
+    run(async () => {
+      const code = { ...await createLinkCode(), requestedAt: new Date().toISOString() };
       setLinkCode(code);
       saveLinkCode(code);
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return undefined;
+    });
 
-  const disconnect = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const disconnect = () =>
+    run(async () => {
       await disconnectTelegram();
       setConfirmingDisconnect(false);
       profile.reload();
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return undefined;
+    });
 
   if (!profile.data) {
     return profile.error ? <Alert kind="error">{profile.error}</Alert> : <Loading />;
@@ -125,45 +114,46 @@ export function TelegramPage() {
 
   return (
     <section className="narrow">
-      <h1>Telegram</h1>
+      <h1>{t("Telegram")}</h1>
       <p>
-        Reminders for your habits arrive in Telegram, with a Done button to record them.
+        {t("Reminders for your habits arrive in Telegram, with a Done button to record them.")}
       </p>
       <div className="card" aria-live="polite" data-testid="telegram-status">
         {linked && (
           <p>
-            <strong>Connected</strong>
+            <strong>{t("Connected")}</strong>
             {profile.data.telegram_username &&
-              ` as @${profile.data.telegram_username}`}
+              ` ${t("as @{{username}}", { username: profile.data.telegram_username })}`}
             {profile.data.telegram_linked_at &&
-              ` since ${formatInstant(profile.data.telegram_linked_at)}`}.
+              ` ${t("since {{when}}", { when: formatInstant(profile.data.telegram_linked_at) })}`}.
           </p>
         )}
         {status === "blocked" && (
           <p>
-            <strong>Disconnected:</strong> Telegram told us you blocked the bot on{" "}
-            {formatInstant(profile.data.telegram_blocked_at)}. Unblock it and connect again below.
+            <strong>{t("Disconnected:")}</strong>{" "}
+            {t("Telegram told us you blocked the bot on {{when}}. Unblock it and connect again below.", {
+              when: formatInstant(profile.data.telegram_blocked_at),
+            })}
           </p>
         )}
         {status === "not_linked" && (
           <p>
-            <strong>Not connected.</strong> Connect a chat to create habits and get reminders.
+            <strong>{t("Not connected.")}</strong> {t("Connect a chat to create habits and get reminders.")}
           </p>
         )}
       </div>
-      {error && <Alert kind="error">{error}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {linked
         ? (
           <>
             <p>
-              You are all set. <Link to="/habits/new">Create a habit</Link>.
+              {t("You are all set.")} <Link to="/habits/new">{t("Create a habit")}</Link>
             </p>
-            <h2>Disconnect</h2>
+            <h2>{t("Disconnect")}</h2>
             <p>
-              Disconnecting stops all reminders until you connect a chat again (sending <code>/stop</code>
-              {" "}
-              to the bot does the same). To move reminders to another chat, get a new code and send it from
-              that chat.
+              {t(
+                "Disconnecting stops all reminders until you connect a chat again (sending /stop to the bot does the same). To move reminders to another chat, get a new code and send it from that chat.",
+              )}
             </p>
             <button
               type="button"
@@ -171,20 +161,20 @@ export function TelegramPage() {
               onClick={() => setConfirmingDisconnect(true)}
               disabled={busy}
             >
-              Disconnect Telegram
+              {t("Disconnect Telegram")}
             </button>{" "}
             <ConfirmDialog
               open={confirmingDisconnect}
-              title="Disconnect Telegram?"
-              message="You will get no reminders until you connect a chat again."
-              confirmLabel="Disconnect"
+              title={t("Disconnect Telegram?")}
+              message={t("You will get no reminders until you connect a chat again.")}
+              confirmLabel={t("Disconnect")}
               onConfirm={disconnect}
               onCancel={() => setConfirmingDisconnect(false)}
               busy={busy}
             />
             {!linkCode && (
               <button type="button" onClick={requestCode} disabled={busy}>
-                {busy ? "Getting a code…" : "Connect another chat instead"}
+                {busy ? t("Getting a code…") : t("Connect another chat instead")}
               </button>
             )}
           </>
@@ -196,11 +186,11 @@ export function TelegramPage() {
             onClick={requestCode}
             disabled={busy}
           >
-            {busy ? "Getting a code…" : "Connect Telegram"}
+            {busy ? t("Getting a code…") : t("Connect Telegram")}
           </button>
         )}
       {linkCode && <LinkInstructions linkCode={linkCode} />}
-      {linkCode && !linked && <Loading label="Waiting for your message in Telegram…" />}
+      {linkCode && !linked && <Loading label={t("Waiting for your message in Telegram…")} />}
     </section>
   );
 }

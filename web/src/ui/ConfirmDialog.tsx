@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 
 /** A modal question (native <dialog>: focus stays inside, Escape cancels). */
 export function ConfirmDialog(
@@ -12,6 +13,7 @@ export function ConfirmDialog(
     busy?: boolean;
   },
 ) {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;
@@ -34,14 +36,14 @@ export function ConfirmDialog(
       <h2 id="confirm-dialog-title">{title}</h2>
       <p id="confirm-dialog-message">{message}</p>
       <div className="actions">
-        <button type="button" onClick={onCancel} autoFocus>Cancel</button>
+        <button type="button" onClick={onCancel} autoFocus>{t("Cancel")}</button>
         <button
           type="button"
           className="danger"
           onClick={onConfirm}
           disabled={busy}
         >
-          {busy ? "Working…" : confirmLabel}
+          {busy ? t("Working…") : confirmLabel}
         </button>
       </div>
     </dialog>

@@ -1,13 +1,15 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { usePageTitle } from "./page-title.ts";
 
 export function NotFoundPage() {
-  usePageTitle("Page not found");
+  const { t } = useTranslation();
+  usePageTitle(t("Page not found"));
   return (
     <section>
-      <h1>Page not found</h1>
+      <h1>{t("Page not found")}</h1>
       <p>
-        There is nothing at this address. <Link to="/">Go to the start page</Link>.
+        {t("There is nothing at this address.")} <Link to="/">{t("Go to the start page")}</Link>
       </p>
     </section>
   );

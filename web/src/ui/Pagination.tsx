@@ -1,3 +1,6 @@
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+
 export function Pagination(
   { page, pageCount, onPage, label }: {
     page: number;
@@ -6,6 +9,7 @@ export function Pagination(
     label: string;
   },
 ) {
+  const { t } = useTranslation();
   if (pageCount <= 1) return null;
   return (
     <nav className="pagination" aria-label={label}>
@@ -14,15 +18,15 @@ export function Pagination(
         onClick={() => onPage(page - 1)}
         disabled={page <= 1}
       >
-        ← Previous
+        ← {t("Previous")}
       </button>
-      <span aria-live="polite">Page {page} of {pageCount}</span>
+      <span aria-live="polite">{t("Page {{page}} of {{count}}", { page, count: pageCount })}</span>
       <button
         type="button"
         onClick={() => onPage(page + 1)}
         disabled={page >= pageCount}
       >
-        Next →
+        {t("Next")} →
       </button>
     </nav>
   );
@@ -32,4 +36,16 @@ export function Pagination(
 export function pageFromSearch(search: URLSearchParams): number {
   const page = Number(search.get("page") ?? "1");
   return Number.isInteger(page) && page >= 1 ? page : 1;
+}
+
+/** Past the last page (`?page=99`, or after deleting the last item of it): show the last page. */
+export function useLastPageFallback(
+  page: number,
+  pageCount: number,
+  loaded: boolean,
+  goToPage: (page: number) => void,
+): void {
+  useEffect(() => {
+    if (loaded && page > pageCount) goToPage(pageCount);
+  });
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 export type ThemeChoice = "system" | "light" | "dark";
 const STORAGE_KEY = "habits.theme";
@@ -27,4 +27,28 @@ export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
     }
   }, [theme]);
   return [theme, setTheme];
+}
+
+const DARK_QUERY = "(prefers-color-scheme: dark)";
+
+function subscribeToTheme(onChange: () => void): () => void {
+  const media = globalThis.matchMedia(DARK_QUERY);
+  media.addEventListener("change", onChange);
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  return () => {
+    media.removeEventListener("change", onChange);
+    observer.disconnect();
+  };
+}
+
+function effectiveTheme(): "light" | "dark" {
+  const chosen = document.documentElement.dataset.theme;
+  if (chosen === "light" || chosen === "dark") return chosen;
+  return globalThis.matchMedia(DARK_QUERY).matches ? "dark" : "light";
+}
+
+/** The theme in effect (the choice, or the system's), for widgets that style themselves. */
+export function useEffectiveTheme(): "light" | "dark" {
+  return useSyncExternalStore(subscribeToTheme, effectiveTheme, () => "light");
 }

@@ -1,0 +1,58 @@
+// The app's service worker: keeps the app shell (index.html and the files it names) so the SPA
+// opens offline; Today then shows its last load from localStorage. Data API requests go to
+// another origin and are never touched. A new build gets a new cache: the shell is re-read on
+// every online navigation.
+const CACHE = "habits-shell-v1";
+
+async function cacheShell() {
+  const cache = await caches.open(CACHE);
+  const response = await fetch("/", { cache: "no-cache" });
+  if (!response.ok) return;
+  const html = await response.clone().text();
+  await cache.put("/", response);
+  const files = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1]);
+  await cache.addAll([...new Set(files)]);
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    // Network first, so a new build shows at once; the cached shell when offline.
+    event.respondWith(
+      fetch(request).then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put("/", copy));
+        }
+        return response;
+      }).catch(async () => (await caches.match("/")) ?? Response.error()),
+    );
+    return;
+  }
+  // Built files have content hashes in their names: the cached copy is always right.
+  event.respondWith(
+    caches.match(request).then((cached) =>
+      cached ?? fetch(request).then((response) => {
+        if (response.ok && (url.pathname.startsWith("/assets/") || url.pathname.startsWith("/icons/"))) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      })
+    ),
+  );
+});

@@ -1,0 +1,73 @@
+import redocScriptUrl from "redoc/bundles/redoc.standalone.js?url";
+import "./redoc-overrides.css";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Alert } from "../ui/Alert.tsx";
+import { useEffectiveTheme } from "../ui/theme.ts";
+import { ApiDocsFrame, useOpenApiDocument } from "./ApiDocsFrame.tsx";
+import { redocTheme } from "./redoc-theme.ts";
+
+interface RedocGlobal {
+  init(
+    spec: unknown,
+    options: Record<string, unknown>,
+    element: HTMLElement,
+    callback?: (error?: unknown) => void,
+  ): void;
+}
+
+let loading: Promise<RedocGlobal> | undefined;
+
+/** ReDoc's standalone bundle (pinned npm package, served from our build), loaded once on this page. */
+function loadRedoc(): Promise<RedocGlobal> {
+  loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = redocScriptUrl;
+    script.async = true;
+    script.onload = () => {
+      const redoc = (globalThis as unknown as { Redoc?: RedocGlobal }).Redoc;
+      if (redoc) resolve(redoc);
+      else reject(new Error("ReDoc did not load"));
+    };
+    script.onerror = () => {
+      loading = undefined;
+      reject(new Error("ReDoc could not be loaded"));
+    };
+    document.head.append(script);
+  });
+  return loading;
+}
+
+/** The Data API's OpenAPI document in ReDoc, in the app's light or dark theme. */
+export default function RedocPage() {
+  const { t } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const apiDocument = useOpenApiDocument();
+  const theme = useEffectiveTheme();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    if (!apiDocument.data || !container.current) return;
+    const element = container.current;
+    let active = true;
+    loadRedoc().then((redoc) => {
+      if (!active) return;
+      redoc.init(apiDocument.data!.spec, {
+        theme: redocTheme(theme),
+        hideDownloadButton: true,
+        disableSearch: false,
+        expandResponses: "200,201",
+      }, element);
+    }, (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
+    return () => {
+      active = false;
+    };
+  }, [apiDocument.data, theme]);
+
+  return (
+    <ApiDocsFrame title={t("API docs (ReDoc)")} viewer="redoc" document={apiDocument}>
+      {error && <Alert kind="error">{error}</Alert>}
+      <div ref={container} className={`redoc-container redoc-${theme}`} data-testid="redoc" />
+    </ApiDocsFrame>
+  );
+}

@@ -1,0 +1,31 @@
+import { useEffect, useRef } from "react";
+import { currentLanguage, isLanguage, type Language, setLanguage } from "../i18n/i18n.ts";
+import { supabase } from "../lib/supabase.ts";
+import { fetchProfile, updateProfile } from "./profile-api.ts";
+
+/**
+ * Keeps the interface language and the profile's in step for a signed-in person: a language saved
+ * in the profile wins at sign-in; a profile without one gets the language in use (so the bot can
+ * speak it). Failures are harmless: the next change tries again.
+ */
+export function useProfileLanguageSync(userId: string | undefined): void {
+  const synced = useRef<string>(undefined);
+  useEffect(() => {
+    if (!userId || synced.current === userId) return;
+    synced.current = userId;
+    fetchProfile(userId).then((profile) => {
+      if (isLanguage(profile.language)) setLanguage(profile.language);
+      else return updateProfile(userId, { language: currentLanguage() });
+    }).catch(() => {
+      synced.current = undefined;
+    });
+  }, [userId]);
+}
+
+/** Switches the interface and, when signed in, saves the choice in the profile. */
+export async function chooseLanguage(language: Language): Promise<void> {
+  setLanguage(language);
+  const { data } = await supabase.auth.getSession();
+  const userId = data.session?.user.id;
+  if (userId) await updateProfile(userId, { language });
+}
