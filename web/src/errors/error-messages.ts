@@ -36,6 +36,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   // profiles
   profiles_display_name_length: "Keep the display name to 80 characters.",
   profiles_timezone_is_known: "Choose a time zone from the list, e.g. Europe/Berlin.",
+  profiles_language_known: "Choose English or Russian.",
   profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",
   profiles_id_fkey: "Your account no longer exists. Sign up again.",
   // completions

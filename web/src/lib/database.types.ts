@@ -213,6 +213,7 @@ export type Database = {
           created_at: string
           display_name: string | null
           id: string
+          language: string | null
           telegram_blocked_at: string | null
           telegram_chat_id: number | null
           telegram_linked_at: string | null
@@ -224,6 +225,7 @@ export type Database = {
           created_at?: string
           display_name?: string | null
           id: string
+          language?: string | null
           telegram_blocked_at?: string | null
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
@@ -235,6 +237,7 @@ export type Database = {
           created_at?: string
           display_name?: string | null
           id?: string
+          language?: string | null
           telegram_blocked_at?: string | null
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
