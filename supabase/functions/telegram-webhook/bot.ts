@@ -1,27 +1,52 @@
 import { Bot, type Context, InlineKeyboard } from "grammy";
 import { decodeHabitsPage, decodeReminderButton, encodeHabitsPage } from "../_shared/callback-data.ts";
 import { habitFollowUp } from "../_shared/habit-text.ts";
+import { registerHabitFlows } from "./habit-flows.ts";
+import type { HabitStore } from "./habit-store.ts";
+import { CATALOGUES, pickLanguage } from "./i18n.ts";
 import type { Replies } from "./replies.ts";
 import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
 const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const html = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+const html = {
+  parse_mode: "HTML" as const,
+  link_preview_options: { is_disabled: true },
+};
 
 /** Registers the bot's commands and buttons on `bot`. */
-export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies): void {
+export function registerHandlers(
+  bot: Bot,
+  store: WebhookStore,
+  habits: HabitStore,
+  replies: Replies,
+): void {
   const linkedProfile = async (ctx: Context) => {
     const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
     if (!profile) await ctx.reply(replies.notLinked, html);
     return profile;
+  };
+  /** "Done" tells the habit's streak after this completion, in the person's language. */
+  const doneReply = async (
+    ctx: Context,
+    habitId: string | null,
+    text: string,
+  ) => {
+    const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
+    const [row] = habitId && profile ? await habits.streaks(profile.id, habitId) : [];
+    const t = CATALOGUES[pickLanguage(profile?.language, ctx.from?.language_code)];
+    await ctx.reply(row ? `${text}\n\n${t.streakNow(row.streak)}` : text, html);
   };
 
   bot.command("start", async (ctx) => {
     const code = ctx.match.trim();
     if (code === "") {
       const profile = await store.linkedProfile(ctx.chat.id);
-      await ctx.reply(profile ? replies.welcomeLinked : replies.welcomeUnlinked, html);
+      await ctx.reply(
+        profile ? replies.welcomeLinked : replies.welcomeUnlinked,
+        html,
+      );
       return;
     }
     if (!linkCodePattern.test(code)) {
@@ -29,7 +54,10 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
       return;
     }
     const result = await store.linkChat(code, ctx.chat.id, ctx.from?.username);
-    await ctx.reply(replies.linkResult(result.outcome, result.previous_user_id !== null), html);
+    await ctx.reply(
+      replies.linkResult(result.outcome, result.previous_user_id !== null),
+      html,
+    );
   });
 
   bot.command("help", (ctx) => ctx.reply(replies.help, html));
@@ -40,9 +68,15 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     const page = Math.min(wanted, pages.length - 1);
     const keyboard = new InlineKeyboard();
     if (page > 0) keyboard.text("◀ Previous", encodeHabitsPage(page - 1));
-    if (page < pages.length - 1) keyboard.text("Next ▶", encodeHabitsPage(page + 1));
+    if (page < pages.length - 1) {
+      keyboard.text("Next ▶", encodeHabitsPage(page + 1));
+    }
     // A single page gets no keyboard at all (not an empty one).
-    return { text: pages[page], keyboard: pages.length > 1 ? keyboard : undefined, moved: page !== wanted };
+    return {
+      text: pages[page],
+      keyboard: pages.length > 1 ? keyboard : undefined,
+      moved: page !== wanted,
+    };
   };
 
   bot.command("habits", async (ctx) => {
@@ -57,11 +91,16 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     const chatId = ctx.chat?.id;
     const profile = chatId === undefined ? null : await store.linkedProfile(chatId);
     if (wanted === null || !profile) {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: replies.buttonAlert.stale,
+        show_alert: true,
+      });
       return;
     }
     const { text, keyboard, moved } = await habitsPage(profile.id, wanted);
-    await ctx.answerCallbackQuery(moved ? { text: replies.buttonAlert.habits_changed } : {});
+    await ctx.answerCallbackQuery(
+      moved ? { text: replies.buttonAlert.habits_changed } : {},
+    );
     await ctx.editMessageText(text, { ...html, reply_markup: keyboard });
   });
 
@@ -72,34 +111,60 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     // A Done button for each habit not yet done today: doing a habit early is normal.
     const keyboard = new InlineKeyboard();
     for (const habit of due.filter((habit) => !habit.done)) {
-      keyboard.text(replies.doneTodayButton(habit.action), `today:${habit.habit_id}`).row();
+      keyboard.text(
+        replies.doneTodayButton(habit.action),
+        `today:${habit.habit_id}`,
+      ).row();
     }
     const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
     const parts = replies.today(profile.timezone, due);
     // The buttons go with the last part, so they stay under the whole list.
     for (const [index, part] of parts.entries()) {
-      await ctx.reply(part, index === parts.length - 1 ? { ...html, ...markup } : html);
+      await ctx.reply(
+        part,
+        index === parts.length - 1 ? { ...html, ...markup } : html,
+      );
     }
   });
 
   bot.callbackQuery(doneTodayPattern, async (ctx) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: replies.buttonAlert.stale,
+        show_alert: true,
+      });
       return;
     }
     const result = await store.completeToday(chatId, ctx.match[1]);
     if (result.outcome !== "recorded") {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert[result.outcome], show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: replies.buttonAlert[result.outcome],
+        show_alert: true,
+      });
       return;
     }
     await ctx.answerCallbackQuery({ text: "✅ Recorded" });
-    await ctx.reply(replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)), html);
+    await doneReply(
+      ctx,
+      ctx.match[1],
+      replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)),
+    );
   });
+
+  registerHabitFlows(
+    bot,
+    habits,
+    (chatId) => store.linkedProfile(chatId),
+    (ctx) => ctx.reply(replies.notLinked, html),
+  );
 
   bot.command("stop", async (ctx) => {
     if (!await linkedProfile(ctx)) return;
-    const keyboard = new InlineKeyboard().text("Yes, disconnect", "stop:confirm").text(
+    const keyboard = new InlineKeyboard().text(
+      "Yes, disconnect",
+      "stop:confirm",
+    ).text(
       "Cancel",
       "stop:cancel",
     );
@@ -122,24 +187,40 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     const button = decodeReminderButton(ctx.callbackQuery.data);
     const chatId = ctx.chat?.id;
     if (!button || chatId === undefined) {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: replies.buttonAlert.stale,
+        show_alert: true,
+      });
       return;
     }
     if (button.action === "snooze") {
-      const result = await store.snoozeFromButton(chatId, button.notificationId);
+      const result = await store.snoozeFromButton(
+        chatId,
+        button.notificationId,
+      );
       await ctx.answerCallbackQuery({
         text: replies.buttonAlert[result.outcome],
         show_alert: result.outcome !== "snoozed",
       });
       return;
     }
-    const result = await store.completeFromButton(chatId, button.notificationId);
+    const result = await store.completeFromButton(
+      chatId,
+      button.notificationId,
+    );
     if (result.outcome !== "recorded") {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert[result.outcome], show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: replies.buttonAlert[result.outcome],
+        show_alert: true,
+      });
       return;
     }
     await ctx.answerCallbackQuery({ text: "✅ Recorded" });
-    await ctx.reply(replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)), html);
+    await doneReply(
+      ctx,
+      await habits.habitOfNotification(button.notificationId),
+      replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)),
+    );
   });
 
   bot.on("message", (ctx) => ctx.reply(replies.unknownMessage, html));

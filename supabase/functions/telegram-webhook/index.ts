@@ -5,6 +5,7 @@ import { callBotApi, createBot } from "../_shared/telegram.ts";
 import { createWebhookApp } from "./app.ts";
 import { registerHandlers } from "./bot.ts";
 import { readWebhookConfig, type WebhookConfig } from "./config.ts";
+import { createHabitStore } from "./habit-store.ts";
 import { createReplies } from "./replies.ts";
 import { createWebhookStore } from "./store.ts";
 
@@ -13,7 +14,11 @@ async function botUsername(config: WebhookConfig): Promise<string> {
   if (config.TELEGRAM_BOT_USERNAME) return config.TELEGRAM_BOT_USERNAME;
   try {
     const me = await callBotApi<{ username: string }>(
-      { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 5 },
+      {
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        timeoutSeconds: 5,
+      },
       "getMe",
       {},
     );
@@ -32,14 +37,20 @@ const env = readWebhookConfig();
 let handle: (request: Request) => Response | Promise<Response>;
 if (env.ok) {
   const { config } = env;
-  const store = createWebhookStore(connectDatabase(config.SUPABASE_DB_URL));
+  const db = connectDatabase(config.SUPABASE_DB_URL);
+  const store = createWebhookStore(db);
   const bot = createBot({
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     timeoutSeconds: config.TELEGRAM_WEBHOOK_API_TIMEOUT_SECONDS,
     username: await botUsername(config),
   });
-  registerHandlers(bot, store, createReplies(config.SITE_URL));
+  registerHandlers(
+    bot,
+    store,
+    createHabitStore(db),
+    createReplies(config.SITE_URL),
+  );
   const app = createWebhookApp({
     bot,
     store,

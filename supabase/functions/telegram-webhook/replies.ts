@@ -16,10 +16,13 @@ export function createReplies(siteUrl: string) {
       "",
       "/habits: your habits",
       "/today: what is due today",
+      "/new: create a habit (/cancel stops)",
+      "/edit, /pause, /resume, /delete: change a habit",
+      "/stats: streaks and the last 7 times",
       "/stop: disconnect this chat",
       "/help: this message",
       "",
-      `Create and edit habits at ${escapeHtml(siteUrl)}`,
+      `Everything else is at ${escapeHtml(siteUrl)}`,
     ].join("\n"),
 
     welcomeUnlinked: `👋 Hi! I'm your habit reminder bot.\n\n${connectHint}`,
@@ -46,7 +49,9 @@ export function createReplies(siteUrl: string) {
 
     /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */
     habitPages(habits: HabitWords[]): string[] {
-      if (habits.length === 0) return [`You have no habits yet. Create one at ${escapeHtml(siteUrl)}`];
+      if (habits.length === 0) {
+        return [`You have no habits yet. Create one at ${escapeHtml(siteUrl)}`];
+      }
       const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit)}`);
       const pages = pageLines(lines, 64);
       return pages.map((page, index) =>
@@ -58,9 +63,18 @@ export function createReplies(siteUrl: string) {
     /** What is due today, split into as many messages as Telegram's size limit needs. */
     today(
       timezone: string,
-      due: { action: string; place: string; local_time: string; done: boolean }[],
+      due: {
+        action: string;
+        place: string;
+        local_time: string;
+        done: boolean;
+      }[],
     ): string[] {
-      if (due.length === 0) return [`Nothing is due today (${escapeHtml(timezone)}). Enjoy your day!`];
+      if (due.length === 0) {
+        return [
+          `Nothing is due today (${escapeHtml(timezone)}). Enjoy your day!`,
+        ];
+      }
       const lines = due.map((habit) =>
         `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${escapeHtml(habit.action)} in ${
           escapeHtml(habit.place)

@@ -1,0 +1,65 @@
+/**
+ * The bot speaks English and Russian: every message of the catalogue, and every habit rule's
+ * sentence, exists in both (a missing or untranslated one fails here), and the rule sentences the
+ * functions carry are the SPA's, regenerated (scripts/gen-rule-sentences.ts).
+ */
+import assert from "node:assert/strict";
+import { RULE_SENTENCES } from "../../web/src/errors/error-messages.ts";
+import { RULE_SENTENCES as FUNCTIONS_COPY } from "../../supabase/functions/_shared/rule-sentences.ts";
+import {
+  CATALOGUES,
+  pickLanguage,
+  RULE_SENTENCES_RU,
+  ruleSentence,
+} from "../../supabase/functions/telegram-webhook/i18n.ts";
+import { RULE_SENTENCES_PATH, ruleSentencesModule } from "../../scripts/gen-rule-sentences.ts";
+
+/** Every leaf of a catalogue, rendered (functions are called with sample arguments). */
+function leaves(value: unknown, path = ""): Map<string, string> {
+  const found = new Map<string, string>();
+  if (typeof value === "string") found.set(path, value);
+  else if (typeof value === "function") found.set(path, String(value("habit", 3, 5, "✅", true)));
+  else if (value && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      for (const [leaf, text] of leaves(inner, `${path}.${key}`)) found.set(leaf, text);
+    }
+  }
+  return found;
+}
+
+Deno.test("every bot message has a Russian translation that is not the English text", () => {
+  const en = leaves(CATALOGUES.en);
+  const ru = leaves(CATALOGUES.ru);
+  assert.deepEqual([...ru.keys()].sort(), [...en.keys()].sort());
+  for (const [key, english] of en) {
+    const russian = ru.get(key)!;
+    assert.ok(russian.trim().length > 0, `${key} is empty in Russian`);
+    assert.ok(/[а-яё]/i.test(russian) || russian === english, `${key} is not translated`);
+  }
+  // Only language-neutral texts may be the same in both.
+  const identical = [...en].filter(([key, english]) => ru.get(key) === english).map(([key]) => key);
+  assert.deepEqual(identical, []);
+});
+
+Deno.test("every habit rule the bot can meet has a Russian sentence", () => {
+  const habitRules = Object.keys(RULE_SENTENCES).filter((rule) => rule.startsWith("habits_"));
+  assert.ok(habitRules.length > 10);
+  for (const rule of habitRules) {
+    assert.ok(RULE_SENTENCES_RU[rule], `${rule} has no Russian sentence`);
+    assert.equal(ruleSentence(rule, "en"), RULE_SENTENCES[rule]);
+  }
+  assert.equal(ruleSentence("no_such_rule", "ru"), CATALOGUES.ru.unknownRule);
+});
+
+Deno.test("the functions' rule sentences are the SPA's (run scripts/gen-rule-sentences.ts)", async () => {
+  assert.deepEqual(FUNCTIONS_COPY, RULE_SENTENCES);
+  assert.equal(await Deno.readTextFile(RULE_SENTENCES_PATH), await ruleSentencesModule(RULE_SENTENCES));
+});
+
+Deno.test("the language: the profile's when set, else Telegram's language_code, else English", () => {
+  assert.equal(pickLanguage("ru", "en"), "ru");
+  assert.equal(pickLanguage("en", "ru"), "en");
+  assert.equal(pickLanguage(null, "ru-RU"), "ru");
+  assert.equal(pickLanguage(null, "uk"), "en");
+  assert.equal(pickLanguage(undefined, undefined), "en");
+});
