@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
+import { REMINDER_WORDS } from "../../supabase/functions/reminders/message.ts";
 import { DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
 import {
   connectTestDatabase,
@@ -118,6 +119,27 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
       const [reminderRow] = (await notificationsOf(habit)).filter((row) => row.kind === "reminder");
       expect(JSON.stringify(reminders[0].payload.reply_markup)).toContain(`"done:${reminderRow.id}"`);
       expect(JSON.stringify(reminders[0].payload.reply_markup)).toContain(`"snooze:${reminderRow.id}"`);
+    });
+
+    await t.step("a reminder speaks the profile's language and names the streak at stake", async () => {
+      const carol = await newUser();
+      await sql`update public.profiles set language = 'ru' where id = ${carol.id}`;
+      const carolHabit = await createHabit(sql, carol, { action: "читать" });
+      await sql`update public.habits set starts_on = current_date - 5, created_at = now() - interval '10 days'
+        where id = ${carolHabit}`;
+      assert.equal((await run()).body.sent, 1, "the habit-created note");
+      expect(String(messagesTo(carol.chatId)[0].payload.text)).toContain(REMINDER_WORDS.ru.created);
+      await makeDue(carolHabit);
+      await sql`insert into public.habit_completions (habit_id, owner_id, occurrence_at, source)
+        select ${carolHabit}, ${carol.id}, next_reminder_at - make_interval(days => d), 'web'
+        from public.habits, generate_series(2, 3) d where id = ${carolHabit}`;
+      assert.equal((await run()).body.sent, 1);
+      const reminder = String(messagesTo(carol.chatId)[1].payload.text);
+      expect(reminder).toContain(REMINDER_WORDS.ru.due);
+      expect(reminder).toContain(REMINDER_WORDS.ru.atStake(2));
+      expect(JSON.stringify(messagesTo(carol.chatId)[1].payload.reply_markup)).toContain(
+        REMINDER_WORDS.ru.done,
+      );
     });
 
     await t.step(

@@ -13,13 +13,21 @@ import {
   createTestUser,
   deleteTestUsers,
   type TestUser,
+  uniqueChatId,
 } from "../support/database.ts";
+import { createReplies } from "../../supabase/functions/telegram-webhook/replies.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
-import { spawnFunctionProcess, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "../support/functions.ts";
+import {
+  spawnFunctionProcess,
+  TEST_BOT_TOKEN,
+  TEST_SITE_URL,
+  TEST_WEBHOOK_SECRET,
+} from "../support/functions.ts";
 import { buttonPress, textMessage } from "../support/telegram-updates.ts";
 
 const en = CATALOGUES.en;
 const ru = CATALOGUES.ru;
+const replies = createReplies(TEST_SITE_URL);
 
 Deno.test("habits from the chat: every step, refusal, cancel and a cold start", async (t) => {
   const sql = connectTestDatabase();
@@ -274,6 +282,13 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       expect(last(boris.chatId)).toBe(ru.statsEmpty);
       await say(boris.chatId, "/stats", "de");
       expect(last(boris.chatId)).toBe(en.statsEmpty);
+      await say(boris.chatId, "/help", "ru");
+      expect(last(boris.chatId)).toBe(replies("ru").help);
+      const stranger = uniqueChatId();
+      await say(stranger, "/start", "ru");
+      expect(last(stranger)).toBe(replies("ru").welcomeUnlinked);
+      await say(stranger, "/new", "ru");
+      expect(last(stranger)).toBe(replies("ru").notLinked);
       await sql`update public.profiles set language = 'en' where id = ${boris.id}`;
       await say(boris.chatId, "/stats", "ru");
       expect(last(boris.chatId)).toBe(en.statsEmpty);

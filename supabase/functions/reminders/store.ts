@@ -19,6 +19,10 @@ export interface ClaimedNotification {
   is_paused: boolean;
   pleasant_action: string | null;
   pleasant_place: string | null;
+  /** The profile's language (null: not chosen, English). */
+  language: string | null;
+  /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note). */
+  streak: number;
 }
 
 export type DeliveryOutcome =
@@ -35,9 +39,13 @@ export function createOutboxStore(db: Database, settings: { leaseSeconds: number
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
       return await db<ClaimedNotification[]>`
-        select id, kind, attempts, due_at, habit_id, chat_id, timezone, action, place, local_time::text as local_time,
-          interval_days, duration_seconds, reward, is_pleasant, is_paused, pleasant_action, pleasant_place
-        from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+        select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
+          c.local_time::text as local_time, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant,
+          c.is_paused, c.pleasant_action, c.pleasant_place, p.language, coalesce(s.streak, 0) as streak
+        from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c
+        left join public.habits h on h.id = c.habit_id
+        left join public.profiles p on p.id = h.owner_id
+        left join lateral private.habit_streaks(h.owner_id, h.id) s on c.kind <> 'habit_created'`;
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {

@@ -30,14 +30,8 @@ export function createWebhookApp(options: WebhookAppOptions) {
   const app = new Hono();
 
   app.onError((error, c) => {
-    console.error(
-      "telegram-webhook: update not handled:",
-      error instanceof Error ? error.message : error,
-    );
-    return c.json({
-      error: "internal_error",
-      message: "The update could not be handled.",
-    }, 500);
+    console.error("telegram-webhook: update not handled:", error instanceof Error ? error.message : error);
+    return c.json({ error: "internal_error", message: "The update could not be handled." }, 500);
   });
 
   app.post(
@@ -46,25 +40,14 @@ export function createWebhookApp(options: WebhookAppOptions) {
       maxSize: MAX_UPDATE_BYTES,
       onError: (c) =>
         c.json(
-          {
-            error: "payload_too_large",
-            message: `Updates are limited to ${MAX_UPDATE_BYTES} bytes.`,
-          },
+          { error: "payload_too_large", message: `Updates are limited to ${MAX_UPDATE_BYTES} bytes.` },
           413,
         ),
     }),
     async (c) => {
-      if (
-        !timingSafeEqual(
-          c.req.header("X-Telegram-Bot-Api-Secret-Token") ?? "",
-          secret,
-        )
-      ) {
+      if (!timingSafeEqual(c.req.header("X-Telegram-Bot-Api-Secret-Token") ?? "", secret)) {
         return c.json(
-          {
-            error: "unauthorized",
-            message: "Wrong or missing X-Telegram-Bot-Api-Secret-Token.",
-          },
+          { error: "unauthorized", message: "Wrong or missing X-Telegram-Bot-Api-Secret-Token." },
           401,
         );
       }
@@ -72,10 +55,7 @@ export function createWebhookApp(options: WebhookAppOptions) {
       try {
         body = await c.req.json();
       } catch {
-        return c.json({
-          error: "bad_json",
-          message: "The body is not valid JSON.",
-        }, 400);
+        return c.json({ error: "bad_json", message: "The body is not valid JSON." }, 400);
       }
       const checked = validateUpdate(body);
       if (checked.kind === "not_an_update") {
@@ -84,20 +64,11 @@ export function createWebhookApp(options: WebhookAppOptions) {
       if (checked.kind === "out_of_range") {
         // An update with an id but fields outside Telegram's ranges: acknowledged, never sent
         // to SQL. Answering an error would only make Telegram deliver it again and again.
-        console.error(
-          `telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`,
-        );
-        return c.json({
-          ok: true,
-          ignored: "out_of_range",
-          message: checked.problem,
-        });
+        console.error(`telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`);
+        return c.json({ ok: true, ignored: "out_of_range", message: checked.problem });
       }
       const update = checked.update as unknown as Update;
-      const state = await store.beginUpdate(
-        update.update_id,
-        options.updateLeaseSeconds,
-      );
+      const state = await store.beginUpdate(update.update_id, options.updateLeaseSeconds);
       if (state === "handled") return c.json({ ok: true, duplicate: true });
       if (state === "in_progress") {
         return c.json({
@@ -110,8 +81,7 @@ export function createWebhookApp(options: WebhookAppOptions) {
       } catch (error) {
         const cause = error instanceof BotError ? error.error : error;
         if (
-          cause instanceof GrammyError && cause.error_code >= 400 &&
-          cause.error_code < 500 &&
+          cause instanceof GrammyError && cause.error_code >= 400 && cause.error_code < 500 &&
           cause.error_code !== 429
         ) {
           console.error(
@@ -141,14 +111,7 @@ export function createWebhookApp(options: WebhookAppOptions) {
     },
   );
 
-  app.all(
-    "*",
-    (c) =>
-      c.json({
-        error: "method_not_allowed",
-        message: "Telegram posts updates here.",
-      }, 405),
-  );
+  app.all("*", (c) => c.json({ error: "method_not_allowed", message: "Telegram posts updates here." }, 405));
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { type Bot, type Context, InlineKeyboard } from "grammy";
-import { type Catalogue, CATALOGUES, type Language, pickLanguage, ruleSentence } from "./i18n.ts";
+import { type Catalogue, CATALOGUES, type Language, ruleSentence } from "./i18n.ts";
 import {
   button,
   decodeFlowButton,
@@ -89,13 +89,14 @@ export function registerHabitFlows(
     chatId: number,
   ) => Promise<{ id: string; language: string | null } | null>,
   notLinked: (ctx: Context) => Promise<unknown>,
+  languageOf: (ctx: Context) => Language,
 ): void {
   const personOf = async (ctx: Context): Promise<Person | null> => {
     const profile = ctx.chat ? await linkedProfile(ctx.chat.id) : null;
     return profile
       ? {
         id: profile.id,
-        language: pickLanguage(profile.language, ctx.from?.language_code),
+        language: languageOf(ctx),
       }
       : null;
   };

@@ -1,18 +1,9 @@
 import { RULE_SENTENCES } from "../_shared/rule-sentences.ts";
 import { escapeHtml } from "../_shared/html.ts";
 
-/** The languages the bot speaks: the profile's language when set, else Telegram's language_code. */
-export type Language = "en" | "ru";
+import type { Language } from "../_shared/language.ts";
 
-export function pickLanguage(
-  profileLanguage: string | null | undefined,
-  languageCode: string | undefined,
-): Language {
-  if (profileLanguage === "en" || profileLanguage === "ru") {
-    return profileLanguage;
-  }
-  return languageCode?.toLowerCase().startsWith("ru") ? "ru" : "en";
-}
+export { type Language, pickLanguage } from "../_shared/language.ts";
 
 const b = (text: string) => `<b>${escapeHtml(text)}</b>`;
 
