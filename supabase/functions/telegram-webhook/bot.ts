@@ -1,5 +1,9 @@
 import { Bot, type Context, InlineKeyboard } from "grammy";
-import { decodeHabitsPage, decodeReminderButton, encodeHabitsPage } from "../_shared/callback-data.ts";
+import {
+  decodeHabitsPage,
+  decodeReminderButton,
+  encodeHabitsPage,
+} from "../_shared/callback-data.ts";
 import { habitFollowUp } from "../_shared/habit-text.ts";
 import { registerHabitFlows } from "./habit-flows.ts";
 import type { HabitStore } from "./habit-store.ts";
@@ -9,7 +13,8 @@ import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
-const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const doneTodayPattern =
+  /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const html = {
   parse_mode: "HTML" as const,
   link_preview_options: { is_disabled: true },
@@ -26,7 +31,10 @@ export function registerHandlers(
   const languages = new WeakMap<Context, Language>();
   bot.use(async (ctx, next) => {
     const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
-    languages.set(ctx, pickLanguage(profile?.language, ctx.from?.language_code));
+    languages.set(
+      ctx,
+      pickLanguage(profile?.language, ctx.from?.language_code),
+    );
     await next();
   });
   const languageOf = (ctx: Context) => languages.get(ctx) ?? "en";
@@ -43,8 +51,15 @@ export function registerHandlers(
     text: string,
   ) => {
     const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
-    const [row] = habitId && profile ? await habits.streaks(profile.id, habitId) : [];
-    await ctx.reply(row ? `${text}\n\n${CATALOGUES[languageOf(ctx)].streakNow(row.streak)}` : text, html);
+    const [row] = habitId && profile
+      ? await habits.streaks(profile.id, habitId)
+      : [];
+    await ctx.reply(
+      row
+        ? `${text}\n\n${CATALOGUES[languageOf(ctx)].streakNow(row.streak)}`
+        : text,
+      html,
+    );
   };
 
   bot.command("start", async (ctx) => {
@@ -98,7 +113,9 @@ export function registerHandlers(
   bot.callbackQuery(/^habits:/, async (ctx) => {
     const wanted = decodeHabitsPage(ctx.callbackQuery.data);
     const chatId = ctx.chat?.id;
-    const profile = chatId === undefined ? null : await store.linkedProfile(chatId);
+    const profile = chatId === undefined
+      ? null
+      : await store.linkedProfile(chatId);
     if (wanted === null || !profile) {
       await ctx.answerCallbackQuery({
         text: r(ctx).buttonAlert.stale,
@@ -125,7 +142,9 @@ export function registerHandlers(
         `today:${habit.habit_id}`,
       ).row();
     }
-    const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
+    const markup = keyboard.inline_keyboard.some((row) => row.length > 0)
+      ? { reply_markup: keyboard }
+      : {};
     const parts = r(ctx).today(profile.timezone, due);
     // The buttons go with the last part, so they stay under the whole list.
     for (const [index, part] of parts.entries()) {
@@ -157,7 +176,10 @@ export function registerHandlers(
     await doneReply(
       ctx,
       ctx.match[1],
-      r(ctx).doneRecorded(result.habit_action ?? "", habitFollowUp(result, languageOf(ctx))),
+      r(ctx).doneRecorded(
+        result.habit_action ?? "",
+        habitFollowUp(result, languageOf(ctx)),
+      ),
     );
   });
 
@@ -171,7 +193,8 @@ export function registerHandlers(
 
   bot.command("stop", async (ctx) => {
     if (!await linkedProfile(ctx)) return;
-    const keyboard = new InlineKeyboard().text(r(ctx).stopYes, "stop:confirm").text(r(ctx).stopNo, "stop:cancel");
+    const keyboard = new InlineKeyboard().text(r(ctx).stopYes, "stop:confirm")
+      .text(r(ctx).stopNo, "stop:cancel");
     await ctx.reply(r(ctx).stopQuestion, { ...html, reply_markup: keyboard });
   });
 
@@ -223,7 +246,10 @@ export function registerHandlers(
     await doneReply(
       ctx,
       await habits.habitOfNotification(button.notificationId),
-      r(ctx).doneRecorded(result.habit_action ?? "", habitFollowUp(result, languageOf(ctx))),
+      r(ctx).doneRecorded(
+        result.habit_action ?? "",
+        habitFollowUp(result, languageOf(ctx)),
+      ),
     );
   });
 
