@@ -1,9 +1,5 @@
 import { Bot, type Context, InlineKeyboard } from "grammy";
-import {
-  decodeHabitsPage,
-  decodeReminderButton,
-  encodeHabitsPage,
-} from "../_shared/callback-data.ts";
+import { decodeHabitsPage, decodeReminderButton, encodeHabitsPage } from "../_shared/callback-data.ts";
 import { habitFollowUp } from "../_shared/habit-text.ts";
 import { registerHabitFlows } from "./habit-flows.ts";
 import type { HabitStore } from "./habit-store.ts";
@@ -13,8 +9,7 @@ import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
-const doneTodayPattern =
-  /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const html = {
   parse_mode: "HTML" as const,
   link_preview_options: { is_disabled: true },
@@ -51,13 +46,9 @@ export function registerHandlers(
     text: string,
   ) => {
     const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
-    const [row] = habitId && profile
-      ? await habits.streaks(profile.id, habitId)
-      : [];
+    const [row] = habitId && profile ? await habits.streaks(profile.id, habitId) : [];
     await ctx.reply(
-      row
-        ? `${text}\n\n${CATALOGUES[languageOf(ctx)].streakNow(row.streak)}`
-        : text,
+      row ? `${text}\n\n${CATALOGUES[languageOf(ctx)].streakNow(row.streak)}` : text,
       html,
     );
   };
@@ -113,9 +104,7 @@ export function registerHandlers(
   bot.callbackQuery(/^habits:/, async (ctx) => {
     const wanted = decodeHabitsPage(ctx.callbackQuery.data);
     const chatId = ctx.chat?.id;
-    const profile = chatId === undefined
-      ? null
-      : await store.linkedProfile(chatId);
+    const profile = chatId === undefined ? null : await store.linkedProfile(chatId);
     if (wanted === null || !profile) {
       await ctx.answerCallbackQuery({
         text: r(ctx).buttonAlert.stale,
@@ -142,9 +131,7 @@ export function registerHandlers(
         `today:${habit.habit_id}`,
       ).row();
     }
-    const markup = keyboard.inline_keyboard.some((row) => row.length > 0)
-      ? { reply_markup: keyboard }
-      : {};
+    const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
     const parts = r(ctx).today(profile.timezone, due);
     // The buttons go with the last part, so they stay under the whole list.
     for (const [index, part] of parts.entries()) {
