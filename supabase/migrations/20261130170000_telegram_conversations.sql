@@ -32,8 +32,11 @@ grant select, insert, update, delete on private.telegram_conversations to servic
 -- and breaks nothing), the best streak, and the last 7 occurrences as marks (✅ done, ❌ missed,
 -- ⏳ today's, not done yet). Occurrences before the habit was created count only when done.
 -- Streaks follow the current schedule: changing the time, interval or zone starts a new grid.
+-- The week (the weekly digest): the marks, done and due counts of the occurrences on the last 7
+-- local days, today included.
 create function private.habit_streaks(owner uuid, only_habit uuid default null)
-returns table (habit_id uuid, action text, is_paused boolean, streak integer, best_streak integer, last_marks text)
+returns table (habit_id uuid, action text, is_paused boolean, streak integer, best_streak integer, last_marks text,
+  week_marks text, week_done integer, week_due integer)
 language sql
 stable
 set search_path = ''
@@ -42,6 +45,7 @@ as $$
     select h.id, o.day, o.at,
       exists (select 1 from public.habit_completions c where c.habit_id = h.id and c.occurrence_at = o.at) as done,
       o.day = (now() at time zone p.timezone)::date as is_today,
+      o.day > (now() at time zone p.timezone)::date - 7 as this_week,
       o.at < h.created_at as before_creation
     from public.habits h
     join public.profiles p on p.id = h.owner_id
@@ -75,7 +79,13 @@ as $$
     coalesce((
       select string_agg(case m.mark when 'done' then '✅' when 'missed' then '❌' else '⏳' end, '' order by m.day)
       from (select c.day, c.mark from counted c where c.id = h.id order by c.day desc limit 7) m
-    ), '')
+    ), ''),
+    coalesce((
+      select string_agg(case c.mark when 'done' then '✅' when 'missed' then '❌' else '⏳' end, '' order by c.day)
+      from counted c where c.id = h.id and c.this_week
+    ), ''),
+    (select count(*)::integer from counted c where c.id = h.id and c.this_week and c.done),
+    (select count(*)::integer from counted c where c.id = h.id and c.this_week and c.mark <> 'pending')
   from public.habits h
   where h.owner_id = habit_streaks.owner and (habit_streaks.only_habit is null or h.id = habit_streaks.only_habit)
   order by h.time, h.action

@@ -16,6 +16,7 @@ import { RULE_SENTENCES_PATH, ruleSentencesModule } from "../../scripts/gen-rule
 import { createReplies } from "../../supabase/functions/telegram-webhook/replies.ts";
 import { REMINDER_WORDS } from "../../supabase/functions/reminders/message.ts";
 import { HABIT_WORDS } from "../../supabase/functions/_shared/habit-text.ts";
+import { DIGEST_WORDS } from "../../supabase/functions/reminders/digest.ts";
 
 /** The argument lists message functions are tried with (they take text, numbers or both). */
 const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [3, "12:00", "Europe/Berlin"], [
@@ -56,6 +57,7 @@ const catalogues = {
   "replies": [replies("en"), replies("ru")],
   "reminders": [REMINDER_WORDS.en, REMINDER_WORDS.ru],
   "habit sentences": [HABIT_WORDS.en, HABIT_WORDS.ru],
+  "weekly digest": [DIGEST_WORDS.en, DIGEST_WORDS.ru],
 } as const;
 
 for (const [name, [english, russian]] of Object.entries(catalogues)) {

@@ -257,6 +257,19 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       expect(last(chat)).toContain(en.streakNow(1));
     });
 
+    await t.step("/digest on and off set the profile's opt-in", async () => {
+      await say(chat, "/digest");
+      expect(last(chat)).toBe(en.digestUsage(false, "Sunday", "19:00"));
+      await say(chat, "/digest on");
+      expect(last(chat)).toBe(en.digestOn("Sunday", "19:00"));
+      const [on] = await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
+      assert.equal(on.weekly_digest, true);
+      await say(chat, "/digest off");
+      expect(last(chat)).toBe(en.digestOff);
+      const [off] = await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
+      assert.equal(off.weekly_digest, false);
+    });
+
     await t.step("the per-account cap refuses /new with its sentence", async () => {
       const full = await createTestUser(sql);
       users.push(full);

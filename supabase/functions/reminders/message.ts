@@ -5,6 +5,7 @@ import { escapeHtml } from "../_shared/html.ts";
 import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_shared/habit-text.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
 import type { ClaimedNotification } from "./store.ts";
+import { composeDigest } from "./digest.ts";
 
 export interface OutgoingMessage {
   text: string;
@@ -39,9 +40,12 @@ export const REMINDER_WORDS = {
   },
 } satisfies Record<Language, unknown>;
 
-/** The Telegram message for an outbox row: the "habit created" note or a reminder with buttons. */
+/** The Telegram message for an outbox row: the "habit created" note, a reminder with buttons, or a digest. */
 export function composeMessage(notification: ClaimedNotification): OutgoingMessage {
   const language = pickLanguage(notification.language, undefined);
+  if (notification.kind === "weekly_digest") {
+    return { text: composeDigest(notification.digest ?? [], language) };
+  }
   const w = REMINDER_WORDS[language];
   const habit = { ...notification, time: notification.local_time };
   const followUp = habitFollowUp(habit, language);

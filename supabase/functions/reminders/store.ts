@@ -1,9 +1,10 @@
+import type { DigestHabit } from "./digest.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A claimed outbox row with what is needed to write its message. */
 export interface ClaimedNotification {
   id: bigint;
-  kind: "habit_created" | "reminder" | "snoozed_reminder";
+  kind: "habit_created" | "reminder" | "snoozed_reminder" | "weekly_digest";
   attempts: number;
   due_at: Date;
   habit_id: string;
@@ -23,6 +24,8 @@ export interface ClaimedNotification {
   language: string | null;
   /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note). */
   streak: number;
+  /** A weekly digest's habits and their week (null for other kinds). */
+  digest: DigestHabit[] | null;
 }
 
 export type DeliveryOutcome =
@@ -41,11 +44,15 @@ export function createOutboxStore(db: Database, settings: { leaseSeconds: number
       return await db<ClaimedNotification[]>`
         select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
           c.local_time::text as local_time, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant,
-          c.is_paused, c.pleasant_action, c.pleasant_place, p.language, coalesce(s.streak, 0) as streak
+          c.is_paused, c.pleasant_action, c.pleasant_place, p.language, coalesce(s.streak, 0) as streak,
+          case when c.kind = 'weekly_digest' then (
+            select coalesce(jsonb_agg(to_jsonb(w)), '[]'::jsonb) from private.habit_streaks(n.owner_id) w
+          ) end as digest
         from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c
-        left join public.habits h on h.id = c.habit_id
-        left join public.profiles p on p.id = h.owner_id
-        left join lateral private.habit_streaks(h.owner_id, h.id) s on c.kind <> 'habit_created'`;
+        join public.notifications n on n.id = c.id
+        join public.profiles p on p.id = n.owner_id
+        left join lateral private.habit_streaks(n.owner_id, c.habit_id) s
+          on c.kind in ('reminder', 'snoozed_reminder')`;
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {

@@ -81,7 +81,7 @@ function readAnswer(
   }
 }
 
-/** Registers /new, /edit, /pause, /resume, /delete, /stats and /cancel with their buttons. */
+/** Registers /new, /edit, /pause, /resume, /delete, /stats, /digest and /cancel with their buttons. */
 export function registerHabitFlows(
   bot: Bot,
   store: HabitStore,
@@ -291,6 +291,29 @@ export function registerHabitFlows(
       }),
     );
   }
+
+  bot.command(
+    "digest",
+    withPerson(async (ctx, person, t) => {
+      const wanted = String(ctx.match ?? "").trim().toLowerCase();
+      if (wanted === "on" || wanted === "off") {
+        const setting = await store.setDigest(person.id, wanted === "on");
+        const reply = wanted === "on"
+          ? t.digestOn(t.weekdays[setting.digest_weekday], setting.digest_time.slice(0, 5))
+          : t.digestOff;
+        return await ctx.reply(reply, html);
+      }
+      const setting = await store.digestSetting(person.id);
+      await ctx.reply(
+        t.digestUsage(
+          setting.weekly_digest,
+          t.weekdays[setting.digest_weekday],
+          setting.digest_time.slice(0, 5),
+        ),
+        html,
+      );
+    }),
+  );
 
   bot.command(
     "stats",

@@ -183,6 +183,21 @@ export function createHabitStore(db: Database) {
       >`select * from private.habit_streaks(${userId}, ${habitId})`;
     },
 
+    /** Turns the weekly digest on or off; returns its local day (0 = Sunday) and time. */
+    async setDigest(userId: string, enabled: boolean) {
+      const [row] = await db<{ digest_weekday: number; digest_time: string }[]>`
+        update public.profiles set weekly_digest = ${enabled} where id = ${userId}
+        returning digest_weekday, digest_time::text as digest_time`;
+      return row;
+    },
+
+    async digestSetting(userId: string) {
+      const [row] = await db<{ weekly_digest: boolean; digest_weekday: number; digest_time: string }[]>`
+        select weekly_digest, digest_weekday, digest_time::text as digest_time from public.profiles
+        where id = ${userId}`;
+      return row;
+    },
+
     /** The habit a reminder message belongs to, for its streak. */
     async habitOfNotification(notificationId: bigint): Promise<string | null> {
       const [row] = await db<{ habit_id: string | null }[]>`

@@ -70,6 +70,12 @@ const en = {
   statsEmpty: "You have no habits yet. Send /new to create one.",
   streakNow: (streak: number) => `🔥 Streak: ${streak} in a row.`,
   unknownRule: "This breaks one of the habit rules. Try another answer.",
+  weekdays: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+  digestOn: (day: string, clock: string) =>
+    `📅 Weekly digest on: every ${day} at ${clock} (your time). Change the day and time in the settings.`,
+  digestOff: "Weekly digest off.",
+  digestUsage: (on: boolean, day: string, clock: string) =>
+    `The weekly digest is ${on ? `on (${day} at ${clock})` : "off"}. Send /digest on or /digest off.`,
 };
 
 export type Catalogue = typeof en;
@@ -132,6 +138,14 @@ const ru: Catalogue = {
   statsEmpty: "У вас пока нет привычек. Отправьте /new, чтобы создать.",
   streakNow: (streak) => `🔥 Серия: ${streak} подряд.`,
   unknownRule: "Это нарушает одно из правил привычек. Попробуйте другой ответ.",
+  weekdays: ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"],
+  digestOn: (day, clock) =>
+    `📅 Еженедельная сводка включена: каждое ${day} в ${clock} (по вашему времени). День и время меняются в настройках.`,
+  digestOff: "Еженедельная сводка выключена.",
+  digestUsage: (on, day, clock) =>
+    `Еженедельная сводка ${
+      on ? `включена (${day}, ${clock})` : "выключена"
+    }. Отправьте /digest on или /digest off.`,
 };
 
 /**
