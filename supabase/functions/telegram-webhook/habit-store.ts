@@ -1,4 +1,5 @@
 import type { Database } from "../_shared/db.ts";
+import { ruleOf } from "../_shared/rule-error.ts";
 
 /** The answers of /new (or the one field /edit changes), as the habits table names them. */
 export interface HabitDraft {
@@ -40,18 +41,6 @@ const PLACEHOLDER = {
 
 /** Thrown on purpose to undo a dry-run insert. */
 class DryRun extends Error {}
-
-/** The habit rules' identifier a database error carries (constraint or rule name), if any. */
-export function ruleOf(error: unknown): string | null {
-  if (typeof error !== "object" || error === null) return null;
-  const { constraint_name, message } = error as {
-    constraint_name?: string;
-    message?: string;
-  };
-  return constraint_name ??
-    /violates (?:rule|check constraint) "([^"]+)"/.exec(message ?? "")?.[1] ??
-    null;
-}
 
 /**
  * The database calls of the habit conversations. Every answer is checked by inserting (or
