@@ -12,6 +12,8 @@ import { ChangePassword } from "./ChangePassword.tsx";
 import { DeleteAccount } from "./DeleteAccount.tsx";
 import { knownTimeZones } from "./time-zones.ts";
 import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
+import { WeeklyDigest } from "../data-transfer/WeeklyDigest.tsx";
+import { YourData } from "../data-transfer/YourData.tsx";
 
 export function SettingsPage() {
   usePageTitle("Settings");
@@ -111,6 +113,8 @@ export function SettingsPage() {
       <ChangeEmail current={session?.user.email ?? ""} />
       <ChangePassword />
       <TwoFactorSettings />
+      <WeeklyDigest />
+      <YourData />
       <DeleteAccount />
     </section>
   );
