@@ -11,7 +11,8 @@ function save(name: string, content: string, type: string) {
   const url = URL.createObjectURL(new Blob([content], { type }));
   const link = Object.assign(document.createElement("a"), { href: url, download: name });
   link.click();
-  URL.revokeObjectURL(url);
+  // Revoked later: the browser starts the download after this click handler returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The function's own message (it names the file and line), or a general one. */
