@@ -65,8 +65,8 @@ Deno.test({
 
       await step("the weekly digest's opt-in, day and time are saved to the profile", async () => {
         await page.getByLabel("Send me a weekly digest in Telegram").check();
-        await page.getByLabel("Day").selectOption({ label: "Monday" });
-        await page.getByLabel("Time (your time zone)").fill("08:30");
+        await page.getByLabel("Digest day").selectOption({ label: "Monday" });
+        await page.getByLabel("Digest time (local)").fill("08:30");
         await page.getByRole("button", { name: "Save digest" }).click();
         await page.getByText("Saved.", { exact: true }).waitFor();
         const [profile] = await sql`select weekly_digest, digest_weekday, digest_time::text as digest_time
