@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
+import { REMINDER_WORDS } from "../../supabase/functions/reminders/message.ts";
+import { DIGEST_WORDS } from "../../supabase/functions/reminders/digest.ts";
 import { DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
 import {
   connectTestDatabase,
@@ -118,6 +120,51 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
       const [reminderRow] = (await notificationsOf(habit)).filter((row) => row.kind === "reminder");
       expect(JSON.stringify(reminders[0].payload.reply_markup)).toContain(`"done:${reminderRow.id}"`);
       expect(JSON.stringify(reminders[0].payload.reply_markup)).toContain(`"snooze:${reminderRow.id}"`);
+    });
+
+    await t.step("a reminder speaks the profile's language and names the streak at stake", async () => {
+      const carol = await newUser();
+      await sql`update public.profiles set language = 'ru' where id = ${carol.id}`;
+      const carolHabit = await createHabit(sql, carol, { action: "читать" });
+      await sql`update public.habits set starts_on = current_date - 5, created_at = now() - interval '10 days'
+        where id = ${carolHabit}`;
+      assert.equal((await run()).body.sent, 1, "the habit-created note");
+      expect(String(messagesTo(carol.chatId)[0].payload.text)).toContain(REMINDER_WORDS.ru.created);
+      await makeDue(carolHabit);
+      await sql`insert into public.habit_completions (habit_id, owner_id, occurrence_at, source)
+        select ${carolHabit}, ${carol.id}, next_reminder_at - make_interval(days => d), 'web'
+        from public.habits, generate_series(2, 3) d where id = ${carolHabit}`;
+      assert.equal((await run()).body.sent, 1);
+      const reminder = String(messagesTo(carol.chatId)[1].payload.text);
+      expect(reminder).toContain(REMINDER_WORDS.ru.due);
+      expect(reminder).toContain(REMINDER_WORDS.ru.atStake(2));
+      expect(JSON.stringify(messagesTo(carol.chatId)[1].payload.reply_markup)).toContain(
+        REMINDER_WORDS.ru.done,
+      );
+    });
+
+    await t.step("a weekly digest is queued by the tick's step and arrives in the chat, once", async () => {
+      const dan = await newUser();
+      await createHabit(sql, dan, { action: "journal" });
+      assert.equal((await run()).body.sent, 1, "the habit-created note");
+      // The digest's local day and time: a minute ago (the user's zone is UTC).
+      await sql`update public.profiles set weekly_digest = true,
+          digest_weekday = extract(dow from (now() - interval '1 minute') at time zone 'UTC'),
+          digest_time = ((now() - interval '1 minute') at time zone 'UTC')::time
+        where id = ${dan.id}`;
+      const [{ queued }] = await sql`select private.enqueue_weekly_digests(now()) as queued`;
+      assert.ok(queued >= 1);
+      const [{ again }] = await sql`select private.enqueue_weekly_digests(now()) as again`;
+      assert.equal(again, 0, "once per week");
+      assert.equal((await run()).body.sent, 1);
+      const digest = String(messagesTo(dan.chatId)[1].payload.text);
+      expect(digest).toContain(DIGEST_WORDS.en.heading);
+      expect(digest).toContain("<b>journal</b>");
+      assert.equal((await run()).body.sent, 0, "sent once");
+      const [row] = await sql`select status, habit_id from public.notifications
+        where owner_id = ${dan.id} and kind = 'weekly_digest'`;
+      assert.equal(row.status, "sent");
+      assert.equal(row.habit_id, null);
     });
 
     await t.step(

@@ -35,6 +35,11 @@ Deno.test("the polling forwarder hands getUpdates results to the local webhook, 
     await telegram.waitFor((calls) =>
       calls.filter((call) => call.method === "sendMessage" && call.payload.chat_id === chatId).length >= 2
     );
+    // The reply reaches Telegram before the webhook answers the forwarder: wait until the forwarder
+    // has moved past the update (it asks for the next ones from a later offset), then stop it.
+    await telegram.waitFor((calls) =>
+      calls.some((call) => call.method === "getUpdates" && Number(call.payload.offset) > 0)
+    );
     stop.abort();
     const forwarded = await forwarding;
 

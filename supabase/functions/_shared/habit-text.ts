@@ -1,4 +1,5 @@
 import { escapeHtml } from "./html.ts";
+import type { Language } from "./language.ts";
 
 /** The parts of a habit its sentences are made of. */
 export interface HabitWords {
@@ -13,38 +14,59 @@ export interface HabitWords {
   pleasant_place?: string | null;
 }
 
+const b = (text: string) => `<b>${escapeHtml(text)}</b>`;
+
+/** The words habits are described with, per language (user text escaped). */
+export const HABIT_WORDS = {
+  en: {
+    sentence: (action: string, clock: string, place: string) =>
+      `I will ${b(action)} at ${b(clock)} in ${b(place)}`,
+    interval: (days: number) => days === 1 ? "every day" : days === 7 ? "every week" : `every ${days} days`,
+    seconds: (n: number) => `${n} s`,
+    reward: (reward: string) => `🎁 Reward: ${escapeHtml(reward)}`,
+    enjoy: (action: string, place: string | null) =>
+      `😊 Then enjoy: ${escapeHtml(action)}${place ? ` in ${escapeHtml(place)}` : ""}`,
+  },
+  ru: {
+    sentence: (action: string, clock: string, place: string) =>
+      `Я буду ${b(action)} в ${b(clock)}, место: ${b(place)}`,
+    interval: (days: number) =>
+      days === 1 ? "каждый день" : days === 7 ? "каждую неделю" : `раз в ${days} дн.`,
+    seconds: (n: number) => `${n} с`,
+    reward: (reward: string) => `🎁 Награда: ${escapeHtml(reward)}`,
+    enjoy: (action: string, place: string | null) =>
+      `😊 Потом в удовольствие: ${escapeHtml(action)}${place ? ` (${escapeHtml(place)})` : ""}`,
+  },
+} satisfies Record<Language, unknown>;
+
 export function formatClock(time: string): string {
   return time.slice(0, 5);
 }
 
-export function formatInterval(days: number): string {
-  if (days === 1) return "every day";
-  if (days === 7) return "every week";
-  return `every ${days} days`;
+export function formatInterval(days: number, language: Language = "en"): string {
+  return HABIT_WORDS[language].interval(days);
 }
 
 /** "I will <b>read a page</b> at <b>07:00</b> in <b>bed</b>" (HTML, user text escaped). */
-export function habitSentence(habit: HabitWords): string {
-  return `I will <b>${escapeHtml(habit.action)}</b> at <b>${formatClock(habit.time)}</b> in <b>${
-    escapeHtml(habit.place)
-  }</b>`;
+export function habitSentence(habit: HabitWords, language: Language = "en"): string {
+  return HABIT_WORDS[language].sentence(habit.action, formatClock(habit.time), habit.place);
 }
 
 export type FollowUpWords = Pick<HabitWords, "reward" | "pleasant_action" | "pleasant_place">;
 
 /** What follows the habit: its reward or its linked pleasant habit, or null. */
-export function habitFollowUp(habit: FollowUpWords): string | null {
-  if (habit.reward) return `🎁 Reward: ${escapeHtml(habit.reward)}`;
+export function habitFollowUp(habit: FollowUpWords, language: Language = "en"): string | null {
+  if (habit.reward) return HABIT_WORDS[language].reward(habit.reward);
   if (habit.pleasant_action) {
-    const place = habit.pleasant_place ? ` in ${escapeHtml(habit.pleasant_place)}` : "";
-    return `😊 Then enjoy: ${escapeHtml(habit.pleasant_action)}${place}`;
+    return HABIT_WORDS[language].enjoy(habit.pleasant_action, habit.pleasant_place ?? null);
   }
   return null;
 }
 
 /** One line per habit, for lists: sentence, rhythm and duration. */
-export function habitSummary(habit: HabitWords): string {
-  const followUp = habitFollowUp(habit);
-  return `${habitSentence(habit)}, ${formatInterval(habit.interval_days)}, ${habit.duration_seconds} s` +
-    (followUp ? `\n   ${followUp}` : "");
+export function habitSummary(habit: HabitWords, language: Language = "en"): string {
+  const followUp = habitFollowUp(habit, language);
+  return `${habitSentence(habit, language)}, ${formatInterval(habit.interval_days, language)}, ${
+    HABIT_WORDS[language].seconds(habit.duration_seconds)
+  }` + (followUp ? `\n   ${followUp}` : "");
 }

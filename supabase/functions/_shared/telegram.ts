@@ -125,11 +125,14 @@ export function botInfoFromConfig(token: string, username: string): UserFromGetM
   } as UserFromGetMe;
 }
 
-/** A grammY bot on native fetch with a bounded request time, knowing itself from configuration. */
-export function createBot(settings: TelegramSettings & { username: string }): Bot {
+/**
+ * A grammY bot on native fetch with a bounded request time, knowing itself from configuration. A
+ * bot that only sends (delete-account's goodbye) needs no username: commands are never parsed.
+ */
+export function createBot(settings: TelegramSettings & { username?: string }): Bot {
   const timeoutSeconds = settings.timeoutSeconds ?? 10;
   return new Bot(settings.token, {
-    botInfo: botInfoFromConfig(settings.token, settings.username),
+    botInfo: botInfoFromConfig(settings.token, settings.username ?? "unknown_bot"),
     client: {
       apiRoot: settings.apiRoot.replace(/\/$/, ""),
       // grammY's own timer is a backstop; the native fetch's deadline ends the request first.

@@ -3,45 +3,79 @@ import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { encodeReminderButton } from "../_shared/callback-data.ts";
 import { escapeHtml } from "../_shared/html.ts";
 import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_shared/habit-text.ts";
+import { type Language, pickLanguage } from "../_shared/language.ts";
 import type { ClaimedNotification } from "./store.ts";
+import { composeDigest } from "./digest.ts";
 
 export interface OutgoingMessage {
   text: string;
   keyboard?: InlineKeyboard;
 }
 
-/** The Telegram message for an outbox row: the "habit created" note or a reminder with buttons. */
+/** What reminders say, per language (tests/functions/bot_language_test.ts checks both exist). */
+export const REMINDER_WORDS = {
+  en: {
+    created: "🆕 <b>New habit</b>",
+    remindAt: (seconds: number, clock: string, zone: string) =>
+      `It takes ${seconds} s. I'll remind you here at ${clock} (${escapeHtml(zone)}).`,
+    snoozed: "⏰ <b>Reminder (snoozed)</b>",
+    due: "⏰ <b>Time for your habit</b>",
+    takes: (seconds: number) => `It takes just ${seconds} s.`,
+    afterwards: (followUp: string) => `Afterwards: ${followUp}`,
+    atStake: (streak: number) => `🔥 Your streak of ${streak} is at stake.`,
+    done: "✅ Done",
+    snooze: "⏰ Snooze 15 min",
+  },
+  ru: {
+    created: "🆕 <b>Новая привычка</b>",
+    remindAt: (seconds: number, clock: string, zone: string) =>
+      `Это займёт ${seconds} с. Я напомню здесь в ${clock} (${escapeHtml(zone)}).`,
+    snoozed: "⏰ <b>Напоминание (отложенное)</b>",
+    due: "⏰ <b>Время для привычки</b>",
+    takes: (seconds: number) => `Это займёт всего ${seconds} с.`,
+    afterwards: (followUp: string) => `Потом: ${followUp}`,
+    atStake: (streak: number) => `🔥 На кону ваша серия: ${streak} подряд.`,
+    done: "✅ Готово",
+    snooze: "⏰ Отложить на 15 мин",
+  },
+} satisfies Record<Language, unknown>;
+
+/** The Telegram message for an outbox row: the "habit created" note, a reminder with buttons, or a digest. */
 export function composeMessage(notification: ClaimedNotification): OutgoingMessage {
+  const language = pickLanguage(notification.language, undefined);
+  if (notification.kind === "weekly_digest") {
+    return { text: composeDigest(notification.digest ?? [], language) };
+  }
+  const w = REMINDER_WORDS[language];
   const habit = { ...notification, time: notification.local_time };
-  const followUp = habitFollowUp(habit);
+  const followUp = habitFollowUp(habit, language);
   if (notification.kind === "habit_created") {
     return {
       text: [
-        `🆕 <b>New habit</b>`,
-        `${habitSentence(habit)}, ${formatInterval(notification.interval_days)}.`,
-        `It takes ${notification.duration_seconds} s. I'll remind you here at ${
-          formatClock(notification.local_time)
-        } (${escapeHtml(notification.timezone)}).`,
+        w.created,
+        `${habitSentence(habit, language)}, ${formatInterval(notification.interval_days, language)}.`,
+        w.remindAt(
+          notification.duration_seconds,
+          formatClock(notification.local_time),
+          notification.timezone,
+        ),
         ...(followUp ? [followUp] : []),
       ].join("\n"),
     };
   }
-  const heading = notification.kind === "snoozed_reminder"
-    ? "⏰ <b>Reminder (snoozed)</b>"
-    : "⏰ <b>Time for your habit</b>";
   return {
     text: [
-      heading,
-      `${habitSentence(habit)}.`,
-      `It takes just ${notification.duration_seconds} s.`,
-      ...(followUp ? [`Afterwards: ${followUp}`] : []),
+      notification.kind === "snoozed_reminder" ? w.snoozed : w.due,
+      `${habitSentence(habit, language)}.`,
+      w.takes(notification.duration_seconds),
+      ...(followUp ? [w.afterwards(followUp)] : []),
+      ...(notification.streak > 0 ? [w.atStake(notification.streak)] : []),
     ].join("\n"),
     keyboard: new InlineKeyboard()
-      .text("✅ Done", encodeReminderButton({ action: "done", notificationId: notification.id }))
-      .text("⏰ Snooze 15 min", encodeReminderButton({ action: "snooze", notificationId: notification.id })),
+      .text(w.done, encodeReminderButton({ action: "done", notificationId: notification.id }))
+      .text(w.snooze, encodeReminderButton({ action: "snooze", notificationId: notification.id })),
   };
 }
-
 /** Sends one message with native fetch and a deadline (exactly one request); returns its id. */
 export async function sendTelegramMessage(
   telegram: TelegramSettings,

@@ -1,10 +1,11 @@
 import { takeChatSendSlot } from "../_shared/chat-slots.ts";
+import type { DigestHabit } from "./digest.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A claimed outbox row with what is needed to write its message. */
 export interface ClaimedNotification {
   id: bigint;
-  kind: "habit_created" | "reminder" | "snoozed_reminder";
+  kind: "habit_created" | "reminder" | "snoozed_reminder" | "weekly_digest";
   attempts: number;
   due_at: Date;
   habit_id: string;
@@ -20,6 +21,12 @@ export interface ClaimedNotification {
   is_paused: boolean;
   pleasant_action: string | null;
   pleasant_place: string | null;
+  /** The profile's language (null: not chosen, English). */
+  language: string | null;
+  /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note). */
+  streak: number;
+  /** A weekly digest's habits and their week (null for other kinds). */
+  digest: DigestHabit[] | null;
 }
 
 export type DeliveryOutcome =
@@ -39,9 +46,17 @@ export function createOutboxStore(
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
       return await db<ClaimedNotification[]>`
-        select id, kind, attempts, due_at, habit_id, chat_id, timezone, action, place, local_time::text as local_time,
-          interval_days, duration_seconds, reward, is_pleasant, is_paused, pleasant_action, pleasant_place
-        from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+        select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
+          c.local_time::text as local_time, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant,
+          c.is_paused, c.pleasant_action, c.pleasant_place, p.language, coalesce(s.streak, 0) as streak,
+          case when c.kind = 'weekly_digest' then (
+            select coalesce(jsonb_agg(to_jsonb(w)), '[]'::jsonb) from private.habit_streaks(n.owner_id) w
+          ) end as digest
+        from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c
+        join public.notifications n on n.id = c.id
+        join public.profiles p on p.id = n.owner_id
+        left join lateral private.habit_streaks(n.owner_id, c.habit_id) s
+          on c.kind in ('reminder', 'snoozed_reminder')`;
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {

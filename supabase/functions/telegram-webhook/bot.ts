@@ -1,54 +1,103 @@
 import { Bot, type Context, InlineKeyboard } from "grammy";
 import { decodeHabitsPage, decodeReminderButton, encodeHabitsPage } from "../_shared/callback-data.ts";
 import { habitFollowUp } from "../_shared/habit-text.ts";
-import type { Replies } from "./replies.ts";
+import { registerHabitFlows } from "./habit-flows.ts";
+import type { HabitStore } from "./habit-store.ts";
+import { CATALOGUES, type Language, pickLanguage } from "./i18n.ts";
+import type { RepliesFor } from "./replies.ts";
 import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
 const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const html = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+const html = {
+  parse_mode: "HTML" as const,
+  link_preview_options: { is_disabled: true },
+};
 
 /** Registers the bot's commands and buttons on `bot`. */
-export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies): void {
+export function registerHandlers(
+  bot: Bot,
+  store: WebhookStore,
+  habits: HabitStore,
+  repliesFor: RepliesFor,
+): void {
+  // Each update is answered in its person's language: the profile's, else Telegram's language_code.
+  const languages = new WeakMap<Context, Language>();
+  bot.use(async (ctx, next) => {
+    const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
+    languages.set(
+      ctx,
+      pickLanguage(profile?.language, ctx.from?.language_code),
+    );
+    await next();
+  });
+  const languageOf = (ctx: Context) => languages.get(ctx) ?? "en";
+  const r = (ctx: Context) => repliesFor(languageOf(ctx));
   const linkedProfile = async (ctx: Context) => {
     const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
-    if (!profile) await ctx.reply(replies.notLinked, html);
+    if (!profile) await ctx.reply(r(ctx).notLinked, html);
     return profile;
+  };
+  /** "Done" tells the habit's streak after this completion, in the person's language. */
+  const doneReply = async (
+    ctx: Context,
+    habitId: string | null,
+    text: string,
+  ) => {
+    const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
+    const [row] = habitId && profile ? await habits.streaks(profile.id, habitId) : [];
+    await ctx.reply(
+      row ? `${text}\n\n${CATALOGUES[languageOf(ctx)].streakNow(row.streak)}` : text,
+      html,
+    );
   };
 
   bot.command("start", async (ctx) => {
     const code = ctx.match.trim();
     if (code === "") {
       const profile = await store.linkedProfile(ctx.chat.id);
-      await ctx.reply(profile ? replies.welcomeLinked : replies.welcomeUnlinked, html);
+      await ctx.reply(
+        profile ? r(ctx).welcomeLinked : r(ctx).welcomeUnlinked,
+        html,
+      );
       return;
     }
     if (!linkCodePattern.test(code)) {
-      await ctx.reply(replies.linkResult("unknown_code", false), html);
+      await ctx.reply(r(ctx).linkResult("unknown_code", false), html);
       return;
     }
     const result = await store.linkChat(code, ctx.chat.id, ctx.from?.username);
-    await ctx.reply(replies.linkResult(result.outcome, result.previous_user_id !== null), html);
+    await ctx.reply(
+      r(ctx).linkResult(result.outcome, result.previous_user_id !== null),
+      html,
+    );
   });
 
-  bot.command("help", (ctx) => ctx.reply(replies.help, html));
+  bot.command("help", (ctx) => ctx.reply(r(ctx).help, html));
 
   // A long list is paged: one message with "Previous"/"Next" buttons that edit it in place.
-  const habitsPage = async (userId: string, wanted: number) => {
+  const habitsPage = async (ctx: Context, userId: string, wanted: number) => {
+    const replies = r(ctx);
     const pages = replies.habitPages(await store.habitsOf(userId));
     const page = Math.min(wanted, pages.length - 1);
     const keyboard = new InlineKeyboard();
-    if (page > 0) keyboard.text("◀ Previous", encodeHabitsPage(page - 1));
-    if (page < pages.length - 1) keyboard.text("Next ▶", encodeHabitsPage(page + 1));
+    if (page > 0) keyboard.text(replies.previous, encodeHabitsPage(page - 1));
+    if (page < pages.length - 1) {
+      keyboard.text(replies.next, encodeHabitsPage(page + 1));
+    }
     // A single page gets no keyboard at all (not an empty one).
-    return { text: pages[page], keyboard: pages.length > 1 ? keyboard : undefined, moved: page !== wanted };
+    return {
+      text: pages[page],
+      keyboard: pages.length > 1 ? keyboard : undefined,
+      moved: page !== wanted,
+    };
   };
 
   bot.command("habits", async (ctx) => {
     const profile = await linkedProfile(ctx);
     if (!profile) return;
-    const { text, keyboard } = await habitsPage(profile.id, 0);
+    const { text, keyboard } = await habitsPage(ctx, profile.id, 0);
     await ctx.reply(text, { ...html, reply_markup: keyboard });
   });
 
@@ -57,11 +106,16 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     const chatId = ctx.chat?.id;
     const profile = chatId === undefined ? null : await store.linkedProfile(chatId);
     if (wanted === null || !profile) {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: r(ctx).buttonAlert.stale,
+        show_alert: true,
+      });
       return;
     }
-    const { text, keyboard, moved } = await habitsPage(profile.id, wanted);
-    await ctx.answerCallbackQuery(moved ? { text: replies.buttonAlert.habits_changed } : {});
+    const { text, keyboard, moved } = await habitsPage(ctx, profile.id, wanted);
+    await ctx.answerCallbackQuery(
+      moved ? { text: r(ctx).buttonAlert.habits_changed } : {},
+    );
     await ctx.editMessageText(text, { ...html, reply_markup: keyboard });
   });
 
@@ -72,75 +126,119 @@ export function registerHandlers(bot: Bot, store: WebhookStore, replies: Replies
     // A Done button for each habit not yet done today: doing a habit early is normal.
     const keyboard = new InlineKeyboard();
     for (const habit of due.filter((habit) => !habit.done)) {
-      keyboard.text(replies.doneTodayButton(habit.action), `today:${habit.habit_id}`).row();
+      keyboard.text(
+        r(ctx).doneTodayButton(habit.action),
+        `today:${habit.habit_id}`,
+      ).row();
     }
     const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
-    const parts = replies.today(profile.timezone, due);
+    const parts = r(ctx).today(profile.timezone, due);
     // The buttons go with the last part, so they stay under the whole list.
     for (const [index, part] of parts.entries()) {
-      await ctx.reply(part, index === parts.length - 1 ? { ...html, ...markup } : html);
+      await ctx.reply(
+        part,
+        index === parts.length - 1 ? { ...html, ...markup } : html,
+      );
     }
   });
 
   bot.callbackQuery(doneTodayPattern, async (ctx) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: r(ctx).buttonAlert.stale,
+        show_alert: true,
+      });
       return;
     }
     const result = await store.completeToday(chatId, ctx.match[1]);
     if (result.outcome !== "recorded") {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert[result.outcome], show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: r(ctx).buttonAlert[result.outcome],
+        show_alert: true,
+      });
       return;
     }
-    await ctx.answerCallbackQuery({ text: "✅ Recorded" });
-    await ctx.reply(replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)), html);
+    await ctx.answerCallbackQuery({ text: r(ctx).recorded });
+    await doneReply(
+      ctx,
+      ctx.match[1],
+      r(ctx).doneRecorded(
+        result.habit_action ?? "",
+        habitFollowUp(result, languageOf(ctx)),
+      ),
+    );
   });
+
+  registerHabitFlows(
+    bot,
+    habits,
+    (chatId) => store.linkedProfile(chatId),
+    (ctx) => ctx.reply(r(ctx).notLinked, html),
+    languageOf,
+  );
 
   bot.command("stop", async (ctx) => {
     if (!await linkedProfile(ctx)) return;
-    const keyboard = new InlineKeyboard().text("Yes, disconnect", "stop:confirm").text(
-      "Cancel",
-      "stop:cancel",
-    );
-    await ctx.reply(replies.stopQuestion, { ...html, reply_markup: keyboard });
+    const keyboard = new InlineKeyboard().text(r(ctx).stopYes, "stop:confirm")
+      .text(r(ctx).stopNo, "stop:cancel");
+    await ctx.reply(r(ctx).stopQuestion, { ...html, reply_markup: keyboard });
   });
 
   bot.callbackQuery("stop:confirm", async (ctx) => {
     const chatId = ctx.chat?.id;
     if (chatId !== undefined) await store.unlinkChat(chatId);
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(replies.stopped, html);
+    await ctx.editMessageText(r(ctx).stopped, html);
   });
 
   bot.callbackQuery("stop:cancel", async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(replies.stopCancelled, html);
+    await ctx.editMessageText(r(ctx).stopCancelled, html);
   });
 
   bot.on("callback_query:data", async (ctx) => {
     const button = decodeReminderButton(ctx.callbackQuery.data);
     const chatId = ctx.chat?.id;
     if (!button || chatId === undefined) {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert.stale, show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: r(ctx).buttonAlert.stale,
+        show_alert: true,
+      });
       return;
     }
     if (button.action === "snooze") {
-      const result = await store.snoozeFromButton(chatId, button.notificationId);
+      const result = await store.snoozeFromButton(
+        chatId,
+        button.notificationId,
+      );
       await ctx.answerCallbackQuery({
-        text: replies.buttonAlert[result.outcome],
+        text: r(ctx).buttonAlert[result.outcome],
         show_alert: result.outcome !== "snoozed",
       });
       return;
     }
-    const result = await store.completeFromButton(chatId, button.notificationId);
+    const result = await store.completeFromButton(
+      chatId,
+      button.notificationId,
+    );
     if (result.outcome !== "recorded") {
-      await ctx.answerCallbackQuery({ text: replies.buttonAlert[result.outcome], show_alert: true });
+      await ctx.answerCallbackQuery({
+        text: r(ctx).buttonAlert[result.outcome],
+        show_alert: true,
+      });
       return;
     }
-    await ctx.answerCallbackQuery({ text: "✅ Recorded" });
-    await ctx.reply(replies.doneRecorded(result.habit_action ?? "", habitFollowUp(result)), html);
+    await ctx.answerCallbackQuery({ text: r(ctx).recorded });
+    await doneReply(
+      ctx,
+      await habits.habitOfNotification(button.notificationId),
+      r(ctx).doneRecorded(
+        result.habit_action ?? "",
+        habitFollowUp(result, languageOf(ctx)),
+      ),
+    );
   });
 
-  bot.on("message", (ctx) => ctx.reply(replies.unknownMessage, html));
+  bot.on("message", (ctx) => ctx.reply(r(ctx).unknownMessage, html));
 }

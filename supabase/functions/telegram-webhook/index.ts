@@ -5,6 +5,7 @@ import { callBotApi, createBot } from "../_shared/telegram.ts";
 import { createWebhookApp } from "./app.ts";
 import { registerHandlers } from "./bot.ts";
 import { readWebhookConfig, type WebhookConfig } from "./config.ts";
+import { createHabitStore } from "./habit-store.ts";
 import { createReplies } from "./replies.ts";
 import { paceReplies } from "./reply-pacing.ts";
 import { createWebhookStore } from "./store.ts";
@@ -14,7 +15,11 @@ async function botUsername(config: WebhookConfig): Promise<string> {
   if (config.TELEGRAM_BOT_USERNAME) return config.TELEGRAM_BOT_USERNAME;
   try {
     const me = await callBotApi<{ username: string }>(
-      { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 5 },
+      {
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        timeoutSeconds: 5,
+      },
       "getMe",
       {},
     );
@@ -46,7 +51,7 @@ if (env.ok) {
   // A reply waits at most this long for its chat's slot or a 429's retry_after: an update is
   // answered within seconds, well inside its lease.
   bot.api.config.use(paceReplies(db, { maxWaitMs: REPLY_WAIT_LIMIT_MS }));
-  registerHandlers(bot, store, createReplies(config.SITE_URL));
+  registerHandlers(bot, store, createHabitStore(db), createReplies(config.SITE_URL));
   const app = createWebhookApp({
     bot,
     store,

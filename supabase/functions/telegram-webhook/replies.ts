@@ -1,92 +1,62 @@
 import { escapeHtml } from "../_shared/html.ts";
 import { formatClock, habitSummary, type HabitWords } from "../_shared/habit-text.ts";
+import type { Language } from "../_shared/language.ts";
 import { pageLines } from "./paging.ts";
 import type { LinkOutcome } from "./store.ts";
 
-/** Everything the bot says, in one place. All strings are Telegram HTML. */
-export function createReplies(siteUrl: string) {
-  const connectUrl = `${siteUrl.replace(/\/$/, "")}/telegram`;
-  const connectHint =
-    `Open <a href="${escapeHtml(connectUrl)}">${escapeHtml(connectUrl)}</a>, sign in and press ` +
-    `<b>Connect Telegram</b>: the link brings you back here and connects this chat.`;
+type DueHabit = { action: string; place: string; local_time: string; done: boolean };
 
-  return {
+/** Everything the bot says outside the habit conversations, per language. All strings are Telegram HTML. */
+export function createReplies(siteUrl: string) {
+  const site = escapeHtml(siteUrl);
+  const connectUrl = escapeHtml(`${siteUrl.replace(/\/$/, "")}/telegram`);
+  const link = `<a href="${connectUrl}">${connectUrl}</a>`;
+
+  const en = {
+    connectHint:
+      `Open ${link}, sign in and press <b>Connect Telegram</b>: the link brings you back here and ` +
+      `connects this chat.`,
     help: [
       "I remind you of your habits at the time you chose, in your time zone.",
       "",
       "/habits: your habits",
       "/today: what is due today",
+      "/new: create a habit (/cancel stops)",
+      "/edit, /pause, /resume, /delete: change a habit",
+      "/stats: streaks and the last 7 times",
+      "/digest on|off: a weekly summary",
       "/stop: disconnect this chat",
       "/help: this message",
       "",
-      `Create and edit habits at ${escapeHtml(siteUrl)}`,
+      `Everything else is at ${site}`,
     ].join("\n"),
-
-    welcomeUnlinked: `👋 Hi! I'm your habit reminder bot.\n\n${connectHint}`,
+    welcomeUnlinked: "👋 Hi! I'm your habit reminder bot.",
     welcomeLinked:
       "👋 This chat is connected. I'll remind you of your habits here.\n\nSend /help to see what I can do.",
-    notLinked: `This chat isn't connected to a habits account yet.\n\n${connectHint}`,
-
-    linkResult(outcome: LinkOutcome, movedFromAnotherAccount: boolean): string {
-      switch (outcome) {
-        case "linked":
-          return "✅ Connected! This chat now gets your habit reminders." +
-            (movedFromAnotherAccount
-              ? "\n\nIt was connected to another account before; that account no longer gets reminders here."
-              : "") +
-            "\n\nSend /habits to see your habits.";
-        case "expired_code":
-          return `⌛ That link has expired (links last 15 minutes).\n\n${connectHint}`;
-        case "used_code":
-          return `That link was already used.\n\n${connectHint}`;
-        case "unknown_code":
-          return `I don't know that link.\n\n${connectHint}`;
-      }
-    },
-
-    /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */
-    habitPages(habits: HabitWords[]): string[] {
-      if (habits.length === 0) return [`You have no habits yet. Create one at ${escapeHtml(siteUrl)}`];
-      const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit)}`);
-      const pages = pageLines(lines, 64);
-      return pages.map((page, index) =>
-        `<b>Your habits</b>${pages.length > 1 ? ` (page ${index + 1} of ${pages.length})` : ""}\n\n` +
-        page.join("\n")
-      );
-    },
-
-    /** What is due today, split into as many messages as Telegram's size limit needs. */
-    today(
-      timezone: string,
-      due: { action: string; place: string; local_time: string; done: boolean }[],
-    ): string[] {
-      if (due.length === 0) return [`Nothing is due today (${escapeHtml(timezone)}). Enjoy your day!`];
-      const lines = due.map((habit) =>
-        `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${escapeHtml(habit.action)} in ${
-          escapeHtml(habit.place)
-        }`
-      );
-      const heading = `<b>Today</b> (${escapeHtml(timezone)})\n\n`;
-      return pageLines(lines, heading.length).map((page, index) =>
-        (index === 0 ? heading : "") + page.join("\n")
-      );
-    },
-
-    /** The label of /today's Done button for one habit (Telegram shows up to about 64 characters). */
-    doneTodayButton(action: string): string {
-      const label = `✅ ${action}`;
-      return label.length > 40 ? `${label.slice(0, 39)}…` : label;
-    },
-
+    notLinked: "This chat isn't connected to a habits account yet.",
+    linked: "✅ Connected! This chat now gets your habit reminders.",
+    movedFromAnotherAccount:
+      "It was connected to another account before; that account no longer gets reminders here.",
+    seeHabits: "Send /habits to see your habits.",
+    expired_code: "⌛ That link has expired (links last 15 minutes).",
+    used_code: "That link was already used.",
+    unknown_code: "I don't know that link.",
+    noHabits: `You have no habits yet. Send /new or create one at ${site}`,
+    yourHabits: "Your habits",
+    page: (page: number, pages: number) => ` (page ${page} of ${pages})`,
+    nothingToday: (zone: string) => `Nothing is due today (${escapeHtml(zone)}). Enjoy your day!`,
+    today: "Today",
+    inPlace: (place: string) => `in ${escapeHtml(place)}`,
+    previous: "◀ Previous",
+    next: "Next ▶",
+    recorded: "✅ Recorded",
     stopQuestion: "Disconnect this chat? You will get no more reminders here until you connect it again.",
+    stopYes: "Yes, disconnect",
+    stopNo: "Cancel",
     stopped: "Disconnected. You'll get no more reminders here. Connect again any time from the website.",
     stopCancelled: "OK, this chat stays connected.",
     unknownMessage: "I didn't understand that. Send /help to see what I can do.",
-
-    doneRecorded(habitAction: string, followUp: string | null): string {
-      return `✅ Well done: <b>${escapeHtml(habitAction)}</b> is recorded.` +
-        (followUp ? `\n\n${followUp}` : "");
-    },
+    doneRecorded: (action: string) => `✅ Well done: <b>${escapeHtml(action)}</b> is recorded.`,
     buttonAlert: {
       already_recorded: "Already recorded. Well done!",
       snoozed: "OK, I'll remind you again in 15 minutes.",
@@ -99,6 +69,117 @@ export function createReplies(siteUrl: string) {
       habits_changed: "Your habits changed; here is the list as it is now.",
     },
   };
+
+  const ru: typeof en = {
+    connectHint: `Откройте ${link}, войдите и нажмите <b>Подключить Telegram</b>: ссылка вернёт вас сюда и ` +
+      `подключит этот чат.`,
+    help: [
+      "Я напоминаю о ваших привычках в выбранное время, в вашем часовом поясе.",
+      "",
+      "/habits — ваши привычки",
+      "/today — что сегодня по плану",
+      "/new — создать привычку (/cancel — отмена)",
+      "/edit, /pause, /resume, /delete — изменить привычку",
+      "/stats — серии и последние 7 раз",
+      "/digest on|off — еженедельная сводка",
+      "/stop — отключить этот чат",
+      "/help — это сообщение",
+      "",
+      `Всё остальное — на ${site}`,
+    ].join("\n"),
+    welcomeUnlinked: "👋 Привет! Я бот-напоминалка о привычках.",
+    welcomeLinked:
+      "👋 Этот чат подключён. Я буду напоминать здесь о ваших привычках.\n\nОтправьте /help, чтобы " +
+      "узнать, что я умею.",
+    notLinked: "Этот чат ещё не подключён к аккаунту.",
+    linked: "✅ Подключено! Теперь напоминания о привычках приходят в этот чат.",
+    movedFromAnotherAccount:
+      "Раньше чат был подключён к другому аккаунту; тот аккаунт здесь больше напоминаний не получает.",
+    seeHabits: "Отправьте /habits, чтобы увидеть свои привычки.",
+    expired_code: "⌛ Срок ссылки истёк (ссылка действует 15 минут).",
+    used_code: "Эта ссылка уже использована.",
+    unknown_code: "Я не знаю такой ссылки.",
+    noHabits: `У вас пока нет привычек. Отправьте /new или создайте её на ${site}`,
+    yourHabits: "Ваши привычки",
+    page: (page, pages) => ` (страница ${page} из ${pages})`,
+    nothingToday: (zone) => `Сегодня ничего не запланировано (${escapeHtml(zone)}). Хорошего дня!`,
+    today: "Сегодня",
+    inPlace: (place) => `(место: ${escapeHtml(place)})`,
+    previous: "◀ Назад",
+    next: "Далее ▶",
+    recorded: "✅ Записано",
+    stopQuestion: "Отключить этот чат? Напоминаний здесь не будет, пока вы не подключите его снова.",
+    stopYes: "Да, отключить",
+    stopNo: "Отмена",
+    stopped: "Отключено. Напоминаний здесь больше не будет. Подключить снова можно в любой момент на сайте.",
+    stopCancelled: "Хорошо, чат остаётся подключённым.",
+    unknownMessage: "Я не понял. Отправьте /help, чтобы узнать, что я умею.",
+    doneRecorded: (action) => `✅ Отлично: <b>${escapeHtml(action)}</b> — записано.`,
+    buttonAlert: {
+      already_recorded: "Уже записано. Отлично!",
+      snoozed: "Хорошо, напомню снова через 15 минут.",
+      already_snoozed: "Уже отложено: напоминание придёт.",
+      not_found: "Этой привычки больше нет.",
+      other_chat: "Эта кнопка из другого чата.",
+      not_a_reminder: "С этим сообщением ничего делать не нужно.",
+      not_due_today: "Эта привычка сегодня не запланирована.",
+      stale: "Эта кнопка больше не действует.",
+      habits_changed: "Ваши привычки изменились; вот актуальный список.",
+    },
+  };
+
+  return (language: Language) => {
+    const w = language === "ru" ? ru : en;
+    return {
+      ...w,
+      welcomeUnlinked: `${w.welcomeUnlinked}\n\n${w.connectHint}`,
+      notLinked: `${w.notLinked}\n\n${w.connectHint}`,
+
+      linkResult(outcome: LinkOutcome, movedFromAnotherAccount: boolean): string {
+        if (outcome === "linked") {
+          return w.linked + (movedFromAnotherAccount ? `\n\n${w.movedFromAnotherAccount}` : "") +
+            `\n\n${w.seeHabits}`;
+        }
+        return `${w[outcome]}\n\n${w.connectHint}`;
+      },
+
+      /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */
+      habitPages(habits: HabitWords[]): string[] {
+        if (habits.length === 0) return [w.noHabits];
+        const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit, language)}`);
+        const pages = pageLines(lines, 64);
+        return pages.map((page, index) =>
+          `<b>${w.yourHabits}</b>${pages.length > 1 ? w.page(index + 1, pages.length) : ""}\n\n` +
+          page.join("\n")
+        );
+      },
+
+      /** What is due today, split into as many messages as Telegram's size limit needs. */
+      today(timezone: string, due: DueHabit[]): string[] {
+        if (due.length === 0) return [w.nothingToday(timezone)];
+        const lines = due.map((habit) =>
+          `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${escapeHtml(habit.action)} ${
+            w.inPlace(habit.place)
+          }`
+        );
+        const heading = `<b>${w.today}</b> (${escapeHtml(timezone)})\n\n`;
+        return pageLines(lines, heading.length).map((page, index) =>
+          (index === 0 ? heading : "") + page.join("\n")
+        );
+      },
+
+      /** The label of /today's Done button for one habit (Telegram shows up to about 64 characters). */
+      doneTodayButton(action: string): string {
+        const label = `✅ ${action}`;
+        return label.length > 40 ? `${label.slice(0, 39)}…` : label;
+      },
+
+      doneRecorded(habitAction: string, followUp: string | null): string {
+        return w.doneRecorded(habitAction) + (followUp ? `\n\n${followUp}` : "");
+      },
+    };
+  };
 }
 
-export type Replies = ReturnType<typeof createReplies>;
+export type RepliesFor = ReturnType<typeof createReplies>;
+export type Replies = ReturnType<RepliesFor>;

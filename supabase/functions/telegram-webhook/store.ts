@@ -5,7 +5,10 @@ import type { HabitWords } from "../_shared/habit-text.ts";
 export function createWebhookStore(db: Database) {
   return {
     /** Takes an update for handling: handle it, or it was handled, or another request has it. */
-    async beginUpdate(updateId: number, leaseSeconds: number): Promise<"handle" | "handled" | "in_progress"> {
+    async beginUpdate(
+      updateId: number,
+      leaseSeconds: number,
+    ): Promise<"handle" | "handled" | "in_progress"> {
       const [row] = await db<{ state: "handle" | "handled" | "in_progress" }[]>`
         select private.begin_telegram_update(${updateId}, make_interval(secs => ${leaseSeconds})) as state`;
       return row.state;
@@ -22,7 +25,9 @@ export function createWebhookStore(db: Database) {
     },
 
     async linkChat(code: string, chatId: number, username: string | undefined) {
-      const [row] = await db<{ outcome: LinkOutcome; previous_user_id: string | null }[]>`
+      const [row] = await db<
+        { outcome: LinkOutcome; previous_user_id: string | null }[]
+      >`
         select outcome, previous_user_id from private.link_telegram_chat(${code}, ${chatId}, ${
         username ?? null
       })`;
@@ -36,9 +41,15 @@ export function createWebhookStore(db: Database) {
       return row.user_id !== null;
     },
 
-    async linkedProfile(chatId: number): Promise<{ id: string; timezone: string } | null> {
-      const [row] = await db<{ id: string; timezone: string }[]>`
-        select id, timezone from public.profiles where telegram_chat_id = ${chatId}`;
+    async linkedProfile(
+      chatId: number,
+    ): Promise<
+      { id: string; timezone: string; language: string | null } | null
+    > {
+      const [row] = await db<
+        { id: string; timezone: string; language: string | null }[]
+      >`
+        select id, timezone, language from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
 
@@ -54,7 +65,13 @@ export function createWebhookStore(db: Database) {
 
     async dueToday(chatId: number) {
       return await db<
-        { habit_id: string; action: string; place: string; local_time: string; done: boolean }[]
+        {
+          habit_id: string;
+          action: string;
+          place: string;
+          local_time: string;
+          done: boolean;
+        }[]
       >`
         select habit_id, action, place, local_time::text as local_time, done
         from private.habits_due_today_for_chat(${chatId})`;
@@ -64,7 +81,11 @@ export function createWebhookStore(db: Database) {
     async completeToday(chatId: number, habitId: string) {
       const [row] = await db<
         {
-          outcome: "recorded" | "already_recorded" | "not_found" | "not_due_today";
+          outcome:
+            | "recorded"
+            | "already_recorded"
+            | "not_found"
+            | "not_due_today";
           habit_action: string | null;
           reward: string | null;
           pleasant_action: string | null;
@@ -89,7 +110,10 @@ export function createWebhookStore(db: Database) {
 
     async snoozeFromButton(chatId: number, notificationId: bigint) {
       const [row] = await db<
-        { outcome: ButtonOutcome | "snoozed" | "already_snoozed"; due_at: Date | null }[]
+        {
+          outcome: ButtonOutcome | "snoozed" | "already_snoozed";
+          due_at: Date | null;
+        }[]
       >`
         select * from private.snooze_reminder_from_telegram(${chatId}, ${notificationId.toString()}::bigint)`;
       return row;
@@ -97,6 +121,10 @@ export function createWebhookStore(db: Database) {
   };
 }
 
-export type LinkOutcome = "linked" | "unknown_code" | "expired_code" | "used_code";
+export type LinkOutcome =
+  | "linked"
+  | "unknown_code"
+  | "expired_code"
+  | "used_code";
 export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
 export type WebhookStore = ReturnType<typeof createWebhookStore>;

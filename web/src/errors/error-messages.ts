@@ -40,6 +40,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   // profiles
   profiles_display_name_length: "Keep the display name to 80 characters.",
   profiles_timezone_is_known: "Choose a time zone from the list, e.g. Europe/Berlin.",
+  profiles_digest_weekday_range: "Choose the digest's day of the week.",
   profiles_language_known: "Choose English or Russian.",
   profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",
   profiles_id_fkey: "Your account no longer exists. Sign up again.",
@@ -59,6 +60,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   notifications_status_known: "Unknown delivery status.",
   notifications_attempts_non_negative: "The number of delivery attempts cannot be negative.",
   notifications_snoozed_once: "This reminder was already snoozed.",
+  notifications_habit_unless_digest: "A reminder belongs to a habit; a weekly digest to no habit.",
   notifications_snoozed_from_id_fkey: "The snoozed reminder no longer exists.",
   notifications_habit_id_fkey: "This habit no longer exists. Reload the page.",
   notifications_owner_id_fkey: "Your profile is missing. Sign out and sign in again.",

@@ -131,7 +131,7 @@ export type Database = {
           attempts: number
           created_at: string
           due_at: string
-          habit_id: string
+          habit_id: string | null
           id: number
           kind: string
           last_error: string | null
@@ -150,7 +150,7 @@ export type Database = {
           attempts?: number
           created_at?: string
           due_at: string
-          habit_id: string
+          habit_id?: string | null
           id?: never
           kind: string
           last_error?: string | null
@@ -169,7 +169,7 @@ export type Database = {
           attempts?: number
           created_at?: string
           due_at?: string
-          habit_id?: string
+          habit_id?: string | null
           id?: never
           kind?: string
           last_error?: string | null
@@ -211,6 +211,8 @@ export type Database = {
       profiles: {
         Row: {
           created_at: string
+          digest_time: string
+          digest_weekday: number
           display_name: string | null
           id: string
           language: string | null
@@ -220,9 +222,12 @@ export type Database = {
           telegram_username: string | null
           timezone: string
           updated_at: string
+          weekly_digest: boolean
         }
         Insert: {
           created_at?: string
+          digest_time?: string
+          digest_weekday?: number
           display_name?: string | null
           id: string
           language?: string | null
@@ -232,9 +237,12 @@ export type Database = {
           telegram_username?: string | null
           timezone?: string
           updated_at?: string
+          weekly_digest?: boolean
         }
         Update: {
           created_at?: string
+          digest_time?: string
+          digest_weekday?: number
           display_name?: string | null
           id?: string
           language?: string | null
@@ -244,6 +252,7 @@ export type Database = {
           telegram_username?: string | null
           timezone?: string
           updated_at?: string
+          weekly_digest?: boolean
         }
         Relationships: []
       }

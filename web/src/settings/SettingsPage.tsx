@@ -15,6 +15,8 @@ import { DeleteAccount } from "./DeleteAccount.tsx";
 import { LanguageSelect } from "./LanguageSelect.tsx";
 import { knownTimeZones } from "./time-zones.ts";
 import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
+import { WeeklyDigest } from "../data-transfer/WeeklyDigest.tsx";
+import { YourData } from "../data-transfer/YourData.tsx";
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -107,6 +109,8 @@ export function SettingsPage() {
       <ChangeEmail current={session?.user.email ?? ""} />
       <ChangePassword />
       <TwoFactorSettings />
+      <WeeklyDigest />
+      <YourData />
       <DeleteAccount />
     </section>
   );

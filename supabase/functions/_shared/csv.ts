@@ -1,0 +1,75 @@
+/**
+ * RFC 4180 CSV, both ways. (csv-parse and csv-stringify were tried: their types pull Node's
+ * stream types into every program the repository's `deno check` builds, which breaks the Web
+ * Crypto types others use; the format is small enough to own.)
+ */
+
+/** A malformed file, naming the line where it goes wrong (1-based, as an editor counts). */
+export class CsvError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
+/** The records of `text`, each with the line it starts on. Quoted fields may span lines. */
+export function parseCsv(text: string): { line: number; fields: string[] }[] {
+  const records: { line: number; fields: string[] }[] = [];
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  let line = 1;
+  let i = 0;
+  while (i < body.length) {
+    const start = line;
+    const fields: string[] = [];
+    while (true) {
+      let field = "";
+      if (body[i] === '"') {
+        i++;
+        while (true) {
+          if (i >= body.length) throw new CsvError(start, "a quoted field is never closed");
+          if (body[i] === '"') {
+            if (body[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (body[i] === "\n") line++;
+          field += body[i++];
+        }
+        if (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
+          throw new CsvError(line, "text after a closing quote");
+        }
+      } else {
+        while (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
+          if (body[i] === '"') throw new CsvError(line, "a quote inside an unquoted field");
+          field += body[i++];
+        }
+      }
+      fields.push(field);
+      if (body[i] === ",") {
+        i++;
+        continue;
+      }
+      if (body[i] === "\r") i++;
+      if (body[i] === "\n") i++;
+      line++;
+      break;
+    }
+    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: start, fields });
+  }
+  return records;
+}
+
+/** Header and rows as CSV: fields quoted only when they must be, "\n" between records. */
+export function stringifyCsv(
+  header: readonly string[],
+  rows: (string | number | boolean | null)[][],
+): string {
+  const cell = (value: string | number | boolean | null) => {
+    const text = value === null ? "" : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
+}

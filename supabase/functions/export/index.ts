@@ -1,0 +1,13 @@
+// Export of the caller's data (verify_jwt = true: the token is checked before this runs).
+import { z } from "zod";
+import { connectDatabase } from "../_shared/db.ts";
+import { misconfiguredResponse, readEnv } from "../_shared/env.ts";
+import { createExportHandler } from "./app.ts";
+
+const env = readEnv({ SUPABASE_DB_URL: z.string().min(1) });
+const handle = env.ok
+  ? createExportHandler(connectDatabase(env.config.SUPABASE_DB_URL))
+  : () => misconfiguredResponse(env.problems);
+if (!env.ok) console.error("export is misconfigured:", env.problems.join("; "));
+
+Deno.serve((request) => handle(request));

@@ -1,0 +1,154 @@
+import {
+  DAY,
+  type ImportPlan,
+  MalformedFile,
+  type PlannedCompletion,
+  type PlannedHabit,
+  readTable,
+} from "./plan.ts";
+
+const HABITS = "Habits.csv";
+const CHECKMARKS = "Checkmarks.csv";
+/** Loop's columns with no equivalent here: reported when they carry a value. */
+const UNMAPPED = ["Question", "Description", "Color", "Unit", "Target Type", "Target Value", "Position"];
+const KNOWN = ["Name", "Type", "NumRepetitions", "Interval", "Archived?", ...UNMAPPED];
+/** Loop gives no time, place or duration: what imported habits get instead. */
+export const LOOP_DEFAULTS = { time: "09:00", place: "anywhere", duration_seconds: 60 };
+
+/** Loop's checkmark values: done when the person checked it (2, YES_MANUAL) or, numerical, above 0. */
+function isDone(value: string, numerical: boolean, line: number): boolean {
+  const v = value.trim();
+  if (numerical) {
+    if (v === "") return false;
+    const amount = Number(v);
+    if (Number.isNaN(amount)) throw new MalformedFile(CHECKMARKS, line, `"${value}" is not a number`);
+    return amount > 0;
+  }
+  if (v === "2" || v === "YES_MANUAL") return true;
+  if (["", "1", "0", "-1", "3", "YES_AUTO", "NO", "UNKNOWN", "SKIP"].includes(v)) return false;
+  throw new MalformedFile(CHECKMARKS, line, `"${value}" is not one of Loop's checkmark values`);
+}
+
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+/**
+ * Loop Habit Tracker's CSV export (Habits.csv and the all-habits Checkmarks.csv of its zip) as an
+ * import plan, with a report line for every field that does not map and what was done instead.
+ */
+export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string): ImportPlan {
+  const report: string[] = [];
+  const loopHabits = readTable(HABITS, habitsCsv, ["Name", "NumRepetitions", "Interval"], KNOWN);
+  const names = new Set<string>();
+  const numerical = new Set<string>();
+  const habits: PlannedHabit[] = loopHabits.map(({ line, values: v }) => {
+    const where = `${HABITS} line ${line} (${v.Name})`;
+    if (names.has(v.Name)) throw new MalformedFile(HABITS, line, `the habit "${v.Name}" appears twice`);
+    names.add(v.Name);
+    const times = Number(v.NumRepetitions);
+    const days = Number(v.Interval);
+    if (!Number.isInteger(times) || times < 1 || !Number.isInteger(days) || days < 1) {
+      throw new MalformedFile(
+        HABITS,
+        line,
+        `the frequency ${v.NumRepetitions}/${v.Interval} is not whole numbers`,
+      );
+    }
+    let interval = days;
+    if (times !== 1 || days > 7) {
+      interval = Math.min(7, Math.max(1, Math.round(days / times)));
+      report.push(
+        `${where}: ${times} times in ${days} days is not a frequency we allow (every 1 to 7 days); ` +
+          `imported as every ${interval} day${interval === 1 ? "" : "s"}`,
+      );
+    }
+    if (v.Type === "1") {
+      numerical.add(v.Name);
+      report.push(
+        `${where}: a numerical habit; imported as yes/no, a day with an amount above 0 counts as done`,
+      );
+    } else if (v.Type !== undefined && v.Type !== "0") {
+      throw new MalformedFile(HABITS, line, `Type must be 0 (yes/no) or 1 (numerical), not "${v.Type}"`);
+    }
+    const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
+    if (archived) report.push(`${where}: archived; imported paused`);
+    const unmapped = UNMAPPED.filter((column) => (v[column] ?? "") !== "" && column !== "Position");
+    if (unmapped.length > 0) {
+      report.push(
+        `${where}: ${
+          unmapped.map((column) => `${column} "${v[column]}"`).join(", ")
+        }: no equivalent, not imported`,
+      );
+    }
+    report.push(
+      `${where}: no time, place or duration in Loop's export; set to ${LOOP_DEFAULTS.time}, ` +
+        `"${LOOP_DEFAULTS.place}", ${LOOP_DEFAULTS.duration_seconds} s`,
+    );
+    return {
+      ref: v.Name,
+      file: HABITS,
+      line,
+      action: v.Name,
+      place: LOOP_DEFAULTS.place,
+      time: LOOP_DEFAULTS.time,
+      interval_days: interval,
+      duration_seconds: LOOP_DEFAULTS.duration_seconds,
+      is_pleasant: false,
+      related_ref: null,
+      reward: null,
+      is_public: false,
+      is_paused: archived,
+      starts_on: today,
+    };
+  });
+
+  const rows = readTable(CHECKMARKS, checkmarksCsv, ["Date"]);
+  const stranger = rows.header.names.find((name) => name !== "Date" && !names.has(name));
+  if (stranger !== undefined) {
+    throw new MalformedFile(
+      CHECKMARKS,
+      rows.header.line,
+      `the column "${stranger}" is not a habit of Habits.csv`,
+    );
+  }
+  const done = new Map<string, { day: string; line: number }[]>();
+  for (const { line, values } of rows) {
+    if (!DAY.test(values.Date)) {
+      throw new MalformedFile(CHECKMARKS, line, `"${values.Date}" is not a date (YYYY-MM-DD)`);
+    }
+    for (const [name, value] of Object.entries(values)) {
+      if (name === "Date") continue;
+      if (isDone(value, numerical.has(name), line)) {
+        done.set(name, [...(done.get(name) ?? []), { day: values.Date, line }]);
+      }
+    }
+  }
+
+  const completions: PlannedCompletion[] = [];
+  for (const habit of habits) {
+    const days = (done.get(habit.ref) ?? []).filter((entry) => entry.day <= today).sort((a, b) =>
+      a.day < b.day ? -1 : 1
+    );
+    if (days.length === 0) continue;
+    // The grid starts on the first day done, so that day and every N days after are occurrences.
+    habit.starts_on = days[0].day;
+    for (const entry of days) {
+      if (daysBetween(habit.starts_on, entry.day) % habit.interval_days !== 0) {
+        report.push(
+          `${CHECKMARKS} line ${entry.line} (${habit.ref}, ${entry.day}): not on the every-${habit.interval_days}-days ` +
+            `grid starting ${habit.starts_on}; not imported`,
+        );
+        continue;
+      }
+      completions.push({
+        ref: habit.ref,
+        file: CHECKMARKS,
+        line: entry.line,
+        occurrence: { day: entry.day },
+        completed_at: null,
+        source: null,
+      });
+    }
+  }
+  return { habits, completions, report };
+}
