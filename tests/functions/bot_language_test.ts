@@ -5,7 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { RULE_SENTENCES } from "../../web/src/errors/error-messages.ts";
-import { RULE_SENTENCES as FUNCTIONS_COPY } from "../../supabase/functions/_shared/rule-sentences.ts";
+import { RULE_SENTENCES_RU as SPA_RULE_SENTENCES_RU } from "../../web/src/errors/rule-sentences-ru.ts";
+import {
+  RULE_SENTENCES as FUNCTIONS_COPY,
+  RULE_SENTENCES_RU as FUNCTIONS_COPY_RU,
+} from "../../supabase/functions/_shared/rule-sentences.ts";
 import {
   CATALOGUES,
   pickLanguage,
@@ -82,9 +86,13 @@ Deno.test("every habit rule the bot can meet has a Russian sentence", () => {
   assert.equal(ruleSentence("no_such_rule", "ru"), CATALOGUES.ru.unknownRule);
 });
 
-Deno.test("the functions' rule sentences are the SPA's (run scripts/gen-rule-sentences.ts)", async () => {
+Deno.test("the functions' rule sentences are the SPA's, in both languages (run scripts/gen-rule-sentences.ts)", async () => {
   assert.deepEqual(FUNCTIONS_COPY, RULE_SENTENCES);
-  assert.equal(await Deno.readTextFile(RULE_SENTENCES_PATH), await ruleSentencesModule(RULE_SENTENCES));
+  assert.deepEqual(FUNCTIONS_COPY_RU, SPA_RULE_SENTENCES_RU);
+  assert.equal(
+    await Deno.readTextFile(RULE_SENTENCES_PATH),
+    await ruleSentencesModule(RULE_SENTENCES, SPA_RULE_SENTENCES_RU),
+  );
 });
 
 Deno.test("the language: the profile's when set, else Telegram's language_code, else English", () => {

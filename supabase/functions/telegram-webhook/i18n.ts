@@ -1,4 +1,6 @@
-import { RULE_SENTENCES } from "../_shared/rule-sentences.ts";
+import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
+
+export { RULE_SENTENCES_RU };
 import { escapeHtml } from "../_shared/html.ts";
 
 import type { Language } from "../_shared/language.ts";
@@ -146,35 +148,6 @@ const ru: Catalogue = {
     `Еженедельная сводка ${
       on ? `включена (${day}, ${clock})` : "выключена"
     }. Отправьте /digest on или /digest off.`,
-};
-
-/**
- * The habit rules' sentences in Russian. The English ones are the SPA's (web/src/errors), read
- * from the same module; tests/functions/bot_language_test.ts fails when a habits rule lacks one.
- */
-export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
-  habits_action_length: "Опишите действие в 1–200 символах.",
-  habits_place_length: "Назовите место в 1–200 символах.",
-  habits_reward_length: "Награда — от 1 до 200 символов или ничего.",
-  habits_interval_days_range: "Выберите, как часто: раз в 1–7 дней (хотя бы раз в неделю).",
-  habits_duration_seconds_range: "Привычка занимает не больше 120 секунд: выберите от 1 до 120 секунд.",
-  habits_reward_or_related_habit: "Выберите либо награду, либо связанную приятную привычку, но не обе.",
-  habits_pleasant_has_no_reward_or_link:
-    "Приятная привычка — сама себе награда: у неё нет награды и связанной привычки.",
-  habits_require_telegram: "Сначала подключите Telegram: напоминания приходят туда.",
-  habits_related_habit_must_be_pleasant:
-    "Связать можно только приятную привычку. Выберите одну из своих приятных привычек.",
-  habits_related_habit_must_be_own: "Связанной привычки больше нет. Выберите другую приятную привычку.",
-  habits_related_habit_not_itself: "Привычку нельзя связать с ней самой.",
-  habits_linked_habit_must_stay_pleasant:
-    "С этой привычкой связаны другие, поэтому она должна остаться приятной. Сначала отвяжите их.",
-  habits_owner_is_immutable: "Привычку нельзя перенести в другой аккаунт.",
-  habits_paused_reason_known: "Неизвестная причина приостановки привычки.",
-  habits_per_account_limit:
-    "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",
-  habits_id_owner_key: "Такая привычка уже есть.",
-  habits_owner_id_fkey: "Ваш профиль не найден. Выйдите и войдите снова.",
-  habits_related_habit_same_owner_fkey: "Связанной привычки больше нет. Выберите другую приятную привычку.",
 };
 
 export const CATALOGUES: Record<Language, Catalogue> = { en, ru };

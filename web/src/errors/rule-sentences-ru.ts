@@ -21,12 +21,15 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
     "С этой привычкой связаны другие, поэтому она должна остаться приятной. Сначала отвяжите их.",
   habits_owner_is_immutable: "Привычку нельзя перенести в другой аккаунт.",
   habits_paused_reason_known: "Неизвестная причина паузы.",
+  habits_per_account_limit:
+    "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",
   habits_id_owner_key: "Такая привычка уже есть.",
   habits_owner_id_fkey: "Ваш профиль не найден. Выйдите и войдите снова.",
   habits_related_habit_same_owner_fkey: "Связанной привычки больше нет. Выберите другую приятную привычку.",
   profiles_display_name_length: "Имя — не длиннее 80 символов.",
   profiles_timezone_is_known: "Выберите часовой пояс из списка, например Europe/Moscow.",
   profiles_language_known: "Выберите английский или русский.",
+  profiles_digest_weekday_range: "Выберите день недели для сводки.",
   profiles_telegram_chat_id_key: "Этот чат Telegram уже подключён к другому аккаунту.",
   profiles_id_fkey: "Вашего аккаунта больше нет. Зарегистрируйтесь снова.",
   habit_completions_once_per_occurrence: "Вы уже отметили это выполнение.",
@@ -52,4 +55,5 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   telegram_link_codes_pkey: "Не удалось создать код привязки. Попробуйте ещё раз.",
   telegram_link_codes_per_hour:
     "За последний час вы запросили 5 кодов привязки. Попробуйте позже или используйте последний код.",
+  notifications_habit_unless_digest: "Напоминание относится к привычке, а недельная сводка — ни к одной.",
 };
