@@ -60,7 +60,7 @@ Deno.test({
       await page.getByLabel("E-mail").fill(email);
       await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(`${spaUrl}/habits`);
+      await page.waitForURL(`${spaUrl}/`); // signed in, the app opens on Today
       await page.goto(`${spaUrl}/settings`);
 
       await step("the weekly digest's opt-in, day and time are saved to the profile", async () => {

@@ -4,16 +4,19 @@ import { unwrap } from "../lib/data-error.ts";
 import { supabase } from "../lib/supabase.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
-import { STRINGS } from "./strings.ts";
+import { useDataTransferStrings } from "./strings.ts";
 
 /** The weekly digest's opt-in, day and time (the same profile columns /digest on|off sets). */
 export function WeeklyDigest() {
+  const STRINGS = useDataTransferStrings();
   const userId = useUserId();
   const profile = useProfile();
   const [enabled, setEnabled] = useState(false);
   const [weekday, setWeekday] = useState(0);
   const [time, setTime] = useState("19:00");
-  const [result, setResult] = useState<{ kind: "success" | "error"; text: string }>();
+  const [result, setResult] = useState<
+    { kind: "success" | "error"; text: string }
+  >();
   const loaded = profile.data;
   useEffect(() => {
     if (!loaded) return;
@@ -37,7 +40,10 @@ export function WeeklyDigest() {
       setResult({ kind: "success", text: STRINGS.saved });
       profile.reload();
     } catch (error) {
-      setResult({ kind: "error", text: error instanceof Error ? error.message : String(error) });
+      setResult({
+        kind: "error",
+        text: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 
@@ -46,19 +52,29 @@ export function WeeklyDigest() {
       <h2 id="weekly-digest-title">{STRINGS.digestTitle}</h2>
       {result && <Alert kind={result.kind}>{result.text}</Alert>}
       <label>
-        <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
-        {" "}
+        <input
+          type="checkbox"
+          checked={enabled}
+          onChange={(event) => setEnabled(event.target.checked)}
+        />{" "}
         {STRINGS.digestOptIn}
       </label>
       <label>
         {STRINGS.digestDay}{" "}
-        <select value={weekday} onChange={(event) => setWeekday(Number(event.target.value))}>
+        <select
+          value={weekday}
+          onChange={(event) => setWeekday(Number(event.target.value))}
+        >
           {STRINGS.weekdays.map((day, index) => <option key={day} value={index}>{day}</option>)}
         </select>
       </label>
       <label>
         {STRINGS.digestTime}{" "}
-        <input type="time" value={time} onChange={(event) => setTime(event.target.value)} />
+        <input
+          type="time"
+          value={time}
+          onChange={(event) => setTime(event.target.value)}
+        />
       </label>
       <button type="submit">{STRINGS.save}</button>
     </form>

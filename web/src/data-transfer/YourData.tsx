@@ -2,57 +2,85 @@ import { FunctionsHttpError } from "@supabase/supabase-js";
 import { type FormEvent, useState } from "react";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
-import { STRINGS } from "./strings.ts";
+import { useDataTransferStrings } from "./strings.ts";
 
 const TABLES = ["habits", "completions", "deliveries"] as const;
 type Format = "ours" | "loop";
 
 function save(name: string, content: string, type: string) {
   const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  const link = Object.assign(document.createElement("a"), {
+    href: url,
+    download: name,
+  });
   link.click();
   // Revoked later: the browser starts the download after this click handler returns.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The function's own message (it names the file and line), or a general one. */
-async function messageOf(error: unknown): Promise<string> {
+async function messageOf(error: unknown, fallback: string): Promise<string> {
   if (error instanceof FunctionsHttpError) {
     const body = await error.context.json().catch(() => null);
     if (body && typeof body.message === "string") return body.message;
   }
-  return STRINGS.importFailed;
+  return fallback;
 }
 
 /** "Download my data" and "Import", through the export and import functions (as the signed-in user). */
 export function YourData() {
+  const STRINGS = useDataTransferStrings();
   const [format, setFormat] = useState<Format>("ours");
   const [files, setFiles] = useState<{ first?: File; second?: File }>({});
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ kind: "success" | "error"; text: string; report?: string[] }>();
+  const [result, setResult] = useState<
+    { kind: "success" | "error"; text: string; report?: string[] }
+  >();
 
   const download = async (table?: (typeof TABLES)[number]) => {
-    const { data, error } = await supabase.functions.invoke(table ? `export?table=${table}` : "export", {
-      method: "GET",
-    });
-    if (error) return setResult({ kind: "error", text: STRINGS.downloadFailed });
+    const { data, error } = await supabase.functions.invoke(
+      table ? `export?table=${table}` : "export",
+      {
+        method: "GET",
+      },
+    );
+    if (error) {
+      return setResult({ kind: "error", text: STRINGS.downloadFailed });
+    }
     const day = new Date().toISOString().slice(0, 10);
     if (table) save(`habits-${table}-${day}.csv`, String(data), "text/csv");
-    else save(`habits-export-${day}.json`, JSON.stringify(data, null, 2), "application/json");
+    else {save(
+        `habits-export-${day}.json`,
+        JSON.stringify(data, null, 2),
+        "application/json",
+      );}
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!files.first || !files.second) return setResult({ kind: "error", text: STRINGS.chooseFiles });
+    if (!files.first || !files.second) {
+      return setResult({ kind: "error", text: STRINGS.chooseFiles });
+    }
     setBusy(true);
     setResult(undefined);
-    const [first, second] = [await files.first.text(), await files.second.text()];
+    const [first, second] = [
+      await files.first.text(),
+      await files.second.text(),
+    ];
     const body = format === "ours"
       ? { format: "habits-csv", habits: first, completions: second }
       : { format: "loop", habits: first, checkmarks: second };
-    const { data, error } = await supabase.functions.invoke("import", { method: "POST", body });
+    const { data, error } = await supabase.functions.invoke("import", {
+      method: "POST",
+      body,
+    });
     setBusy(false);
-    if (error) return setResult({ kind: "error", text: await messageOf(error) });
+    if (error) {
+      return setResult({
+        kind: "error",
+        text: await messageOf(error, STRINGS.importFailed),
+      });
+    }
     setResult({
       kind: "success",
       text: STRINGS.imported(data.imported.habits, data.imported.completions),
@@ -65,9 +93,15 @@ export function YourData() {
       <h2 id="your-data-title">{STRINGS.dataTitle}</h2>
       <p>{STRINGS.dataIntro}</p>
       <p>
-        <button type="button" onClick={() => download()}>{STRINGS.downloadJson}</button>{" "}
+        <button type="button" onClick={() => download()}>
+          {STRINGS.downloadJson}
+        </button>{" "}
         {TABLES.map((table) => (
-          <button key={table} type="button" onClick={() => download(table)}>
+          <button
+            key={table}
+            type="button"
+            onClick={() => download(table)}
+          >
             {STRINGS.downloadCsv(table)}
           </button>
         ))}
@@ -109,7 +143,9 @@ export function YourData() {
             onChange={(e) => setFiles({ ...files, second: e.target.files?.[0] })}
           />
         </label>
-        <button type="submit" disabled={busy}>{busy ? STRINGS.importing : STRINGS.importButton}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? STRINGS.importing : STRINGS.importButton}
+        </button>
       </form>
     </section>
   );

@@ -442,4 +442,24 @@ export const RU: Readonly<Record<string, string>> = {
   "Loading the API description…": "Загружаем описание API…",
   "The API description could not be loaded (HTTP {{status}}). Try again later.":
     "Не удалось загрузить описание API (HTTP {{status}}). Попробуйте позже.",
+  "Your data": "Ваши данные",
+  "Download everything as one JSON file, or a CSV per table (the format is in the README).":
+    "Скачайте всё одним файлом JSON или по файлу CSV на таблицу (формат описан в README).",
+  "Download my data (JSON)": "Скачать мои данные (JSON)",
+  "The download failed. Try again in a moment.": "Скачать не удалось. Попробуйте чуть позже.",
+  "Import": "Импорт",
+  "Our own CSV export (habits.csv and completions.csv) or Loop Habit Tracker's (Habits.csv and Checkmarks.csv from its zip). All or nothing: a refused file writes nothing.":
+    "Наш собственный экспорт CSV (habits.csv и completions.csv) или экспорт Loop Habit Tracker (Habits.csv и Checkmarks.csv из его архива). Всё или ничего: отклонённый файл ничего не записывает.",
+  "This app's CSV export": "Экспорт CSV этого приложения",
+  "Importing…": "Импортируем…",
+  "Choose both files first.": "Сначала выберите оба файла.",
+  "Imported {{habits}} habits and {{completions}} completions.":
+    "Импортировано привычек: {{habits}}, отметок о выполнении: {{completions}}.",
+  "The import failed; nothing was written.": "Импорт не удался; ничего не записано.",
+  "Weekly digest": "Недельная сводка",
+  "Send me a weekly digest in Telegram": "Присылать мне недельную сводку в Telegram",
+  "Digest day": "День сводки",
+  "Digest time (local)": "Время сводки (местное)",
+  "Save digest": "Сохранить сводку",
+  "Saved.": "Сохранено.",
 };
