@@ -9,6 +9,11 @@ import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
+/** What recording a Done gives, from a reminder's button or from /today's. */
+type DoneResult =
+  | Awaited<ReturnType<WebhookStore["completeToday"]>>
+  | Awaited<ReturnType<WebhookStore["completeFromButton"]>>;
+
 const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const html = {
   parse_mode: "HTML" as const,
@@ -40,11 +45,22 @@ export function registerHandlers(
     return profile;
   };
   /** "Done" tells the habit's streak after this completion, in the person's language. */
-  const doneReply = async (
+  /**
+   * Answers a Done press, from a reminder or from /today: a refusal as an alert, or "recorded"
+   * and a reply with the reward or linked habit and the new streak.
+   */
+  const answerDone = async (
     ctx: Context,
-    habitId: string | null,
-    text: string,
+    result: DoneResult,
+    habitIdOf: () => Promise<string | null>,
   ) => {
+    if (result.outcome !== "recorded") {
+      await ctx.answerCallbackQuery({ text: r(ctx).buttonAlert[result.outcome], show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: r(ctx).recorded });
+    const text = r(ctx).doneRecorded(result.habit_action ?? "", habitFollowUp(result, languageOf(ctx)));
+    const habitId = await habitIdOf();
     const profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
     const [row] = habitId && profile ? await habits.streaks(profile.id, habitId) : [];
     await ctx.reply(
@@ -151,23 +167,8 @@ export function registerHandlers(
       });
       return;
     }
-    const result = await store.completeToday(chatId, ctx.match[1]);
-    if (result.outcome !== "recorded") {
-      await ctx.answerCallbackQuery({
-        text: r(ctx).buttonAlert[result.outcome],
-        show_alert: true,
-      });
-      return;
-    }
-    await ctx.answerCallbackQuery({ text: r(ctx).recorded });
-    await doneReply(
-      ctx,
-      ctx.match[1],
-      r(ctx).doneRecorded(
-        result.habit_action ?? "",
-        habitFollowUp(result, languageOf(ctx)),
-      ),
-    );
+    const habitId = ctx.match[1];
+    await answerDone(ctx, await store.completeToday(chatId, habitId), () => Promise.resolve(habitId));
   });
 
   registerHabitFlows(
@@ -218,25 +219,10 @@ export function registerHandlers(
       });
       return;
     }
-    const result = await store.completeFromButton(
-      chatId,
-      button.notificationId,
-    );
-    if (result.outcome !== "recorded") {
-      await ctx.answerCallbackQuery({
-        text: r(ctx).buttonAlert[result.outcome],
-        show_alert: true,
-      });
-      return;
-    }
-    await ctx.answerCallbackQuery({ text: r(ctx).recorded });
-    await doneReply(
+    await answerDone(
       ctx,
-      await habits.habitOfNotification(button.notificationId),
-      r(ctx).doneRecorded(
-        result.habit_action ?? "",
-        habitFollowUp(result, languageOf(ctx)),
-      ),
+      await store.completeFromButton(chatId, button.notificationId),
+      () => habits.habitOfNotification(button.notificationId),
     );
   });
 
