@@ -1,7 +1,9 @@
 /**
  * Scheduling at scale (issue items 1 and 4): 1,000,000 daily habits of 100,000 users, 100,000 of
- * them due in the same minute. Measures private.enqueue_due_reminders (the tick), shows its plan,
- * and compares it on the same data with the seed's way: a per-minute scan of every habit's time.
+ * them due in the same minute. Measures the tick (private.enqueue_due_reminders for what is due,
+ * private.queue_upcoming_reminders for what comes within the horizon), minute by minute through
+ * the burst, and compares it on the same data with the seed's way: a per-minute scan of every
+ * habit's time plus the outbox insert, in the burst's minute.
  *
  *   bash bench/run.sh scheduling
  */
@@ -16,9 +18,11 @@ import {
   baselineScanSql,
   cronTickSql,
   dueSelectionSql,
+  dueTickSql,
   fastPathShareSql,
   naiveBaselineScanSql,
   pauseCheckSql,
+  queueAheadDefaultsSql,
   tickDueSelectSql,
   tickSql,
 } from "./lib/scheduling-sql.ts";
@@ -85,8 +89,11 @@ try {
       (select count(*) from public.habits where next_reminder_at <= ${dueAt})::int as due_at_due_minute`;
   report.add("sizes", sizes);
 
-  report.section("tick with nothing due (a minute before)");
-  const emptyAt = minute(-1).toISOString();
+  // The tick queues ahead: a minute is empty when nothing is due and nothing enters the horizon.
+  const [{ horizonMinutes, batchSize }] = await sql.unsafe(queueAheadDefaultsSql);
+  report.add("queueAhead (run_reminder_tick's defaults)", { horizonMinutes, batchSize });
+  report.section("tick with nothing due and nothing coming within the horizon");
+  const emptyAt = minute(-horizonMinutes - 2).toISOString();
   const emptyTimes: number[] = [];
   for (let i = 0; i < EMPTY_TICKS; i++) {
     const { ms, rows } = await timedRolledBack(tickSql, [emptyAt]);
@@ -125,19 +132,21 @@ try {
   report.add("baselineScanDueMinute", { ms: round(dueMinuteScan.ms), rows: dueMinuteScan.rows.length });
   await vacuum();
 
-  report.section("tick with 100,000 due in the same minute, alternating with the baseline on the same rows");
+  report.section(
+    "the due path alone at 100,000 due (nothing queued ahead, as after downtime), alternating with the baseline",
+  );
   const nestedPlan = await explainNested(
     env.dbUrl,
     `select private.enqueue_due_reminders('${dueAt.toISOString()}')`,
     100,
   );
-  report.add("bigTickNestedPlan (auto_explain, rolled back)", nestedPlan);
+  report.add("dueTickNestedPlan (auto_explain, rolled back)", nestedPlan);
   report.add(
-    "bigTickStatementsMs (auto_explain, in log order: due_reminders, select + queue, advance, the call)",
+    "dueTickStatementsMs (auto_explain, in log order: due_reminders, select + queue, advance, the call)",
     statementDurations(nestedPlan),
   );
   const [paths] = (await timedRolledBack(fastPathShareSql, [dueAt.toISOString()])).rows;
-  report.add("bigTickPaths (due habits by path)", paths);
+  report.add("dueTickPaths (due habits by path)", paths);
   // The selection alone (locking, occurrence and next reminder of every due habit), both ways.
   const selection = { fast: [] as number[], slow: [] as number[] };
   for (let i = 0; i < 2; i++) {
@@ -155,32 +164,48 @@ try {
   const pausePeak = await timedRolledBack(pauseCheckSql, [dueAt.toISOString()]);
   report.add("zoneCheckMs (pause_habits_with_unresolvable_zones, rolled back)", {
     nothingDue: roundSummary(pauseEmpty),
-    peak: round(pausePeak.ms),
+    peakWhenNothingWasQueuedAhead: round(pausePeak.ms),
   });
   await vacuum();
   // Alternating, each rolled back and followed by a vacuum, so that neither side runs on the
-  // other's dead rows or always on the warmer cache; the last tick is committed.
-  const peak = { baseline: [] as number[], tick: [] as number[], queued: [] as number[] };
+  // other's dead rows or always on the warmer cache.
+  const peak = { baseline: [] as number[], dueTick: [] as number[] };
   for (let run = 0; run < PEAK_ROUNDS; run++) {
     const base = await timedRolledBack(baselineEnqueueSql, [baselineAt(dueAt)]);
     peak.baseline.push(base.ms);
     if (Number(base.rows[0].queued) !== USERS) throw new Error(`the baseline queued ${base.rows[0].queued}`);
     await vacuum();
-    const last = run === PEAK_ROUNDS - 1;
-    const tick = last
-      ? await timed(() => sql.unsafe(tickSql, [dueAt.toISOString()])).then((t) => ({
-        ms: t.ms,
-        rows: t.result,
-      }))
-      : await timedRolledBack(tickSql, [dueAt.toISOString()]);
-    peak.tick.push(tick.ms);
-    peak.queued.push(Number(tick.rows[0].queued));
+    const tick = await timedRolledBack(dueTickSql, [dueAt.toISOString()]);
+    peak.dueTick.push(tick.ms);
+    if (Number(tick.rows[0].queued) !== USERS) throw new Error(`the due path queued ${tick.rows[0].queued}`);
     await vacuum();
   }
-  if (peak.queued.some((queued) => queued !== USERS)) throw new Error(`the tick queued ${peak.queued}`);
   report.add("baselineScanAndEnqueueDueMinuteMs", peak.baseline.map(round));
-  report.add(`bigTickMs (${PEAK_ROUNDS - 1} rolled back, the last committed)`, peak.tick.map(round));
-  report.add("peakRatiosPerRound (baseline / tick)", peak.tick.map((t, i) => round(peak.baseline[i] / t)));
+  report.add("dueTickMs (all rolled back)", peak.dueTick.map(round));
+
+  report.section(`the minutes before and at the peak: every tick as run_reminder_tick, each committed`);
+  // pg_cron's ticks from the moment the burst enters the horizon to the burst's own minute, each
+  // in its own transaction as in production: zone check, due path, queue ahead, deliverable check.
+  const windowTicks: { minute: number; ms: number; queued: number }[] = [];
+  for (let m = -horizonMinutes; m <= 0; m++) {
+    const tick = await timed(() => sql.unsafe(cronTickSql, [minute(m).toISOString()]));
+    windowTicks.push({ minute: m, ms: round(tick.ms), queued: Number(tick.result[0].queued) });
+  }
+  const [{ queuedForPeak }] = await sql`
+    select count(*)::int as "queuedForPeak" from public.notifications where kind = 'reminder' and due_at = ${dueAt}`;
+  if (queuedForPeak !== USERS) {
+    throw new Error(`${queuedForPeak} of ${USERS} reminders were queued for the peak`);
+  }
+  const windowMs = windowTicks.map((t) => t.ms);
+  const maxWindowTick = Math.max(...windowMs);
+  report.add("windowTicks (minute relative to the peak, ms, queued)", windowTicks);
+  report.add("windowSummary", {
+    remindersQueuedForThePeakMinute: queuedForPeak,
+    busiestTickMs: maxWindowTick,
+    peakMinuteTickMs: windowTicks.at(-1)!.ms,
+    totalMs: round(windowMs.reduce((a, b) => a + b, 0)),
+  });
+  await vacuum();
 
   report.section("typical minutes after it (about 900,000 / 1,439 due each), tick vs baseline");
   const typical: {
@@ -203,15 +228,11 @@ try {
     });
   }
   report.add("typicalMinutes", typical);
+  // The last typical minute's clock again: nothing due, and its horizon already queued.
+  const lateAt = minute(TYPICAL_MINUTES).toISOString();
   const lateEmpty: number[] = [];
-  for (let i = 0; i < EMPTY_TICKS; i++) {
-    lateEmpty.push(
-      (await timedRolledBack(tickSql, [new Date(minute(TYPICAL_MINUTES).getTime() + 30_000).toISOString()]))
-        .ms,
-    );
-  }
+  for (let i = 0; i < EMPTY_TICKS; i++) lateEmpty.push((await timedRolledBack(tickSql, [lateAt])).ms);
   report.add("emptyTickMs after 100,000 + typical minutes were queued", roundSummary(lateEmpty));
-  const lateAt = new Date(minute(TYPICAL_MINUTES).getTime() + 30_000).toISOString();
   report.add(
     "emptyTickPlan after (dead index entries below the clock until vacuum)",
     await explainAnalyze(sql, tickDueSelectSql(lateAt)),
@@ -234,8 +255,16 @@ try {
   );
   report.add("ratioEmptyMinute (naive scan / empty tick)", round(p50(scanTimes.naive) / p50(emptyTimes)));
   report.add("ratioTypicalMinute (zone-aware scan / tick)", round(typicalBase / typicalTick));
-  const ratioPeak = p50(peak.baseline) / p50(peak.tick);
-  report.add("ratioDueMinute (scan+enqueue / tick, p50 of each)", round(ratioPeak));
+  // The busiest of the ticks that queued the burst, against the seed's way in the burst's minute.
+  const ratioPeak = p50(peak.baseline) / maxWindowTick;
+  report.add(
+    "ratioDueMinute (scan+enqueue at the peak, p50 / the busiest tick queueing it)",
+    round(ratioPeak),
+  );
+  report.add(
+    "ratioDueMinute, due path alone (scan+enqueue / due tick, p50 of each; nothing queued ahead)",
+    round(p50(peak.baseline) / p50(peak.dueTick)),
+  );
   report.add("loadAverage (1, 5, 15 min; at the start and now)", {
     start: loadAtStart,
     end: await loadAverage(),
@@ -252,7 +281,10 @@ try {
     "typical minute ratio >= 3",
     verdict(typicalBase / typicalTick >= 3, round(typicalBase / typicalTick)),
   );
-  report.add("100,000 due queued in <= 2 s (p50)", verdict(p50(peak.tick) <= 2000, round(p50(peak.tick))));
+  report.add(
+    "100,000 due queued by their minute, no tick over 2 s",
+    verdict(queuedForPeak === USERS && maxWindowTick <= 2000, maxWindowTick),
+  );
   console.log(`\nresults written to ${await report.save()}`);
 } finally {
   await sql.end();

@@ -1,7 +1,21 @@
 /** The statements the scheduling benchmark times ($1 = the tick's clock). */
 
-/** Our tick, as pg_cron runs it (through run_reminder_tick), with the clock given. */
-export const tickSql = `select private.enqueue_due_reminders($1::timestamptz) as queued`;
+/**
+ * Our tick's queueing, as pg_cron runs it (through run_reminder_tick), with the clock given: what
+ * is due now, then what is coming within the horizon (private.queue_upcoming_reminders).
+ */
+export const tickSql = `
+  select private.enqueue_due_reminders($1::timestamptz) + private.queue_upcoming_reminders($1::timestamptz) as queued`;
+
+/** The due path alone: all a tick does when nothing was queued ahead (after downtime, say). */
+export const dueTickSql = `select private.enqueue_due_reminders($1::timestamptz) as queued`;
+
+/** The horizon and batch run_reminder_tick queues ahead with (the function's defaults). */
+export const queueAheadDefaultsSql = `
+  select extract(epoch from (regexp_match(args, 'horizon interval DEFAULT ''([^'']+)''::interval'))[1]::interval)::int
+      / 60 as "horizonMinutes",
+    (regexp_match(args, 'batch_size integer DEFAULT (\\d+)'))[1]::int as "batchSize"
+  from (select pg_get_function_arguments('private.queue_upcoming_reminders'::regproc) as args) f`;
 
 /** What run_reminder_tick does before the tick: pause due habits whose owner's zone does not resolve. */
 export const pauseCheckSql = `select private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused`;
@@ -9,7 +23,7 @@ export const pauseCheckSql = `select private.pause_habits_with_unresolvable_zone
 /** Everything pg_cron's run_reminder_tick does except calling the function (its clock given). */
 export const cronTickSql = `
   select private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused,
-    private.enqueue_due_reminders($1::timestamptz) as queued,
+    private.enqueue_due_reminders($1::timestamptz) + private.queue_upcoming_reminders($1::timestamptz) as queued,
     private.has_deliverable_notifications($1::timestamptz) as deliverable`;
 
 /** The tick's selection alone, by the fast path where it applies or by the slow path for all. */

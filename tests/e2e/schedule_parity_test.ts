@@ -8,6 +8,7 @@ import { connectTestDatabase } from "../support/database.ts";
 import {
   type HabitSchedule,
   latestOccurrence,
+  nextOccurrence,
   occurrenceToMarkDone,
   zonedInstant,
 } from "../../web/src/habits/schedule.ts";
@@ -110,6 +111,7 @@ Deno.test("the web app's schedule and private.next_occurrence agree on DST and i
           iso(row.next),
           `next is an occurrence: ${label}`,
         );
+        assert.equal(iso(nextOccurrence(habit, zone, now)), iso(row.next), `next: ${label}`);
         const justBefore = latestOccurrence(habit, zone, new Date(row.next.getTime() - 1));
         assert.ok(justBefore === null || justBefore <= now, `no occurrence between now and next: ${label}`);
         // The most recent occurrence, when the database finds one (it looks one interval back).

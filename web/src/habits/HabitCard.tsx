@@ -9,6 +9,18 @@ import { DayMarks } from "./DayMarks.tsx";
 import { durationText, habitSentence, intervalText } from "./habit-text.ts";
 import { type ListedHabit, setHabitPaused } from "./habits-api.ts";
 import { doneDatesOf, habitStreaks, lastDays } from "./progress.ts";
+import { nextOccurrence } from "./schedule.ts";
+
+/**
+ * The next reminder the owner will get. The tick queues a reminder up to half an hour ahead and
+ * then moves next_reminder_at on to the occurrence after it, so the schedule's next occurrence is
+ * shown when it comes first.
+ */
+function nextReminderAt(habit: ListedHabit, timeZone: string): Date | null {
+  const stored = habit.next_reminder_at ? new Date(habit.next_reminder_at) : null;
+  const scheduled = nextOccurrence(habit, timeZone);
+  return stored && stored < scheduled ? stored : scheduled;
+}
 
 export function HabitCard(
   { habit, timeZone, onChanged, onDelete }: {
@@ -45,7 +57,7 @@ export function HabitCard(
       <p className="meta">
         {habit.is_paused
           ? t("No reminders while paused.")
-          : t("Next reminder: {{when}}", { when: formatInstant(habit.next_reminder_at, timeZone) })}
+          : t("Next reminder: {{when}}", { when: formatInstant(nextReminderAt(habit, timeZone), timeZone) })}
       </p>
       <p className="meta">
         {habit.lastDoneAt

@@ -135,6 +135,20 @@ export function latestOccurrence(
   return null;
 }
 
+/** The first due time strictly after `now` (private.next_occurrence). */
+export function nextOccurrence(
+  habit: HabitSchedule,
+  timeZone: string,
+  now = new Date(),
+): Date {
+  let date = gridDateOnOrBefore(habit, localDate(now, timeZone)) ?? habit.starts_on;
+  for (;;) {
+    const instant = zonedInstant(date, habit.time, timeZone);
+    if (instant.getTime() > now.getTime()) return instant;
+    date = addDays(date, habit.interval_days);
+  }
+}
+
 /**
  * The occurrence "Done" marks: today's, even before its time (doing a habit early is normal), or
  * else the most recent one. Null before the habit's first due day.
