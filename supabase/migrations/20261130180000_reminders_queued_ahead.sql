@@ -136,7 +136,47 @@ for each row
 when (old.timezone is distinct from new.timezone)
 execute function private.profiles_withdraw_reminders_queued_ahead();
 
--- The tick: what is due now first (catch-up included), then what is coming within the horizon.
+-- A reminder queued ahead whose time passed while no tick ran (the database was down) is treated
+-- as the due path treats a missed occurrence: sent if it is at most `grace` late, recorded as
+-- skipped otherwise. The tick remembers when it last ran; only reminders that fell due after that
+-- and more than `grace` ago, never tried, are skipped. A backlog the dispatcher is working
+-- through while the ticks run (a burst at Telegram's rate) is not touched.
+create table private.reminder_tick_clock (
+  singleton boolean primary key default true constraint reminder_tick_clock_one_row check (singleton),
+  last_tick_at timestamptz not null
+);
+revoke all on private.reminder_tick_clock from public, anon, authenticated;
+grant select, insert, update, delete on private.reminder_tick_clock to service_role;
+
+create function private.skip_reminders_missed_while_down(at timestamptz default now(), grace interval default '1 hour')
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  previous_tick timestamptz;
+  skipped integer := 0;
+begin
+  select c.last_tick_at into previous_tick from private.reminder_tick_clock c for update;
+  insert into private.reminder_tick_clock as clock (last_tick_at) values (at)
+  on conflict (singleton) do update set last_tick_at = greatest(clock.last_tick_at, excluded.last_tick_at);
+  if previous_tick is not null and previous_tick < at - grace then
+    update public.notifications n
+    set status = 'skipped', last_error = 'missed while the service was down'
+    where n.kind = 'reminder' and n.status = 'pending' and n.attempts = 0
+      and n.next_attempt_at > previous_tick and n.next_attempt_at < at - grace;
+    get diagnostics skipped = row_count;
+  end if;
+  return skipped;
+end
+$$;
+
+revoke execute on function private.skip_reminders_missed_while_down(timestamptz, interval) from public, anon, authenticated;
+grant execute on function private.skip_reminders_missed_while_down(timestamptz, interval) to service_role;
+
+-- The tick: what was missed while it could not run, then what is due now (catch-up included),
+-- then what is coming within the horizon.
 create or replace function private.run_reminder_tick()
 returns void
 language plpgsql
@@ -144,6 +184,7 @@ volatile
 set search_path = ''
 as $$
 begin
+  perform private.skip_reminders_missed_while_down(now());
   perform private.pause_habits_with_unresolvable_zones(now());
   perform private.enqueue_due_reminders(now());
   perform private.queue_upcoming_reminders(now());

@@ -108,6 +108,28 @@ select is(private.queue_upcoming_reminders(now()), 0,
 select is((select next_reminder_at from public.habits where action = 'later'),
   date_trunc('minute', now()) + interval '3 minutes 17 seconds', 'it is left for the tick at its time');
 
+-- ---------------------------------------------------------------- queued ahead, then the database was down
+-- Three reminders queued ahead: one fell due 3 hours ago, one 20 minutes ago, one is still ahead.
+delete from public.notifications;
+delete from private.reminder_tick_clock;
+insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, next_attempt_at, created_at)
+select h.id, h.owner_id, 'reminder', now() + d, now() + d, now() + d, now() - interval '4 hours'
+from public.habits h
+cross join (values (interval '-3 hours'), (interval '-20 minutes'), (interval '10 minutes')) due(d)
+where h.action = 'batch-5';
+select is(private.skip_reminders_missed_while_down(now() - interval '4 hours'), 0, 'the first tick only starts the clock');
+select is(private.skip_reminders_missed_while_down(now()), 1,
+  'after four hours without a tick, the reminder that fell due more than an hour ago is skipped');
+select results_eq(
+  $$ select status, last_error from public.notifications where kind = 'reminder' order by due_at $$,
+  $$ values ('skipped', 'missed while the service was down'), ('pending', null), ('pending', null) $$,
+  'it is recorded as missed while the service was down; the one 20 minutes late is sent, the one ahead waits');
+update public.notifications set status = 'pending', last_error = null where kind = 'reminder';
+select is(private.skip_reminders_missed_while_down(now()), 0,
+  'with the ticks running, a backlog older than an hour (a burst at Telegram''s rate) is sent, not skipped');
+select is(private.skip_reminders_missed_while_down(now() - interval '2 hours'), 0, 'a clock that goes back changes nothing');
+select is((select last_tick_at from private.reminder_tick_clock), now(), 'and does not move the tick''s clock back');
+
 -- ---------------------------------------------------------------- a random sample around DST changes
 create temp table sample_seed as select random() * 2 - 1 as seed;
 select setseed((select seed from sample_seed));
