@@ -7,7 +7,9 @@
  *     per chat): 1,000 and 10,000 reminders due in the same minute, to as many chats, with the
  *     function's defaults (28 a second) and with REMINDERS_PAID_BROADCAST=true (950 a second; the
  *     stand-in allows 1,000 a second to sends that carry allow_paid_broadcast): rate, 429s and
- *     lateness (stand-in receipt time - due time) p50/p95/p99/max.
+ *     lateness (stand-in receipt time - due time) p50/p95/p99/max. The reminders are queued
+ *     ahead (private.queue_upcoming_reminders, a batch a tick) before their second, as pg_cron's
+ *     ticks do in the half hour before; the function is then run from their second on.
  *  C. Three reminders per chat due together (fairness, the function's defaults).
  *
  *   bash bench/run.sh dispatch

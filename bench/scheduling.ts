@@ -106,7 +106,7 @@ try {
     cronEmptyTimes.push((await timedRolledBack(cronTickSql, [emptyAt])).ms);
   }
   report.add(
-    "emptyCronTickMs (zone check + tick + deliverable check, as run_reminder_tick)",
+    "emptyCronTickMs (missed check + zone check + tick + deliverable check, as run_reminder_tick)",
     roundSummary(cronEmptyTimes),
   );
   report.add(

@@ -22,7 +22,8 @@ export const pauseCheckSql = `select private.pause_habits_with_unresolvable_zone
 
 /** Everything pg_cron's run_reminder_tick does except calling the function (its clock given). */
 export const cronTickSql = `
-  select private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused,
+  select private.skip_reminders_missed_while_down($1::timestamptz) as skipped,
+    private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused,
     private.enqueue_due_reminders($1::timestamptz) + private.queue_upcoming_reminders($1::timestamptz) as queued,
     private.has_deliverable_notifications($1::timestamptz) as deliverable`;
 
