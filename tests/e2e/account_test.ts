@@ -230,7 +230,8 @@ Deno.test({
         await page.getByText("Your new password is saved.").waitFor();
         await signOut();
         await signIn(email, THIRD_PASSWORD);
-        await page.waitForURL(`${spaUrl}/`);
+        await page.waitForURL(/\/(settings)?$/);
+        await page.getByRole("button", { name: "Sign out" }).waitFor();
       });
 
       await step(
