@@ -17,6 +17,7 @@ import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
 
 const PASSWORD = "habits2go4it";
 const NEW_PASSWORD = "brand new 2 remember";
+const THIRD_PASSWORD = "third time 3 lucky";
 
 interface Mail {
   ID: string;
@@ -51,7 +52,8 @@ const linkIn = (mail: Mail) =>
     .replaceAll("&amp;", "&");
 
 Deno.test({
-  name: "account self-service in Chromium: reset password, change e-mail, TOTP, delete account",
+  name:
+    "account self-service in Chromium: reset password, change e-mail, TOTP, change password, delete account",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -63,6 +65,7 @@ Deno.test({
     const cleanups: (() => Promise<unknown>)[] = [];
     let email = `account-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const newEmail = `moved-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const otherEmail = `other-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const chatId = uniqueChatId();
     const seen = new Set<string>();
     try {
@@ -86,6 +89,13 @@ Deno.test({
       const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
       assert.equal(created.error, null);
       const userId = created.data.user?.id as string;
+      const other = await admin.auth.admin.createUser({
+        email: otherEmail,
+        password: PASSWORD,
+        email_confirm: true,
+      });
+      assert.equal(other.error, null);
+      cleanups.push(() => admin.auth.admin.deleteUser(other.data.user?.id as string));
       await sql`update public.profiles set telegram_chat_id = ${chatId}, telegram_linked_at = now() where id = ${userId}`;
       await sql`insert into public.habits (owner_id, action, place, time, duration_seconds)
                 values (${userId}, 'stretch', 'hall', '07:00', 60)`;
@@ -112,6 +122,8 @@ Deno.test({
 
       await step("forgot password → mail → choose a new password → sign in with it", async () => {
         await page.goto(`${spaUrl}/sign-in`);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByText("Enter your e-mail and password.").waitFor();
         await page.getByRole("link", { name: "Forgot password?" }).click();
         await page.getByLabel("E-mail").fill(email);
         await page.getByRole("button", { name: "Send me a reset link" }).click();
@@ -134,11 +146,20 @@ Deno.test({
 
       await step("change e-mail: check both inboxes, a code for one and the link for the other", async () => {
         await page.goto(`${spaUrl}/settings`);
+        await page.getByLabel("New e-mail address").fill(email.toUpperCase());
+        await page.getByRole("button", { name: "Change e-mail" }).click();
+        await page.getByText("This is already your e-mail address.").waitFor();
+        await page.getByLabel("New e-mail address").fill(otherEmail);
+        await page.getByRole("button", { name: "Change e-mail" }).click();
+        await page.getByText("Another account already uses this e-mail address.").waitFor();
         await page.getByLabel("New e-mail address").fill(newEmail);
         await page.getByRole("button", { name: "Change e-mail" }).click();
         await page.getByText("Check both inboxes").waitFor();
         const toCurrent = await mailTo(stack.urls.mail, email, /Confirm Email Change/, seen);
         const toNew = await mailTo(stack.urls.mail, newEmail, /Confirm Email Change/, seen);
+        await page.getByLabel(`Code sent to ${email}`).fill("12");
+        await page.getByRole("button", { name: "Use the code" }).first().click();
+        await page.getByText("Enter the code from the e-mail: six digits.").waitFor();
         await page.getByLabel(`Code sent to ${email}`).fill("000000");
         await page.getByRole("button", { name: "Use the code" }).first().click();
         await page.getByText("This link or code has expired or was already used.").waitFor();
@@ -186,9 +207,29 @@ Deno.test({
         await signOut();
         await signIn(email, NEW_PASSWORD);
         await page.getByRole("heading", { level: 1, name: "Two-factor sign-in" }).waitFor();
+        await page.getByLabel("Authenticator code").fill("12");
+        await page.getByRole("button", { name: "Continue" }).click();
+        await page.getByText("Enter the 6-digit code from your authenticator app.").waitFor();
         await page.getByLabel("Authenticator code").fill(totpCode());
         await page.getByRole("button", { name: "Continue" }).click();
         // Back to the page the sign-out left (the settings), or the habits.
+        await page.waitForURL(/\/(settings)?$/);
+        await page.getByRole("button", { name: "Sign out" }).waitFor();
+      });
+
+      await step("turn TOTP off, then change the password in the settings", async () => {
+        await page.goto(`${spaUrl}/settings`);
+        await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+        await page.getByText("Two-factor sign-in is off.").waitFor();
+        await page.getByRole("button", { name: "Set up two-factor sign-in" }).waitFor();
+        await page.getByLabel("New password", { exact: true }).fill("short");
+        await page.getByRole("button", { name: "Change password" }).click();
+        await page.getByText("Choose a stronger password").waitFor();
+        await page.getByLabel("New password", { exact: true }).fill(THIRD_PASSWORD);
+        await page.getByRole("button", { name: "Change password" }).click();
+        await page.getByText("Your new password is saved.").waitFor();
+        await signOut();
+        await signIn(email, THIRD_PASSWORD);
         await page.waitForURL(/\/(settings)?$/);
         await page.getByRole("button", { name: "Sign out" }).waitFor();
       });
@@ -222,7 +263,7 @@ Deno.test({
             }
           }
           assert.deepEqual(leftovers, []);
-          await signIn(email, NEW_PASSWORD);
+          await signIn(email, THIRD_PASSWORD);
           await page.getByText("The e-mail or password is wrong.").waitFor();
         },
       );

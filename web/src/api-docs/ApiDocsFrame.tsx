@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { type QueryState, useQuery } from "../lib/use-query.ts";
+import { type QueryState, useQuery } from "../ui/use-query.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";

@@ -1,9 +1,10 @@
 import redocScriptUrl from "redoc/bundles/redoc.standalone.js?url";
 import "./redoc-overrides.css";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "../ui/Alert.tsx";
 import { useEffectiveTheme } from "../ui/theme.ts";
+import { useQuery } from "../ui/use-query.ts";
 import { ApiDocsFrame, useOpenApiDocument } from "./ApiDocsFrame.tsx";
 import { redocTheme } from "./redoc-theme.ts";
 
@@ -44,29 +45,23 @@ export default function RedocPage() {
   const container = useRef<HTMLDivElement>(null);
   const apiDocument = useOpenApiDocument();
   const theme = useEffectiveTheme();
-  const [error, setError] = useState<string>();
+  // The viewer's bundle is fetched once the document it shows is here.
+  const hasDocument = apiDocument.data !== undefined;
+  const redoc = useQuery(async () => hasDocument ? await loadRedoc() : undefined, [hasDocument]);
 
   useEffect(() => {
-    if (!apiDocument.data || !container.current) return;
-    const element = container.current;
-    let active = true;
-    loadRedoc().then((redoc) => {
-      if (!active) return;
-      redoc.init(apiDocument.data!.spec, {
-        theme: redocTheme(theme),
-        hideDownloadButton: true,
-        disableSearch: false,
-        expandResponses: "200,201",
-      }, element);
-    }, (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
-    return () => {
-      active = false;
-    };
-  }, [apiDocument.data, theme]);
+    if (!apiDocument.data || !redoc.data || !container.current) return;
+    redoc.data.init(apiDocument.data.spec, {
+      theme: redocTheme(theme),
+      hideDownloadButton: true,
+      disableSearch: false,
+      expandResponses: "200,201",
+    }, container.current);
+  }, [apiDocument.data, redoc.data, theme]);
 
   return (
     <ApiDocsFrame title={t("API docs (ReDoc)")} viewer="redoc" document={apiDocument}>
-      {error && <Alert kind="error">{error}</Alert>}
+      {redoc.error && <Alert kind="error">{redoc.error}</Alert>}
       <div ref={container} className={`redoc-container redoc-${theme}`} data-testid="redoc" />
     </ApiDocsFrame>
   );

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
-import { authErrorSentence } from "./auth-errors.ts";
+import { useAction } from "../ui/use-action.ts";
+import { authData } from "./auth-errors.ts";
 
 /**
  * The six-digit code from an Auth e-mail, as an alternative to its link. `onVerified` gets
@@ -27,35 +28,22 @@ export function CodeEntry(
 ) {
   const { t } = useTranslation();
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message, run, fail } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const token = code.replace(/\s|-/g, "");
-    if (!/^\d{6,10}$/.test(token)) {
-      setError(t("Enter the code from the e-mail: six digits."));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const { data, error: verifyError } = await supabase.auth.verifyOtp({
-      email,
-      token,
-      type,
+    if (!/^\d{6,10}$/.test(token)) return fail(t("Enter the code from the e-mail: six digits."));
+    await run(async () => {
+      const data = authData(await supabase.auth.verifyOtp({ email, token, type }));
+      setCode("");
+      onVerified(data.session !== null);
     });
-    setBusy(false);
-    if (verifyError) {
-      setError(authErrorSentence(verifyError));
-      return;
-    }
-    setCode("");
-    onVerified(data.session !== null);
   };
 
   return (
     <form onSubmit={submit} noValidate className="code-entry">
-      {error && <Alert kind="error">{error}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <Field
         id={id}
         label={label ?? t("Or enter the 6-digit code from the e-mail")}

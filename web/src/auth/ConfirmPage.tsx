@@ -1,37 +1,20 @@
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate } from "react-router";
+import { Link, Navigate } from "react-router";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { completeLandingOnce, type LandingOutcome } from "./confirmation-landing.ts";
+import { useQuery } from "../ui/use-query.ts";
+import { completeLandingOnce } from "./confirmation-landing.ts";
 import { CheckEmailPage } from "./CheckEmailPage.tsx";
 
 /** Where the confirmation e-mail's link lands (/auth/confirm). */
 export function ConfirmPage() {
   const { t } = useTranslation();
   usePageTitle(t("Confirming your e-mail"));
-  const navigate = useNavigate();
-  const [outcome, setOutcome] = useState<
-    Exclude<LandingOutcome, { kind: "signed_in" }>
-  >();
-
-  useEffect(() => {
-    let active = true;
-    completeLandingOnce(globalThis.location.href).then((result) => {
-      if (!active) return;
-      if (result.kind === "signed_in") {
-        navigate("/", { replace: true, state: { welcome: true } });
-      } else {
-        setOutcome(result);
-      }
-    });
-    return () => {
-      active = false;
-    };
-  }, [navigate]);
+  const { data: outcome } = useQuery(() => completeLandingOnce(globalThis.location.href), []);
 
   if (!outcome) return <Loading label={t("Confirming your e-mail…")} />;
+  if (outcome.kind === "signed_in") return <Navigate to="/" replace state={{ welcome: true }} />;
   if (outcome.kind === "partial") {
     return (
       <section className="narrow">

@@ -4,7 +4,7 @@ import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { authErrorSentence } from "./auth-errors.ts";
+import { authData } from "./auth-errors.ts";
 import { CodeEntry } from "./CodeEntry.tsx";
 import { EmailRequestForm } from "./EmailRequestForm.tsx";
 import { confirmationRedirectUrl } from "./redirects.ts";
@@ -17,11 +17,12 @@ export function EmailCodeSignInPage() {
   const [sentTo, setSentTo] = useState<string>();
 
   const send = async (address: string) => {
-    const { error } = await supabase.auth.signInWithOtp({
-      email: address,
-      options: { shouldCreateUser: false, emailRedirectTo: confirmationRedirectUrl() },
-    });
-    if (error) return authErrorSentence(error);
+    authData(
+      await supabase.auth.signInWithOtp({
+        email: address,
+        options: { shouldCreateUser: false, emailRedirectTo: confirmationRedirectUrl() },
+      }),
+    );
     setSentTo(address);
   };
 

@@ -2,36 +2,29 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
+import { useAction } from "../ui/use-action.ts";
 
 /**
- * Asks for the account's e-mail address and runs `send` with it; `send` answers an error sentence,
- * or nothing when the mail is on its way.
+ * Asks for the account's e-mail address and runs `send` with it; `send` throws an error whose
+ * message is the sentence, or returns when the mail is on its way.
  */
 export function EmailRequestForm(
-  { submitLabel, send }: { submitLabel: string; send: (address: string) => Promise<string | undefined> },
+  { submitLabel, send }: { submitLabel: string; send: (address: string) => Promise<void> },
 ) {
   const { t } = useTranslation();
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message, run, fail } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const address = email.trim();
-    if (!address.includes("@")) {
-      setError(t("Enter the e-mail address of your account."));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const problem = await send(address);
-    setBusy(false);
-    setError(problem);
+    if (!address.includes("@")) return fail(t("Enter the e-mail address of your account."));
+    await run(() => send(address));
   };
 
   return (
     <form onSubmit={submit} noValidate>
-      {error && <Alert kind="error">{error}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <Field
         id="email"
         label={t("E-mail")}

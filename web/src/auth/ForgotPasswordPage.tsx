@@ -4,7 +4,7 @@ import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { authErrorSentence } from "./auth-errors.ts";
+import { authData } from "./auth-errors.ts";
 import { CodeEntry } from "./CodeEntry.tsx";
 import { EmailRequestForm } from "./EmailRequestForm.tsx";
 import { resetPasswordRedirectUrl } from "./redirects.ts";
@@ -17,10 +17,7 @@ export function ForgotPasswordPage() {
   const [sentTo, setSentTo] = useState<string>();
 
   const send = async (address: string) => {
-    const { error } = await supabase.auth.resetPasswordForEmail(address, {
-      redirectTo: resetPasswordRedirectUrl(),
-    });
-    if (error) return authErrorSentence(error);
+    authData(await supabase.auth.resetPasswordForEmail(address, { redirectTo: resetPasswordRedirectUrl() }));
     setSentTo(address);
   };
 

@@ -1,33 +1,26 @@
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
-import { authErrorSentence } from "./auth-errors.ts";
+import { useAction } from "../ui/use-action.ts";
+import { authData } from "./auth-errors.ts";
 import { confirmationRedirectUrl } from "./redirects.ts";
 
 /** Sends the sign-up confirmation e-mail again. */
 export function ResendConfirmation({ email }: { email: string }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { busy, message: result, run } = useAction();
 
-  const resend = async () => {
-    setBusy(true);
-    setResult(undefined);
-    const { error } = await supabase.auth.resend({
-      type: "signup",
-      email,
-      options: { emailRedirectTo: confirmationRedirectUrl() },
+  const resend = () =>
+    run(async () => {
+      authData(
+        await supabase.auth.resend({
+          type: "signup",
+          email,
+          options: { emailRedirectTo: confirmationRedirectUrl() },
+        }),
+      );
+      return t("We sent the link to {{email}} again.", { email });
     });
-    setBusy(false);
-    setResult(
-      error
-        ? { kind: "error", text: authErrorSentence(error) }
-        : { kind: "success", text: t("We sent the link to {{email}} again.", { email }) },
-    );
-  };
 
   return (
     <div className="resend">

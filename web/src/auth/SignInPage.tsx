@@ -5,7 +5,8 @@ import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { authErrorSentence } from "./auth-errors.ts";
+import { useAction } from "../ui/use-action.ts";
+import { authData, AuthFailure } from "./auth-errors.ts";
 import { ResendConfirmation } from "./ResendConfirmation.tsx";
 import { useSession } from "./session.tsx";
 
@@ -19,33 +20,19 @@ export function SignInPage() {
   const from = state?.from ?? "/";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ code?: string; text: string }>();
+  const { busy, message: error, run, fail } = useAction();
 
   if (session && !busy) return <Navigate to={from} replace />;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (email.trim() === "" || password === "") {
-      setError({ text: t("Enter your e-mail and password.") });
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const { error: signInError } = await supabase.auth.signInWithPassword({
-      email: email.trim(),
-      password,
+    if (email.trim() === "" || password === "") return fail(t("Enter your e-mail and password."));
+    await run(async () => {
+      authData(await supabase.auth.signInWithPassword({ email: email.trim(), password }));
+      navigate(from, { replace: true });
     });
-    setBusy(false);
-    if (signInError) {
-      setError({
-        code: signInError.code,
-        text: authErrorSentence(signInError),
-      });
-      return;
-    }
-    navigate(from, { replace: true });
   };
+  const unconfirmed = error?.cause instanceof AuthFailure && error.cause.code === "email_not_confirmed";
 
   return (
     <section className="narrow">
@@ -53,7 +40,7 @@ export function SignInPage() {
       {state?.notice && <Alert kind="success">{state.notice}</Alert>}
       <form onSubmit={submit} noValidate>
         {error && <Alert kind="error">{error.text}</Alert>}
-        {error?.code === "email_not_confirmed" && <ResendConfirmation email={email.trim()} />}
+        {unconfirmed && <ResendConfirmation email={email.trim()} />}
         <Field
           id="email"
           label={t("E-mail")}

@@ -5,7 +5,8 @@ import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { authErrorSentence } from "./auth-errors.ts";
+import { useAction } from "../ui/use-action.ts";
+import { authData } from "./auth-errors.ts";
 import { PASSWORD_RULES, passwordIsAcceptable } from "./password-rules.ts";
 import { browserTimeZone, confirmationRedirectUrl } from "./redirects.ts";
 
@@ -19,8 +20,7 @@ export function SignUpPage() {
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message: error, run } = useAction();
 
   const emailError = EMAIL_PATTERN.test(email.trim())
     ? undefined
@@ -31,25 +31,22 @@ export function SignUpPage() {
     event.preventDefault();
     setSubmitted(true);
     if (emailError || !passwordOk) return;
-    setBusy(true);
-    setError(undefined);
-    const { error: signUpError } = await supabase.auth.signUp({
-      email: email.trim(),
-      password,
-      options: {
-        emailRedirectTo: confirmationRedirectUrl(),
-        data: {
-          timezone: browserTimeZone(),
-          display_name: displayName.trim() || undefined,
-        },
-      },
+    await run(async () => {
+      authData(
+        await supabase.auth.signUp({
+          email: email.trim(),
+          password,
+          options: {
+            emailRedirectTo: confirmationRedirectUrl(),
+            data: {
+              timezone: browserTimeZone(),
+              display_name: displayName.trim() || undefined,
+            },
+          },
+        }),
+      );
+      navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
     });
-    setBusy(false);
-    if (signUpError) {
-      setError(authErrorSentence(signUpError));
-      return;
-    }
-    navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
   };
 
   return (
@@ -61,7 +58,7 @@ export function SignUpPage() {
         noValidate
         aria-describedby={error ? "sign-up-error" : undefined}
       >
-        {error && <Alert kind="error" id="sign-up-error">{error}</Alert>}
+        {error && <Alert kind={error.kind} id="sign-up-error">{error.text}</Alert>}
         <Field
           id="email"
           label={t("E-mail")}

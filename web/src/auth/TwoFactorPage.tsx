@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
@@ -6,7 +6,9 @@ import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
-import { authErrorSentence } from "./auth-errors.ts";
+import { useAction } from "../ui/use-action.ts";
+import { useQuery } from "../ui/use-query.ts";
+import { authData } from "./auth-errors.ts";
 import { useSession } from "./session.tsx";
 
 /** The second step of signing in when two-factor sign-in is on: the authenticator app's code. */
@@ -17,18 +19,14 @@ export function TwoFactorPage() {
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from ?? "/";
   const { session, loading, needsSecondFactor } = useSession();
-  const [factorId, setFactorId] = useState<string>();
+  const factors = useQuery(
+    async () => needsSecondFactor ? authData(await supabase.auth.mfa.listFactors()).totp[0]?.id : undefined,
+    [needsSecondFactor],
+  );
+  const factorId = factors.data;
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    if (!needsSecondFactor) return;
-    supabase.auth.mfa.listFactors().then(({ data, error: listError }) => {
-      if (listError) setError(authErrorSentence(listError));
-      else setFactorId(data.totp[0]?.id);
-    });
-  }, [needsSecondFactor]);
+  const { busy, message, run, fail } = useAction();
+  const error = message?.text ?? factors.error;
 
   if (loading) return <Loading />;
   if (!session) return <Navigate to="/sign-in" replace />;
@@ -37,22 +35,11 @@ export function TwoFactorPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!factorId) return;
-    if (!/^\d{6}$/.test(code.trim())) {
-      setError(t("Enter the 6-digit code from your authenticator app."));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const { error: verifyError } = await supabase.auth.mfa.challengeAndVerify({
-      factorId,
-      code: code.trim(),
+    if (!/^\d{6}$/.test(code.trim())) return fail(t("Enter the 6-digit code from your authenticator app."));
+    await run(async () => {
+      authData(await supabase.auth.mfa.challengeAndVerify({ factorId, code: code.trim() }));
+      navigate(from, { replace: true });
     });
-    setBusy(false);
-    if (verifyError) {
-      setError(authErrorSentence(verifyError));
-      return;
-    }
-    navigate(from, { replace: true });
   };
 
   return (

@@ -69,3 +69,22 @@ export function authErrorSentence(error: AuthErrorLike): string {
     ? translate("Something went wrong: {{message}}", { message: error.message })
     : translate("Something went wrong. Try again.");
 }
+
+/** An Auth failure as a thrown Error: its message is the sentence, its `code` Auth's error code. */
+export class AuthFailure extends Error {
+  readonly code: string | undefined;
+
+  constructor(error: AuthErrorLike) {
+    super(authErrorSentence(error));
+    this.name = "AuthFailure";
+    this.code = error.code ?? undefined;
+  }
+}
+
+/** The data of a supabase-js Auth result, or an AuthFailure with its sentence. */
+export function authData<R extends { data: unknown; error: AuthErrorLike | null }>(
+  result: R,
+): Extract<R, { error: null }>["data"] {
+  if (result.error) throw new AuthFailure(result.error);
+  return result.data;
+}

@@ -4,6 +4,7 @@ import { unwrap } from "../lib/data-error.ts";
 import { supabase } from "../lib/supabase.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
+import { useAction } from "../ui/use-action.ts";
 import { useDataTransferStrings } from "./strings.ts";
 
 /** The weekly digest's opt-in, day and time (the same profile columns /digest on|off sets). */
@@ -14,9 +15,7 @@ export function WeeklyDigest() {
   const [enabled, setEnabled] = useState(false);
   const [weekday, setWeekday] = useState(0);
   const [time, setTime] = useState("19:00");
-  const [result, setResult] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { message: result, run } = useAction();
   const loaded = profile.data;
   useEffect(() => {
     if (!loaded) return;
@@ -28,7 +27,7 @@ export function WeeklyDigest() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    try {
+    await run(async () => {
       unwrap(
         await supabase.from("profiles").update({
           weekly_digest: enabled,
@@ -37,14 +36,9 @@ export function WeeklyDigest() {
         })
           .eq("id", userId).select().single(),
       );
-      setResult({ kind: "success", text: STRINGS.saved });
       profile.reload();
-    } catch (error) {
-      setResult({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    }
+      return STRINGS.saved;
+    });
   };
 
   return (

@@ -2,6 +2,7 @@ import { FunctionsHttpError } from "@supabase/supabase-js";
 import { type FormEvent, useState } from "react";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
+import { useAction } from "../ui/use-action.ts";
 import { useDataTransferStrings } from "./strings.ts";
 
 const TABLES = ["habits", "completions", "deliveries"] as const;
@@ -32,10 +33,7 @@ export function YourData() {
   const STRINGS = useDataTransferStrings();
   const [format, setFormat] = useState<Format>("ours");
   const [files, setFiles] = useState<{ first?: File; second?: File }>({});
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<
-    { kind: "success" | "error"; text: string; report?: string[] }
-  >();
+  const { busy, message: result, run, fail } = useAction();
 
   const download = async (table?: (typeof TABLES)[number]) => {
     const { data, error } = await supabase.functions.invoke(
@@ -44,9 +42,7 @@ export function YourData() {
         method: "GET",
       },
     );
-    if (error) {
-      return setResult({ kind: "error", text: STRINGS.downloadFailed });
-    }
+    if (error) return fail(STRINGS.downloadFailed);
     const day = new Date().toISOString().slice(0, 10);
     if (table) save(`habits-${table}-${day}.csv`, String(data), "text/csv");
     else {save(
@@ -58,33 +54,23 @@ export function YourData() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!files.first || !files.second) {
-      return setResult({ kind: "error", text: STRINGS.chooseFiles });
-    }
-    setBusy(true);
-    setResult(undefined);
-    const [first, second] = [
-      await files.first.text(),
-      await files.second.text(),
-    ];
-    const body = format === "ours"
-      ? { format: "habits-csv", habits: first, completions: second }
-      : { format: "loop", habits: first, checkmarks: second };
-    const { data, error } = await supabase.functions.invoke("import", {
-      method: "POST",
-      body,
-    });
-    setBusy(false);
-    if (error) {
-      return setResult({
-        kind: "error",
-        text: await messageOf(error, STRINGS.importFailed),
+    const { first: firstFile, second: secondFile } = files;
+    if (!firstFile || !secondFile) return fail(STRINGS.chooseFiles);
+    await run(async () => {
+      const [first, second] = [await firstFile.text(), await secondFile.text()];
+      const body = format === "ours"
+        ? { format: "habits-csv", habits: first, completions: second }
+        : { format: "loop", habits: first, checkmarks: second };
+      const { data, error } = await supabase.functions.invoke("import", {
+        method: "POST",
+        body,
       });
-    }
-    setResult({
-      kind: "success",
-      text: STRINGS.imported(data.imported.habits, data.imported.completions),
-      report: data.report,
+      if (error) throw new Error(await messageOf(error, STRINGS.importFailed));
+      return {
+        kind: "success",
+        text: STRINGS.imported(data.imported.habits, data.imported.completions),
+        details: data.report,
+      };
     });
   };
 
@@ -112,8 +98,8 @@ export function YourData() {
         {result && (
           <Alert kind={result.kind}>
             {result.text}
-            {result.report && result.report.length > 0 && (
-              <ul>{result.report.map((line) => <li key={line}>{line}</li>)}</ul>
+            {result.details && result.details.length > 0 && (
+              <ul>{result.details.map((line) => <li key={line}>{line}</li>)}</ul>
             )}
           </Alert>
         )}

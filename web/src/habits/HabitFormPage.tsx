@@ -1,7 +1,7 @@
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
-import { useQuery } from "../lib/use-query.ts";
+import { useQuery } from "../ui/use-query.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";

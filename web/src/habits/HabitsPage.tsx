@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import type { Habit } from "../lib/database.ts";
-import { useQuery } from "../lib/use-query.ts";
+import { useQuery } from "../ui/use-query.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";

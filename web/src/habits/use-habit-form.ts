@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { DataError } from "../lib/data-error.ts";
+import { useAction } from "../ui/use-action.ts";
 import {
   type HabitFieldErrors,
   type HabitFormValues,
@@ -56,10 +57,13 @@ export function useHabitForm(
   const [followUp, setFollowUp] = useState<FollowUp>(() => followUpOf(initial));
   const [touched, setTouched] = useState<Partial<Record<keyof HabitFormValues, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<
-    { text: string; identifier?: string; sessionExpired?: boolean }
-  >();
+  const { busy, message, run } = useAction();
+  const cause = message?.cause;
+  const serverError = message && {
+    text: message.text,
+    identifier: cause instanceof DataError ? cause.identifier : undefined,
+    sessionExpired: cause instanceof DataError && cause.sessionExpired,
+  };
 
   const validation = validateHabit(effectiveValues(values, followUp));
   const errors: HabitFieldErrors = {
@@ -86,19 +90,8 @@ export function useHabitForm(
       setTimeout(() => document.querySelector<HTMLElement>(".habit-form [aria-invalid='true']")?.focus(), 0);
       return;
     }
-    setBusy(true);
-    setServerError(undefined);
-    try {
-      await onSubmit(validation.row);
-    } catch (error) {
-      setServerError({
-        text: error instanceof Error ? error.message : String(error),
-        identifier: error instanceof DataError ? error.identifier : undefined,
-        sessionExpired: error instanceof DataError && error.sessionExpired,
-      });
-    } finally {
-      setBusy(false);
-    }
+    const row = validation.row;
+    await run(() => onSubmit(row));
   };
 
   return { values, set, followUp, setFollowUp, errors, shown, busy, serverError, submit };

@@ -5,7 +5,7 @@ import { habitSentence, intervalText } from "../habits/habit-text.ts";
 import { doneDatesOf, habitStreaks } from "../habits/progress.ts";
 import { dueDates, localDate, occurrenceToMarkDone } from "../habits/schedule.ts";
 import { formatDate } from "../i18n/format.ts";
-import { useQuery } from "../lib/use-query.ts";
+import { useQuery } from "../ui/use-query.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useUserId } from "../auth/session.tsx";
 import type { Profile } from "../lib/database.ts";
-import { type QueryState, useQuery } from "../lib/use-query.ts";
+import { type QueryState, useQuery } from "../ui/use-query.ts";
 import { fetchProfile } from "./profile-api.ts";
 
 /** The signed-in user's profile; re-read every `pollMs` milliseconds when given. */

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { habitToFormValues } from "../habits/habit-schema.ts";
 import { durationText, habitSentence, intervalText } from "../habits/habit-text.ts";
-import { useQuery } from "../lib/use-query.ts";
+import { useQuery } from "../ui/use-query.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";

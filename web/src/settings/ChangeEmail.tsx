@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { authErrorSentence } from "../auth/auth-errors.ts";
+import { AuthFailure } from "../auth/auth-errors.ts";
 import { CodeEntry } from "../auth/CodeEntry.tsx";
 import { confirmationRedirectUrl } from "../auth/redirects.ts";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
+import { useAction } from "../ui/use-action.ts";
 
 type Step =
   | { kind: "idle" }
@@ -20,36 +21,24 @@ export function ChangeEmail({ current }: { current: string }) {
   const { t } = useTranslation();
   const [email, setEmail] = useState("");
   const [step, setStep] = useState<Step>({ kind: "idle" });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message, run, fail } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const next = email.trim().toLowerCase();
-    if (!next.includes("@")) {
-      setError(t("Enter the new e-mail address."));
-      return;
-    }
-    if (next === current.toLowerCase()) {
-      setError(t("This is already your e-mail address."));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const { error: updateError } = await supabase.auth.updateUser(
-      { email: next },
-      { emailRedirectTo: confirmationRedirectUrl() },
-    );
-    setBusy(false);
-    if (updateError) {
-      setError(
-        updateError.code === "email_exists"
-          ? t("Another account already uses this e-mail address.")
-          : authErrorSentence(updateError),
+    if (!next.includes("@")) return fail(t("Enter the new e-mail address."));
+    if (next === current.toLowerCase()) return fail(t("This is already your e-mail address."));
+    await run(async () => {
+      const { error } = await supabase.auth.updateUser(
+        { email: next },
+        { emailRedirectTo: confirmationRedirectUrl() },
       );
-      return;
-    }
-    setStep({ kind: "sent", from: current, to: next, confirmed: [] });
+      if (error?.code === "email_exists") {
+        throw new Error(t("Another account already uses this e-mail address."));
+      }
+      if (error) throw new AuthFailure(error);
+      setStep({ kind: "sent", from: current, to: next, confirmed: [] });
+    });
   };
 
   const confirmed = (address: string) => (signedIn: boolean) => {
@@ -92,7 +81,7 @@ export function ChangeEmail({ current }: { current: string }) {
         )
         : (
           <form onSubmit={submit} noValidate>
-            {error && <Alert kind="error">{error}</Alert>}
+            {message && <Alert kind={message.kind}>{message.text}</Alert>}
             <Field
               id="new-email"
               label={t("New e-mail address")}

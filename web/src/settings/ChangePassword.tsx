@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { authErrorSentence } from "../auth/auth-errors.ts";
+import { authData, authErrorSentence, AuthFailure } from "../auth/auth-errors.ts";
 import { NewPasswordField, WEAK_PASSWORD_SENTENCE } from "../auth/NewPasswordField.tsx";
 import { passwordIsAcceptable } from "../auth/password-rules.ts";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
+import { useAction } from "../ui/use-action.ts";
 
 /**
  * Changes the password. When Auth asks for reauthentication (secure_password_change), it mails a
@@ -16,45 +17,27 @@ export function ChangePassword() {
   const [password, setPassword] = useState("");
   const [nonce, setNonce] = useState("");
   const [needsNonce, setNeedsNonce] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<
-    { kind: "success" | "error" | "info"; text: string }
-  >();
+  const { busy, message: result, run, fail } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!passwordIsAcceptable(password)) {
-      setResult({
-        kind: "error",
-        text: t(WEAK_PASSWORD_SENTENCE),
-      });
-      return;
-    }
-    setBusy(true);
-    setResult(undefined);
-    const { error } = await supabase.auth.updateUser(
-      needsNonce ? { password, nonce: nonce.trim() } : { password },
-    );
-    if (error?.code === "reauthentication_needed") {
-      const sent = await supabase.auth.reauthenticate();
-      setBusy(false);
-      setNeedsNonce(!sent.error);
-      setResult(
-        sent.error
-          ? { kind: "error", text: authErrorSentence(sent.error) }
-          : { kind: "info", text: authErrorSentence(error) },
+    if (!passwordIsAcceptable(password)) return fail(t(WEAK_PASSWORD_SENTENCE));
+    await run(async () => {
+      const { error } = await supabase.auth.updateUser(
+        needsNonce ? { password, nonce: nonce.trim() } : { password },
       );
-      return;
-    }
-    setBusy(false);
-    if (error) {
-      setResult({ kind: "error", text: authErrorSentence(error) });
-      return;
-    }
-    setPassword("");
-    setNonce("");
-    setNeedsNonce(false);
-    setResult({ kind: "success", text: t("Your new password is saved.") });
+      if (error?.code === "reauthentication_needed") {
+        const sent = await supabase.auth.reauthenticate();
+        setNeedsNonce(!sent.error);
+        authData(sent);
+        return { kind: "info", text: authErrorSentence(error) };
+      }
+      if (error) throw new AuthFailure(error);
+      setPassword("");
+      setNonce("");
+      setNeedsNonce(false);
+      return t("Your new password is saved.");
+    });
   };
 
   return (

@@ -5,6 +5,7 @@ import { useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
+import { useAction } from "../ui/use-action.ts";
 
 const CONFIRMATION = "DELETE";
 
@@ -13,35 +14,26 @@ export function DeleteAccount() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, message, run, fail } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (typed.trim() !== CONFIRMATION) {
-      setError(t("Type {{word}} to confirm.", { word: CONFIRMATION }));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const { error: callError } = await supabase.functions.invoke(
-      "delete-account",
-      { method: "POST" },
-    );
-    if (callError) {
-      setBusy(false);
-      const status = callError instanceof FunctionsHttpError ? callError.context.status : 0;
-      setError(
-        status === 401
-          ? t("Your session has ended. Sign in again, then delete your account.")
-          : t("Your account could not be deleted. Nothing was removed; try again in a moment."),
-      );
-      return;
-    }
-    await supabase.auth.signOut({ scope: "local" });
-    navigate("/sign-in", {
-      replace: true,
-      state: { notice: t("Your account and all its data are deleted.") },
+    if (typed.trim() !== CONFIRMATION) return fail(t("Type {{word}} to confirm.", { word: CONFIRMATION }));
+    await run(async () => {
+      const { error } = await supabase.functions.invoke("delete-account", { method: "POST" });
+      if (error) {
+        const status = error instanceof FunctionsHttpError ? error.context.status : 0;
+        throw new Error(
+          status === 401
+            ? t("Your session has ended. Sign in again, then delete your account.")
+            : t("Your account could not be deleted. Nothing was removed; try again in a moment."),
+        );
+      }
+      await supabase.auth.signOut({ scope: "local" });
+      navigate("/sign-in", {
+        replace: true,
+        state: { notice: t("Your account and all its data are deleted.") },
+      });
     });
   };
 
@@ -58,7 +50,7 @@ export function DeleteAccount() {
           "This deletes your account, your habits, their history and reminders, for good. A linked Telegram chat gets a goodbye message.",
         )}
       </p>
-      {error && <Alert kind="error">{error}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <Field
         id="delete-confirmation"
         label={t("Type {{word}} to confirm", { word: CONFIRMATION })}

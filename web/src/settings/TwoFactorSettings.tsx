@@ -1,11 +1,13 @@
 import type { Factor } from "@supabase/supabase-js";
 import { QRCodeSVG } from "qrcode.react";
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { authErrorSentence } from "../auth/auth-errors.ts";
+import { authData } from "../auth/auth-errors.ts";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
+import { useAction } from "../ui/use-action.ts";
+import { useQuery } from "../ui/use-query.ts";
 
 interface Enrolment {
   id: string;
@@ -16,95 +18,53 @@ interface Enrolment {
 /** Optional TOTP two-factor sign-in: QR code, first code to turn it on, turning it off. */
 export function TwoFactorSettings() {
   const { t } = useTranslation();
-  const [factor, setFactor] = useState<Factor | null>();
+  const factors = useQuery(async () => authData(await supabase.auth.mfa.listFactors()).totp[0] ?? null, []);
+  const factor: Factor | null | undefined = factors.data;
   const [enrolment, setEnrolment] = useState<Enrolment>();
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<
-    { kind: "success" | "error"; text: string }
-  >();
+  const { busy, message, run, fail } = useAction();
 
-  const load = useCallback(async () => {
-    const { data, error } = await supabase.auth.mfa.listFactors();
-    if (error) setResult({ kind: "error", text: authErrorSentence(error) });
-    else setFactor(data.totp[0] ?? null);
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
-
-  const start = async () => {
-    setBusy(true);
-    setResult(undefined);
-    // A setup left half-way would block a new one: unverified factors go first.
-    const { data: listed } = await supabase.auth.mfa.listFactors();
-    for (
-      const stale of listed?.all.filter((f) => f.status === "unverified") ?? []
-    ) {
-      await supabase.auth.mfa.unenroll({ factorId: stale.id });
-    }
-    const { data, error } = await supabase.auth.mfa.enroll({
-      factorType: "totp",
+  const start = () =>
+    run(async () => {
+      // A setup left half-way would block a new one: unverified factors go first.
+      const { data: listed } = await supabase.auth.mfa.listFactors();
+      for (
+        const stale of listed?.all.filter((f) => f.status === "unverified") ?? []
+      ) {
+        await supabase.auth.mfa.unenroll({ factorId: stale.id });
+      }
+      const data = authData(await supabase.auth.mfa.enroll({ factorType: "totp" }));
+      setEnrolment({ id: data.id, uri: data.totp.uri, secret: data.totp.secret });
     });
-    setBusy(false);
-    if (error) setResult({ kind: "error", text: authErrorSentence(error) });
-    else {setEnrolment({
-        id: data.id,
-        uri: data.totp.uri,
-        secret: data.totp.secret,
-      });}
-  };
 
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
     if (!enrolment) return;
-    if (!/^\d{6}$/.test(code.trim())) {
-      setResult({
-        kind: "error",
-        text: t("Enter the 6-digit code the app shows."),
-      });
-      return;
-    }
-    setBusy(true);
-    setResult(undefined);
-    const { error } = await supabase.auth.mfa.challengeAndVerify({
-      factorId: enrolment.id,
-      code: code.trim(),
+    if (!/^\d{6}$/.test(code.trim())) return fail(t("Enter the 6-digit code the app shows."));
+    await run(async () => {
+      authData(await supabase.auth.mfa.challengeAndVerify({ factorId: enrolment.id, code: code.trim() }));
+      setEnrolment(undefined);
+      setCode("");
+      factors.reload();
+      return t("Two-factor sign-in is on. We will ask for a code when you sign in.");
     });
-    setBusy(false);
-    if (error) {
-      setResult({ kind: "error", text: authErrorSentence(error) });
-      return;
-    }
-    setEnrolment(undefined);
-    setCode("");
-    setResult({
-      kind: "success",
-      text: t("Two-factor sign-in is on. We will ask for a code when you sign in."),
-    });
-    await load();
   };
 
-  const turnOff = async () => {
-    if (!factor) return;
-    setBusy(true);
-    setResult(undefined);
-    const { error } = await supabase.auth.mfa.unenroll({ factorId: factor.id });
-    setBusy(false);
-    if (error) {
-      setResult({ kind: "error", text: authErrorSentence(error) });
-      return;
-    }
-    // The session still says aal2; a refresh brings it in line with the account.
-    await supabase.auth.refreshSession();
-    setResult({ kind: "success", text: t("Two-factor sign-in is off.") });
-    await load();
-  };
+  const turnOff = () =>
+    run(async () => {
+      if (!factor) return;
+      authData(await supabase.auth.mfa.unenroll({ factorId: factor.id }));
+      // The session still says aal2; a refresh brings it in line with the account.
+      await supabase.auth.refreshSession();
+      factors.reload();
+      return t("Two-factor sign-in is off.");
+    });
 
   return (
     <section aria-labelledby="two-factor-title">
       <h2 id="two-factor-title">{t("Two-factor sign-in")}</h2>
-      {result && <Alert kind={result.kind}>{result.text}</Alert>}
+      {factors.error && <Alert kind="error">{factors.error}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {factor === undefined && <p>{t("Checking…")}</p>}
       {factor && factor.status === "verified" && (
         <>

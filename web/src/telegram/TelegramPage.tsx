@@ -96,7 +96,6 @@ export function TelegramPage() {
       const code = { ...await createLinkCode(), requestedAt: new Date().toISOString() };
       setLinkCode(code);
       saveLinkCode(code);
-      return undefined;
     });
 
   const disconnect = () =>
@@ -104,7 +103,6 @@ export function TelegramPage() {
       await disconnectTelegram();
       setConfirmingDisconnect(false);
       profile.reload();
-      return undefined;
     });
 
   if (!profile.data) {

@@ -26,13 +26,11 @@ export function TodayEntry(
     run(async () => {
       await recordCompletion(habit.id, item.dueAt);
       onChanged();
-      return undefined;
     });
   const undo = () =>
     run(async () => {
       if (completion) await deleteCompletion(completion.id);
       onChanged();
-      return undefined;
     });
 
   return (

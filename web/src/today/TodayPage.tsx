@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { useUserId } from "../auth/session.tsx";
 import { habitSentence } from "../habits/habit-text.ts";
 import { formatDate, formatInstant } from "../i18n/format.ts";
-import { useQuery } from "../lib/use-query.ts";
+import { useQuery } from "../ui/use-query.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Flash } from "../ui/Flash.tsx";
 import { Loading } from "../ui/Loading.tsx";
