@@ -44,8 +44,10 @@ stage "database checks (scripts/test-db.sh)"
 bash scripts/test-db.sh "$db_url"
 
 export TEST_DB_URL="$db_url"
+# `deno check` above has type-checked every test module; `deno test` would check each suite's
+# module graph again (a different set of roots, so a cache miss), hence --no-check below.
 stage "devstack, edge functions and end-to-end reminders (Deno tests)"
-deno test --allow-all tests/devstack tests/functions
+deno test --allow-all --no-check tests/devstack tests/functions
 
 stage "contract tests: the real supabase-js client against a devstack on free ports"
 # The same suite runs against `supabase start` given SUPABASE_URL, the keys, SUPABASE_DB_URL and
@@ -54,10 +56,10 @@ stage "contract tests: the real supabase-js client against a devstack on free po
 # devstack reads.
 AUTH_SMTP_MAX_FREQUENCY=60 AUTH_REFRESH_TOKEN_REUSE_INTERVAL=10 AUTH_TEST_REDIRECT_BASE=http://127.0.0.1:5173 \
   AUTH_TEST_PASSWORD_NEEDS_LETTERS_AND_DIGITS=1 \
-  deno run --allow-all devstack/with-stack.ts deno test --allow-all tests/contract
+  deno run --allow-all devstack/with-stack.ts deno test --allow-all --no-check tests/contract
 
 stage "the web app end to end in Chromium (playwright-core) against a devstack on free ports"
-deno test --allow-all tests/e2e
+deno test --allow-all --no-check tests/e2e
 
 stage_end
 echo "All checks passed."
