@@ -5,19 +5,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/env.sh"
+source "$root/scripts/stages.sh"
+trap stages_summary EXIT
 db_url="$1"
 
-echo "== supabase db lint"
+stage "supabase db lint"
 HOME="${SUPABASE_CLI_HOME:-$HOME}" supabase db lint --db-url "$db_url?sslmode=disable" --schema public,private --fail-on error
 
-echo "== Supabase's database advisors (nothing above INFO)"
+stage "Supabase's database advisors (nothing above INFO)"
 bash "$root/scripts/check-advisors.sh" "$db_url"
 
-echo "== pgTAP (supabase/tests)"
+stage "pgTAP (supabase/tests)"
 pg_prove --failures -d "$db_url" "$root"/supabase/tests/*.test.sql
 
-echo "== generated database types"
+stage "generated database types"
 bash "$root/scripts/gen-types.sh" "$db_url" --check
 
-echo "== every RLS policy and CHECK constraint is covered by a test"
+stage "every RLS policy and CHECK constraint is covered by a test"
 bash "$root/scripts/check-rule-coverage.sh" "$db_url"

@@ -5,19 +5,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source scripts/stages.sh
+stage "setup"
 bash scripts/setup.sh
 source scripts/env.sh
 
-echo "== deno fmt, lint, check"
+stage "deno fmt, lint, check"
 deno fmt --check
 deno lint
 # shellcheck disable=SC2046 # one argument per file is intended
 deno check $(git ls-files -co --exclude-standard '*.ts' ':!:web/**' ':!:web/src/lib/database.types.ts')
 
-echo "== edge functions: deploy dry run (each resolves every import from its own deno.json)"
+stage "edge functions: deploy dry run (each resolves every import from its own deno.json)"
 deno run --allow-all scripts/functions/deploy-dry-run.ts
 
-echo "== web app: TypeScript check"
+stage "web app: TypeScript check"
 npm --prefix web run --silent typecheck
 
 cluster_dir="$(mktemp -u /tmp/habits-test-pg.XXXXXX)"
@@ -26,33 +28,38 @@ SUPABASE_CLI_HOME="$(mktemp -d /tmp/habits-test-cli.XXXXXX)"
 cleanup() {
   devstack/postgres/cluster.sh remove "$cluster_dir" || true
   rm -rf "$SUPABASE_CLI_HOME"
+  stages_summary
 }
 trap cleanup EXIT
 
 db_port="$(bash scripts/free-port.sh)"
 db_url="postgresql://postgres@127.0.0.1:$db_port/postgres"
-echo "== database: a private Postgres 15 on port $db_port"
+stage "database: a private Postgres 15 on port $db_port"
 devstack/postgres/cluster.sh create "$cluster_dir" "$db_port"
 devstack/postgres/cluster.sh start "$cluster_dir"
 devstack/postgres/cluster.sh bootstrap "$db_url"
 HOME="$SUPABASE_CLI_HOME" supabase migration up --db-url "$db_url?sslmode=disable"
 
+stage "database checks (scripts/test-db.sh)"
 bash scripts/test-db.sh "$db_url"
 
 export TEST_DB_URL="$db_url"
-echo "== devstack, edge functions and end-to-end reminders (Deno tests)"
-deno test --allow-all tests/devstack tests/functions
+# `deno check` above has type-checked every test module; `deno test` would check each suite's
+# module graph again (a different set of roots, so a cache miss), hence --no-check below.
+stage "devstack, edge functions and end-to-end reminders (Deno tests)"
+deno test --allow-all --no-check tests/devstack tests/functions
 
-echo "== contract tests: the real supabase-js client against a devstack on free ports"
+stage "contract tests: the real supabase-js client against a devstack on free ports"
 # The same suite runs against `supabase start` given SUPABASE_URL, the keys, SUPABASE_DB_URL and
 # MAIL_API_URL. These two mirror supabase/config.toml ([auth.email] max_frequency and
 # [auth] refresh_token_reuse_interval), an allowed redirect URL and the password rule, which the
 # devstack reads.
 AUTH_SMTP_MAX_FREQUENCY=60 AUTH_REFRESH_TOKEN_REUSE_INTERVAL=10 AUTH_TEST_REDIRECT_BASE=http://127.0.0.1:5173 \
   AUTH_TEST_PASSWORD_NEEDS_LETTERS_AND_DIGITS=1 \
-  deno run --allow-all devstack/with-stack.ts deno test --allow-all tests/contract
+  deno run --allow-all devstack/with-stack.ts deno test --allow-all --no-check tests/contract
 
-echo "== the web app end to end in Chromium (playwright-core) against a devstack on free ports"
-deno test --allow-all tests/e2e
+stage "the web app end to end in Chromium (playwright-core) against a devstack on free ports"
+deno test --allow-all --no-check tests/e2e
 
+stage_end
 echo "All checks passed."

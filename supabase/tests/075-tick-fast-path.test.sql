@@ -78,6 +78,9 @@ with created as (
 )
 update cases c set habit_id = created.id from created where created.action = 'fast-path-' || c.case_id;
 set local session_replication_role = origin;
+-- Statistics for the rows just written: planned for the empty table that a vacuum after earlier
+-- runs can leave in the statistics, the loop below takes 40 s instead of 1 s.
+analyze public.habits;
 
 create temp table answers (batch integer, path text, habit_id uuid, occurrence_at timestamptz,
   next_reminder_at timestamptz, by_fast_path boolean);
