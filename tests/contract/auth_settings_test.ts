@@ -1,11 +1,12 @@
 /**
  * The devstack Auth server's settings, each on a server of its own (GoTrue's behaviour named per
  * case): honoured exactly, or refused at startup by name; the rate limits with GoTrue's 429s; the
- * database going away (503, then recovery).
+ * database going away (500, then recovery).
  */
 import assert from "node:assert/strict";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import * as OTPAuth from "otpauth";
 import { type AuthConfig, authConfigFromEnv, type AuthOptions } from "../../devstack/auth/config.ts";
 import { isRedirectAllowed } from "../../devstack/auth/redirects.ts";
 import type { AuthMail } from "../../devstack/auth/mailer.ts";
@@ -151,6 +152,11 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           assert.equal(first.error, null);
           assert.equal(first.data.user?.is_anonymous, true);
           assert.equal(first.data.session?.user.is_anonymous, true);
+          // GoTrue's UserUpdate and Reauthenticate: no password and no nonce without an address.
+          const password = await on.client.auth.updateUser({ password: PASSWORD });
+          assert.deepEqual([password.error?.status, codeOf(password.error)], [422, "validation_failed"]);
+          const nonce = await on.client.auth.reauthenticate();
+          assert.deepEqual([nonce.error?.status, codeOf(nonce.error)], [400, "validation_failed"]);
           assert.equal((await on.client.auth.signInAnonymously()).error, null);
           // GoTrue's anonymous limiter: anonymous_users per hour with that many as burst.
           const third = await on.client.auth.signInAnonymously();
@@ -289,11 +295,17 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           await admin`update auth.sessions set created_at = now() - interval '25 hours' where id = ${sessionId}`;
           const needed = await server.client.auth.updateUser({ password: `${PASSWORD} later` });
           assert.deepEqual([needed.error?.status, codeOf(needed.error)], [400, "reauthentication_needed"]);
+          // The nonce is asked for before the password is compared with the current one.
+          const same = await server.client.auth.updateUser({ password: `${PASSWORD} fresh` });
+          assert.deepEqual([same.error?.status, codeOf(same.error)], [400, "reauthentication_needed"]);
           const wrong = await server.client.auth.updateUser({
             password: `${PASSWORD} later`,
             nonce: "000000",
           });
-          assert.deepEqual([wrong.error?.status, codeOf(wrong.error)], [422, "reauthentication_not_valid"]);
+          assert.deepEqual(
+            [wrong.error?.status, codeOf(wrong.error), wrong.error?.message],
+            [422, "reauthentication_not_valid", "Nonce has expired or is invalid"],
+          );
           assert.equal((await server.client.auth.reauthenticate()).error, null);
           const mail = server.mails.findLast((m) =>
             m.kind === "reauthentication" && m.to === address
@@ -321,6 +333,48 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           await server.client.auth.signUp({ email: email("no-mfa"), password: PASSWORD });
           const { error } = await server.client.auth.mfa.enroll({ factorType: "totp" });
           assert.deepEqual([error?.status, codeOf(error)], [422, "mfa_totp_enroll_not_enabled"]);
+        } finally {
+          await server.close();
+        }
+      },
+    );
+
+    await t.step(
+      "GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION: an expired challenge is 422 mfa_challenge_expired, and gone",
+      async () => {
+        const server = await auth(cluster, { mailerAutoconfirm: true, mfaChallengeExpiry: 1 });
+        try {
+          await server.client.auth.signUp({ email: email("mfa-expiry"), password: PASSWORD });
+          const { data: factor } = await server.client.auth.mfa.enroll({ factorType: "totp" });
+          const totp = factor as { id: string; totp: { secret: string } };
+          const code = new OTPAuth.TOTP({
+            secret: totp.totp.secret,
+            algorithm: "SHA1",
+            digits: 6,
+            period: 30,
+          });
+          const { data: challenge } = await server.client.auth.mfa.challenge({ factorId: totp.id });
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          const verify = () =>
+            server.client.auth.mfa.verify({
+              factorId: totp.id,
+              challengeId: challenge?.id as string,
+              code: code.generate(),
+            });
+          const expired = await verify();
+          assert.deepEqual(
+            [expired.error?.status, codeOf(expired.error), expired.error?.message],
+            [
+              422,
+              "mfa_challenge_expired",
+              `MFA challenge ${challenge?.id} has expired, verify against another challenge or create a new challenge.`,
+            ],
+          );
+          const again = await verify();
+          assert.deepEqual([again.error?.status, codeOf(again.error)], [422, "mfa_factor_not_found"]);
+          // GoTrue compares names as they are: a second unnamed factor is a conflict.
+          const unnamed = await server.client.auth.mfa.enroll({ factorType: "totp" });
+          assert.deepEqual([unnamed.error?.status, codeOf(unnamed.error)], [422, "mfa_factor_name_conflict"]);
         } finally {
           await server.close();
         }
@@ -369,7 +423,7 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       }
     });
 
-    await t.step("the database goes away: 503, and Auth recovers by itself", async () => {
+    await t.step("the database goes away: 500 unexpected_failure, and Auth recovers by itself", async () => {
       const port = Number(new URL(cluster.url).port);
       const proxy = startTcpProxy(port);
       const url = new URL(withUser(cluster.url, "supabase_auth_admin"));
@@ -378,7 +432,13 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       try {
         proxy.down();
         const down = await server.client.auth.signInWithPassword({ email: "a@b.test", password: PASSWORD });
-        assert.equal(down.error?.status, 503);
+        // GoTrue has no 503: whatever its database does, the answer is 500 unexpected_failure.
+        assert.equal(down.error?.status, 500);
+        const raw = await server.raw("/token?grant_type=password", {
+          method: "POST",
+          body: JSON.stringify({ email: "a@b.test", password: PASSWORD }),
+        });
+        assert.deepEqual([raw.status, (await raw.json()).code], [500, "unexpected_failure"]);
         proxy.up();
         const address = email("back");
         const up = await server.client.auth.signUp({ email: address, password: PASSWORD });

@@ -29,6 +29,7 @@ const updateBody = z.object({
   password: z.string().nullish(),
   nonce: z.string().nullish(),
   data: z.record(z.string(), z.unknown()).nullish(),
+  app_metadata: z.record(z.string(), z.unknown()).nullish(),
   phone: z.string().nullish(),
   code_challenge: z.string().nullish(),
   code_challenge_method: z.string().nullish(),
@@ -42,12 +43,12 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
   /** GoTrue's verifyReauthentication: the nonce is the code of the latest reauthentication mail. */
   const checkNonce = async (tx: Db, user: UserRow, nonce: string) => {
     const stored = user.reauthentication_token ?? "";
-    const sentAt = user.reauthentication_sent_at?.getTime() ?? 0;
+    const sentAt = user.reauthentication_sent_at?.getTime();
     if (
-      !stored || stored !== tokenHash(user.email ?? "", nonce) ||
+      !stored || sentAt === undefined || stored !== tokenHash(user.email ?? "", nonce) ||
       Date.now() > sentAt + config.mailerOtpExp * 1000
     ) {
-      throw new AuthError(422, "reauthentication_not_valid", "Requires reauthentication");
+      throw new AuthError(422, "reauthentication_not_valid", "Nonce has expired or is invalid");
     }
     await tx`update auth.users set reauthentication_token = '' where id = ${user.id}`;
   };
@@ -64,28 +65,37 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
       const redirectTo = chooseRedirect(config, c.req.query("redirect_to"), c.req.header("Referer"));
       const sessionId = c.get("sessionId");
       const newEmail = body.email ? validateEmail(body.email) : null;
-      if (body.password !== undefined && body.password !== null) {
-        if (c.get("user").is_anonymous && !c.get("user").email) {
+      if (body.password !== undefined && body.password !== null) checkPasswordStrength(config, body.password);
+      // GoTrue's UserUpdate checks, in its order.
+      const current = c.get("user");
+      if (body.app_metadata) {
+        throw new AuthError(403, "not_admin", "Updating app_metadata requires admin privileges");
+      }
+      const changesCredentials = !!body.password || (!!newEmail && newEmail !== current.email);
+      const factors = changesCredentials ? await findFactors(sql, current.id) : [];
+      if (factors.some((factor) => factor.status === "verified")) {
+        const session = sessionId ? await findSession(sql, sessionId) : null;
+        if (session?.aal !== "aal2") {
           throw new AuthError(
-            422,
-            "email_address_not_provided",
-            "Updating password of an anonymous user without an email or phone is not allowed",
+            401,
+            "insufficient_aal",
+            "AAL2 session is required to update email or password when MFA is enabled.",
           );
         }
-        checkPasswordStrength(config, body.password);
+      }
+      if (current.is_anonymous && body.password && !body.email && !body.phone) {
+        throw new AuthError(
+          422,
+          "validation_failed",
+          "Updating password of an anonymous user without an email or phone is not allowed",
+        );
       }
       const encrypted = body.password ? await hashPassword(body.password) : null;
 
       const user = await sql.begin(async (tx) => {
         const user = await lockUser(tx, c.get("user").id) as UserRow;
         if (body.password) {
-          if (await passwordMatches(body.password, user.encrypted_password)) {
-            throw new AuthError(
-              422,
-              "same_password",
-              "New password should be different from the old password.",
-            );
-          }
+          // The nonce is asked for before the new password is compared with the old one.
           if (config.updatePasswordRequireReauthentication) {
             const session = sessionId ? await findSession(tx, sessionId) : null;
             if (!session || Date.now() > session.created_at.getTime() + RECENT_SIGN_IN_MS) {
@@ -94,6 +104,13 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
               }
               await checkNonce(tx, user, body.nonce);
             }
+          }
+          if (await passwordMatches(body.password, user.encrypted_password)) {
+            throw new AuthError(
+              422,
+              "same_password",
+              "New password should be different from the old password.",
+            );
           }
           await tx`update auth.users set encrypted_password = ${encrypted}, updated_at = now() where id = ${user.id}`;
         }
@@ -140,11 +157,10 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
     .get("/reauthenticate", authenticated, async (c) => {
       const current = c.get("user");
       if (!current.email) {
-        throw new AuthError(
-          422,
-          "email_address_not_provided",
-          "Reauthentication requires the user to have an email",
-        );
+        throw validationFailed("Reauthentication requires the user to have an email or a phone number");
+      }
+      if (!current.email_confirmed_at) {
+        throw new AuthError(422, "email_not_confirmed", "Please verify your email first.");
       }
       await sql.begin(async (tx) => {
         const user = await lockUser(tx, current.id) as UserRow;
