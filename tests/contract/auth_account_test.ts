@@ -373,6 +373,11 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
         });
         assert.deepEqual([gone.status, (await gone.json()).code], [403, "session_not_found"]);
         assert.equal((await later.supabase.auth.mfa.unenroll({ factorId: factor.id })).error, null);
+        // Unenrolling takes the session back to aal1 without totp in amr (DowngradeSessionsToAAL1).
+        const refreshed = await later.supabase.auth.refreshSession();
+        const downgraded = decodeJwt(refreshed.data.session?.access_token as string);
+        assert.equal(downgraded.aal, "aal1");
+        assert.deepEqual((downgraded.amr as { method: string }[]).map((entry) => entry.method), ["password"]);
         const after = await client(stack).auth.signInWithPassword({ email, password: PASSWORD });
         assert.equal(after.data.user?.factors?.length ?? 0, 0);
       },

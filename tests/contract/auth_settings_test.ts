@@ -340,9 +340,10 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
     );
 
     await t.step(
-      "GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION: an expired challenge is 422 mfa_challenge_expired, and gone",
+      "MFA expiry: an expired challenge is 422 mfa_challenge_expired and gone; stale enrolments go",
       async () => {
         const server = await auth(cluster, { mailerAutoconfirm: true, mfaChallengeExpiry: 1 });
+        const admin = (await import("postgres")).default(cluster.url, { max: 1, onnotice: () => {} });
         try {
           await server.client.auth.signUp({ email: email("mfa-expiry"), password: PASSWORD });
           const { data: factor } = await server.client.auth.mfa.enroll({ factorType: "totp" });
@@ -372,10 +373,14 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           );
           const again = await verify();
           assert.deepEqual([again.error?.status, codeOf(again.error)], [422, "mfa_factor_not_found"]);
-          // GoTrue compares names as they are: a second unnamed factor is a conflict.
+          // GoTrue compares names as they are: a second unnamed factor is a conflict...
           const unnamed = await server.client.auth.mfa.enroll({ factorType: "totp" });
           assert.deepEqual([unnamed.error?.status, codeOf(unnamed.error)], [422, "mfa_factor_name_conflict"]);
+          // ...until the first, unverified and without challenges, is older than 300 s.
+          await admin`update auth.mfa_factors set created_at = now() - interval '301 seconds' where id = ${totp.id}`;
+          assert.equal((await server.client.auth.mfa.enroll({ factorType: "totp" })).error, null);
         } finally {
+          await admin.end();
           await server.close();
         }
       },

@@ -17,6 +17,8 @@ const enrollBody = z.object({
 });
 const verifyBody = z.object({ challenge_id: z.string().nullish(), code: z.string().nullish() });
 
+/** GoTrue's MFA factor_expiry_duration (default; the CLI does not set it). */
+const FACTOR_EXPIRY_SECONDS = 300;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const factorNotFound = () => new AuthError(404, "mfa_factor_not_found", "Factor not found");
 
@@ -72,6 +74,11 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
         throw new AuthError(422, "mfa_totp_enroll_not_enabled", "MFA enroll is disabled for TOTP");
       }
       const user = c.get("user");
+      // GoTrue's DeleteExpiredFactors (every user's): enrolments never challenged within 300 s.
+      await sql`
+        delete from auth.mfa_factors f where f.status <> 'verified'
+          and not exists (select 1 from auth.mfa_challenges c where c.factor_id = f.id)
+          and f.created_at + make_interval(secs => ${FACTOR_EXPIRY_SECONDS}) < now()`;
       const factors = await findFactors(sql, user.id);
       const friendlyName = body.friendly_name ?? "";
       // GoTrue compares names as they are, so a second unnamed factor is a conflict too.
@@ -186,7 +193,11 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
           throw new AuthError(422, "insufficient_aal", "AAL2 required to unenroll verified factor");
         }
         await tx`delete from auth.mfa_factors where id = ${found.id}`;
-        // GoTrue's DowngradeSessionsToAAL1: every session that stepped up with this factor.
+        // GoTrue's DowngradeSessionsToAAL1: every session that stepped up with this factor loses
+        // the factor's amr entry and drops to aal1.
+        await tx`
+          delete from auth.mfa_amr_claims where authentication_method = 'totp'
+            and session_id in (select id from auth.sessions where factor_id = ${found.id})`;
         await tx`update auth.sessions set aal = 'aal1', factor_id = null where factor_id = ${found.id}`;
         return found;
       });
