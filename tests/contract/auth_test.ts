@@ -474,6 +474,18 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
       const settings = await (await rawAuth(stack, "/settings")).json();
       assert.equal(settings.external.email, true);
       assert.equal(typeof settings.mailer_autoconfirm, "boolean");
+      // GoTrue's Settings fields (internal/api/settings.go), whatever they are set to.
+      assert.deepEqual(Object.keys(settings).sort(), [
+        "disable_signup",
+        "external",
+        "mailer_autoconfirm",
+        "passkeys_enabled",
+        "phone_autoconfirm",
+        "saml_enabled",
+        "saml_private_key_next_configured",
+        "sms_provider",
+      ]);
+      assert.equal(typeof settings.external.snapchat, "boolean");
       const health = await rawAuth(stack, "/health");
       assert.equal(health.status, 200);
       await health.body?.cancel();
