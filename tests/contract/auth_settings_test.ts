@@ -386,29 +386,42 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       },
     );
 
-    await t.step("double_confirm_changes off: one mail, to the new address, changes the e-mail", async () => {
-      const server = await auth(cluster, { mailerAutoconfirm: false, mailerSecureEmailChange: false });
-      try {
-        const address = email("single");
-        await server.client.auth.signUp({ email: address, password: PASSWORD });
-        const confirm = server.mails.find((m) => m.to === address) as AuthMail;
-        await server.client.auth.verifyOtp({ email: address, token: confirm.otp, type: "signup" });
-        const next = email("single-new");
-        const { error } = await server.client.auth.updateUser({ email: next });
-        assert.equal(error, null);
-        const changeMails = server.mails.filter((m) => m.kind === "email_change");
-        assert.deepEqual(changeMails.map((m) => m.to), [next]);
-        const verified = await server.client.auth.verifyOtp({
-          email: next,
-          token: changeMails[0].otp,
-          type: "email_change",
-        });
-        assert.equal(verified.error, null);
-        assert.equal(verified.data.user?.email, next);
-      } finally {
-        await server.close();
-      }
-    });
+    await t.step(
+      "double_confirm_changes off: one mail (resendable), to the new address, changes the e-mail",
+      async () => {
+        const server = await auth(cluster, { mailerAutoconfirm: false, mailerSecureEmailChange: false });
+        try {
+          const address = email("single");
+          await server.client.auth.signUp({ email: address, password: PASSWORD });
+          const confirm = server.mails.find((m) => m.to === address) as AuthMail;
+          await server.client.auth.verifyOtp({ email: address, token: confirm.otp, type: "signup" });
+          const next = email("single-new");
+          const { error } = await server.client.auth.updateUser({ email: next });
+          assert.equal(error, null);
+          // resend type email_change (GoTrue's resend.go) mails the pending change again, with a new
+          // code that replaces the first one.
+          const resent = await server.client.auth.resend({ type: "email_change", email: address });
+          assert.equal(resent.error, null);
+          const changeMails = server.mails.filter((m) => m.kind === "email_change");
+          assert.deepEqual(changeMails.map((m) => m.to), [next, next]);
+          const stale = await server.client.auth.verifyOtp({
+            email: next,
+            token: changeMails[0].otp,
+            type: "email_change",
+          });
+          assert.deepEqual([stale.error?.status, codeOf(stale.error)], [403, "otp_expired"]);
+          const verified = await server.client.auth.verifyOtp({
+            email: next,
+            token: changeMails[1].otp,
+            type: "email_change",
+          });
+          assert.equal(verified.error, null);
+          assert.equal(verified.data.user?.email, next);
+        } finally {
+          await server.close();
+        }
+      },
+    );
 
     await t.step("the start command's --web-port: config.toml's site_url is taken on that port", async () => {
       // config.toml's site_url is http://127.0.0.1:5173; the SPA is served on another port here.

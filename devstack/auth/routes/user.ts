@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { checkMailFrequency, mailToken, validatePkceParams } from "../confirmation.ts";
+import { checkMailFrequency, mailToken, sendEmailChange, validatePkceParams } from "../confirmation.ts";
 import type { Db } from "../db.ts";
 import { AuthError, badRequest, validationFailed } from "../errors.ts";
 import { findFactors } from "../factors.ts";
-import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, requireUser, validateEmail } from "../http.ts";
 import { checkPasswordStrength, hashPassword, passwordMatches } from "../passwords.ts";
 import { rateLimited } from "../ratelimit.ts";
@@ -142,6 +141,7 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
             where id = ${user.id}`;
           if (config.mailerAutoconfirm) await applyEmailChange(tx, user.id);
           else {await sendEmailChange(
+              deps,
               tx,
               await lockUser(tx, user.id) as UserRow,
               newEmail,
@@ -182,31 +182,4 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
       await sql.begin((tx) => logout(tx, scope as LogoutScope, c.get("user").id, c.get("sessionId")));
       return c.body(null, 204);
     });
-
-  /**
-   * GoTrue's sendEmailChange: a link and code to the new address, and with double_confirm_changes
-   * another to the current address; both must be confirmed before the address changes.
-   */
-  async function sendEmailChange(
-    tx: Db,
-    user: UserRow,
-    newEmail: string,
-    method: "s256" | "plain" | null,
-    challenge: string | null | undefined,
-    redirectTo: string,
-  ) {
-    checkMailFrequency(deps, user, "email_change_token_new");
-    if (method) await createFlowState(tx, user.id, method, challenge as string, "email_change");
-    const common = {
-      kind: "email_change" as const,
-      verifyType: "email_change",
-      pkce: method !== null,
-      redirectTo,
-      newEmail,
-    };
-    await mailToken(deps, tx, user, { ...common, column: "email_change_token_new", to: newEmail });
-    if (config.mailerSecureEmailChange && user.email) {
-      await mailToken(deps, tx, user, { ...common, column: "email_change_token_current", to: user.email });
-    }
-  }
 }
