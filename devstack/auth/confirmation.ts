@@ -3,7 +3,8 @@ import { AuthError, unexpectedFailure, validationFailed } from "./errors.ts";
 import type { AuthDeps } from "./http.ts";
 import { confirmationUrl, type MailKind } from "./mailer.ts";
 import { limitEmailSent } from "./ratelimit.ts";
-import { newOtp, PKCE_PREFIX, tokenHash } from "./tokens.ts";
+import { createFlowState } from "./flow_state.ts";
+import { type CodeChallengeMethod, newOtp, PKCE_PREFIX, tokenHash } from "./tokens.ts";
 import { SENT_AT, setToken, type TokenColumn, type UserRow } from "./users.ts";
 
 /** GoTrue's per-address mail frequency: a 429 until max_frequency has passed since the last mail. */
@@ -81,6 +82,34 @@ export async function sendConfirmation(
     pkce,
     redirectTo,
   });
+}
+
+/**
+ * GoTrue's sendEmailChange: a link and code to the new address, and with double_confirm_changes
+ * another to the current address; both must be confirmed before the address changes.
+ */
+export async function sendEmailChange(
+  deps: AuthDeps,
+  tx: Db,
+  user: UserRow,
+  newEmail: string,
+  method: CodeChallengeMethod | null,
+  challenge: string | null | undefined,
+  redirectTo: string,
+): Promise<void> {
+  checkMailFrequency(deps, user, "email_change_token_new");
+  if (method) await createFlowState(tx, user.id, method, challenge as string, "email_change");
+  const common = {
+    kind: "email_change" as const,
+    verifyType: "email_change",
+    pkce: method !== null,
+    redirectTo,
+    newEmail,
+  };
+  await mailToken(deps, tx, user, { ...common, column: "email_change_token_new", to: newEmail });
+  if (deps.config.mailerSecureEmailChange && user.email) {
+    await mailToken(deps, tx, user, { ...common, column: "email_change_token_current", to: user.email });
+  }
 }
 
 const CODE_CHALLENGE = /^[a-zA-Z0-9\-._~]{43,128}$/;

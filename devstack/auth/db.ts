@@ -9,7 +9,7 @@ export function connectDatabase(url: string): Sql {
   return postgres(url, {
     max: 10,
     idle_timeout: 30,
-    // A database that does not answer is a 503 within seconds, not a hanging request.
+    // A database that does not answer is an error within seconds, not a hanging request.
     connect_timeout: 5,
     onnotice: () => {},
     connection: { application_name: "devstack-auth" },

@@ -35,32 +35,40 @@ export interface Mailer {
   close(): void;
 }
 
-/** GoTrue's default subjects and bodies (internal/mailer), used when config.toml sets none. */
+/**
+ * GoTrue's default subjects and bodies (internal/mailer/templatemailer/templatemailer.go), used
+ * when config.toml sets none.
+ */
 const DEFAULTS: Record<MailKind, { subject: string; body: string }> = {
   confirmation: {
-    subject: "Confirm Your Signup",
-    body: `<h2>Confirm your signup</h2>
-<p>Follow this link to confirm your user:</p>
+    subject: "Confirm Your Email",
+    body: `<h2>Confirm Your Email</h2>
+
+<p>Follow this link to confirm your email:</p>
 <p><a href="{{ .ConfirmationURL }}">Confirm your email address</a></p>
-<p>Alternatively, enter the code: {{ .Token }}</p>`,
+<p>Alternatively, enter the code: {{ .Token }}</p>
+`,
   },
   invite: {
     subject: "You have been invited",
     body: `<h2>You have been invited</h2>
+
 <p>You have been invited to create a user on {{ .SiteURL }}. Follow this link to accept the invite:</p>
 <p><a href="{{ .ConfirmationURL }}">Accept the invite</a></p>
 <p>Alternatively, enter the code: {{ .Token }}</p>`,
   },
   recovery: {
     subject: "Reset Your Password",
-    body: `<h2>Reset Password</h2>
+    body: `<h2>Reset password</h2>
+
 <p>Follow this link to reset the password for your user:</p>
-<p><a href="{{ .ConfirmationURL }}">Reset Password</a></p>
+<p><a href="{{ .ConfirmationURL }}">Reset password</a></p>
 <p>Alternatively, enter the code: {{ .Token }}</p>`,
   },
   magic_link: {
     subject: "Your Magic Link",
     body: `<h2>Magic Link</h2>
+
 <p>Follow this link to login:</p>
 <p><a href="{{ .ConfirmationURL }}">Log In</a></p>
 <p>Alternatively, enter the code: {{ .Token }}</p>`,
@@ -68,13 +76,15 @@ const DEFAULTS: Record<MailKind, { subject: string; body: string }> = {
   email_change: {
     subject: "Confirm Email Change",
     body: `<h2>Confirm email address change</h2>
+
 <p>Follow this link to confirm the update of your email address from {{ .Email }} to {{ .NewEmail }}:</p>
-<p><a href="{{ .ConfirmationURL }}">Change Email Address</a></p>
+<p><a href="{{ .ConfirmationURL }}">Change email address</a></p>
 <p>Alternatively, enter the code: {{ .Token }}</p>`,
   },
   reauthentication: {
     subject: "Confirm reauthentication",
     body: `<h2>Confirm reauthentication</h2>
+
 <p>Enter the code: {{ .Token }}</p>`,
   },
 };

@@ -22,6 +22,7 @@ export interface SessionRow {
   user_id: string;
   created_at: Date;
   not_after: Date | null;
+  aal: "aal1" | "aal2" | "aal3" | null;
 }
 
 interface RefreshTokenRow {
@@ -118,7 +119,7 @@ async function sessionResponse(
 
 export async function findSession(db: Db, sessionId: string): Promise<SessionRow | null> {
   const [row] = await db<SessionRow[]>`
-    select id, user_id, created_at, not_after from auth.sessions where id = ${sessionId}`;
+    select id, user_id, created_at, not_after, aal from auth.sessions where id = ${sessionId}`;
   return row ?? null;
 }
 

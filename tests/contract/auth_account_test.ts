@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { base64url, decodeJwt, decodeProtectedHeader } from "jose";
 import * as OTPAuth from "otpauth";
 import { mailIdsTo, startAuthTestStack, waitForMail } from "./auth_harness.ts";
 import {
@@ -216,9 +216,15 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
       const toNew = await waitForMail(stack, next);
       const toOld = await waitForMail(stack, email, seenOld);
       assert.match(toNew.subject, /Confirm Email Change/);
-      const first = await supabase.auth.verifyOtp({ email, token: otpIn(toOld), type: "email_change" });
-      assert.equal(first.error, null);
-      assert.equal(first.data.session, null, "one of two confirmations: no session yet");
+      const first = await rawAuth(stack, "/verify", {
+        method: "POST",
+        body: JSON.stringify({ email, token: otpIn(toOld), type: "email_change" }),
+      });
+      assert.equal(first.status, 200);
+      assert.deepEqual(await first.json(), {
+        msg: "Confirmation link accepted. Please proceed to confirm link sent to the other email",
+        code: "200",
+      }, "one of two confirmations: no session yet");
       assert.equal((await supabase.auth.getUser()).data.user?.email, email);
       const second = await follow(stack, linkIn(toNew));
       assert.ok(new URLSearchParams(second.hash.slice(1)).get("access_token"), second.href);
@@ -294,8 +300,23 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
         const code = () =>
           new OTPAuth.TOTP({ secret: factor.totp.secret, algorithm: "SHA1", digits: 6, period: 30 })
             .generate();
+        const again = await supabase.auth.mfa.enroll({ factorType: "totp", friendlyName: "phone" });
+        assert.deepEqual([again.error?.status, codeOf(again.error)], [422, "mfa_factor_name_conflict"]);
         const challenge = await supabase.auth.mfa.challenge({ factorId: factor.id });
         assert.equal(challenge.error, null);
+        // GoTrue's mfa.go: no code is 400; an unknown challenge 422 mfa_factor_not_found.
+        const empty = await supabase.auth.mfa.verify({
+          factorId: factor.id,
+          challengeId: challenge.data?.id as string,
+          code: "",
+        });
+        assert.deepEqual([empty.error?.status, codeOf(empty.error)], [400, "validation_failed"]);
+        const unknown = await supabase.auth.mfa.verify({
+          factorId: factor.id,
+          challengeId: crypto.randomUUID(),
+          code: code(),
+        });
+        assert.deepEqual([unknown.error?.status, codeOf(unknown.error)], [422, "mfa_factor_not_found"]);
         const wrong = await supabase.auth.mfa.verify({
           factorId: factor.id,
           challengeId: challenge.data?.id as string,
@@ -316,12 +337,29 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
         ]);
         const level = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
         assert.equal(level.data?.currentLevel, "aal2");
+        // A used challenge is answered like one from another address.
+        const reused = await supabase.auth.mfa.verify({
+          factorId: factor.id,
+          challengeId: challenge.data?.id as string,
+          code: code(),
+        });
+        assert.deepEqual([reused.error?.status, codeOf(reused.error)], [422, "mfa_ip_address_mismatch"]);
 
+        const bystander = await signedIn(stack, email);
         const later = await signedIn(stack, email);
         const next = await later.supabase.auth.mfa.getAuthenticatorAssuranceLevel();
         assert.deepEqual([next.data?.currentLevel, next.data?.nextLevel], ["aal1", "aal2"]);
         const early = await later.supabase.auth.mfa.unenroll({ factorId: factor.id });
         assert.deepEqual([early.error?.status, codeOf(early.error)], [422, "insufficient_aal"]);
+        const second = await later.supabase.auth.mfa.enroll({ factorType: "totp", friendlyName: "tablet" });
+        assert.deepEqual([second.error?.status, codeOf(second.error)], [403, "insufficient_aal"]);
+        const password = await later.supabase.auth.updateUser({ password: NEW_PASSWORD });
+        assert.deepEqual([password.error?.status, codeOf(password.error)], [401, "insufficient_aal"]);
+        const malformed = await rawAuth(stack, "/factors/not-a-uuid", {
+          method: "DELETE",
+          headers: { Authorization: `Bearer ${later.session.access_token}` },
+        });
+        assert.deepEqual([malformed.status, (await malformed.json()).code], [404, "validation_failed"]);
         const listed = await admin.auth.admin.mfa.listFactors({ userId: later.session.user.id });
         assert.deepEqual(listed.data?.factors.map((f) => f.status), ["verified"]);
         const stepUp = await later.supabase.auth.mfa.challengeAndVerify({
@@ -329,7 +367,17 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
           code: code(),
         });
         assert.equal(stepUp.error, null);
+        // Stepping up ends the user's other sessions still at aal1.
+        const gone = await rawAuth(stack, "/user", {
+          headers: { Authorization: `Bearer ${bystander.session.access_token}` },
+        });
+        assert.deepEqual([gone.status, (await gone.json()).code], [403, "session_not_found"]);
         assert.equal((await later.supabase.auth.mfa.unenroll({ factorId: factor.id })).error, null);
+        // Unenrolling takes the session back to aal1 without totp in amr (DowngradeSessionsToAAL1).
+        const refreshed = await later.supabase.auth.refreshSession();
+        const downgraded = decodeJwt(refreshed.data.session?.access_token as string);
+        assert.equal(downgraded.aal, "aal1");
+        assert.deepEqual((downgraded.amr as { method: string }[]).map((entry) => entry.method), ["password"]);
         const after = await client(stack).auth.signInWithPassword({ email, password: PASSWORD });
         assert.equal(after.data.user?.factors?.length ?? 0, 0);
       },
@@ -389,7 +437,24 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
         assert.equal(codeOf(signIn.error), "invalid_credentials");
         const still = await admin.auth.admin.getUserById(id);
         assert.equal(still.error, null);
-        assert.notEqual(still.data.user?.email, email);
+        // GoTrue's SoftDeleteUser: addresses become base64url(SHA-256(id + value)), the phone its
+        // first 15 characters; metadata emptied; identities kept with their data emptied.
+        const hash = async (value: string) =>
+          base64url.encode(
+            new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id + value))),
+          );
+        assert.equal(still.data.user?.email, await hash(email));
+        assert.equal(still.data.user?.phone, (await hash("")).slice(0, 15));
+        assert.deepEqual(still.data.user?.user_metadata, {});
+        assert.deepEqual(still.data.user?.app_metadata, {});
+        assert.deepEqual(still.data.user?.identities?.map((identity) => identity.identity_data), [{}]);
+        const ended = await client(stack).auth.getUser(data.session?.access_token);
+        assert.ok(ended.error, "the user's sessions are gone");
+        assert.equal((await admin.auth.admin.deleteUser(id, true)).error, null, "again: nothing to do");
+        const notUuid = await rawAuth(stack, "/admin/users/not-a-uuid", {
+          headers: { Authorization: `Bearer ${stack.serviceRoleKey}` },
+        });
+        assert.deepEqual([notUuid.status, (await notUuid.json()).code], [404, "validation_failed"]);
       },
     );
 

@@ -1,11 +1,12 @@
 /**
  * The devstack Auth server's settings, each on a server of its own (GoTrue's behaviour named per
  * case): honoured exactly, or refused at startup by name; the rate limits with GoTrue's 429s; the
- * database going away (503, then recovery).
+ * database going away (500, then recovery).
  */
 import assert from "node:assert/strict";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import * as OTPAuth from "otpauth";
 import { type AuthConfig, authConfigFromEnv, type AuthOptions } from "../../devstack/auth/config.ts";
 import { isRedirectAllowed } from "../../devstack/auth/redirects.ts";
 import type { AuthMail } from "../../devstack/auth/mailer.ts";
@@ -151,6 +152,11 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           assert.equal(first.error, null);
           assert.equal(first.data.user?.is_anonymous, true);
           assert.equal(first.data.session?.user.is_anonymous, true);
+          // GoTrue's UserUpdate and Reauthenticate: no password and no nonce without an address.
+          const password = await on.client.auth.updateUser({ password: PASSWORD });
+          assert.deepEqual([password.error?.status, codeOf(password.error)], [422, "validation_failed"]);
+          const nonce = await on.client.auth.reauthenticate();
+          assert.deepEqual([nonce.error?.status, codeOf(nonce.error)], [400, "validation_failed"]);
           assert.equal((await on.client.auth.signInAnonymously()).error, null);
           // GoTrue's anonymous limiter: anonymous_users per hour with that many as burst.
           const third = await on.client.auth.signInAnonymously();
@@ -289,11 +295,17 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           await admin`update auth.sessions set created_at = now() - interval '25 hours' where id = ${sessionId}`;
           const needed = await server.client.auth.updateUser({ password: `${PASSWORD} later` });
           assert.deepEqual([needed.error?.status, codeOf(needed.error)], [400, "reauthentication_needed"]);
+          // The nonce is asked for before the password is compared with the current one.
+          const same = await server.client.auth.updateUser({ password: `${PASSWORD} fresh` });
+          assert.deepEqual([same.error?.status, codeOf(same.error)], [400, "reauthentication_needed"]);
           const wrong = await server.client.auth.updateUser({
             password: `${PASSWORD} later`,
             nonce: "000000",
           });
-          assert.deepEqual([wrong.error?.status, codeOf(wrong.error)], [422, "reauthentication_not_valid"]);
+          assert.deepEqual(
+            [wrong.error?.status, codeOf(wrong.error), wrong.error?.message],
+            [422, "reauthentication_not_valid", "Nonce has expired or is invalid"],
+          );
           assert.equal((await server.client.auth.reauthenticate()).error, null);
           const mail = server.mails.findLast((m) =>
             m.kind === "reauthentication" && m.to === address
@@ -327,29 +339,89 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       },
     );
 
-    await t.step("double_confirm_changes off: one mail, to the new address, changes the e-mail", async () => {
-      const server = await auth(cluster, { mailerAutoconfirm: false, mailerSecureEmailChange: false });
-      try {
-        const address = email("single");
-        await server.client.auth.signUp({ email: address, password: PASSWORD });
-        const confirm = server.mails.find((m) => m.to === address) as AuthMail;
-        await server.client.auth.verifyOtp({ email: address, token: confirm.otp, type: "signup" });
-        const next = email("single-new");
-        const { error } = await server.client.auth.updateUser({ email: next });
-        assert.equal(error, null);
-        const changeMails = server.mails.filter((m) => m.kind === "email_change");
-        assert.deepEqual(changeMails.map((m) => m.to), [next]);
-        const verified = await server.client.auth.verifyOtp({
-          email: next,
-          token: changeMails[0].otp,
-          type: "email_change",
-        });
-        assert.equal(verified.error, null);
-        assert.equal(verified.data.user?.email, next);
-      } finally {
-        await server.close();
-      }
-    });
+    await t.step(
+      "MFA expiry: an expired challenge is 422 mfa_challenge_expired and gone; stale enrolments go",
+      async () => {
+        const server = await auth(cluster, { mailerAutoconfirm: true, mfaChallengeExpiry: 1 });
+        const admin = (await import("postgres")).default(cluster.url, { max: 1, onnotice: () => {} });
+        try {
+          await server.client.auth.signUp({ email: email("mfa-expiry"), password: PASSWORD });
+          const { data: factor } = await server.client.auth.mfa.enroll({ factorType: "totp" });
+          const totp = factor as { id: string; totp: { secret: string } };
+          const code = new OTPAuth.TOTP({
+            secret: totp.totp.secret,
+            algorithm: "SHA1",
+            digits: 6,
+            period: 30,
+          });
+          const { data: challenge } = await server.client.auth.mfa.challenge({ factorId: totp.id });
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          const verify = () =>
+            server.client.auth.mfa.verify({
+              factorId: totp.id,
+              challengeId: challenge?.id as string,
+              code: code.generate(),
+            });
+          const expired = await verify();
+          assert.deepEqual(
+            [expired.error?.status, codeOf(expired.error), expired.error?.message],
+            [
+              422,
+              "mfa_challenge_expired",
+              `MFA challenge ${challenge?.id} has expired, verify against another challenge or create a new challenge.`,
+            ],
+          );
+          const again = await verify();
+          assert.deepEqual([again.error?.status, codeOf(again.error)], [422, "mfa_factor_not_found"]);
+          // GoTrue compares names as they are: a second unnamed factor is a conflict...
+          const unnamed = await server.client.auth.mfa.enroll({ factorType: "totp" });
+          assert.deepEqual([unnamed.error?.status, codeOf(unnamed.error)], [422, "mfa_factor_name_conflict"]);
+          // ...until the first, unverified and without challenges, is older than 300 s.
+          await admin`update auth.mfa_factors set created_at = now() - interval '301 seconds' where id = ${totp.id}`;
+          assert.equal((await server.client.auth.mfa.enroll({ factorType: "totp" })).error, null);
+        } finally {
+          await admin.end();
+          await server.close();
+        }
+      },
+    );
+
+    await t.step(
+      "double_confirm_changes off: one mail (resendable), to the new address, changes the e-mail",
+      async () => {
+        const server = await auth(cluster, { mailerAutoconfirm: false, mailerSecureEmailChange: false });
+        try {
+          const address = email("single");
+          await server.client.auth.signUp({ email: address, password: PASSWORD });
+          const confirm = server.mails.find((m) => m.to === address) as AuthMail;
+          await server.client.auth.verifyOtp({ email: address, token: confirm.otp, type: "signup" });
+          const next = email("single-new");
+          const { error } = await server.client.auth.updateUser({ email: next });
+          assert.equal(error, null);
+          // resend type email_change (GoTrue's resend.go) mails the pending change again, with a new
+          // code that replaces the first one.
+          const resent = await server.client.auth.resend({ type: "email_change", email: address });
+          assert.equal(resent.error, null);
+          const changeMails = server.mails.filter((m) => m.kind === "email_change");
+          assert.deepEqual(changeMails.map((m) => m.to), [next, next]);
+          const stale = await server.client.auth.verifyOtp({
+            email: next,
+            token: changeMails[0].otp,
+            type: "email_change",
+          });
+          assert.deepEqual([stale.error?.status, codeOf(stale.error)], [403, "otp_expired"]);
+          const verified = await server.client.auth.verifyOtp({
+            email: next,
+            token: changeMails[1].otp,
+            type: "email_change",
+          });
+          assert.equal(verified.error, null);
+          assert.equal(verified.data.user?.email, next);
+        } finally {
+          await server.close();
+        }
+      },
+    );
 
     await t.step("the start command's --web-port: config.toml's site_url is taken on that port", async () => {
       // config.toml's site_url is http://127.0.0.1:5173; the SPA is served on another port here.
@@ -369,7 +441,7 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       }
     });
 
-    await t.step("the database goes away: 503, and Auth recovers by itself", async () => {
+    await t.step("the database goes away: 500 unexpected_failure, and Auth recovers by itself", async () => {
       const port = Number(new URL(cluster.url).port);
       const proxy = startTcpProxy(port);
       const url = new URL(withUser(cluster.url, "supabase_auth_admin"));
@@ -378,7 +450,13 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
       try {
         proxy.down();
         const down = await server.client.auth.signInWithPassword({ email: "a@b.test", password: PASSWORD });
-        assert.equal(down.error?.status, 503);
+        // GoTrue has no 503: whatever its database does, the answer is 500 unexpected_failure.
+        assert.equal(down.error?.status, 500);
+        const raw = await server.raw("/token?grant_type=password", {
+          method: "POST",
+          body: JSON.stringify({ email: "a@b.test", password: PASSWORD }),
+        });
+        assert.deepEqual([raw.status, (await raw.json()).code], [500, "unexpected_failure"]);
         proxy.up();
         const address = email("back");
         const up = await server.client.auth.signUp({ email: address, password: PASSWORD });

@@ -46,6 +46,9 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
         emailRedirectTo: `${ALLOWED_REDIRECT}/welcome`,
         data: { display_name: "Link Tester" },
       });
+      // GoTrue's default confirmation mail (templatemailer.go), config.toml setting none.
+      assert.equal(mail.subject, "Confirm Your Email");
+      assert.match(mail.text, /Follow this link to confirm your email:/);
       const link = linkIn(mail);
       assert.equal(link.searchParams.get("type"), "signup");
       assert.match(link.searchParams.get("token") ?? "", /^[0-9a-f]{56}$/);
@@ -247,7 +250,8 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
         body: JSON.stringify({ email: uniqueEmail("legacy"), password: PASSWORD }),
       });
       assert.equal(response.status, 400);
-      assert.equal(response.headers.get("x-sb-error-code"), null);
+      // GoTrue names the code in x-sb-error-code whatever the format.
+      assert.equal(response.headers.get("x-sb-error-code"), "invalid_credentials");
       const body = await response.json();
       assert.equal(body.code, 400);
       assert.equal(body.error_code, "invalid_credentials");
@@ -429,6 +433,14 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
           code: "unexpected_failure",
           message: "Database error saving new user",
         });
+        // The unversioned format shows the trigger's own Postgres error (utilities.NewPostgresError).
+        const legacy = await rawAuth(stack, "/signup", {
+          method: "POST",
+          versioned: false,
+          body: JSON.stringify({ email: uniqueEmail("trigger-fail"), password: PASSWORD }),
+        });
+        assert.equal(legacy.status, 500);
+        assert.deepEqual(await legacy.json(), { code: "P0001", message: "contract test: sign-up refused" });
         const rows = await withAdminSql(
           stack,
           (sql) => sql`select 1 from auth.identities where email = ${email}`,
@@ -462,6 +474,18 @@ Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
       const settings = await (await rawAuth(stack, "/settings")).json();
       assert.equal(settings.external.email, true);
       assert.equal(typeof settings.mailer_autoconfirm, "boolean");
+      // GoTrue's Settings fields (internal/api/settings.go), whatever they are set to.
+      assert.deepEqual(Object.keys(settings).sort(), [
+        "disable_signup",
+        "external",
+        "mailer_autoconfirm",
+        "passkeys_enabled",
+        "phone_autoconfirm",
+        "saml_enabled",
+        "saml_private_key_next_configured",
+        "sms_provider",
+      ]);
+      assert.equal(typeof settings.external.snapchat, "boolean");
       const health = await rawAuth(stack, "/health");
       assert.equal(health.status, 200);
       await health.body?.cancel();

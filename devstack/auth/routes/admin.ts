@@ -1,4 +1,5 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { mailToken } from "../confirmation.ts";
 import type { Db } from "../db.ts";
@@ -21,6 +22,8 @@ import {
 } from "../users.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** GoTrue's loadUser and loadFactor answer a malformed id in the path with a 404. */
+const notAUuid = (param: string) => new AuthError(404, "validation_failed", `${param} must be an UUID`);
 const ADMIN_ROLES = new Set(["service_role"]);
 const emailExists = () =>
   new AuthError(422, "email_exists", "A user with this email address has already been registered");
@@ -85,7 +88,7 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
     return c.json(userJson(user, await findIdentities(db, id), await findFactors(db, id)));
   };
   const loadUser = async (db: Db, id: string): Promise<UserRow> => {
-    if (!UUID.test(id)) throw validationFailed("user_id must be an UUID");
+    if (!UUID.test(id)) throw notAUuid("user_id");
     const user = await lockUser(db, id);
     if (!user) throw userNotFound();
     return user;
@@ -182,7 +185,7 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       return await respond(c, sql, id);
     })
     .get("/admin/users/:id", async (c) => {
-      if (!UUID.test(c.req.param("id"))) throw validationFailed("user_id must be an UUID");
+      if (!UUID.test(c.req.param("id"))) throw notAUuid("user_id");
       return await respond(c, sql, c.req.param("id"));
     })
     .put("/admin/users/:id", async (c) => {
@@ -205,16 +208,8 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
           await tx`delete from auth.users where id = ${user.id}`;
           return;
         }
-        // GoTrue's SoftDeleteUser: the row stays, its identifying data is obfuscated, sign-in is impossible.
-        const obfuscated = tokenHash(user.id, user.email ?? "");
-        await tx`
-          update auth.users set email = ${obfuscated}, phone = null, encrypted_password = '',
-            confirmation_token = '', recovery_token = '', email_change_token_new = '',
-            email_change_token_current = '', reauthentication_token = '', email_change = '',
-            raw_user_meta_data = '{}'::jsonb, deleted_at = now(), updated_at = now()
-          where id = ${user.id}`;
-        await tx`delete from auth.identities where user_id = ${user.id}`;
-        await tx`delete from auth.sessions where user_id = ${user.id}`;
+        if (user.deleted_at) return; // soft-deleted already: GoTrue changes nothing
+        await softDeleteUser(tx, user);
       });
       return c.json({});
     })
@@ -225,6 +220,7 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
     .delete("/admin/users/:id/factors/:factorId", async (c) => {
       const factor = await sql.begin(async (tx) => {
         const user = await loadUser(tx, c.req.param("id"));
+        if (!UUID.test(c.req.param("factorId"))) throw notAUuid("factor_id");
         const found = await findFactor(tx, user.id, c.req.param("factorId"));
         if (!found) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
         await tx`delete from auth.mfa_factors where id = ${found.id}`;
@@ -310,4 +306,39 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       });
       return c.json(result);
     });
+}
+
+/** GoTrue's obfuscateValue: base64url (unpadded) of SHA-256 over the user id and the value. */
+function obfuscate(userId: string, value: string): string {
+  return createHash("sha256").update(userId + value).digest("base64url");
+}
+
+/**
+ * GoTrue's soft delete (SoftDeleteUser, SoftDeleteUserIdentities, then the factors and sessions go):
+ * the row stays with its addresses replaced by hashes, no password or pending tokens, empty metadata.
+ */
+async function softDeleteUser(tx: Db, user: UserRow): Promise<void> {
+  const [{ phone_change }] = await tx<{ phone_change: string | null }[]>`
+    select phone_change from auth.users where id = ${user.id}`;
+  await tx`
+    update auth.users set
+      email = ${obfuscate(user.id, user.email ?? "")},
+      phone = ${obfuscate(user.id, user.phone ?? "").slice(0, 15)},
+      email_change = ${obfuscate(user.id, user.email_change ?? "")},
+      phone_change = ${obfuscate(user.id, phone_change ?? "").slice(0, 15)},
+      encrypted_password = null, confirmation_token = '', recovery_token = '',
+      email_change_token_current = '', email_change_token_new = '', phone_change_token = '',
+      raw_user_meta_data = '{}'::jsonb, raw_app_meta_data = '{}'::jsonb,
+      deleted_at = now(), updated_at = now()
+    where id = ${user.id}`;
+  const identities = await tx<{ id: string; provider: string; provider_id: string }[]>`
+    select id, provider, provider_id from auth.identities where user_id = ${user.id}`;
+  for (const identity of identities) {
+    await tx`
+      update auth.identities set identity_data = '{}'::jsonb, updated_at = now(),
+        provider_id = ${obfuscate(user.id, `${identity.provider}:${identity.provider_id}`)}
+      where id = ${identity.id}`;
+  }
+  await tx`delete from auth.mfa_factors where user_id = ${user.id}`;
+  await tx`delete from auth.sessions where user_id = ${user.id}`;
 }

@@ -2,12 +2,14 @@ import { Hono } from "hono";
 import { publicJwks } from "../../jwt-keys.ts";
 import type { AuthDeps, AuthEnv } from "../http.ts";
 
+/** GoTrue's ProviderSettings (internal/api/settings.go), all off here but e-mail and anonymous. */
 const DISABLED_PROVIDERS = [
   "apple",
   "azure",
   "bitbucket",
   "discord",
   "facebook",
+  "snapchat",
   "figma",
   "fly",
   "github",
@@ -50,6 +52,8 @@ export function metaRoutes(deps: AuthDeps): Hono<AuthEnv> {
         phone_autoconfirm: false,
         sms_provider: "",
         saml_enabled: false,
+        saml_private_key_next_configured: false,
+        passkeys_enabled: false,
       }))
     // GoTrue lists the public halves of its asymmetric keys; an HS256-only server lists none.
     .get("/.well-known/jwks.json", (c) => {

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import * as OTPAuth from "otpauth";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { AuthError, validationFailed } from "../errors.ts";
+import type { Db } from "../db.ts";
+import { AuthError, badRequest, validationFailed } from "../errors.ts";
 import { findFactor, findFactors } from "../factors.ts";
 import { type AuthDeps, type AuthEnv, readJson, requireUser } from "../http.ts";
 import { clientIp, rateLimited } from "../ratelimit.ts";
@@ -16,17 +17,33 @@ const enrollBody = z.object({
 });
 const verifyBody = z.object({ challenge_id: z.string().nullish(), code: z.string().nullish() });
 
-const insufficientAal = (message: string) => new AuthError(422, "insufficient_aal", message);
+/** GoTrue's MFA factor_expiry_duration (default; the CLI does not set it). */
+const FACTOR_EXPIRY_SECONDS = 300;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const factorNotFound = () => new AuthError(404, "mfa_factor_not_found", "Factor not found");
 
 /** GoTrue's TOTP parameters: SHA1, 6 digits, 30 s, one period of skew either way. */
 function totp(secret: string, issuer = "", label = "") {
   return new OTPAuth.TOTP({ issuer, label, algorithm: "SHA1", digits: 6, period: 30, secret });
 }
 
+/** The address a challenge is bound to (GoTrue compares it when the challenge is verified). */
+function challengeIp(env: AuthEnv["Bindings"] | undefined): string {
+  return clientIp(env).replace(/^unknown$/, "0.0.0.0");
+}
+
 /** POST /factors, POST /factors/:id/challenge, POST /factors/:id/verify, DELETE /factors/:id (TOTP). */
 export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const { config, sql } = deps;
   const authenticated = requireUser(deps);
+
+  /** GoTrue's loadFactor: the path's factor, owned by the user. */
+  const loadFactor = async (db: Db, userId: string, id: string) => {
+    if (!UUID.test(id)) throw new AuthError(404, "validation_failed", "factor_id must be an UUID");
+    const factor = await findFactor(db, userId, id);
+    if (!factor) throw factorNotFound();
+    return factor;
+  };
 
   const sessionAal = async (sessionId: string | null) => {
     if (!sessionId) return "aal1";
@@ -50,16 +67,22 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
         throw new AuthError(422, "mfa_phone_enroll_not_enabled", "MFA enroll is disabled for Phone");
       }
       if (type === "webauthn") {
-        throw new AuthError(422, "mfa_web_authn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn");
+        throw new AuthError(422, "mfa_webauthn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn");
       }
-      if (type !== "totp") throw validationFailed("factor_type needs to be totp, phone or webauthn");
+      if (type !== "totp") throw validationFailed("factor_type needs to be totp, phone, or webauthn");
       if (!config.mfaTotpEnrollEnabled) {
         throw new AuthError(422, "mfa_totp_enroll_not_enabled", "MFA enroll is disabled for TOTP");
       }
       const user = c.get("user");
+      // GoTrue's DeleteExpiredFactors (every user's): enrolments never challenged within 300 s.
+      await sql`
+        delete from auth.mfa_factors f where f.status <> 'verified'
+          and not exists (select 1 from auth.mfa_challenges c where c.factor_id = f.id)
+          and f.created_at + make_interval(secs => ${FACTOR_EXPIRY_SECONDS}) < now()`;
       const factors = await findFactors(sql, user.id);
       const friendlyName = body.friendly_name ?? "";
-      if (friendlyName && factors.some((factor) => factor.friendly_name === friendlyName)) {
+      // GoTrue compares names as they are, so a second unnamed factor is a conflict too.
+      if (factors.some((factor) => factor.friendly_name === friendlyName)) {
         throw new AuthError(
           422,
           "mfa_factor_name_conflict",
@@ -75,7 +98,7 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
         );
       }
       if (verified.length > 0 && (await sessionAal(c.get("sessionId"))) !== "aal2") {
-        throw insufficientAal("AAL2 required to enroll a new factor");
+        throw new AuthError(403, "insufficient_aal", "AAL2 required to enroll a new factor");
       }
       const issuer = body.issuer || new URL(config.siteUrl).host;
       const secret = new OTPAuth.Secret({ size: 20 }).base32;
@@ -93,48 +116,50 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
       });
     })
     .post("/factors/:id/challenge", rateLimited(deps.limiters.factorChallenge), async (c) => {
-      const factor = await findFactor(sql, c.get("user").id, c.req.param("id"));
-      if (!factor) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
+      const factor = await loadFactor(sql, c.get("user").id, c.req.param("id"));
       if (!config.mfaTotpVerifyEnabled) {
         throw new AuthError(422, "mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
       }
       const id = crypto.randomUUID();
       const [row] = await sql<{ created_at: Date }[]>`
         insert into auth.mfa_challenges (id, factor_id, created_at, ip_address)
-        values (${id}, ${factor.id}, now(), ${clientIp(c.env).replace(/^unknown$/, "0.0.0.0")})
+        values (${id}, ${factor.id}, now(), ${challengeIp(c.env)})
         returning created_at`;
       const expiresAt = Math.floor(row.created_at.getTime() / 1000 + config.mfaChallengeExpiry);
       return c.json({ id, type: "totp", expires_at: expiresAt });
     })
     .post("/factors/:id/verify", rateLimited(deps.limiters.factorVerify), async (c) => {
-      const body = await readJson(c, verifyBody);
       const user = c.get("user");
       const sessionId = c.get("sessionId");
+      await loadFactor(sql, user.id, c.req.param("id"));
+      const body = await readJson(c, verifyBody);
+      if (body.challenge_id && !UUID.test(body.challenge_id)) {
+        throw badRequest("bad_json", "Could not parse request body as JSON: challenge_id: invalid UUID");
+      }
+      if (!body.code) throw validationFailed("Code needs to be non-empty");
       if (!config.mfaTotpVerifyEnabled) {
         throw new AuthError(422, "mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
       }
-      const session = await sql.begin(async (tx) => {
-        const factor = await findFactor(tx, user.id, c.req.param("id"));
-        if (!factor) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
-        const [challenge] = body.challenge_id && /^[0-9a-f-]{36}$/i.test(body.challenge_id)
-          ? await tx<{ id: string; created_at: Date; verified_at: Date | null }[]>`
-              select id, created_at, verified_at from auth.mfa_challenges
+      const outcome = await sql.begin(async (tx) => {
+        const factor = await loadFactor(tx, user.id, c.req.param("id"));
+        const [challenge] = body.challenge_id
+          ? await tx<{ id: string; created_at: Date; verified_at: Date | null; ip_address: string }[]>`
+              select id, created_at, verified_at, host(ip_address) as ip_address from auth.mfa_challenges
               where id = ${body.challenge_id} and factor_id = ${factor.id} for update`
           : [];
-        if (!challenge || challenge.verified_at) {
+        if (!challenge) {
           throw new AuthError(
             422,
             "mfa_factor_not_found",
             "MFA factor with the provided challenge ID not found",
           );
         }
+        // GoTrue words a used challenge like one from another address, so as not to tell them apart.
+        if (challenge.verified_at || challenge.ip_address !== challengeIp(c.env)) {
+          throw new AuthError(422, "mfa_ip_address_mismatch", "Challenge and verify IP addresses mismatch.");
+        }
         if (Date.now() > challenge.created_at.getTime() + config.mfaChallengeExpiry * 1000) {
-          await tx`delete from auth.mfa_challenges where id = ${challenge.id}`;
-          throw new AuthError(
-            422,
-            "mfa_challenge_expired",
-            `MFA challenge ${challenge.id} has expired, verify against another challenge or create a new challenge.`,
-          );
+          return { expired: challenge.id, session: null };
         }
         const delta = totp(factor.secret ?? "").validate({ token: body.code ?? "", window: 1 });
         if (delta === null) throw new AuthError(422, "mfa_verification_failed", "Invalid TOTP code entered");
@@ -143,22 +168,37 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
         if (!sessionId) throw new AuthError(403, "session_not_found", "Session not found");
         await tx`update auth.sessions set aal = 'aal2', factor_id = ${factor.id}, updated_at = now() where id = ${sessionId}`;
         await addAmrClaim(tx, sessionId, "totp");
-        return await reissueSession(config, tx, user.id, sessionId);
+        // GoTrue then ends the user's other sessions still below aal2, and drops unverified TOTP factors.
+        await tx`delete from auth.sessions where user_id = ${user.id} and aal < 'aal2'`;
+        await tx`
+          delete from auth.mfa_factors
+          where user_id = ${user.id} and factor_type = 'totp' and status = 'unverified'`;
+        return { expired: null, session: await reissueSession(config, tx, user.id, sessionId) };
       });
-      return c.json(session);
+      if (outcome.expired !== null) {
+        // GoTrue deletes the expired challenge for good (outside any transaction), then refuses.
+        await sql`delete from auth.mfa_challenges where id = ${outcome.expired}`;
+        throw new AuthError(
+          422,
+          "mfa_challenge_expired",
+          `MFA challenge ${outcome.expired} has expired, verify against another challenge or create a new challenge.`,
+        );
+      }
+      return c.json(outcome.session);
     })
     .delete("/factors/:id", async (c) => {
       const factor = await sql.begin(async (tx) => {
-        const found = await findFactor(tx, c.get("user").id, c.req.param("id"));
-        if (!found) throw new AuthError(404, "mfa_factor_not_found", "Factor not found");
+        const found = await loadFactor(tx, c.get("user").id, c.req.param("id"));
         if (found.status === "verified" && (await sessionAal(c.get("sessionId"))) !== "aal2") {
-          throw insufficientAal("AAL2 required to unenroll verified factor");
+          throw new AuthError(422, "insufficient_aal", "AAL2 required to unenroll verified factor");
         }
         await tx`delete from auth.mfa_factors where id = ${found.id}`;
-        // GoTrue brings the session back to aal1 once its verified factor is gone.
-        if (found.status === "verified" && c.get("sessionId")) {
-          await tx`update auth.sessions set aal = 'aal1', factor_id = null where id = ${c.get("sessionId")}`;
-        }
+        // GoTrue's DowngradeSessionsToAAL1: every session that stepped up with this factor loses
+        // the factor's amr entry and drops to aal1.
+        await tx`
+          delete from auth.mfa_amr_claims where authentication_method = 'totp'
+            and session_id in (select id from auth.sessions where factor_id = ${found.id})`;
+        await tx`update auth.sessions set aal = 'aal1', factor_id = null where factor_id = ${found.id}`;
         return found;
       });
       return c.json({ id: factor.id });

@@ -54,14 +54,15 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
     }
     limitRequest(deps.limiters.signup, clientIp(c.env));
     if (config.disableSignup) throw signupDisabled();
-    if (body.phone && !body.email) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
-    if (!config.emailEnabled) throw badRequest("email_provider_disabled", "Email signups are disabled");
+    // GoTrue's validateSignupParams comes before the provider checks.
     if (!body.password) throw validationFailed("Signup requires a valid password");
     checkPasswordStrength(config, body.password);
     if (body.email && body.phone) {
       throw validationFailed("Only an email address or phone number should be provided on signup.");
     }
     const challengeMethod = validatePkceParams(body.code_challenge_method, body.code_challenge);
+    if (body.phone && !body.email) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
+    if (!config.emailEnabled) throw badRequest("email_provider_disabled", "Email signups are disabled");
     const email = validateEmail(body.email);
     const data = body.data ?? {};
     const redirectTo = chooseRedirect(config, c.req.query("redirect_to"), c.req.header("Referer"));

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { checkMailFrequency, mailToken, validatePkceParams } from "../confirmation.ts";
+import { checkMailFrequency, mailToken, sendEmailChange, validatePkceParams } from "../confirmation.ts";
 import type { Db } from "../db.ts";
 import { AuthError, badRequest, validationFailed } from "../errors.ts";
 import { findFactors } from "../factors.ts";
-import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, requireUser, validateEmail } from "../http.ts";
 import { checkPasswordStrength, hashPassword, passwordMatches } from "../passwords.ts";
 import { rateLimited } from "../ratelimit.ts";
@@ -29,6 +28,7 @@ const updateBody = z.object({
   password: z.string().nullish(),
   nonce: z.string().nullish(),
   data: z.record(z.string(), z.unknown()).nullish(),
+  app_metadata: z.record(z.string(), z.unknown()).nullish(),
   phone: z.string().nullish(),
   code_challenge: z.string().nullish(),
   code_challenge_method: z.string().nullish(),
@@ -42,12 +42,12 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
   /** GoTrue's verifyReauthentication: the nonce is the code of the latest reauthentication mail. */
   const checkNonce = async (tx: Db, user: UserRow, nonce: string) => {
     const stored = user.reauthentication_token ?? "";
-    const sentAt = user.reauthentication_sent_at?.getTime() ?? 0;
+    const sentAt = user.reauthentication_sent_at?.getTime();
     if (
-      !stored || stored !== tokenHash(user.email ?? "", nonce) ||
+      !stored || sentAt === undefined || stored !== tokenHash(user.email ?? "", nonce) ||
       Date.now() > sentAt + config.mailerOtpExp * 1000
     ) {
-      throw new AuthError(422, "reauthentication_not_valid", "Requires reauthentication");
+      throw new AuthError(422, "reauthentication_not_valid", "Nonce has expired or is invalid");
     }
     await tx`update auth.users set reauthentication_token = '' where id = ${user.id}`;
   };
@@ -64,28 +64,37 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
       const redirectTo = chooseRedirect(config, c.req.query("redirect_to"), c.req.header("Referer"));
       const sessionId = c.get("sessionId");
       const newEmail = body.email ? validateEmail(body.email) : null;
-      if (body.password !== undefined && body.password !== null) {
-        if (c.get("user").is_anonymous && !c.get("user").email) {
+      if (body.password !== undefined && body.password !== null) checkPasswordStrength(config, body.password);
+      // GoTrue's UserUpdate checks, in its order.
+      const current = c.get("user");
+      if (body.app_metadata) {
+        throw new AuthError(403, "not_admin", "Updating app_metadata requires admin privileges");
+      }
+      const changesCredentials = !!body.password || (!!newEmail && newEmail !== current.email);
+      const factors = changesCredentials ? await findFactors(sql, current.id) : [];
+      if (factors.some((factor) => factor.status === "verified")) {
+        const session = sessionId ? await findSession(sql, sessionId) : null;
+        if (session?.aal !== "aal2") {
           throw new AuthError(
-            422,
-            "email_address_not_provided",
-            "Updating password of an anonymous user without an email or phone is not allowed",
+            401,
+            "insufficient_aal",
+            "AAL2 session is required to update email or password when MFA is enabled.",
           );
         }
-        checkPasswordStrength(config, body.password);
+      }
+      if (current.is_anonymous && body.password && !body.email && !body.phone) {
+        throw new AuthError(
+          422,
+          "validation_failed",
+          "Updating password of an anonymous user without an email or phone is not allowed",
+        );
       }
       const encrypted = body.password ? await hashPassword(body.password) : null;
 
       const user = await sql.begin(async (tx) => {
         const user = await lockUser(tx, c.get("user").id) as UserRow;
         if (body.password) {
-          if (await passwordMatches(body.password, user.encrypted_password)) {
-            throw new AuthError(
-              422,
-              "same_password",
-              "New password should be different from the old password.",
-            );
-          }
+          // The nonce is asked for before the new password is compared with the old one.
           if (config.updatePasswordRequireReauthentication) {
             const session = sessionId ? await findSession(tx, sessionId) : null;
             if (!session || Date.now() > session.created_at.getTime() + RECENT_SIGN_IN_MS) {
@@ -94,6 +103,13 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
               }
               await checkNonce(tx, user, body.nonce);
             }
+          }
+          if (await passwordMatches(body.password, user.encrypted_password)) {
+            throw new AuthError(
+              422,
+              "same_password",
+              "New password should be different from the old password.",
+            );
           }
           await tx`update auth.users set encrypted_password = ${encrypted}, updated_at = now() where id = ${user.id}`;
         }
@@ -125,6 +141,7 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
             where id = ${user.id}`;
           if (config.mailerAutoconfirm) await applyEmailChange(tx, user.id);
           else {await sendEmailChange(
+              deps,
               tx,
               await lockUser(tx, user.id) as UserRow,
               newEmail,
@@ -140,11 +157,10 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
     .get("/reauthenticate", authenticated, async (c) => {
       const current = c.get("user");
       if (!current.email) {
-        throw new AuthError(
-          422,
-          "email_address_not_provided",
-          "Reauthentication requires the user to have an email",
-        );
+        throw validationFailed("Reauthentication requires the user to have an email or a phone number");
+      }
+      if (!current.email_confirmed_at) {
+        throw new AuthError(422, "email_not_confirmed", "Please verify your email first.");
       }
       await sql.begin(async (tx) => {
         const user = await lockUser(tx, current.id) as UserRow;
@@ -166,31 +182,4 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
       await sql.begin((tx) => logout(tx, scope as LogoutScope, c.get("user").id, c.get("sessionId")));
       return c.body(null, 204);
     });
-
-  /**
-   * GoTrue's sendEmailChange: a link and code to the new address, and with double_confirm_changes
-   * another to the current address; both must be confirmed before the address changes.
-   */
-  async function sendEmailChange(
-    tx: Db,
-    user: UserRow,
-    newEmail: string,
-    method: "s256" | "plain" | null,
-    challenge: string | null | undefined,
-    redirectTo: string,
-  ) {
-    checkMailFrequency(deps, user, "email_change_token_new");
-    if (method) await createFlowState(tx, user.id, method, challenge as string, "email_change");
-    const common = {
-      kind: "email_change" as const,
-      verifyType: "email_change",
-      pkce: method !== null,
-      redirectTo,
-      newEmail,
-    };
-    await mailToken(deps, tx, user, { ...common, column: "email_change_token_new", to: newEmail });
-    if (config.mailerSecureEmailChange && user.email) {
-      await mailToken(deps, tx, user, { ...common, column: "email_change_token_current", to: user.email });
-    }
-  }
 }

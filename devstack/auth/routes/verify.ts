@@ -218,7 +218,8 @@ export function verifyRoutes(deps: AuthDeps): Hono<AuthEnv> {
       } else presented = { hash: body.token_hash as string };
       typeOf(body.type);
       const outcome = await verify(c, body.type, presented, false);
-      if (outcome.kind === "half") return c.json({ msg: outcome.message, code: 200 });
+      // GoTrue writes this code as a string.
+      if (outcome.kind === "half") return c.json({ msg: outcome.message, code: "200" });
       return c.json(outcome.kind === "session" ? outcome.session : {});
     });
 }
