@@ -19,6 +19,7 @@ import {
   TEST_REMINDERS_SECRET,
 } from "../support/functions.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const FUNCTION_ENV = {
   REMINDERS_MAX_ATTEMPTS: "3",
@@ -301,6 +302,18 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
         await telegram.waitFor(() => messagesTo(gina.chatId).length >= 1, 30_000);
         await doomed.stop();
         await running;
+        // Killing the process does not stop the statement it had sent: Postgres finishes a claim
+        // that was running and commits it, with a fresh lease, after the kill.
+        await waitUntil(
+          async () => {
+            const [active] = await sql`
+            select count(*)::int as n from pg_stat_activity
+            where state = 'active' and pid <> pg_backend_pid() and query like '%claim_notifications%'`;
+            return active.n === 0 ? true : undefined;
+          },
+          10_000,
+          "the killed run's last claim to finish",
+        );
         const stuck =
           await sql`select count(*)::int as n from public.notifications where habit_id = any(${habits}::uuid[]) and status = 'sending'`;
         assert.ok(stuck[0].n >= 1, "the killed run left claimed messages behind");

@@ -41,22 +41,26 @@ export type DeliveryOutcome =
 /** The outbox calls of the reminders function; the SQL functions hold the state machine. */
 export function createOutboxStore(
   db: Database,
-  settings: { leaseSeconds: number; maxAttempts: number; chatIntervalMs: number },
+  settings: {
+    leaseSeconds: number;
+    maxAttempts: number;
+    chatIntervalMs: number;
+  },
 ) {
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
       return await db<ClaimedNotification[]>`
         select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
           c.local_time::text as local_time, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant,
-          c.is_paused, c.pleasant_action, c.pleasant_place, p.language, coalesce(s.streak, 0) as streak,
+          c.is_paused, c.pleasant_action, c.pleasant_place, p.language,
+          case when c.kind in ('reminder', 'snoozed_reminder') then private.current_streak(c.habit_id) else 0 end
+            as streak,
           case when c.kind = 'weekly_digest' then (
             select coalesce(jsonb_agg(to_jsonb(w)), '[]'::jsonb) from private.habit_streaks(n.owner_id) w
           ) end as digest
         from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c
         join public.notifications n on n.id = c.id
-        join public.profiles p on p.id = n.owner_id
-        left join lateral private.habit_streaks(n.owner_id, c.habit_id) s
-          on c.kind in ('reminder', 'snoozed_reminder')`;
+        join public.profiles p on p.id = n.owner_id`;
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
@@ -69,14 +73,20 @@ export function createOutboxStore(
     },
 
     /** Takes or renews the single dispatcher lease; false while another run holds it. */
-    async acquireDispatcherLease(holder: string, seconds: number): Promise<boolean> {
+    async acquireDispatcherLease(
+      holder: string,
+      seconds: number,
+    ): Promise<boolean> {
       const [row] = await db<{ taken: boolean }[]>`
         select private.acquire_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as taken`;
       return row.taken;
     },
 
     /** Gives the lease up; unless `force`, only when nothing is left to send. */
-    async releaseDispatcherLease(holder: string, force: boolean): Promise<boolean> {
+    async releaseDispatcherLease(
+      holder: string,
+      force: boolean,
+    ): Promise<boolean> {
       const [row] = await db<{ released: boolean }[]>`
         select private.release_dispatcher_lease(${holder}::uuid, ${force}) as released`;
       return row.released;
@@ -94,7 +104,9 @@ export function createOutboxStore(
 
     /** Milliseconds until the earliest queued message may be sent; null when none waits. */
     async nextDeliverableIn(): Promise<number | null> {
-      const [row] = await db<{ wait_ms: number | null }[]>`select private.next_deliverable_in() as wait_ms`;
+      const [row] = await db<
+        { wait_ms: number | null }[]
+      >`select private.next_deliverable_in() as wait_ms`;
       return row.wait_ms;
     },
 
