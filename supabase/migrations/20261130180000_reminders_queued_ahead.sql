@@ -176,16 +176,19 @@ $$;
 -- that schedule (time, interval, first day, pausing) or their time zone before it is due, it is
 -- withdrawn, and the habit's new next_reminder_at (set by the schedule triggers) is queued in its
 -- place. Only untried rows still in the future are withdrawn: one already due is sent as before.
-create function private.habits_withdraw_reminders_queued_ahead()
+create function private.withdraw_reminders_queued_ahead()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
-  delete from public.notifications n
-  where n.habit_id = new.id
-    and n.kind = 'reminder' and n.status = 'pending' and n.attempts = 0 and n.next_attempt_at > now();
+  -- tg_argv[0]: the outbox column that names the changed row (habit_id or owner_id).
+  execute format(
+    'delete from public.notifications n where n.%I = $1 and n.kind = %L and n.status = %L and n.attempts = 0 '
+      'and n.next_attempt_at > now()',
+    tg_argv[0], 'reminder', 'pending')
+  using new.id;
   return null;
 end
 $$;
@@ -195,27 +198,13 @@ after update of owner_id, time, interval_days, starts_on, is_paused on public.ha
 for each row
 when ((old.owner_id, old.time, old.interval_days, old.starts_on, old.is_paused)
   is distinct from (new.owner_id, new.time, new.interval_days, new.starts_on, new.is_paused))
-execute function private.habits_withdraw_reminders_queued_ahead();
-
-create function private.profiles_withdraw_reminders_queued_ahead()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  delete from public.notifications n
-  where n.owner_id = new.id
-    and n.kind = 'reminder' and n.status = 'pending' and n.attempts = 0 and n.next_attempt_at > now();
-  return null;
-end
-$$;
+execute function private.withdraw_reminders_queued_ahead('habit_id');
 
 create trigger profiles_withdraw_reminders_queued_ahead
 after update of timezone on public.profiles
 for each row
 when (old.timezone is distinct from new.timezone)
-execute function private.profiles_withdraw_reminders_queued_ahead();
+execute function private.withdraw_reminders_queued_ahead('owner_id');
 
 -- A reminder queued ahead whose time passed while no tick ran (the database was down) is treated
 -- as the due path treats a missed occurrence: sent if it is at most `grace` late, recorded as
