@@ -1,8 +1,8 @@
 -- =====================================================================================
--- Link codes get their deep link from private.telegram_deep_link(), which honours the Vault
--- secret `telegram_deep_link_base` (default https://t.me). The trigger that issues codes wrote
--- 'https://t.me/' itself, so a local setup whose base points at its Telegram stand-in's chat
--- page still got t.me links.
+-- Merge reconciliation (issue 10 x issue 12): link codes issued by the trigger of
+-- 20261130120400 build their deep link with private.telegram_deep_link (20261130100000), so a
+-- configured `telegram_deep_link_base` (the local Telegram stand-in's chat page) applies again.
+-- Only the deep-link line differs from 20261130120400.
 -- =====================================================================================
 
 create or replace function private.telegram_link_codes_issue()
@@ -30,4 +30,3 @@ begin
   return new;
 end
 $$;
-revoke all on function private.telegram_link_codes_issue() from public, anon, authenticated;
