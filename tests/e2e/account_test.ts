@@ -6,14 +6,12 @@
  * Telegram chat got a goodbye.
  */
 import assert from "node:assert/strict";
-import { createClient } from "@supabase/supabase-js";
 import * as OTPAuth from "otpauth";
-import { startStack } from "../../devstack/stack.ts";
-import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/database.ts";
+import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { TEST_BOT_TOKEN } from "../support/functions.ts";
-import { launchChromium, watchConsole } from "./support/browser.ts";
-import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
+import { watchConsole } from "./support/browser.ts";
+import { startSpaStack } from "./support/spa-stack.ts";
 
 const PASSWORD = "habits2go4it";
 const NEW_PASSWORD = "brand new 2 remember";
@@ -59,9 +57,6 @@ Deno.test({
   fn: async (t) => {
     const sql = connectTestDatabase();
     const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
-    const spaPort = freePort();
-    const spaUrl = `http://127.0.0.1:${spaPort}`;
-    const buildDir = await Deno.makeTempDir({ prefix: "habits-spa-account-" });
     const cleanups: (() => Promise<unknown>)[] = [];
     let email = `account-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const newEmail = `moved-${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -69,23 +64,15 @@ Deno.test({
     const chatId = uniqueChatId();
     const seen = new Set<string>();
     try {
-      const stack = await startStack({
-        databaseUrl: testDatabaseUrl(),
-        siteUrl: spaUrl,
-        uriAllowList: [`${spaUrl}/**`],
+      const app = await startSpaStack("account", () => ({
         maxEmailFrequencySeconds: 1,
         pgNet: { enabled: false },
         functionsEnv: { TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN },
-      });
-      cleanups.push(() => stack.stop());
-      await buildSpa({ supabaseUrl: stack.urls.api, anonKey: stack.keys.anon, outDir: buildDir });
-      const spa = serveSpa(buildDir, spaPort);
-      cleanups.push(() => spa.close());
-      const browser = await launchChromium();
-      cleanups.push(() => browser.close());
+      }));
+      cleanups.push(() => app.close());
+      const { stack, spaUrl, browser, admin } = app;
 
       // A confirmed account with a habit and a linked Telegram chat.
-      const admin = createClient(stack.urls.api, stack.keys.serviceRole, { auth: { persistSession: false } });
       const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
       assert.equal(created.error, null);
       const userId = created.data.user?.id as string;
@@ -270,7 +257,6 @@ Deno.test({
       assert.deepEqual(consoleWatch.errors, []);
     } finally {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(console.error);
-      await Deno.remove(buildDir, { recursive: true }).catch(() => {});
       await telegram.close();
       await sql.end();
     }

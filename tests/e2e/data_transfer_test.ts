@@ -4,11 +4,9 @@
  * of Loop Habit Tracker's CSV shows its report, while a malformed file shows the line it breaks at.
  */
 import assert from "node:assert/strict";
-import { createClient } from "@supabase/supabase-js";
-import { startStack } from "../../devstack/stack.ts";
-import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/database.ts";
-import { launchChromium, watchConsole } from "./support/browser.ts";
-import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
+import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
+import { watchConsole } from "./support/browser.ts";
+import { startSpaStack } from "./support/spa-stack.ts";
 
 const PASSWORD = "habits2go4it";
 const LOOP = new URL("../fixtures/loop/", import.meta.url);
@@ -19,27 +17,16 @@ Deno.test({
   sanitizeResources: false,
   fn: async (t) => {
     const sql = connectTestDatabase();
-    const spaPort = freePort();
-    const spaUrl = `http://127.0.0.1:${spaPort}`;
-    const buildDir = await Deno.makeTempDir({ prefix: "habits-spa-data-" });
     const cleanups: (() => Promise<unknown>)[] = [];
     const email = `data-${crypto.randomUUID().slice(0, 8)}@example.com`;
     let userId = "";
     try {
-      const stack = await startStack({
-        databaseUrl: testDatabaseUrl(),
-        siteUrl: spaUrl,
-        uriAllowList: [`${spaUrl}/**`],
+      const app = await startSpaStack("data", () => ({
         pgNet: { enabled: false },
-      });
-      cleanups.push(() => stack.stop());
-      await buildSpa({ supabaseUrl: stack.urls.api, anonKey: stack.keys.anon, outDir: buildDir });
-      const spa = serveSpa(buildDir, spaPort);
-      cleanups.push(() => spa.close());
-      const browser = await launchChromium();
-      cleanups.push(() => browser.close());
+      }));
+      cleanups.push(() => app.close());
+      const { spaUrl, browser, admin } = app;
 
-      const admin = createClient(stack.urls.api, stack.keys.serviceRole, { auth: { persistSession: false } });
       const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
       assert.equal(created.error, null);
       userId = created.data.user?.id as string;
@@ -109,7 +96,6 @@ Deno.test({
     } finally {
       if (userId) await sql`delete from auth.users where id = ${userId}`;
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-      await Deno.remove(buildDir, { recursive: true }).catch(() => {});
       await sql.end();
     }
   },

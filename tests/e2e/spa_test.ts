@@ -8,8 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
-import { startStack } from "../../devstack/stack.ts";
-import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/database.ts";
+import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { TEST_BOT_TOKEN, TEST_REMINDERS_SECRET, TEST_WEBHOOK_SECRET } from "../support/functions.ts";
 import { postUpdate, textMessage } from "../support/telegram-updates.ts";
@@ -17,13 +16,12 @@ import {
   DESKTOP,
   expectEventually,
   failFastSteps,
-  launchChromium,
   PHONE,
   screenshotDir,
   watchConsole,
 } from "./support/browser.ts";
 import { confirmationLinkFor } from "./support/mailbox.ts";
-import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
+import { startSpaStack } from "./support/spa-stack.ts";
 
 const BOT_USERNAME = "habits_test_bot";
 const PASSWORD = "habits2go4it";
@@ -72,9 +70,6 @@ Deno.test({
   fn: async (t) => {
     const sql = connectTestDatabase();
     const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN, botUsername: BOT_USERNAME });
-    const spaPort = freePort();
-    const spaUrl = `http://127.0.0.1:${spaPort}`;
-    const buildDir = await Deno.makeTempDir({ prefix: "habits-spa-" });
     const shots = await screenshotDir();
     const email = `e2e-${crypto.randomUUID()}@example.com`;
     const chatId = uniqueChatId();
@@ -85,10 +80,7 @@ Deno.test({
     if (!botSecretExisted) await sql`select vault.create_secret(${BOT_USERNAME}, 'telegram_bot_username')`;
 
     try {
-      const stack = await startStack({
-        databaseUrl: testDatabaseUrl(),
-        siteUrl: spaUrl,
-        uriAllowList: [`${spaUrl}/**`],
+      const app = await startSpaStack("signup", (spaUrl) => ({
         // Long enough that the first resend is surely too soon on a busy machine.
         maxEmailFrequencySeconds: 5,
         functionsEnv: {
@@ -99,13 +91,9 @@ Deno.test({
           SITE_URL: spaUrl,
           REMINDERS_SECRET: TEST_REMINDERS_SECRET,
         },
-      });
-      cleanups.push(() => stack.stop());
-      await buildSpa({ supabaseUrl: stack.urls.api, anonKey: stack.keys.anon, outDir: buildDir });
-      const spa = serveSpa(buildDir, spaPort);
-      cleanups.push(() => spa.close());
-      const browser = await launchChromium();
-      cleanups.push(() => browser.close());
+      }));
+      cleanups.push(() => app.close());
+      const { stack, spaUrl, browser } = app;
 
       const context = await browser.newContext({
         viewport: DESKTOP,
@@ -487,7 +475,6 @@ Deno.test({
       if (!botSecretExisted) await sql`delete from vault.secrets where name = 'telegram_bot_username'`;
       await sql.end();
       await telegram.close();
-      await Deno.remove(buildDir, { recursive: true }).catch(() => {});
       console.log(`[e2e] screenshots in ${shots}`);
     }
   },

@@ -6,22 +6,19 @@
  * languages (failing on serious or critical findings). Screenshots go to E2E_SCREENSHOT_DIR.
  */
 import assert from "node:assert/strict";
-import { createClient } from "@supabase/supabase-js";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startStack } from "../../devstack/stack.ts";
-import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/database.ts";
+import type { BrowserContext, Page } from "playwright-core";
+import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
 import { RU } from "../../web/src/i18n/ru.ts";
 import { describeFindings, seriousAxeFindings } from "./support/axe.ts";
 import {
   DESKTOP,
   expectEventually,
   failFastSteps,
-  launchChromium,
   PHONE,
   screenshotDir,
   watchConsole,
 } from "./support/browser.ts";
-import { buildSpa, freePort, serveSpa } from "./support/spa.ts";
+import { startSpaStack } from "./support/spa-stack.ts";
 
 const PASSWORD = "habits2go4it";
 const ZONE = "Europe/Berlin";
@@ -65,27 +62,16 @@ Deno.test({
   sanitizeResources: false,
   fn: async (t) => {
     const sql = connectTestDatabase();
-    const spaPort = freePort();
-    const spaUrl = `http://127.0.0.1:${spaPort}`;
-    const buildDir = await Deno.makeTempDir({ prefix: "habits-spa-today-" });
     const shots = await screenshotDir();
     const email = `today-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
-      const stack = await startStack({
-        databaseUrl: testDatabaseUrl(),
-        siteUrl: spaUrl,
-        uriAllowList: [`${spaUrl}/**`],
+      const app = await startSpaStack("today", () => ({
         pgNet: { enabled: false },
-      });
-      cleanups.push(() => stack.stop());
-      await buildSpa({ supabaseUrl: stack.urls.api, anonKey: stack.keys.anon, outDir: buildDir });
-      const spa = serveSpa(buildDir, spaPort);
-      cleanups.push(() => spa.close());
-      const browser: Browser = await launchChromium();
-      cleanups.push(() => browser.close());
+      }));
+      cleanups.push(() => app.close());
+      const { spaUrl, browser, admin } = app;
 
-      const admin = createClient(stack.urls.api, stack.keys.serviceRole, { auth: { persistSession: false } });
       const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
       assert.equal(created.error, null);
       const userId = created.data.user?.id as string;
@@ -399,7 +385,6 @@ Deno.test({
       }
       await sql`delete from auth.users where email = ${email}`.catch(() => {});
       await sql.end();
-      await Deno.remove(buildDir, { recursive: true }).catch(() => {});
       console.log(`[e2e] screenshots in ${shots}`);
     }
   },
