@@ -100,8 +100,12 @@ Deno.test("telegram chats: private chats only, and a linked chat moves only when
       await post(groupMessage(chatId, owner.chatId, "good morning everyone"));
       await post(groupMessage(chatId, owner.chatId, "/start@some_other_bot"));
       assert.equal(sentTo(chatId).length, 0, "plain text and other bots' commands get no answer");
+      await post(groupMessage(chatId, owner.chatId, "@some_other_bot hello"));
+      assert.equal(sentTo(chatId).length, 0, "a mention of another bot gets no answer");
       await post(groupMessage(chatId, owner.chatId, "/habits@habits_test_bot"));
       assert.equal(sentTo(chatId).length, 1, "a command for this bot gets the line");
+      await post(groupMessage(chatId, owner.chatId, "@habits_test_bot what do you do?"));
+      assert.equal(sentTo(chatId).length, 2, "a mention of this bot gets the line");
     });
 
     await t.step("being added to a group or channel gets one line there", async () => {

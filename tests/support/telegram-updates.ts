@@ -59,7 +59,10 @@ export type GroupChatType = "group" | "supergroup" | "channel";
 
 const groupChat = (chatId: number, type: GroupChatType) => ({ id: chatId, type, title: "Test group" });
 
-/** A text message from `fromId` in a group, supergroup or channel (a channel post has no sender). */
+/**
+ * A text message from `fromId` in a group, supergroup or channel (a channel post has no sender); a
+ * leading /command or @mention gets its entity, as Telegram adds it.
+ */
 export function groupMessage(
   chatId: number,
   fromId: number,
@@ -68,6 +71,7 @@ export function groupMessage(
   languageCode?: string,
 ) {
   const command = text.match(/^\/\S+/)?.[0];
+  const mention = text.match(/^@\w+/)?.[0];
   const message = {
     message_id: nextMessageId++,
     date: Math.floor(Date.now() / 1000),
@@ -77,6 +81,7 @@ export function groupMessage(
       : { from: { ...user(fromId), ...(languageCode ? { language_code: languageCode } : {}) } }),
     text,
     ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {}),
+    ...(mention ? { entities: [{ type: "mention", offset: 0, length: mention.length }] } : {}),
   };
   return { update_id: nextUpdateId++, ...(type === "channel" ? { channel_post: message } : { message }) };
 }
