@@ -174,6 +174,15 @@ Deno.test("telegram chats: private chats only, and a linked chat moves only when
         assert.equal(await chatOf(alice), aliceChat, "the chat stays with alice");
         assert.equal(await chatOf(bob), null, "bob gets nothing");
         assert.equal(await codeUsed(code), false, "the code is not used up by the question");
+
+        // A code too long for Move's button (callback_data holds 64 bytes; the app issues 24
+        // characters) is never moved by a button: the question says how to move it instead.
+        const long = "L".repeat(60);
+        await sql`insert into public.telegram_link_codes (code, user_id) values (${long}, ${bob.id})`;
+        await post(textMessage(aliceChat, `/start ${long}`));
+        expect(String(lastSentTo(aliceChat)?.text)).toContain("send /stop first");
+        assert.equal(lastSentTo(aliceChat)?.reply_markup, undefined);
+        assert.equal(await chatOf(alice), aliceChat);
       },
     );
 

@@ -114,7 +114,11 @@ export function registerHandlers(
   });
 
   bot.callbackQuery(moveButtonPattern, async (ctx) => {
-    const chatId = ctx.chat!.id;
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) {
+      await ctx.answerCallbackQuery({ text: r(ctx).buttonAlert.stale, show_alert: true });
+      return;
+    }
     const result = await store.linkChat(ctx.match[1], chatId, ctx.from.username, true);
     await ctx.answerCallbackQuery();
     if (result.outcome === "linked" || result.outcome === "already_linked") {
@@ -133,8 +137,13 @@ export function registerHandlers(
   });
 
   bot.callbackQuery(MOVE_CANCEL, async (ctx) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) {
+      await ctx.answerCallbackQuery({ text: r(ctx).buttonAlert.stale, show_alert: true });
+      return;
+    }
     await ctx.answerCallbackQuery();
-    const stillLinked = await store.linkedProfile(ctx.chat!.id) !== null;
+    const stillLinked = await store.linkedProfile(chatId) !== null;
     await ctx.editMessageText(r(ctx).moveNotDone(null, stillLinked), html);
   });
 
