@@ -34,6 +34,7 @@ Deno.test("telegram chats: private chats only, and a linked chat moves only when
     const response = await postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
     const body = await response.json();
     assert.equal(response.status, 200, JSON.stringify(body));
+    assert.equal(body.undeliverable, undefined, "every reply reached its chat");
     return body;
   };
   const sentTo = (chatId: number) =>
