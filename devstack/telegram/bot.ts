@@ -185,6 +185,7 @@ export class BotApi {
       chat = this.model.chat(chatId)!;
       chat.started = true;
     }
+    if (!chat && this.settings.externalUpdates && chatId < 0) chat = this.model.createGroup(chatId);
     if (!chat || !chat.started) throw chatNotFound();
     if (chat.blocked) throw blockedByUser();
     return chat;
@@ -209,7 +210,7 @@ export class BotApi {
     return {
       message_id: message.message_id,
       from: message.from === "bot" ? this.botUser : chat.user,
-      chat: {
+      chat: chat.group ? { id: chat.user.id, title: chat.user.first_name, type: chat.group } : {
         id: chat.user.id,
         first_name: chat.user.first_name,
         ...(chat.user.username ? { username: chat.user.username } : {}),

@@ -39,7 +39,7 @@ export function chatRoutes(api: BotApi, username: string, hooks: DevHooks) {
       if (path === "/api/users" && method === "GET") {
         return {
           status: 200,
-          body: [...api.model.chats.values()].map((c) => ({
+          body: [...api.model.chats.values()].filter((c) => !c.group).map((c) => ({
             ...c.user,
             version: c.version,
             blocked: c.blocked,

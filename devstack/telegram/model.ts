@@ -48,7 +48,10 @@ export interface CallbackAnswer {
 }
 
 export interface Chat {
+  /** The person of a private chat; for a group (tests only), its id and title. */
   user: User;
+  /** A group, supergroup or channel the bot is in (negative id); absent for a private chat. */
+  group?: "group" | "supergroup" | "channel";
   /** The user sent the bot something (without it, the bot cannot write: "chat not found"). */
   started: boolean;
   blocked: boolean;
@@ -85,6 +88,24 @@ export class ChatModel {
     };
     this.chats.set(id, { user, started: false, blocked: false, messages: [], answers: [], version: 1 });
     return user;
+  }
+
+  /** A group, supergroup or channel with the bot in it; Telegram gives these negative ids. */
+  createGroup(id: number): Chat {
+    const existing = this.chats.get(id);
+    if (existing) return existing;
+    const group = String(id).startsWith("-100") ? "supergroup" : "group";
+    const chat: Chat = {
+      user: { id, is_bot: false, first_name: `Group ${id}` },
+      group,
+      started: true,
+      blocked: false,
+      messages: [],
+      answers: [],
+      version: 1,
+    };
+    this.chats.set(id, chat);
+    return chat;
   }
 
   chat(id: number): Chat | undefined {

@@ -41,8 +41,8 @@ select results_eq($$ select outcome from private.link_telegram_chat((select code
 select is((select telegram_chat_id from public.profiles where id = tests.get_supabase_uid('hana')), 555::bigint, 'a reused code did not move hana''s link');
 
 insert into public.telegram_link_codes (code, user_id) values ('ivan_code_00000000000', tests.get_supabase_uid('ivan'));
-select results_eq($$ select outcome, previous_user_id from private.link_telegram_chat('ivan_code_00000000000', 555, 'shared_tg') $$,
-  $$ values ('linked', tests.get_supabase_uid('hana')) $$, 'a chat linked to another account moves to the new account, naming the old one');
+select results_eq($$ select outcome, previous_user_id from private.link_telegram_chat('ivan_code_00000000000', 555, 'shared_tg', move_from_other_account => true) $$,
+  $$ values ('linked', tests.get_supabase_uid('hana')) $$, 'a chat linked to another account moves, once confirmed, to the new account, naming the old one');
 select is((select telegram_chat_id from public.profiles where id = tests.get_supabase_uid('hana')), null, 'the previous account is unlinked');
 select is(private.unlink_telegram_chat(555), tests.get_supabase_uid('ivan'), '/stop unlinks the chat from its account');
 select is(private.unlink_telegram_chat(555), null, 'unlinking a chat that is not linked changes nothing');

@@ -325,15 +325,23 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       expect(String(telegram.callsOf("editMessageText").at(-1)?.payload.text)).toContain("Disconnected");
     });
 
-    await t.step("a chat linked to one account moves to another account that sends its code", async () => {
-      const bob = await createTestUser(sql, { linkTelegram: false });
-      users.push(bob);
-      await post(textMessage(aliceChat, `/start ${await linkCodeFor(alice)}`));
-      await post(textMessage(aliceChat, `/start ${await linkCodeFor(bob)}`));
-      expect(lastReplyTo(aliceChat)).toContain("connected to another account before");
-      assert.equal(await chatOf(bob), aliceChat);
-      assert.equal(await chatOf(alice), null);
-    });
+    await t.step(
+      "a chat linked to one account moves to another account that sends its code, once confirmed",
+      async () => {
+        const bob = await createTestUser(sql, { linkTelegram: false });
+        users.push(bob);
+        await post(textMessage(aliceChat, `/start ${await linkCodeFor(alice)}`));
+        const bobsCode = await linkCodeFor(bob);
+        await post(textMessage(aliceChat, `/start ${bobsCode}`));
+        expect(lastReplyTo(aliceChat)).toContain("Move it to the account that made this link?");
+        assert.equal(await chatOf(alice), aliceChat);
+        await post(buttonPress(aliceChat, `link:move:${bobsCode}`));
+        const moved = String(telegram.callsOf("editMessageText").at(-1)?.payload.text);
+        expect(moved).toContain("connected to another account before");
+        assert.equal(await chatOf(bob), aliceChat);
+        assert.equal(await chatOf(alice), null);
+      },
+    );
   } finally {
     await deleteTestUsers(sql, users);
     await functions.close();

@@ -28,6 +28,8 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   "profiles_digest_weekday_range": "Choose the digest's day of the week.",
   "profiles_language_known": "Choose English or Russian.",
   "profiles_telegram_chat_id_key": "This Telegram chat is already connected to another account.",
+  "profiles_telegram_chat_private":
+    "Only a private chat with the bot can be connected, not a group or channel: there anyone could act for you.",
   "profiles_id_fkey": "Your account no longer exists. Sign up again.",
   "habit_completions_once_per_occurrence": "You already marked this one as done.",
   "habit_completions_source_known": "A completion comes from the web app or from Telegram.",
@@ -83,6 +85,8 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   "profiles_timezone_is_known": "Выберите часовой пояс из списка, например Europe/Moscow.",
   "profiles_language_known": "Выберите английский или русский.",
   "profiles_digest_weekday_range": "Выберите день недели для сводки.",
+  "profiles_telegram_chat_private":
+    "Подключить можно только личный чат с ботом, не группу и не канал: там кто угодно мог бы действовать за вас.",
   "profiles_telegram_chat_id_key": "Этот чат Telegram уже подключён к другому аккаунту.",
   "profiles_id_fkey": "Вашего аккаунта больше нет. Зарегистрируйтесь снова.",
   "habit_completions_once_per_occurrence": "Вы уже отметили это выполнение.",

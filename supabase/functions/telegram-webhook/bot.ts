@@ -4,10 +4,18 @@ import { habitFollowUp } from "../_shared/habit-text.ts";
 import { registerHabitFlows } from "./habit-flows.ts";
 import type { HabitStore } from "./habit-store.ts";
 import { CATALOGUES, type Language, pickLanguage } from "./i18n.ts";
+import { privateChatsOnly } from "./private-chats.ts";
 import type { RepliesFor } from "./replies.ts";
 import type { WebhookStore } from "./store.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
+/** Move's button carries the link code; callback_data holds 64 bytes, so codes up to 54 characters. */
+const moveButtonPattern = /^link:move:([A-Za-z0-9_-]{16,54})$/;
+const MOVE_CANCEL = "link:cancel";
+const moveButton = (code: string) => {
+  const data = `link:move:${code}`;
+  return moveButtonPattern.test(data) ? data : null;
+};
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
 /** What recording a Done gives, from a reminder's button or from /today's. */
 type DoneResult =
@@ -27,6 +35,8 @@ export function registerHandlers(
   habits: HabitStore,
   repliesFor: RepliesFor,
 ): void {
+  // Before anything else: groups, supergroups and channels reach no handler.
+  bot.use(privateChatsOnly(repliesFor));
   // Each update is answered in its person's language: the profile's, else Telegram's language_code.
   const languages = new WeakMap<Context, Language>();
   bot.use(async (ctx, next) => {
@@ -84,10 +94,57 @@ export function registerHandlers(
       return;
     }
     const result = await store.linkChat(code, ctx.chat.id, ctx.from?.username);
+    if (result.outcome === "not_private_chat") return;
+    if (result.outcome === "linked_elsewhere") {
+      // Someone else's link opened in a chat that is already someone's: ask, change nothing yet.
+      const replies = r(ctx);
+      const confirm = moveButton(code);
+      if (confirm === null) {
+        await ctx.reply(`${replies.moveQuestion}\n\n${replies.moveNeedsStop}`, html);
+        return;
+      }
+      const keyboard = new InlineKeyboard().text(replies.moveYes, confirm).text(replies.moveNo, MOVE_CANCEL);
+      await ctx.reply(replies.moveQuestion, { ...html, reply_markup: keyboard });
+      return;
+    }
     await ctx.reply(
       r(ctx).linkResult(result.outcome, result.previous_user_id !== null),
       html,
     );
+  });
+
+  bot.callbackQuery(moveButtonPattern, async (ctx) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) {
+      await ctx.answerCallbackQuery({ text: r(ctx).buttonAlert.stale, show_alert: true });
+      return;
+    }
+    const result = await store.linkChat(ctx.match[1], chatId, ctx.from.username, true);
+    await ctx.answerCallbackQuery();
+    if (result.outcome === "linked" || result.outcome === "already_linked") {
+      // The chat now belongs to the link's account: answer in that account's language.
+      const profile = await store.linkedProfile(chatId);
+      const replies = repliesFor(pickLanguage(profile?.language, ctx.from.language_code));
+      await ctx.editMessageText(replies.linkResult(result.outcome, result.previous_user_id !== null), html);
+      return;
+    }
+    // The code expired or was used meanwhile: say so and how the chat stands; nothing changed.
+    const reason = result.outcome === "linked_elsewhere" || result.outcome === "not_private_chat"
+      ? null
+      : result.outcome;
+    const stillLinked = await store.linkedProfile(chatId) !== null;
+    await ctx.editMessageText(r(ctx).moveNotDone(reason, stillLinked), html);
+  });
+
+  bot.callbackQuery(MOVE_CANCEL, async (ctx) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) {
+      await ctx.answerCallbackQuery({ text: r(ctx).buttonAlert.stale, show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const stillLinked = await store.linkedProfile(chatId) !== null;
+    await ctx.editMessageText(r(ctx).moveNotDone(null, stillLinked), html);
   });
 
   bot.command("help", (ctx) => ctx.reply(r(ctx).help, html));

@@ -4,6 +4,9 @@ import type { Language } from "../_shared/language.ts";
 import { pageLines } from "./paging.ts";
 import type { LinkOutcome } from "./store.ts";
 
+/** The link outcomes answered in words (a move to confirm and a group chat have their own). */
+type LinkAnswer = Exclude<LinkOutcome, "linked_elsewhere" | "not_private_chat">;
+
 type DueHabit = { action: string; place: string; local_time: string; done: boolean };
 
 /** Everything the bot says outside the habit conversations, per language. All strings are Telegram HTML. */
@@ -38,6 +41,19 @@ export function createReplies(siteUrl: string) {
     movedFromAnotherAccount:
       "It was connected to another account before; that account no longer gets reminders here.",
     seeHabits: "Send /habits to see your habits.",
+    alreadyLinked: "This chat is already connected to this account; nothing changed.",
+    moveQuestion:
+      "🔐 This chat is connected to another account. Move it to the account that made this link? " +
+      "That account would get the reminders here and everything you create here; the other account would " +
+      "no longer get reminders here. Nothing changes unless you press Move.",
+    moveYes: "Move this chat",
+    moveNo: "Cancel",
+    moveNeedsStop: "To move it, send /stop first, then open the link again.",
+    nothingChanged: "Nothing changed.",
+    stillConnected: "This chat is still connected to its account.",
+    privateChatsOnly: (bot: string) =>
+      `I only work in a private chat, where nobody else can act for you: open @${escapeHtml(bot)} and send ` +
+      "/start there.",
     expired_code: "⌛ That link has expired (links last 15 minutes).",
     used_code: "That link was already used.",
     unknown_code: "I don't know that link.",
@@ -96,6 +112,20 @@ export function createReplies(siteUrl: string) {
     movedFromAnotherAccount:
       "Раньше чат был подключён к другому аккаунту; тот аккаунт здесь больше напоминаний не получает.",
     seeHabits: "Отправьте /habits, чтобы увидеть свои привычки.",
+    alreadyLinked: "Этот чат уже подключён к этому аккаунту; ничего не изменилось.",
+    moveQuestion:
+      "🔐 Этот чат подключён к другому аккаунту. Перенести его в аккаунт, создавший эту ссылку? " +
+      "Тот аккаунт будет получать здесь напоминания и всё, что вы здесь создадите; другой аккаунт больше не " +
+      "будет получать здесь напоминаний. Пока вы не нажмёте «Перенести», ничего не изменится.",
+    moveYes: "Перенести",
+    moveNo: "Отмена",
+    moveNeedsStop: "Чтобы перенести чат, сначала отправьте /stop, затем снова откройте ссылку.",
+    nothingChanged: "Ничего не изменилось.",
+    stillConnected: "Этот чат по-прежнему подключён к своему аккаунту.",
+    privateChatsOnly: (bot) =>
+      `Я работаю только в личном чате, где никто другой не может действовать за вас: откройте @${
+        escapeHtml(bot)
+      } и отправьте там /start.`,
     expired_code: "⌛ Срок ссылки истёк (ссылка действует 15 минут).",
     used_code: "Эта ссылка уже использована.",
     unknown_code: "Я не знаю такой ссылки.",
@@ -135,12 +165,22 @@ export function createReplies(siteUrl: string) {
       welcomeUnlinked: `${w.welcomeUnlinked}\n\n${w.connectHint}`,
       notLinked: `${w.notLinked}\n\n${w.connectHint}`,
 
-      linkResult(outcome: LinkOutcome, movedFromAnotherAccount: boolean): string {
+      linkResult(outcome: LinkAnswer, movedFromAnotherAccount: boolean): string {
         if (outcome === "linked") {
           return w.linked + (movedFromAnotherAccount ? `\n\n${w.movedFromAnotherAccount}` : "") +
             `\n\n${w.seeHabits}`;
         }
+        if (outcome === "already_linked") return `${w.alreadyLinked}\n\n${w.seeHabits}`;
         return `${w[outcome]}\n\n${w.connectHint}`;
+      },
+
+      /** A move that did not happen (cancelled, or its code expired or was used meanwhile), and how the chat stands. */
+      moveNotDone(
+        reason: "unknown_code" | "expired_code" | "used_code" | null,
+        stillLinked: boolean,
+      ): string {
+        const state = `${w.nothingChanged} ${stillLinked ? w.stillConnected : w.notLinked}`;
+        return reason ? `${w[reason]}\n\n${state}` : state;
       },
 
       /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */

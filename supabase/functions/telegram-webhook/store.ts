@@ -24,13 +24,14 @@ export function createWebhookStore(db: Database) {
       await db`select private.release_telegram_update(${updateId})`;
     },
 
-    async linkChat(code: string, chatId: number, username: string | undefined) {
-      const [row] = await db<
-        { outcome: LinkOutcome; previous_user_id: string | null }[]
-      >`
-        select outcome, previous_user_id from private.link_telegram_chat(${code}, ${chatId}, ${
-        username ?? null
-      })`;
+    /**
+     * Links the chat to the code's account. A chat linked to another account moves only with
+     * `moveConfirmed` (the person pressed Move); without it nothing changes: "linked_elsewhere".
+     */
+    async linkChat(code: string, chatId: number, username: string | undefined, moveConfirmed = false) {
+      const [row] = await db<{ outcome: LinkOutcome; previous_user_id: string | null }[]>`
+        select outcome, previous_user_id
+        from private.link_telegram_chat(${code}, ${chatId}, ${username ?? null}, ${moveConfirmed})`;
       return row;
     },
 
@@ -123,6 +124,9 @@ export function createWebhookStore(db: Database) {
 
 export type LinkOutcome =
   | "linked"
+  | "already_linked"
+  | "linked_elsewhere"
+  | "not_private_chat"
   | "unknown_code"
   | "expired_code"
   | "used_code";

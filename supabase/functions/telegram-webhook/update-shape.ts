@@ -17,6 +17,8 @@ const message = z.object({
 
 const updateFields = z.object({
   message: message.optional(),
+  channel_post: message.optional(),
+  my_chat_member: z.object({ chat, from: user }).passthrough().optional(),
   callback_query: z.object({
     id: z.string().max(64),
     from: user,

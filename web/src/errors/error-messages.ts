@@ -43,6 +43,8 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   profiles_digest_weekday_range: "Choose the digest's day of the week.",
   profiles_language_known: "Choose English or Russian.",
   profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",
+  profiles_telegram_chat_private:
+    "Only a private chat with the bot can be connected, not a group or channel: there anyone could act for you.",
   profiles_id_fkey: "Your account no longer exists. Sign up again.",
   // completions
   habit_completions_once_per_occurrence: "You already marked this one as done.",

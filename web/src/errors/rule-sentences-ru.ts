@@ -30,6 +30,8 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   profiles_timezone_is_known: "Выберите часовой пояс из списка, например Europe/Moscow.",
   profiles_language_known: "Выберите английский или русский.",
   profiles_digest_weekday_range: "Выберите день недели для сводки.",
+  profiles_telegram_chat_private:
+    "Подключить можно только личный чат с ботом, не группу и не канал: там кто угодно мог бы действовать за вас.",
   profiles_telegram_chat_id_key: "Этот чат Telegram уже подключён к другому аккаунту.",
   profiles_id_fkey: "Вашего аккаунта больше нет. Зарегистрируйтесь снова.",
   habit_completions_once_per_occurrence: "Вы уже отметили это выполнение.",
