@@ -1,11 +1,12 @@
 /**
  * POST /delete-account with the user's access token: deletes that user through the Auth admin API
  * (every row of theirs goes with auth.users by the foreign keys' cascades), then says goodbye in
- * the linked Telegram chat, if any. Anyone else (no token, the anon key, an ended session) gets 401.
+ * the linked Telegram chat, if any. Anyone else (no token, the anon key, an ended session, a
+ * deleted user) gets 401; a password-only session of a two-factor account 403 `mfa_required`.
  */
 export interface DeleteAccountDeps {
-  /** The user the access token belongs to (Auth's GET /user), or null. */
-  userOf(accessToken: string): Promise<{ id: string } | null>;
+  /** The shared authentication step (_shared/caller.ts): the caller, or the refusal to answer. */
+  authenticate(request: Request): Promise<{ sub: string } | Response>;
   /** The linked Telegram chat, read before the profile goes. */
   linkedChat(userId: string): Promise<number | null>;
   deleteUser(userId: string): Promise<void>;
@@ -26,16 +27,9 @@ export function createDeleteAccountHandler(deps: DeleteAccountDeps) {
     if (request.method !== "POST") {
       return json({ error: "method_not_allowed", message: "Use POST." }, 405);
     }
-    const token = /^Bearer (\S+)$/i.exec(
-      request.headers.get("Authorization") ?? "",
-    )?.[1];
-    const user = token ? await deps.userOf(token) : null;
-    if (!user) {
-      return json({
-        error: "unauthorized",
-        message: "Sign in to delete your account.",
-      }, 401);
-    }
+    const caller = await deps.authenticate(request);
+    if (caller instanceof Response) return caller;
+    const user = { id: caller.sub };
     const chatId = await deps.linkedChat(user.id);
     await deps.deleteUser(user.id);
     let goodbye: Goodbye = "no_chat";

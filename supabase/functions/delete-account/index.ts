@@ -1,5 +1,6 @@
 // Deletes the signed-in user's account (verify_jwt on: the functions gateway checks the JWT first).
 import { createClient } from "@supabase/supabase-js";
+import { authenticate } from "../_shared/caller.ts";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
@@ -35,10 +36,7 @@ if (env.ok) {
     }
     : null;
   handle = createDeleteAccountHandler({
-    async userOf(accessToken) {
-      const { data, error } = await admin.auth.getUser(accessToken);
-      return error || !data.user ? null : { id: data.user.id };
-    },
+    authenticate: (request) => authenticate(db, request),
     async linkedChat(userId) {
       const [row] = await db<{ telegram_chat_id: string | null }[]>`
         select telegram_chat_id from public.profiles where id = ${userId}`;
