@@ -34,7 +34,11 @@ Deno.test({
     const db = postgres(dbUrl!, { max: 1, onnotice: () => {} });
     await db.unsafe(SCHEMA);
     const api = await startParityApi(dbUrl!, { dbSchemas: ["statement_timeouts"] });
-    const signedIn = await new SignJWT({ sub: crypto.randomUUID(), role: "authenticated", aud: "authenticated" })
+    const signedIn = await new SignJWT({
+      sub: crypto.randomUUID(),
+      role: "authenticated",
+      aud: "authenticated",
+    })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setIssuedAt()
       .setExpirationTime("5m")
@@ -53,7 +57,10 @@ Deno.test({
         assert.deepEqual(await rpc("current_timeout", {}, DEMO_ANON_KEY), { status: 200, body: "3s" });
         assert.deepEqual(await rpc("current_timeout", {}, signedIn), { status: 200, body: "8s" });
         // service_role has no setting of its own: the authenticator's login setting stays.
-        assert.deepEqual(await rpc("current_timeout", {}, DEMO_SERVICE_ROLE_KEY), { status: 200, body: "8s" });
+        assert.deepEqual(await rpc("current_timeout", {}, DEMO_SERVICE_ROLE_KEY), {
+          status: 200,
+          body: "8s",
+        });
       });
 
       await t.step("an anon request that sleeps longer is cancelled with 57014, not held", async () => {

@@ -24,7 +24,14 @@ const EMPTY_IMPORT = JSON.stringify({
     "id,action,place,time,interval_days,duration_seconds,is_pleasant,related_habit_id,reward,is_public,is_paused,starts_on,created_at\n",
   completions: "habit_id,occurrence_at,completed_at,source\n",
 });
-const TABLES = ["profiles", "habits", "habit_completions", "notifications", "telegram_link_codes", "public_habits"];
+const TABLES = [
+  "profiles",
+  "habits",
+  "habit_completions",
+  "notifications",
+  "telegram_link_codes",
+  "public_habits",
+];
 
 Deno.test({
   name: "a password-only session of a two-factor user gets nothing from the Data API or any function",
@@ -49,7 +56,9 @@ Deno.test({
       return { status: response.status, body: await response.json() };
     };
     const linkTelegram = (id: string) =>
-      sql`update public.profiles set telegram_chat_id = ${900_000_000 + Math.floor(Math.random() * 99_999_999)},
+      sql`update public.profiles set telegram_chat_id = ${
+        900_000_000 + Math.floor(Math.random() * 99_999_999)
+      },
         telegram_linked_at = now() where id = ${id}`;
     const habitRow = (action: string) => ({ action, place: "park", time: "07:00", duration_seconds: 60 });
 
@@ -70,7 +79,10 @@ Deno.test({
       const factor = enrolled.data as { id: string; totp: { secret: string } };
       const code = () =>
         new OTPAuth.TOTP({ secret: factor.totp.secret, algorithm: "SHA1", digits: 6, period: 30 }).generate();
-      assert.equal((await first.supabase.auth.mfa.challengeAndVerify({ factorId: factor.id, code: code() })).error, null);
+      assert.equal(
+        (await first.supabase.auth.mfa.challengeAndVerify({ factorId: factor.id, code: code() })).error,
+        null,
+      );
 
       // Later, someone with only the password signs in: Auth gives an aal1 session.
       const intruder = await signedIn(stack, email);
@@ -91,11 +103,15 @@ Deno.test({
       await t.step("aal1: nothing can be written, changed or deleted", async () => {
         const insert = await intruder.supabase.from("habits").insert(habitRow("steal"));
         assert.equal(insert.error?.code, "42501");
-        const update = await intruder.supabase.from("habits").update({ action: "hacked" }).eq("id", habitId).select();
+        const update = await intruder.supabase.from("habits").update({ action: "hacked" }).eq("id", habitId)
+          .select();
         assert.deepEqual(update.data, []);
         const remove = await intruder.supabase.from("habits").delete().eq("id", habitId).select();
         assert.deepEqual(remove.data, []);
-        const profile = await intruder.supabase.from("profiles").update({ timezone: "Asia/Tokyo" }).eq("id", userId)
+        const profile = await intruder.supabase.from("profiles").update({ timezone: "Asia/Tokyo" }).eq(
+          "id",
+          userId,
+        )
           .select();
         assert.deepEqual(profile.data, []);
         const [row] = await sql`select h.action, p.timezone, p.telegram_chat_id is not null as linked
@@ -126,12 +142,17 @@ Deno.test({
       });
 
       await t.step("aal2 after the second factor: everything works again", async () => {
-        const stepUp = await intruder.supabase.auth.mfa.challengeAndVerify({ factorId: factor.id, code: code() });
+        const stepUp = await intruder.supabase.auth.mfa.challengeAndVerify({
+          factorId: factor.id,
+          code: code(),
+        });
         assert.equal(stepUp.error, null);
         for (const table of TABLES) {
           const { data, error } = await intruder.supabase.from(table).select();
           assert.equal(error, null, `${table}: ${error?.message}`);
-          if (table !== "telegram_link_codes") assert.ok((data ?? []).length > 0, `${table} has rows at aal2`);
+          if (table !== "telegram_link_codes") {
+            assert.ok((data ?? []).length > 0, `${table} has rows at aal2`);
+          }
         }
         assert.equal((await intruder.supabase.from("habits").insert(habitRow("run"))).error, null);
         assert.equal((await intruder.supabase.rpc("create_telegram_link_code")).error, null);
@@ -150,18 +171,21 @@ Deno.test({
         assert.equal((await callFunction(plain.supabase, "export")).status, 200);
       });
 
-      await t.step("a deleted user's token that has not expired gets 401 JSON from every function", async () => {
-        const doomed = await signedIn(stack, await confirmedUser(stack, "deleted"));
-        const admin = createClient(stack.url, stack.serviceRoleKey, {
-          auth: { persistSession: false, autoRefreshToken: false },
-        });
-        assert.equal((await admin.auth.admin.deleteUser(doomed.session.user.id)).error, null);
-        for (const name of FUNCTIONS) {
-          const answer = await callFunction(doomed.supabase, name);
-          assert.equal(answer.status, 401, `${name}: ${JSON.stringify(answer.body)}`);
-          assert.equal(answer.body.error, "unauthorized");
-        }
-      });
+      await t.step(
+        "a deleted user's token that has not expired gets 401 JSON from every function",
+        async () => {
+          const doomed = await signedIn(stack, await confirmedUser(stack, "deleted"));
+          const admin = createClient(stack.url, stack.serviceRoleKey, {
+            auth: { persistSession: false, autoRefreshToken: false },
+          });
+          assert.equal((await admin.auth.admin.deleteUser(doomed.session.user.id)).error, null);
+          for (const name of FUNCTIONS) {
+            const answer = await callFunction(doomed.supabase, name);
+            assert.equal(answer.status, 401, `${name}: ${JSON.stringify(answer.body)}`);
+            assert.equal(answer.body.error, "unauthorized");
+          }
+        },
+      );
 
       await t.step("aal2: delete-account deletes the two-factor account", async () => {
         const deleted = await callFunction(intruder.supabase, "delete-account");

@@ -15,7 +15,13 @@ import { connectTestDatabase, createTestUser, deleteTestUsers, type TestUser } f
 import { startFunctionsForTests } from "../support/functions.ts";
 
 function tokenFor(user: TestUser, claims: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT({ sub: user.id, role: "authenticated", aud: "authenticated", email: user.email, ...claims })
+  return new SignJWT({
+    sub: user.id,
+    role: "authenticated",
+    aud: "authenticated",
+    email: user.email,
+    ...claims,
+  })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt()
     .setExpirationTime("10m")
@@ -53,17 +59,20 @@ Deno.test("the functions' authentication step: gone users, ended sessions, two-f
       values (gen_random_uuid(), ${user.id}, 'phone', 'totp', 'verified', now(), now(), 'SECRET')`;
 
   try {
-    await t.step("a deleted user's token that has not expired yet gets 401 JSON from every function", async () => {
-      const gone = await newUser();
-      const token = await tokenFor(gone);
-      await deleteTestUsers(sql, [gone]);
-      for (const name of ["import", "export", "delete-account"] as const) {
-        const answer = await call(token, name);
-        assert.equal(answer.status, 401, `${name}: ${JSON.stringify(answer.body)}`);
-        expect(answer.body).toMatchObject({ error: "unauthorized" });
-        expect(answer.body.message).toMatch(/sign in again/);
-      }
-    });
+    await t.step(
+      "a deleted user's token that has not expired yet gets 401 JSON from every function",
+      async () => {
+        const gone = await newUser();
+        const token = await tokenFor(gone);
+        await deleteTestUsers(sql, [gone]);
+        for (const name of ["import", "export", "delete-account"] as const) {
+          const answer = await call(token, name);
+          assert.equal(answer.status, 401, `${name}: ${JSON.stringify(answer.body)}`);
+          expect(answer.body).toMatchObject({ error: "unauthorized" });
+          expect(answer.body.message).toMatch(/sign in again/);
+        }
+      },
+    );
 
     await t.step("a token whose session has ended gets 401 from every function", async () => {
       const user = await newUser();
@@ -124,9 +133,14 @@ Deno.test("work a function does as the caller is cut off after authenticated's s
   const sql = connectTestDatabase();
   const db = connectDatabase(Deno.env.get("TEST_DB_URL")!, 1);
   const user = await createTestUser(sql);
-  const caller = { sub: user.id, role: "authenticated" as const, claims: { sub: user.id, role: "authenticated" } };
+  const caller = {
+    sub: user.id,
+    role: "authenticated" as const,
+    claims: { sub: user.id, role: "authenticated" },
+  };
   try {
-    const [{ timeout }] = await asCaller(db, caller, (tx) => tx<{ timeout: string }[]>`
+    const [{ timeout }] = await asCaller(db, caller, (tx) =>
+      tx<{ timeout: string }[]>`
       select current_setting('statement_timeout') as timeout`);
     const [{ setting }] = await sql<{ setting: string }[]>`
       select substr(cfg, strpos(cfg, '=') + 1) as setting
