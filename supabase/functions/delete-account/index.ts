@@ -4,7 +4,7 @@ import { authenticate } from "../_shared/caller.ts";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
-import { createDeleteAccountHandler } from "./app.ts";
+import { createDeleteAccountApp } from "./app.ts";
 import { readDeleteAccountConfig } from "./config.ts";
 
 const GOODBYE =
@@ -35,7 +35,7 @@ if (env.ok) {
       timeoutSeconds: config.DELETE_ACCOUNT_GOODBYE_TIMEOUT_SECONDS,
     }
     : null;
-  handle = createDeleteAccountHandler({
+  const app = createDeleteAccountApp({
     authenticate: (request) => authenticate(db, request),
     async linkedChat(userId) {
       const [row] = await db<{ telegram_chat_id: string | null }[]>`
@@ -47,10 +47,16 @@ if (env.ok) {
       if (error) throw error;
     },
     async sayGoodbye(chatId) {
-      if (telegram) await callBotApi(telegram, "sendMessage", { chat_id: chatId, text: GOODBYE });
+      if (telegram) {
+        await callBotApi(telegram, "sendMessage", {
+          chat_id: chatId,
+          text: GOODBYE,
+        });
+      }
     },
     canSayGoodbye: telegram !== null,
   });
+  handle = (request) => app.fetch(request);
 } else {
   console.error("delete-account is misconfigured:", env.problems.join("; "));
   handle = () => misconfiguredResponse(env.problems);
