@@ -79,6 +79,8 @@ export interface SchemaCache {
   functions: Map<string, DbFunction[]>;
   /** Settings applied with set_config when switching to a role (ALTER ROLE ... SET). */
   roleSettings: Map<string, [string, string][]>;
+  /** A role's default_transaction_isolation: its requests' transactions begin at that level. */
+  roleIsolation: Map<string, string>;
   relationships: Relationship[];
   /** Names accepted by `Prefer: timezone=` (pg_timezone_names). */
   timezones: Set<string>;
@@ -160,8 +162,8 @@ order by a.attrelid, a.attnum`;
 
 // As PostgREST's queryRoleSettings (src/PostgREST/Config/Database.hs): the database-independent
 // settings (pg_roles.rolconfig) of each role the authenticator may switch to, values lower-cased,
-// limited to what that role may SET; default_transaction_isolation is PostgREST's per-role
-// isolation level, not a setting it applies, so it is left out here.
+// limited to what that role may SET; default_transaction_isolation is not applied as a setting but
+// becomes the isolation level the role's transactions begin with.
 const roleSettingsQuery = `
 with role_setting as (
   select r.rolname, unnest(r.rolconfig) as setting
@@ -178,7 +180,6 @@ select kv.rolname as role, kv.key as name, kv.value as value
 from kv_settings kv
 join pg_catalog.pg_settings ps on ps.name = kv.key
   and (ps.context = 'user' or has_parameter_privilege(current_user::regrole::oid, ps.name, 'set'))
-where kv.key <> 'default_transaction_isolation'
 order by kv.rolname, kv.key`;
 
 export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<SchemaCache> {
@@ -233,7 +234,15 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     }
 
     const roleSettings = new Map<string, [string, string][]>();
+    const roleIsolation = new Map<string, string>();
     for (const row of settingRows) {
+      if (row.name === "default_transaction_isolation") {
+        // PostgREST's toIsolationLevel: anything else is read committed.
+        if (row.value === "repeatable read" || row.value === "serializable") {
+          roleIsolation.set(row.role, row.value);
+        }
+        continue;
+      }
       roleSettings.set(row.role, [...(roleSettings.get(row.role) ?? []), [row.name, row.value]]);
     }
 
@@ -247,6 +256,6 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     }
     const zones = await tx.unsafe<{ name: string }[]>("select name from pg_catalog.pg_timezone_names");
     const timezones = new Set(zones.map((z) => z.name));
-    return { tables, functions, roleSettings, relationships, timezones, loadedAt: new Date() };
+    return { tables, functions, roleSettings, roleIsolation, relationships, timezones, loadedAt: new Date() };
   });
 }

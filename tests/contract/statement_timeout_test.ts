@@ -21,9 +21,22 @@ create schema statement_timeouts;
 grant usage on schema statement_timeouts to anon, authenticated, service_role;
 create function statement_timeouts.current_timeout() returns text language sql stable
   as $$ select current_setting('statement_timeout') $$;
+create function statement_timeouts.current_isolation() returns text language sql stable
+  as $$ select current_setting('transaction_isolation') $$;
+-- A role of the suite's own with settings, as PostgREST reads them (pg_roles.rolconfig).
+do $$ begin
+  if not exists (select from pg_roles where rolname = 'statement_timeouts_reader') then
+    create role statement_timeouts_reader nologin;
+  end if;
+end $$;
+grant statement_timeouts_reader to authenticator;
+grant usage on schema statement_timeouts to statement_timeouts_reader;
+alter role statement_timeouts_reader set statement_timeout = '1500ms';
+alter role statement_timeouts_reader set default_transaction_isolation = 'serializable';
 create function statement_timeouts.sleep(seconds double precision) returns int language sql volatile
   as $$ select pg_sleep(seconds); select 1 $$;
-grant execute on all functions in schema statement_timeouts to anon, authenticated, service_role;
+grant execute on all functions in schema statement_timeouts to anon, authenticated, service_role,
+  statement_timeouts_reader;
 notify pgrst, 'reload schema';
 `;
 
@@ -34,15 +47,13 @@ Deno.test({
     const db = postgres(dbUrl!, { max: 1, onnotice: () => {} });
     await db.unsafe(SCHEMA);
     const api = await startParityApi(dbUrl!, { dbSchemas: ["statement_timeouts"] });
-    const signedIn = await new SignJWT({
-      sub: crypto.randomUUID(),
-      role: "authenticated",
-      aud: "authenticated",
-    })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(new TextEncoder().encode(DEMO_JWT_SECRET));
+    const tokenOf = (role: string) =>
+      new SignJWT({ sub: crypto.randomUUID(), role, aud: "authenticated" })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(new TextEncoder().encode(DEMO_JWT_SECRET));
+    const signedIn = await tokenOf("authenticated");
     const rpc = async (name: string, body: unknown, bearer: string) => {
       const response = await api.request(`/rpc/${name}`, {
         method: "POST",
@@ -73,9 +84,26 @@ Deno.test({
         assert.ok(seconds >= 2.5 && seconds < 6, `answered after ${seconds.toFixed(1)} s`);
         assert.deepEqual(await rpc("sleep", { seconds: 0.1 }, DEMO_ANON_KEY), { status: 200, body: 1 });
       });
+
+      await t.step("a role's own settings apply, its isolation level as the transaction's", async () => {
+        const reader = await tokenOf("statement_timeouts_reader");
+        assert.deepEqual(await rpc("current_timeout", {}, reader), { status: 200, body: "1500ms" });
+        assert.deepEqual(await rpc("current_isolation", {}, reader), { status: 200, body: "serializable" });
+        assert.deepEqual(await rpc("current_isolation", {}, signedIn), {
+          status: 200,
+          body: "read committed",
+        });
+        const started = performance.now();
+        const answer = await rpc("sleep", { seconds: 20 }, reader);
+        assert.equal(answer.body.code, "57014");
+        assert.ok(performance.now() - started < 4_000);
+      });
     } finally {
       await api.close();
-      await db.unsafe("drop schema if exists statement_timeouts cascade; notify pgrst, 'reload schema'");
+      await db.unsafe(
+        `drop schema if exists statement_timeouts cascade; drop role if exists statement_timeouts_reader;
+        notify pgrst, 'reload schema'`,
+      );
       await db.end();
     }
   },
