@@ -42,14 +42,13 @@ export function callerOf(request: Request): Caller | null {
  */
 export function asCaller<T>(db: Database, caller: Caller, work: (tx: Database) => Promise<T>): Promise<T> {
   return db.begin(async (tx) => {
+    // As PostgREST reads them (queryRoleSettings): the role's ALTER ROLE … SET settings a user may set.
     await tx`
       select pg_catalog.set_config(split_part(cfg, '=', 1), substr(cfg, strpos(cfg, '=') + 1), true)
-      from pg_catalog.pg_db_role_setting s
-      cross join lateral unnest(s.setconfig) as cfg
+      from pg_catalog.pg_roles r
+      cross join lateral unnest(r.rolconfig) as cfg
       join pg_catalog.pg_settings ps on ps.name = split_part(cfg, '=', 1) and ps.context = 'user'
-      where s.setrole = 'authenticated'::regrole
-        and s.setdatabase in (0, (select d.oid from pg_catalog.pg_database d where d.datname = current_database()))
-      order by s.setdatabase`;
+      where r.rolname = 'authenticated' and ps.name <> 'default_transaction_isolation'`;
     await tx`select set_config('role', 'authenticated', true),
       set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true)`;
     return await work(tx as unknown as Database);
