@@ -80,19 +80,24 @@ candidates() {
   done | sort -t $'\t' -k1,1n -k2,2n | cut -f3
 }
 
-# One line per rule: label, name, table, drop statement, restore statement (tab-separated).
+# One line per rule: label, name, table, drop statement, restore statement (tab-separated). The
+# restore statement is base64 (one line): a deparsed policy expression spans several lines.
 rules="$(psql_q <<'SQL'
 select concat_ws(E'\t', format('policy %s on %s', policyname, tablename), policyname, tablename,
        format('drop policy %I on %I.%I', policyname, schemaname, tablename),
-       format('create policy %I on %I.%I as %s for %s to %s %s %s', policyname, schemaname, tablename,
-              permissive, cmd, array_to_string(roles, ', '),
-              coalesce('using (' || qual || ')', ''), coalesce('with check (' || with_check || ')', '')))
+       translate(encode(convert_to(
+         format('create policy %I on %I.%I as %s for %s to %s %s %s', policyname, schemaname, tablename,
+                permissive, cmd, array_to_string(roles, ', '),
+                coalesce('using (' || qual || ')', ''), coalesce('with check (' || with_check || ')', '')),
+         'UTF8'), 'base64'), E'\n', ''))
 from pg_policies where schemaname = 'public'
 union all
 select concat_ws(E'\t', format('check %s on %s', conname, conrelid::regclass), conname,
        (select relname from pg_class where oid = conrelid),
        format('alter table %s drop constraint %I', conrelid::regclass, conname),
-       format('alter table %s add constraint %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)))
+       translate(encode(convert_to(
+         format('alter table %s add constraint %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)),
+         'UTF8'), 'base64'), E'\n', ''))
 from pg_constraint where contype = 'c' and connamespace = 'public'::regnamespace
 order by 1;
 SQL
@@ -100,8 +105,9 @@ SQL
 
 uncaught=0
 total=0
-while IFS=$'\t' read -r -u 3 label name table drop restore_sql; do
+while IFS=$'\t' read -r -u 3 label name table drop restore_base64; do
   total=$((total + 1))
+  restore_sql="$(printf '%s' "$restore_base64" | base64 -d)"
   psql_q -c "$drop"
   restore="$restore_sql"
   caught_by=""

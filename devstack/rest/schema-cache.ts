@@ -79,6 +79,8 @@ export interface SchemaCache {
   functions: Map<string, DbFunction[]>;
   /** Settings applied with set_config when switching to a role (ALTER ROLE ... SET). */
   roleSettings: Map<string, [string, string][]>;
+  /** A role's default_transaction_isolation: its requests' transactions begin at that level. */
+  roleIsolation: Map<string, string>;
   relationships: Relationship[];
   /** Names accepted by `Prefer: timezone=` (pg_timezone_names). */
   timezones: Set<string>;
@@ -158,14 +160,27 @@ left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attn
 where (n.nspname = any($1::text[]) or c.oid = any($2::oid[])) and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum`;
 
+// As PostgREST's queryRoleSettings (src/PostgREST/Config/Database.hs): the database-independent
+// settings (pg_roles.rolconfig) of each role the authenticator may switch to, values lower-cased,
+// limited to what that role may SET; default_transaction_isolation is not applied as a setting but
+// becomes the isolation level the role's transactions begin with.
 const roleSettingsQuery = `
-select r.rolname as role, split_part(cfg, '=', 1) as name, substr(cfg, strpos(cfg, '=') + 1) as value
-from pg_catalog.pg_db_role_setting s
-join pg_catalog.pg_roles r on r.oid = s.setrole
-cross join lateral unnest(s.setconfig) as cfg
-join pg_catalog.pg_settings ps on ps.name = split_part(cfg, '=', 1) and ps.context = 'user'
-where s.setdatabase in (0, (select d.oid from pg_catalog.pg_database d where d.datname = current_database()))
-order by r.rolname, s.setdatabase`;
+with role_setting as (
+  select r.rolname, unnest(r.rolconfig) as setting
+  from pg_catalog.pg_auth_members m
+  join pg_catalog.pg_roles r on r.oid = m.roleid
+  where m.member = current_user::regrole::oid
+),
+kv_settings as (
+  select rolname, substr(setting, 1, strpos(setting, '=') - 1) as key,
+    lower(substr(setting, strpos(setting, '=') + 1)) as value
+  from role_setting
+)
+select kv.rolname as role, kv.key as name, kv.value as value
+from kv_settings kv
+join pg_catalog.pg_settings ps on ps.name = kv.key
+  and (ps.context = 'user' or has_parameter_privilege(current_user::regrole::oid, ps.name, 'set'))
+order by kv.rolname, kv.key`;
 
 export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<SchemaCache> {
   return await sql.begin("read only", async (tx) => {
@@ -219,11 +234,16 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     }
 
     const roleSettings = new Map<string, [string, string][]>();
+    const roleIsolation = new Map<string, string>();
     for (const row of settingRows) {
-      // Database-specific settings come after the global ones and override them.
-      const list = (roleSettings.get(row.role) ?? []).filter(([name]) => name !== row.name);
-      list.push([row.name, row.value]);
-      roleSettings.set(row.role, list);
+      if (row.name === "default_transaction_isolation") {
+        // PostgREST's toIsolationLevel: anything else is read committed.
+        if (row.value === "repeatable read" || row.value === "serializable") {
+          roleIsolation.set(row.role, row.value);
+        }
+        continue;
+      }
+      roleSettings.set(row.role, [...(roleSettings.get(row.role) ?? []), [row.name, row.value]]);
     }
 
     const relationships = await loadRelationships(tx, [...tables.values()], [...functions.values()].flat());
@@ -236,6 +256,6 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     }
     const zones = await tx.unsafe<{ name: string }[]>("select name from pg_catalog.pg_timezone_names");
     const timezones = new Set(zones.map((z) => z.name));
-    return { tables, functions, roleSettings, relationships, timezones, loadedAt: new Date() };
+    return { tables, functions, roleSettings, roleIsolation, relationships, timezones, loadedAt: new Date() };
   });
 }

@@ -53,7 +53,11 @@ export async function inRequestTransaction<T>(
   const searchPath = [scope.schema, ...scope.extraSearchPath.filter((s) => s !== scope.schema)]
     .map(quoteIdent).join(", ");
   try {
-    return await sql.begin(scope.readOnly ? "read only" : "read write", async (tx) => {
+    const isolation = cache.roleIsolation.get(scope.auth.role);
+    const mode = `${isolation ? `isolation level ${isolation} ` : ""}${
+      scope.readOnly ? "read only" : "read write"
+    }`;
+    return await sql.begin(mode, async (tx) => {
       await tx.unsafe(
         `select pg_catalog.set_config('role', $1, true), pg_catalog.set_config('request.jwt.claims', $2, true),
           pg_catalog.set_config('request.method', $3, true), pg_catalog.set_config('request.path', $4, true),

@@ -1,9 +1,10 @@
 // Deletes the signed-in user's account (verify_jwt on: the functions gateway checks the JWT first).
 import { createClient } from "@supabase/supabase-js";
+import { authenticate } from "../_shared/caller.ts";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
-import { createDeleteAccountHandler } from "./app.ts";
+import { createDeleteAccountApp } from "./app.ts";
 import { readDeleteAccountConfig } from "./config.ts";
 
 const GOODBYE =
@@ -34,11 +35,8 @@ if (env.ok) {
       timeoutSeconds: config.DELETE_ACCOUNT_GOODBYE_TIMEOUT_SECONDS,
     }
     : null;
-  handle = createDeleteAccountHandler({
-    async userOf(accessToken) {
-      const { data, error } = await admin.auth.getUser(accessToken);
-      return error || !data.user ? null : { id: data.user.id };
-    },
+  const app = createDeleteAccountApp({
+    authenticate: (request) => authenticate(db, request),
     async linkedChat(userId) {
       const [row] = await db<{ telegram_chat_id: string | null }[]>`
         select telegram_chat_id from public.profiles where id = ${userId}`;
@@ -49,10 +47,16 @@ if (env.ok) {
       if (error) throw error;
     },
     async sayGoodbye(chatId) {
-      if (telegram) await callBotApi(telegram, "sendMessage", { chat_id: chatId, text: GOODBYE });
+      if (telegram) {
+        await callBotApi(telegram, "sendMessage", {
+          chat_id: chatId,
+          text: GOODBYE,
+        });
+      }
     },
     canSayGoodbye: telegram !== null,
   });
+  handle = (request) => app.fetch(request);
 } else {
   console.error("delete-account is misconfigured:", env.problems.join("; "));
   handle = () => misconfiguredResponse(env.problems);

@@ -1,4 +1,4 @@
-import { asCaller, callerOf, unauthorized } from "../_shared/caller.ts";
+import { asCaller, authenticate } from "../_shared/caller.ts";
 import { stringifyCsv } from "../_shared/csv.ts";
 import type { Database } from "../_shared/db.ts";
 import {
@@ -49,8 +49,8 @@ export function createExportHandler(db: Database) {
     if (request.method !== "GET") {
       return Response.json({ error: "method_not_allowed", message: "Use GET." }, { status: 405 });
     }
-    const caller = callerOf(request);
-    if (!caller) return unauthorized();
+    const caller = await authenticate(db, request);
+    if (caller instanceof Response) return caller;
     const url = new URL(request.url);
     for (const name of url.searchParams.keys()) {
       if (name !== "table") {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { asCaller, callerOf, unauthorized } from "../_shared/caller.ts";
+import { asCaller, authenticate } from "../_shared/caller.ts";
 import type { Database } from "../_shared/db.ts";
 import { RULE_SENTENCES } from "../_shared/rule-sentences.ts";
 import { applyPlan, RuleRefusal } from "./apply.ts";
@@ -27,8 +27,8 @@ export function createImportHandler(db: Database) {
   return async (request: Request): Promise<Response> => {
     if (request.method === "OPTIONS") return new Response(null, { status: 204 });
     if (request.method !== "POST") return json({ error: "method_not_allowed", message: "Use POST." }, 405);
-    const caller = callerOf(request);
-    if (!caller) return unauthorized();
+    const caller = await authenticate(db, request);
+    if (caller instanceof Response) return caller;
     const text = await request.text();
     if (new TextEncoder().encode(text).length > MAX_IMPORT_BYTES) {
       return json({
