@@ -140,7 +140,11 @@ try {
       completions: history.completions,
       deliveries: history.deliveries,
     });
-    report.check("a newest habit for every signed-in user", habitIds.length === userIds.length, habitIds.length);
+    report.check(
+      "a newest habit for every signed-in user",
+      habitIds.length === userIds.length,
+      habitIds.length,
+    );
     report.check(
       "completions seeded (real occurrences)",
       history.completions === habitIds.length * history.perHabit.completions,

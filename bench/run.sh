@@ -39,7 +39,11 @@ create_cluster() {
   devstack/postgres/cluster.sh create "$cluster_dir" "$base"
   devstack/postgres/cluster.sh start "$cluster_dir"
   devstack/postgres/cluster.sh bootstrap "$db_url"
-  HOME="$cli_home" supabase migration up --db-url "$db_url?sslmode=disable" >/dev/null
+  local log
+  if ! log="$(HOME="$cli_home" supabase migration up --db-url "$db_url?sslmode=disable" 2>&1)"; then
+    echo "$log" >&2
+    return 1
+  fi
 }
 
 run_script() {

@@ -13,7 +13,9 @@ export class Report {
     this.figures[key] = value;
     const text = typeof value === "string" ? value : JSON.stringify(value);
     // A smoke run's figures mean nothing, and its log is the test command's: a line each.
-    console.log(`${key}: ${SMOKE && text.length > 160 ? `${text.slice(0, 160).replaceAll("\n", " ")}…` : text}`);
+    console.log(
+      `${key}: ${SMOKE && text.length > 160 ? `${text.slice(0, 160).replaceAll("\n", " ")}…` : text}`,
+    );
   }
 
   section(title: string): void {
@@ -30,7 +32,9 @@ export class Report {
       this.checksPassed++;
       return;
     }
-    const failure = `${what}${detail === "" ? "" : ` (${typeof detail === "string" ? detail : JSON.stringify(detail)})`}`;
+    const failure = `${what}${
+      detail === "" ? "" : ` (${typeof detail === "string" ? detail : JSON.stringify(detail)})`
+    }`;
     if (SMOKE) throw new Error(`${this.name} smoke check failed: ${failure}`);
     console.error(`CHECK FAILED: ${failure}`);
     this.failedChecks.push(failure);
@@ -54,7 +58,9 @@ export class Report {
     if (this.failedChecks.length > 0) this.figures.failedChecks = this.failedChecks;
     console.log(`\nresults written to ${await this.save()}`);
     if (this.failedChecks.length > 0) {
-      throw new Error(`${this.name}: ${this.failedChecks.length} checks failed: ${this.failedChecks.join("; ")}`);
+      throw new Error(
+        `${this.name}: ${this.failedChecks.length} checks failed: ${this.failedChecks.join("; ")}`,
+      );
     }
   }
 

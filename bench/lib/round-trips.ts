@@ -48,7 +48,11 @@ export async function seedHistory(sql: postgres.Sql, userIds: string[]) {
     where n between 1 and ${DELIVERIES}`;
   await sql`vacuum analyze public.habit_completions`;
   await sql`vacuum analyze public.notifications`;
-  return { habitIds, completions: completions.count, deliveries: deliveries.count, perHabit: {
+  return {
+    habitIds,
+    completions: completions.count,
+    deliveries: deliveries.count,
+    perHabit: {
       completions: COMPLETIONS,
       deliveries: DELIVERIES,
     },
