@@ -13,15 +13,14 @@ import { SignJWT } from "jose";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET } from "../devstack/keys.ts";
 import { startStack } from "../devstack/stack.ts";
 import { connect, readBenchEnv } from "./lib/env.ts";
-import { runLoad } from "./lib/load.ts";
+import { type LoadResult, runLoad } from "./lib/load.ts";
 import { explainAsUser, type PolicyVariant, useSelectPolicy } from "./lib/policies.ts";
+import { loadAverage } from "./lib/proc.ts";
 import { Report } from "./lib/report.ts";
 import { pageLoads, seedHistory } from "./lib/round-trips.ts";
 import { seedHabits, seedUsers } from "./lib/seed.ts";
-import { atScale } from "./lib/smoke.ts";
+import { atScale, SMOKE } from "./lib/smoke.ts";
 import { round, timed } from "./lib/stats.ts";
-import { loadAverage } from "./lib/proc.ts";
-import type { LoadResult } from "./lib/load.ts";
 
 const USERS = Number(Deno.env.get("BENCH_USERS") ?? atScale(100_000, 100));
 const HABITS_PER_USER = 10;
@@ -110,7 +109,7 @@ try {
         const result = await runLoad(clients, REQUESTS[clients], listHabits);
         checkLoad(`${variant}, ${clients} clients`, result, REQUESTS[clients]);
         results.push({ round: 1 + Math.floor(round_ / 2), policy: variant, ...result });
-        console.log(JSON.stringify(results.at(-1)));
+        if (!SMOKE) console.log(JSON.stringify(results.at(-1)));
       }
       report.add(
         `sqlPlan ${variant} (round ${1 + Math.floor(round_ / 2)})`,
@@ -174,7 +173,7 @@ try {
           const result = await runLoad(clients, REQUESTS[clients] / 4, send);
           checkLoad(`${page}, ${clients} clients`, result, REQUESTS[clients] / 4);
           roundTrips.push({ round: round_, page, ...result });
-          console.log(JSON.stringify(roundTrips.at(-1)));
+          if (!SMOKE) console.log(JSON.stringify(roundTrips.at(-1)));
         }
       }
     }

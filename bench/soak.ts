@@ -130,7 +130,7 @@ await seedDueHabits(
   USERS - 1,
   2,
   "spread",
-  `'${at(t(10))}'::timestamptz + make_interval(secs => (k * 7919) % ${Math.round(t(260) * 1000)} / 1000.0)`,
+  `'${at(t(10))}'::timestamptz + make_interval(secs => (k * 7919) % ${Math.round(t(260))})`,
 );
 await seedDueHabits(1, BURST_CHATS, 1, "burst", `'${at(t(75))}'::timestamptz`);
 await seedDueHabits(0, 0, HEAVY_HABITS, "heavy", `'${at(t(76))}'::timestamptz`);
