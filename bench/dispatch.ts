@@ -46,8 +46,7 @@ const notDue = new Date(Date.now() + 2 * 24 * 3600_000);
 /** Every armed reminder queued, sent once and recorded sent: a phase that lost one is broken. */
 function checkPhase(key: string, result: Awaited<ReturnType<typeof runDispatchPhase>>, expected: number) {
   report.check(`${key}: every habit armed`, result.armedHabits === expected, result.armedHabits);
-  const queued = result.queuedAhead.reminders + result.queuedByDueMinuteTick;
-  report.check(`${key}: every reminder queued`, queued === expected, queued);
+  // Not queuedAhead + queuedByDueMinuteTick: pg_cron's own tick may queue some of them first.
   report.check(`${key}: every reminder delivered`, result.delivered === expected, result.delivered);
   report.check(`${key}: every send recorded`, result.sentRecorded === expected, result.sentRecorded);
   report.check(
