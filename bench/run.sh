@@ -10,7 +10,7 @@
 #   bash bench/run.sh soak         # delivery guarantees under faults (about 8 minutes)
 #   bash bench/run.sh all          # scheduling, dispatch and data-api (not the soak)
 #
-#   bash bench/run.sh --smoke all  # every benchmark (soak too) at a tiny scale, about a minute
+#   bash bench/run.sh --smoke all  # every benchmark (soak too) at a tiny scale, 1-1.5 minutes
 #   bash bench/run.sh --smoke NAME # one of them
 #
 # Smoke mode (BENCH_SMOKE=1 for the scripts) runs the same seed, measurements and report in
