@@ -93,6 +93,7 @@ try {
       const user = i % tokens.length;
       const response = await fetch(url, {
         headers: { apikey: DEMO_ANON_KEY, Authorization: `Bearer ${tokens[user]}` },
+        signal: AbortSignal.timeout(30_000),
       });
       const rows = await response.json();
       return response.status === 200 && Array.isArray(rows) && rows.length === 5;

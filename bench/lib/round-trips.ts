@@ -65,7 +65,10 @@ export function pageLoads(apiUrl: string) {
   const get: Get = async (path, token, prefer) => {
     const headers: Record<string, string> = { apikey: DEMO_ANON_KEY, Authorization: `Bearer ${token}` };
     if (prefer) headers.Prefer = prefer;
-    const response = await fetch(`${apiUrl}/rest/v1${path}`, { headers });
+    const response = await fetch(`${apiUrl}/rest/v1${path}`, {
+      headers,
+      signal: AbortSignal.timeout(30_000),
+    });
     const body = await response.json();
     return response.status >= 200 && response.status < 300 && Array.isArray(body) ? body : null;
   };
