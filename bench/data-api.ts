@@ -7,29 +7,40 @@
  * the habit list loaded before (several requests) and after (one embedded request), alternating.
  *
  *   bash bench/run.sh data-api
+ *   bash bench/run.sh --smoke data-api   (1,000 habits, a few hundred requests, nothing written)
  */
 import { SignJWT } from "jose";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET } from "../devstack/keys.ts";
 import { startStack } from "../devstack/stack.ts";
 import { connect, readBenchEnv } from "./lib/env.ts";
-import { runLoad } from "./lib/load.ts";
+import { type LoadResult, runLoad } from "./lib/load.ts";
 import { explainAsUser, type PolicyVariant, useSelectPolicy } from "./lib/policies.ts";
+import { loadAverage } from "./lib/proc.ts";
 import { Report } from "./lib/report.ts";
 import { pageLoads, seedHistory } from "./lib/round-trips.ts";
 import { seedHabits, seedUsers } from "./lib/seed.ts";
+import { atScale, SMOKE } from "./lib/smoke.ts";
 import { round, timed } from "./lib/stats.ts";
 
-const USERS = Number(Deno.env.get("BENCH_USERS") ?? 100_000);
+const USERS = Number(Deno.env.get("BENCH_USERS") ?? atScale(100_000, 100));
 const HABITS_PER_USER = 10;
-const SIGNED_IN = 2_000; // distinct users the clients act as
-const REQUESTS = { 1: 600, 16: 3_200 } as const;
+const SIGNED_IN = Math.min(USERS, 2_000); // distinct users the clients act as
+const REQUESTS = atScale({ 1: 600, 16: 3_200 }, { 1: 20, 16: 64 });
+const WARM_UP = atScale({ first: 400, perPhase: 100 }, { first: 20, perPhase: 8 });
 const LIST_QUERY = "select=id,action,place,time,interval_days,next_reminder_at&order=created_at.desc&limit=5";
 
 const env = readBenchEnv();
 const sql = connect(env.dbUrl, 2);
 const report = new Report("data-api");
 
+/** Every request answered correctly: a load with errors measures a broken benchmark. */
+function checkLoad(what: string, result: LoadResult, requests: number) {
+  report.check(`${what}: ${requests} requests sent`, result.requests === requests, result.requests);
+  report.check(`${what}: no errors`, result.errors === 0, `${result.errors} of ${result.requests}`);
+}
+
 try {
+  report.add("loadAverage (1, 5, 15 min) at the start", await loadAverage());
   report.section("data");
   const seeded = await timed(async () => {
     await seedUsers(sql, 0, USERS - 1);
@@ -45,6 +56,8 @@ try {
   });
   report.add("habits", USERS * HABITS_PER_USER);
   report.add("seedMs", round(seeded.ms));
+  const [{ habits }] = await sql<{ habits: number }[]>`select count(*)::int as habits from public.habits`;
+  report.check("every habit seeded", habits === USERS * HABITS_PER_USER, habits);
 
   const step = Math.floor(USERS / SIGNED_IN);
   const userIds = (await sql<{ id: string }[]>`
@@ -80,22 +93,24 @@ try {
       const user = i % tokens.length;
       const response = await fetch(url, {
         headers: { apikey: DEMO_ANON_KEY, Authorization: `Bearer ${tokens[user]}` },
+        signal: AbortSignal.timeout(30_000),
       });
       const rows = await response.json();
       return response.status === 200 && Array.isArray(rows) && rows.length === 5;
     };
     // Warm-up: connections, the Data API's schema cache, Postgres' buffers.
-    await runLoad(4, 400, listHabits);
+    checkLoad("warm-up", await runLoad(4, WARM_UP.first, listHabits), WARM_UP.first);
 
     const results: Record<string, unknown>[] = [];
     const order: PolicyVariant[] = ["wrapped", "unwrapped", "wrapped", "unwrapped"];
     for (const [round_, variant] of order.entries()) {
       await useSelectPolicy(sql, variant);
-      await runLoad(4, 100, listHabits);
+      checkLoad(`warm-up, ${variant}`, await runLoad(4, WARM_UP.perPhase, listHabits), WARM_UP.perPhase);
       for (const clients of [1, 16] as const) {
         const result = await runLoad(clients, REQUESTS[clients], listHabits);
+        checkLoad(`${variant}, ${clients} clients`, result, REQUESTS[clients]);
         results.push({ round: 1 + Math.floor(round_ / 2), policy: variant, ...result });
-        console.log(JSON.stringify(results.at(-1)));
+        if (!SMOKE) console.log(JSON.stringify(results.at(-1)));
       }
       report.add(
         `sqlPlan ${variant} (round ${1 + Math.floor(round_ / 2)})`,
@@ -118,7 +133,28 @@ try {
 
     // Round trips: each page load's latency, before and after embedding, alternating, one run.
     await useSelectPolicy(sql, "wrapped");
-    const habitIds = await seedHistory(sql, userIds);
+    const history = await seedHistory(sql, userIds);
+    const habitIds = history.habitIds;
+    report.add("historySeeded", {
+      habits: habitIds.length,
+      completions: history.completions,
+      deliveries: history.deliveries,
+    });
+    report.check(
+      "a newest habit for every signed-in user",
+      habitIds.length === userIds.length,
+      habitIds.length,
+    );
+    report.check(
+      "completions seeded (real occurrences)",
+      history.completions === habitIds.length * history.perHabit.completions,
+      history.completions,
+    );
+    report.check(
+      "deliveries seeded",
+      history.deliveries === habitIds.length * history.perHabit.deliveries,
+      history.deliveries,
+    );
     const pages = pageLoads(stack.urls.api);
     const scenarios = {
       "history page, 3 requests (before)": (i: number) =>
@@ -128,14 +164,17 @@ try {
       "habit list, 1 + 5 requests (before)": (i: number) => pages.listBefore(tokens[i % tokens.length]),
       "habit list, 1 embedded request (after)": (i: number) => pages.listAfter(tokens[i % tokens.length]),
     };
-    for (const send of Object.values(scenarios)) await runLoad(4, 100, send);
+    for (const [page, send] of Object.entries(scenarios)) {
+      checkLoad(`warm-up, ${page}`, await runLoad(4, WARM_UP.perPhase, send), WARM_UP.perPhase);
+    }
     const roundTrips: Record<string, unknown>[] = [];
     for (const round_ of [1, 2]) {
       for (const clients of [1, 16] as const) {
         for (const [page, send] of Object.entries(scenarios)) {
           const result = await runLoad(clients, REQUESTS[clients] / 4, send);
+          checkLoad(`${page}, ${clients} clients`, result, REQUESTS[clients] / 4);
           roundTrips.push({ round: round_, page, ...result });
-          console.log(JSON.stringify(roundTrips.at(-1)));
+          if (!SMOKE) console.log(JSON.stringify(roundTrips.at(-1)));
         }
       }
     }
@@ -144,7 +183,8 @@ try {
     await stack.stop();
   }
   await useSelectPolicy(sql, "wrapped");
-  console.log(`\nresults written to ${await report.save()}`);
+  report.add("loadAverage (1, 5, 15 min) at the end", await loadAverage());
+  await report.finish();
 } finally {
   await sql.end();
 }

@@ -6,12 +6,14 @@
  * habit's time plus the outbox insert, in the burst's minute.
  *
  *   bash bench/run.sh scheduling
+ *   bash bench/run.sh --smoke scheduling   (2,000 habits, 200 due; targets reported, not enforced)
  */
 import { connect, readBenchEnv } from "./lib/env.ts";
 import { explainAnalyze, explainNested, statementDurations } from "./lib/explain.ts";
 import { loadAverage } from "./lib/proc.ts";
 import { Report } from "./lib/report.ts";
 import { countScheduleMismatches, seedHabits, seedUsers } from "./lib/seed.ts";
+import { atScale, SMOKE } from "./lib/smoke.ts";
 import { round, summarize, timed } from "./lib/stats.ts";
 import {
   baselineEnqueueSql,
@@ -27,12 +29,12 @@ import {
   tickSql,
 } from "./lib/scheduling-sql.ts";
 
-const USERS = Number(Deno.env.get("BENCH_USERS") ?? 100_000);
+const USERS = Number(Deno.env.get("BENCH_USERS") ?? atScale(100_000, 200));
 const HABITS_PER_USER = 10;
 const DUE_EVERY = 10; // one habit in ten: 100,000 due in the same minute
-const EMPTY_TICKS = 30;
-const TYPICAL_MINUTES = 5;
-const PEAK_ROUNDS = 3;
+const EMPTY_TICKS = atScale(30, 3);
+const TYPICAL_MINUTES = atScale(5, 2);
+const PEAK_ROUNDS = atScale(3, 1);
 
 const env = readBenchEnv();
 const sql = connect(env.dbUrl, 2);
@@ -82,22 +84,41 @@ try {
   report.add("seedHabitsMs (replica mode, schedule computed in SQL)", round(habits.ms));
   const analyze = await timed(() => vacuum());
   report.add("vacuumAnalyzeMs", round(analyze.ms));
-  report.add("scheduleCheck (sample vs private.next_occurrence)", await countScheduleMismatches(sql, dueAt));
+  const [{ seededHabits }] = await sql<{ seededHabits: number }[]>`
+    select count(*)::int as "seededHabits" from public.habits`;
+  report.check("every habit seeded", seededHabits === USERS * HABITS_PER_USER, seededHabits);
+  const scheduleCheck = await countScheduleMismatches(sql, dueAt);
+  report.add("scheduleCheck (sample vs private.next_occurrence)", scheduleCheck);
+  report.check(
+    "the seed's schedule is private.next_occurrence's",
+    scheduleCheck.checked > 0 && scheduleCheck.mismatched === 0,
+    scheduleCheck,
+  );
   const [sizes] = await sql`
     select pg_size_pretty(pg_total_relation_size('public.habits')) as habits_total,
       pg_size_pretty(pg_relation_size('public.habits_next_reminder_at_idx')) as next_reminder_at_idx,
       (select count(*) from public.habits where next_reminder_at <= ${dueAt})::int as due_at_due_minute`;
   report.add("sizes", sizes);
+  report.check(
+    "one habit in ten due at the peak",
+    sizes.due_at_due_minute === USERS,
+    sizes.due_at_due_minute,
+  );
 
   // The tick queues ahead: a minute is empty when nothing is due and nothing enters the horizon.
   const [{ horizonMinutes, batchSize }] = await sql.unsafe(queueAheadDefaultsSql);
   report.add("queueAhead (run_reminder_tick's defaults)", { horizonMinutes, batchSize });
+  report.check(
+    "the queue-ahead horizon and batch were found",
+    Number.isInteger(horizonMinutes) && horizonMinutes > 0 && Number.isInteger(batchSize) && batchSize > 0,
+    { horizonMinutes, batchSize },
+  );
   report.section("tick with nothing due and nothing coming within the horizon");
   const emptyAt = minute(-horizonMinutes - 2).toISOString();
   const emptyTimes: number[] = [];
   for (let i = 0; i < EMPTY_TICKS; i++) {
     const { ms, rows } = await timedRolledBack(tickSql, [emptyAt]);
-    if (Number(rows[0].queued) !== 0) throw new Error("the empty tick queued something");
+    report.check("the empty tick queues nothing", Number(rows[0].queued) === 0, rows[0].queued);
     emptyTimes.push(ms);
   }
   report.add("emptyTickMs", roundSummary(emptyTimes));
@@ -130,6 +151,11 @@ try {
   report.add("baselineScanPlan", await explainAnalyze(sql, baselineScanSql.replaceAll("$1", `'${emptyAt}'`)));
   const dueMinuteScan = await timedRolledBack(baselineScanSql, [baselineAt(dueAt)]);
   report.add("baselineScanDueMinute", { ms: round(dueMinuteScan.ms), rows: dueMinuteScan.rows.length });
+  report.check(
+    "the baseline scan finds every due habit",
+    dueMinuteScan.rows.length === USERS,
+    dueMinuteScan.rows.length,
+  );
   await vacuum();
 
   report.section(
@@ -147,11 +173,15 @@ try {
   );
   const [paths] = (await timedRolledBack(fastPathShareSql, [dueAt.toISOString()])).rows;
   report.add("dueTickPaths (due habits by path)", paths);
+  report.check("every due habit takes a path", Number(paths.fast) + Number(paths.slow) === USERS, paths);
   // The selection alone (locking, occurrence and next reminder of every due habit), both ways.
   const selection = { fast: [] as number[], slow: [] as number[] };
   for (let i = 0; i < 2; i++) {
-    selection.fast.push((await timedRolledBack(dueSelectionSql(true), [dueAt.toISOString()])).ms);
-    selection.slow.push((await timedRolledBack(dueSelectionSql(false), [dueAt.toISOString()])).ms);
+    for (const [path, fastPath] of [["fast", true], ["slow", false]] as const) {
+      const { ms, rows } = await timedRolledBack(dueSelectionSql(fastPath), [dueAt.toISOString()]);
+      selection[path].push(ms);
+      report.check(`the ${path} path selects every due habit`, Number(rows[0].due) === USERS, rows[0].due);
+    }
   }
   report.add("dueSelectionMs (private.due_reminders at the peak, fast path vs all slow)", {
     fast: selection.fast.map(round),
@@ -173,11 +203,19 @@ try {
   for (let run = 0; run < PEAK_ROUNDS; run++) {
     const base = await timedRolledBack(baselineEnqueueSql, [baselineAt(dueAt)]);
     peak.baseline.push(base.ms);
-    if (Number(base.rows[0].queued) !== USERS) throw new Error(`the baseline queued ${base.rows[0].queued}`);
+    report.check(
+      "the baseline queues every due habit",
+      Number(base.rows[0].queued) === USERS,
+      base.rows[0].queued,
+    );
     await vacuum();
     const tick = await timedRolledBack(dueTickSql, [dueAt.toISOString()]);
     peak.dueTick.push(tick.ms);
-    if (Number(tick.rows[0].queued) !== USERS) throw new Error(`the due path queued ${tick.rows[0].queued}`);
+    report.check(
+      "the due path queues every due habit",
+      Number(tick.rows[0].queued) === USERS,
+      tick.rows[0].queued,
+    );
     await vacuum();
   }
   report.add("baselineScanAndEnqueueDueMinuteMs", peak.baseline.map(round));
@@ -193,9 +231,10 @@ try {
   }
   const [{ queuedForPeak }] = await sql`
     select count(*)::int as "queuedForPeak" from public.notifications where kind = 'reminder' and due_at = ${dueAt}`;
-  if (queuedForPeak !== USERS) {
-    throw new Error(`${queuedForPeak} of ${USERS} reminders were queued for the peak`);
-  }
+  report.check("the ticks before the peak queue every reminder due at it", queuedForPeak === USERS, {
+    queuedForPeak,
+    due: USERS,
+  });
   const windowMs = windowTicks.map((t) => t.ms);
   const maxWindowTick = Math.max(...windowMs);
   report.add("windowTicks (minute relative to the peak, ms, queued)", windowTicks);
@@ -270,7 +309,9 @@ try {
     end: await loadAverage(),
   });
 
-  report.section("targets");
+  report.section(
+    SMOKE ? "targets (at a smoke run's scale the timings mean nothing: not enforced)" : "targets",
+  );
   report.add("peak ratio >= 1.0", verdict(ratioPeak >= 1, round(ratioPeak)));
   report.add("empty tick p50 < 2 ms", verdict(p50(emptyTimes) < 2, round(p50(emptyTimes))));
   report.add(
@@ -285,7 +326,7 @@ try {
     "100,000 due queued by their minute, no tick over 2 s",
     verdict(queuedForPeak === USERS && maxWindowTick <= 2000, maxWindowTick),
   );
-  console.log(`\nresults written to ${await report.save()}`);
+  await report.finish();
 } finally {
   await sql.end();
 }

@@ -10,18 +10,37 @@
  * most messages in any one-second window).
  *
  *   bash bench/run.sh soak            (SOAK_SECONDS=300 by default; under 10 minutes in all)
+ *   bash bench/run.sh --smoke soak    (40 chats, a 20 s soak with every fault; nothing written)
+ *
+ * The timeline (faults, due times) is written for 300 s and scaled to SOAK_SECONDS. A smoke run
+ * also ticks every second and, while draining, brings retries waiting out a backoff (30 s and
+ * more after a 5xx, a timeout or a dropped connection) forward, so that it ends in seconds.
  */
 import { startFakeTelegram } from "../tests/support/fake-telegram.ts";
 import { spawnFunctionProcess, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../tests/support/functions.ts";
 import { connect, readBenchEnv } from "./lib/env.ts";
 import { Report } from "./lib/report.ts";
 import { seedUsers, userIdSql } from "./lib/seed.ts";
+import { atScale, SMOKE } from "./lib/smoke.ts";
 import { round, summarize } from "./lib/stats.ts";
 
-const SOAK_SECONDS = Number(Deno.env.get("SOAK_SECONDS") ?? 300);
-const DRAIN_SECONDS = 150;
-const USERS = 400;
-const TICK_MS = 5_000;
+const SOAK_SECONDS = Number(Deno.env.get("SOAK_SECONDS") ?? atScale(300, 20));
+/** A moment of the 300 s timeline, in seconds of this soak. */
+const t = (second: number) => second * SOAK_SECONDS / 300;
+const DRAIN_SECONDS = atScale(150, 60);
+const USERS = atScale(400, 40);
+const BURST_CHATS = atScale(300, 30);
+const HEAVY_HABITS = atScale(100, 5);
+const TICK_MS = atScale(5_000, 1_000);
+const INSERT_EVERY_SECONDS = atScale(4, 2);
+const POSTGRES_DOWN_MS = atScale(5_000, 1_000);
+// The function's defaults in a full run. A smoke run shortens the send timeout and the lease a
+// killed run keeps the others out for, so that its faults are over within seconds.
+const FUNCTION_ENV = atScale<Record<string, string>>({}, {
+  REMINDERS_SEND_TIMEOUT_SECONDS: "2",
+  REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
+});
+const SEND_TIMEOUT_SECONDS = Number(FUNCTION_ENV.REMINDERS_SEND_TIMEOUT_SECONDS ?? 10);
 const BOT_TOKEN = TEST_BOT_TOKEN;
 const SECRET = TEST_REMINDERS_SECRET;
 const root = new URL("../", import.meta.url).pathname;
@@ -41,9 +60,14 @@ const log = (message: string) =>
 // ---------------------------------------------------------------- the reminders function, twice
 
 const spawnInstance = (name: string) =>
-  spawnFunctionProcess("reminders", telegram.apiRoot, { SUPABASE_DB_URL: env.dbUrl }, (line, stream) => {
-    if (stream === "stderr" && !line.includes("DeprecationWarning")) console.error(`[${name}] ${line}`);
-  });
+  spawnFunctionProcess(
+    "reminders",
+    telegram.apiRoot,
+    { SUPABASE_DB_URL: env.dbUrl, ...FUNCTION_ENV },
+    (line, stream) => {
+      if (stream === "stderr" && !line.includes("DeprecationWarning")) console.error(`[${name}] ${line}`);
+    },
+  );
 const instances = [spawnInstance("A"), spawnInstance("B")];
 const runs = { total: 0, busy: 0, failed: 0, sent: 0, maybeDelivered: 0, rateLimited: 0 };
 const inFlight = new Set<Promise<void>>();
@@ -79,7 +103,7 @@ function invoke(instance: number) {
 // ---------------------------------------------------------------- data
 
 await seedUsers(sql, 0, USERS - 1);
-const soakStart = new Date(Date.now() + 20_000);
+const soakStart = new Date(Date.now() + atScale(20_000, 3_000));
 const soakEnd = new Date(soakStart.getTime() + SOAK_SECONDS * 1000);
 const at = (seconds: number) => new Date(soakStart.getTime() + seconds * 1000).toISOString();
 
@@ -106,23 +130,28 @@ await seedDueHabits(
   USERS - 1,
   2,
   "spread",
-  `'${at(10)}'::timestamptz + make_interval(secs => (k * 7919) % ${SOAK_SECONDS - 40})`,
+  `'${at(t(10))}'::timestamptz + make_interval(secs => (k * 7919) % ${Math.round(t(260))})`,
 );
-await seedDueHabits(1, 300, 1, "burst", `'${at(75)}'::timestamptz`);
-await seedDueHabits(0, 0, 100, "heavy", `'${at(76)}'::timestamptz`);
+await seedDueHabits(1, BURST_CHATS, 1, "burst", `'${at(t(75))}'::timestamptz`);
+await seedDueHabits(0, 0, HEAVY_HABITS, "heavy", `'${at(t(76))}'::timestamptz`);
 const expectedReminders = (await sql<{ action: string }[]>`
   select action from public.habits where next_reminder_at between ${soakStart} and ${soakEnd}`)
   .map((row) => row.action);
 const createdDuringSoak: string[] = [];
 report.add("chats", USERS);
 report.add("remindersDue", expectedReminders.length);
+const spreadBurstHeavy = (USERS - 1) * 2 + BURST_CHATS + HEAVY_HABITS;
+report.check("every reminder seeded due within the soak", expectedReminders.length === spreadBurstHeavy, {
+  due: expectedReminders.length,
+  seeded: spreadBurstHeavy,
+});
 
 // ---------------------------------------------------------------- the faults
 
 const faults: { at: number; what: string; run: () => Promise<void> | void }[] = [];
 for (const [i, second] of [45, 105, 165, 225, 285].entries()) {
   faults.push({
-    at: second,
+    at: t(second),
     what: `kill instance ${"AB"[i % 2]} mid-run`,
     run: async () => {
       const victim = i % 2;
@@ -134,73 +163,75 @@ for (const [i, second] of [45, 105, 165, 225, 285].entries()) {
 }
 faults.push(
   {
-    at: 20,
-    what: "slow answers: 3% of sends answered after 11 s (timeout 10 s) for 90 s",
+    at: t(20),
+    what: `slow answers: 3% of sends answered after ${
+      SEND_TIMEOUT_SECONDS + 1
+    } s (timeout ${SEND_TIMEOUT_SECONDS} s) for ${round(t(90))} s`,
     run: () =>
       void telegram.chaos({
         kind: "slow",
-        delayMs: 11_000,
+        delayMs: (SEND_TIMEOUT_SECONDS + 1) * 1000,
         methods: ["sendMessage"],
         fraction: 0.03,
-        forMs: 90_000,
+        forMs: Math.round(t(90) * 1000),
       }),
   },
   {
-    at: 60,
-    what: "429 for every send for 15 s (retry_after 5)",
+    at: t(60),
+    what: `429 for every send for ${round(t(15))} s (retry_after 5)`,
     run: () =>
       void telegram.chaos({
         kind: "too_many_requests",
         retryAfter: 5,
         methods: ["sendMessage"],
-        forMs: 15_000,
+        forMs: Math.round(t(15) * 1000),
       }),
   },
   {
-    at: 100,
+    at: t(100),
     what: "5xx burst: the next 15 sends answered 500",
     run: () => void telegram.chaos({ kind: "server_error", methods: ["sendMessage"], times: 15 }),
   },
   {
-    at: 130,
-    what: "Postgres restart (down 5 s)",
+    at: t(130),
+    what: `Postgres restart (down ${POSTGRES_DOWN_MS / 1000} s)`,
     run: async () => {
       await new Deno.Command("bash", {
         args: [`${root}devstack/postgres/cluster.sh`, "stop", env.clusterDir],
       }).output();
-      await new Promise((resolve) => setTimeout(resolve, 5000));
+      await new Promise((resolve) => setTimeout(resolve, POSTGRES_DOWN_MS));
       await new Deno.Command("bash", {
         args: [`${root}devstack/postgres/cluster.sh`, "start", env.clusterDir],
       }).output();
     },
   },
   {
-    at: 150,
-    what: "429 on 30% of sends for 2 minutes (retry_after 3)",
+    at: t(150),
+    what: `429 on 30% of sends for ${round(t(120))} s (retry_after 3)`,
     run: () =>
       void telegram.chaos({
         kind: "too_many_requests",
         retryAfter: 3,
         methods: ["sendMessage"],
         fraction: 0.3,
-        forMs: 120_000,
+        forMs: Math.round(t(120) * 1000),
       }),
   },
   {
-    at: 200,
+    at: t(200),
     what: "5xx burst: the next 15 sends answered 502",
     run: () =>
       void telegram.chaos({ kind: "server_error", status: 502, methods: ["sendMessage"], times: 15 }),
   },
   {
-    at: 240,
-    what: "dropped connections: 5% of sends take effect, then the connection closes, for 20 s",
+    at: t(240),
+    what: `dropped connections: 5% of sends take effect, then the connection closes, for ${round(t(20))} s`,
     run: () =>
       void telegram.chaos({
         kind: "drop_connection",
         methods: ["sendMessage"],
         fraction: 0.05,
-        forMs: 20_000,
+        forMs: Math.round(t(20) * 1000),
       }),
   },
 );
@@ -226,6 +257,13 @@ async function insertHabits(second: number) {
   }
 }
 
+/** Smoke runs only: retries waiting out a backoff are due now (not rows in flight, not 429s). */
+async function bringBackoffsForward() {
+  await sql`
+    update public.notifications set next_attempt_at = now()
+    where status = 'retry' and next_attempt_at > now() + interval '5 seconds'`.catch(() => {});
+}
+
 async function tick() {
   try {
     await sql`select private.enqueue_due_reminders(now())`;
@@ -240,7 +278,7 @@ await new Promise((resolve) => setTimeout(resolve, soakStart.getTime() - Date.no
 started = performance.now();
 log(`soak starts: ${SOAK_SECONDS} s of faults, then up to ${DRAIN_SECONDS} s to drain`);
 let nextTick = 0;
-let nextInsert = 3;
+let nextInsert = atScale(3, 1);
 let second = 0;
 while (second < SOAK_SECONDS) {
   second = (performance.now() - started) / 1000;
@@ -253,8 +291,8 @@ while (second < SOAK_SECONDS) {
     nextTick += TICK_MS / 1000;
     await tick();
   }
-  if (second >= nextInsert && second < SOAK_SECONDS - 20) {
-    nextInsert += 4;
+  if (second >= nextInsert && second < SOAK_SECONDS - t(20)) {
+    nextInsert += INSERT_EVERY_SECONDS;
     await insertHabits(Math.round(second));
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -266,6 +304,7 @@ while (performance.now() < drainUntil) {
   const [left] = await sql<{ n: number }[]>`
     select count(*)::int as n from public.notifications where status in ('pending', 'retry', 'sending')`;
   if (left.n === 0 && inFlight.size === 0) break;
+  if (SMOKE) await bringBackoffsForward();
   await tick();
   await new Promise((resolve) => setTimeout(resolve, TICK_MS));
 }
@@ -363,7 +402,21 @@ report.section("runs");
 report.add("runs", runs);
 report.add("soakSeconds", SOAK_SECONDS);
 if (missing.length > 0) report.add("missingSample", missing.slice(0, 10));
-console.log(`\nresults: ${await report.save()}`);
+
+// Issue 11's promises: a broken soak, not a slow one, if any of them fails.
+report.check("every fault ran", faults.length === 0, faults.map((fault) => fault.what));
+report.check("habits created during the soak", createdDuringSoak.length > 0, createdDuringSoak.length);
+report.check("the function ran and sent", runs.total > 0 && runs.sent > 0, runs);
+report.check("nothing lost", missing.length === 0, missing.slice(0, 10));
+report.check("nothing dead", rows.every((row) => row.status !== "dead"), deadCauses);
+report.check("every duplicate recorded as maybe delivered", duplicates.unexplained === 0, duplicates);
+report.check(
+  "one message a second per chat at most",
+  (counters.minChatGapMs ?? Infinity) >= 1000,
+  counters.minChatGapMs,
+);
+report.check("30 messages a second at most", counters.maxPerSecond <= 30, counters.maxPerSecond);
+await report.finish();
 
 for (const instance of instances) await instance.stop();
 await telegram.close();

@@ -49,6 +49,12 @@ export TEST_DB_URL="$db_url"
 stage "devstack, edge functions and end-to-end reminders (Deno tests)"
 deno test --allow-all --no-check tests/devstack tests/functions
 
+stage "benchmarks: smoke runs (bench/run.sh --smoke)"
+# Every benchmark at a tiny scale on one cluster of its own (the soak restarts Postgres, the
+# Data API benchmark swaps an RLS policy): fails if any benchmark no longer runs or its figures
+# are not sane. Writes nothing to bench/results/.
+bash bench/run.sh --smoke all
+
 stage "contract tests: the real supabase-js client against a devstack on free ports"
 # The same suite runs against `supabase start` given SUPABASE_URL, the keys, SUPABASE_DB_URL and
 # MAIL_API_URL. These two mirror supabase/config.toml ([auth.email] max_frequency and

@@ -59,6 +59,8 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
     const response = await fetch(`${functions.url}/reminders`, {
       method: "POST",
       headers: { Authorization: `Bearer ${REMINDERS_SECRET}` },
+      // A run stops claiming after its working time (REMINDERS_WORKING_TIME_MS, 45 s by default).
+      signal: AbortSignal.timeout(120_000),
     });
     if (!response.ok) throw new Error(`reminders answered ${response.status}: ${await response.text()}`);
     return await response.json() as Record<string, number>;

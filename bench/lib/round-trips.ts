@@ -14,27 +14,49 @@ import { DEMO_ANON_KEY } from "../../devstack/keys.ts";
 const COMPLETIONS = 30;
 const DELIVERIES = 10;
 
-/** Completions and deliveries for each signed-in user's newest habit; returns those habit ids. */
-export async function seedHistory(sql: postgres.Sql, userIds: string[]): Promise<string[]> {
+/**
+ * Completions and deliveries for each signed-in user's newest habit; returns those habit ids.
+ * Completions are real occurrences, as the database requires (habit_completions_check_occurrence):
+ * the habit's last `COMPLETIONS` dates on its every-N-days grid up to its owner's today, at its
+ * wall-clock time in its owner's zone (as private.next_occurrence builds them).
+ */
+export async function seedHistory(sql: postgres.Sql, userIds: string[]) {
   const rows = await sql<{ id: string }[]>`
     select h.id::text from unnest(${userIds}::uuid[]) with ordinality u(id, n)
     cross join lateral (select id from public.habits where owner_id = u.id order by created_at desc limit 1) h
     order by u.n`;
   const habitIds = rows.map((r) => r.id);
-  await sql`
+  // The n-th occurrence back from today's grid date (n = 0: today's, whose time may not have come).
+  const occurrences = sql`
+    select h.id as habit_id, h.owner_id, n, o.at
+    from public.habits h
+    join public.profiles p on p.id = h.owner_id
+    cross join lateral (select (now() at time zone p.timezone)::date as today) t
+    cross join lateral (
+      select t.today - ((t.today - h.starts_on) % h.interval_days + h.interval_days) % h.interval_days as latest
+    ) g
+    cross join generate_series(0, ${Math.max(COMPLETIONS, DELIVERIES)}) n
+    cross join lateral (select ((g.latest - n * h.interval_days) + h.time) at time zone p.timezone as at) o
+    where h.id = any(${habitIds}::uuid[])`;
+  const completions = await sql`
     insert into public.habit_completions (habit_id, owner_id, occurrence_at, completed_at, source)
-    select h.id, h.owner_id, now() - make_interval(days => d), now() - make_interval(days => d), 'web'
-    from public.habits h, generate_series(1, ${COMPLETIONS}) d
-    where h.id = any(${habitIds}::uuid[])`;
-  await sql`
+    select habit_id, owner_id, at, at + interval '5 minutes', 'web' from (${occurrences}) o
+    where n between 1 and ${COMPLETIONS}`;
+  const deliveries = await sql`
     insert into public.notifications (habit_id, owner_id, kind, due_at, status, sent_at, created_at)
-    select h.id, h.owner_id, 'reminder', now() - make_interval(days => d), 'sent',
-      now() - make_interval(days => d), now() - make_interval(days => d)
-    from public.habits h, generate_series(1, ${DELIVERIES}) d
-    where h.id = any(${habitIds}::uuid[])`;
+    select habit_id, owner_id, 'reminder', at, 'sent', at, at from (${occurrences}) o
+    where n between 1 and ${DELIVERIES}`;
   await sql`vacuum analyze public.habit_completions`;
   await sql`vacuum analyze public.notifications`;
-  return habitIds;
+  return {
+    habitIds,
+    completions: completions.count,
+    deliveries: deliveries.count,
+    perHabit: {
+      completions: COMPLETIONS,
+      deliveries: DELIVERIES,
+    },
+  };
 }
 
 type Get = (path: string, token: string, prefer?: string) => Promise<unknown[] | null>;
@@ -43,7 +65,10 @@ export function pageLoads(apiUrl: string) {
   const get: Get = async (path, token, prefer) => {
     const headers: Record<string, string> = { apikey: DEMO_ANON_KEY, Authorization: `Bearer ${token}` };
     if (prefer) headers.Prefer = prefer;
-    const response = await fetch(`${apiUrl}/rest/v1${path}`, { headers });
+    const response = await fetch(`${apiUrl}/rest/v1${path}`, {
+      headers,
+      signal: AbortSignal.timeout(30_000),
+    });
     const body = await response.json();
     return response.status >= 200 && response.status < 300 && Array.isArray(body) ? body : null;
   };
