@@ -29,6 +29,9 @@ insert into auth.refresh_tokens (token, user_id, revoked) values ('prereg180old'
 select is((select must_choose_password from public.profiles where id = tests.get_supabase_uid('victim')), false,
   'before any confirmation nobody is asked to choose a password');
 
+-- What follows happens in later requests (later transactions) than the sign-ups above.
+select set_config('habits.passwords_set_now', '', true);
+
 set local role supabase_auth_admin;
 -- GoTrue's User.Confirm (internal/models/user.go): UpdateOnly confirmation_token, email_confirmed_at.
 update auth.users set confirmation_token = '', email_confirmed_at = now()
@@ -61,6 +64,20 @@ select isnt((select encrypted_password from auth.users where id = tests.get_supa
   'only the first confirmation clears the password');
 select is((select must_choose_password from public.profiles where id = tests.get_supabase_uid('victim')), false,
   'a later confirmation asks for nothing');
+
+-- An admin creating a confirmed user with a password: created and confirmed in one transaction.
+set local role supabase_auth_admin;
+insert into auth.users (id, aud, role, email, encrypted_password, raw_app_meta_data, raw_user_meta_data)
+values ('00000000-0000-4000-8000-000000000181', 'authenticated', 'authenticated', 'admin-made@test.local',
+  current_setting('prereg.admin_hash'), '{}', '{}');
+update auth.users set email_confirmed_at = now() where id = '00000000-0000-4000-8000-000000000181';
+reset role;
+select is((select encrypted_password::text from auth.users where id = '00000000-0000-4000-8000-000000000181'),
+  current_setting('prereg.admin_hash'),
+  'a user created and confirmed in one transaction (an admin, or confirmations off) keeps the password set with it');
+select is((select must_choose_password from public.profiles where id = '00000000-0000-4000-8000-000000000181'), false,
+  'and is not asked to choose another');
+select set_config('habits.passwords_set_now', '', true);
 
 -- Confirming and setting a password in one update (an admin doing both) keeps that password.
 set local role supabase_auth_admin;

@@ -8,30 +8,38 @@ interface SessionState {
   loading: boolean;
   /** Signed in with the first factor only, while the account has two-factor sign-in on. */
   needsSecondFactor: boolean;
+  /**
+   * The address was just confirmed for the first time, which cleared the password typed before
+   * (someone else may have typed it): the person must choose one (profiles.must_choose_password).
+   */
+  mustChoosePassword: boolean;
 }
 
-const SessionContext = createContext<SessionState>({
+const SIGNED_OUT: SessionState = {
   session: null,
-  loading: true,
+  loading: false,
   needsSecondFactor: false,
-});
+  mustChoosePassword: false,
+};
 
-/** supabase-js reads the assurance level from the session itself (no request). */
-async function withAssurance(session: Session | null): Promise<SessionState> {
-  if (!session) return { session, loading: false, needsSecondFactor: false };
-  const { data } = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+const SessionContext = createContext<SessionState>({ ...SIGNED_OUT, loading: true });
+
+/** supabase-js reads the assurance level from the session itself; the profile says the rest. */
+async function sessionState(session: Session | null): Promise<SessionState> {
+  if (!session) return SIGNED_OUT;
+  const [{ data }, profile] = await Promise.all([
+    supabase.auth.mfa.getAuthenticatorAssuranceLevel(),
+    supabase.from("profiles").select("must_choose_password").eq("id", session.user.id).maybeSingle(),
+  ]);
   const needsSecondFactor = data?.currentLevel === "aal1" &&
     data.nextLevel === "aal2";
-  return { session, loading: false, needsSecondFactor };
+  const mustChoosePassword = profile.data?.must_choose_password === true;
+  return { session, loading: false, needsSecondFactor, mustChoosePassword };
 }
 
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>({
-    session: null,
-    loading: true,
-    needsSecondFactor: false,
-  });
+  const [state, setState] = useState<SessionState>({ ...SIGNED_OUT, loading: true });
 
   useEffect(() => {
     let active = true;
@@ -39,7 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let latest = 0;
     const update = (session: Session | null) => {
       const mine = ++latest;
-      withAssurance(session).then((next) => {
+      sessionState(session).then((next) => {
         if (active && mine === latest) setState(next);
       });
     };
