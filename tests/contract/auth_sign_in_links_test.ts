@@ -19,6 +19,7 @@ import {
   confirmedUser,
   follow,
   linkIn,
+  otpIn,
   PASSWORD,
   signUpAndGetMail,
   uniqueEmail,
@@ -58,7 +59,10 @@ Deno.test("Sign-in links and pre-registration (supabase-js)", async (t) => {
         const exchanged = await owner.auth.exchangeCodeForSession(code);
         assert.equal(exchanged.error, null, "the owner's own browser gets the session");
 
-        const strangerSignIn = await client(stack).auth.signInWithPassword({ email, password: STRANGER_PASSWORD });
+        const strangerSignIn = await client(stack).auth.signInWithPassword({
+          email,
+          password: STRANGER_PASSWORD,
+        });
         assert.equal(strangerSignIn.error?.code, "invalid_credentials");
         assert.equal(strangerSignIn.error?.message, "Invalid login credentials");
         assert.equal(strangerSignIn.data.session, null);
@@ -80,7 +84,9 @@ Deno.test("Sign-in links and pre-registration (supabase-js)", async (t) => {
         if (!stack.adminDatabaseUrl) return; // ages the flow state
         const supabase = client(stack, "pkce");
         const email = uniqueEmail("pkce-late");
-        const mail = await signUpAndGetMail(stack, supabase, email, { emailRedirectTo: `${ALLOWED_REDIRECT}/cb` });
+        const mail = await signUpAndGetMail(stack, supabase, email, {
+          emailRedirectTo: `${ALLOWED_REDIRECT}/cb`,
+        });
         await withAdminSql(
           stack,
           (sql) =>
@@ -94,7 +100,10 @@ Deno.test("Sign-in links and pre-registration (supabase-js)", async (t) => {
         assert.equal(error?.status, 422);
         const [user] = await withAdminSql(
           stack,
-          (sql) => sql<{ confirmed: boolean }[]>`select email_confirmed_at is not null as confirmed from auth.users where email = ${email}`,
+          (sql) =>
+            sql<
+              { confirmed: boolean }[]
+            >`select email_confirmed_at is not null as confirmed from auth.users where email = ${email}`,
         );
         assert.equal(user.confirmed, true, "the address is confirmed all the same");
       },
@@ -105,7 +114,9 @@ Deno.test("Sign-in links and pre-registration (supabase-js)", async (t) => {
       const seen = await mailIdsTo(stack, email);
       const supabase = client(stack, "pkce");
       await supabase.auth.resetPasswordForEmail(email, { redirectTo: ALLOWED_REDIRECT });
-      const code = (await follow(stack, linkIn(await waitForMail(stack, email, seen)))).searchParams.get("code");
+      const code = (await follow(stack, linkIn(await waitForMail(stack, email, seen)))).searchParams.get(
+        "code",
+      );
       assert.ok(code);
       const { data, error } = await supabase.auth.exchangeCodeForSession(code);
       assert.equal(error, null);
@@ -121,6 +132,16 @@ Deno.test("Sign-in links and pre-registration (supabase-js)", async (t) => {
       await choosePassword(stack, new URLSearchParams(landing.hash.slice(1)).get("access_token"));
       const after = await client(stack).auth.signInWithPassword({ email, password: PASSWORD });
       assert.equal(after.error, null);
+    });
+
+    await t.step("confirming with the e-mailed code also clears the earlier password", async () => {
+      const email = uniqueEmail("code-prereg");
+      const supabase = client(stack);
+      const otp = otpIn(await signUpAndGetMail(stack, supabase, email));
+      const verified = await supabase.auth.verifyOtp({ type: "email", email, token: otp });
+      assert.equal(verified.error, null);
+      const before = await client(stack).auth.signInWithPassword({ email, password: PASSWORD });
+      assert.equal(before.error?.code, "invalid_credentials");
     });
   } finally {
     await stack.close();

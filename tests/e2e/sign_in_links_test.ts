@@ -83,11 +83,16 @@ Deno.test({
     const tag = crypto.randomUUID().slice(0, 8);
     const seen = new Set<string>();
     try {
-      const app = await startSpaStack("links", () => ({ maxEmailFrequencySeconds: 1, pgNet: { enabled: false } }));
+      const app = await startSpaStack(
+        "links",
+        () => ({ maxEmailFrequencySeconds: 1, pgNet: { enabled: false } }),
+      );
       cleanups.push(() => app.close());
       const { stack, spaUrl, browser, admin } = app;
       const anonClient = () =>
-        createClient(stack.urls.api, stack.keys.anon, { auth: { persistSession: false, autoRefreshToken: false } });
+        createClient(stack.urls.api, stack.keys.anon, {
+          auth: { persistSession: false, autoRefreshToken: false },
+        });
 
       const context = await browser.newContext({ locale: "en-GB" });
       const page = await context.newPage();
@@ -101,7 +106,11 @@ Deno.test({
           const victim = `victim-${tag}@example.com`;
           const stranger = `stranger-${tag}@example.com`;
           for (const email of [victim, stranger]) {
-            const created = await admin.auth.admin.createUser({ email, password: OWNER_PASSWORD, email_confirm: true });
+            const created = await admin.auth.admin.createUser({
+              email,
+              password: OWNER_PASSWORD,
+              email_confirm: true,
+            });
             assert.equal(created.error, null);
           }
           const { data, error } = await anonClient().auth.signInWithPassword({
@@ -141,24 +150,27 @@ Deno.test({
         },
       );
 
-      await step("sign-up, then the link in the same browser: PKCE signs in, then the password is chosen", async () => {
-        const email = `same-browser-${tag}@example.com`;
-        await signUpInBrowser(page, spaUrl, email, OWNER_PASSWORD);
-        const link = linkIn(await nextMailTo(stack.urls.mail, email, seen));
-        assert.match(new URL(link).searchParams.get("token") ?? "", /^pkce_/, "the link is a PKCE link");
-        await page.goto(link);
-        await page.waitForURL(`${spaUrl}/auth/choose-password`);
-        assert.equal(await storedSessionEmail(page), email);
-        await choosePassword(page, CHOSEN_PASSWORD);
-        await page.getByRole("button", { name: "Sign out" }).click();
-        await page.waitForURL(/\/sign-in$/);
-        await page.getByLabel("E-mail").fill(email);
-        await page.getByLabel("Password", { exact: true }).fill(CHOSEN_PASSWORD);
-        await page.getByRole("button", { name: "Sign in" }).click();
-        await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
-        await page.getByRole("button", { name: "Sign out" }).click();
-        await page.waitForURL(/\/sign-in$/);
-      });
+      await step(
+        "sign-up, then the link in the same browser: PKCE signs in, then the password is chosen",
+        async () => {
+          const email = `same-browser-${tag}@example.com`;
+          await signUpInBrowser(page, spaUrl, email, OWNER_PASSWORD);
+          const link = linkIn(await nextMailTo(stack.urls.mail, email, seen));
+          assert.match(new URL(link).searchParams.get("token") ?? "", /^pkce_/, "the link is a PKCE link");
+          await page.goto(link);
+          await page.waitForURL(`${spaUrl}/auth/choose-password`);
+          assert.equal(await storedSessionEmail(page), email);
+          await choosePassword(page, CHOSEN_PASSWORD);
+          await page.getByRole("button", { name: "Sign out" }).click();
+          await page.waitForURL(/\/sign-in$/);
+          await page.getByLabel("E-mail").fill(email);
+          await page.getByLabel("Password", { exact: true }).fill(CHOSEN_PASSWORD);
+          await page.getByRole("button", { name: "Sign in" }).click();
+          await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
+          await page.getByRole("button", { name: "Sign out" }).click();
+          await page.waitForURL(/\/sign-in$/);
+        },
+      );
 
       await step(
         "the link opened in another browser says the e-mail is confirmed and leads to signing in",
@@ -207,7 +219,10 @@ Deno.test({
 
           const stranger = await anonClient().auth.signInWithPassword({ email, password: STRANGER_PASSWORD });
           assert.equal(stranger.error?.code, "invalid_credentials");
-          const typedAtSignUp = await anonClient().auth.signInWithPassword({ email, password: OWNER_PASSWORD });
+          const typedAtSignUp = await anonClient().auth.signInWithPassword({
+            email,
+            password: OWNER_PASSWORD,
+          });
           assert.equal(typedAtSignUp.error?.code, "invalid_credentials");
           const chosen = await anonClient().auth.signInWithPassword({ email, password: CHOSEN_PASSWORD });
           assert.equal(chosen.error, null);

@@ -61,7 +61,11 @@ function LinkNotStartedHere({ message }: { message: string }) {
       </p>
       <p>
         {session
-          ? <Link to="/" className="button primary">{t("Continue as {{email}}", { email: session.user.email })}</Link>
+          ? (
+            <Link to="/" className="button primary">
+              {t("Continue as {{email}}", { email: session.user.email })}
+            </Link>
+          )
           : <Link to="/sign-in" className="button primary">{t("Sign in")}</Link>}
       </p>
     </section>

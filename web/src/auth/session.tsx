@@ -22,34 +22,70 @@ const SIGNED_OUT: SessionState = {
   mustChoosePassword: false,
 };
 
-const SessionContext = createContext<SessionState>({ ...SIGNED_OUT, loading: true });
+const SessionContext = createContext<SessionState>({
+  ...SIGNED_OUT,
+  loading: true,
+});
 
-/** supabase-js reads the assurance level from the session itself; the profile says the rest. */
-async function sessionState(session: Session | null): Promise<SessionState> {
-  if (!session) return SIGNED_OUT;
-  const [{ data }, profile] = await Promise.all([
-    supabase.auth.mfa.getAuthenticatorAssuranceLevel(),
-    supabase.from("profiles").select("must_choose_password").eq("id", session.user.id).maybeSingle(),
-  ]);
-  const needsSecondFactor = data?.currentLevel === "aal1" &&
-    data.nextLevel === "aal2";
-  const mustChoosePassword = profile.data?.must_choose_password === true;
-  return { session, loading: false, needsSecondFactor, mustChoosePassword };
+/** supabase-js reads the assurance level from the session itself (no request). */
+async function needsSecondFactor(): Promise<boolean> {
+  const { data } = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+  return data?.currentLevel === "aal1" && data.nextLevel === "aal2";
+}
+
+async function mustChoosePasswordFor(session: Session): Promise<boolean> {
+  const { data } = await supabase.from("profiles").select(
+    "must_choose_password",
+  ).eq("id", session.user.id)
+    .maybeSingle();
+  return data?.must_choose_password === true;
 }
 
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>({ ...SIGNED_OUT, loading: true });
+  const [state, setState] = useState<SessionState>({
+    ...SIGNED_OUT,
+    loading: true,
+  });
 
   useEffect(() => {
     let active = true;
     // Each change is worked out asynchronously; only the latest may land, whatever order they finish in.
     let latest = 0;
+    let current: SessionState = { ...SIGNED_OUT, loading: true };
+    const land = (mine: number, next: SessionState) => {
+      if (!active || mine !== latest) return;
+      current = next;
+      setState(next);
+    };
     const update = (session: Session | null) => {
       const mine = ++latest;
-      sessionState(session).then((next) => {
-        if (active && mine === latest) setState(next);
-      });
+      if (!session) return land(mine, SIGNED_OUT);
+      const sameUser = current.session?.user.id === session.user.id;
+      const secondFactor = needsSecondFactor();
+      const choosePassword = mustChoosePasswordFor(session);
+      if (sameUser) {
+        // A refresh, a second factor or a new password: the assurance level lands at once (pages
+        // wait on it), the profile's answer when it comes.
+        secondFactor.then((needs) =>
+          land(mine, {
+            session,
+            loading: false,
+            needsSecondFactor: needs,
+            mustChoosePassword: current.mustChoosePassword,
+          })
+        );
+      }
+      Promise.all([secondFactor, choosePassword]).then((
+        [needs, mustChoosePassword],
+      ) =>
+        land(mine, {
+          session,
+          loading: false,
+          needsSecondFactor: needs,
+          mustChoosePassword,
+        })
+      );
     };
     supabase.auth.getSession().then(({ data }) => update(data.session));
     // Not awaited inside the callback: supabase-js holds a lock while it runs.
