@@ -61,3 +61,15 @@ export async function findFlowStateByAuthCode(db: Db, authCode: string): Promise
 export async function deleteFlowState(db: Db, id: string): Promise<void> {
   await db`delete from auth.flow_state where id = ${id}`;
 }
+
+/**
+ * GoTrue's FlowState.IsExpired (internal/models/flow_state.go): a magic link's flow counts from
+ * when its code was issued, every other flow (sign-up, recovery, e-mail change) from when it was
+ * created, so a sign-up link opened after the expiry confirms the address but gives no session.
+ */
+export function flowStateExpired(flow: FlowStateRow, expirySeconds: number, now = Date.now()): boolean {
+  const from = flow.auth_code_issued_at && flow.authentication_method === "magiclink"
+    ? flow.auth_code_issued_at
+    : flow.created_at;
+  return now > from.getTime() + expirySeconds * 1000;
+}

@@ -67,12 +67,30 @@ export async function signedIn(
   return { supabase, session: data.session };
 }
 
-/** Creates a confirmed user through the real sign-up + e-mail link flow. */
+/**
+ * Creates a confirmed user through the real sign-up + e-mail link flow. The project's database
+ * clears a password typed before the first confirmation (pre-registration,
+ * supabase/migrations/*_close_pre_registration.sql), so the user then chooses PASSWORD with the
+ * session the link gave, as the web app asks.
+ */
 export async function confirmedUser(stack: AuthTestStack, tag: string): Promise<string> {
   const email = uniqueEmail(tag);
   const mail = await signUpAndGetMail(stack, client(stack), email);
-  await follow(stack, linkIn(mail));
+  const landing = await follow(stack, linkIn(mail));
+  await choosePassword(stack, new URLSearchParams(landing.hash.slice(1)).get("access_token"));
   return email;
+}
+
+/** PUT /user { password: PASSWORD } with the given session's access token. */
+export async function choosePassword(stack: AuthTestStack, accessToken: string | null): Promise<void> {
+  assert.ok(accessToken, "no session to choose the password with");
+  const response = await rawAuth(stack, "/user", {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ password: PASSWORD }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  await response.body?.cancel();
 }
 
 export async function rawAuth(

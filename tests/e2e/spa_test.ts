@@ -144,6 +144,10 @@ Deno.test({
       await step("the link in the e-mail confirms and signs in (PKCE code exchanged)", async () => {
         const link = await confirmationLinkFor(stack.urls.mail, email);
         await page.goto(link);
+        // The first confirmation cleared the password typed at sign-up: the person chooses it now.
+        await page.getByRole("heading", { name: "Choose your password" }).waitFor();
+        await page.getByLabel("New password").fill(PASSWORD);
+        await page.getByRole("button", { name: "Save the password" }).click();
         await page.waitForURL(`${spaUrl}/`);
         await page.getByText("Your e-mail is confirmed. Welcome!").waitFor();
         await page.getByTestId("habit-formula").waitFor();

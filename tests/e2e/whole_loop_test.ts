@@ -172,6 +172,10 @@ Deno.test({
         await page.getByRole("button", { name: "Sign up" }).click();
         await page.getByRole("heading", { name: "Check your e-mail" }).waitFor();
         await page.goto(await confirmationLinkFor(mailUrl, email));
+        // The first confirmation cleared the password typed at sign-up: the person chooses it now.
+        await page.getByRole("heading", { name: "Choose your password" }).waitFor();
+        await page.getByLabel("New password").fill(PASSWORD);
+        await page.getByRole("button", { name: "Save the password" }).click();
         // Signed in, the app opens on Today, which teaches the habit formula while there is none.
         await page.waitForURL(`${spaUrl}/`);
         await page.getByRole("heading", { name: "Start with one small habit" }).waitFor();

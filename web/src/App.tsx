@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { Layout } from "./app/Layout.tsx";
 import { CheckEmailPage } from "./auth/CheckEmailPage.tsx";
+import { ChoosePasswordPage } from "./auth/ChoosePasswordPage.tsx";
 import { ConfirmPage } from "./auth/ConfirmPage.tsx";
 import { EmailCodeSignInPage } from "./auth/EmailCodeSignInPage.tsx";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage.tsx";
@@ -62,6 +63,7 @@ export function App() {
             <Route path="sign-in/two-factor" element={<TwoFactorPage />} />
             <Route path="forgot-password" element={<ForgotPasswordPage />} />
             <Route path="auth/reset-password" element={<ResetPasswordPage />} />
+            <Route path="auth/choose-password" element={<ChoosePasswordPage />} />
             <Route path="habits" element={signedIn(<HabitsPage />)} />
             <Route path="habits/new" element={signedIn(<NewHabitPage />)} />
             <Route

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { AuthError, badRequest, OAuthError, validationFailed } from "../errors.ts";
-import { deleteFlowState, findFlowStateByAuthCode } from "../flow_state.ts";
+import { deleteFlowState, findFlowStateByAuthCode, flowStateExpired } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, userAgent } from "../http.ts";
 import { passwordMatches } from "../passwords.ts";
 import { clientIp, limitRequest } from "../ratelimit.ts";
-import { refreshSession, startSession } from "../sessions.ts";
+import { type AuthMethod, refreshSession, startSession } from "../sessions.ts";
 import { pkceMatches } from "../tokens.ts";
 import { findUserByEmail, findUserById, isBanned, isConfirmed } from "../users.ts";
 
@@ -66,7 +66,7 @@ export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
           if (!flow || !flow.user_id || !flow.auth_code_issued_at) {
             throw new AuthError(404, "flow_state_not_found", "invalid flow state, no valid flow state found");
           }
-          if (Date.now() > flow.auth_code_issued_at.getTime() + config.flowStateExpiry * 1000) {
+          if (flowStateExpired(flow, config.flowStateExpiry)) {
             throw new AuthError(422, "flow_state_expired", "invalid flow state, flow state has expired");
           }
           const user = await findUserById(tx, flow.user_id);
@@ -79,7 +79,8 @@ export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
               "code challenge does not match previously saved code verifier",
             );
           }
-          const session = await startSession(config, tx, user.id, "email/signup", userAgent(c));
+          const method = flow.authentication_method as AuthMethod;
+          const session = await startSession(config, tx, user.id, method, userAgent(c));
           await deleteFlowState(tx, flow.id);
           return session;
         }),

@@ -4,9 +4,12 @@ import { Navigate, useLocation } from "react-router";
 import { Loading } from "../ui/Loading.tsx";
 import { useSession } from "./session.tsx";
 
-/** Shows `children` to signed-in people; others go to the sign-in page and come back after. */
+/**
+ * Shows `children` to signed-in people; others go to the sign-in page and come back after. Right
+ * after a first confirmation the person chooses a password before anything else.
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { session, loading, needsSecondFactor } = useSession();
+  const { session, loading, needsSecondFactor, mustChoosePassword } = useSession();
   const location = useLocation();
   const { t } = useTranslation();
   if (loading) return <Loading label={t("Checking your session…")} />;
@@ -20,6 +23,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       />
     );
   }
+  if (mustChoosePassword) return <Navigate to="/auth/choose-password" replace />;
   if (needsSecondFactor) {
     return (
       <Navigate

@@ -6,13 +6,16 @@ import { authErrorSentence } from "./auth-errors.ts";
 export type LandingOutcome =
   | { kind: "signed_in" }
   | { kind: "confirmed_elsewhere"; message: string }
+  | { kind: "not_started_here"; message: string }
   | { kind: "partial"; message: string }
   | { kind: "failed"; message: string };
 
 /**
- * Completes a confirmation link, whichever flow produced it: PKCE (`?code=`, exchanged with the
- * code verifier this browser stored at sign-up) or implicit (tokens in the `#` fragment, e.g. from
- * a link Auth sent without PKCE). Errors come as `error_code`/`error_description` in either part.
+ * Completes a link from one of Auth's e-mails. Only a PKCE `?code=` becomes a session, exchanged
+ * with the code verifier this browser stored when it started the flow (sign-up, e-mail change,
+ * reset, e-mail sign-in): a link nobody here asked for cannot sign this browser in. Tokens in the
+ * `#` fragment are never accepted (anyone can put their own there), and the current session stays
+ * as it was. Errors come as `error_code`/`error_description` in either part.
  */
 async function completeLanding(url: URL): Promise<LandingOutcome> {
   const query = url.searchParams;
@@ -47,14 +50,15 @@ async function completeLanding(url: URL): Promise<LandingOutcome> {
     return outcomeOfExchangeError(error);
   }
 
-  const accessToken = fragment.get("access_token");
-  const refreshToken = fragment.get("refresh_token");
-  if (accessToken && refreshToken) {
-    const { error } = await supabase.auth.setSession({
-      access_token: accessToken,
-      refresh_token: refreshToken,
-    });
-    return error ? { kind: "failed", message: authErrorSentence(error) } : { kind: "signed_in" };
+  if (fragment.get("access_token") || fragment.get("refresh_token")) {
+    // Out of the address bar and the history: the tokens are someone's session.
+    history.replaceState(history.state, "", url.pathname + url.search);
+    return {
+      kind: "not_started_here",
+      message: translate(
+        "This link was not started in this browser, so it cannot sign you in here. Nothing has changed: if you were signed in, you still are.",
+      ),
+    };
   }
   return {
     kind: "failed",
@@ -63,16 +67,20 @@ async function completeLanding(url: URL): Promise<LandingOutcome> {
 }
 
 /**
- * The e-mail is already confirmed when the code reaches us; only the session is missing when the
- * link was opened in another browser (no code verifier here).
+ * Auth confirms the address before it hands out the code, so the e-mail is confirmed; only the
+ * session is missing when the link was opened in another browser (no code verifier here, or
+ * another flow's), or after the flow expired.
  */
 function outcomeOfExchangeError(error: AuthError): LandingOutcome {
   const otherBrowser = error.name === "AuthPKCECodeVerifierMissingError" ||
-    error.code === "bad_code_verifier" || error.code === "flow_state_not_found";
+    error.code === "bad_code_verifier" || error.code === "flow_state_not_found" ||
+    error.code === "flow_state_expired";
   if (otherBrowser) {
     return {
       kind: "confirmed_elsewhere",
-      message: translate("Your e-mail is confirmed. Sign in to continue."),
+      message: translate(
+        "Your e-mail is confirmed. This browser did not start that request, so it is not signed in here. Sign in to continue; if you have just signed up, sign in with a code from e-mail and choose your password.",
+      ),
     };
   }
   return { kind: "failed", message: authErrorSentence(error) };

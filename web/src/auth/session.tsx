@@ -8,40 +8,84 @@ interface SessionState {
   loading: boolean;
   /** Signed in with the first factor only, while the account has two-factor sign-in on. */
   needsSecondFactor: boolean;
+  /**
+   * The address was just confirmed for the first time, which cleared the password typed before
+   * (someone else may have typed it): the person must choose one (profiles.must_choose_password).
+   */
+  mustChoosePassword: boolean;
 }
 
-const SessionContext = createContext<SessionState>({
+const SIGNED_OUT: SessionState = {
   session: null,
-  loading: true,
+  loading: false,
   needsSecondFactor: false,
+  mustChoosePassword: false,
+};
+
+const SessionContext = createContext<SessionState>({
+  ...SIGNED_OUT,
+  loading: true,
 });
 
 /** supabase-js reads the assurance level from the session itself (no request). */
-async function withAssurance(session: Session | null): Promise<SessionState> {
-  if (!session) return { session, loading: false, needsSecondFactor: false };
+async function needsSecondFactor(): Promise<boolean> {
   const { data } = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
-  const needsSecondFactor = data?.currentLevel === "aal1" &&
-    data.nextLevel === "aal2";
-  return { session, loading: false, needsSecondFactor };
+  return data?.currentLevel === "aal1" && data.nextLevel === "aal2";
+}
+
+async function mustChoosePasswordFor(session: Session): Promise<boolean> {
+  const { data } = await supabase.from("profiles").select(
+    "must_choose_password",
+  ).eq("id", session.user.id)
+    .maybeSingle();
+  return data?.must_choose_password === true;
 }
 
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({
-    session: null,
+    ...SIGNED_OUT,
     loading: true,
-    needsSecondFactor: false,
   });
 
   useEffect(() => {
     let active = true;
     // Each change is worked out asynchronously; only the latest may land, whatever order they finish in.
     let latest = 0;
+    let current: SessionState = { ...SIGNED_OUT, loading: true };
+    const land = (mine: number, next: SessionState) => {
+      if (!active || mine !== latest) return;
+      current = next;
+      setState(next);
+    };
     const update = (session: Session | null) => {
       const mine = ++latest;
-      withAssurance(session).then((next) => {
-        if (active && mine === latest) setState(next);
-      });
+      if (!session) return land(mine, SIGNED_OUT);
+      const sameUser = current.session?.user.id === session.user.id;
+      const secondFactor = needsSecondFactor();
+      const choosePassword = mustChoosePasswordFor(session);
+      if (sameUser) {
+        // A refresh, a second factor or a new password: the assurance level lands at once (pages
+        // wait on it), the profile's answer when it comes.
+        secondFactor.then((needs) =>
+          land(mine, {
+            session,
+            loading: false,
+            needsSecondFactor: needs,
+            mustChoosePassword: current.mustChoosePassword,
+          })
+        );
+      }
+      Promise.all([secondFactor, choosePassword]).then((
+        [needs, mustChoosePassword],
+      ) =>
+        land(mine, {
+          session,
+          loading: false,
+          needsSecondFactor: needs,
+          mustChoosePassword,
+        })
+      );
     };
     supabase.auth.getSession().then(({ data }) => update(data.session));
     // Not awaited inside the callback: supabase-js holds a lock while it runs.

@@ -72,7 +72,20 @@ export const RU: Readonly<Record<string, string>> = {
     "Один адрес подтверждён. Теперь откройте ссылку, которую мы отправили на другой адрес.",
   "This page needs the link from your confirmation e-mail.":
     "Для этой страницы нужна ссылка из письма с подтверждением.",
-  "Your e-mail is confirmed. Sign in to continue.": "Почта подтверждена. Войдите, чтобы продолжить.",
+  "Your e-mail is confirmed. This browser did not start that request, so it is not signed in here. Sign in to continue; if you have just signed up, sign in with a code from e-mail and choose your password.":
+    "Почта подтверждена. Этот запрос начат не в этом браузере, поэтому вход здесь не выполнен. Войдите, чтобы продолжить; если вы только что зарегистрировались, войдите по коду из письма и выберите пароль.",
+  "Sign in with a code from e-mail": "Войти по коду из письма",
+  "This link cannot sign you in here": "Эта ссылка не может выполнить вход здесь",
+  "This link was not started in this browser, so it cannot sign you in here. Nothing has changed: if you were signed in, you still are.":
+    "Эта ссылка начата не в этом браузере, поэтому выполнить по ней вход здесь нельзя. Ничего не изменилось: если вы были в аккаунте, вы в нём и остались.",
+  "Open links only from e-mails you asked for, in the browser where you asked for them.":
+    "Открывайте ссылки только из писем, которые вы запрашивали, и в том браузере, где запрашивали.",
+  "Continue as {{email}}": "Продолжить как {{email}}",
+  "Choose your password": "Выберите пароль",
+  "Your e-mail {{email}} is confirmed.": "Адрес {{email}} подтверждён.",
+  "Now choose the password you will sign in with. The one typed at sign-up no longer works: anyone can sign up with an address that is not theirs, so only the person who confirmed it sets the password.":
+    "Теперь выберите пароль для входа. Пароль, введённый при регистрации, больше не действует: зарегистрироваться с чужим адресом может кто угодно, поэтому пароль задаёт только тот, кто подтвердил адрес.",
+  "Save the password": "Сохранить пароль",
   "Reset your password": "Сброс пароля",
   "If an account uses {{email}}, we sent it a link to choose a new password. Open it on this device.":
     "Если аккаунт использует {{email}}, мы отправили туда ссылку для выбора нового пароля. Откройте её на этом устройстве.",

@@ -216,6 +216,7 @@ export type Database = {
           display_name: string | null
           id: string
           language: string | null
+          must_choose_password: boolean
           telegram_blocked_at: string | null
           telegram_chat_id: number | null
           telegram_linked_at: string | null
@@ -231,6 +232,7 @@ export type Database = {
           display_name?: string | null
           id: string
           language?: string | null
+          must_choose_password?: boolean
           telegram_blocked_at?: string | null
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
@@ -246,6 +248,7 @@ export type Database = {
           display_name?: string | null
           id?: string
           language?: string | null
+          must_choose_password?: boolean
           telegram_blocked_at?: string | null
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null

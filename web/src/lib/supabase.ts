@@ -3,9 +3,10 @@ import type { Database } from "./database.ts";
 import { supabaseAnonKey, supabaseUrl } from "./env.ts";
 
 /**
- * The one Supabase client of the app. PKCE for e-mail links; the confirmation landing page
- * reads the URL itself (it also accepts implicit-flow links, e.g. from a resent e-mail), so
- * automatic detection is off.
+ * The one Supabase client of the app. PKCE for every e-mail link (sign-up, e-mail change, reset,
+ * e-mail sign-in): a link signs in only the browser that started its flow. The landing pages read
+ * the URL themselves and refuse tokens in the `#` fragment, so automatic detection is off (with
+ * `pkce`, supabase-js would refuse them too, but would also skip loading the stored session).
  */
 export const supabase = createClient<Database>(supabaseUrl, supabaseAnonKey, {
   auth: {
