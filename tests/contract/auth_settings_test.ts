@@ -635,6 +635,7 @@ Deno.test("redirect_to: GoTrue's IsRedirectURLValid (internal/utilities/request.
   // Loopback hosts: any port (RFC 8252 §7.3), and IP-literal loopback hosts whatever the scheme.
   assert.equal(allowed("http://127.0.0.1:9/steal"), true, "another port on a loopback SITE_URL");
   assert.equal(allowed("https://127.0.0.1:5173/"), true, "an IP-literal loopback host");
+  assert.equal(allowed("javascript://127.0.0.1/%0aalert(1)"), true, "any scheme on a loopback IP literal");
   assert.equal(allowed("http://[::1]:8080/"), true);
   assert.equal(allowed("http://127.0.0.2/"), true, "all of 127.0.0.0/8 is loopback");
   assert.equal(allowed("http://2130706433/"), false, "a host written as one decimal number");

@@ -79,6 +79,13 @@ Deno.test("GoTrue v2.196.0 parity: admin metadata, identity linking, loopback re
           "manual_linking_disabled",
           "Manual linking is disabled",
         ]);
+        // Linking by ID token needs a provider to check the token; the stand-in has none.
+        const byToken = await supabase.auth.linkIdentity({ provider: "google", token: "an-id-token" });
+        assert.deepEqual([byToken.error?.status, codeOf(byToken.error), byToken.error?.message], [
+          400,
+          "validation_failed",
+          "unsupported_grant_type: id_token",
+        ]);
         const identity = signIn.data.user?.identities?.[0];
         assert.ok(identity);
         const unlink = await supabase.auth.unlinkIdentity(identity);

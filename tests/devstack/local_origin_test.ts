@@ -37,6 +37,11 @@ function foreignRequests(method: string, body?: string): [string, RequestInit][]
       headers: { "sec-fetch-site": "cross-site", "content-type": "application/json" },
       ...withBody,
     }],
+    ["a same-site request without Origin", {
+      method,
+      headers: { "sec-fetch-site": "same-site", "content-type": "application/json" },
+      ...withBody,
+    }],
     ["a DNS-rebound page", {
       method,
       headers: { origin: "http://evil.example:54326", "content-type": "text/plain" },
@@ -99,13 +104,20 @@ Deno.test("the chat page's API and the control endpoints accept their own origin
     });
     assert.equal(image.status, 403);
     await image.body?.cancel();
+    const posted = await fetch(`${telegram.url}/bot${TOKEN}/setWebhook`, {
+      method: "POST",
+      headers: { origin: OTHER_PAGE, "content-type": "application/x-www-form-urlencoded" },
+      body: "url=http%3A%2F%2Fevil.example%2Fhook",
+    });
+    assert.equal(posted.status, 403);
+    await posted.body?.cancel();
 
     assert.deepEqual(await snapshot(), before, "nothing changed");
     assert.equal(reminded, 0);
 
     // The chat page itself (any loopback spelling of its origin) and programs sending JSON work.
     const port = new URL(telegram.url).port;
-    for (const origin of [telegram.url, `http://localhost:${port}`]) {
+    for (const origin of [telegram.url, `http://localhost:${port}`, `http://[::1]:${port}`]) {
       const own = await fetch(`${telegram.url}/api/chats/${ann.id}/messages`, {
         method: "POST",
         headers: { origin, "content-type": "application/json", "sec-fetch-site": "same-origin" },
