@@ -196,7 +196,10 @@ export async function startTelegram(
           ? crossOriginRefusal(facts, own, { everyMethod: true, programsSendJson: false })
           : crossOriginRefusal(facts, own);
         if (refusal) {
-          return send(response, { status: 403, body: { ok: false, error_code: 403, description: refusal } });
+          const answer = bot
+            ? { ok: false, error_code: 403, description: `Forbidden: ${refusal}` }
+            : { error: refusal };
+          return send(response, { status: 403, body: answer });
         }
         if (bot) return await botCall(request, response, url, bot[1], bot[2], body);
         for (const route of routes) {
