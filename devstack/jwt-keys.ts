@@ -17,10 +17,15 @@ export function publicJwks(keys: readonly Record<string, unknown>[]): JWK[] {
   });
 }
 
-/** The JWKS string a service verifying Auth's tokens is given. */
+/**
+ * The JWKS string a service verifying Auth's tokens is given: the HS256 secret, Auth's oct keys as
+ * they are (a symmetric key is its own verification key; GoTrue signs with one marked "sign"), and
+ * the public halves of its asymmetric keys.
+ */
 export function verificationJwks(secret: string, keys: readonly Record<string, unknown>[]): string {
   const oct = { kty: "oct", k: btoa(secret).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "") };
-  return JSON.stringify({ keys: [oct, ...publicJwks(keys)] });
+  const symmetric = keys.filter((key) => key.kty === "oct").map((key) => ({ ...key, key_ops: ["verify"] }));
+  return JSON.stringify({ keys: [oct, ...symmetric, ...publicJwks(keys)] });
 }
 
 /** A jose key resolver for a secret or a JWKS string: HS256 by the secret, others by kid. */
@@ -33,9 +38,10 @@ export function keyResolver(secretOrJwks: string): KeyResolver {
   const { keys } = JSON.parse(trimmed) as { keys: JWK[] };
   return async (header) => {
     if (header.alg === "HS256") {
-      const oct = keys.find((key) =>
-        key.kty === "oct" && (!header.kid || !key.kid || key.kid === header.kid)
-      );
+      // The key with the token's kid, else one without a kid (the legacy secret).
+      const octs = keys.filter((key) => key.kty === "oct");
+      const oct = octs.find((key) => header.kid && key.kid === header.kid) ??
+        octs.find((key) => !header.kid || !key.kid);
       if (!oct?.k) throw noKey(header);
       return await importJWK({ ...oct, alg: "HS256" }, "HS256") as Uint8Array;
     }

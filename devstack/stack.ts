@@ -43,17 +43,15 @@ export const StackOptions = z.object({
   }).default({ gateway: 0, mail: 0, smtp: 0, auth: 0, rest: 0, functions: 0, telegram: 0 }),
   /**
    * The local bot on the Telegram stand-in (devstack/telegram), used unless the functions' env file
-   * or env sets TELEGRAM_BOT_TOKEN (a real bot). These are development values, not secrets.
+   * or env sets TELEGRAM_BOT_TOKEN (a real bot). The token and username are development values;
+   * the webhook secret is new on every start unless given, so no page can post updates to the
+   * webhook (it is a URL any browser tab on this machine can reach).
    */
   telegram: z.object({
     token: z.string().default("1000000001:devstack-local-bot-token"),
     username: z.string().default("habits_local_bot"),
-    webhookSecret: z.string().default("devstack-local-webhook-secret"),
-  }).default({
-    token: "1000000001:devstack-local-bot-token",
-    username: "habits_local_bot",
-    webhookSecret: "devstack-local-webhook-secret",
-  }),
+    webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),
+  }).default({ token: "1000000001:devstack-local-bot-token", username: "habits_local_bot" }),
   jwtSecret: z.string().default(DEMO_JWT_SECRET),
   anonKey: z.string().default(DEMO_ANON_KEY),
   serviceRoleKey: z.string().default(DEMO_SERVICE_ROLE_KEY),
@@ -109,6 +107,12 @@ export interface RunningStack {
   /** The variables the app, the functions and the tests read. */
   env: Record<string, string>;
   stop(): Promise<void>;
+}
+
+/** 32 random bytes as hex: Telegram's secret_token takes A-Z, a-z, 0-9, _ and -. */
+export function randomWebhookSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /** A database URL with another user and no password (the devstack cluster trusts local users). */
@@ -243,6 +247,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     let telegram: RunningTelegram | undefined;
     let telegramEnv: Record<string, string> = {};
     if (realToken === "") {
+      const webhookSecret = config.telegram.webhookSecret ?? randomWebhookSecret();
       // The chat page's "Remind me now" (development only): one connection, opened on first use.
       let sql: postgres.Sql | undefined;
       started.push({ url: "", close: async () => await sql?.end({ timeout: 1 }) });
@@ -259,7 +264,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         username: config.telegram.username,
         webhook: {
           url: `${gateway.url}/functions/v1/telegram-webhook`,
-          secretToken: config.telegram.webhookSecret,
+          secretToken: webhookSecret,
           allowedUpdates: ["message", "callback_query"],
         },
       }, { remindNow: remindNowHook });
@@ -267,7 +272,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       telegramEnv = {
         TELEGRAM_BOT_TOKEN: config.telegram.token,
         TELEGRAM_BOT_USERNAME: config.telegram.username,
-        TELEGRAM_WEBHOOK_SECRET: config.telegram.webhookSecret,
+        TELEGRAM_WEBHOOK_SECRET: webhookSecret,
         TELEGRAM_API_ROOT: telegram.apiRoot,
       };
     }

@@ -94,7 +94,13 @@ export const authOptionsSchema = z.object({
   passwordRequiredCharacters: z.string().default(""),
   /** PKCE flow states older than this (seconds) cannot be exchanged any more. */
   flowStateExpiry: seconds.default(300),
-  /** GoTrue's rate limits: mails per hour (whole server), the others per client IP. */
+  /**
+   * GOTRUE_RATE_LIMIT_HEADER: the request header whose value keys the per-client limits below.
+   * Empty (as `supabase start` leaves it) means GoTrue applies none of them; the mail limit is
+   * server-wide either way.
+   */
+  rateLimitHeader: z.string().default(""),
+  /** GoTrue's rate limits: mails per hour (whole server), the others per value of rateLimitHeader. */
   rateLimitEmailSent: perPeriod.default(30),
   /** Anonymous sign-ins per hour. */
   rateLimitAnonymousUsers: perPeriod.default(30),
@@ -152,6 +158,7 @@ const ENV_NAMES: Partial<Record<keyof AuthOptions, string>> = {
   passwordMinLength: "GOTRUE_PASSWORD_MIN_LENGTH",
   passwordRequiredCharacters: "GOTRUE_PASSWORD_REQUIRED_CHARACTERS",
   flowStateExpiry: "GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION",
+  rateLimitHeader: "GOTRUE_RATE_LIMIT_HEADER",
   rateLimitEmailSent: "GOTRUE_RATE_LIMIT_EMAIL_SENT",
   rateLimitAnonymousUsers: "GOTRUE_RATE_LIMIT_ANONYMOUS_USERS",
   rateLimitTokenRefresh: "GOTRUE_RATE_LIMIT_TOKEN_REFRESH",

@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AuthConfig } from "./config.ts";
 import { AuthError } from "./errors.ts";
-import type { AuthEnv } from "./http.ts";
 
 /**
  * A token bucket as GoTrue's limiters (tollbooth over x/time/rate): it starts full with `burst`
@@ -27,13 +26,38 @@ const HOUR = 3600;
 /** GoTrue's fixed burst for the per-5-minute limiters. */
 const BURST = 30;
 
-/** One bucket set per limited route, sized from the config as GoTrue's NewLimiterOptions does. */
+/**
+ * A request limiter as GoTrue's performRateLimiting (internal/api/middleware.go) applies it: with
+ * GOTRUE_RATE_LIMIT_HEADER set, one bucket per value of that header; a request without the header,
+ * or any request when no header is configured (as under `supabase start`), is not limited at all.
+ */
+export class RequestLimiter {
+  #bucket: TokenBucket;
+  constructor(readonly header: string, perSecond: number, burst: number) {
+    this.#bucket = new TokenBucket(perSecond, burst);
+  }
+
+  /** Takes a token for the request's key or throws GoTrue's 429 over_request_rate_limit. */
+  limit(request: Request): void {
+    if (this.header === "") return;
+    const key = request.headers.get(this.header);
+    if (!key) return;
+    if (!this.#bucket.take(key)) throw overRequestRateLimit();
+  }
+}
+
+/** One limiter per limited route, sized from the config as GoTrue's NewLimiterOptions does. */
 export function createLimiters(config: AuthConfig) {
-  const per5m = (limit: number) => new TokenBucket(limit / FIVE_MINUTES, BURST);
+  const header = config.rateLimitHeader;
+  const per5m = (limit: number) => new RequestLimiter(header, limit / FIVE_MINUTES, BURST);
   return {
-    /** Mails sent, whole server. */
+    /** Mails sent: one bucket for the whole server, whatever the header (GoTrue's Email limiter). */
     email: new TokenBucket(config.rateLimitEmailSent / HOUR, config.rateLimitEmailSent),
-    anonymous: new TokenBucket(config.rateLimitAnonymousUsers / HOUR, config.rateLimitAnonymousUsers),
+    anonymous: new RequestLimiter(
+      header,
+      config.rateLimitAnonymousUsers / HOUR,
+      config.rateLimitAnonymousUsers,
+    ),
     token: per5m(config.rateLimitTokenRefresh),
     verify: per5m(config.rateLimitVerify),
     signup: per5m(config.rateLimitOtp),
@@ -41,8 +65,8 @@ export function createLimiters(config: AuthConfig) {
     resend: per5m(config.rateLimitOtp),
     otp: per5m(config.rateLimitOtp),
     user: per5m(config.rateLimitOtp),
-    factorChallenge: new TokenBucket(config.mfaRateLimitChallengeAndVerify / 60, BURST),
-    factorVerify: new TokenBucket(config.mfaRateLimitChallengeAndVerify / 60, BURST),
+    factorChallenge: new RequestLimiter(header, config.mfaRateLimitChallengeAndVerify / 60, BURST),
+    factorVerify: new RequestLimiter(header, config.mfaRateLimitChallengeAndVerify / 60, BURST),
   };
 }
 export type Limiters = ReturnType<typeof createLimiters>;
@@ -50,14 +74,10 @@ export type Limiters = ReturnType<typeof createLimiters>;
 export const overRequestRateLimit = () =>
   new AuthError(429, "over_request_rate_limit", "Request rate limit reached");
 
-/** Takes a token for the client's IP or throws GoTrue's 429. */
-export function limitRequest(bucket: TokenBucket, clientIp: string): void {
-  if (!bucket.take(clientIp)) throw overRequestRateLimit();
-}
-
-export function rateLimited(bucket: TokenBucket): MiddlewareHandler<AuthEnv> {
+/** GoTrue's limitHandler as a middleware. */
+export function rateLimited(limiter: RequestLimiter): MiddlewareHandler {
   return async (c, next) => {
-    limitRequest(bucket, clientIp(c.env));
+    limiter.limit(c.req.raw);
     await next();
   };
 }
@@ -67,8 +87,4 @@ export function limitEmailSent(limiters: Limiters): void {
   if (!limiters.email.take("email")) {
     throw new AuthError(429, "over_email_send_rate_limit", "Email rate limit exceeded");
   }
-}
-
-export function clientIp(env: AuthEnv["Bindings"] | undefined): string {
-  return env?.clientIp ?? "unknown";
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { errors as joseErrors, importJWK, jwtVerify, SignJWT } from "jose";
+import { base64url, errors as joseErrors, importJWK, jwtVerify, SignJWT } from "jose";
 import { JWT_ALGORITHMS, keyResolver, verificationJwks } from "../jwt-keys.ts";
 import type { AuthConfig, Jwk } from "./config.ts";
 import { AuthError } from "./errors.ts";
@@ -54,11 +54,13 @@ export async function signAccessToken(
   return { token, expiresAt };
 }
 
-/** The first key of GOTRUE_JWT_KEYS that can sign (GoTrue's rule), else the HS256 secret. */
+/**
+ * GoTrue's GetSigningJwk (internal/conf/jwk.go): the first key of GOTRUE_JWT_KEYS whose key_ops
+ * include "sign", whatever its type (an oct key signs HS256 with its own secret and kid); with no
+ * keys, the HS256 secret without a kid.
+ */
 export function signingJwk(config: AuthConfig): Jwk | null {
-  return config.jwtKeys.find((key) =>
-    typeof key.d === "string" && key.kty !== "oct" && (!key.key_ops || key.key_ops.includes("sign"))
-  ) ?? null;
+  return config.jwtKeys.find((key) => key.key_ops?.includes("sign")) ?? null;
 }
 
 const signers = new WeakMap<
@@ -66,19 +68,30 @@ const signers = new WeakMap<
   Promise<{ key: CryptoKey | Uint8Array; header: Record<string, string> }>
 >();
 
+/** GoTrue's GetSigningAlg: the key's alg when it is one GoTrue signs with, else HS256. */
+const SIGNING_ALGORITHMS = new Set(["RS256", "RS512", "ES256", "ES512", "EdDSA"]);
+
 function signingKey(config: AuthConfig) {
   let signer = signers.get(config);
   if (!signer) {
     const jwk = signingJwk(config);
-    signer = jwk
-      ? importJWK({ ...jwk, key_ops: undefined }, jwk.alg).then((key) => ({
-        key: key as CryptoKey,
-        header: { alg: jwk.alg as string, kid: jwk.kid as string, typ: "JWT" },
-      }))
-      : Promise.resolve({ key: encoder.encode(config.jwtSecret), header: { alg: "HS256", typ: "JWT" } });
+    signer = jwk ? importSigner(jwk) : Promise.resolve({
+      key: encoder.encode(config.jwtSecret),
+      header: { alg: "HS256", typ: "JWT" },
+    });
     signers.set(config, signer);
   }
   return signer;
+}
+
+async function importSigner(jwk: Jwk) {
+  const alg = SIGNING_ALGORITHMS.has(String(jwk.alg)) ? String(jwk.alg) : "HS256";
+  const header: Record<string, string> = { alg, typ: "JWT" };
+  if (jwk.kid) header.kid = jwk.kid;
+  if (jwk.kty === "oct") {
+    return { key: base64url.decode(String(jwk.k ?? "")), header };
+  }
+  return { key: await importJWK({ ...jwk, key_ops: undefined }, alg) as CryptoKey, header };
 }
 
 const resolvers = new WeakMap<AuthConfig, ReturnType<typeof keyResolver>>();

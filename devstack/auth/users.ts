@@ -147,13 +147,20 @@ export interface NewUser {
   email: string;
   encryptedPassword: string;
   userMetadata: Record<string, unknown>;
+  /**
+   * Whether the identity's claims (sub, email, email_verified, phone_verified) are merged into
+   * user_metadata, as GoTrue's sign-up does. Its admin paths (createUser, invite, generateLink)
+   * keep user_metadata exactly as sent (internal/api/admin.go, createNewIdentity).
+   */
+  claimsInMetadata?: boolean;
 }
 
 /** Inserts the user and its e-mail identity the way GoTrue does, so auth.users triggers see the same row. */
 export async function insertUserWithIdentity(db: Db, user: NewUser): Promise<void> {
   const appMetadata = { provider: "email", providers: ["email"] };
   const identityData = { sub: user.id, email: user.email, email_verified: false, phone_verified: false };
-  const userMetadata = { ...user.userMetadata, ...identityData };
+  const claimsInMetadata = user.claimsInMetadata ?? true;
+  const userMetadata = claimsInMetadata ? { ...user.userMetadata, ...identityData } : user.userMetadata;
   await db`
     insert into auth.users (
       instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
@@ -164,7 +171,7 @@ export async function insertUserWithIdentity(db: Db, user: NewUser): Promise<voi
       ${JSON.stringify(userMetadata)}::text::jsonb, false, now(), now(), false
     )`;
   // GoTrue copies sign-up data into identity_data too, without overriding the standard claims.
-  const fullIdentityData = { ...user.userMetadata, ...identityData };
+  const fullIdentityData = claimsInMetadata ? { ...user.userMetadata, ...identityData } : identityData;
   await db`
     insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
     values (${user.id}, ${user.id}, ${

@@ -86,9 +86,11 @@ function forwardedRequestHeaders(request: Request, target: ForwardTarget): Heade
   // Like Supabase's gateway: a request with only an apikey is authorized as that key's role.
   const apiKey = apiKeyOf(request);
   if (!headers.has("authorization") && apiKey !== null) headers.set("authorization", `Bearer ${apiKey}`);
+  // Kong's proxy headers: the chain the client sent plus its own peer, and the peer alone.
   if (target.clientAddress) {
     const chain = request.headers.get("x-forwarded-for");
     headers.set("x-forwarded-for", chain ? `${chain}, ${target.clientAddress}` : target.clientAddress);
+    headers.set("x-real-ip", target.clientAddress);
   }
   headers.set("x-forwarded-host", request.headers.get("host") ?? incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RunningService } from "../service.ts";
+import { crossOriginRefusal, ownOrigins } from "../local-origin.ts";
 import { createMailApp } from "./api.ts";
 import { startSmtp } from "./smtp.ts";
 import { MailStore } from "./store.ts";
@@ -28,15 +29,23 @@ export async function startMail(options: MailOptions = {}): Promise<RunningMail>
   const smtp = await startSmtp(store, config.hostname, config.smtpPort);
   const app = createMailApp(store);
   let server: Deno.HttpServer<Deno.NetAddr>;
+  let own: ReadonlySet<string> = new Set();
   try {
     server = Deno.serve(
       { hostname: config.hostname, port: config.port, onListen: () => {} },
-      (request) => app.fetch(request),
+      (request) => {
+        const refusal = crossOriginRefusal(
+          { method: request.method, header: (n) => request.headers.get(n) },
+          own,
+        );
+        return refusal ? Response.json({ error: refusal }, { status: 403 }) : app.fetch(request);
+      },
     );
   } catch (error) {
     await smtp.close();
     throw error;
   }
+  own = ownOrigins(config.hostname, server.addr.port);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${config.hostname}:${server.addr.port}`,

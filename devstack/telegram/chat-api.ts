@@ -15,7 +15,7 @@
 import type { BotApi } from "./bot.ts";
 import { chatPage } from "./chat-page.ts";
 import { jsonBody, problem } from "./control.ts";
-import type { DevHooks, Reply } from "./server.ts";
+import type { DevHooks, Reply } from "./reply.ts";
 
 const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -11,7 +11,7 @@
  */
 import type { BotApi } from "./bot.ts";
 import type { Chaos } from "./chaos.ts";
-import type { Counters, Reply } from "./server.ts";
+import type { Counters, Reply } from "./reply.ts";
 
 export const jsonBody = (body: Uint8Array): unknown => {
   try {

@@ -13,6 +13,10 @@ import { chatRoutes } from "./chat-api.ts";
 import { controlRoutes } from "./control.ts";
 import { notFound, serverError, TelegramError, unauthorized } from "./errors.ts";
 import { readRawParams } from "./params.ts";
+import type { Counters, DevHooks, Reply } from "./reply.ts";
+import { crossOriginRefusal, ownOrigins } from "../local-origin.ts";
+
+export type { Counters, DevHooks, Reply } from "./reply.ts";
 
 export const TelegramOptions = z.object({
   hostname: z.string().default("127.0.0.1"),
@@ -43,18 +47,6 @@ export const TelegramOptions = z.object({
 }).strict();
 export type TelegramOptions = z.input<typeof TelegramOptions>;
 
-export interface Counters {
-  callsPerMethod: Record<string, number>;
-  deliveredPerChat: Record<string, number>;
-  /** 429s answered because the bot exceeded the limits. */
-  rateLimited: number;
-  /** Every 429 answered (limits and chaos). */
-  tooManyRequests: number;
-  minChatGapMs: number | null;
-  maxPerSecond: number;
-  webhook: { attempts: number; failures: number };
-}
-
 export interface RunningTelegram extends RunningService {
   /** What TELEGRAM_API_ROOT points at (the same as url). */
   apiRoot: string;
@@ -65,18 +57,6 @@ export interface RunningTelegram extends RunningService {
   counters(): Counters;
   /** Clears calls, counters, chaos and queued updates (chats and people stay). */
   reset(): void;
-}
-
-export interface Reply {
-  status: number;
-  body: unknown;
-  contentType?: string;
-}
-
-/** Development helpers outside Telegram's protocol, offered on the chat page when given. */
-export interface DevHooks {
-  /** Makes the person's latest habit due now; resolves to a line to show, or rejects. */
-  remindNow?: (chatId: number) => Promise<string>;
 }
 
 export async function startTelegram(
@@ -201,6 +181,7 @@ export async function startTelegram(
 
   const routes = [controlRoutes({ api, chaos, counters, reset }), chatRoutes(api, config.username, hooks)];
 
+  let own: ReadonlySet<string> = new Set();
   const server = createServer((request, response) => {
     const chunks: Uint8Array[] = [];
     request.on("data", (chunk: Uint8Array) => chunks.push(chunk));
@@ -209,6 +190,17 @@ export async function startTelegram(
       const url = new URL(request.url ?? "/", "http://stand-in");
       try {
         const bot = /^\/bot([^/]*)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
+        const facts = { method: request.method ?? "GET", header: (name: string) => headerOf(request, name) };
+        // The Bot API takes every method by GET and also forms; the tools' API takes JSON only.
+        const refusal = bot
+          ? crossOriginRefusal(facts, own, { everyMethod: true, programsSendJson: false })
+          : crossOriginRefusal(facts, own);
+        if (refusal) {
+          const answer = bot
+            ? { ok: false, error_code: 403, description: `Forbidden: ${refusal}` }
+            : { error: refusal };
+          return send(response, { status: 403, body: answer });
+        }
         if (bot) return await botCall(request, response, url, bot[1], bot[2], body);
         for (const route of routes) {
           const reply = await route(request.method ?? "GET", url, body);
@@ -231,6 +223,7 @@ export async function startTelegram(
   });
   const address = server.address() as { port: number };
   const url = `http://${config.hostname}:${address.port}`;
+  own = ownOrigins(config.hostname, address.port);
 
   let closing: Promise<void> | undefined;
   return {
@@ -252,6 +245,11 @@ export async function startTelegram(
       return closing;
     },
   };
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

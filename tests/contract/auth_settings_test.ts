@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { base64url, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import * as OTPAuth from "otpauth";
 import { type AuthConfig, authConfigFromEnv, type AuthOptions } from "../../devstack/auth/config.ts";
 import { isRedirectAllowed } from "../../devstack/auth/redirects.ts";
@@ -24,6 +24,8 @@ import { createTestCluster, type TestCluster } from "../devstack/pg_cluster.ts";
 
 const PASSWORD = "correct horse battery staple 42";
 const GATEWAY = "http://devstack-auth.test";
+/** Per-client request limits apply only with GOTRUE_RATE_LIMIT_HEADER (GoTrue's middleware.go). */
+const PER_CLIENT = { rateLimitHeader: "X-Forwarded-For" } as const;
 
 interface TestAuth {
   client: SupabaseClient;
@@ -50,7 +52,10 @@ async function auth(
   }, { mailer: { send: (mail) => Promise.resolve(void mails.push(mail)), close: () => {} } });
   const mapped: typeof fetch = (input, init) => {
     const request = new Request(input, init);
-    return fetch(new Request(service.url + request.url.slice(`${GATEWAY}/auth/v1`.length), request));
+    const forwarded = new Request(service.url + request.url.slice(`${GATEWAY}/auth/v1`.length), request);
+    // As the gateway does (Kong's X-Forwarded-For): the limit steps key on it with rateLimitHeader.
+    if (!forwarded.headers.has("x-forwarded-for")) forwarded.headers.set("x-forwarded-for", "127.0.0.1");
+    return fetch(forwarded);
   };
   return {
     client: createClient(GATEWAY, DEMO_ANON_KEY, {
@@ -146,7 +151,11 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
         } finally {
           await off.close();
         }
-        const on = await auth(cluster, { anonymousUsersEnabled: true, rateLimitAnonymousUsers: 2 });
+        const on = await auth(cluster, {
+          anonymousUsersEnabled: true,
+          rateLimitAnonymousUsers: 2,
+          ...PER_CLIENT,
+        });
         try {
           const first = await on.client.auth.signInAnonymously();
           assert.equal(first.error, null);
@@ -170,7 +179,7 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
     await t.step(
       "token_verifications: wrong codes get 429 over_request_rate_limit after GoTrue's burst of 30",
       async () => {
-        const server = await auth(cluster, { rateLimitVerify: 30 });
+        const server = await auth(cluster, { rateLimitVerify: 30, ...PER_CLIENT });
         try {
           const address = email("guess");
           await server.client.auth.signUp({ email: address, password: PASSWORD });
@@ -205,7 +214,7 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
     );
 
     await t.step("sign_in_sign_ups and token_refresh: 429 after the burst of 30 per client", async () => {
-      const server = await auth(cluster, { rateLimitOtp: 1, rateLimitTokenRefresh: 1 });
+      const server = await auth(cluster, { rateLimitOtp: 1, rateLimitTokenRefresh: 1, ...PER_CLIENT });
       try {
         const signUps: (number | undefined)[] = [];
         for (let i = 0; i < 31; i++) {
@@ -274,6 +283,54 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
           assert.deepEqual((await (await hs.raw("/.well-known/jwks.json")).json()).keys, []);
         } finally {
           await hs.close();
+        }
+      },
+    );
+
+    await t.step(
+      "an oct key marked for signing signs HS256 with its own secret and kid (internal/conf/jwk.go)",
+      async () => {
+        // GoTrue's GetSigningJwk takes the key whose key_ops include "sign", symmetric or not.
+        const secret = crypto.getRandomValues(new Uint8Array(32));
+        const octKey = {
+          kty: "oct",
+          kid: "oct-signing-key",
+          alg: "HS256",
+          k: base64url.encode(secret),
+          key_ops: ["sign", "verify"],
+        };
+        const server = await auth(cluster, {
+          mailerAutoconfirm: true,
+          jwtKeys: [{ ...DEMO_SIGNING_KEY, key_ops: ["verify"] }, octKey],
+        });
+        try {
+          const { data, error } = await server.client.auth.signUp({
+            email: email("oct"),
+            password: PASSWORD,
+          });
+          assert.equal(error, null);
+          const token = data.session?.access_token as string;
+          assert.deepEqual(decodeProtectedHeader(token), {
+            alg: "HS256",
+            kid: "oct-signing-key",
+            typ: "JWT",
+          });
+          const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"] });
+          assert.equal(payload.sub, data.user?.id);
+          await assert.rejects(
+            jwtVerify(token, new TextEncoder().encode(DEMO_JWT_SECRET)),
+            "not the JWT secret",
+          );
+          const user = await server.client.auth.getUser(token);
+          assert.equal(user.error, null, "Auth verifies its own oct-signed tokens");
+          const jwks = (await (await server.raw("/.well-known/jwks.json")).json()).keys;
+          assert.deepEqual(
+            jwks.map((key: { kid: string }) => key.kid),
+            [DEMO_SIGNING_KEY.kid],
+            "no secret published",
+          );
+        } finally {
+          await server.close();
         }
       },
     );
@@ -568,21 +625,35 @@ Deno.test("devstack Auth refuses settings it does not implement, naming them", a
   assert.equal(siteUrlOnPort("http://127.0.0.1:5173", 5999), "http://127.0.0.1:5999");
 });
 
-Deno.test("redirect_to: only SITE_URL's origin and additional_redirect_urls globs", () => {
+Deno.test("redirect_to: GoTrue's IsRedirectURLValid (internal/utilities/request.go)", () => {
   const config = {
     siteUrl: "http://127.0.0.1:5173",
     uriAllowList: ["http://localhost:3000/**", "https://*.example.com/auth/*", "myapp://callback"],
   } as AuthConfig;
   const allowed = (url: string) => isRedirectAllowed(config, url);
   assert.equal(allowed("http://127.0.0.1:5173/settings?x=1"), true);
-  assert.equal(allowed("http://127.0.0.1:9/steal"), false, "another port on SITE_URL's host");
-  assert.equal(allowed("javascript://127.0.0.1/%0aalert(1)"), false);
-  assert.equal(allowed("https://127.0.0.1:5173/"), false, "another scheme");
+  // Loopback hosts: any port (RFC 8252 §7.3), and IP-literal loopback hosts whatever the scheme.
+  assert.equal(allowed("http://127.0.0.1:9/steal"), true, "another port on a loopback SITE_URL");
+  assert.equal(allowed("https://127.0.0.1:5173/"), true, "an IP-literal loopback host");
+  assert.equal(allowed("javascript://127.0.0.1/%0aalert(1)"), true, "any scheme on a loopback IP literal");
+  assert.equal(allowed("http://[::1]:8080/"), true);
+  assert.equal(allowed("http://127.0.0.2/"), true, "all of 127.0.0.0/8 is loopback");
+  assert.equal(allowed("http://2130706433/"), false, "a host written as one decimal number");
+  assert.equal(allowed("http://127.1/"), false, "Go reads 127.1 as a name, not an address");
+  assert.equal(allowed("http://10.0.0.1:5173/"), false, "IP literals only when loopback");
+  assert.equal(allowed("http://evil_host.example/"), false, "unusual host characters");
   assert.equal(allowed("http://localhost:3000/a/b/c"), true);
-  assert.equal(allowed("http://localhost:3001/a"), false);
+  assert.equal(allowed("http://localhost:3001/a"), false, "a loopback name is not SITE_URL's host");
   assert.equal(allowed("https://app.example.com/auth/cb"), true);
   assert.equal(allowed("https://a.b.example.com/auth/cb"), false, "* stays within one label");
   assert.equal(allowed("https://app.example.com/auth/cb/more"), false, "* stays within one segment");
+  assert.equal(allowed("https://app.example.com/auth/cb#frag"), true, "matched without the fragment");
   assert.equal(allowed("myapp://callback"), true);
   assert.equal(allowed(" http://127.0.0.1:5173/"), false, "control characters and spaces never match");
+  assert.equal(allowed("https://evil.example/"), false);
+  // A non-loopback SITE_URL: its host with its own scheme and port only.
+  const site = { ...config, siteUrl: "https://habits.example.com" } as AuthConfig;
+  assert.equal(isRedirectAllowed(site, "https://habits.example.com/x"), true);
+  assert.equal(isRedirectAllowed(site, "https://habits.example.com:8443/x"), false);
+  assert.equal(isRedirectAllowed(site, "http://habits.example.com/x"), false);
 });

@@ -79,6 +79,21 @@ Deno.test("gateway streams method, headers and body through", async () => {
   });
 });
 
+Deno.test("gateway forwards the client's address as Kong does: X-Forwarded-For and X-Real-IP", async () => {
+  // GOTRUE_RATE_LIMIT_HEADER keys Auth's limits on such a header; its value is per client.
+  await withGateway(async (gateway) => {
+    const alone = await (await fetch(`${gateway}/rest/v1/habits`, { headers: { apikey: DEMO_ANON_KEY } }))
+      .json();
+    assert.equal(alone.headers["x-forwarded-for"], "127.0.0.1");
+    assert.equal(alone.headers["x-real-ip"], "127.0.0.1");
+    const proxied = await (await fetch(`${gateway}/auth/v1/settings`, {
+      headers: { apikey: DEMO_ANON_KEY, "x-forwarded-for": "198.51.100.7" },
+    })).json();
+    assert.equal(proxied.headers["x-forwarded-for"], "198.51.100.7, 127.0.0.1");
+    assert.equal(proxied.headers["x-real-ip"], "127.0.0.1");
+  });
+});
+
 Deno.test("gateway sends the apikey as bearer token when no Authorization is given", async () => {
   await withGateway(async (gateway) => {
     const response = await fetch(`${gateway}/rest/v1/habits?apikey=${DEMO_SERVICE_ROLE_KEY}`);

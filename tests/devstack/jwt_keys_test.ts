@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { importJWK, jwtVerify, SignJWT } from "jose";
+import { base64url, importJWK, jwtVerify, SignJWT } from "jose";
 import { checkTemplate, renderTemplate } from "../../devstack/auth/mailer.ts";
 import { JWT_ALGORITHMS, keyResolver, publicJwks, verificationJwks } from "../../devstack/jwt-keys.ts";
 import { DEMO_JWT_SECRET, DEMO_SIGNING_KEY } from "../../devstack/keys.ts";
@@ -28,6 +28,28 @@ Deno.test("the verification JWKS (PGRST_JWT_SECRET's form) accepts Auth's ES256 
     /no verification key/,
   );
   assert.deepEqual(publicJwks([DEMO_SIGNING_KEY])[0].key_ops, ["verify"]);
+});
+
+Deno.test("the verification JWKS carries Auth's oct keys by kid, and never publishes them", async () => {
+  // GoTrue signs with an oct key marked "sign" (internal/conf/jwk.go); its verifiers need it.
+  const secret = crypto.getRandomValues(new Uint8Array(32));
+  const oct = {
+    kty: "oct",
+    kid: "oct-1",
+    alg: "HS256",
+    k: base64url.encode(secret),
+    key_ops: ["sign", "verify"],
+  };
+  const resolver = keyResolver(verificationJwks(DEMO_JWT_SECRET, [oct, DEMO_SIGNING_KEY]));
+  const verify = (token: string) => jwtVerify(token, resolver, { algorithms: JWT_ALGORITHMS });
+  const octToken = await new SignJWT({ role: "authenticated" }).setProtectedHeader({
+    alg: "HS256",
+    kid: "oct-1",
+  })
+    .setExpirationTime("1h").sign(secret);
+  assert.equal((await verify(octToken)).payload.role, "authenticated");
+  assert.equal((await verify(await sign("HS256"))).payload.role, "authenticated", "the legacy secret too");
+  assert.deepEqual(publicJwks([oct, DEMO_SIGNING_KEY]).map((key) => key.kid), [DEMO_SIGNING_KEY.kid]);
 });
 
 Deno.test("mail templates: GoTrue's variables are filled in (escaped in HTML); other actions refuse to start", () => {

@@ -22,6 +22,7 @@ Deno.test("the stack's Telegram: the stand-in by default, a real bot from the en
       siteUrl: "http://127.0.0.1:5999",
       pgNet: { enabled: false },
     };
+    const secrets: string[] = [];
     const settingsSeen = async (api: string) => await (await fetch(`${api}/functions/v1/show-env`)).json();
 
     await t.step(
@@ -31,13 +32,15 @@ Deno.test("the stack's Telegram: the stand-in by default, a real bot from the en
         try {
           assert.ok(stack.telegram, "the stand-in runs");
           assert.deepEqual(stack.bot, { username: "habits_local_bot", deepLinkBase: stack.telegram.url });
-          expect(await settingsSeen(stack.urls.api)).toEqual({
+          const seen = await settingsSeen(stack.urls.api);
+          expect(seen).toEqual({
             TELEGRAM_BOT_TOKEN: stack.telegram.token,
             TELEGRAM_BOT_USERNAME: "habits_local_bot",
-            TELEGRAM_WEBHOOK_SECRET: "devstack-local-webhook-secret",
+            TELEGRAM_WEBHOOK_SECRET: stack.env.TELEGRAM_WEBHOOK_SECRET,
             TELEGRAM_API_ROOT: stack.telegram.apiRoot,
             SITE_URL: "http://127.0.0.1:5999",
           });
+          secrets.push(seen.TELEGRAM_WEBHOOK_SECRET);
           expect(stack.telegram.api.updates.info()).toMatchObject({
             url: `${stack.urls.api}/functions/v1/telegram-webhook`,
             allowed_updates: ["message", "callback_query"],
@@ -47,6 +50,18 @@ Deno.test("the stack's Telegram: the stand-in by default, a real bot from the en
         }
       },
     );
+
+    await t.step("the local webhook secret is random and new on every start, never a constant", async () => {
+      const stack = await startStack(options);
+      try {
+        secrets.push((await settingsSeen(stack.urls.api)).TELEGRAM_WEBHOOK_SECRET);
+      } finally {
+        await stack.stop();
+      }
+      assert.equal(secrets.length, 2);
+      for (const secret of secrets) assert.match(secret, /^[0-9a-f]{64}$/);
+      assert.notEqual(secrets[0], secrets[1]);
+    });
 
     await t.step("a token in the env file: no stand-in, t.me deep links, the file's settings", async () => {
       await Deno.writeTextFile(

@@ -4,6 +4,7 @@ import { Api, GrammyError, HttpError } from "grammy";
 import { type RunningTelegram, startTelegram, type TelegramOptions } from "../../devstack/telegram/server.ts";
 
 const TOKEN = "777000:stand-in-test-token";
+const JSON_TYPE = { "content-type": "application/json" };
 
 async function withStandIn(
   options: Partial<TelegramOptions>,
@@ -322,7 +323,7 @@ Deno.test("the chat page and the people API", async () => {
     const call = (path: string, body?: unknown) =>
       fetch(
         `${telegram.url}${path}`,
-        body === undefined ? {} : { method: "POST", body: JSON.stringify(body) },
+        body === undefined ? {} : { method: "POST", headers: JSON_TYPE, body: JSON.stringify(body) },
       );
     const page = await call("/");
     assert.equal(page.status, 200);
@@ -387,7 +388,11 @@ Deno.test("chaos mode", async (t) => {
       const bob = person(telegram, "Bob");
       const control = (path: string, init?: RequestInit) => fetch(`${telegram.url}/_control/${path}`, init);
       const add = async (rule: unknown) => {
-        const response = await control("chaos", { method: "POST", body: JSON.stringify(rule) });
+        const response = await control("chaos", {
+          method: "POST",
+          headers: JSON_TYPE,
+          body: JSON.stringify(rule),
+        });
         assert.equal(response.status, 201);
         return (await response.json()).id as number;
       };
@@ -411,11 +416,14 @@ Deno.test("chaos mode", async (t) => {
       assert.equal((await rejection(api.sendMessage(bob, "x"))).error_code, 403);
       await api.sendMessage(ann, "ann still gets hers");
 
-      assert.equal((await control("chaos", { method: "POST", body: '{"kind":"melt"}' })).status, 400);
+      assert.equal(
+        (await control("chaos", { method: "POST", headers: JSON_TYPE, body: '{"kind":"melt"}' })).status,
+        400,
+      );
       const counters = await (await control("counters")).json();
       expect(counters).toMatchObject({ tooManyRequests: 1, callsPerMethod: { getMe: 3, sendMessage: 4 } });
       assert.equal(counters.deliveredPerChat[String(ann)], 2);
-      assert.equal((await control("reset", { method: "POST" })).status, 204);
+      assert.equal((await control("reset", { method: "POST", headers: JSON_TYPE })).status, 204);
       assert.deepEqual((await (await control("counters")).json()).callsPerMethod, {});
     });
   });

@@ -248,6 +248,7 @@ Deno.test({
         // The Bot API stops answering, and the person writes: the webhook function waits on it.
         const rule = await fetch(`${chatUrl}/_control/chaos`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({ kind: "hang", methods: ["sendMessage"] }),
         });
         assert.equal(rule.status, 201);

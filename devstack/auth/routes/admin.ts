@@ -107,6 +107,7 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       email,
       encryptedPassword: password ? await hashPassword(password) : "",
       userMetadata: data,
+      claimsInMetadata: false,
     });
     return await findUserById(tx, id) as UserRow;
   };
@@ -128,13 +129,21 @@ export function adminRoutes(deps: AuthDeps): Hono<AuthEnv> {
       )} where id = ${user.id}`;
     }
     if (body.email_confirm) {
-      await tx`update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = ${user.id}`;
+      // GoTrue's User.Confirm (internal/models/user.go) also sets user_metadata.email_verified.
+      await tx`
+        update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()),
+          raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'::jsonb
+        where id = ${user.id}`;
     }
     if (body.user_metadata) {
+      // GoTrue's UpdateUserMetaData: sent keys replace, a key sent as null is removed.
+      const removed = Object.entries(body.user_metadata).filter(([, value]) => value === null).map(([key]) =>
+        key
+      );
       await tx`
-        update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || ${
+        update auth.users set raw_user_meta_data = (coalesce(raw_user_meta_data, '{}'::jsonb) || ${
         JSON.stringify(body.user_metadata)
-      }::text::jsonb where id = ${user.id}`;
+      }::text::jsonb) - ${removed}::text[] where id = ${user.id}`;
     }
     if (body.app_metadata) {
       await tx`

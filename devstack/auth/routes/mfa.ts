@@ -6,7 +6,7 @@ import type { Db } from "../db.ts";
 import { AuthError, badRequest, validationFailed } from "../errors.ts";
 import { findFactor, findFactors } from "../factors.ts";
 import { type AuthDeps, type AuthEnv, readJson, requireUser } from "../http.ts";
-import { clientIp, rateLimited } from "../ratelimit.ts";
+import { rateLimited } from "../ratelimit.ts";
 import { addAmrClaim, reissueSession } from "../sessions.ts";
 
 const enrollBody = z.object({
@@ -29,7 +29,7 @@ function totp(secret: string, issuer = "", label = "") {
 
 /** The address a challenge is bound to (GoTrue compares it when the challenge is verified). */
 function challengeIp(env: AuthEnv["Bindings"] | undefined): string {
-  return clientIp(env).replace(/^unknown$/, "0.0.0.0");
+  return env?.clientIp ?? "0.0.0.0";
 }
 
 /** POST /factors, POST /factors/:id/challenge, POST /factors/:id/verify, DELETE /factors/:id (TOTP). */

@@ -5,7 +5,6 @@ import type { Db } from "../db.ts";
 import { AuthError, badRequest } from "../errors.ts";
 import { createFlowState, EMAIL_SIGNUP } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, validateEmail } from "../http.ts";
-import { clientIp, limitRequest } from "../ratelimit.ts";
 import { chooseRedirect } from "../redirects.ts";
 import { confirmUser, findUserByEmail, insertUserWithIdentity, lockUser, type UserRow } from "../users.ts";
 import { signupDisabled } from "./signup.ts";
@@ -47,7 +46,7 @@ export function otpRoutes(deps: AuthDeps): Hono<AuthEnv> {
 
   return new Hono<AuthEnv>()
     .post("/recover", async (c) => {
-      limitRequest(deps.limiters.recover, clientIp(c.env));
+      deps.limiters.recover.limit(c.req.raw);
       if (!config.emailEnabled) throw badRequest("email_provider_disabled", "Email logins are disabled");
       const body = await readJson(c, recoverBody);
       const email = validateEmail(body.email);
@@ -72,7 +71,7 @@ export function otpRoutes(deps: AuthDeps): Hono<AuthEnv> {
       return c.json({});
     })
     .post("/otp", async (c) => {
-      limitRequest(deps.limiters.otp, clientIp(c.env));
+      deps.limiters.otp.limit(c.req.raw);
       const body = await readJson(c, otpBody);
       if (body.phone && !body.email) throw badRequest("phone_provider_disabled", "Phone logins are disabled");
       if (!config.emailEnabled) {

@@ -4,7 +4,6 @@ import { sendConfirmation, sendEmailChange, validatePkceParams } from "../confir
 import { badRequest, validationFailed } from "../errors.ts";
 import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, validateEmail } from "../http.ts";
-import { clientIp, limitRequest } from "../ratelimit.ts";
 import { chooseRedirect } from "../redirects.ts";
 import { findUserByEmail, isConfirmed, lockUser } from "../users.ts";
 
@@ -23,7 +22,7 @@ const resendBody = z.object({
 export function resendRoutes(deps: AuthDeps): Hono<AuthEnv> {
   const { config, sql } = deps;
   return new Hono<AuthEnv>().post("/resend", async (c) => {
-    limitRequest(deps.limiters.resend, clientIp(c.env));
+    deps.limiters.resend.limit(c.req.raw);
     const body = await readJson(c, resendBody);
     // GoTrue's ResendConfirmationParams.Validate, in its order.
     if (!["signup", "email_change", "sms", "phone_change"].includes(body.type ?? "")) {

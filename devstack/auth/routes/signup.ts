@@ -6,7 +6,6 @@ import { AuthError, badRequest, unexpectedFailure, validationFailed } from "../e
 import { createFlowState } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, userAgent, validateEmail } from "../http.ts";
 import { checkPasswordStrength, hashPassword } from "../passwords.ts";
-import { clientIp, limitRequest } from "../ratelimit.ts";
 import { chooseRedirect } from "../redirects.ts";
 import { startSession } from "../sessions.ts";
 import {
@@ -43,7 +42,7 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
       if (!config.anonymousUsersEnabled) {
         throw new AuthError(422, "anonymous_provider_disabled", "Anonymous sign-ins are disabled");
       }
-      limitRequest(deps.limiters.anonymous, clientIp(c.env));
+      deps.limiters.anonymous.limit(c.req.raw);
       if (config.disableSignup) throw signupDisabled();
       const session = await sql.begin(async (tx) => {
         const id = crypto.randomUUID();
@@ -52,7 +51,7 @@ export function signupRoutes(deps: AuthDeps): Hono<AuthEnv> {
       });
       return c.json(session);
     }
-    limitRequest(deps.limiters.signup, clientIp(c.env));
+    deps.limiters.signup.limit(c.req.raw);
     if (config.disableSignup) throw signupDisabled();
     // GoTrue's validateSignupParams comes before the provider checks.
     if (!body.password) throw validationFailed("Signup requires a valid password");

@@ -4,7 +4,6 @@ import { AuthError, badRequest, OAuthError, validationFailed } from "../errors.t
 import { deleteFlowState, findFlowStateByAuthCode, flowStateExpired } from "../flow_state.ts";
 import { type AuthDeps, type AuthEnv, readJson, userAgent } from "../http.ts";
 import { passwordMatches } from "../passwords.ts";
-import { clientIp, limitRequest } from "../ratelimit.ts";
 import { type AuthMethod, refreshSession, startSession } from "../sessions.ts";
 import { pkceMatches } from "../tokens.ts";
 import { findUserByEmail, findUserById, isBanned, isConfirmed } from "../users.ts";
@@ -25,7 +24,7 @@ export function tokenRoutes(deps: AuthDeps): Hono<AuthEnv> {
   return new Hono<AuthEnv>().post("/token", async (c) => {
     const grantType = c.req.query("grant_type");
     if (grantType === "password" || grantType === "refresh_token" || grantType === "pkce") {
-      limitRequest(deps.limiters.token, clientIp(c.env));
+      deps.limiters.token.limit(c.req.raw);
     }
 
     if (grantType === "password") {

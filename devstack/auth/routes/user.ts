@@ -52,7 +52,16 @@ export function userRoutes(deps: AuthDeps): Hono<AuthEnv> {
     await tx`update auth.users set reauthentication_token = '' where id = ${user.id}`;
   };
 
+  // GoTrue's requireManualLinkingEnabled (internal/api/middleware.go), after requireAuthentication:
+  // config.toml's enable_manual_linking is false (the stand-in refuses true), so linking and
+  // unlinking identities answer 404 manual_linking_disabled, as GoTrue does with it off.
+  const manualLinkingDisabled = () => {
+    throw new AuthError(404, "manual_linking_disabled", "Manual linking is disabled");
+  };
+
   return new Hono<AuthEnv>()
+    .get("/user/identities/authorize", authenticated, manualLinkingDisabled)
+    .delete("/user/identities/:id", authenticated, manualLinkingDisabled)
     .get("/user", authenticated, async (c) => {
       const user = c.get("user");
       return c.json(userJson(user, await findIdentities(sql, user.id), await findFactors(sql, user.id)));

@@ -1,0 +1,25 @@
+/** What the Telegram stand-in's routes answer, and the shapes they share with the server. */
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+/** Development helpers outside Telegram's protocol, offered on the chat page when given. */
+export interface DevHooks {
+  /** Makes the person's latest habit due now; resolves to a line to show, or rejects. */
+  remindNow?: (chatId: number) => Promise<string>;
+}
+
+export interface Counters {
+  callsPerMethod: Record<string, number>;
+  deliveredPerChat: Record<string, number>;
+  /** 429s answered because the bot exceeded the limits. */
+  rateLimited: number;
+  /** Every 429 answered (limits and chaos). */
+  tooManyRequests: number;
+  minChatGapMs: number | null;
+  maxPerSecond: number;
+  webhook: { attempts: number; failures: number };
+}
