@@ -6,7 +6,8 @@
 import { ApiError } from "./errors.ts";
 import type { Field, JsonStep } from "./query-types.ts";
 
-const identifierChar = /[\p{L}\p{N}_ $]/u;
+// PostgREST's pIdentifierChar: Parsec's `letter` (any Unicode letter), `digit` (ASCII only), `_`, ` `, `$`.
+const identifierChar = /[\p{L}0-9_ $]/u;
 
 export class Cursor {
   pos = 0;
@@ -67,6 +68,14 @@ export class Cursor {
       else if (ch === "-" && this.peek(2) !== "->" && this.pos > start) this.pos++;
       else break;
     }
+    const raw = this.text.slice(start, this.pos).trim();
+    return raw === "" ? undefined : raw;
+  }
+
+  /** PostgREST's pIdentifier: identifier characters only (no dashes), trimmed; the grammar of a cast's type. */
+  typeName(): string | undefined {
+    const start = this.pos;
+    while (!this.done && identifierChar.test(this.peek())) this.pos++;
     const raw = this.text.slice(start, this.pos).trim();
     return raw === "" ? undefined : raw;
   }

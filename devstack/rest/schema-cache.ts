@@ -43,6 +43,8 @@ export interface Table {
   foreignKeys: ForeignKey[];
   /** The row type as format_type prints it (how function parameters of this type read). */
   rowType: string;
+  /** Computed fields: functions whose only required argument is a row of this table, by name. */
+  computedFields: Map<string, DbFunction>;
 }
 
 export interface FunctionParam {
@@ -208,6 +210,7 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
         primaryKey: row.primary_key,
         foreignKeys: [],
         rowType: row.row_type,
+        computedFields: new Map(),
       });
     }
 
@@ -217,6 +220,8 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       const key = cacheKey(fn.schema, fn.name);
       functions.set(key, [...(functions.get(key) ?? []), fn]);
     }
+
+    addComputedFields([...tables.values()], [...functions.values()].flat());
 
     const roleSettings = new Map<string, [string, string][]>();
     for (const row of settingRows) {
@@ -238,4 +243,19 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     const timezones = new Set(zones.map((z) => z.name));
     return { tables, functions, roleSettings, relationships, timezones, loadedAt: new Date() };
   });
+}
+
+/**
+ * A function taking a table's row as its only required argument reads as a column of that table
+ * (PostgreSQL's functional notation `t.fn`, which PostgREST relies on for computed fields).
+ */
+function addComputedFields(tables: Table[], functions: DbFunction[]): void {
+  for (const fn of functions) {
+    const [first, ...rest] = fn.params;
+    if (!first || fn.returns.kind === "void" || rest.some((p) => !p.hasDefault)) continue;
+    for (const table of tables) {
+      const takesRow = first.type === table.rowType || first.type === `${table.schema}.${table.name}`;
+      if (takesRow && !table.columnsByName.has(fn.name)) table.computedFields.set(fn.name, fn);
+    }
+  }
 }
