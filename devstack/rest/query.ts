@@ -108,7 +108,9 @@ export async function runQuery(
         );
       }
       if (plan.count?.mode === "planned") total = await plannedRows(tx, plan.count.statement);
-      else if (plan.count && total !== null && (plan.count.maxRows === undefined || total > plan.count.maxRows)) {
+      else if (
+        plan.count && total !== null && (plan.count.maxRows === undefined || total > plan.count.maxRows)
+      ) {
         // MainTx.hs compares `Just total > configDbMaxRows`; with no max-rows that is `Just _ > Nothing`,
         // always true: the total is the larger of the exact and the planned count.
         total = Math.max(total, await plannedRows(tx, plan.count.statement));

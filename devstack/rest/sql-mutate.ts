@@ -44,7 +44,9 @@ export function insertSql(
   } else if (spec.missingDefault) {
     sql = `insert into ${target} (${quoted.join(", ")}) ` +
       `select ${quoted.map((q) => `pgrst_body.${q}`).join(", ")} ` +
-      `from pg_catalog.jsonb_populate_recordset(null::${target}, ${withDefaults(table, spec.columns, body, params)}) pgrst_body`;
+      `from pg_catalog.jsonb_populate_recordset(null::${target}, ${
+        withDefaults(table, spec.columns, body, params)
+      }) pgrst_body`;
   } else {
     sql = `insert into ${target} (${quoted.join(", ")}) ` +
       `select ${quoted.map((q) => `pgrst_body.${q}`).join(", ")} ` +
@@ -73,7 +75,8 @@ function withDefaults(table: Table, columns: string[], body: string, params: Par
     const expression = table.columnsByName.get(name)?.default;
     return expression ? [`${params.add(name)}::text, ${expression}`] : [];
   });
-  const rows = `pg_catalog.jsonb_array_elements(${body}::text::jsonb) with ordinality as pgrst_elem(value, n)`;
+  const rows =
+    `pg_catalog.jsonb_array_elements(${body}::text::jsonb) with ordinality as pgrst_elem(value, n)`;
   const row = defaults.length > 0
     ? `pg_catalog.jsonb_build_object(${defaults.join(", ")}) || pgrst_elem.value`
     : "pgrst_elem.value";
