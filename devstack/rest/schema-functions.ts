@@ -1,5 +1,5 @@
 /** Functions of the exposed schemas as the schema cache holds them: parameters and return shape. */
-import type { Column, DbFunction, ReturnShape } from "./schema-cache.ts";
+import type { Column, DbFunction, ReturnShape } from "./schema-types.ts";
 
 export interface FunctionRow {
   oid: string;

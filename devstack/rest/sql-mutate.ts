@@ -109,20 +109,27 @@ function whereOf(table: Table, node: ReadNode, params: Params): string {
   return ` where ${quoteIdent(node.alias)}.ctid = any(array(${chosen}))`;
 }
 
-/** UPDATE of the columns `names` to the values of the JSON object `payload`, RETURNING *. */
+/**
+ * UPDATE of the columns `names` to the values of the JSON object `payload`, RETURNING *; with
+ * `missingDefault` the columns' defaults fill what the object lacks (as for inserts).
+ */
 export function updateSql(
   table: Table,
   node: ReadNode,
-  names: string[],
-  payload: string,
+  update: { names: string[]; payload: string; missingDefault: boolean },
   params: Params,
   returning: boolean,
 ): string {
+  const { names } = update;
   const target = qualifiedName(table.schema, table.name);
   const assignments = names.map((name) => `${column(table, name)} = pgrst_body.${quoteIdent(name)}`);
-  const body = params.add(payload);
+  const record = update.missingDefault
+    ? `pg_catalog.jsonb_populate_record(null::${target}, ${
+      withDefaults(table, names, params.add(`[${update.payload}]`), params)
+    } -> 0)`
+    : `pg_catalog.json_populate_record(null::${target}, ${params.add(update.payload)}::text::json)`;
   return `update ${target} ${quoteIdent(node.alias)} set ${assignments.join(", ")} ` +
-    `from (select * from pg_catalog.json_populate_record(null::${target}, ${body}::text::json)) pgrst_body` +
+    `from (select * from ${record}) pgrst_body` +
     `${whereOf(table, node, params)}${returning ? ` returning ${quoteIdent(node.alias)}.*` : ""}`;
 }
 
