@@ -25,6 +25,13 @@ create table rest_upstream.messages (
 );
 create function rest_upstream.blurb_message(rest_upstream.messages) returns text
   language sql stable as $$ select left($1.body, 5) $$;
+create function rest_upstream.messages_from(min_id int) returns setof rest_upstream.messages
+  language sql stable as $$ select * from rest_upstream.messages where id >= min_id order by id $$;
+create table rest_upstream.groups (id int primary key, name text not null);
+create table rest_upstream.memberships (
+  user_id int references rest_upstream.users (id), group_id int references rest_upstream.groups (id),
+  primary key (user_id, group_id)
+);
 create sequence rest_upstream.ticket_seq;
 create table rest_upstream.tickets (
   id int primary key default nextval('rest_upstream.ticket_seq'), label text not null default 'untitled'
@@ -150,12 +157,17 @@ Deno.test({
           assert.deepEqual(filtered.data, [{ id: 3 }]);
           const ordered = await sb.from("messages").select("id").order("blurb_message", { ascending: false });
           assert.deepEqual(ordered.data, [{ id: 1 }, { id: 2 }, { id: 3 }]);
+          const called = await sb.rpc("messages_from", { min_id: 3 }).select("id, blurb_message");
+          assert.equal(called.error, null);
+          assert.deepEqual(called.data, [{ id: 3, blurb_message: "Aloha" }]);
           // A representation reads the rows a mutation returned, and computes the field on them.
           const inserted = await sb.from("messages").insert({ id: 4, body: "Howdy partner" })
             .select("id, blurb_message");
           assert.equal(inserted.error, null);
           assert.deepEqual(inserted.data, [{ id: 4, blurb_message: "Howdy" }]);
-          const upserted = await sb.from("messages").upsert({ id: 4, body: "Hi all" }).select("blurb_message");
+          const upserted = await sb.from("messages").upsert({ id: 4, body: "Hi all" }).select(
+            "blurb_message",
+          );
           assert.deepEqual(upserted.data, [{ blurb_message: "Hi al" }]);
         },
       );
@@ -170,6 +182,9 @@ Deno.test({
           assert.equal(embedded.error?.message, "column messages_1.sum does not exist");
           const root = await sb.from("messages").select("sum");
           assert.equal(root.error?.message, "column messages.sum does not exist");
+          // A many-to-many embed joins its junction unaliased (addRels, the M2M case).
+          const manyToMany = await sb.from("users").select("id, groups(sum)");
+          assert.equal(manyToMany.error?.message, "column groups.sum does not exist");
         },
       );
     } finally {
