@@ -90,6 +90,26 @@ Deno.test({
       );
 
       await t.step(
+        "a function call is counted exactly for count=estimated and not at all for planned (Query.hs)",
+        async () => {
+          // Query.hs, invokeQuery: calls count when shouldCount (exact or estimated) and are never
+          // EXPLAINed, unlike readQuery's tables and views.
+          const estimated = await sb.rpc("messages_from", { min_id: 1 }, { count: "estimated" }).limit(1);
+          assert.equal(estimated.count, 3);
+          assert.equal(estimated.status, 206);
+          const planned = await api.request("/rpc/messages_from?min_id=1", {
+            headers: { prefer: "count=planned" },
+          });
+          assert.equal(planned.status, 200);
+          assert.equal(planned.headers.get("content-range"), "0-2/*");
+          await planned.body?.cancel();
+          // supabase-js reads that `*` as NaN.
+          const viaClient = await sb.rpc("messages_from", { min_id: 1 }, { count: "planned" });
+          assert.ok(Number.isNaN(viaClient.count));
+        },
+      );
+
+      await t.step(
         "missing=default evaluates every column's default for every row (Query/SqlFragment.hs)",
         async () => {
           // SqlFragment.hs, fromJsonBodyF with includeDefaults: `jsonb_build_object(<each column's
