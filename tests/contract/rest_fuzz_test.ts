@@ -4,7 +4,8 @@
  * Every position where PostgREST's grammar takes a name or a type — select fields, aliases, casts
  * and aggregate casts, JSON path keys, order terms, filter and logic-tree fields, the full-text
  * language, on_conflict, columns, body keys, embed names, hints and spreads, embedded filter paths,
- * RPC argument names, table and function names — gets fixed attack strings (the issue's UNION
+ * RPC argument names, table and function names, and the schema and time zone names of the
+ * Accept-Profile, Content-Profile and Prefer headers — gets fixed attack strings (the issue's UNION
  * through a cast, comments, quotes, a cross join) and seeded random mixes of SQL metacharacters
  * and unicode. Each answer must be a PostgREST-shaped 4xx error that is not a Postgres syntax
  * error (42601), or a success holding nothing from outside the exposed relation: no role names,
@@ -19,8 +20,9 @@ import { DEMO_ANON_KEY } from "../../devstack/keys.ts";
 import { type ParityApi, parityDbUrl, startParityApi } from "./rest_parity_harness.ts";
 
 const dbUrl = parityDbUrl();
-const SEED = 20261207;
-const RANDOM_PER_POSITION = 30;
+// REST_FUZZ_SEED / REST_FUZZ_COUNT explore further; the defaults keep every run the same.
+const SEED = Number(Deno.env.get("REST_FUZZ_SEED") ?? 20261207);
+const RANDOM_PER_POSITION = Number(Deno.env.get("REST_FUZZ_COUNT") ?? 30);
 /** A value only the unexposed table holds: seeing it in an answer means SQL was injected. */
 const MARKER = "fuzz-secret-7f3a9c";
 /** Role names every cluster has: seeing one means pg_roles, pg_user or pg_authid was read. */
@@ -178,7 +180,21 @@ const positions: Record<string, (p: string) => Probe> = {
   "rpc select cast": (p) => ({ path: query("/rpc/find_items", [["term", "%"], ["select", `id::${p}`]]) }),
   "function name": (p) => ({ path: `/rpc/${encodeURIComponent(p)}` }),
   "table name": (p) => ({ path: `/${encodeURIComponent(p)}` }),
+  "Accept-Profile schema": (p) => ({ path: "/items", init: { headers: { "accept-profile": latin1(p) } } }),
+  "Content-Profile schema": (p) => ({
+    path: "/items",
+    init: {
+      ...post({ id: 9, name: "fig" }),
+      headers: { "content-profile": latin1(p), "content-type": "application/json" },
+    },
+  }),
+  "Prefer timezone": (p) => ({ path: "/items", init: { headers: { prefer: `timezone=${latin1(p)}` } } }),
 };
+
+/** Header values carry bytes, not text: keep what fetch can send, as a client could. */
+function latin1(text: string): string {
+  return [...text].filter((ch) => ch.charCodeAt(0) < 256 && ch !== "\r" && ch !== "\n").join("");
+}
 
 function checkAnswer(where: string, status: number, text: string): void {
   const said = `${where} → ${status} ${text.slice(0, 400)}`;
@@ -221,7 +237,7 @@ Deno.test({
               const started = Date.now();
               const response = await api.request(path, {
                 ...init,
-                headers: { ...init?.headers as Record<string, string>, "accept-profile": "rest_fuzz" },
+                headers: { "accept-profile": "rest_fuzz", ...init?.headers as Record<string, string> },
               });
               const text = await response.text();
               checkAnswer(`${position} ${JSON.stringify(payload)}`, response.status, text);
