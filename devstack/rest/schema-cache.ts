@@ -80,7 +80,17 @@ select a.attrelid::int8::text as rel, a.attname as name,
   pg_catalog.format_type(a.atttypid, null) as type,
   pg_catalog.format_type(a.atttypid, a.atttypmod) as sql_type,
   not a.attnotnull as nullable,
-  pg_catalog.pg_get_expr(d.adbin, d.adrelid) as default,
+  -- PostgREST's column default (SchemaCache.hs): a domain's own, an identity's sequence, none for
+  -- generated columns; Prefer: missing=default evaluates it.
+  case
+    when t.typbasetype <> 0 and d.adbin is null then pg_catalog.pg_get_expr(t.typdefaultbin, 0)
+    when a.attidentity = 'd' then pg_catalog.format('nextval(%L)', (
+      select s.objid::regclass from pg_catalog.pg_depend s
+      where s.classid = 'pg_catalog.pg_class'::regclass and s.refobjid = a.attrelid
+        and s.refobjsubid = a.attnum and s.deptype = 'i' limit 1))
+    when a.attgenerated = 's' then null
+    else pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+  end as default,
   pg_catalog.col_description(a.attrelid, a.attnum) as description,
   case when t.typtype = 'e' then array(
     select e.enumlabel::text from pg_catalog.pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
