@@ -21,7 +21,8 @@ create table rest_upstream.users (
 );
 create table rest_upstream.messages (
   id int primary key, body text not null,
-  first_user int references rest_upstream.users (id), second_user int references rest_upstream.users (id)
+  first_user int references rest_upstream.users (id), second_user int references rest_upstream.users (id),
+  meta jsonb
 );
 create function rest_upstream.blurb_message(rest_upstream.messages) returns text
   language sql stable as $$ select left($1.body, 5) $$;
@@ -47,7 +48,8 @@ grant execute on all functions in schema rest_upstream to anon, authenticated, s
 insert into rest_upstream.users (id, username, status, logins) overriding system value values
   (1, 'ada', 'active', 7), (2, 'bob', 'active', 3);
 insert into rest_upstream.messages values
-  (1, 'Hello there', 1, 2), (2, 'Goodbye now', 2, 1), (3, 'Aloha', 1, null);
+  (1, 'Hello there', 1, 2, '{"a@b!": 1, "x y": {"z": "deep"}}'), (2, 'Goodbye now', 2, 1, '{"a@b!": 2}'),
+  (3, 'Aloha', 1, null, null);
 insert into rest_upstream.unanalysed values (1, 'a'), (2, 'b'), (3, 'c');
 notify pgrst, 'reload schema';
 `;
@@ -221,6 +223,26 @@ Deno.test({
           // A many-to-many embed joins its junction unaliased (addRels, the M2M case).
           const manyToMany = await sb.from("users").select("id, groups(sum)");
           assert.equal(manyToMany.error?.message, "column groups.sum does not exist");
+        },
+      );
+      await t.step(
+        "JSON path keys take any character but (-:.,>) (ApiRequest/QueryParams.hs, pJsonKeyName)",
+        async () => {
+          // QueryParams.hs: pJsonKeyName = pQuotedValue <|> sepByDash pJsonKeyIdentifier, the
+          // identifier being `many1 (noneOf "(-:.,>)")`; the key itself is a bound parameter.
+          const selected = await sb.from("messages").select('id, meta->a@b!, deep:meta->"x y"->>z').lte(
+            "id",
+            2,
+          )
+            .order("meta->a@b!", { ascending: false });
+          assert.equal(selected.error, null);
+          assert.deepEqual(selected.data, [{ id: 2, "a@b!": 2, deep: null }, {
+            id: 1,
+            "a@b!": 1,
+            deep: "deep",
+          }]);
+          const filtered = await sb.from("messages").select("id").eq("meta->>a@b!", "2");
+          assert.deepEqual(filtered.data, [{ id: 2 }]);
         },
       );
     } finally {
