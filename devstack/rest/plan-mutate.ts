@@ -72,7 +72,6 @@ async function insertSpec(
   return {
     columns,
     payload: isArray ? text : `[${text}]`,
-    rows,
     missingDefault: request.prefs.missing === "default",
     onConflict: conflict,
   };

@@ -18,7 +18,6 @@ export interface InsertSpec {
   columns: string[];
   /** The body as a JSON array text. */
   payload: string;
-  rows: Record<string, unknown>[];
   missingDefault: boolean;
   onConflict?: { columns: string[]; resolution: "merge-duplicates" | "ignore-duplicates" };
 }
