@@ -48,6 +48,8 @@ export interface FunctionParam {
   type: string;
   sqlType: string;
   hasDefault: boolean;
+  /** A VARIADIC parameter: named in a call as `VARIADIC name := array`. */
+  variadic: boolean;
 }
 
 export type ReturnShape =

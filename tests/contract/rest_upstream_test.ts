@@ -28,6 +28,8 @@ create function rest_upstream.blurb_message(rest_upstream.messages) returns text
   language sql stable as $$ select left($1.body, 5) $$;
 create function rest_upstream.messages_from(min_id int) returns setof rest_upstream.messages
   language sql stable as $$ select * from rest_upstream.messages where id >= min_id order by id $$;
+create function rest_upstream.total(variadic nums int[]) returns int
+  language sql immutable as $$ select sum(n)::int from unnest(nums) n $$;
 create table rest_upstream.groups (id int primary key, name text not null);
 create table rest_upstream.memberships (
   user_id int references rest_upstream.users (id), group_id int references rest_upstream.groups (id),
@@ -243,6 +245,23 @@ Deno.test({
           }]);
           const filtered = await sb.from("messages").select("id").eq("meta->>a@b!", "2");
           assert.deepEqual(filtered.data, [{ id: 2 }]);
+        },
+      );
+
+      await t.step(
+        "repeated GET arguments are refused by name; a variadic array is passed as VARIADIC (QueryBuilder.hs)",
+        async () => {
+          // PostgREST passes repeated GET keys to a variadic parameter as an array (Plan.hs,
+          // callPlan); the devstack refuses them rather than drop all but one.
+          const response = await api.request("/rpc/total?nums=1&nums=2");
+          assert.equal(response.status, 400);
+          const body = await response.json();
+          assert.equal(body.code, "PGRST127");
+          assert.match(body.details, /variadic/);
+          // The array itself is the variadic argument (QueryBuilder.hs, fmtParams: VARIADIC name := ...).
+          const single = await sb.rpc("total", { nums: [1, 2, 3] });
+          assert.equal(single.error, null);
+          assert.equal(single.data, 6);
         },
       );
     } finally {
