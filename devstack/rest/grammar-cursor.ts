@@ -6,7 +6,8 @@
 import { ApiError } from "./errors.ts";
 import type { Field, JsonStep } from "./query-types.ts";
 
-const identifierChar = /[\p{L}\p{N}_ $]/u;
+// PostgREST's pIdentifierChar: Parsec's `letter` (any Unicode letter), `digit` (ASCII only), `_`, ` `, `$`.
+const identifierChar = /[\p{L}0-9_ $]/u;
 
 export class Cursor {
   pos = 0;
@@ -71,6 +72,14 @@ export class Cursor {
     return raw === "" ? undefined : raw;
   }
 
+  /** PostgREST's pIdentifier: identifier characters only (no dashes), trimmed; the grammar of a cast's type. */
+  typeName(): string | undefined {
+    const start = this.pos;
+    while (!this.done && identifierChar.test(this.peek())) this.pos++;
+    const raw = this.text.slice(start, this.pos).trim();
+    return raw === "" ? undefined : raw;
+  }
+
   /** A double-quoted value with `\` escapes. */
   quoted(): string | undefined {
     if (this.peek() !== '"') return undefined;
@@ -104,8 +113,31 @@ export class Cursor {
       if (index) {
         this.pos += index[0].length;
         steps.push({ arrow, key: index[0], index: true });
-      } else steps.push({ arrow, key: this.fieldName(), index: false });
+      } else steps.push({ arrow, key: this.jsonKeyName(), index: false });
     }
+  }
+
+  /**
+   * PostgREST's pJsonKeyName: a quoted value, or runs of any characters but `(-:.,>)`, trimmed,
+   * joined by single dashes (a key is always a bound parameter, never SQL text).
+   */
+  jsonKeyName(): string {
+    const quoted = this.quoted();
+    if (quoted !== undefined) return quoted;
+    const parts: string[] = [];
+    for (;;) {
+      const start = this.pos;
+      while (!this.done && !"(-:.,>)".includes(this.peek())) this.pos++;
+      const part = this.text.slice(start, this.pos).trim();
+      if (part === "") {
+        this.pos = start;
+        throw this.fail("expecting any non reserved character different from: .,>()");
+      }
+      parts.push(part);
+      if (this.peek() !== "-" || this.peek(2) === "->") break;
+      this.pos++;
+    }
+    return parts.join("-");
   }
 
   field(): Field {

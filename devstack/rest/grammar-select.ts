@@ -95,7 +95,7 @@ function item(cursor: Cursor): SelectItem {
 }
 
 function castName(cursor: Cursor): string {
-  const name = cursor.identifier();
+  const name = cursor.typeName();
   if (name === undefined) throw cursor.fail("expecting letter or digit");
   return name;
 }

@@ -74,7 +74,8 @@ export async function planCall(
         }`,
       );
     }
-    const count = request.prefs.count !== undefined;
+    // Query.hs (invokeQuery) counts a call exactly for count=exact|estimated and never EXPLAINs it.
+    const count = request.prefs.count === "exact" || request.prefs.count === "estimated";
     const statement = scalarCall(fn, from, params, { count, media: request.media });
     return { fn, statement, readOnly, returnsBody: true, single: false, offset: 0, maxAffected };
   }
@@ -92,5 +93,8 @@ export async function planCall(
   if (fn.returnsSet) restrictRoot(root, request, config.dbMaxRows);
   const media = fn.returnsSet || request.media !== "json" ? request.media : "object";
   const plan = readExecution({ ...request, media }, root, config, { params });
+  // Query.hs (invokeQuery): no EXPLAIN for calls, so count=planned gives no total (`*`) and
+  // count=estimated the exact one.
+  delete plan.count;
   return { ...plan, fn, readOnly, single: plan.single && fn.returnsSet, maxAffected };
 }

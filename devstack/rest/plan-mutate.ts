@@ -72,7 +72,6 @@ async function insertSpec(
   return {
     columns,
     payload: isArray ? text : `[${text}]`,
-    rows,
     missingDefault: request.prefs.missing === "default",
     onConflict: conflict,
   };
@@ -158,7 +157,8 @@ export async function planMutate(
       if (!isPlainObject(parsed)) {
         throw invalidBody("Empty or invalid json", "PATCH expects a single JSON object.");
       }
-      const names = Object.keys(parsed);
+      // As for inserts, `columns=` names the columns to set (Plan.hs: the payload's keys otherwise).
+      const names = query.columns ?? Object.keys(parsed);
       for (const column of names) if (!table.columnsByName.has(column)) throw columnNotFound(table, column);
       if (names.length === 0) {
         return {
@@ -171,7 +171,8 @@ export async function planMutate(
           single: request.media === "object",
         };
       }
-      mutation = updateSql(table, target, names, text, params, returning);
+      const missingDefault = request.prefs.missing === "default";
+      mutation = updateSql(table, target, { names, payload: text, missingDefault }, params, returning);
     }
   }
   const maxAffected = kind !== "insert" && request.prefs.handling === "strict"

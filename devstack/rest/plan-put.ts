@@ -45,7 +45,6 @@ export async function putSpec(
   return {
     columns: Object.keys(row),
     payload: JSON.stringify([row]),
-    rows: [row],
     missingDefault: false,
     onConflict: { columns: pk, resolution: "merge-duplicates" },
   };

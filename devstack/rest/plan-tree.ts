@@ -32,6 +32,8 @@ export function newNode(
 ): ReadNode {
   return {
     ...source,
+    qualifier: source.label,
+    depth: 0,
     alias: ctx.nextAlias(),
     fields: [],
     embeds: [],
@@ -69,8 +71,12 @@ function embedNode(
     table,
     from: qualifiedName(table.schema, table.name),
   });
+  const depth = parent.depth + 1;
+  const manyToMany = rel.kind === "fk" && rel.junction !== undefined;
   const node: EmbedNode = {
     ...base,
+    depth,
+    qualifier: manyToMany ? table.name : `${table.name}_${depth}`,
     name: item.name,
     outputName: item.alias ?? item.name,
     rel,
@@ -84,11 +90,26 @@ function embedNode(
   return node;
 }
 
+/**
+ * PostgREST names the lateral subquery of an embed `<parent>_<alias or name>_<depth>` (Plan.hs,
+ * addRels: relAggAlias), so the same relation embedded twice without aliases makes Postgres refuse
+ * the statement with 42712; the devstack refuses it the same way instead of answering a duplicate key.
+ */
+function rejectDuplicateEmbed(parent: ReadNode, embed: EmbedNode): void {
+  const aggAlias = (e: EmbedNode) => `${parent.table?.name ?? parent.label}_${e.outputName}_${e.depth}`;
+  const name = aggAlias(embed);
+  if (parent.embeds.some((other) => aggAlias(other) === name)) {
+    throw new ApiError(400, "42712", `table name "${name}" specified more than once`);
+  }
+}
+
 /** Adds the select items to a node; `inEmbed` allows PostgREST's bare `count` (`rel(count)`). */
 export function fill(ctx: TreeContext, node: ReadNode, items: SelectItem[], inEmbed = false): void {
   for (const item of items) {
     if (item.kind === "embed") {
-      node.embeds.push(embedNode(ctx, node, item));
+      const embed = embedNode(ctx, node, item);
+      rejectDuplicateEmbed(node, embed);
+      node.embeds.push(embed);
       continue;
     }
     const bareCount = inEmbed && item.field.name === "count" && item.field.path.length === 0 && !item.cast &&

@@ -61,7 +61,8 @@ export function parseQueryParams(params: URLSearchParams, rpcRead = false): Quer
     order: [],
     limits: [],
     offsets: [],
-    args: {},
+    // No prototype: an argument named `__proto__` or `constructor` is an argument like any other.
+    args: Object.create(null),
   };
   const columns = params.get("columns");
   if (columns !== null) query.columns = columnList(columns, "columns parameter");
@@ -82,8 +83,17 @@ export function parseQueryParams(params: URLSearchParams, rpcRead = false): Quer
         const path = names.filter((name) => name !== "not");
         query.logic.push({ path, value: parseLogic(negated ? `not.${word}` : word, value) });
       }
-    } else if (rpcRead && !key.includes(".") && !hasOperator(value)) query.args[key] = value;
-    else {
+    } else if (rpcRead && !key.includes(".") && !hasOperator(value)) {
+      if (Object.hasOwn(query.args, key)) {
+        throw new ApiError(
+          400,
+          "PGRST127",
+          "Feature not implemented",
+          `Repeating the argument '${key}' of a GET call (variadic arguments)`,
+        );
+      }
+      query.args[key] = value;
+    } else {
       const { path, field } = parseTreePath(key);
       query.filters.push({ path, value: { field, expr: parseFilterValue(value) } });
     }

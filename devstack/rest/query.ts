@@ -108,10 +108,15 @@ export async function runQuery(
         );
       }
       if (plan.count?.mode === "planned") total = await plannedRows(tx, plan.count.statement);
-      else if (
-        plan.count && total !== null && plan.count.maxRows !== undefined && total > plan.count.maxRows
-      ) {
-        total = await plannedRows(tx, plan.count.statement);
+      else if (plan.count && total !== null) {
+        const { maxRows } = plan.count;
+        // Query.hs (readQuery) counts at most max-rows + 1 rows; MainTx.hs compares that count with
+        // `configDbMaxRows`, a Maybe: with max-rows unset it compares `Just n > Nothing`, always
+        // true, so the total is the larger of the exact and the planned count.
+        if (maxRows !== undefined) total = Math.min(total, maxRows + 1);
+        if (maxRows === undefined || total > maxRows) {
+          total = Math.max(total, await plannedRows(tx, plan.count.statement));
+        }
       }
       const answer = { rows, total, body, inserted, overrides: await responseOverrides(tx) };
       if (rollback) throw new RollbackWith(answer);

@@ -8,6 +8,13 @@ export type FieldItem = Extract<SelectItem, { kind: "field" }>;
 export interface ReadNode {
   /** Name used in error messages (table, view or function name). */
   label: string;
+  /**
+   * How Postgres names this node's relation in an error about its columns: PostgREST (Plan.hs,
+   * addRels) aliases an embedded table `<table>_<depth>` (many-to-many ones keep their name).
+   */
+  qualifier: string;
+  /** 0 for the root, 1 for what it embeds, and so on. */
+  depth: number;
   /** Column name → type as format_type prints it; null when unknown (untyped record). */
   columns: ReadonlyMap<string, string> | null;
   table?: Table;

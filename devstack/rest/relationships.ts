@@ -6,7 +6,7 @@
  * relationships (functions taking a row of one table and returning rows of another).
  */
 import type postgres from "postgres";
-import type { DbFunction, Table } from "./schema-cache.ts";
+import type { DbFunction, Table } from "./schema-types.ts";
 
 export type Cardinality = "many-to-one" | "one-to-many" | "one-to-one" | "many-to-many";
 

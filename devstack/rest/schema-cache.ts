@@ -6,73 +6,9 @@
 import type { Sql } from "postgres";
 import { loadRelationships, type Relationship } from "./relationships.ts";
 import { type FunctionRow, functionsQuery, toFunction } from "./schema-functions.ts";
+import type { Column, DbFunction, Table } from "./schema-types.ts";
 
-export interface Column {
-  name: string;
-  /** Type without modifier, as format_type prints it ("text", "timestamp with time zone", "text[]"). */
-  type: string;
-  /** Type with modifier, usable in SQL ("character varying(80)"). */
-  sqlType: string;
-  nullable: boolean;
-  default: string | null;
-  description: string | null;
-  enum: string[] | null;
-  maxLength: number | null;
-}
-
-export interface ForeignKey {
-  column: string;
-  foreignTable: string;
-  foreignColumn: string;
-}
-
-export interface Table {
-  oid: number;
-  schema: string;
-  name: string;
-  /** pg_class.relkind: r table, p partitioned, v view, m materialized view, f foreign table. */
-  kind: string;
-  description: string | null;
-  insertable: boolean;
-  updatable: boolean;
-  deletable: boolean;
-  columns: Column[];
-  columnsByName: Map<string, Column>;
-  primaryKey: string[];
-  /** Single-column foreign keys of a table (for the OpenAPI notes). */
-  foreignKeys: ForeignKey[];
-  /** The row type as format_type prints it (how function parameters of this type read). */
-  rowType: string;
-}
-
-export interface FunctionParam {
-  name: string;
-  type: string;
-  sqlType: string;
-  hasDefault: boolean;
-}
-
-export type ReturnShape =
-  | { kind: "void" }
-  | { kind: "scalar"; type: string }
-  /** A row type: columns known (table row type, OUT/TABLE parameters) or null (bare `record`). */
-  | { kind: "composite"; columns: { name: string; type: string }[] | null };
-
-export interface DbFunction {
-  oid: number;
-  schema: string;
-  name: string;
-  description: string | null;
-  params: FunctionParam[];
-  /** A single unnamed parameter of type json or jsonb: the whole body is passed to it. */
-  singleJsonParam: boolean;
-  returnsSet: boolean;
-  returns: ReturnShape;
-  /** pg_proc.provolatile: i immutable, s stable, v volatile. */
-  volatility: string;
-  /** The table whose row type the function returns, if any. */
-  returnRelid?: number;
-}
+export type { Column, DbFunction, ForeignKey, FunctionParam, ReturnShape, Table } from "./schema-types.ts";
 
 export interface SchemaCache {
   tables: Map<string, Table>;
@@ -146,7 +82,17 @@ select a.attrelid::int8::text as rel, a.attname as name,
   pg_catalog.format_type(a.atttypid, null) as type,
   pg_catalog.format_type(a.atttypid, a.atttypmod) as sql_type,
   not a.attnotnull as nullable,
-  pg_catalog.pg_get_expr(d.adbin, d.adrelid) as default,
+  -- PostgREST's column default (SchemaCache.hs): a domain's own, an identity's sequence, none for
+  -- generated columns; Prefer: missing=default evaluates it.
+  case
+    when t.typbasetype <> 0 and d.adbin is null then pg_catalog.pg_get_expr(t.typdefaultbin, 0)
+    when a.attidentity = 'd' then pg_catalog.format('nextval(%L)', (
+      select s.objid::regclass from pg_catalog.pg_depend s
+      where s.classid = 'pg_catalog.pg_class'::regclass and s.refobjid = a.attrelid
+        and s.refobjsubid = a.attnum and s.deptype = 'i' limit 1))
+    when a.attgenerated = 's' then null
+    else pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+  end as default,
   pg_catalog.col_description(a.attrelid, a.attnum) as description,
   case when t.typtype = 'e' then array(
     select e.enumlabel::text from pg_catalog.pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
@@ -223,6 +169,7 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
         primaryKey: row.primary_key,
         foreignKeys: [],
         rowType: row.row_type,
+        computedFields: new Map(),
       });
     }
 
@@ -232,6 +179,8 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       const key = cacheKey(fn.schema, fn.name);
       functions.set(key, [...(functions.get(key) ?? []), fn]);
     }
+
+    addComputedFields([...tables.values()], [...functions.values()].flat());
 
     const roleSettings = new Map<string, [string, string][]>();
     const roleIsolation = new Map<string, string>();
@@ -258,4 +207,19 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     const timezones = new Set(zones.map((z) => z.name));
     return { tables, functions, roleSettings, roleIsolation, relationships, timezones, loadedAt: new Date() };
   });
+}
+
+/**
+ * A function taking a table's row as its only required argument reads as a column of that table
+ * (PostgreSQL's functional notation `t.fn`, which PostgREST relies on for computed fields).
+ */
+function addComputedFields(tables: Table[], functions: DbFunction[]): void {
+  for (const fn of functions) {
+    const [first, ...rest] = fn.params;
+    if (!first || fn.returns.kind === "void" || rest.some((p) => !p.hasDefault)) continue;
+    for (const table of tables) {
+      const takesRow = first.type === table.rowType || first.type === `${table.schema}.${table.name}`;
+      if (takesRow && !table.columnsByName.has(fn.name)) table.computedFields.set(fn.name, fn);
+    }
+  }
 }

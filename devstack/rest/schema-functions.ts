@@ -1,5 +1,5 @@
 /** Functions of the exposed schemas as the schema cache holds them: parameters and return shape. */
-import type { Column, DbFunction, ReturnShape } from "./schema-cache.ts";
+import type { Column, DbFunction, ReturnShape } from "./schema-types.ts";
 
 export interface FunctionRow {
   oid: string;
@@ -45,13 +45,13 @@ order by n.nspname, p.proname, p.oid`;
 export function toFunction(row: FunctionRow, columnsByRel: Map<string, Column[]>): DbFunction {
   const modes = row.arg_modes ?? row.arg_types.map(() => "i");
   const names = row.arg_names ?? [];
-  const inputs: { name: string; type: string; sqlType: string }[] = [];
+  const inputs: { name: string; type: string; sqlType: string; variadic: boolean }[] = [];
   const outputs: { name: string; type: string }[] = [];
   row.arg_types.forEach((type, i) => {
     const mode = modes[i];
     const name = names[i] ?? "";
     if (mode === "i" || mode === "b" || mode === "v") {
-      inputs.push({ name, type, sqlType: row.arg_sql_types[i] });
+      inputs.push({ name, type, sqlType: row.arg_sql_types[i], variadic: mode === "v" });
     }
     if (mode === "o" || mode === "b" || mode === "t") outputs.push({ name, type });
   });

@@ -17,7 +17,10 @@ export function callFrom(fn: DbFunction, args: CallArguments, params: Params): s
   if (args.names.length === 0) return `${target}() pgrst_call`;
   const byName = new Map(fn.params.map((p) => [p.name, p]));
   const recordColumns = args.names.map((name) => `${quoteIdent(name)} ${byName.get(name)!.sqlType}`);
-  const callArgs = args.names.map((name) => `${quoteIdent(name)} := pgrst_args.${quoteIdent(name)}`);
+  // QueryBuilder.hs (fmtParams): a variadic parameter is passed as `VARIADIC name := array`.
+  const callArgs = args.names.map((name) =>
+    `${byName.get(name)!.variadic ? "variadic " : ""}${quoteIdent(name)} := pgrst_args.${quoteIdent(name)}`
+  );
   return `pg_catalog.json_to_record(${params.add(args.json)}::text::json) ` +
     `as pgrst_args(${recordColumns.join(", ")}) cross join lateral ${target}(${
       callArgs.join(", ")

@@ -6,6 +6,7 @@ import { ApiError } from "./errors.ts";
 import type { ResponseMedia } from "./media.ts";
 import type { Field } from "./query-types.ts";
 import type { ReadNode } from "./read-tree.ts";
+import type { DbFunction } from "./schema-cache.ts";
 
 export interface Statement {
   text: string;
@@ -45,9 +46,23 @@ export function undefinedColumn(label: string, column: string): ApiError {
   return new ApiError(400, "42703", `column ${label}.${column} does not exist`);
 }
 
-/** A column of the node, checked against the schema cache. */
+/** A function of the node's table read as a column (a computed field), if `name` is one. */
+export function computedField(node: ReadNode, name: string): DbFunction | undefined {
+  if (node.columns?.has(name)) return undefined;
+  return node.table?.computedFields.get(name);
+}
+
+/**
+ * A column of the node, checked against the schema cache; a computed field is called on the row,
+ * cast to the table's type because mutations and calls read rows of a CTE (QueryBuilder.hs, fromF).
+ */
 export function columnRef(node: ReadNode, name: string): string {
-  if (node.columns !== null && !node.columns.has(name)) throw undefinedColumn(node.label, name);
+  const fn = computedField(node, name);
+  if (fn && node.table) {
+    const row = `${quoteIdent(node.alias)}::${qualifiedName(node.table.schema, node.table.name)}`;
+    return `${qualifiedName(fn.schema, fn.name)}(${row})`;
+  }
+  if (node.columns !== null && !node.columns.has(name)) throw undefinedColumn(node.qualifier, name);
   return `${quoteIdent(node.alias)}.${quoteIdent(name)}`;
 }
 
@@ -62,16 +77,12 @@ export function fieldExpr(node: ReadNode, field: Field, params: Params): string 
 
 /** The type a filter value on this field is read as: the column's, text after `->>`, json(b) after `->`. */
 export function fieldType(node: ReadNode, field: Field): string {
-  const type = node.columns?.get(field.name) ?? "text";
+  const fn = computedField(node, field.name);
+  const computedType = fn?.returns.kind === "scalar" ? fn.returns.type : undefined;
+  const type = node.columns?.get(field.name) ?? computedType ?? "text";
   if (field.path.length === 0) return type;
   if (field.path[field.path.length - 1].arrow === "->>") return "text";
   return type === "json" ? "json" : "jsonb";
-}
-
-/** A cast target from the request: letters, digits, `_`, `$` and spaces only (the grammar's). */
-export function castType(name: string): string {
-  if (!/^[\p{L}\p{N}_ $]+$/u.test(name)) throw new ApiError(400, "PGRST100", `Invalid cast type: ${name}`);
-  return name;
 }
 
 /** `{"a","b"}`: a Postgres array literal; the server casts it to the column's array type. */

@@ -18,7 +18,6 @@ export interface InsertSpec {
   columns: string[];
   /** The body as a JSON array text. */
   payload: string;
-  rows: Record<string, unknown>[];
   missingDefault: boolean;
   onConflict?: { columns: string[]; resolution: "merge-duplicates" | "ignore-duplicates" };
 }
@@ -41,19 +40,12 @@ export function insertSql(
   let sql: string;
   if (spec.columns.length === 0) {
     sql = `insert into ${target} select from pg_catalog.json_array_elements(${body}::text::json)`;
-  } else if (spec.missingDefault && spec.rows.some((row) => spec.columns.some((name) => !(name in row)))) {
-    const tuples = spec.rows.map((row, index) =>
-      `(${
-        spec.columns.map((name, i) =>
-          name in row
-            ? `(pg_catalog.json_populate_record(null::${target}, ${body}::text::json -> ${index})).${
-              quoted[i]
-            }`
-            : "default"
-        ).join(", ")
-      })`
-    );
-    sql = `insert into ${target} (${quoted.join(", ")}) values ${tuples.join(", ")}`;
+  } else if (spec.missingDefault) {
+    sql = `insert into ${target} (${quoted.join(", ")}) ` +
+      `select ${quoted.map((q) => `pgrst_body.${q}`).join(", ")} ` +
+      `from pg_catalog.jsonb_populate_recordset(null::${target}, ${
+        withDefaults(table, spec.columns, body, params)
+      }) pgrst_body`;
   } else {
     sql = `insert into ${target} (${quoted.join(", ")}) ` +
       `select ${quoted.map((q) => `pgrst_body.${q}`).join(", ")} ` +
@@ -61,15 +53,33 @@ export function insertSql(
   }
   if (spec.onConflict) {
     const conflict = spec.onConflict.columns.map((name) => column(table, name));
-    const updates = quoted.filter((q) => !conflict.includes(q));
+    // Every payload column is set, the conflict columns too (QueryBuilder.hs, MergeDuplicates).
     sql += ` on conflict (${conflict.join(", ")}) ` +
-      (spec.onConflict.resolution === "ignore-duplicates" || updates.length === 0
+      (spec.onConflict.resolution === "ignore-duplicates"
         ? "do nothing"
-        : `do update set ${updates.map((q) => `${q} = excluded.${q}`).join(", ")}`);
+        : `do update set ${quoted.map((q) => `${q} = excluded.${q}`).join(", ")}`);
   }
   // xmax is 0 only in a row this statement inserted (an upsert's updated rows carry its xid).
   const inserted = trackInserted ? ", (xmax = 0) as pgrst_inserted" : "";
   return returning ? `${sql} returning ${target}.*${inserted}` : sql;
+}
+
+/**
+ * `Prefer: missing=default` as PostgREST builds it (SqlFragment.hs, fromJsonBodyF): every payload
+ * column that has a default gets it evaluated for every row, and the row's own keys override it,
+ * so a sequence advances once per row even where the row carries the value.
+ */
+function withDefaults(table: Table, columns: string[], body: string, params: Params): string {
+  const defaults = columns.flatMap((name) => {
+    const expression = table.columnsByName.get(name)?.default;
+    return expression ? [`${params.add(name)}::text, ${expression}`] : [];
+  });
+  const rows =
+    `pg_catalog.jsonb_array_elements(${body}::text::jsonb) with ordinality as pgrst_elem(value, n)`;
+  const row = defaults.length > 0
+    ? `pg_catalog.jsonb_build_object(${defaults.join(", ")}) || pgrst_elem.value`
+    : "pgrst_elem.value";
+  return `coalesce((select pg_catalog.jsonb_agg(${row} order by pgrst_elem.n) from ${rows}), '[]')`;
 }
 
 function conditions(node: ReadNode, filters: Filter[], logic: LogicTree[], params: Params): string[] {
@@ -98,20 +108,27 @@ function whereOf(table: Table, node: ReadNode, params: Params): string {
   return ` where ${quoteIdent(node.alias)}.ctid = any(array(${chosen}))`;
 }
 
-/** UPDATE of the columns `names` to the values of the JSON object `payload`, RETURNING *. */
+/**
+ * UPDATE of the columns `names` to the values of the JSON object `payload`, RETURNING *; with
+ * `missingDefault` the columns' defaults fill what the object lacks (as for inserts).
+ */
 export function updateSql(
   table: Table,
   node: ReadNode,
-  names: string[],
-  payload: string,
+  update: { names: string[]; payload: string; missingDefault: boolean },
   params: Params,
   returning: boolean,
 ): string {
+  const { names } = update;
   const target = qualifiedName(table.schema, table.name);
   const assignments = names.map((name) => `${column(table, name)} = pgrst_body.${quoteIdent(name)}`);
-  const body = params.add(payload);
+  const record = update.missingDefault
+    ? `pg_catalog.jsonb_populate_record(null::${target}, ${
+      withDefaults(table, names, params.add(`[${update.payload}]`), params)
+    } -> 0)`
+    : `pg_catalog.json_populate_record(null::${target}, ${params.add(update.payload)}::text::json)`;
   return `update ${target} ${quoteIdent(node.alias)} set ${assignments.join(", ")} ` +
-    `from (select * from pg_catalog.json_populate_record(null::${target}, ${body}::text::json)) pgrst_body` +
+    `from (select * from ${record}) pgrst_body` +
     `${whereOf(table, node, params)}${returning ? ` returning ${quoteIdent(node.alias)}.*` : ""}`;
 }
 

@@ -10,13 +10,13 @@ import type { EmbedNode, FieldItem, ReadNode } from "./read-tree.ts";
 import { condition, logicCondition, orderClause } from "./sql-filter.ts";
 import {
   bodyExpression,
-  castType,
   columnRef,
   fieldExpr,
   type Params,
   quoteIdent,
   type Statement,
 } from "./sql-fragments.ts";
+import { castTypeSql } from "./sql-cast.ts";
 import { embedFrom, joinCondition } from "./sql-related.ts";
 
 /** The key a selected field has in the result. */
@@ -46,16 +46,17 @@ export function outputNames(node: ReadNode): string[] {
 function fieldSql(node: ReadNode, item: FieldItem, params: Params): { sql: string; grouped: boolean } {
   if (item.field.name === "*" && item.field.path.length === 0) {
     if (item.aggregate === "count") {
-      const cast = item.aggregateCast ? `::${castType(item.aggregateCast)}` : "";
-      return { sql: `pg_catalog.count(*)${cast} as ${quoteIdent(outputName(item))}`, grouped: false };
+      const count = "pg_catalog.count(*)";
+      const sql = item.aggregateCast ? `cast(${count} as ${castTypeSql(item.aggregateCast)})` : count;
+      return { sql: `${sql} as ${quoteIdent(outputName(item))}`, grouped: false };
     }
     return { sql: `${quoteIdent(node.alias)}.*`, grouped: true };
   }
   let sql = fieldExpr(node, item.field, params);
-  if (item.cast) sql = `(${sql})::${castType(item.cast)}`;
+  if (item.cast) sql = `cast(${sql} as ${castTypeSql(item.cast)})`;
   if (item.aggregate) {
     sql = `pg_catalog.${item.aggregate}(${sql})`;
-    if (item.aggregateCast) sql = `(${sql})::${castType(item.aggregateCast)}`;
+    if (item.aggregateCast) sql = `cast(${sql} as ${castTypeSql(item.aggregateCast)})`;
   }
   return { sql: `${sql} as ${quoteIdent(outputName(item))}`, grouped: !item.aggregate };
 }
