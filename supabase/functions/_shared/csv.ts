@@ -6,8 +6,8 @@
 
 /** A malformed file, naming the line where it goes wrong (1-based, as an editor counts). */
 export class CsvError extends Error {
-  constructor(readonly line: number, message: string) {
-    super(`line ${line}: ${message}`);
+  constructor(readonly line: number, readonly problem: string) {
+    super(`line ${line}: ${problem}`);
   }
 }
 
@@ -25,7 +25,9 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
       if (body[i] === '"') {
         i++;
         while (true) {
-          if (i >= body.length) throw new CsvError(start, "a quoted field is never closed");
+          if (i >= body.length) {
+            throw new CsvError(start, "a quoted field is never closed");
+          }
           if (body[i] === '"') {
             if (body[i + 1] === '"') {
               field += '"';
@@ -38,12 +40,20 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
           if (body[i] === "\n") line++;
           field += body[i++];
         }
-        if (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
+        if (
+          i < body.length && body[i] !== "," && body[i] !== "\n" &&
+          body[i] !== "\r"
+        ) {
           throw new CsvError(line, "text after a closing quote");
         }
       } else {
-        while (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
-          if (body[i] === '"') throw new CsvError(line, "a quote inside an unquoted field");
+        while (
+          i < body.length && body[i] !== "," && body[i] !== "\n" &&
+          body[i] !== "\r"
+        ) {
+          if (body[i] === '"') {
+            throw new CsvError(line, "a quote inside an unquoted field");
+          }
           field += body[i++];
         }
       }
@@ -57,19 +67,48 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
       line++;
       break;
     }
-    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: start, fields });
+    if (!(fields.length === 1 && fields[0] === "")) {
+      records.push({ line: start, fields });
+    }
   }
   return records;
 }
 
-/** Header and rows as CSV: fields quoted only when they must be, "\n" between records. */
+/**
+ * A spreadsheet reads a cell that starts with = + - @ tab or CR as a formula (OWASP "CSV
+ * Injection"): such a cell gets a leading single quote, which spreadsheets take as "text" and
+ * hide. Quotes already leading such a cell get one more, so restoreFormulaCell undoes exactly
+ * this and nothing else ("'hello" stays as it is both ways).
+ */
+const FORMULA_CELL = /^'*[=+\-@\t\r]/;
+
+export function neutraliseFormulaCell(text: string): string {
+  return FORMULA_CELL.test(text) ? `'${text}` : text;
+}
+
+/** The text neutraliseFormulaCell was given (for importing our own export). */
+export function restoreFormulaCell(text: string): string {
+  return text.startsWith("'") && FORMULA_CELL.test(text.slice(1))
+    ? text.slice(1)
+    : text;
+}
+
+/**
+ * Header and rows as CSV: text that a spreadsheet would run as a formula neutralised and quoted,
+ * other fields quoted only when they must be, "\n" between records.
+ */
 export function stringifyCsv(
   header: readonly string[],
   rows: (string | number | boolean | null)[][],
 ): string {
   const cell = (value: string | number | boolean | null) => {
-    const text = value === null ? "" : String(value);
+    if (value === null) return "";
+    if (typeof value === "string" && FORMULA_CELL.test(value)) {
+      return `"${neutraliseFormulaCell(value).replaceAll('"', '""')}"`;
+    }
+    const text = String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
+  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") +
+    "\n";
 }
