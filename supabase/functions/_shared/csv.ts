@@ -11,6 +11,9 @@ export class CsvError extends Error {
   }
 }
 
+/** An unquoted field: everything up to the next comma, line end or (refused) quote. */
+const UNQUOTED_FIELD = /[^,\r\n"]*/y;
+
 /** The records of `text`, each with the line it starts on. Quoted fields may span lines. */
 export function parseCsv(text: string): { line: number; fields: string[] }[] {
   const records: { line: number; fields: string[] }[] = [];
@@ -37,8 +40,13 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
             i++;
             break;
           }
-          if (body[i] === "\n") line++;
-          field += body[i++];
+          // Up to the next quote in one slice, counting the line ends it spans.
+          const quote = body.indexOf('"', i);
+          const end = quote === -1 ? body.length : quote;
+          const chunk = body.slice(i, end);
+          for (let n = chunk.indexOf("\n"); n !== -1; n = chunk.indexOf("\n", n + 1)) line++;
+          field += chunk;
+          i = end;
         }
         if (
           i < body.length && body[i] !== "," && body[i] !== "\n" &&
@@ -47,15 +55,11 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
           throw new CsvError(line, "text after a closing quote");
         }
       } else {
-        while (
-          i < body.length && body[i] !== "," && body[i] !== "\n" &&
-          body[i] !== "\r"
-        ) {
-          if (body[i] === '"') {
-            throw new CsvError(line, "a quote inside an unquoted field");
-          }
-          field += body[i++];
-        }
+        UNQUOTED_FIELD.lastIndex = i;
+        UNQUOTED_FIELD.test(body);
+        field = body.slice(i, UNQUOTED_FIELD.lastIndex);
+        i = UNQUOTED_FIELD.lastIndex;
+        if (body[i] === '"') throw new CsvError(line, "a quote inside an unquoted field");
       }
       fields.push(field);
       if (body[i] === ",") {
@@ -88,9 +92,7 @@ export function neutraliseFormulaCell(text: string): string {
 
 /** The text neutraliseFormulaCell was given (for importing our own export). */
 export function restoreFormulaCell(text: string): string {
-  return text.startsWith("'") && FORMULA_CELL.test(text.slice(1))
-    ? text.slice(1)
-    : text;
+  return text.startsWith("'") && FORMULA_CELL.test(text.slice(1)) ? text.slice(1) : text;
 }
 
 /**

@@ -1,16 +1,8 @@
 import { z } from "zod";
-import {
-  asCaller,
-  type Caller,
-  callerOf,
-  unauthorized,
-} from "../_shared/caller.ts";
+import { asCaller, type Caller, callerOf, unauthorized } from "../_shared/caller.ts";
 import type { Database } from "../_shared/db.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
-import {
-  RULE_SENTENCES,
-  RULE_SENTENCES_RU,
-} from "../_shared/rule-sentences.ts";
+import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
 import { applyPlan, RuleRefusal } from "./apply.ts";
 import { planLoop } from "./loop.ts";
 import { planOurs } from "./ours.ts";
@@ -29,25 +21,25 @@ const body = z.discriminatedUnion("format", [
   }).strict(),
 ]);
 
-const json = (payload: unknown, status = 200) =>
-  Response.json(payload, { status });
+const json = (payload: unknown, status = 200) => Response.json(payload, { status });
 
 /** The answers that are not about one line, per language. */
 const SAY = {
   en: {
     tooLarge: `Imports are limited to ${IMPORT_LIMITS.bytes} bytes (2 MiB).`,
-    tooManyRows: (file: string, limit: number) =>
-      `${file} has more than ${limit} rows, the most one import takes.`,
+    tooMany: (file: string, limit: number, counted: "rows" | "completions") =>
+      `${file} has more than ${limit} ${counted}, the most one import takes.`,
     badJson: "The body is not valid JSON.",
     badRequest:
       'Send {"format":"habits-csv","habits":…,"completions":…} or {"format":"loop","habits":…,"checkmarks":…}.',
-    rule: (rule: string) =>
-      RULE_SENTENCES[rule] ?? `The row breaks the rule ${rule}.`,
+    rule: (rule: string) => RULE_SENTENCES[rule] ?? `The row breaks the rule ${rule}.`,
   },
   ru: {
     tooLarge: `Импорт — не больше ${IMPORT_LIMITS.bytes} байт (2 МиБ).`,
-    tooManyRows: (file: string, limit: number) =>
-      `В ${file} больше ${limit} строк — столько за один импорт не принять.`,
+    tooMany: (file: string, limit: number, counted: "rows" | "completions") =>
+      `В ${file} больше ${limit} ${
+        counted === "rows" ? "строк" : "выполнений"
+      } — столько за один импорт не принять.`,
     badJson: "Тело запроса — не JSON.",
     badRequest:
       'Отправьте {"format":"habits-csv","habits":…,"completions":…} или {"format":"loop","habits":…,"checkmarks":…}.',
@@ -126,7 +118,7 @@ export function createImportHandler(db: Database) {
       if (error instanceof TooManyRows) {
         return json({
           error: "too_many_rows",
-          message: say.tooManyRows(error.file, error.limit),
+          message: say.tooMany(error.file, error.limit, error.counted),
           file: error.file,
           limit: error.limit,
         }, 413);

@@ -7,6 +7,7 @@ import {
   type PlannedCompletion,
   type PlannedHabit,
   readTable,
+  TooManyRows,
   words,
 } from "./plan.ts";
 
@@ -149,9 +150,7 @@ export function planLoop(
     }
     const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
     if (archived) report.push(`${where}: archived; imported paused`);
-    const unmapped = UNMAPPED.filter((column) =>
-      (v[column] ?? "") !== "" && column !== "Position"
-    );
+    const unmapped = UNMAPPED.filter((column) => (v[column] ?? "") !== "" && column !== "Position");
     if (unmapped.length > 0) {
       report.push(
         `${where}: ${
@@ -185,9 +184,7 @@ export function planLoop(
     required: ["Date"],
     maxRows: IMPORT_LIMITS.checkmarkRows,
   });
-  const stranger = rows.header.names.find((name) =>
-    name !== "Date" && !names.has(name)
-  );
+  const stranger = rows.header.names.find((name) => name !== "Date" && !names.has(name));
   if (stranger !== undefined) {
     throw new MalformedFile(
       CHECKMARKS,
@@ -240,6 +237,9 @@ export function planLoop(
         source: null,
       });
     }
+  }
+  if (completions.length > IMPORT_LIMITS.completions) {
+    throw new TooManyRows(CHECKMARKS, IMPORT_LIMITS.completions, "completions");
   }
   return { habits, completions, report };
 }

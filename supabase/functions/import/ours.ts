@@ -143,7 +143,7 @@ export function planOurs(
   const completionRows = readTable(COMPLETIONS, completionsCsv, {
     required: EXPORT_COLUMNS.completions,
     allowed: EXPORT_COLUMNS.completions,
-    maxRows: IMPORT_LIMITS.completionRows,
+    maxRows: IMPORT_LIMITS.completions,
   });
   const completions: PlannedCompletion[] = completionRows.map(
     ({ line, values: v }) => {
