@@ -8,6 +8,7 @@
 #   bash bench/run.sh dispatch     # the reminders function against the fake Bot API
 #   bash bench/run.sh data-api     # listing 5 habits through the devstack gateway, RLS variants
 #   bash bench/run.sh soak         # delivery guarantees under faults (about 8 minutes)
+#   bash bench/run.sh import       # Loop imports from 0.25 to 1.9 MB: time per MB (linear time)
 #   bash bench/run.sh all
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,10 +37,10 @@ run_benchmark() {
 }
 
 case "${1:-}" in
-  scheduling | dispatch | data-api | soak) run_benchmark "$1" ;;
+  scheduling | dispatch | data-api | soak | import) run_benchmark "$1" ;;
   all) for name in scheduling dispatch data-api; do run_benchmark "$name"; done ;;
   *)
-    sed -n '2,11p' "$0" >&2
+    sed -n '2,12p' "$0" >&2
     exit 2
     ;;
 esac

@@ -216,6 +216,17 @@ Deno.test("import has bounds: dates, sizes and time, refused by file and line wi
       expect(manyCompletions.body.message).toBe(
         "completions.csv has more than 20000 rows, the most one import takes.",
       );
+      const manyHabits = generateLoopExport({ habits: 201, days: 1, lastDay: daysAgo(1), doneEvery: 1 });
+      const habitRows = await importAs(fresh, { format: "loop", ...manyHabits });
+      assert.equal(habitRows.status, 413);
+      expect(habitRows.body.message).toBe("Habits.csv has more than 200 rows, the most one import takes.");
+      // 3 habits checked every day for 7,000 days: 21,000 completions in 7,000 rows.
+      const manyChecked = generateLoopExport({ habits: 3, days: 7_000, lastDay: daysAgo(1), doneEvery: 1 });
+      const checked = await importAs(fresh, { format: "loop", ...manyChecked });
+      assert.equal(checked.status, 413);
+      expect(checked.body.message).toBe(
+        "Checkmarks.csv has more than 20000 completions, the most one import takes.",
+      );
       await nothingWritten(fresh);
     });
 

@@ -26,6 +26,22 @@ async function underRules<T>(
   }
 }
 
+/** Each habit's starts_on, in one statement. */
+function setStartsOn(
+  tx: Database,
+  caller: Caller,
+  ids: Map<string, string>,
+  habits: ImportPlan["habits"],
+) {
+  return tx`
+    update public.habits h set starts_on = v.starts_on::date
+    from unnest(${habits.map((habit) => ids.get(habit.ref)!)}::uuid[], ${
+    habits.map((habit) => habit.starts_on)
+  }::text[])
+      as v(id, starts_on)
+    where h.id = v.id and h.owner_id = ${caller.sub}`;
+}
+
 /** All completions in one statement: the database's work grows with their number, nothing else. */
 function insertCompletions(
   tx: Database,
@@ -36,8 +52,12 @@ function insertCompletions(
     insert into public.habit_completions (habit_id, occurrence_at)
     select v.habit_id, coalesce(v.at, (v.day + h.time) at time zone p.timezone)
     from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
-      ${completions.map((c) => "at" in c.occurrence ? c.occurrence.at : null)}::timestamptz[],
-      ${completions.map((c) => "day" in c.occurrence ? c.occurrence.day : null)}::date[]) with ordinality
+      ${
+    completions.map((c) => "at" in c.occurrence ? c.occurrence.at : null)
+  }::timestamptz[],
+      ${
+    completions.map((c) => "day" in c.occurrence ? c.occurrence.day : null)
+  }::date[]) with ordinality
       as v(habit_id, at, day, n)
     join public.habits h on h.id = v.habit_id
     join public.profiles p on p.id = h.owner_id
@@ -52,7 +72,9 @@ async function findRefusedCompletion(
 ) {
   // Sent together (postgres.js pipelines them); the first refusal is the earliest row refused.
   await Promise.all(
-    completions.map((completion) => underRules(completion, () => insertCompletions(tx, ids, [completion]))),
+    completions.map((completion) =>
+      underRules(completion, () => insertCompletions(tx, ids, [completion]))
+    ),
   );
 }
 
@@ -76,7 +98,9 @@ export async function applyPlan(
       Number(a.related_ref !== null) - Number(b.related_ref !== null)
     );
     for (const habit of ordered) {
-      const related = habit.related_ref === null ? null : ids.get(habit.related_ref) ?? null;
+      const related = habit.related_ref === null
+        ? null
+        : ids.get(habit.related_ref) ?? null;
       const [row] = await underRules(habit, () =>
         tx<{ id: string }[]>`
           insert into public.habits (action, place, time, interval_days, duration_seconds, is_pleasant,
@@ -88,13 +112,17 @@ export async function applyPlan(
       ids.set(habit.ref, row.id);
     }
     await tx`reset role`;
-    for (const habit of plan.habits) {
-      await underRules(
-        habit,
-        () =>
-          tx`update public.habits set starts_on = ${habit.starts_on}::date
-          where id = ${ids.get(habit.ref)!} and owner_id = ${caller.sub}`,
-      );
+    await tx`savepoint starts`;
+    try {
+      await setStartsOn(tx, caller, ids, plan.habits);
+    } catch (error) {
+      if (!ruleOf(error)) throw error;
+      // Which habit: one by one, only once the one statement was refused.
+      await tx`rollback to savepoint starts`;
+      for (const habit of plan.habits) {
+        await underRules(habit, () => setStartsOn(tx, caller, ids, [habit]));
+      }
+      throw error;
     }
     await tx`select set_config('role', 'authenticated', true)`;
 
@@ -109,14 +137,18 @@ export async function applyPlan(
         throw error;
       }
     }
-    const exact = plan.completions.filter((completion) => "at" in completion.occurrence && completion.source);
+    const exact = plan.completions.filter((completion) =>
+      "at" in completion.occurrence && completion.source
+    );
     if (exact.length > 0) {
       await tx`reset role`;
       await tx`
         update public.habit_completions c set source = v.source, completed_at = v.completed_at::timestamptz
         from unnest(${exact.map((c) => ids.get(c.ref)!)}::uuid[],
           ${exact.map((c) => (c.occurrence as { at: string }).at)}::text[],
-          ${exact.map((c) => c.source!)}::text[], ${exact.map((c) => c.completed_at!)}::text[])
+          ${exact.map((c) => c.source!)}::text[], ${
+        exact.map((c) => c.completed_at!)
+      }::text[])
           as v(habit_id, occurrence_at, source, completed_at)
         where c.habit_id = v.habit_id and c.occurrence_at = v.occurrence_at::timestamptz
           and c.owner_id = ${caller.sub}`;
