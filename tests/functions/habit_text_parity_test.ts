@@ -6,15 +6,8 @@
 import assert from "node:assert/strict";
 import { RULE_SENTENCES } from "../../web/src/errors/error-messages.ts";
 import { trimBlank } from "../../web/src/habits/blank-text.ts";
-import {
-  EMPTY_HABIT_FORM,
-  validateHabit,
-} from "../../web/src/habits/habit-schema.ts";
-import {
-  connectTestDatabase,
-  createTestUser,
-  deleteTestUsers,
-} from "../support/database.ts";
+import { EMPTY_HABIT_FORM, validateHabit } from "../../web/src/habits/habit-schema.ts";
+import { connectTestDatabase, createTestUser, deleteTestUsers } from "../support/database.ts";
 
 /** Issue 21, symptom 10: each was accepted as a one-character action or place. */
 const INVISIBLE: [string, number[]][] = [
@@ -45,9 +38,7 @@ Deno.test("an invisible character is not an action or a place, in the database a
     for (const [label, codePoints] of INVISIBLE) {
       for (const codePoint of codePoints) {
         const text = String.fromCodePoint(codePoint);
-        const name = `${label} U+${
-          codePoint.toString(16).toUpperCase().padStart(4, "0")
-        }`;
+        const name = `${label} U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
         for (const column of ["action", "place"] as const) {
           const row = { action: "read", place: "desk", [column]: text };
           const refused = await sql.begin(async (tx) => {

@@ -1,16 +1,8 @@
 import { z } from "zod";
-import {
-  asCaller,
-  type Caller,
-  callerOf,
-  unauthorized,
-} from "../_shared/caller.ts";
+import { asCaller, type Caller, callerOf, unauthorized } from "../_shared/caller.ts";
 import type { Database } from "../_shared/db.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
-import {
-  RULE_SENTENCES,
-  RULE_SENTENCES_RU,
-} from "../_shared/rule-sentences.ts";
+import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
 import { applyPlan, RuleRefusal } from "./apply.ts";
 import { planLoop } from "./loop.ts";
 import { planOurs } from "./ours.ts";
@@ -29,8 +21,7 @@ const body = z.discriminatedUnion("format", [
   }).strict(),
 ]);
 
-const json = (payload: unknown, status = 200) =>
-  Response.json(payload, { status });
+const json = (payload: unknown, status = 200) => Response.json(payload, { status });
 
 /** The answers that are not about one line, per language. */
 const SAY = {
@@ -41,8 +32,7 @@ const SAY = {
     badJson: "The body is not valid JSON.",
     badRequest:
       'Send {"format":"habits-csv","habits":…,"completions":…} or {"format":"loop","habits":…,"checkmarks":…}.',
-    rule: (rule: string) =>
-      RULE_SENTENCES[rule] ?? `The row breaks the rule ${rule}.`,
+    rule: (rule: string) => RULE_SENTENCES[rule] ?? `The row breaks the rule ${rule}.`,
   },
   ru: {
     tooLarge: `Импорт — не больше ${IMPORT_LIMITS.bytes} байт (2 МиБ).`,

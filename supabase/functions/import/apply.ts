@@ -52,12 +52,8 @@ function insertCompletions(
     insert into public.habit_completions (habit_id, occurrence_at)
     select v.habit_id, coalesce(v.at, (v.day + h.time) at time zone p.timezone)
     from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
-      ${
-    completions.map((c) => "at" in c.occurrence ? c.occurrence.at : null)
-  }::timestamptz[],
-      ${
-    completions.map((c) => "day" in c.occurrence ? c.occurrence.day : null)
-  }::date[]) with ordinality
+      ${completions.map((c) => "at" in c.occurrence ? c.occurrence.at : null)}::timestamptz[],
+      ${completions.map((c) => "day" in c.occurrence ? c.occurrence.day : null)}::date[]) with ordinality
       as v(habit_id, at, day, n)
     join public.habits h on h.id = v.habit_id
     join public.profiles p on p.id = h.owner_id
@@ -72,9 +68,7 @@ async function findRefusedCompletion(
 ) {
   // Sent together (postgres.js pipelines them); the first refusal is the earliest row refused.
   await Promise.all(
-    completions.map((completion) =>
-      underRules(completion, () => insertCompletions(tx, ids, [completion]))
-    ),
+    completions.map((completion) => underRules(completion, () => insertCompletions(tx, ids, [completion]))),
   );
 }
 
@@ -98,9 +92,7 @@ export async function applyPlan(
       Number(a.related_ref !== null) - Number(b.related_ref !== null)
     );
     for (const habit of ordered) {
-      const related = habit.related_ref === null
-        ? null
-        : ids.get(habit.related_ref) ?? null;
+      const related = habit.related_ref === null ? null : ids.get(habit.related_ref) ?? null;
       const [row] = await underRules(habit, () =>
         tx<{ id: string }[]>`
           insert into public.habits (action, place, time, interval_days, duration_seconds, is_pleasant,
@@ -137,18 +129,14 @@ export async function applyPlan(
         throw error;
       }
     }
-    const exact = plan.completions.filter((completion) =>
-      "at" in completion.occurrence && completion.source
-    );
+    const exact = plan.completions.filter((completion) => "at" in completion.occurrence && completion.source);
     if (exact.length > 0) {
       await tx`reset role`;
       await tx`
         update public.habit_completions c set source = v.source, completed_at = v.completed_at::timestamptz
         from unnest(${exact.map((c) => ids.get(c.ref)!)}::uuid[],
           ${exact.map((c) => (c.occurrence as { at: string }).at)}::text[],
-          ${exact.map((c) => c.source!)}::text[], ${
-        exact.map((c) => c.completed_at!)
-      }::text[])
+          ${exact.map((c) => c.source!)}::text[], ${exact.map((c) => c.completed_at!)}::text[])
           as v(habit_id, occurrence_at, source, completed_at)
         where c.habit_id = v.habit_id and c.occurrence_at = v.occurrence_at::timestamptz
           and c.owner_id = ${caller.sub}`;

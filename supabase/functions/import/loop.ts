@@ -150,9 +150,7 @@ export function planLoop(
     }
     const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
     if (archived) report.push(`${where}: archived; imported paused`);
-    const unmapped = UNMAPPED.filter((column) =>
-      (v[column] ?? "") !== "" && column !== "Position"
-    );
+    const unmapped = UNMAPPED.filter((column) => (v[column] ?? "") !== "" && column !== "Position");
     if (unmapped.length > 0) {
       report.push(
         `${where}: ${
@@ -186,9 +184,7 @@ export function planLoop(
     required: ["Date"],
     maxRows: IMPORT_LIMITS.checkmarkRows,
   });
-  const stranger = rows.header.names.find((name) =>
-    name !== "Date" && !names.has(name)
-  );
+  const stranger = rows.header.names.find((name) => name !== "Date" && !names.has(name));
   if (stranger !== undefined) {
     throw new MalformedFile(
       CHECKMARKS,

@@ -50,9 +50,7 @@ export function atLine(
   problem: string,
   language: Language,
 ): string {
-  return language === "ru"
-    ? `${file}, строка ${line}: ${problem}`
-    : `${file} line ${line}: ${problem}`;
+  return language === "ru" ? `${file}, строка ${line}: ${problem}` : `${file} line ${line}: ${problem}`;
 }
 
 /** A file that cannot be imported as it is, naming the file and line. */
@@ -142,9 +140,7 @@ export function readTable(
   }
   const [header, ...rows] = records;
   // Loop ends every line with a comma: a last, empty column.
-  const names = header.fields.at(-1) === ""
-    ? header.fields.slice(0, -1)
-    : header.fields;
+  const names = header.fields.at(-1) === "" ? header.fields.slice(0, -1) : header.fields;
   for (const name of limits.required) {
     if (!names.includes(name)) {
       throw new MalformedFile(
@@ -168,10 +164,9 @@ export function readTable(
     }
   }
   const parsed = rows.map((row) => {
-    const fields =
-      row.fields.length === names.length + 1 && row.fields.at(-1) === ""
-        ? row.fields.slice(0, -1)
-        : row.fields;
+    const fields = row.fields.length === names.length + 1 && row.fields.at(-1) === ""
+      ? row.fields.slice(0, -1)
+      : row.fields;
     if (fields.length !== names.length) {
       throw new MalformedFile(
         file,
@@ -190,8 +185,7 @@ export function readTable(
   return Object.assign(parsed, { header: { line: header.line, names } });
 }
 
-export const UUID =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The first day a habit may start or a completion may be for (habits_starts_on_range). */
 export const FIRST_DAY = "2000-01-01";

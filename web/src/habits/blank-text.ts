@@ -4,12 +4,9 @@
  * at either end, keeping the variation selectors and tag characters that end an emoji ("❤️").
  * tests/functions/habit_text_parity_test.ts holds both to the same answer for every code point.
  */
-const LEADING_BLANK =
-  /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}]+/u;
-const TRAILING_BLANK =
-  /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}]+$/u;
-const EMOJI_MODIFIERS =
-  /^[\u180B-\u180D\u180F\uFE00-\uFE0F\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}]*/u;
+const LEADING_BLANK = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}]+/u;
+const TRAILING_BLANK = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}]+$/u;
+const EMOJI_MODIFIERS = /^[\u180B-\u180D\u180F\uFE00-\uFE0F\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}]*/u;
 
 export function trimBlank(text: string): string {
   const trimmed = text.replace(LEADING_BLANK, "");

@@ -8,8 +8,7 @@ import { RULE_SENTENCES } from "../errors/error-messages.ts";
 import { msg } from "../i18n/msg.ts";
 import { characterCount, trimBlank } from "./blank-text.ts";
 
-const sentence = (identifier: string): string =>
-  RULE_SENTENCES[identifier] ?? identifier;
+const sentence = (identifier: string): string => RULE_SENTENCES[identifier] ?? identifier;
 
 // Rules of the form only (the database has no identifier for them); message keys.
 export const TIME_SENTENCE = msg("Choose a time of day, e.g. 07:30.");

@@ -79,8 +79,7 @@ export function useHabitForm(
     ...followUpErrors(values, followUp),
     ...(validation.ok ? {} : validation.errors),
   };
-  const shown = (field: keyof HabitFormValues) =>
-    (submitted || touched[field]) ? errors[field] : undefined;
+  const shown = (field: keyof HabitFormValues) => (submitted || touched[field]) ? errors[field] : undefined;
 
   // Only what the person typed is a draft (not the values the form opened with).
   useEffect(() => {
