@@ -32,31 +32,41 @@ function tokenFor(user: TestUser): Promise<string> {
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-Deno.test("a cell a spreadsheet would run as a formula is exported as text, and imports back unchanged", () => {
-  const texts = [
-    "=1+1",
-    "+1",
-    "-1",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-    "'=1",
-    "''+x",
-    "'hello",
-    "plain",
-    "a=b",
-    "'",
-  ];
-  const csv = stringifyCsv(["text"], texts.map((text) => [text]));
-  const cells = parseCsv(csv).slice(1).map((record) => record.fields[0]);
-  for (const cell of cells) assert.ok(!FORMULA_START.test(cell), `${JSON.stringify(cell)} starts a formula`);
-  expect(cells.slice(0, 8)).toEqual(texts.slice(0, 8).map((text) => `'${text}`));
-  expect(cells.slice(8)).toEqual(texts.slice(8));
-  expect(cells.map(restoreFormulaCell)).toEqual(texts);
-  expect(texts.map((text) => restoreFormulaCell(neutraliseFormulaCell(text)))).toEqual(texts);
-  // Numbers and flags are not text a person wrote: left as they are.
-  expect(stringifyCsv(["n", "b"], [[-1, false]])).toBe("n,b\n-1,false\n");
-});
+Deno.test(
+  "a cell a spreadsheet would run as a formula is exported as text, and imports back unchanged",
+  () => {
+    const texts = [
+      "=1+1",
+      "+1",
+      "-1",
+      "@SUM(A1)",
+      "\t=1",
+      "\r=1",
+      "'=1",
+      "''+x",
+      "'hello",
+      "plain",
+      "a=b",
+      "'",
+    ];
+    const csv = stringifyCsv(
+      ["text"],
+      texts.map((text) => [text]),
+    );
+    const cells = parseCsv(csv)
+      .slice(1)
+      .map((record) => record.fields[0]);
+    for (const cell of cells) {
+      assert.ok(!FORMULA_START.test(cell), `${JSON.stringify(cell)} starts a formula`);
+    }
+    expect(cells.slice(0, 8)).toEqual(texts.slice(0, 8).map((text) => `'${text}`));
+    expect(cells.slice(8)).toEqual(texts.slice(8));
+    expect(cells.map(restoreFormulaCell)).toEqual(texts);
+    expect(texts.map((text) => restoreFormulaCell(neutraliseFormulaCell(text)))).toEqual(texts);
+    // Numbers and flags are not text a person wrote: left as they are.
+    expect(stringifyCsv(["n", "b"], [[-1, false]])).toBe("n,b\n-1,false\n");
+  },
+);
 
 Deno.test("the CSV export never starts a cell with a formula, and our import restores the text", async () => {
   const sql = connectTestDatabase();

@@ -28,9 +28,7 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
       if (body[i] === '"') {
         i++;
         while (true) {
-          if (i >= body.length) {
-            throw new CsvError(start, "a quoted field is never closed");
-          }
+          if (i >= body.length) throw new CsvError(start, "a quoted field is never closed");
           if (body[i] === '"') {
             if (body[i + 1] === '"') {
               field += '"';
@@ -48,10 +46,7 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
           field += chunk;
           i = end;
         }
-        if (
-          i < body.length && body[i] !== "," && body[i] !== "\n" &&
-          body[i] !== "\r"
-        ) {
+        if (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
           throw new CsvError(line, "text after a closing quote");
         }
       } else {
@@ -71,9 +66,7 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
       line++;
       break;
     }
-    if (!(fields.length === 1 && fields[0] === "")) {
-      records.push({ line: start, fields });
-    }
+    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: start, fields });
   }
   return records;
 }
@@ -111,6 +104,5 @@ export function stringifyCsv(
     const text = String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") +
-    "\n";
+  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
 }

@@ -9,16 +9,20 @@ import { planOurs } from "./ours.ts";
 import { atLine, IMPORT_LIMITS, MalformedFile, TooManyRows } from "./plan.ts";
 
 const body = z.discriminatedUnion("format", [
-  z.object({
-    format: z.literal("habits-csv"),
-    habits: z.string(),
-    completions: z.string(),
-  }).strict(),
-  z.object({
-    format: z.literal("loop"),
-    habits: z.string(),
-    checkmarks: z.string(),
-  }).strict(),
+  z
+    .object({
+      format: z.literal("habits-csv"),
+      habits: z.string(),
+      completions: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      format: z.literal("loop"),
+      habits: z.string(),
+      checkmarks: z.string(),
+    })
+    .strict(),
 ]);
 
 const json = (payload: unknown, status = 200) => Response.json(payload, { status });
@@ -44,8 +48,7 @@ const SAY = {
     badRequest:
       'Отправьте {"format":"habits-csv","habits":…,"completions":…} или {"format":"loop","habits":…,"checkmarks":…}.',
     rule: (rule: string) =>
-      RULE_SENTENCES_RU[rule] ?? RULE_SENTENCES[rule] ??
-        `Строка нарушает правило ${rule}.`,
+      RULE_SENTENCES_RU[rule] ?? RULE_SENTENCES[rule] ?? `Строка нарушает правило ${rule}.`,
   },
 } satisfies Record<Language, unknown>;
 
@@ -61,10 +64,7 @@ async function callerContext(db: Database, caller: Caller, request: Request) {
   );
   if (!profile) return null;
   return {
-    language: pickLanguage(
-      profile.language,
-      request.headers.get("Accept-Language") ?? undefined,
-    ),
+    language: pickLanguage(profile.language, request.headers.get("Accept-Language") ?? undefined),
     today: profile.today,
     now: profile.now.getTime(),
   };
@@ -116,39 +116,38 @@ export function createImportHandler(db: Database) {
       return json({ imported, report: plan.report });
     } catch (error) {
       if (error instanceof TooManyRows) {
-        return json({
-          error: "too_many_rows",
-          message: say.tooMany(error.file, error.limit, error.counted),
-          file: error.file,
-          limit: error.limit,
-        }, 413);
+        return json(
+          {
+            error: "too_many_rows",
+            message: say.tooMany(error.file, error.limit, error.counted),
+            file: error.file,
+            limit: error.limit,
+          },
+          413,
+        );
       }
       if (error instanceof MalformedFile) {
-        return json({
-          error: "malformed_file",
-          message: atLine(
-            error.file,
-            error.line,
-            error.problem[context.language],
-            context.language,
-          ),
-          file: error.file,
-          line: error.line,
-        }, 400);
+        return json(
+          {
+            error: "malformed_file",
+            message: atLine(error.file, error.line, error.problem[context.language], context.language),
+            file: error.file,
+            line: error.line,
+          },
+          400,
+        );
       }
       if (error instanceof RuleRefusal) {
-        return json({
-          error: "rule_violation",
-          rule: error.rule,
-          message: atLine(
-            error.file,
-            error.line,
-            say.rule(error.rule),
-            context.language,
-          ),
-          file: error.file,
-          line: error.line,
-        }, 422);
+        return json(
+          {
+            error: "rule_violation",
+            rule: error.rule,
+            message: atLine(error.file, error.line, say.rule(error.rule), context.language),
+            file: error.file,
+            line: error.line,
+          },
+          422,
+        );
       }
       throw error;
     }

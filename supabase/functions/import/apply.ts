@@ -14,10 +14,7 @@ export class RuleRefusal extends Error {
   }
 }
 
-async function underRules<T>(
-  where: { file: string; line: number },
-  write: () => Promise<T>,
-): Promise<T> {
+async function underRules<T>(where: { file: string; line: number }, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -27,33 +24,26 @@ async function underRules<T>(
 }
 
 /** Each habit's starts_on, in one statement. */
-function setStartsOn(
-  tx: Database,
-  caller: Caller,
-  ids: Map<string, string>,
-  habits: ImportPlan["habits"],
-) {
+function setStartsOn(tx: Database, caller: Caller, ids: Map<string, string>, habits: ImportPlan["habits"]) {
   return tx`
     update public.habits h set starts_on = v.starts_on::date
     from unnest(${habits.map((habit) => ids.get(habit.ref)!)}::uuid[], ${
-    habits.map((habit) => habit.starts_on)
+    habits.map(
+      (habit) => habit.starts_on,
+    )
   }::text[])
       as v(id, starts_on)
     where h.id = v.id and h.owner_id = ${caller.sub}`;
 }
 
 /** All completions in one statement: the database's work grows with their number, nothing else. */
-function insertCompletions(
-  tx: Database,
-  ids: Map<string, string>,
-  completions: PlannedCompletion[],
-) {
+function insertCompletions(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
   return tx`
     insert into public.habit_completions (habit_id, occurrence_at)
     select v.habit_id, coalesce(v.at, (v.day + h.time) at time zone p.timezone)
     from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
-      ${completions.map((c) => "at" in c.occurrence ? c.occurrence.at : null)}::timestamptz[],
-      ${completions.map((c) => "day" in c.occurrence ? c.occurrence.day : null)}::date[]) with ordinality
+      ${completions.map((c) => ("at" in c.occurrence ? c.occurrence.at : null))}::timestamptz[],
+      ${completions.map((c) => ("day" in c.occurrence ? c.occurrence.day : null))}::date[]) with ordinality
       as v(habit_id, at, day, n)
     join public.habits h on h.id = v.habit_id
     join public.profiles p on p.id = h.owner_id
@@ -80,27 +70,26 @@ async function findRefusedCompletion(
  * and completed_at (so our own export round-trips exactly). The plan's dates are already within
  * the database's bounds, which stay the authority.
  */
-export async function applyPlan(
-  db: Database,
-  caller: Caller,
-  plan: ImportPlan,
-) {
+export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) {
   return await asCaller(db, caller, async (tx) => {
     const ids = new Map<string, string>();
     // Habits that others link to first, so every link points to a habit that exists.
-    const ordered = [...plan.habits].sort((a, b) =>
-      Number(a.related_ref !== null) - Number(b.related_ref !== null)
+    const ordered = [...plan.habits].sort(
+      (a, b) => Number(a.related_ref !== null) - Number(b.related_ref !== null),
     );
     for (const habit of ordered) {
-      const related = habit.related_ref === null ? null : ids.get(habit.related_ref) ?? null;
-      const [row] = await underRules(habit, () =>
-        tx<{ id: string }[]>`
+      const related = habit.related_ref === null ? null : (ids.get(habit.related_ref) ?? null);
+      const [row] = await underRules(
+        habit,
+        () =>
+          tx<{ id: string }[]>`
           insert into public.habits (action, place, time, interval_days, duration_seconds, is_pleasant,
             related_habit_id, reward, is_public, is_paused)
           values (${habit.action}, ${habit.place}, ${habit.time}::time, ${habit.interval_days},
             ${habit.duration_seconds}, ${habit.is_pleasant}, ${related}, ${habit.reward}, ${habit.is_public},
             ${habit.is_paused})
-          returning id`);
+          returning id`,
+      );
       ids.set(habit.ref, row.id);
     }
     await tx`reset role`;

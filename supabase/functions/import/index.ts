@@ -15,14 +15,8 @@ Deno.serve(async (request) => {
   try {
     return await handle(request);
   } catch (error) {
-    console.error(
-      "import failed:",
-      error instanceof Error ? error.message : error,
-    );
-    return Response.json({
-      error: "internal_error",
-      message: "The import failed; nothing was written.",
-    }, {
+    console.error("import failed:", error instanceof Error ? error.message : error);
+    return Response.json({ error: "internal_error", message: "The import failed; nothing was written." }, {
       status: 500,
     });
   }

@@ -14,23 +14,8 @@ import {
 const HABITS = "Habits.csv";
 const CHECKMARKS = "Checkmarks.csv";
 /** Loop's columns with no equivalent here: reported when they carry a value. */
-const UNMAPPED = [
-  "Question",
-  "Description",
-  "Color",
-  "Unit",
-  "Target Type",
-  "Target Value",
-  "Position",
-];
-const KNOWN = [
-  "Name",
-  "Type",
-  "NumRepetitions",
-  "Interval",
-  "Archived?",
-  ...UNMAPPED,
-];
+const UNMAPPED = ["Question", "Description", "Color", "Unit", "Target Type", "Target Value", "Position"];
+const KNOWN = ["Name", "Type", "NumRepetitions", "Interval", "Archived?", ...UNMAPPED];
 /** Loop gives no time, place or duration: what imported habits get instead. */
 export const LOOP_DEFAULTS = {
   time: "09:00",
@@ -38,17 +23,7 @@ export const LOOP_DEFAULTS = {
   duration_seconds: 60,
 };
 
-const NOT_DONE = new Set([
-  "",
-  "1",
-  "0",
-  "-1",
-  "3",
-  "YES_AUTO",
-  "NO",
-  "UNKNOWN",
-  "SKIP",
-]);
+const NOT_DONE = new Set(["", "1", "0", "-1", "3", "YES_AUTO", "NO", "UNKNOWN", "SKIP"]);
 
 /** Loop's checkmark values: done when the person checked it (2, YES_MANUAL) or, numerical, above 0. */
 function isDone(value: string, numerical: boolean, line: number): boolean {
@@ -57,11 +32,7 @@ function isDone(value: string, numerical: boolean, line: number): boolean {
     if (v === "") return false;
     const amount = Number(v);
     if (Number.isNaN(amount)) {
-      throw new MalformedFile(
-        CHECKMARKS,
-        line,
-        words(`"${value}" is not a number`, `"${value}" — не число`),
-      );
+      throw new MalformedFile(CHECKMARKS, line, words(`"${value}" is not a number`, `"${value}" — не число`));
     }
     return amount > 0;
   }
@@ -70,10 +41,7 @@ function isDone(value: string, numerical: boolean, line: number): boolean {
   throw new MalformedFile(
     CHECKMARKS,
     line,
-    words(
-      `"${value}" is not one of Loop's checkmark values`,
-      `"${value}" — не отметка Loop`,
-    ),
+    words(`"${value}" is not one of Loop's checkmark values`, `"${value}" — не отметка Loop`),
   );
 }
 
@@ -84,11 +52,7 @@ const daysBetween = (from: string, to: string) =>
  * Loop Habit Tracker's CSV export (Habits.csv and the all-habits Checkmarks.csv of its zip) as an
  * import plan, with a report line for every field that does not map and what was done instead.
  */
-export function planLoop(
-  habitsCsv: string,
-  checkmarksCsv: string,
-  today: string,
-): ImportPlan {
+export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string): ImportPlan {
   const report: string[] = [];
   const loopHabits = readTable(HABITS, habitsCsv, {
     required: ["Name", "NumRepetitions", "Interval"],
@@ -103,19 +67,13 @@ export function planLoop(
       throw new MalformedFile(
         HABITS,
         line,
-        words(
-          `the habit "${v.Name}" appears twice`,
-          `привычка "${v.Name}" встречается дважды`,
-        ),
+        words(`the habit "${v.Name}" appears twice`, `привычка "${v.Name}" встречается дважды`),
       );
     }
     names.add(v.Name);
     const times = Number(v.NumRepetitions);
     const days = Number(v.Interval);
-    if (
-      !Number.isInteger(times) || times < 1 || !Number.isInteger(days) ||
-      days < 1
-    ) {
+    if (!Number.isInteger(times) || times < 1 || !Number.isInteger(days) || days < 1) {
       throw new MalformedFile(
         HABITS,
         line,
@@ -154,7 +112,9 @@ export function planLoop(
     if (unmapped.length > 0) {
       report.push(
         `${where}: ${
-          unmapped.map((column) => `${column} "${v[column]}"`).join(", ")
+          unmapped
+            .map((column) => `${column} "${v[column]}"`)
+            .join(", ")
         }: no equivalent, not imported`,
       );
     }
@@ -196,9 +156,7 @@ export function planLoop(
     );
   }
   // Appended to in place: one pass over the rows, whatever their number.
-  const done = new Map<string, { day: string; line: number }[]>(
-    [...names].map((name) => [name, []]),
-  );
+  const done = new Map<string, { day: string; line: number }[]>([...names].map((name) => [name, []]));
   for (const { line, values } of rows) {
     // Days after today are left out below; an impossible day or one before 2000 refuses the file.
     const problem = isCalendarDay(values.Date) && values.Date > today
@@ -215,8 +173,10 @@ export function planLoop(
 
   const completions: PlannedCompletion[] = [];
   for (const habit of habits) {
-    const days = done.get(habit.ref)!.filter((entry) => entry.day <= today)
-      .sort((a, b) => a.day < b.day ? -1 : a.day > b.day ? 1 : 0);
+    const days = done
+      .get(habit.ref)!
+      .filter((entry) => entry.day <= today)
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     if (days.length === 0) continue;
     // The grid starts on the first day done, so that day and every N days after are occurrences.
     habit.starts_on = days[0].day;

@@ -19,28 +19,16 @@ import {
 const HABITS = "habits.csv";
 const COMPLETIONS = "completions.csv";
 
-function flag(
-  file: string,
-  line: number,
-  column: string,
-  value: string,
-): boolean {
+function flag(file: string, line: number, column: string, value: string): boolean {
   if (value === "true" || value === "false") return value === "true";
   throw new MalformedFile(
     file,
     line,
-    words(
-      `${column} must be true or false, not "${value}"`,
-      `${column} — true или false, а не "${value}"`,
-    ),
+    words(`${column} must be true or false, not "${value}"`, `${column} — true или false, а не "${value}"`),
   );
 }
 
-function check(
-  file: string,
-  line: number,
-  problem: ReturnType<typeof checkDay>,
-): void {
+function check(file: string, line: number, problem: ReturnType<typeof checkDay>): void {
   if (problem) throw new MalformedFile(file, line, problem);
 }
 
@@ -48,12 +36,7 @@ function check(
  * Our own export (habits.csv and completions.csv) as an import plan: everything maps. `today` is
  * the person's local date; `now` the database's clock (ms).
  */
-export function planOurs(
-  habitsCsv: string,
-  completionsCsv: string,
-  today: string,
-  now: number,
-): ImportPlan {
+export function planOurs(habitsCsv: string, completionsCsv: string, today: string, now: number): ImportPlan {
   const ids = new Set<string>();
   const habitRows = readTable(HABITS, habitsCsv, {
     required: EXPORT_COLUMNS.habits,
@@ -65,10 +48,7 @@ export function planOurs(
       throw new MalformedFile(
         HABITS,
         line,
-        words(
-          `id is not a habit id: "${v.id}"`,
-          `id — не id привычки: "${v.id}"`,
-        ),
+        words(`id is not a habit id: "${v.id}"`, `id — не id привычки: "${v.id}"`),
       );
     }
     if (ids.has(v.id)) {
@@ -86,11 +66,7 @@ export function planOurs(
         words(`time is not HH:MM: "${v.time}"`, `time — не ЧЧ:ММ: "${v.time}"`),
       );
     }
-    check(
-      HABITS,
-      line,
-      checkDay("starts_on", v.starts_on, addDays(today, 365)),
-    );
+    check(HABITS, line, checkDay("starts_on", v.starts_on, addDays(today, 365)));
     if (v.related_habit_id !== "" && !UUID.test(v.related_habit_id)) {
       throw new MalformedFile(
         HABITS,
@@ -108,18 +84,8 @@ export function planOurs(
       action: restoreFormulaCell(v.action),
       place: restoreFormulaCell(v.place),
       time: v.time,
-      interval_days: wholeNumber(
-        HABITS,
-        line,
-        "interval_days",
-        v.interval_days,
-      ),
-      duration_seconds: wholeNumber(
-        HABITS,
-        line,
-        "duration_seconds",
-        v.duration_seconds,
-      ),
+      interval_days: wholeNumber(HABITS, line, "interval_days", v.interval_days),
+      duration_seconds: wholeNumber(HABITS, line, "duration_seconds", v.duration_seconds),
       is_pleasant: flag(HABITS, line, "is_pleasant", v.is_pleasant),
       related_ref: v.related_habit_id || null,
       reward: v.reward === "" ? null : restoreFormulaCell(v.reward),
@@ -145,56 +111,44 @@ export function planOurs(
     allowed: EXPORT_COLUMNS.completions,
     maxRows: IMPORT_LIMITS.completions,
   });
-  const completions: PlannedCompletion[] = completionRows.map(
-    ({ line, values: v }) => {
-      if (!ids.has(v.habit_id)) {
-        throw new MalformedFile(
-          COMPLETIONS,
-          line,
-          words(
-            `habit_id ${v.habit_id} is not in habits.csv`,
-            `habit_id ${v.habit_id} нет в habits.csv`,
-          ),
-        );
-      }
-      // Today's occurrence may be marked done early: up to two days after it was recorded.
-      check(
+  const completions: PlannedCompletion[] = completionRows.map(({ line, values: v }) => {
+    if (!ids.has(v.habit_id)) {
+      throw new MalformedFile(
         COMPLETIONS,
         line,
-        checkInstant("completed_at", v.completed_at, now),
+        words(`habit_id ${v.habit_id} is not in habits.csv`, `habit_id ${v.habit_id} нет в habits.csv`),
       );
-      check(
+    }
+    // Today's occurrence may be marked done early: up to two days after it was recorded.
+    check(COMPLETIONS, line, checkInstant("completed_at", v.completed_at, now));
+    check(
+      COMPLETIONS,
+      line,
+      checkInstant(
+        "occurrence_at",
+        v.occurrence_at,
+        Date.parse(v.completed_at) + 2 * 86_400_000,
+        words("two days after completed_at", "двумя днями после completed_at"),
+      ),
+    );
+    if (v.source !== "web" && v.source !== "telegram") {
+      throw new MalformedFile(
         COMPLETIONS,
         line,
-        checkInstant(
-          "occurrence_at",
-          v.occurrence_at,
-          Date.parse(v.completed_at) + 2 * 86_400_000,
-          words(
-            "two days after completed_at",
-            "двумя днями после completed_at",
-          ),
+        words(
+          `source must be web or telegram, not "${v.source}"`,
+          `source — web или telegram, а не "${v.source}"`,
         ),
       );
-      if (v.source !== "web" && v.source !== "telegram") {
-        throw new MalformedFile(
-          COMPLETIONS,
-          line,
-          words(
-            `source must be web or telegram, not "${v.source}"`,
-            `source — web или telegram, а не "${v.source}"`,
-          ),
-        );
-      }
-      return {
-        ref: v.habit_id,
-        file: COMPLETIONS,
-        line,
-        occurrence: { at: v.occurrence_at },
-        completed_at: v.completed_at,
-        source: v.source,
-      };
-    },
-  );
+    }
+    return {
+      ref: v.habit_id,
+      file: COMPLETIONS,
+      line,
+      occurrence: { at: v.occurrence_at },
+      completed_at: v.completed_at,
+      source: v.source,
+    };
+  });
   return { habits, completions, report: [] };
 }

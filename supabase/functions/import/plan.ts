@@ -44,12 +44,7 @@ export type Words = Record<Language, string>;
 export const words = (en: string, ru: string): Words => ({ en, ru });
 
 /** "habits.csv line 4: …" in the person's language. */
-export function atLine(
-  file: string,
-  line: number,
-  problem: string,
-  language: Language,
-): string {
+export function atLine(file: string, line: number, problem: string, language: Language): string {
   return language === "ru" ? `${file}, строка ${line}: ${problem}` : `${file} line ${line}: ${problem}`;
 }
 
@@ -88,14 +83,8 @@ export const IMPORT_LIMITS = {
 } as const;
 
 const CSV_PROBLEMS: Record<string, Words> = {
-  "a quoted field is never closed": words(
-    "a quoted field is never closed",
-    "кавычки поля не закрыты",
-  ),
-  "text after a closing quote": words(
-    "text after a closing quote",
-    "текст после закрывающей кавычки",
-  ),
+  "a quoted field is never closed": words("a quoted field is never closed", "кавычки поля не закрыты"),
+  "text after a closing quote": words("text after a closing quote", "текст после закрывающей кавычки"),
   "a quote inside an unquoted field": words(
     "a quote inside an unquoted field",
     "кавычка внутри поля без кавычек",
@@ -129,10 +118,7 @@ export function readTable(
     throw new MalformedFile(
       file,
       1,
-      words(
-        "the file is empty (a header row is expected)",
-        "файл пуст (нужна строка заголовков)",
-      ),
+      words("the file is empty (a header row is expected)", "файл пуст (нужна строка заголовков)"),
     );
   }
   if (records.length - 1 > limits.maxRows) {
@@ -156,10 +142,7 @@ export function readTable(
       throw new MalformedFile(
         file,
         header.line,
-        words(
-          `unknown column "${unknown}"`,
-          `неизвестный столбец "${unknown}"`,
-        ),
+        words(`unknown column "${unknown}"`, `неизвестный столбец "${unknown}"`),
       );
     }
   }
@@ -200,23 +183,21 @@ export function isCalendarDay(value: string): boolean {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(2000, month - 1, day));
   date.setUTCFullYear(year);
-  return year >= 1 && date.getUTCFullYear() === year &&
+  return (
+    year >= 1 &&
+    date.getUTCFullYear() === year &&
     date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day;
+    date.getUTCDate() === day
+  );
 }
 
 /** `day` plus `days` days, as YYYY-MM-DD. */
 export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString()
-    .slice(0, 10);
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** A day from FIRST_DAY to `latest`, or the problem with it. */
-export function checkDay(
-  column: string,
-  value: string,
-  latest: string,
-): Words | null {
+export function checkDay(column: string, value: string, latest: string): Words | null {
   if (!isCalendarDay(value)) {
     return words(
       `${column} is not a date (YYYY-MM-DD): "${value}"`,
@@ -264,20 +245,12 @@ export function isClockTime(value: string): boolean {
   return /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(value);
 }
 
-export function wholeNumber(
-  file: string,
-  line: number,
-  column: string,
-  value: string,
-): number {
+export function wholeNumber(file: string, line: number, column: string, value: string): number {
   if (!/^-?\d{1,6}$/.test(value)) {
     throw new MalformedFile(
       file,
       line,
-      words(
-        `${column} is not a whole number: "${value}"`,
-        `${column} — не целое число: "${value}"`,
-      ),
+      words(`${column} is not a whole number: "${value}"`, `${column} — не целое число: "${value}"`),
     );
   }
   return Number(value);

@@ -12,12 +12,8 @@ const sentence = (identifier: string): string => RULE_SENTENCES[identifier] ?? i
 
 // Rules of the form only (the database has no identifier for them); message keys.
 export const TIME_SENTENCE = msg("Choose a time of day, e.g. 07:30.");
-export const RELATED_HABIT_SENTENCE = msg(
-  "Choose one of your pleasant habits.",
-);
-export const REWARD_MISSING_SENTENCE = msg(
-  "Write the reward, or choose “Nothing”.",
-);
+export const RELATED_HABIT_SENTENCE = msg("Choose one of your pleasant habits.");
+export const REWARD_MISSING_SENTENCE = msg("Write the reward, or choose “Nothing”.");
 
 /** What the form holds: text as typed, numbers as the inputs give them. */
 export interface HabitFormValues {
@@ -55,9 +51,7 @@ const wholeNumberIn = (min: number, max: number, identifier: string) =>
 /** Trimmed of blank and invisible characters as the database trims it, 1–200 code points. */
 const trimmedText = (identifier: string, optional = false) =>
   z.string().transform(trimBlank).refine(
-    (text) =>
-      (optional && text === "") ||
-      (characterCount(text) >= 1 && characterCount(text) <= 200),
+    (text) => (optional && text === "") || (characterCount(text) >= 1 && characterCount(text) <= 200),
     sentence(identifier),
   );
 

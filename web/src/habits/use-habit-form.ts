@@ -23,10 +23,7 @@ function followUpOf(values: HabitFormValues): FollowUp {
  * What is sent: a pleasant habit has neither reward nor link, and of reward and link only the
  * chosen one counts. The typed text of the other stays in the form in case the person switches back.
  */
-function effectiveValues(
-  values: HabitFormValues,
-  followUp: FollowUp,
-): HabitFormValues {
+function effectiveValues(values: HabitFormValues, followUp: FollowUp): HabitFormValues {
   if (values.is_pleasant || followUp === "nothing") {
     return { ...values, reward: "", related_habit_id: "" };
   }
@@ -35,10 +32,7 @@ function effectiveValues(
 }
 
 /** A chosen follow-up must be filled in: "a reward" needs its text, "a pleasant habit" its choice. */
-function followUpErrors(
-  values: HabitFormValues,
-  followUp: FollowUp,
-): HabitFieldErrors {
+function followUpErrors(values: HabitFormValues, followUp: FollowUp): HabitFieldErrors {
   if (values.is_pleasant) return {};
   if (followUp === "reward" && trimBlank(values.reward) === "") {
     return { reward: REWARD_MISSING_SENTENCE };
@@ -62,9 +56,7 @@ export function useHabitForm(
 ) {
   const [values, setValues] = useState(initial);
   const [followUp, setFollowUp] = useState<FollowUp>(() => followUpOf(initial));
-  const [touched, setTouched] = useState<
-    Partial<Record<keyof HabitFormValues, boolean>>
-  >({});
+  const [touched, setTouched] = useState<Partial<Record<keyof HabitFormValues, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const { busy, message, run } = useAction();
   const cause = message?.cause;
@@ -86,10 +78,7 @@ export function useHabitForm(
     if (values !== initial) onChange?.(values);
   }, [values, initial, onChange]);
 
-  const set = <K extends keyof HabitFormValues>(
-    field: K,
-    value: HabitFormValues[K],
-  ) => {
+  const set = <K extends keyof HabitFormValues>(field: K, value: HabitFormValues[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
     setTouched((current) => ({ ...current, [field]: true }));
   };
@@ -99,28 +88,12 @@ export function useHabitForm(
     setSubmitted(true);
     if (!validation.ok || Object.keys(errors).length > 0) {
       // After the re-render that shows the messages, move to the first field to fix.
-      setTimeout(
-        () =>
-          document.querySelector<HTMLElement>(
-            ".habit-form [aria-invalid='true']",
-          )?.focus(),
-        0,
-      );
+      setTimeout(() => document.querySelector<HTMLElement>(".habit-form [aria-invalid='true']")?.focus(), 0);
       return;
     }
     const row = validation.row;
     await run(() => onSubmit(row));
   };
 
-  return {
-    values,
-    set,
-    followUp,
-    setFollowUp,
-    errors,
-    shown,
-    busy,
-    serverError,
-    submit,
-  };
+  return { values, set, followUp, setFollowUp, errors, shown, busy, serverError, submit };
 }
