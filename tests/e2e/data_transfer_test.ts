@@ -1,7 +1,8 @@
 /**
  * The settings page's weekly digest and "Your data" sections in Chromium against the devstack:
  * the digest opt-in reaches the profile, "Download my data" gives the JSON export, and an import
- * of Loop Habit Tracker's CSV shows its report, while a malformed file shows the line it breaks at.
+ * of Loop Habit Tracker's CSV shows its report, while a malformed file or an impossible date shows
+ * the line it breaks at.
  */
 import assert from "node:assert/strict";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -92,6 +93,20 @@ Deno.test({
         const [row] = await sql`select count(*)::int as n from public.habits where owner_id = ${userId}`;
         assert.equal(row.n, 5);
       });
+
+      await step(
+        "an impossible date is refused naming the file and line, and nothing is written",
+        async () => {
+          const impossible = await Deno.makeTempFile({ suffix: ".csv" });
+          await Deno.writeTextFile(impossible, "Date,Meditate\n2026-02-30,2\n");
+          await page.getByLabel("Checkmarks.csv").setInputFiles(impossible);
+          await page.getByRole("button", { name: "Import", exact: true }).click();
+          await page.getByText('Checkmarks.csv line 2: Date is not a date (YYYY-MM-DD): "2026-02-30"')
+            .waitFor();
+          const [row] = await sql`select count(*)::int as n from public.habits where owner_id = ${userId}`;
+          assert.equal(row.n, 5);
+        },
+      );
       assert.deepEqual(consoleWatch.errors, []);
     } finally {
       if (userId) await sql`delete from auth.users where id = ${userId}`;

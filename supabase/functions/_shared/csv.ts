@@ -6,10 +6,13 @@
 
 /** A malformed file, naming the line where it goes wrong (1-based, as an editor counts). */
 export class CsvError extends Error {
-  constructor(readonly line: number, message: string) {
-    super(`line ${line}: ${message}`);
+  constructor(readonly line: number, readonly problem: string) {
+    super(`line ${line}: ${problem}`);
   }
 }
+
+/** An unquoted field: everything up to the next comma, line end or (refused) quote. */
+const UNQUOTED_FIELD = /[^,\r\n"]*/y;
 
 /** The records of `text`, each with the line it starts on. Quoted fields may span lines. */
 export function parseCsv(text: string): { line: number; fields: string[] }[] {
@@ -35,17 +38,23 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
             i++;
             break;
           }
-          if (body[i] === "\n") line++;
-          field += body[i++];
+          // Up to the next quote in one slice, counting the line ends it spans.
+          const quote = body.indexOf('"', i);
+          const end = quote === -1 ? body.length : quote;
+          const chunk = body.slice(i, end);
+          for (let n = chunk.indexOf("\n"); n !== -1; n = chunk.indexOf("\n", n + 1)) line++;
+          field += chunk;
+          i = end;
         }
         if (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
           throw new CsvError(line, "text after a closing quote");
         }
       } else {
-        while (i < body.length && body[i] !== "," && body[i] !== "\n" && body[i] !== "\r") {
-          if (body[i] === '"') throw new CsvError(line, "a quote inside an unquoted field");
-          field += body[i++];
-        }
+        UNQUOTED_FIELD.lastIndex = i;
+        UNQUOTED_FIELD.test(body);
+        field = body.slice(i, UNQUOTED_FIELD.lastIndex);
+        i = UNQUOTED_FIELD.lastIndex;
+        if (body[i] === '"') throw new CsvError(line, "a quote inside an unquoted field");
       }
       fields.push(field);
       if (body[i] === ",") {
@@ -62,13 +71,37 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
   return records;
 }
 
-/** Header and rows as CSV: fields quoted only when they must be, "\n" between records. */
+/**
+ * A spreadsheet reads a cell that starts with = + - @ tab or CR as a formula (OWASP "CSV
+ * Injection"): such a cell gets a leading single quote, which spreadsheets take as "text" and
+ * hide. Quotes already leading such a cell get one more, so restoreFormulaCell undoes exactly
+ * this and nothing else ("'hello" stays as it is both ways).
+ */
+const FORMULA_CELL = /^'*[=+\-@\t\r]/;
+
+export function neutraliseFormulaCell(text: string): string {
+  return FORMULA_CELL.test(text) ? `'${text}` : text;
+}
+
+/** The text neutraliseFormulaCell was given (for importing our own export). */
+export function restoreFormulaCell(text: string): string {
+  return text.startsWith("'") && FORMULA_CELL.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+/**
+ * Header and rows as CSV: text that a spreadsheet would run as a formula neutralised and quoted,
+ * other fields quoted only when they must be, "\n" between records.
+ */
 export function stringifyCsv(
   header: readonly string[],
   rows: (string | number | boolean | null)[][],
 ): string {
   const cell = (value: string | number | boolean | null) => {
-    const text = value === null ? "" : String(value);
+    if (value === null) return "";
+    if (typeof value === "string" && FORMULA_CELL.test(value)) {
+      return `"${neutraliseFormulaCell(value).replaceAll('"', '""')}"`;
+    }
+    const text = String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";

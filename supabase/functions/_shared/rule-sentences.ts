@@ -18,6 +18,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
     "Other habits link to this one, so it must stay pleasant. Unlink them first, then change it.",
   "habits_owner_is_immutable": "A habit cannot be moved to another account.",
   "habits_paused_reason_known": "Unknown reason for pausing a habit.",
+  "habits_starts_on_range": "A habit starts between 1 January 2000 and one year from today.",
   "habits_per_account_limit":
     "You have reached the most habits one account can have. Delete one you no longer need first.",
   "habits_id_owner_key": "This habit already exists.",
@@ -39,6 +40,9 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
     "That is not one of the habit's due times. Reload the page and mark the listed one.",
   "habit_completions_occurrence_not_after_today":
     "Only today's and earlier occurrences can be marked as done.",
+  "habit_completions_occurrence_at_range":
+    "A completion is for an occurrence between 1 January 2000 and today (today's may be marked early).",
+  "habit_completions_completed_at_range": "A completion is recorded between 1 January 2000 and now.",
   "public_habits_id_fkey": "This public habit no longer exists. Reload the page.",
   "notifications_once_per_occurrence": "This reminder was already queued.",
   "notifications_kind_known": "Unknown kind of message.",
@@ -76,6 +80,7 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
     "С этой привычкой связаны другие, поэтому она должна остаться приятной. Сначала отвяжите их.",
   "habits_owner_is_immutable": "Привычку нельзя перенести в другой аккаунт.",
   "habits_paused_reason_known": "Неизвестная причина паузы.",
+  "habits_starts_on_range": "Привычка начинается не раньше 1 января 2000 года и не позже чем через год.",
   "habits_per_account_limit":
     "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",
   "habits_id_owner_key": "Такая привычка уже есть.",
@@ -97,6 +102,10 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
     "Это не одно из назначенных времён привычки. Обновите страницу и отметьте показанное.",
   "habit_completions_occurrence_not_after_today":
     "Отметить можно только сегодняшние и более ранние выполнения.",
+  "habit_completions_occurrence_at_range":
+    "Выполнение — за день с 1 января 2000 года по сегодня (сегодняшнее можно отметить заранее).",
+  "habit_completions_completed_at_range":
+    "Выполнение отмечается не раньше 1 января 2000 года и не позже текущего момента.",
   "public_habits_id_fkey": "Этой публичной привычки больше нет. Обновите страницу.",
   "notifications_once_per_occurrence": "Это напоминание уже в очереди.",
   "notifications_kind_known": "Неизвестный вид сообщения.",

@@ -1,80 +1,153 @@
 import { z } from "zod";
-import { asCaller, authenticate } from "../_shared/caller.ts";
+import { asCaller, authenticate, type Caller, unauthorized } from "../_shared/caller.ts";
 import type { Database } from "../_shared/db.ts";
-import { RULE_SENTENCES } from "../_shared/rule-sentences.ts";
+import { type Language, pickLanguage } from "../_shared/language.ts";
+import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
 import { applyPlan, RuleRefusal } from "./apply.ts";
 import { planLoop } from "./loop.ts";
 import { planOurs } from "./ours.ts";
-import { MalformedFile } from "./plan.ts";
-
-/** Big enough for years of daily habits; anything larger is not an export of ours or Loop's. */
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+import { atLine, IMPORT_LIMITS, MalformedFile, TooManyRows } from "./plan.ts";
 
 const body = z.discriminatedUnion("format", [
-  z.object({ format: z.literal("habits-csv"), habits: z.string(), completions: z.string() }).strict(),
-  z.object({ format: z.literal("loop"), habits: z.string(), checkmarks: z.string() }).strict(),
+  z
+    .object({
+      format: z.literal("habits-csv"),
+      habits: z.string(),
+      completions: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      format: z.literal("loop"),
+      habits: z.string(),
+      checkmarks: z.string(),
+    })
+    .strict(),
 ]);
 
 const json = (payload: unknown, status = 200) => Response.json(payload, { status });
 
+/** The answers that are not about one line, per language. */
+const SAY = {
+  en: {
+    tooLarge: `Imports are limited to ${IMPORT_LIMITS.bytes} bytes (2 MiB).`,
+    tooMany: (file: string, limit: number, counted: "rows" | "completions") =>
+      `${file} has more than ${limit} ${counted}, the most one import takes.`,
+    badJson: "The body is not valid JSON.",
+    badRequest:
+      'Send {"format":"habits-csv","habits":…,"completions":…} or {"format":"loop","habits":…,"checkmarks":…}.',
+    rule: (rule: string) => RULE_SENTENCES[rule] ?? `The row breaks the rule ${rule}.`,
+  },
+  ru: {
+    tooLarge: `Импорт — не больше ${IMPORT_LIMITS.bytes} байт (2 МиБ).`,
+    tooMany: (file: string, limit: number, counted: "rows" | "completions") =>
+      `В ${file} больше ${limit} ${
+        counted === "rows" ? "строк" : "выполнений"
+      } — столько за один импорт не принять.`,
+    badJson: "Тело запроса — не JSON.",
+    badRequest:
+      'Отправьте {"format":"habits-csv","habits":…,"completions":…} или {"format":"loop","habits":…,"checkmarks":…}.',
+    rule: (rule: string) =>
+      RULE_SENTENCES_RU[rule] ?? RULE_SENTENCES[rule] ?? `Строка нарушает правило ${rule}.`,
+  },
+} satisfies Record<Language, unknown>;
+
+/** The caller's language (their profile's, else the browser's), local today and the database's clock. */
+async function callerContext(db: Database, caller: Caller, request: Request) {
+  const [profile] = await asCaller(
+    db,
+    caller,
+    (tx) =>
+      tx<{ language: string | null; today: string; now: Date }[]>`
+      select language, ((now() at time zone timezone)::date)::text as today, now() as now
+      from public.profiles where id = ${caller.sub}`,
+  );
+  if (!profile) return null;
+  return {
+    language: pickLanguage(profile.language, request.headers.get("Accept-Language") ?? undefined),
+    today: profile.today,
+    now: profile.now.getTime(),
+  };
+}
+
 /**
  * POST /import {format: "habits-csv", habits, completions} (our own export's CSVs) or
  * {format: "loop", habits, checkmarks} (Loop Habit Tracker's Habits.csv and Checkmarks.csv).
- * All or nothing, as the caller: a malformed file is 400 and a refused row 422, each naming the
- * file and line; nothing is written then.
+ * All or nothing, as the caller: a body over the limit is 413, a malformed file 400 and a
+ * refused row 422, each naming the file and line in the person's language; nothing is written then.
  */
 export function createImportHandler(db: Database) {
   return async (request: Request): Promise<Response> => {
-    if (request.method === "OPTIONS") return new Response(null, { status: 204 });
-    if (request.method !== "POST") return json({ error: "method_not_allowed", message: "Use POST." }, 405);
+    if (request.method === "OPTIONS") {
+      return new Response(null, { status: 204 });
+    }
+    if (request.method !== "POST") {
+      return json({ error: "method_not_allowed", message: "Use POST." }, 405);
+    }
     const caller = await authenticate(db, request);
     if (caller instanceof Response) return caller;
-    const text = await request.text();
-    if (new TextEncoder().encode(text).length > MAX_IMPORT_BYTES) {
-      return json({
-        error: "payload_too_large",
-        message: `Imports are limited to ${MAX_IMPORT_BYTES} bytes.`,
-      }, 413);
+    const context = await callerContext(db, caller, request);
+    if (!context) return unauthorized();
+    const say = SAY[context.language];
+    const declared = Number(request.headers.get("Content-Length") ?? "0");
+    if (declared > IMPORT_LIMITS.bytes) {
+      await request.body?.cancel();
+      return json({ error: "payload_too_large", message: say.tooLarge }, 413);
+    }
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > IMPORT_LIMITS.bytes) {
+      return json({ error: "payload_too_large", message: say.tooLarge }, 413);
     }
     let parsed;
     try {
-      parsed = body.safeParse(JSON.parse(text));
+      parsed = body.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
     } catch {
-      return json({ error: "bad_json", message: "The body is not valid JSON." }, 400);
+      return json({ error: "bad_json", message: say.badJson }, 400);
     }
     if (!parsed.success) {
-      return json({
-        error: "bad_request",
-        message:
-          'Send {"format":"habits-csv","habits":…,"completions":…} or {"format":"loop","habits":…,"checkmarks":…}.',
-      }, 400);
+      return json({ error: "bad_request", message: say.badRequest }, 400);
     }
     const input = parsed.data;
     try {
-      const [{ today }] = await asCaller(db, caller, (tx) =>
-        tx<{ today: string }[]>`
-          select ((now() at time zone timezone)::date)::text as today from public.profiles where id = ${caller.sub}`);
       const plan = input.format === "loop"
-        ? planLoop(input.habits, input.checkmarks, today)
-        : planOurs(input.habits, input.completions);
+        ? planLoop(input.habits, input.checkmarks, context.today)
+        : planOurs(input.habits, input.completions, context.today, context.now);
       const imported = await applyPlan(db, caller, plan);
       return json({ imported, report: plan.report });
     } catch (error) {
+      if (error instanceof TooManyRows) {
+        return json(
+          {
+            error: "too_many_rows",
+            message: say.tooMany(error.file, error.limit, error.counted),
+            file: error.file,
+            limit: error.limit,
+          },
+          413,
+        );
+      }
       if (error instanceof MalformedFile) {
         return json(
-          { error: "malformed_file", message: error.message, file: error.file, line: error.line },
+          {
+            error: "malformed_file",
+            message: atLine(error.file, error.line, error.problem[context.language], context.language),
+            file: error.file,
+            line: error.line,
+          },
           400,
         );
       }
       if (error instanceof RuleRefusal) {
-        const sentence = RULE_SENTENCES[error.rule] ?? `The row breaks the rule ${error.rule}.`;
-        return json({
-          error: "rule_violation",
-          rule: error.rule,
-          message: `${error.file} line ${error.line}: ${sentence}`,
-          file: error.file,
-          line: error.line,
-        }, 422);
+        return json(
+          {
+            error: "rule_violation",
+            rule: error.rule,
+            message: atLine(error.file, error.line, say.rule(error.rule), context.language),
+            file: error.file,
+            line: error.line,
+          },
+          422,
+        );
       }
       throw error;
     }

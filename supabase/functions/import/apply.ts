@@ -1,11 +1,15 @@
 import { asCaller, type Caller } from "../_shared/caller.ts";
 import type { Database } from "../_shared/db.ts";
 import { ruleOf } from "../_shared/rule-error.ts";
-import type { ImportPlan } from "./plan.ts";
+import type { ImportPlan, PlannedCompletion } from "./plan.ts";
 
 /** A row the habit rules refuse: the whole import is undone. */
 export class RuleRefusal extends Error {
-  constructor(readonly file: string, readonly line: number, readonly rule: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly rule: string,
+  ) {
     super(`${file} line ${line}: ${rule}`);
   }
 }
@@ -19,57 +23,101 @@ async function underRules<T>(where: { file: string; line: number }, write: () =>
   }
 }
 
+/** Each habit's starts_on, in one statement. */
+function setStartsOn(tx: Database, caller: Caller, ids: Map<string, string>, habits: ImportPlan["habits"]) {
+  return tx`
+    update public.habits h set starts_on = v.starts_on::date
+    from unnest(${habits.map((habit) => ids.get(habit.ref)!)}::uuid[], ${
+    habits.map(
+      (habit) => habit.starts_on,
+    )
+  }::text[])
+      as v(id, starts_on)
+    where h.id = v.id and h.owner_id = ${caller.sub}`;
+}
+
+/** All completions in one statement: the database's work grows with their number, nothing else. */
+function insertCompletions(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
+  return tx`
+    insert into public.habit_completions (habit_id, occurrence_at)
+    select v.habit_id, coalesce(v.at, (v.day + h.time) at time zone p.timezone)
+    from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
+      ${completions.map((c) => ("at" in c.occurrence ? c.occurrence.at : null))}::timestamptz[],
+      ${completions.map((c) => ("day" in c.occurrence ? c.occurrence.day : null))}::date[]) with ordinality
+      as v(habit_id, at, day, n)
+    join public.habits h on h.id = v.habit_id
+    join public.profiles p on p.id = h.owner_id
+    order by v.n`;
+}
+
+/** The earliest completion the rules refuse, row by row (only after the one statement failed). */
+async function findRefusedCompletion(
+  tx: Database,
+  ids: Map<string, string>,
+  completions: PlannedCompletion[],
+) {
+  // Sent together (postgres.js pipelines them); the first refusal is the earliest row refused.
+  await Promise.all(
+    completions.map((completion) => underRules(completion, () => insertCompletions(tx, ids, [completion]))),
+  );
+}
+
 /**
  * Writes a plan in one transaction as the caller (row level security, column privileges, every
  * trigger and constraint, the per-account habit cap): all of it, or nothing. Two columns the
  * caller may not write are then set on the rows just inserted, as the function's own role:
  * starts_on (so the imported history stays on the every-N-days grid) and a completion's source
- * and completed_at (so our own export round-trips exactly).
+ * and completed_at (so our own export round-trips exactly). The plan's dates are already within
+ * the database's bounds, which stay the authority.
  */
 export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) {
   return await asCaller(db, caller, async (tx) => {
     const ids = new Map<string, string>();
     // Habits that others link to first, so every link points to a habit that exists.
-    const ordered = [...plan.habits].sort((a, b) =>
-      Number(a.related_ref !== null) - Number(b.related_ref !== null)
+    const ordered = [...plan.habits].sort(
+      (a, b) => Number(a.related_ref !== null) - Number(b.related_ref !== null),
     );
     for (const habit of ordered) {
-      const related = habit.related_ref === null ? null : ids.get(habit.related_ref) ?? null;
-      const [row] = await underRules(habit, () =>
-        tx<{ id: string }[]>`
+      const related = habit.related_ref === null ? null : (ids.get(habit.related_ref) ?? null);
+      const [row] = await underRules(
+        habit,
+        () =>
+          tx<{ id: string }[]>`
           insert into public.habits (action, place, time, interval_days, duration_seconds, is_pleasant,
             related_habit_id, reward, is_public, is_paused)
           values (${habit.action}, ${habit.place}, ${habit.time}::time, ${habit.interval_days},
             ${habit.duration_seconds}, ${habit.is_pleasant}, ${related}, ${habit.reward}, ${habit.is_public},
             ${habit.is_paused})
-          returning id`);
+          returning id`,
+      );
       ids.set(habit.ref, row.id);
     }
-    const refs = plan.habits.map((habit) => habit.ref);
     await tx`reset role`;
-    await tx`
-      update public.habits h set starts_on = v.starts_on::date
-      from unnest(${refs.map((ref) => ids.get(ref)!)}::uuid[], ${
-      plan.habits.map((habit) => habit.starts_on)
-    }::text[])
-        as v(id, starts_on)
-      where h.id = v.id and h.owner_id = ${caller.sub}`;
+    await tx`savepoint starts`;
+    try {
+      await setStartsOn(tx, caller, ids, plan.habits);
+    } catch (error) {
+      if (!ruleOf(error)) throw error;
+      // Which habit: one by one, only once the one statement was refused.
+      await tx`rollback to savepoint starts`;
+      for (const habit of plan.habits) {
+        await underRules(habit, () => setStartsOn(tx, caller, ids, [habit]));
+      }
+      throw error;
+    }
     await tx`select set_config('role', 'authenticated', true)`;
 
-    // Sent together (postgres.js pipelines them); the first refusal is the earliest row refused.
-    await Promise.all(plan.completions.map((completion) => {
-      const habitId = ids.get(completion.ref)!;
-      return underRules(
-        completion,
-        () =>
-          "at" in completion.occurrence
-            ? tx`insert into public.habit_completions (habit_id, occurrence_at)
-              values (${habitId}, ${completion.occurrence.at}::timestamptz)`
-            : tx`insert into public.habit_completions (habit_id, occurrence_at)
-              select h.id, (${completion.occurrence.day}::date + h.time) at time zone p.timezone
-              from public.habits h join public.profiles p on p.id = h.owner_id where h.id = ${habitId}`,
-      );
-    }));
+    if (plan.completions.length > 0) {
+      await tx`savepoint completions`;
+      try {
+        await insertCompletions(tx, ids, plan.completions);
+      } catch (error) {
+        if (!ruleOf(error)) throw error;
+        await tx`rollback to savepoint completions`;
+        await findRefusedCompletion(tx, ids, plan.completions);
+        throw error;
+      }
+    }
     const exact = plan.completions.filter((completion) => "at" in completion.occurrence && completion.source);
     if (exact.length > 0) {
       await tx`reset role`;

@@ -1,10 +1,14 @@
 import {
-  DAY,
+  checkDay,
+  IMPORT_LIMITS,
   type ImportPlan,
+  isCalendarDay,
   MalformedFile,
   type PlannedCompletion,
   type PlannedHabit,
   readTable,
+  TooManyRows,
+  words,
 } from "./plan.ts";
 
 const HABITS = "Habits.csv";
@@ -13,7 +17,13 @@ const CHECKMARKS = "Checkmarks.csv";
 const UNMAPPED = ["Question", "Description", "Color", "Unit", "Target Type", "Target Value", "Position"];
 const KNOWN = ["Name", "Type", "NumRepetitions", "Interval", "Archived?", ...UNMAPPED];
 /** Loop gives no time, place or duration: what imported habits get instead. */
-export const LOOP_DEFAULTS = { time: "09:00", place: "anywhere", duration_seconds: 60 };
+export const LOOP_DEFAULTS = {
+  time: "09:00",
+  place: "anywhere",
+  duration_seconds: 60,
+};
+
+const NOT_DONE = new Set(["", "1", "0", "-1", "3", "YES_AUTO", "NO", "UNKNOWN", "SKIP"]);
 
 /** Loop's checkmark values: done when the person checked it (2, YES_MANUAL) or, numerical, above 0. */
 function isDone(value: string, numerical: boolean, line: number): boolean {
@@ -21,12 +31,18 @@ function isDone(value: string, numerical: boolean, line: number): boolean {
   if (numerical) {
     if (v === "") return false;
     const amount = Number(v);
-    if (Number.isNaN(amount)) throw new MalformedFile(CHECKMARKS, line, `"${value}" is not a number`);
+    if (Number.isNaN(amount)) {
+      throw new MalformedFile(CHECKMARKS, line, words(`"${value}" is not a number`, `"${value}" — не число`));
+    }
     return amount > 0;
   }
   if (v === "2" || v === "YES_MANUAL") return true;
-  if (["", "1", "0", "-1", "3", "YES_AUTO", "NO", "UNKNOWN", "SKIP"].includes(v)) return false;
-  throw new MalformedFile(CHECKMARKS, line, `"${value}" is not one of Loop's checkmark values`);
+  if (NOT_DONE.has(v)) return false;
+  throw new MalformedFile(
+    CHECKMARKS,
+    line,
+    words(`"${value}" is not one of Loop's checkmark values`, `"${value}" — не отметка Loop`),
+  );
 }
 
 const daysBetween = (from: string, to: string) =>
@@ -38,12 +54,22 @@ const daysBetween = (from: string, to: string) =>
  */
 export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string): ImportPlan {
   const report: string[] = [];
-  const loopHabits = readTable(HABITS, habitsCsv, ["Name", "NumRepetitions", "Interval"], KNOWN);
+  const loopHabits = readTable(HABITS, habitsCsv, {
+    required: ["Name", "NumRepetitions", "Interval"],
+    allowed: KNOWN,
+    maxRows: IMPORT_LIMITS.habitRows,
+  });
   const names = new Set<string>();
   const numerical = new Set<string>();
   const habits: PlannedHabit[] = loopHabits.map(({ line, values: v }) => {
     const where = `${HABITS} line ${line} (${v.Name})`;
-    if (names.has(v.Name)) throw new MalformedFile(HABITS, line, `the habit "${v.Name}" appears twice`);
+    if (names.has(v.Name)) {
+      throw new MalformedFile(
+        HABITS,
+        line,
+        words(`the habit "${v.Name}" appears twice`, `привычка "${v.Name}" встречается дважды`),
+      );
+    }
     names.add(v.Name);
     const times = Number(v.NumRepetitions);
     const days = Number(v.Interval);
@@ -51,7 +77,10 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
       throw new MalformedFile(
         HABITS,
         line,
-        `the frequency ${v.NumRepetitions}/${v.Interval} is not whole numbers`,
+        words(
+          `the frequency ${v.NumRepetitions}/${v.Interval} is not whole numbers`,
+          `частота ${v.NumRepetitions}/${v.Interval} — не целые числа`,
+        ),
       );
     }
     let interval = days;
@@ -68,7 +97,14 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
         `${where}: a numerical habit; imported as yes/no, a day with an amount above 0 counts as done`,
       );
     } else if (v.Type !== undefined && v.Type !== "0") {
-      throw new MalformedFile(HABITS, line, `Type must be 0 (yes/no) or 1 (numerical), not "${v.Type}"`);
+      throw new MalformedFile(
+        HABITS,
+        line,
+        words(
+          `Type must be 0 (yes/no) or 1 (numerical), not "${v.Type}"`,
+          `Type — 0 (да/нет) или 1 (число), а не "${v.Type}"`,
+        ),
+      );
     }
     const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
     if (archived) report.push(`${where}: archived; imported paused`);
@@ -76,7 +112,9 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
     if (unmapped.length > 0) {
       report.push(
         `${where}: ${
-          unmapped.map((column) => `${column} "${v[column]}"`).join(", ")
+          unmapped
+            .map((column) => `${column} "${v[column]}"`)
+            .join(", ")
         }: no equivalent, not imported`,
       );
     }
@@ -102,33 +140,43 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
     };
   });
 
-  const rows = readTable(CHECKMARKS, checkmarksCsv, ["Date"]);
+  const rows = readTable(CHECKMARKS, checkmarksCsv, {
+    required: ["Date"],
+    maxRows: IMPORT_LIMITS.checkmarkRows,
+  });
   const stranger = rows.header.names.find((name) => name !== "Date" && !names.has(name));
   if (stranger !== undefined) {
     throw new MalformedFile(
       CHECKMARKS,
       rows.header.line,
-      `the column "${stranger}" is not a habit of Habits.csv`,
+      words(
+        `the column "${stranger}" is not a habit of Habits.csv`,
+        `столбец "${stranger}" — не привычка из Habits.csv`,
+      ),
     );
   }
-  const done = new Map<string, { day: string; line: number }[]>();
+  // Appended to in place: one pass over the rows, whatever their number.
+  const done = new Map<string, { day: string; line: number }[]>([...names].map((name) => [name, []]));
   for (const { line, values } of rows) {
-    if (!DAY.test(values.Date)) {
-      throw new MalformedFile(CHECKMARKS, line, `"${values.Date}" is not a date (YYYY-MM-DD)`);
-    }
+    // Days after today are left out below; an impossible day or one before 2000 refuses the file.
+    const problem = isCalendarDay(values.Date) && values.Date > today
+      ? null
+      : checkDay("Date", values.Date, today);
+    if (problem) throw new MalformedFile(CHECKMARKS, line, problem);
     for (const [name, value] of Object.entries(values)) {
       if (name === "Date") continue;
       if (isDone(value, numerical.has(name), line)) {
-        done.set(name, [...(done.get(name) ?? []), { day: values.Date, line }]);
+        done.get(name)!.push({ day: values.Date, line });
       }
     }
   }
 
   const completions: PlannedCompletion[] = [];
   for (const habit of habits) {
-    const days = (done.get(habit.ref) ?? []).filter((entry) => entry.day <= today).sort((a, b) =>
-      a.day < b.day ? -1 : 1
-    );
+    const days = done
+      .get(habit.ref)!
+      .filter((entry) => entry.day <= today)
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     if (days.length === 0) continue;
     // The grid starts on the first day done, so that day and every N days after are occurrences.
     habit.starts_on = days[0].day;
@@ -149,6 +197,9 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
         source: null,
       });
     }
+  }
+  if (completions.length > IMPORT_LIMITS.completions) {
+    throw new TooManyRows(CHECKMARKS, IMPORT_LIMITS.completions, "completions");
   }
   return { habits, completions, report };
 }

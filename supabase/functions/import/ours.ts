@@ -1,13 +1,19 @@
+import { restoreFormulaCell } from "../_shared/csv.ts";
 import { EXPORT_COLUMNS } from "../_shared/data-format.ts";
 import {
-  DAY,
+  addDays,
+  checkDay,
+  checkInstant,
+  IMPORT_LIMITS,
   type ImportPlan,
+  isClockTime,
   MalformedFile,
   type PlannedCompletion,
   type PlannedHabit,
   readTable,
   UUID,
   wholeNumber,
+  words,
 } from "./plan.ts";
 
 const HABITS = "habits.csv";
@@ -15,74 +21,125 @@ const COMPLETIONS = "completions.csv";
 
 function flag(file: string, line: number, column: string, value: string): boolean {
   if (value === "true" || value === "false") return value === "true";
-  throw new MalformedFile(file, line, `${column} must be true or false, not "${value}"`);
+  throw new MalformedFile(
+    file,
+    line,
+    words(`${column} must be true or false, not "${value}"`, `${column} — true или false, а не "${value}"`),
+  );
 }
 
-/** Our own export (habits.csv and completions.csv) as an import plan: everything maps. */
-export function planOurs(habitsCsv: string, completionsCsv: string): ImportPlan {
+function check(file: string, line: number, problem: ReturnType<typeof checkDay>): void {
+  if (problem) throw new MalformedFile(file, line, problem);
+}
+
+/**
+ * Our own export (habits.csv and completions.csv) as an import plan: everything maps. `today` is
+ * the person's local date; `now` the database's clock (ms).
+ */
+export function planOurs(habitsCsv: string, completionsCsv: string, today: string, now: number): ImportPlan {
   const ids = new Set<string>();
-  const habits: PlannedHabit[] = readTable(HABITS, habitsCsv, EXPORT_COLUMNS.habits, EXPORT_COLUMNS.habits)
-    .map(
-      ({ line, values: v }) => {
-        if (!UUID.test(v.id)) throw new MalformedFile(HABITS, line, `id is not a habit id: "${v.id}"`);
-        if (ids.has(v.id)) throw new MalformedFile(HABITS, line, `the id ${v.id} appears twice`);
-        ids.add(v.id);
-        if (!/^\d{2}:\d{2}(:\d{2})?$/.test(v.time)) {
-          throw new MalformedFile(HABITS, line, `time is not HH:MM: "${v.time}"`);
-        }
-        if (!DAY.test(v.starts_on)) {
-          throw new MalformedFile(HABITS, line, `starts_on is not a date: "${v.starts_on}"`);
-        }
-        if (v.related_habit_id !== "" && !UUID.test(v.related_habit_id)) {
-          throw new MalformedFile(
-            HABITS,
-            line,
-            `related_habit_id is not a habit id: "${v.related_habit_id}"`,
-          );
-        }
-        return {
-          ref: v.id,
-          file: HABITS,
-          line,
-          action: v.action,
-          place: v.place,
-          time: v.time,
-          interval_days: wholeNumber(HABITS, line, "interval_days", v.interval_days),
-          duration_seconds: wholeNumber(HABITS, line, "duration_seconds", v.duration_seconds),
-          is_pleasant: flag(HABITS, line, "is_pleasant", v.is_pleasant),
-          related_ref: v.related_habit_id || null,
-          reward: v.reward === "" ? null : v.reward,
-          is_public: flag(HABITS, line, "is_public", v.is_public),
-          is_paused: flag(HABITS, line, "is_paused", v.is_paused),
-          starts_on: v.starts_on,
-        };
-      },
-    );
+  const habitRows = readTable(HABITS, habitsCsv, {
+    required: EXPORT_COLUMNS.habits,
+    allowed: EXPORT_COLUMNS.habits,
+    maxRows: IMPORT_LIMITS.habitRows,
+  });
+  const habits: PlannedHabit[] = habitRows.map(({ line, values: v }) => {
+    if (!UUID.test(v.id)) {
+      throw new MalformedFile(
+        HABITS,
+        line,
+        words(`id is not a habit id: "${v.id}"`, `id — не id привычки: "${v.id}"`),
+      );
+    }
+    if (ids.has(v.id)) {
+      throw new MalformedFile(
+        HABITS,
+        line,
+        words(`the id ${v.id} appears twice`, `id ${v.id} встречается дважды`),
+      );
+    }
+    ids.add(v.id);
+    if (!isClockTime(v.time)) {
+      throw new MalformedFile(
+        HABITS,
+        line,
+        words(`time is not HH:MM: "${v.time}"`, `time — не ЧЧ:ММ: "${v.time}"`),
+      );
+    }
+    check(HABITS, line, checkDay("starts_on", v.starts_on, addDays(today, 365)));
+    if (v.related_habit_id !== "" && !UUID.test(v.related_habit_id)) {
+      throw new MalformedFile(
+        HABITS,
+        line,
+        words(
+          `related_habit_id is not a habit id: "${v.related_habit_id}"`,
+          `related_habit_id — не id привычки: "${v.related_habit_id}"`,
+        ),
+      );
+    }
+    return {
+      ref: v.id,
+      file: HABITS,
+      line,
+      action: restoreFormulaCell(v.action),
+      place: restoreFormulaCell(v.place),
+      time: v.time,
+      interval_days: wholeNumber(HABITS, line, "interval_days", v.interval_days),
+      duration_seconds: wholeNumber(HABITS, line, "duration_seconds", v.duration_seconds),
+      is_pleasant: flag(HABITS, line, "is_pleasant", v.is_pleasant),
+      related_ref: v.related_habit_id || null,
+      reward: v.reward === "" ? null : restoreFormulaCell(v.reward),
+      is_public: flag(HABITS, line, "is_public", v.is_public),
+      is_paused: flag(HABITS, line, "is_paused", v.is_paused),
+      starts_on: v.starts_on,
+    };
+  });
   for (const habit of habits) {
     if (habit.related_ref !== null && !ids.has(habit.related_ref)) {
       throw new MalformedFile(
         HABITS,
         habit.line,
-        `related_habit_id ${habit.related_ref} is not a habit of this file`,
+        words(
+          `related_habit_id ${habit.related_ref} is not a habit of this file`,
+          `related_habit_id ${habit.related_ref} — не привычка из этого файла`,
+        ),
       );
     }
   }
-  const completions: PlannedCompletion[] = readTable(
-    COMPLETIONS,
-    completionsCsv,
-    EXPORT_COLUMNS.completions,
-    EXPORT_COLUMNS.completions,
-  ).map(({ line, values: v }) => {
+  const completionRows = readTable(COMPLETIONS, completionsCsv, {
+    required: EXPORT_COLUMNS.completions,
+    allowed: EXPORT_COLUMNS.completions,
+    maxRows: IMPORT_LIMITS.completions,
+  });
+  const completions: PlannedCompletion[] = completionRows.map(({ line, values: v }) => {
     if (!ids.has(v.habit_id)) {
-      throw new MalformedFile(COMPLETIONS, line, `habit_id ${v.habit_id} is not in habits.csv`);
+      throw new MalformedFile(
+        COMPLETIONS,
+        line,
+        words(`habit_id ${v.habit_id} is not in habits.csv`, `habit_id ${v.habit_id} нет в habits.csv`),
+      );
     }
-    for (const column of ["occurrence_at", "completed_at"] as const) {
-      if (Number.isNaN(Date.parse(v[column])) || !/^\d{4}-\d{2}-\d{2}T/.test(v[column])) {
-        throw new MalformedFile(COMPLETIONS, line, `${column} is not a date and time: "${v[column]}"`);
-      }
-    }
+    // Today's occurrence may be marked done early: up to two days after it was recorded.
+    check(COMPLETIONS, line, checkInstant("completed_at", v.completed_at, now));
+    check(
+      COMPLETIONS,
+      line,
+      checkInstant(
+        "occurrence_at",
+        v.occurrence_at,
+        Date.parse(v.completed_at) + 2 * 86_400_000,
+        words("two days after completed_at", "двумя днями после completed_at"),
+      ),
+    );
     if (v.source !== "web" && v.source !== "telegram") {
-      throw new MalformedFile(COMPLETIONS, line, `source must be web or telegram, not "${v.source}"`);
+      throw new MalformedFile(
+        COMPLETIONS,
+        line,
+        words(
+          `source must be web or telegram, not "${v.source}"`,
+          `source — web или telegram, а не "${v.source}"`,
+        ),
+      );
     }
     return {
       ref: v.habit_id,

@@ -31,6 +31,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
     "Other habits link to this one, so it must stay pleasant. Unlink them first, then change it.",
   habits_owner_is_immutable: "A habit cannot be moved to another account.",
   habits_paused_reason_known: "Unknown reason for pausing a habit.",
+  habits_starts_on_range: "A habit starts between 1 January 2000 and one year from today.",
   habits_per_account_limit:
     "You have reached the most habits one account can have. Delete one you no longer need first.",
   // habits: keys
@@ -54,6 +55,9 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   habit_completions_occurrence_on_schedule:
     "That is not one of the habit's due times. Reload the page and mark the listed one.",
   habit_completions_occurrence_not_after_today: "Only today's and earlier occurrences can be marked as done.",
+  habit_completions_occurrence_at_range:
+    "A completion is for an occurrence between 1 January 2000 and today (today's may be marked early).",
+  habit_completions_completed_at_range: "A completion is recorded between 1 January 2000 and now.",
   // public habits (a listing the service keeps)
   public_habits_id_fkey: "This public habit no longer exists. Reload the page.",
   // notifications (written by the service, shown for completeness)

@@ -21,6 +21,7 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
     "С этой привычкой связаны другие, поэтому она должна остаться приятной. Сначала отвяжите их.",
   habits_owner_is_immutable: "Привычку нельзя перенести в другой аккаунт.",
   habits_paused_reason_known: "Неизвестная причина паузы.",
+  habits_starts_on_range: "Привычка начинается не раньше 1 января 2000 года и не позже чем через год.",
   habits_per_account_limit:
     "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",
   habits_id_owner_key: "Такая привычка уже есть.",
@@ -42,6 +43,10 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
     "Это не одно из назначенных времён привычки. Обновите страницу и отметьте показанное.",
   habit_completions_occurrence_not_after_today:
     "Отметить можно только сегодняшние и более ранние выполнения.",
+  habit_completions_occurrence_at_range:
+    "Выполнение — за день с 1 января 2000 года по сегодня (сегодняшнее можно отметить заранее).",
+  habit_completions_completed_at_range:
+    "Выполнение отмечается не раньше 1 января 2000 года и не позже текущего момента.",
   public_habits_id_fkey: "Этой публичной привычки больше нет. Обновите страницу.",
   notifications_once_per_occurrence: "Это напоминание уже в очереди.",
   notifications_kind_known: "Неизвестный вид сообщения.",

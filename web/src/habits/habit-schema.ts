@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { RULE_SENTENCES } from "../errors/error-messages.ts";
 import { msg } from "../i18n/msg.ts";
+import { characterCount, trimBlank } from "./blank-text.ts";
 
 const sentence = (identifier: string): string => RULE_SENTENCES[identifier] ?? identifier;
 
@@ -47,8 +48,12 @@ const wholeNumberIn = (min: number, max: number, identifier: string) =>
     ),
   );
 
-const trimmedText = (identifier: string) =>
-  z.string().trim().min(1, sentence(identifier)).max(200, sentence(identifier));
+/** Trimmed of blank and invisible characters as the database trims it, 1–200 code points. */
+const trimmedText = (identifier: string, optional = false) =>
+  z.string().transform(trimBlank).refine(
+    (text) => (optional && text === "") || (characterCount(text) >= 1 && characterCount(text) <= 200),
+    sentence(identifier),
+  );
 
 /** Form values in, the row to insert or update out (empty optional fields become null). */
 export const habitSchema = z.object({
@@ -58,7 +63,7 @@ export const habitSchema = z.object({
   interval_days: wholeNumberIn(1, 7, "habits_interval_days_range"),
   duration_seconds: wholeNumberIn(1, 120, "habits_duration_seconds_range"),
   is_pleasant: z.boolean(),
-  reward: z.string().trim().max(200, sentence("habits_reward_length"))
+  reward: trimmedText("habits_reward_length", true)
     .transform((reward) => reward === "" ? null : reward),
   related_habit_id: z.union([z.literal(""), z.uuid(RELATED_HABIT_SENTENCE)])
     .transform((id) => id === "" ? null : id),

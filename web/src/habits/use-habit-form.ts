@@ -9,6 +9,7 @@ import {
   REWARD_MISSING_SENTENCE,
   validateHabit,
 } from "./habit-schema.ts";
+import { trimBlank } from "./blank-text.ts";
 
 export type FollowUp = "nothing" | "reward" | "pleasant";
 
@@ -33,7 +34,7 @@ function effectiveValues(values: HabitFormValues, followUp: FollowUp): HabitForm
 /** A chosen follow-up must be filled in: "a reward" needs its text, "a pleasant habit" its choice. */
 function followUpErrors(values: HabitFormValues, followUp: FollowUp): HabitFieldErrors {
   if (values.is_pleasant) return {};
-  if (followUp === "reward" && values.reward.trim() === "") {
+  if (followUp === "reward" && trimBlank(values.reward) === "") {
     return { reward: REWARD_MISSING_SENTENCE };
   }
   if (followUp === "pleasant" && values.related_habit_id === "") {
