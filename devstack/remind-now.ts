@@ -54,7 +54,9 @@ export async function remindNow(
   const exact = habits.filter((h) => h.action.toLowerCase() === target.habit?.trim().toLowerCase());
   const chosen = habits.length === 1 ? habits[0] : exact.length === 1 ? exact[0] : undefined;
   if (!chosen) return { outcome: "ambiguous", habits };
-  const [row] = await sql<{ outcome: string }[]>`select outcome from private.send_reminder_now(${chosen.id}::uuid)`;
+  const [row] = await sql<
+    { outcome: string }[]
+  >`select outcome from private.send_reminder_now(${chosen.id}::uuid)`;
   if (row.outcome !== "queued" && row.outcome !== "already_queued") return { outcome: "none" };
   return { outcome: "queued", habit: chosen };
 }
@@ -71,7 +73,9 @@ if (import.meta.main) {
     strict: true,
   });
   if (values.help) {
-    console.log("Usage: scripts/deno task remind-now [--habit ID_OR_TEXT] [--chat TELEGRAM_CHAT_ID] [--db URL]");
+    console.log(
+      "Usage: scripts/deno task remind-now [--habit ID_OR_TEXT] [--chat TELEGRAM_CHAT_ID] [--db URL]",
+    );
     Deno.exit(0);
   }
   const sql = postgres(values.db, { max: 1, onnotice: () => {}, connect_timeout: 5 });

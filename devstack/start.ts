@@ -1,8 +1,9 @@
 /**
  * `supabase start` for machines without Docker:
  *
- *   deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N]
- *                                 [--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N]
+ *   bash scripts/start.sh [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N]
+ *                         [--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N]
+ *                         [--env-file FILE] [--help]
  *
  * Ensures a persistent Postgres cluster under .devstack/ (created and bootstrapped on first run)
  * on port 54322, applies pending migrations with the Supabase CLI, runs supabase/seed.sql on a
@@ -23,10 +24,25 @@ import { commandLine, descendants, isAlive, listenerOf, portInUse, signal } from
 import type { RunningService } from "./service.ts";
 import { startStack } from "./stack.ts";
 import { startWebDevServer } from "./web-dev-server.ts";
+import { loopSteps, psqlCommand } from "./status.ts";
 
-const USAGE =
-  "usage: deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
-  "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE]";
+const USAGE = "usage: bash scripts/start.sh [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
+  "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE] [--help]";
+const HELP = `${USAGE}
+
+Runs the whole service locally (Supabase without Docker), until Ctrl-C.
+
+  --reset          delete the local database (all local data) first, then start from scratch
+  --seed           run supabase/seed.sql even though the database already exists
+  --dir DIR        where the database and the state live (default .devstack)
+  --api-port N     the API gateway (default 54321)
+  --db-port N      Postgres (default 54322; applies when the database is created)
+  --mail-port N    the mail catcher's web page (default 54324)
+  --smtp-port N    the mail catcher's SMTP (default 54325)
+  --web-port N     the web app (default 5173)
+  --telegram-port N  the local Telegram chat page and Bot API (default 54326)
+  --env-file FILE  the functions' secrets (default .env; a missing file means none)
+  --help           show this help`;
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 function parseOptions() {
@@ -44,10 +60,15 @@ function parseOptions() {
         "web-port": { type: "string", default: "5173" },
         "telegram-port": { type: "string", default: "54326" },
         "env-file": { type: "string", default: `${ROOT}/.env` },
+        help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
       allowPositionals: false,
     });
+    if (values.help) {
+      console.log(HELP);
+      Deno.exit(0);
+    }
     const port = (name: keyof typeof values) => {
       const value = Number(values[name]);
       if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`--${name}: not a port`);
@@ -81,6 +102,8 @@ const CLUSTER_DIR = `${STATE_DIR}/db`;
 const CLI_HOME = `${STATE_DIR}/cli-home`;
 const CLUSTER_SH = `${ROOT}/devstack/postgres/cluster.sh`;
 const STATE_FILE = `${STATE_DIR}/start.json`;
+/** The local Telegram's people, chats and messages (devstack/telegram/persistence.ts). */
+const TELEGRAM_STATE_FILE = `${STATE_DIR}/telegram.json`;
 /** Graceful stopping may take this long before what is left is killed. */
 const STOP_DEADLINE_MS = 7_000;
 const PORTS = OPTIONS.ports;
@@ -239,10 +262,11 @@ async function ensureCluster(
 ): Promise<{ startedHere: boolean; fresh: boolean }> {
   const marker = `${STATE_DIR}/bootstrapped`;
   if (reset && await exists(CLUSTER_DIR)) {
-    step("--reset: deleting the local database");
+    step("--reset: deleting the local database and the local Telegram's chats");
     await run("bash", [CLUSTER_SH, "remove", CLUSTER_DIR]);
     await Deno.remove(marker).catch(() => {});
   }
+  if (reset) await Deno.remove(TELEGRAM_STATE_FILE).catch(() => {});
   await Deno.mkdir(STATE_DIR, { recursive: true, mode: 0o755 });
   await Deno.chmod(STATE_DIR, 0o755); // the postgres user must reach the data directory
   await Deno.writeTextFile(`${STATE_DIR}/.gitignore`, "*\n");
@@ -314,11 +338,12 @@ function printStatus(stack: Awaited<ReturnType<typeof startStack>>, web: Running
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log("\nStarted the devstack (Supabase without Docker).\n");
   for (const [label, value] of rows) console.log(`${label.padStart(width)}: ${value}`);
-  console.log(
-    "\nSign up in the web app, confirm in Mailpit, connect Telegram (the link opens the chat page)." +
-      '\nSee a reminder now: the chat page\'s "Remind me now" or `scripts/deno task remind-now`.' +
-      "\nPress Ctrl-C to stop.",
-  );
+  console.log(`\nThe database shell: ${psqlCommand(DB_URL)} (or: scripts/deno task psql)`);
+  console.log("\nThe whole loop:\n");
+  for (const line of loopSteps({ web: web?.url ?? "", mail: stack.urls.mail, chat: stack.telegram?.url })) {
+    console.log(line);
+  }
+  console.log("\nPress Ctrl-C to stop.");
 }
 
 async function main() {
@@ -328,6 +353,8 @@ async function main() {
   let stopping: Promise<void> | undefined;
   let recorder: ReturnType<typeof setInterval> | undefined;
   let forced = false;
+  /** Whether the checks that refuse a start (already running, busy ports) have passed. */
+  let checked = false;
   const stopCluster = async () => {
     if (!cluster?.startedHere) return;
     await run("bash", [CLUSTER_SH, "stop", CLUSTER_DIR]).catch((error) => {
@@ -390,6 +417,7 @@ async function main() {
   try {
     const { adoptCluster } = await recoverFromCrash();
     checkPorts();
+    checked = true;
     cluster = await ensureCluster(OPTIONS.reset, adoptCluster);
     record();
     recorder = setInterval(record, 3000);
@@ -426,6 +454,7 @@ async function main() {
       }),
       watchFunctions: true,
       webPort: PORTS.web,
+      telegramStateFile: TELEGRAM_STATE_FILE,
     });
     // The tick reaches the functions through this gateway; deep links open this bot (the chat
     // page locally, t.me for a real bot).
@@ -439,6 +468,8 @@ async function main() {
     printStatus(stack, web);
   } catch (error) {
     console.error(`devstack: ${error instanceof Error ? error.message : error}`);
+    // A refusal (already running, a busy port) started nothing: there is nothing to stop.
+    if (!checked) finish(1);
     await shutdown(1);
   }
 }

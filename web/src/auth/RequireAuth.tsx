@@ -6,7 +6,7 @@ import { useSession } from "./session.tsx";
 
 /** Shows `children` to signed-in people; others go to the sign-in page and come back after. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { session, loading, needsSecondFactor } = useSession();
+  const { session, loading, needsSecondFactor, accountGone } = useSession();
   const location = useLocation();
   const { t } = useTranslation();
   if (loading) return <Loading label={t("Checking your session…")} />;
@@ -16,7 +16,16 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       <Navigate
         to="/sign-in"
         replace
-        state={{ from: location.pathname + location.search }}
+        state={{
+          from: location.pathname + location.search,
+          ...(accountGone
+            ? {
+              notice: t(
+                "You were signed out: your account no longer exists on this server (it was deleted, or the local database was reset).",
+              ),
+            }
+            : {}),
+        }}
       />
     );
   }

@@ -8,6 +8,8 @@ interface SessionState {
   loading: boolean;
   /** Signed in with the first factor only, while the account has two-factor sign-in on. */
   needsSecondFactor: boolean;
+  /** The stored session was ended here because its account no longer exists on the server. */
+  accountGone?: boolean;
 }
 
 const SessionContext = createContext<SessionState>({
@@ -25,6 +27,20 @@ async function withAssurance(session: Session | null): Promise<SessionState> {
   return { session, loading: false, needsSecondFactor };
 }
 
+/**
+ * Auth's answers for a token whose account or session no longer exists (GoTrue v2.196.0,
+ * internal/api/auth.go maybeLoadUserOrSession: 403 user_not_found "User from sub claim in JWT does
+ * not exist", 403 session_not_found; 401/403 bad_jwt). A network failure (offline) is none of these.
+ */
+const ACCOUNT_GONE = new Set(["user_not_found", "session_not_found", "bad_jwt"]);
+
+/** Whether Auth says the stored session's account is gone (e.g. the local database was reset). */
+async function accountIsGone(): Promise<boolean> {
+  const { error } = await supabase.auth.getUser();
+  if (!error) return false;
+  return (error.status === 401 || error.status === 403) && ACCOUNT_GONE.has(error.code ?? "");
+}
+
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({
@@ -40,16 +56,33 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const update = (session: Session | null) => {
       const mine = ++latest;
       withAssurance(session).then((next) => {
-        if (active && mine === latest) setState(next);
+        if (active && mine === latest) setState({ ...next, accountGone: !session && gone });
       });
     };
-    supabase.auth.getSession().then(({ data }) => update(data.session));
+    let gone = false;
+    // A stored session is checked with Auth once per load and when the tab comes back: a session
+    // whose account no longer exists ends here, with a message, instead of showing stale data.
+    const checkAccount = async () => {
+      const { data } = await supabase.auth.getSession();
+      if (!data.session || !(await accountIsGone())) return;
+      gone = true;
+      await supabase.auth.signOut({ scope: "local" });
+    };
+    const onVisible = () => {
+      if (document.visibilityState === "visible") void checkAccount();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    supabase.auth.getSession().then(({ data }) => {
+      update(data.session);
+      void checkAccount();
+    });
     // Not awaited inside the callback: supabase-js holds a lock while it runs.
     const { data } = supabase.auth.onAuthStateChange((_event, session) => {
       setTimeout(() => update(session), 0);
     });
     return () => {
       active = false;
+      document.removeEventListener("visibilitychange", onVisible);
       data.subscription.unsubscribe();
     };
   }, []);

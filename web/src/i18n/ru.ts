@@ -235,6 +235,8 @@ export const RU: Readonly<Record<string, string>> = {
   "Write the reward, or choose “Nothing”.": "Напишите награду или выберите «Ничего».",
   "I will {{action}} at {{time}} {{where}}": "Я буду {{action}} в {{time}}, {{where}}",
   "in {{place}}": "место: {{place}}",
+  "You were signed out: your account no longer exists on this server (it was deleted, or the local database was reset).":
+    "Вы вышли из аккаунта: его больше нет на этом сервере (он удалён, или локальная база данных сброшена).",
   "every {{count}} days_one": "раз в {{count}} день",
   "every {{count}} days_few": "раз в {{count}} дня",
   "every {{count}} days_many": "раз в {{count}} дней",
