@@ -66,6 +66,8 @@ export const StackOptions = z.object({
   functionsEnv: z.record(z.string(), z.string()).default({}),
   /** Restart function processes when their files change (for development). */
   watchFunctions: z.boolean().default(false),
+  /** Told of every request through the gateway, when it is answered (the start command's logs). */
+  onRequest: z.custom<(request: Request, status: number, ms: number) => void>().optional(),
   /** The Telegram stand-in keeps its people and chats here between runs (none: it forgets on exit). */
   telegramStateFile: z.string().optional(),
   /** The port the web app is served on: config.toml's site_url is taken with this port. */
@@ -203,7 +205,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       hostname: config.hostname,
       port: config.ports.gateway,
       apiKeys: [config.anonKey, config.serviceRoleKey],
-    });
+    }, { onResponse: config.onRequest });
     started.push(gateway);
 
     const auth = await startAuth({

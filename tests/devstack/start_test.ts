@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { loopSteps, psqlCommand } from "../../devstack/status.ts";
+import { lanAddress } from "../../devstack/network.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -82,6 +83,8 @@ Deno.test("--help prints the usage with the command a newcomer runs, and starts 
     assert.equal(result.code, 0, output + new TextDecoder().decode(result.stderr));
     expect(output).toMatch(/^usage: bash scripts\/start\.sh \[--reset\]/);
     expect(output).toContain("--telegram-port N");
+    expect(output).toContain("--lan");
+    expect(output).toContain("Anyone on that network can then reach the API with the development keys");
     expect(output).not.toContain("deno run");
     assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing was created");
   } finally {
@@ -99,4 +102,14 @@ Deno.test("the README's quick start quotes the loop the start command prints, wo
   expect(printed).toHaveLength(6);
   expect(readme).toContain("```text\n" + printed.join("\n") + "\n```");
   expect(readme).toContain(psqlCommand("postgresql://postgres@127.0.0.1:54322/postgres"));
+});
+
+Deno.test("--lan serves on this machine's private network address, never loopback or link-local", () => {
+  const iface = (address: string, family: "IPv4" | "IPv6" = "IPv4") => ({ family, address, name: "eth0" });
+  expect(
+    lanAddress([iface("127.0.0.1"), iface("fe80::1", "IPv6"), iface("169.254.3.4"), iface("192.168.1.20")]),
+  )
+    .toBe("192.168.1.20");
+  expect(lanAddress([iface("203.0.113.5"), iface("10.0.0.7")])).toBe("10.0.0.7");
+  expect(lanAddress([iface("127.0.0.1")])).toBeUndefined();
 });

@@ -288,6 +288,14 @@ Deno.test({
         );
       });
 
+      await step("each service has its log in the data folder, named in the status block", async () => {
+        assert.match(started!.output.join("\n"), /Logs, one per service: .*\/logs\/<service>\.log/);
+        const log = (service: string) => Deno.readTextFile(`${dir}/logs/${service}.log`);
+        assert.match(await log("telegram-webhook"), /POST \/functions\/v1\/telegram-webhook 200 \d+ ms/);
+        assert.match(await log("auth"), /POST \/auth\/v1\/signup 200/);
+        assert.match(await log("rest"), /GET \/rest\/v1\/habits 200/);
+      });
+
       await step(
         "Ctrl-C stops everything within 10 s, even with a Bot API call hanging, printing no error line",
         async () => {

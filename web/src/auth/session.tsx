@@ -34,6 +34,9 @@ async function withAssurance(session: Session | null): Promise<SessionState> {
  */
 const ACCOUNT_GONE = new Set(["user_not_found", "session_not_found", "bad_jwt"]);
 
+/** Set when this page ended the session for that reason (module-wide: effects may run twice). */
+let accountGone = false;
+
 /** Whether Auth says the stored session's account is gone (e.g. the local database was reset). */
 async function accountIsGone(): Promise<boolean> {
   const { error } = await supabase.auth.getUser();
@@ -55,17 +58,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let latest = 0;
     const update = (session: Session | null) => {
       const mine = ++latest;
+      if (session) accountGone = false;
       withAssurance(session).then((next) => {
-        if (active && mine === latest) setState({ ...next, accountGone: !session && gone });
+        if (active && mine === latest) setState({ ...next, accountGone: !session && accountGone });
       });
     };
-    let gone = false;
     // A stored session is checked with Auth once per load and when the tab comes back: a session
     // whose account no longer exists ends here, with a message, instead of showing stale data.
     const checkAccount = async () => {
       const { data } = await supabase.auth.getSession();
       if (!data.session || !(await accountIsGone())) return;
-      gone = true;
+      accountGone = true;
       await supabase.auth.signOut({ scope: "local" });
     };
     const onVisible = () => {
