@@ -358,6 +358,24 @@ Deno.test({
         );
       });
 
+      await step("with several habits, Remind me now asks which one and reminds only that one", async () => {
+        await database`
+          insert into public.habits (owner_id, action, place, time, duration_seconds)
+          select id, 'read one page', 'bed', '21:00', 60 from auth.users where email = ${email}`;
+        await chat!.getByRole("button", { name: "Remind me now" }).click();
+        await chat!.locator("#chat-status", { hasText: "Which habit?" }).waitFor();
+        await chat!.locator("#remind-choices").getByRole("button", { name: "21:00 read one page" }).click();
+        await chat!.locator(".msg", { hasText: /Time for your habit[\s\S]*read one page at 21:00 in bed/ })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        const times = await database<{ action: string; time: string }[]>`
+          select action, time::text as time from public.habits order by time`;
+        assert.deepEqual([...times], [
+          { action: "stretch for a minute", time: "06:15:00" },
+          { action: "read one page", time: "21:00:00" },
+        ]);
+      });
+
       await step("a signed-in tab whose account no longer exists is signed out and told why", async () => {
         // What --reset does to a signed-in tab: its account is gone from the server.
         await page.goto(`${spaUrl}/`);
