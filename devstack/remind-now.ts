@@ -1,52 +1,64 @@
 /**
  * Development only: see a reminder without waiting for the clock.
  *
- *   scripts/deno task remind-now [--habit ID | --chat TELEGRAM_CHAT_ID] [--db URL]
+ *   scripts/deno task remind-now [--habit ID_OR_TEXT] [--chat TELEGRAM_CHAT_ID] [--db URL]
  *
- * Moves a habit's time to the current minute in its owner's time zone, with its schedule starting
- * today, marks it due and runs the reminder tick (private.run_reminder_tick, what pg_cron runs
- * every minute), so the reminder goes out within seconds. The habit keeps the new time. Without
- * --habit it takes the most recently created unpaused habit (of the chat's account with --chat).
- * The chat page's "Remind me now" button does the same for its person.
+ * Sends the habit's reminder once, now, through the same outbox and dispatcher as every reminder
+ * (private.send_reminder_now). The habit is left as it is: its time and next reminder do not move.
+ * --habit takes a habit's id or words of its action; --chat narrows the choice to that chat's
+ * account. With one unpaused habit to choose from it is taken; with several, they are listed.
+ * The chat page's "Remind me now" does the same for its person.
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 
-export interface RemindedHabit {
+export interface HabitChoice {
   id: string;
   action: string;
   time: string;
 }
 
-/** Makes the habit due now and runs the tick; null when there is no matching unpaused habit. */
+export type RemindNowResult =
+  | { outcome: "queued"; habit: HabitChoice }
+  | { outcome: "none" }
+  | { outcome: "ambiguous"; habits: HabitChoice[] };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The unpaused habits matching the choice (an id, or words of the action), newest first. */
+export async function habitsToRemind(
+  sql: postgres.Sql,
+  target: { habit?: string; chatId?: number },
+): Promise<HabitChoice[]> {
+  const habit = target.habit?.trim() || null;
+  const id = habit !== null && UUID.test(habit) ? habit : null;
+  const words = habit !== null && id === null ? habit : null;
+  return await sql<HabitChoice[]>`
+    select h.id, h.action, to_char(h.time, 'HH24:MI') as time
+    from public.habits h join public.profiles p on p.id = h.owner_id
+    where not h.is_paused
+      and (${id}::uuid is null or h.id = ${id}::uuid)
+      and (${words}::text is null or strpos(lower(h.action), lower(${words}::text)) > 0)
+      and (${target.chatId ?? null}::bigint is null or p.telegram_chat_id = ${target.chatId ?? null}::bigint)
+    order by h.created_at desc
+    limit 50`;
+}
+
+/** Queues one reminder of the chosen habit now; the habit itself does not change. */
 export async function remindNow(
   sql: postgres.Sql,
-  target: { habitId?: string; chatId?: number },
-): Promise<RemindedHabit | null> {
-  return await sql.begin(async (tx) => {
-    const [habit] = await tx<{ id: string; action: string; timezone: string }[]>`
-      select h.id, h.action, p.timezone
-      from public.habits h join public.profiles p on p.id = h.owner_id
-      where not h.is_paused
-        and (${target.habitId ?? null}::uuid is null or h.id = ${target.habitId ?? null}::uuid)
-        and (${target.chatId ?? null}::bigint is null or p.telegram_chat_id = ${
-      target.chatId ?? null
-    }::bigint)
-      order by h.created_at desc
-      limit 1
-      for update of h`;
-    if (!habit) return null;
-    const [moved] = await tx<{ time: string }[]>`
-      update public.habits
-      set time = date_trunc('minute', now() at time zone ${habit.timezone})::time,
-          starts_on = (now() at time zone ${habit.timezone})::date
-      where id = ${habit.id}
-      returning to_char(time, 'HH24:MI') as time`;
-    // The schedule trigger put the next reminder a day ahead; this occurrence is due now.
-    await tx`update public.habits set next_reminder_at = now() where id = ${habit.id}`;
-    await tx`select private.run_reminder_tick()`;
-    return { id: habit.id, action: habit.action, time: moved.time };
-  });
+  target: { habit?: string; chatId?: number },
+): Promise<RemindNowResult> {
+  const habits = await habitsToRemind(sql, target);
+  if (habits.length === 0) return { outcome: "none" };
+  const exact = habits.filter((h) => h.action.toLowerCase() === target.habit?.trim().toLowerCase());
+  const chosen = habits.length === 1 ? habits[0] : exact.length === 1 ? exact[0] : undefined;
+  if (!chosen) return { outcome: "ambiguous", habits };
+  const [row] = await sql<
+    { outcome: string }[]
+  >`select outcome from private.send_reminder_now(${chosen.id}::uuid)`;
+  if (row.outcome !== "queued" && row.outcome !== "already_queued") return { outcome: "none" };
+  return { outcome: "queued", habit: chosen };
 }
 
 if (import.meta.main) {
@@ -56,21 +68,33 @@ if (import.meta.main) {
       habit: { type: "string" },
       chat: { type: "string" },
       db: { type: "string", default: "postgresql://postgres@127.0.0.1:54322/postgres" },
+      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
+  if (values.help) {
+    console.log(
+      "Usage: scripts/deno task remind-now [--habit ID_OR_TEXT] [--chat TELEGRAM_CHAT_ID] [--db URL]",
+    );
+    Deno.exit(0);
+  }
   const sql = postgres(values.db, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
-    const habit = await remindNow(sql, {
-      habitId: values.habit,
+    const result = await remindNow(sql, {
+      habit: values.habit,
       chatId: values.chat === undefined ? undefined : Number(values.chat),
     });
-    if (!habit) {
-      console.error("remind-now: no unpaused habit found (create one in the web app first)");
+    if (result.outcome === "none") {
+      console.error("remind-now: no unpaused habit matches (create one in the web app first)");
       Deno.exit(1);
     }
+    if (result.outcome === "ambiguous") {
+      console.error("remind-now: which habit? Choose one with --habit ID or --habit TEXT:");
+      for (const habit of result.habits) console.error(`  ${habit.id}  ${habit.time}  ${habit.action}`);
+      Deno.exit(2);
+    }
     console.log(
-      `remind-now: “${habit.action}” is due now (${habit.time}); its reminder goes out within seconds.`,
+      `remind-now: “${result.habit.action}” is reminded now, once; it stays at ${result.habit.time}.`,
     );
   } catch (error) {
     console.error(`remind-now: ${error instanceof Error ? error.message : error}`);

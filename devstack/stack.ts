@@ -64,6 +64,10 @@ export const StackOptions = z.object({
   functionsEnv: z.record(z.string(), z.string()).default({}),
   /** Restart function processes when their files change (for development). */
   watchFunctions: z.boolean().default(false),
+  /** Told of every request through the gateway, when it is answered (the start command's logs). */
+  onRequest: z.custom<(request: Request, status: number, ms: number) => void>().optional(),
+  /** The Telegram stand-in keeps its people and chats here between runs (none: it forgets on exit). */
+  telegramStateFile: z.string().optional(),
   /** The port the web app is served on: config.toml's site_url is taken with this port. */
   webPort: port.optional(),
   /** [auth] settings; unset ones come from config.toml, then Supabase's defaults. */
@@ -205,7 +209,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       hostname: config.hostname,
       port: config.ports.gateway,
       apiKeys: [config.anonKey, config.serviceRoleKey],
-    });
+    }, { onResponse: config.onRequest });
     started.push(gateway);
 
     const auth = await startAuth({
@@ -251,15 +255,21 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       // The chat page's "Remind me now" (development only): one connection, opened on first use.
       let sql: postgres.Sql | undefined;
       started.push({ url: "", close: async () => await sql?.end({ timeout: 1 }) });
-      const remindNowHook = async (chatId: number) => {
+      const remindNowHook = async (chatId: number, habit?: string) => {
         sql ??= postgres(config.databaseUrl, { max: 1, onnotice: () => {} });
-        const habit = await remindNow(sql, { chatId });
-        if (!habit) throw new Error("No unpaused habit for this chat: connect it and create a habit first.");
-        return `“${habit.action}” is now due at ${habit.time}: the reminder arrives within seconds.`;
+        const result = await remindNow(sql, { chatId, habit });
+        if (result.outcome === "none") {
+          throw new Error("No unpaused habit for this chat: connect it and create a habit first.");
+        }
+        if (result.outcome === "ambiguous") return { message: "Which habit?", habits: result.habits };
+        return {
+          message: `“${result.habit.action}” is reminded now, once; it stays at ${result.habit.time}.`,
+        };
       };
       telegram = await startTelegram({
         hostname: config.hostname,
         port: config.ports.telegram,
+        stateFile: config.telegramStateFile,
         token: config.telegram.token,
         username: config.telegram.username,
         webhook: {

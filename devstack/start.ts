@@ -1,8 +1,9 @@
 /**
  * `supabase start` for machines without Docker:
  *
- *   deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N]
- *                                 [--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N]
+ *   bash scripts/start.sh [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N]
+ *                         [--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N]
+ *                         [--env-file FILE] [--help]
  *
  * Ensures a persistent Postgres cluster under .devstack/ (created and bootstrapped on first run)
  * on port 54322, applies pending migrations with the Supabase CLI, runs supabase/seed.sql on a
@@ -23,10 +24,31 @@ import { commandLine, descendants, isAlive, listenerOf, portInUse, signal } from
 import type { RunningService } from "./service.ts";
 import { startStack } from "./stack.ts";
 import { startWebDevServer } from "./web-dev-server.ts";
+import { loopSteps, psqlCommand } from "./status.ts";
+import { ServiceLogs, serviceOfPath, teeConsole } from "./logs.ts";
+import { lanAddress } from "./network.ts";
 
-const USAGE =
-  "usage: deno run -A devstack/start.ts [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
-  "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE]";
+const USAGE = "usage: bash scripts/start.sh [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
+  "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE] [--lan] [--help]";
+const HELP = `${USAGE}
+
+Runs the whole service locally (Supabase without Docker), until Ctrl-C.
+
+  --reset          delete the local database (all local data) first, then start from scratch
+  --seed           run supabase/seed.sql even though the database already exists
+  --dir DIR        where the database and the state live (default .devstack)
+  --api-port N     the API gateway (default 54321)
+  --db-port N      Postgres (default 54322; applies when the database is created)
+  --mail-port N    the mail catcher's web page (default 54324)
+  --smtp-port N    the mail catcher's SMTP (default 54325)
+  --web-port N     the web app (default 5173)
+  --telegram-port N  the local Telegram chat page and Bot API (default 54326)
+  --env-file FILE  the functions' secrets (default .env; a missing file means none)
+  --lan            serve on this machine's local network address instead of 127.0.0.1 (to try it
+                   from a phone): the web app, e-mail links and the chat page use that address.
+                   Anyone on that network can then reach the API with the development keys, the
+                   mail catcher and the chat page; use it only on a network you trust
+  --help           show this help`;
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 function parseOptions() {
@@ -44,16 +66,29 @@ function parseOptions() {
         "web-port": { type: "string", default: "5173" },
         "telegram-port": { type: "string", default: "54326" },
         "env-file": { type: "string", default: `${ROOT}/.env` },
+        help: { type: "boolean", short: "h", default: false },
+        lan: { type: "boolean", default: false },
       },
       strict: true,
       allowPositionals: false,
     });
+    if (values.help) {
+      console.log(HELP);
+      Deno.exit(0);
+    }
     const port = (name: keyof typeof values) => {
       const value = Number(values[name]);
       if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`--${name}: not a port`);
       return value;
     };
+    let host = "127.0.0.1";
+    if (values.lan) {
+      const found = lanAddress(Deno.networkInterfaces());
+      if (!found) throw new Error("--lan: this machine has no address on a local network");
+      host = found;
+    }
     return {
+      host,
       reset: values.reset,
       seed: values.seed,
       dir: values.dir.startsWith("/") ? values.dir : `${Deno.cwd()}/${values.dir}`,
@@ -81,6 +116,10 @@ const CLUSTER_DIR = `${STATE_DIR}/db`;
 const CLI_HOME = `${STATE_DIR}/cli-home`;
 const CLUSTER_SH = `${ROOT}/devstack/postgres/cluster.sh`;
 const STATE_FILE = `${STATE_DIR}/start.json`;
+/** The local Telegram's people, chats and messages (devstack/telegram/persistence.ts). */
+const TELEGRAM_STATE_FILE = `${STATE_DIR}/telegram.json`;
+/** A log per service (devstack/logs.ts). */
+const LOG_DIR = `${STATE_DIR}/logs`;
 /** Graceful stopping may take this long before what is left is killed. */
 const STOP_DEADLINE_MS = 7_000;
 const PORTS = OPTIONS.ports;
@@ -239,10 +278,11 @@ async function ensureCluster(
 ): Promise<{ startedHere: boolean; fresh: boolean }> {
   const marker = `${STATE_DIR}/bootstrapped`;
   if (reset && await exists(CLUSTER_DIR)) {
-    step("--reset: deleting the local database");
+    step("--reset: deleting the local database and the local Telegram's chats");
     await run("bash", [CLUSTER_SH, "remove", CLUSTER_DIR]);
     await Deno.remove(marker).catch(() => {});
   }
+  if (reset) await Deno.remove(TELEGRAM_STATE_FILE).catch(() => {});
   await Deno.mkdir(STATE_DIR, { recursive: true, mode: 0o755 });
   await Deno.chmod(STATE_DIR, 0o755); // the postgres user must reach the data directory
   await Deno.writeTextFile(`${STATE_DIR}/.gitignore`, "*\n");
@@ -314,11 +354,22 @@ function printStatus(stack: Awaited<ReturnType<typeof startStack>>, web: Running
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log("\nStarted the devstack (Supabase without Docker).\n");
   for (const [label, value] of rows) console.log(`${label.padStart(width)}: ${value}`);
+  console.log(`\nThe database shell: ${psqlCommand(DB_URL)} (or: scripts/deno task psql)`);
   console.log(
-    "\nSign up in the web app, confirm in Mailpit, connect Telegram (the link opens the chat page)." +
-      '\nSee a reminder now: the chat page\'s "Remind me now" or `scripts/deno task remind-now`.' +
-      "\nPress Ctrl-C to stop.",
+    `Logs, one per service: ${LOG_DIR}/<service>.log (auth, rest, reminders, telegram-webhook, …); ` +
+      "follow them with: scripts/deno task logs [service]",
   );
+  console.log("\nThe whole loop:\n");
+  for (const line of loopSteps({ web: web?.url ?? "", mail: stack.urls.mail, chat: stack.telegram?.url })) {
+    console.log(line);
+  }
+  if (OPTIONS.host !== "127.0.0.1") {
+    console.log(
+      `\nServing on the local network (${OPTIONS.host}): anyone on it can reach the web app, the API with ` +
+        "the development keys above (service_role included), the mail catcher and the chat page.",
+    );
+  }
+  console.log("\nPress Ctrl-C to stop.");
 }
 
 async function main() {
@@ -328,6 +379,9 @@ async function main() {
   let stopping: Promise<void> | undefined;
   let recorder: ReturnType<typeof setInterval> | undefined;
   let forced = false;
+  /** Whether the checks that refuse a start (already running, busy ports) have passed. */
+  let checked = false;
+  let onRequest: ((request: Request, status: number, ms: number) => void) | undefined;
   const stopCluster = async () => {
     if (!cluster?.startedHere) return;
     await run("bash", [CLUSTER_SH, "stop", CLUSTER_DIR]).catch((error) => {
@@ -390,6 +444,18 @@ async function main() {
   try {
     const { adoptCluster } = await recoverFromCrash();
     checkPorts();
+    checked = true;
+    // This run's logs, one per service: what it prints, and every request through the gateway.
+    await Deno.remove(LOG_DIR, { recursive: true }).catch(() => {});
+    const logs = new ServiceLogs(LOG_DIR);
+    teeConsole(logs);
+    onRequest = (request, status, ms) => {
+      const url = new URL(request.url);
+      logs.write(
+        serviceOfPath(url.pathname),
+        `${request.method} ${url.pathname} ${status} ${Math.round(ms)} ms`,
+      );
+    };
     cluster = await ensureCluster(OPTIONS.reset, adoptCluster);
     record();
     recorder = setInterval(record, 3000);
@@ -419,13 +485,16 @@ async function main() {
       },
       functionsEnvFile: envFile,
       functionsEnv,
-      // config.toml's site URL is the web app on 5173; follow --web-port when it differs.
-      ...(PORTS.web === 5173 ? {} : {
-        siteUrl: `http://127.0.0.1:${PORTS.web}`,
-        uriAllowList: [`http://127.0.0.1:${PORTS.web}/**`, `http://localhost:${PORTS.web}/**`],
+      // config.toml's site URL is the web app on 127.0.0.1:5173; follow --web-port and --lan.
+      ...(PORTS.web === 5173 && OPTIONS.host === "127.0.0.1" ? {} : {
+        siteUrl: `http://${OPTIONS.host}:${PORTS.web}`,
+        uriAllowList: [`http://${OPTIONS.host}:${PORTS.web}/**`, `http://localhost:${PORTS.web}/**`],
       }),
+      hostname: OPTIONS.host,
       watchFunctions: true,
       webPort: PORTS.web,
+      telegramStateFile: TELEGRAM_STATE_FILE,
+      onRequest,
     });
     // The tick reaches the functions through this gateway; deep links open this bot (the chat
     // page locally, t.me for a real bot).
@@ -434,11 +503,18 @@ async function main() {
       ...(stack.bot.username ? { telegram_bot_username: stack.bot.username } : {}),
       telegram_deep_link_base: stack.bot.deepLinkBase,
     });
-    web = await startWebDevServer({ port: PORTS.web, supabaseUrl: stack.urls.api, anonKey: stack.keys.anon });
+    web = await startWebDevServer({
+      port: PORTS.web,
+      hostname: OPTIONS.host,
+      supabaseUrl: stack.urls.api,
+      anonKey: stack.keys.anon,
+    });
     record();
     printStatus(stack, web);
   } catch (error) {
     console.error(`devstack: ${error instanceof Error ? error.message : error}`);
+    // A refusal (already running, a busy port) started nothing: there is nothing to stop.
+    if (!checked) finish(1);
     await shutdown(1);
   }
 }

@@ -8,16 +8,19 @@ const WEB_DIR = new URL("../web/", import.meta.url).pathname;
 
 export async function startWebDevServer(options: {
   port: number;
+  /** Where it listens (default 127.0.0.1; the start command's --lan gives the local network address). */
+  hostname?: string;
   supabaseUrl: string;
   anonKey: string;
   bootTimeoutMs?: number;
 }): Promise<RunningService> {
-  const url = `http://127.0.0.1:${options.port}`;
+  const hostname = options.hostname ?? "127.0.0.1";
+  const url = `http://${hostname}:${options.port}`;
   const child = new Deno.Command("node", {
     args: [
       `${WEB_DIR}node_modules/vite/bin/vite.js`,
       "--host",
-      "127.0.0.1",
+      hostname,
       "--port",
       String(options.port),
       "--strictPort",

@@ -179,7 +179,10 @@ export class FunctionProcess {
     const running: Running = { child, port: 0, alive: true, done: Promise.resolve() };
     const exited = child.status.then((status) => {
       running.alive = false;
-      if (!this.#stopped && !status.success && status.signal !== "SIGTERM") {
+      // Ctrl-C in a terminal reaches the whole process group: SIGINT (exit code 130) is a stop.
+      const stoppedBySignal = status.signal === "SIGTERM" || status.signal === "SIGINT" ||
+        status.code === 130;
+      if (!this.#stopped && !status.success && !stoppedBySignal) {
         settings.log(`process exited with code ${status.code}`, "stderr");
       }
       return status;

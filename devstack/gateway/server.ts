@@ -81,15 +81,23 @@ export function createGatewayApp(
 
 /** Starts the API gateway (Kong's role in Supabase): one URL in front of auth, rest and functions. */
 // deno-lint-ignore require-await -- async so that a failed bind rejects instead of throwing
-export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway(
+  options: GatewayOptions,
+  hooks: { onResponse?: (request: Request, status: number, ms: number) => void } = {},
+): Promise<RunningGateway> {
   const config = GatewayOptions.parse(options);
   const upstreams: Partial<Record<UpstreamName, string>> = { ...config.upstreams };
   const app = createGatewayApp(config.apiKeys, (name) => upstreams[name]);
 
   const server = Deno.serve(
     { port: config.port, hostname: config.hostname, onListen: () => {} },
-    (request, info) => {
-      return app.fetch(normalizedRequest(request), { clientAddress: info.remoteAddr.hostname });
+    async (request, info) => {
+      const began = performance.now();
+      const response = await app.fetch(normalizedRequest(request), {
+        clientAddress: info.remoteAddr.hostname,
+      });
+      hooks.onResponse?.(request, response.status, performance.now() - began);
+      return response;
     },
   );
   let closing: Promise<void> | undefined;

@@ -7,7 +7,7 @@
  *   POST /api/chats/ID/messages          {text[, shown]} the person sends a message or command
  *   POST /api/chats/ID/press             {message_id, data} the person presses an inline button
  *   POST /api/chats/ID/blocked           {blocked} the person blocks or unblocks the bot
- *   POST /api/chats/ID/remind-now        {} (devstack only) the person's latest habit becomes due now
+ *   POST /api/chats/ID/remind-now        {habit?} (devstack only) one reminder of the chosen habit, now
  *
  * and the pages: `/` (the chat page) and `/<bot username>?start=<payload>`, where a t.me deep
  * link lands: it opens the chat page, which sends "/start <payload>".
@@ -88,7 +88,8 @@ export function chatRoutes(api: BotApi, username: string, hooks: DevHooks) {
       }
       if (method === "POST" && match[2] === "remind-now") {
         if (!hooks.remindNow) return problem(404, "remind-now is offered only on the devstack");
-        return { status: 200, body: { message: await hooks.remindNow(chatId) } };
+        const habit = input!.habit === undefined ? undefined : String(input!.habit);
+        return { status: 200, body: await hooks.remindNow(chatId, habit) };
       }
       return problem(405, `${method} is not allowed on ${path}`);
     } catch (error) {

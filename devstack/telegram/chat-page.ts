@@ -199,6 +199,7 @@ async function loadPeople() {
 async function select(person) {
   current = person;
   shownVersion = -1;
+  $("remind-choices").replaceChildren();
   localStorage.setItem("telegram-stand-in-person", String(person.id));
   $("chat-title").textContent = "Chat with @" + settings.bot + " as " + person.first_name;
   $("composer-fieldset").disabled = false;
@@ -256,13 +257,26 @@ $("blocked").addEventListener("click", async () => {
   await refresh();
 });
 $("remind-now").hidden = !settings.remindNow;
-$("remind-now").addEventListener("click", async () => {
+async function remindNow(habit) {
+  const status = $("chat-status");
+  const choices = $("remind-choices");
+  choices.replaceChildren();
   try {
-    $("chat-status").textContent = (await api("/api/chats/" + current.id + "/remind-now", {})).message;
+    const answer = await api("/api/chats/" + current.id + "/remind-now", habit ? { habit } : {});
+    status.textContent = answer.message;
+    for (const choice of answer.habits ?? []) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = choice.time + " " + choice.action;
+      button.addEventListener("click", () => remindNow(choice.id));
+      choices.append(button, " ");
+    }
   } catch (error) {
-    $("chat-status").textContent = error.message;
+    status.textContent = error.message;
   }
-});
+}
+$("remind-now").addEventListener("click", () => remindNow());
 document.addEventListener("click", (event) => {
   if (event.target.classList && event.target.classList.contains("spoiler")) event.target.classList.add("revealed");
 });
@@ -309,11 +323,12 @@ export function chatPage(botUsername: string, options: { start?: string; remindN
 <main>
   <header>
     <h2 id="chat-title">Choose or create a person</h2>
-    <button id="remind-now" class="secondary" type="button" title="Development only: your latest habit becomes due now">Remind me now</button>
+    <button id="remind-now" class="secondary" type="button" title="Development only: one reminder of a habit, now; the habit does not change">Remind me now</button>
     <button id="blocked" class="secondary" type="button">Block the bot</button>
   </header>
   <div id="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0"></div>
   <p id="chat-status" class="status" role="status" aria-live="polite"></p>
+  <p id="remind-choices" class="status" aria-label="Habits to remind"></p>
   <form id="composer" class="composer"><fieldset id="composer-fieldset" disabled style="display:contents">
     <label for="text" class="visually-hidden" style="position:absolute;left:-999px">Message</label>
     <textarea id="text" placeholder="Message or /command" maxlength="4096"></textarea>

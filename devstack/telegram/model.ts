@@ -69,6 +69,14 @@ export interface PendingCallback {
   answered: boolean;
 }
 
+/** What the stand-in remembers between runs (the start command keeps it in its data folder). */
+export interface ModelSnapshot {
+  chats: Chat[];
+  nextMessageId: number;
+  nextUserId: number;
+  nextCallbackId: number;
+}
+
 export class ChatModel {
   readonly chats = new Map<number, Chat>();
   readonly callbacks = new Map<string, PendingCallback>();
@@ -139,6 +147,30 @@ export class ChatModel {
   reset(): void {
     this.chats.clear();
     this.callbacks.clear();
+  }
+
+  snapshot(): ModelSnapshot {
+    return {
+      chats: [...this.chats.values()],
+      nextMessageId: this.#nextMessageId,
+      nextUserId: this.#nextUserId,
+      nextCallbackId: this.#nextCallbackId,
+    };
+  }
+
+  /** Takes back what a previous run remembered; ids go on from where it stopped, never repeating. */
+  restore(snapshot: ModelSnapshot): void {
+    this.chats.clear();
+    for (const chat of snapshot.chats) this.chats.set(chat.user.id, chat);
+    const highest = Math.max(0, ...snapshot.chats.map((chat) => chat.user.id));
+    this.#nextUserId = Math.max(this.#nextUserId, snapshot.nextUserId, highest + 1);
+    this.#nextMessageId = Math.max(this.#nextMessageId, snapshot.nextMessageId);
+    this.#nextCallbackId = Math.max(this.#nextCallbackId, snapshot.nextCallbackId);
+  }
+
+  /** People created from now on get ids from `first` up (a fresh data folder: ids unlike any before). */
+  startUserIdsAt(first: number): void {
+    this.#nextUserId = Math.max(this.#nextUserId, first);
   }
 }
 

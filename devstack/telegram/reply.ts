@@ -8,8 +8,14 @@ export interface Reply {
 
 /** Development helpers outside Telegram's protocol, offered on the chat page when given. */
 export interface DevHooks {
-  /** Makes the person's latest habit due now; resolves to a line to show, or rejects. */
-  remindNow?: (chatId: number) => Promise<string>;
+  /**
+   * Sends one reminder of the person's chosen habit now (the habit does not change); resolves to a
+   * line to show, with the habits to choose from when none was chosen and there are several.
+   */
+  remindNow?: (
+    chatId: number,
+    habitId?: string,
+  ) => Promise<{ message: string; habits?: { id: string; action: string; time: string }[] }>;
 }
 
 export interface Counters {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { RunningService } from "../service.ts";
 import { BotApi, canonicalMethod } from "./bot.ts";
 import { Chaos } from "./chaos.ts";
+import { persistChats } from "./persistence.ts";
 import { chatRoutes } from "./chat-api.ts";
 import { controlRoutes } from "./control.ts";
 import { notFound, serverError, TelegramError, unauthorized } from "./errors.ts";
@@ -36,6 +37,8 @@ export const TelegramOptions = z.object({
   /** Webhook retries back off up to this long (Telegram: about 60 s). */
   webhookMaxBackoffMs: z.number().int().positive().default(60_000),
   callbackTtlMs: z.number().int().positive().default(150_000),
+  /** Where people, chats, messages and the next ids are kept between runs (none: forget on exit). */
+  stateFile: z.string().optional(),
   /** See BotSettings.externalUpdates: for tests that post updates straight to the webhook. */
   externalUpdates: z.boolean().default(false),
   /** Registered at start, as `setWebhook` would (the devstack's webhook function). */
@@ -97,6 +100,7 @@ export async function startTelegram(
     chaos.clear();
     tally.tooManyRequests = 0;
   };
+  const persisted = config.stateFile ? persistChats(api, config.stateFile) : undefined;
   if (config.webhook) {
     api.updates.setWebhook({ ...config.webhook, maxConnections: 40 }, false);
   }
@@ -237,6 +241,7 @@ export async function startTelegram(
     reset,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        persisted?.flush();
         abortOnClose.abort();
         api.updates.close();
         server.close(() => resolve());

@@ -63,6 +63,15 @@ export class UpdateQueue {
 
   constructor(private readonly settings: DeliverySettings) {}
 
+  /** The next update's id: update ids only grow, across runs too (see persistence.ts). */
+  get nextUpdateId(): number {
+    return this.#nextUpdateId;
+  }
+
+  set nextUpdateId(id: number) {
+    this.#nextUpdateId = Math.max(this.#nextUpdateId, id);
+  }
+
   get webhook(): WebhookSettings | undefined {
     return this.#webhook;
   }

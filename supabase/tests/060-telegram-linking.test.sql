@@ -84,13 +84,15 @@ select results_eq($$ select outcome from private.complete_habit_from_telegram(55
     (select id from public.notifications where kind = 'habit_created' and habit_id = 'e0000000-0000-0000-0000-00000000000b')) $$,
   $$ values ('not_a_reminder') $$, 'the habit-created message has no Done button to press');
 
-select results_eq($$ select outcome from private.snooze_reminder_from_telegram(555, 9001) $$,
+insert into public.notifications (id, habit_id, owner_id, kind, due_at, occurrence_at) overriding system value
+values (9002, 'e0000000-0000-0000-0000-00000000000b', tests.get_supabase_uid('hana'), 'reminder', '2026-01-02 18:00Z', '2026-01-02 18:00Z');
+select results_eq($$ select outcome from private.snooze_reminder_from_telegram(555, 9002) $$,
   $$ values ('snoozed') $$, 'Snooze schedules the reminder again');
-select ok((select due_at between now() + interval '14 minutes' and now() + interval '16 minutes' and occurrence_at = '2026-01-01 18:00Z'
-           from public.notifications where snoozed_from_id = 9001), 'the snoozed reminder is due in 15 minutes, for the same occurrence');
-select results_eq($$ select outcome from private.snooze_reminder_from_telegram(555, 9001) $$,
+select ok((select due_at between now() + interval '14 minutes' and now() + interval '16 minutes' and occurrence_at = '2026-01-02 18:00Z'
+           from public.notifications where snoozed_from_id = 9002), 'the snoozed reminder is due in 15 minutes, for the same occurrence');
+select results_eq($$ select outcome from private.snooze_reminder_from_telegram(555, 9002) $$,
   $$ values ('already_snoozed') $$, 'Snooze pressed twice on one message schedules one reminder');
-select results_eq($$ select outcome from private.snooze_reminder_from_telegram(777, 9001) $$,
+select results_eq($$ select outcome from private.snooze_reminder_from_telegram(777, 9002) $$,
   $$ values ('other_chat') $$, 'Snooze pressed in another chat is refused');
 
 delete from public.habits where id = 'e0000000-0000-0000-0000-00000000000b';

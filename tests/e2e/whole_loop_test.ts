@@ -9,10 +9,12 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import postgres from "postgres";
 import { commandLine, isAlive, portInUse, signal } from "../../devstack/processes.ts";
 import { expectEventually, launchChromium, watchConsole } from "./support/browser.ts";
 import { confirmationLinkFor } from "./support/mailbox.ts";
 import { freePort } from "./support/spa.ts";
+import { loopSteps } from "../../devstack/status.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const PASSWORD = "habits2go4it";
@@ -83,6 +85,7 @@ async function interrupt(
   dir: string,
   ports: Record<string, number>,
   times: 1 | 2 = 1,
+  asTerminal = false,
 ): Promise<number> {
   const state = JSON.parse(await Deno.readTextFile(`${dir}/start.json`)) as {
     children: { pid: number; command: string }[];
@@ -90,6 +93,8 @@ async function interrupt(
   assert.ok(state.children.length >= 1, "the state file lists the processes this run started");
   const began = performance.now();
   started.child.kill("SIGINT");
+  // A terminal's Ctrl-C reaches the whole foreground process group, children included.
+  if (asTerminal) { for (const child of state.children) signal(child.pid, "SIGINT"); }
   if (times === 2) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     started.child.kill("SIGINT");
@@ -142,12 +147,25 @@ Deno.test({
     const mailUrl = `http://127.0.0.1:${ports.mail}`;
     const email = `loop-${crypto.randomUUID()}@example.com`;
     let started: Started | undefined;
+    const database = postgres(`postgresql://postgres@127.0.0.1:${ports.db}/postgres`, {
+      max: 1,
+      onnotice: () => {},
+      connect_timeout: 5,
+    });
     const browser = await launchChromium();
     try {
       started = await start(dir, ports);
       const status = started.output.join("\n");
       assert.match(status, new RegExp(`Telegram chat: ${chatUrl}`), "the status block names the chat page");
       assert.doesNotMatch(status, /^Initialize |DeprecationWarning/m, "a quiet start");
+      assert.ok(
+        status.includes(loopSteps({ web: spaUrl, mail: mailUrl, chat: chatUrl }).join("\n")),
+        "the status block prints the six steps of the loop, as the README quotes them",
+      );
+      assert.match(
+        status,
+        new RegExp(`The database shell: psql 'postgresql://postgres@127.0.0.1:${ports.db}/postgres'`),
+      );
 
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
       const page = await context.newPage();
@@ -203,7 +221,8 @@ Deno.test({
       await step("a new habit's message arrives in the chat", async () => {
         await page.goto(`${spaUrl}/habits/new`);
         await page.getByLabel("I will (action)").fill("stretch for a minute");
-        await page.getByLabel("in (place)").fill("the living room");
+        // Typed with its own preposition: the sentences must not add a second one.
+        await page.getByLabel("in (place)").fill("in the living room");
         await page.getByLabel(/^at \(time of day/).fill("06:15");
         await page.getByLabel("Every … days (1–7)").fill("1");
         await page.getByLabel("Takes … seconds (at most 120)").fill("60");
@@ -211,6 +230,17 @@ Deno.test({
         await page.getByText("Created “I will stretch for a minute”.").waitFor();
         await chat!.getByText("New habit").waitFor({ timeout: 30_000 });
         await chat!.screenshot({ path: `${shots}/chat-habit-created.png` });
+      });
+
+      await step("the place is written once, in the chat and on Today", async () => {
+        const log = await textOf(chat!, "#log");
+        assert.match(log, /at 06:15 in the living room/);
+        assert.doesNotMatch(log, /in in /);
+        await page.goto(`${spaUrl}/`);
+        await page.getByRole("link", { name: /stretch for a minute/ }).first().waitFor();
+        const today = await textOf(page, "main");
+        assert.match(today, /in the living room/);
+        assert.doesNotMatch(today, /in in /);
       });
 
       await step("Remind me now: the reminder arrives with Done and Snooze buttons", async () => {
@@ -222,12 +252,30 @@ Deno.test({
         await chat!.screenshot({ path: `${shots}/chat-reminder.png` });
       });
 
+      await step("a reminder on demand leaves the habit's time as it was", async () => {
+        const habits = await database<{ time: string }[]>`select time::text as time from public.habits`;
+        assert.deepEqual(habits.map((h) => h.time), ["06:15:00"]);
+        await page.goto(`${spaUrl}/habits`);
+        await page.getByRole("link", { name: "I will stretch for a minute at 06:15 in the living room" })
+          .waitFor();
+      });
+
       await step("pressing Done answers with a toast and a message", async () => {
         // At once, within a second of the reminder: the reply takes the chat's next slot.
         await chat!.getByRole("button", { name: "✅ Done" }).click();
         await chat!.locator("#toast", { hasText: "✅ Recorded" }).waitFor();
         await chat!.getByText("is recorded").waitFor();
         await chat!.screenshot({ path: `${shots}/chat-done.png` });
+      });
+
+      await step("Snooze after Done changes nothing and says the reminder is done", async () => {
+        await chat!.getByRole("button", { name: "⏰ Snooze 15 min" }).click();
+        await chat!.locator("#alert-text", { hasText: "Already done: there is nothing to snooze." })
+          .waitFor();
+        await chat!.getByRole("button", { name: "OK" }).click();
+        const [{ count }] = await database<{ count: number }[]>`
+          select count(*)::int as count from public.notifications where kind = 'snoozed_reminder'`;
+        assert.equal(count, 0, "no reminder is queued for the done occurrence");
       });
 
       await step("the completion shows in the SPA's history", async () => {
@@ -244,34 +292,104 @@ Deno.test({
         );
       });
 
-      await step("Ctrl-C stops everything within 10 s, even with a Bot API call hanging", async () => {
-        // The Bot API stops answering, and the person writes: the webhook function waits on it.
-        const rule = await fetch(`${chatUrl}/_control/chaos`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ kind: "hang", methods: ["sendMessage"] }),
-        });
-        assert.equal(rule.status, 201);
-        await rule.body?.cancel();
-        const before = await sendMessageCalls(chatUrl);
-        await chat!.getByRole("textbox", { name: "Message" }).fill("/help");
-        await chat!.getByRole("button", { name: "Send" }).click();
-        const deadline = Date.now() + 20_000;
-        while (await sendMessageCalls(chatUrl) === before) {
-          assert.ok(Date.now() < deadline, "the webhook never called sendMessage");
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        const took = await interrupt(started!, dir, listening);
-        started = undefined;
-        assert.ok(took < 10_000, `stopping took ${Math.round(took)} ms`);
-        assert.ok(!portInUse(ports.db), "the database stopped too");
+      await step("each service has its log in the data folder, named in the status block", async () => {
+        assert.match(started!.output.join("\n"), /Logs, one per service: .*\/logs\/<service>\.log/);
+        const log = (service: string) => Deno.readTextFile(`${dir}/logs/${service}.log`);
+        assert.match(await log("telegram-webhook"), /POST \/functions\/v1\/telegram-webhook 200 \d+ ms/);
+        assert.match(await log("auth"), /POST \/auth\/v1\/signup 200/);
+        assert.match(await log("rest"), /GET \/rest\/v1\/habits 200/);
       });
+
+      await step(
+        "Ctrl-C stops everything within 10 s, even with a Bot API call hanging, printing no error line",
+        async () => {
+          // The Bot API stops answering, and the person writes: the webhook function waits on it.
+          const rule = await fetch(`${chatUrl}/_control/chaos`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ kind: "hang", methods: ["sendMessage"] }),
+          });
+          assert.equal(rule.status, 201);
+          await rule.body?.cancel();
+          const before = await sendMessageCalls(chatUrl);
+          await chat!.getByRole("textbox", { name: "Message" }).fill("/help");
+          await chat!.getByRole("button", { name: "Send" }).click();
+          const deadline = Date.now() + 20_000;
+          while (await sendMessageCalls(chatUrl) === before) {
+            assert.ok(Date.now() < deadline, "the webhook never called sendMessage");
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          const stopped = started!;
+          const took = await interrupt(stopped, dir, listening, 1, true);
+          started = undefined;
+          assert.ok(took < 10_000, `stopping took ${Math.round(took)} ms`);
+          const output = stopped.output.join("\n");
+          assert.doesNotMatch(output, /exited with code/, "Ctrl-C prints no error line");
+          assert.ok(!portInUse(ports.db), "the database stopped too");
+        },
+      );
 
       await step("a second start on the same ports and directory works", async () => {
         started = await start(dir, ports);
         const answer = await fetch(`${chatUrl}/bot1000000001:devstack-local-bot-token/getWebhookInfo`);
         const info = (await answer.json()).result;
         assert.equal(info.url, `http://127.0.0.1:${ports.api}/functions/v1/telegram-webhook`);
+      });
+
+      await step("a person and their conversation survive the restart", async () => {
+        await chat!.reload();
+        await chat!.getByText("✅ Connected!").waitFor();
+        await chat!.getByText("is recorded").waitFor();
+        const before = await sendMessageCalls(chatUrl);
+        await chat!.getByRole("textbox", { name: "Message" }).fill("/habits");
+        await chat!.getByRole("button", { name: "Send" }).click();
+        // The chat stored in the database before the restart still reaches its person.
+        await chat!.getByText(/^Your habits/).first().waitFor();
+        assert.ok(await sendMessageCalls(chatUrl) > before);
+        assert.match(
+          await textOf(chat!, "#log"),
+          /1\. I will stretch for a minute at 06:15 in the living room/,
+        );
+        const people = await (await fetch(`${chatUrl}/api/users`)).json() as { id: number }[];
+        const created = await fetch(`${chatUrl}/api/users`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ first_name: "Newcomer" }),
+        });
+        const newcomer = await created.json() as { id: number };
+        assert.ok(
+          !people.some((person) => person.id === newcomer.id),
+          "a person created after the restart gets an id nobody had",
+        );
+      });
+
+      await step("with several habits, Remind me now asks which one and reminds only that one", async () => {
+        await database`
+          insert into public.habits (owner_id, action, place, time, duration_seconds)
+          select id, 'read one page', 'bed', '21:00', 60 from auth.users where email = ${email}`;
+        await chat!.getByRole("button", { name: "Remind me now" }).click();
+        await chat!.locator("#chat-status", { hasText: "Which habit?" }).waitFor();
+        await chat!.locator("#remind-choices").getByRole("button", { name: "21:00 read one page" }).click();
+        await chat!.locator(".msg", { hasText: /Time for your habit[\s\S]*read one page at 21:00 in bed/ })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        const times = await database<{ action: string; time: string }[]>`
+          select action, time::text as time from public.habits order by time`;
+        assert.deepEqual([...times], [
+          { action: "stretch for a minute", time: "06:15:00" },
+          { action: "read one page", time: "21:00:00" },
+        ]);
+      });
+
+      await step("a signed-in tab whose account no longer exists is signed out and told why", async () => {
+        // What --reset does to a signed-in tab: its account is gone from the server.
+        await page.goto(`${spaUrl}/`);
+        await page.getByRole("link", { name: /stretch for a minute/ }).first().waitFor();
+        await database`delete from auth.users where email = ${email}`;
+        await page.reload();
+        await page.getByRole("heading", { name: "Sign in" }).waitFor();
+        await page.getByText("You were signed out: your account no longer exists on this server").waitFor();
+        assert.doesNotMatch(await textOf(page, "main"), /stretch for a minute/);
       });
 
       await step("after a crash, the next start stops what the crashed run left, then comes up", async () => {
@@ -294,6 +412,7 @@ Deno.test({
         assert.ok(!portInUse(ports.db), "the adopted database stopped too");
       });
     } finally {
+      await database.end({ timeout: 1 });
       await browser.close();
       if (started) {
         // What it started holds its output pipes: kill that too, or waiting for the exit hangs.

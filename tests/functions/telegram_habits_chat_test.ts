@@ -163,6 +163,19 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       },
     );
 
+    await t.step(
+      "the place is written once: a place typed with its preposition gets no second one",
+      async () => {
+        expect(en.askPlace).toBe("Where? Send the place, e.g. <i>the kitchen</i>.");
+        await say(chat, "/habits");
+        expect(last(chat)).toContain("I will <b>read one page</b> at <b>07:30</b> <b>in bed</b>");
+        expect(last(chat)).not.toContain("in in");
+        await say(chat, "/habits", "ru");
+        expect(last(chat)).toContain("Я буду <b>read one page</b> в <b>07:30</b>, <b>in bed</b>");
+        expect(last(chat)).toContain("Я буду <b>stretch</b> в <b>06:00</b>, место: <b>desk</b>");
+      },
+    );
+
     await t.step("a reward as free text, with the reward rule checked", async () => {
       await say(chat, "/new");
       for (const answer of ["drink water", "12:00", "kitchen", "1", "30"]) await say(chat, answer);
@@ -200,11 +213,16 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       await say(chat, "/pause");
       expect(last(chat)).toBe(en.pickHeading.pause);
       expect(buttonsOfLast(chat).map((b) => b.callback_data)).toContain(`pause:h:${first.id}`);
+      expect(buttonsOfLast(chat).at(-1)).toEqual({ text: en.cancelButton, callback_data: "pick:no" });
+      await press(chat, "pick:no");
+      expect(last(chat)).toBe(en.cancelled);
+      assert.equal((await habitsOf(alice))[0].is_paused, false, "Cancel on /pause pauses nothing");
+      await say(chat, "/pause");
       await press(chat, `pause:h:${first.id}`);
       expect(last(chat)).toBe(en.paused(first.action));
       assert.equal((await habitsOf(alice))[0].is_paused, true);
       await say(chat, "/resume");
-      expect(buttonsOfLast(chat).map((b) => b.callback_data)).toEqual([`resume:h:${first.id}`]);
+      expect(buttonsOfLast(chat).map((b) => b.callback_data)).toEqual([`resume:h:${first.id}`, "pick:no"]);
       await press(chat, `resume:h:${first.id}`);
       expect(last(chat)).toBe(en.resumed(first.action));
       assert.equal((await habitsOf(alice))[0].is_paused, false);
@@ -241,10 +259,10 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       for (let i = 0; i < 10; i++) await createHabit(sql, alice, { action: `extra ${i}`, time: `1${i}:00` });
       await say(chat, "/pause");
       expect(last(chat)).toBe(en.pickHeading.pause + en.page(1, 2));
-      expect(buttonsOfLast(chat).at(-1)?.callback_data).toBe("pick:pause:1");
+      expect(buttonsOfLast(chat).at(-2)?.callback_data).toBe("pick:pause:1");
       await press(chat, "pick:pause:1");
       expect(last(chat)).toBe(en.pickHeading.pause + en.page(2, 2));
-      expect(buttonsOfLast(chat).at(-1)?.callback_data).toBe("pick:pause:0");
+      expect(buttonsOfLast(chat).at(-2)?.callback_data).toBe("pick:pause:0");
     });
 
     await t.step("/stats shows streaks and marks; Done tells the new streak", async () => {

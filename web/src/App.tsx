@@ -9,7 +9,7 @@ import { EmailCodeSignInPage } from "./auth/EmailCodeSignInPage.tsx";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage.tsx";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage.tsx";
 import { RequireAuth } from "./auth/RequireAuth.tsx";
-import { SessionProvider, useSession } from "./auth/session.tsx";
+import { SessionProvider } from "./auth/session.tsx";
 import { SignInPage } from "./auth/SignInPage.tsx";
 import { SignUpPage } from "./auth/SignUpPage.tsx";
 import { TwoFactorPage } from "./auth/TwoFactorPage.tsx";
@@ -34,15 +34,12 @@ function Lazy({ children }: { children: ReactNode }) {
 
 /** Signed in, the app opens on Today. */
 function HomePage() {
-  const { session, loading } = useSession();
-  if (loading) return <Loading />;
-  return session
-    ? (
-      <RequireAuth>
-        <TodayPage />
-      </RequireAuth>
-    )
-    : <Navigate to="/sign-in" replace />;
+  // RequireAuth sends the signed-out to the sign-in page, saying why when the session was ended.
+  return (
+    <RequireAuth>
+      <TodayPage />
+    </RequireAuth>
+  );
 }
 
 const signedIn = (page: ReactNode) => <RequireAuth>{page}</RequireAuth>;

@@ -16,26 +16,41 @@ export interface HabitWords {
 
 const b = (text: string) => `<b>${escapeHtml(text)}</b>`;
 
+/**
+ * A place is stored as the person wrote it: "the kitchen", or with its own preposition ("at my desk",
+ * "на кухне"). The sentence adds one ("in", "место:") only when the place has none, so a place is
+ * never written as "in in bed". web/src/habits/habit-text.ts follows the same rule.
+ */
+const PLACE_PREPOSITION =
+  /^(in|at|on|by|near|under|inside|outside|beside|behind|next to|around|over|в|во|на|у|под|над|возле|около|рядом|за|перед|при|дома)(\s|$)/i;
+
+export function placeHasPreposition(place: string): boolean {
+  return PLACE_PREPOSITION.test(place.trim());
+}
+
 /** The words habits are described with, per language (user text escaped). */
 export const HABIT_WORDS = {
   en: {
     sentence: (action: string, clock: string, place: string) =>
-      `I will ${b(action)} at ${b(clock)} in ${b(place)}`,
+      `I will ${b(action)} at ${b(clock)} ${placeHasPreposition(place) ? b(place) : `in ${b(place)}`}`,
+    inPlace: (place: string) => placeHasPreposition(place) ? escapeHtml(place) : `in ${escapeHtml(place)}`,
     interval: (days: number) => days === 1 ? "every day" : days === 7 ? "every week" : `every ${days} days`,
     seconds: (n: number) => `${n} s`,
     reward: (reward: string) => `🎁 Reward: ${escapeHtml(reward)}`,
     enjoy: (action: string, place: string | null) =>
-      `😊 Then enjoy: ${escapeHtml(action)}${place ? ` in ${escapeHtml(place)}` : ""}`,
+      `😊 Then enjoy: ${escapeHtml(action)}${place ? ` ${HABIT_WORDS.en.inPlace(place)}` : ""}`,
   },
   ru: {
     sentence: (action: string, clock: string, place: string) =>
-      `Я буду ${b(action)} в ${b(clock)}, место: ${b(place)}`,
+      `Я буду ${b(action)} в ${b(clock)}, ${placeHasPreposition(place) ? b(place) : `место: ${b(place)}`}`,
+    inPlace: (place: string) =>
+      placeHasPreposition(place) ? escapeHtml(place) : `(место: ${escapeHtml(place)})`,
     interval: (days: number) =>
       days === 1 ? "каждый день" : days === 7 ? "каждую неделю" : `раз в ${days} дн.`,
     seconds: (n: number) => `${n} с`,
     reward: (reward: string) => `🎁 Награда: ${escapeHtml(reward)}`,
     enjoy: (action: string, place: string | null) =>
-      `😊 Потом в удовольствие: ${escapeHtml(action)}${place ? ` (${escapeHtml(place)})` : ""}`,
+      `😊 Потом в удовольствие: ${escapeHtml(action)}${place ? ` ${HABIT_WORDS.ru.inPlace(place)}` : ""}`,
   },
 } satisfies Record<Language, unknown>;
 

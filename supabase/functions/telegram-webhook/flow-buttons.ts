@@ -20,12 +20,13 @@ export type FlowButton =
   | { kind: "page"; operation: PickOperation; page: number }
   | { kind: "pick"; operation: PickOperation; habitId: string }
   | { kind: "delete_confirmed"; habitId: string }
-  | { kind: "delete_refused" };
+  | { kind: "delete_refused" }
+  | { kind: "pick_cancelled" };
 
 export const flowButtonPattern = new RegExp(
   `^(new:t:([01][0-9]|2[0-3])([0-5][0-9])|new:i:([1-7])|new:d:([1-9][0-9]{0,2})|new:f:(none|reward)|new:p:(${UUID})` +
     `|edit:f:(action|time|place|interval|duration)|cancel|pick:(edit|pause|resume|delete):([0-9]{1,3})` +
-    `|(edit|pause|resume|delete):h:(${UUID})|delete:yes:(${UUID})|delete:no)$`,
+    `|(edit|pause|resume|delete):h:(${UUID})|delete:yes:(${UUID})|delete:no|pick:no)$`,
 );
 
 export const button = {
@@ -41,6 +42,7 @@ export const button = {
   pick: (operation: PickOperation, habitId: string) => `${operation}:h:${habitId}`,
   deleteYes: (habitId: string) => `delete:yes:${habitId}`,
   deleteNo: "delete:no",
+  pickNo: "pick:no",
 };
 
 /** The button `data` names, or null when it is not one of the conversation's buttons. */
@@ -66,5 +68,6 @@ export function decodeFlowButton(data: string | undefined): FlowButton | null {
     return { kind: "pick", operation: m[11] as PickOperation, habitId: m[12] };
   }
   if (m[13]) return { kind: "delete_confirmed", habitId: m[13] };
+  if (data === "pick:no") return { kind: "pick_cancelled" };
   return data === "cancel" ? { kind: "cancel" } : { kind: "delete_refused" };
 }

@@ -276,6 +276,7 @@ export function registerHabitFlows(
     if (page < pages - 1) {
       keyboard.text(t.next, button.page(operation, page + 1));
     }
+    keyboard.row().text(t.cancelButton, button.pickNo);
     return {
       text: t.pickHeading[operation] + t.page(page + 1, pages),
       keyboard,
@@ -347,6 +348,8 @@ export function registerHabitFlows(
           const ended = await store.endConversation(chatId);
           return await ctx.reply(ended ? t.cancelled : t.nothingToCancel, html);
         }
+        case "pick_cancelled":
+          return await ctx.editMessageText(t.cancelled, html);
         case "page": {
           const { text, keyboard } = await picker(
             person,

@@ -13,7 +13,7 @@ const b = (text: string) => `<b>${escapeHtml(text)}</b>`;
 const en = {
   askAction: "🆕 New habit. What will you do? Send the action, e.g. <i>read one page</i>.\n\n/cancel stops.",
   askTime: "At what time (your local time)? Pick one or send it as HH:MM, e.g. 07:30.",
-  askPlace: "Where? Send the place, e.g. <i>in bed</i>.",
+  askPlace: "Where? Send the place, e.g. <i>the kitchen</i>.",
   askInterval: "How often?",
   askDuration: "How long does it take? Pick one or send the seconds (1 to 120).",
   askFollowUp: "Anything to enjoy afterwards? A reward, one of your pleasant habits, or nothing.",
@@ -86,7 +86,7 @@ const ru: Catalogue = {
   askAction:
     "🆕 Новая привычка. Что вы будете делать? Отправьте действие, например <i>прочитать одну страницу</i>.\n\n/cancel — отмена.",
   askTime: "В какое время (по вашему местному времени)? Выберите или отправьте ЧЧ:ММ, например 07:30.",
-  askPlace: "Где? Отправьте место, например <i>в кровати</i>.",
+  askPlace: "Где? Отправьте место, например <i>на кухне</i>.",
   askInterval: "Как часто?",
   askDuration: "Сколько это занимает? Выберите или отправьте число секунд (от 1 до 120).",
   askFollowUp: "Чем порадовать себя после? Награда, одна из ваших приятных привычек или ничего.",

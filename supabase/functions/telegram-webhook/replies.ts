@@ -1,5 +1,5 @@
 import { escapeHtml } from "../_shared/html.ts";
-import { formatClock, habitSummary, type HabitWords } from "../_shared/habit-text.ts";
+import { formatClock, HABIT_WORDS, habitSummary, type HabitWords } from "../_shared/habit-text.ts";
 import type { Language } from "../_shared/language.ts";
 import { pageLines } from "./paging.ts";
 import type { LinkOutcome } from "./store.ts";
@@ -62,7 +62,7 @@ export function createReplies(siteUrl: string) {
     page: (page: number, pages: number) => ` (page ${page} of ${pages})`,
     nothingToday: (zone: string) => `Nothing is due today (${escapeHtml(zone)}). Enjoy your day!`,
     today: "Today",
-    inPlace: (place: string) => `in ${escapeHtml(place)}`,
+    inPlace: HABIT_WORDS.en.inPlace,
     previous: "◀ Previous",
     next: "Next ▶",
     recorded: "✅ Recorded",
@@ -77,6 +77,8 @@ export function createReplies(siteUrl: string) {
       already_recorded: "Already recorded. Well done!",
       snoozed: "OK, I'll remind you again in 15 minutes.",
       already_snoozed: "Already snoozed: the reminder is on its way.",
+      already_done: "Already done: there is nothing to snooze. Well done!",
+      paused: "This habit is paused, so this button does nothing. Send /resume to get its reminders again.",
       not_found: "This habit no longer exists.",
       other_chat: "This button belongs to another chat.",
       not_a_reminder: "There is nothing to do with this message.",
@@ -134,7 +136,7 @@ export function createReplies(siteUrl: string) {
     page: (page, pages) => ` (страница ${page} из ${pages})`,
     nothingToday: (zone) => `Сегодня ничего не запланировано (${escapeHtml(zone)}). Хорошего дня!`,
     today: "Сегодня",
-    inPlace: (place) => `(место: ${escapeHtml(place)})`,
+    inPlace: HABIT_WORDS.ru.inPlace,
     previous: "◀ Назад",
     next: "Далее ▶",
     recorded: "✅ Записано",
@@ -149,6 +151,9 @@ export function createReplies(siteUrl: string) {
       already_recorded: "Уже записано. Отлично!",
       snoozed: "Хорошо, напомню снова через 15 минут.",
       already_snoozed: "Уже отложено: напоминание придёт.",
+      already_done: "Уже выполнено: откладывать нечего. Отлично!",
+      paused:
+        "Эта привычка на паузе, кнопка ничего не делает. Отправьте /resume, чтобы снова получать напоминания.",
       not_found: "Этой привычки больше нет.",
       other_chat: "Эта кнопка из другого чата.",
       not_a_reminder: "С этим сообщением ничего делать не нужно.",

@@ -99,7 +99,7 @@ export function createWebhookStore(db: Database) {
     async completeFromButton(chatId: number, notificationId: bigint) {
       const [row] = await db<
         {
-          outcome: ButtonOutcome | "recorded" | "already_recorded";
+          outcome: ButtonOutcome | "recorded" | "already_recorded" | "paused";
           habit_action: string | null;
           reward: string | null;
           pleasant_action: string | null;
@@ -112,7 +112,7 @@ export function createWebhookStore(db: Database) {
     async snoozeFromButton(chatId: number, notificationId: bigint) {
       const [row] = await db<
         {
-          outcome: ButtonOutcome | "snoozed" | "already_snoozed";
+          outcome: ButtonOutcome | "snoozed" | "already_snoozed" | "already_done" | "paused";
           due_at: Date | null;
         }[]
       >`

@@ -9,7 +9,7 @@ import { useSession } from "./session.tsx";
  * after a first confirmation the person chooses a password before anything else.
  */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { session, loading, needsSecondFactor, mustChoosePassword } = useSession();
+  const { session, loading, needsSecondFactor, mustChoosePassword, accountGone } = useSession();
   const location = useLocation();
   const { t } = useTranslation();
   if (loading) return <Loading label={t("Checking your session…")} />;
@@ -19,7 +19,16 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       <Navigate
         to="/sign-in"
         replace
-        state={{ from: location.pathname + location.search }}
+        state={{
+          from: location.pathname + location.search,
+          ...(accountGone
+            ? {
+              notice: t(
+                "You were signed out: your account no longer exists on this server (it was deleted, or the local database was reset).",
+              ),
+            }
+            : {}),
+        }}
       />
     );
   }

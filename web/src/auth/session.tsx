@@ -13,6 +13,8 @@ interface SessionState {
    * (someone else may have typed it): the person must choose one (profiles.must_choose_password).
    */
   mustChoosePassword: boolean;
+  /** The stored session was ended here because its account no longer exists on the server. */
+  accountGone?: boolean;
 }
 
 const SIGNED_OUT: SessionState = {
@@ -41,6 +43,23 @@ async function mustChoosePasswordFor(session: Session): Promise<boolean> {
   return data?.must_choose_password === true;
 }
 
+/**
+ * Auth's answers for a token whose account or session no longer exists (GoTrue v2.196.0,
+ * internal/api/auth.go maybeLoadUserOrSession: 403 user_not_found "User from sub claim in JWT does
+ * not exist", 403 session_not_found; 401/403 bad_jwt). A network failure (offline) is none of these.
+ */
+const ACCOUNT_GONE = new Set(["user_not_found", "session_not_found", "bad_jwt"]);
+
+/** Set when this page ended the session for that reason (module-wide: effects may run twice). */
+let accountGone = false;
+
+/** Whether Auth says the stored session's account is gone (e.g. the local database was reset). */
+async function accountIsGone(): Promise<boolean> {
+  const { error } = await supabase.auth.getUser();
+  if (!error) return false;
+  return (error.status === 401 || error.status === 403) && ACCOUNT_GONE.has(error.code ?? "");
+}
+
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({
@@ -60,7 +79,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
     const update = (session: Session | null) => {
       const mine = ++latest;
-      if (!session) return land(mine, SIGNED_OUT);
+      if (session) accountGone = false;
+      if (!session) return land(mine, { ...SIGNED_OUT, accountGone });
       const sameUser = current.session?.user.id === session.user.id;
       const secondFactor = needsSecondFactor();
       const choosePassword = mustChoosePasswordFor(session);
@@ -87,13 +107,29 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         })
       );
     };
-    supabase.auth.getSession().then(({ data }) => update(data.session));
+    // A stored session is checked with Auth once per load and when the tab comes back: a session
+    // whose account no longer exists ends here, with a message, instead of showing stale data.
+    const checkAccount = async () => {
+      const { data } = await supabase.auth.getSession();
+      if (!data.session || !(await accountIsGone())) return;
+      accountGone = true;
+      await supabase.auth.signOut({ scope: "local" });
+    };
+    const onVisible = () => {
+      if (document.visibilityState === "visible") void checkAccount();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    supabase.auth.getSession().then(({ data }) => {
+      update(data.session);
+      void checkAccount();
+    });
     // Not awaited inside the callback: supabase-js holds a lock while it runs.
     const { data } = supabase.auth.onAuthStateChange((_event, session) => {
       setTimeout(() => update(session), 0);
     });
     return () => {
       active = false;
+      document.removeEventListener("visibilitychange", onVisible);
       data.subscription.unsubscribe();
     };
   }, []);

@@ -4,14 +4,27 @@ import type { Habit } from "../lib/database.ts";
 
 type HabitWords = Pick<Habit, "action" | "place" | "time">;
 
+/**
+ * A place is stored as the person wrote it: "the kitchen", or with its own preposition ("at my desk",
+ * "на кухне"). The sentence adds one only when the place has none, so a place is never written as
+ * "in in bed". supabase/functions/_shared/habit-text.ts (the bot) follows the same rule.
+ */
+const PLACE_PREPOSITION =
+  /^(in|at|on|by|near|under|inside|outside|beside|behind|next to|around|over|в|во|на|у|под|над|возле|около|рядом|за|перед|при|дома)(\s|$)/i;
+
+export function placeHasPreposition(place: string): boolean {
+  return PLACE_PREPOSITION.test(place.trim());
+}
+
 /** "I will read a page at 7:00 AM in the kitchen", in the interface language. */
 export function habitSentence(
   habit: { action: string | null; place: string | null; time: string | null },
 ): string {
-  return translate("I will {{action}} at {{time}} in {{place}}", {
+  const place = habit.place ?? "…";
+  return translate("I will {{action}} at {{time}} {{where}}", {
     action: habit.action ?? "…",
     time: formatClock(habit.time),
-    place: habit.place ?? "…",
+    where: placeHasPreposition(place) ? place : translate("in {{place}}", { place }),
   });
 }
 
@@ -26,5 +39,5 @@ export function durationText(seconds: number | null): string {
 export function shortHabitLabel(
   habit: Pick<HabitWords, "action" | "place">,
 ): string {
-  return `${habit.action} (${habit.place})`;
+  return `${habit.action} (${habit.place})`; // the place alone, in brackets: no preposition added
 }

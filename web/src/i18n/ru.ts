@@ -246,7 +246,10 @@ export const RU: Readonly<Record<string, string>> = {
   "Choose a time of day, e.g. 07:30.": "Выберите время дня, например 07:30.",
   "Choose one of your pleasant habits.": "Выберите одну из своих приятных привычек.",
   "Write the reward, or choose “Nothing”.": "Напишите награду или выберите «Ничего».",
-  "I will {{action}} at {{time}} in {{place}}": "Я буду {{action}} в {{time}}, место: {{place}}",
+  "I will {{action}} at {{time}} {{where}}": "Я буду {{action}} в {{time}}, {{where}}",
+  "in {{place}}": "место: {{place}}",
+  "You were signed out: your account no longer exists on this server (it was deleted, or the local database was reset).":
+    "Вы вышли из аккаунта: его больше нет на этом сервере (он удалён, или локальная база данных сброшена).",
   "every {{count}} days_one": "раз в {{count}} день",
   "every {{count}} days_few": "раз в {{count}} дня",
   "every {{count}} days_many": "раз в {{count}} дней",
