@@ -8,6 +8,7 @@
 #   bash bench/run.sh dispatch     # the reminders function against the fake Bot API
 #   bash bench/run.sh data-api     # listing 5 habits through the devstack gateway, RLS variants
 #   bash bench/run.sh soak         # delivery guarantees under faults (about 8 minutes)
+#   bash bench/run.sh properties   # the tick/claim property test, random seed, PROPERTY_RUNS (200)
 #   bash bench/run.sh all
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +37,7 @@ run_benchmark() {
 }
 
 case "${1:-}" in
-  scheduling | dispatch | data-api | soak) run_benchmark "$1" ;;
+  scheduling | dispatch | data-api | soak | properties) run_benchmark "$1" ;;
   all) for name in scheduling dispatch data-api; do run_benchmark "$name"; done ;;
   *)
     sed -n '2,11p' "$0" >&2

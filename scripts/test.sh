@@ -49,6 +49,9 @@ export TEST_DB_URL="$db_url"
 stage "devstack, edge functions and end-to-end reminders (Deno tests)"
 deno test --allow-all --no-check tests/devstack tests/functions
 
+stage "the tick and the claim on generated populations (fast-check, fixed seed)"
+deno test --allow-all --no-check tests/properties
+
 stage "contract tests: the real supabase-js client against a devstack on free ports"
 # The same suite runs against `supabase start` given SUPABASE_URL, the keys, SUPABASE_DB_URL and
 # MAIL_API_URL. These two mirror supabase/config.toml ([auth.email] max_frequency and

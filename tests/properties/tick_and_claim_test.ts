@@ -147,6 +147,7 @@ interface HabitState {
   lastEdit: Date | null;
 }
 
+type Tx = postgres.TransactionSql;
 const minutesAfter = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
 class Rollback extends Error {}
 
@@ -164,7 +165,7 @@ export async function simulate(sql: postgres.Sql, steps: string[], world: World)
   const violations: string[] = [];
   try {
     await sql.begin(async (tx) => {
-      await runWorld(tx as unknown as postgres.Sql, steps, world, violations);
+      await runWorld(tx, steps, world, violations);
       throw new Rollback();
     });
   } catch (error) {
@@ -178,7 +179,7 @@ function describe(error: unknown): string {
   return `${e.code ?? ""} ${e.message ?? String(error)}`.trim();
 }
 
-async function runWorld(tx: postgres.Sql, steps: string[], world: World, violations: string[]) {
+async function runWorld(tx: Tx, steps: string[], world: World, violations: string[]) {
   // Sunday 06:00 UTC of a past week, so that Sunday 19:00 in every zone here falls inside.
   const [{ start }] = await tx<{ start: Date }[]>`
     select date_trunc('week', now() - interval '3 days') - interval '18 hours' as start`;
@@ -206,7 +207,11 @@ async function runWorld(tx: postgres.Sql, steps: string[], world: World, violati
   }
   const mine = people.map((person) => person.id);
   const chatOwner = new Map(people.filter((p) => p.chatId).map((p) => [String(p.chatId), p]));
-  const store = createOutboxStore(tx, { leaseSeconds: 120, maxAttempts: 5, chatIntervalMs: 0 });
+  const store = createOutboxStore(tx as unknown as postgres.Sql, {
+    leaseSeconds: 120,
+    maxAttempts: 5,
+    chatIntervalMs: 0,
+  });
   const events = [...world.events].sort((a, b) => a.minute - b.minute);
 
   for (const [index, at] of ticks.entries()) {
@@ -227,7 +232,7 @@ async function runWorld(tx: postgres.Sql, steps: string[], world: World, violati
 }
 
 async function createPerson(
-  tx: postgres.Sql,
+  tx: Tx,
   spec: PersonSpec,
   start: Date,
   habits: Map<string, HabitState>,
@@ -258,7 +263,7 @@ async function createPerson(
 }
 
 async function createHabit(
-  tx: postgres.Sql,
+  tx: Tx,
   owner: string,
   zone: string,
   habit: HabitSpec,
@@ -304,7 +309,7 @@ async function createHabit(
 }
 
 /** The schedule triggers count from the real clock; the simulation moves the next reminder to its own. */
-async function rescheduleFrom(tx: postgres.Sql, at: Date, owner: string, habit: string | null) {
+async function rescheduleFrom(tx: Tx, at: Date, owner: string, habit: string | null) {
   await tx`
     update public.habits h
     set next_reminder_at = private.next_occurrence(h.time, h.interval_days, h.starts_on, p.timezone, ${at})
@@ -314,7 +319,7 @@ async function rescheduleFrom(tx: postgres.Sql, at: Date, owner: string, habit: 
 }
 
 async function applyEvent(
-  tx: postgres.Sql,
+  tx: Tx,
   event: EventSpec,
   people: PersonState[],
   habits: Map<string, HabitState>,
@@ -396,7 +401,7 @@ async function applyEvent(
  * real clock, which is days after the simulated one).
  */
 async function claimUntilEmpty(
-  tx: postgres.Sql,
+  tx: Tx,
   store: ReturnType<typeof createOutboxStore>,
   mine: string[],
   chatOwner: Map<string, PersonState>,
@@ -419,15 +424,21 @@ async function claimUntilEmpty(
       }
       const took = performance.now() - started;
       if (took > CLAIM_BOUND_MS) {
-        violations.push(`a claim at ${at.toISOString()} took ${Math.round(took)} ms (bound ${CLAIM_BOUND_MS})`);
+        violations.push(
+          `a claim at ${at.toISOString()} took ${Math.round(took)} ms (bound ${CLAIM_BOUND_MS})`,
+        );
       }
       if (batch.length === 0) return true;
       for (const message of batch) {
         const owner = message.chat_id === null ? undefined : chatOwner.get(String(message.chat_id));
         const lateMinutes = (at.getTime() - message.due_at.getTime()) / 60_000;
-        if (owner && message.kind !== "habit_created" && message.attempts === 1 && lateMinutes > GRACE_MINUTES) {
+        if (
+          owner && message.kind !== "habit_created" && message.attempts === 1 && lateMinutes > GRACE_MINUTES
+        ) {
           violations.push(
-            `a ${message.kind} due ${message.due_at.toISOString()} went out ${Math.round(lateMinutes)} min late`,
+            `a ${message.kind} due ${message.due_at.toISOString()} went out ${
+              Math.round(lateMinutes)
+            } min late`,
           );
         }
         const skip = message.chat_id === null ||
@@ -449,7 +460,7 @@ async function claimUntilEmpty(
 }
 
 async function checkOutcome(
-  tx: postgres.Sql,
+  tx: Tx,
   people: PersonState[],
   habits: Map<string, HabitState>,
   ticks: Date[],
@@ -465,7 +476,7 @@ async function checkOutcome(
       const habit = habits.get(habitId)!;
       if (habit.paused) continue;
       const from = habit.lastEdit ?? start;
-      const occurrences = (await tx<{ at: Date; rows: number }[]>`
+      const occurrences = await tx<{ at: Date; rows: number }[]>`
         select o.at, (select count(*)::int from public.notifications n
           where n.habit_id = h.id and n.kind = 'reminder' and n.occurrence_at = o.at) as rows
         from public.habits h join public.profiles p on p.id = h.owner_id
@@ -476,7 +487,7 @@ async function checkOutcome(
           where d::date >= h.starts_on and (d::date - h.starts_on) % h.interval_days = 0
         ) o
         where h.id = ${habitId} and o.at > ${from} and o.at <= ${last}
-        order by o.at`);
+        order by o.at`;
       for (const [i, tick] of ticks.entries()) {
         const previous = i === 0 ? from : ticks[i - 1];
         const inGap = occurrences.filter((o) => o.at > previous && o.at > from && o.at <= tick);
