@@ -170,45 +170,60 @@ as $$ select 1000 $$;
 revoke execute on function private.streak_lookback() from public, anon, authenticated;
 grant execute on function private.streak_lookback() to service_role;
 
--- The habit's current streak, walked back from its latest occurrence over at most
--- streak_lookback() occurrences in one set-based query. Same rules as before: today's
--- occurrence, not yet done, is pending and breaks nothing; an occurrence before the habit was
--- created counts only if it was done, and never breaks the streak.
+-- The habit's current streak, walked back from its latest occurrence as before (it stops at the
+-- first miss, so a reminder usually costs a few index probes), over at most streak_lookback()
+-- occurrences. Same rules as before: today's occurrence, not yet done, is pending and breaks
+-- nothing; an occurrence before the habit was created counts only if it was done, and never
+-- breaks the streak (those are counted at once, within the same window).
 create or replace function private.current_streak(habit uuid)
 returns integer
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  with h as (
-    select hb.id, hb.time, hb.interval_days, hb.starts_on, hb.created_at, p.timezone,
-      (now() at time zone p.timezone)::date as today
-    from public.habits hb
-    join public.profiles p on p.id = hb.owner_id
-    where hb.id = current_streak.habit
-  ),
-  latest as (
-    select h.*, h.today - (h.today - h.starts_on) % h.interval_days as last_day
-    from h where h.today >= h.starts_on
-  ),
-  walked as (
-    select l.last_day - g.n * l.interval_days as day, g.n,
-      ((l.last_day - g.n * l.interval_days) + l.time) at time zone l.timezone as at, l.id, l.created_at, l.today
-    from latest l
-    cross join lateral generate_series(0,
-      least(private.streak_lookback() - 1, (l.last_day - l.starts_on) / l.interval_days)) g(n)
-  ),
-  marked as (
-    select w.n, w.day, w.at < w.created_at as before_creation, w.day = w.today as is_today,
-      exists (select from public.habit_completions c where c.habit_id = w.id and c.occurrence_at = w.at) as done
-    from walked w
-  ),
-  first_miss as (
-    select min(m.n) as n from marked m where not m.done and not m.before_creation and not m.is_today
-  )
-  select coalesce((
-    select count(*)::integer from marked m, first_miss f where m.done and (f.n is null or m.n < f.n)
-  ), 0)
+declare
+  h record;
+  today date;
+  day date;
+  earliest date;
+  occurrence timestamptz;
+  streak integer := 0;
+begin
+  select hb.time, hb.interval_days, hb.starts_on, hb.created_at, p.timezone
+  into h
+  from public.habits hb
+  join public.profiles p on p.id = hb.owner_id
+  where hb.id = habit;
+  if not found then
+    return 0;
+  end if;
+  today := (now() at time zone h.timezone)::date;
+  if today < h.starts_on then
+    return 0;
+  end if;
+  day := today - (today - h.starts_on) % h.interval_days;
+  earliest := greatest(h.starts_on, day - (private.streak_lookback() - 1) * h.interval_days);
+  while day >= earliest loop
+    occurrence := (day + h.time) at time zone h.timezone;
+    if occurrence < h.created_at then
+      return streak + (
+        select count(*)::integer
+        from public.habit_completions c
+        cross join lateral (select (c.occurrence_at at time zone h.timezone)::date as local_day) l
+        where c.habit_id = habit and c.occurrence_at <= occurrence
+          and c.occurrence_at >= (earliest + h.time) at time zone h.timezone
+          and l.local_day >= earliest and (l.local_day - h.starts_on) % h.interval_days = 0
+          and (l.local_day + h.time) at time zone h.timezone = c.occurrence_at);
+    end if;
+    if exists (select from public.habit_completions c where c.habit_id = habit and c.occurrence_at = occurrence) then
+      streak := streak + 1;
+    elsif day <> today then
+      exit;
+    end if;
+    day := day - h.interval_days;
+  end loop;
+  return streak;
+end
 $$;
 comment on function private.current_streak(uuid) is
   'The habit''s current streak, as private.habit_streaks counts it, over at most streak_lookback() occurrences back.';
