@@ -175,8 +175,9 @@ export async function simulate(sql: postgres.Sql, steps: string[], world: World)
 }
 
 function describe(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  return `${e.code ?? ""} ${e.message ?? String(error)}`.trim();
+  const e = error as { code?: string; message?: string; where?: string; query?: string };
+  const context = [e.where, e.query?.replace(/\s+/g, " ").slice(0, 200)].filter(Boolean).join(" | ");
+  return `${e.code ?? ""} ${e.message ?? String(error)}${context ? ` (${context})` : ""}`.trim();
 }
 
 async function runWorld(tx: Tx, steps: string[], world: World, violations: string[]) {
@@ -309,13 +310,11 @@ async function createHabit(
 }
 
 /** The schedule triggers count from the real clock; the simulation moves the next reminder to its own. */
-async function rescheduleFrom(tx: Tx, at: Date, owner: string, habit: string | null) {
+async function rescheduleFrom(tx: Tx, at: Date, person: PersonState, habit: string | null) {
   await tx`
     update public.habits h
-    set next_reminder_at = private.next_occurrence(h.time, h.interval_days, h.starts_on, p.timezone, ${at})
-    from public.profiles p
-    where p.id = h.owner_id and h.owner_id = ${owner} and not h.is_paused
-      and (${habit}::uuid is null or h.id = ${habit}::uuid)`;
+    set next_reminder_at = private.next_occurrence(h.time, h.interval_days, h.starts_on, ${person.spec.zone}, ${at})
+    where h.owner_id = ${person.id} and not h.is_paused and (${habit}::uuid is null or h.id = ${habit}::uuid)`;
 }
 
 async function applyEvent(
@@ -341,7 +340,7 @@ async function applyEvent(
     case "fix_zone":
       if (!person.broken) return;
       await tx`update public.profiles set timezone = ${person.spec.zone} where id = ${person.id}`;
-      await rescheduleFrom(tx, at, person.id, null);
+      await rescheduleFrom(tx, at, person, null);
       person.broken = false;
       return;
     case "delete":
@@ -355,7 +354,7 @@ async function applyEvent(
   switch (event.kind) {
     case "edit_time":
       await tx`update public.habits set time = ${event.time} where id = ${habitId}`;
-      if (!habit.paused) await rescheduleFrom(tx, at, person.id, habitId);
+      if (!habit.paused) await rescheduleFrom(tx, at, person, habitId);
       habit.lastEdit = at;
       return;
     case "pause":
@@ -366,19 +365,21 @@ async function applyEvent(
     case "resume":
       if (!habit.paused) return;
       await tx`update public.habits set is_paused = false where id = ${habitId}`;
-      await rescheduleFrom(tx, at, person.id, habitId);
+      await rescheduleFrom(tx, at, person, habitId);
       habit.paused = false;
       habit.lastEdit = at;
       return;
     case "complete":
+      // The person's zone as a constant (see checkOutcome): theirs resolves, others' may not.
       await tx`
         insert into public.habit_completions (habit_id, owner_id, occurrence_at, completed_at, source)
         select h.id, h.owner_id, o.at, ${at}, 'web'
-        from public.habits h join public.profiles p on p.id = h.owner_id
+        from (select * from public.habits h where h.id = ${habitId}) h
         cross join lateral (
-          select private.latest_occurrence_at_or_before(h.time, h.interval_days, h.starts_on, p.timezone, ${at}) as at
+          select private.latest_occurrence_at_or_before(h.time, h.interval_days, h.starts_on, ${person.spec.zone},
+            ${at}) as at
         ) o
-        where h.id = ${habitId} and o.at is not null
+        where o.at is not null
         on conflict do nothing`;
       return;
     case "snooze":
@@ -476,17 +477,20 @@ async function checkOutcome(
       const habit = habits.get(habitId)!;
       if (habit.paused) continue;
       const from = habit.lastEdit ?? start;
+      // The zone as a constant: a plan that converted times for every profile before filtering
+      // would meet the unresolvable zones this test sets (a healthy person's zone is their own).
+      const zone = person.spec.zone;
       const occurrences = await tx<{ at: Date; rows: number }[]>`
         select o.at, (select count(*)::int from public.notifications n
-          where n.habit_id = h.id and n.kind = 'reminder' and n.occurrence_at = o.at) as rows
-        from public.habits h join public.profiles p on p.id = h.owner_id
+          where n.habit_id = ${habitId} and n.kind = 'reminder' and n.occurrence_at = o.at) as rows
+        from (select h.time, h.interval_days, h.starts_on from public.habits h where h.id = ${habitId}) h
         cross join lateral (
-          select (d::date + h.time) at time zone p.timezone as at
-          from generate_series((${from}::timestamptz at time zone p.timezone)::date - 1,
-            (${last}::timestamptz at time zone p.timezone)::date + 1, interval '1 day') d
+          select (d::date + h.time) at time zone ${zone} as at
+          from generate_series((${from}::timestamptz at time zone ${zone})::date - 1,
+            (${last}::timestamptz at time zone ${zone})::date + 1, interval '1 day') d
           where d::date >= h.starts_on and (d::date - h.starts_on) % h.interval_days = 0
         ) o
-        where h.id = ${habitId} and o.at > ${from} and o.at <= ${last}
+        where o.at > ${from} and o.at <= ${last}
         order by o.at`;
       for (const [i, tick] of ticks.entries()) {
         const previous = i === 0 ? from : ticks[i - 1];
