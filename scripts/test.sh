@@ -49,6 +49,9 @@ export TEST_DB_URL="$db_url"
 stage "devstack, edge functions and end-to-end reminders (Deno tests)"
 deno test --allow-all --no-check tests/devstack tests/functions
 
+stage "the tick and the claim on generated populations (fast-check, fixed seed)"
+deno test --allow-all --no-check tests/properties
+
 stage "benchmarks: smoke runs (bench/run.sh --smoke)"
 # Every benchmark at a tiny scale on one cluster of its own (the soak restarts Postgres, the
 # Data API benchmark swaps an RLS policy): fails if any benchmark no longer runs or its figures

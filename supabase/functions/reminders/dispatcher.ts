@@ -202,6 +202,9 @@ async function deliverOne(
   if (notification.is_paused && notification.kind !== "habit_created") {
     return { outcome: "skipped", error: "the habit is paused" };
   }
+  if (notification.kind === "weekly_digest" && notification.digest === null) {
+    return { outcome: "skipped", error: "the weekly digest could not be computed" };
+  }
   const chat = notification.chat_id.toString();
   const message = composeMessage(notification);
   const handBack = { outcome: "released", error: "working time used up", retryAfterSeconds: 0 } as const;

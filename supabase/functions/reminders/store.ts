@@ -23,9 +23,10 @@ export interface ClaimedNotification {
   pleasant_place: string | null;
   /** The profile's language (null: not chosen, English). */
   language: string | null;
-  /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note). */
+  /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note, or
+   * when it could not be computed). */
   streak: number;
-  /** A weekly digest's habits and their week (null for other kinds). */
+  /** A weekly digest's habits and their week (null for other kinds, or when it could not be computed). */
   digest: DigestHabit[] | null;
 }
 
@@ -50,17 +51,7 @@ export function createOutboxStore(
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
       return await db<ClaimedNotification[]>`
-        select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
-          c.local_time::text as local_time, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant,
-          c.is_paused, c.pleasant_action, c.pleasant_place, p.language,
-          case when c.kind in ('reminder', 'snoozed_reminder') then private.current_streak(c.habit_id) else 0 end
-            as streak,
-          case when c.kind = 'weekly_digest' then (
-            select coalesce(jsonb_agg(to_jsonb(w)), '[]'::jsonb) from private.habit_streaks(n.owner_id) w
-          ) end as digest
-        from private.claim_notifications(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c
-        join public.notifications n on n.id = c.id
-        join public.profiles p on p.id = n.owner_id`;
+        select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
