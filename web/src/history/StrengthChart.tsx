@@ -1,14 +1,18 @@
 import { useTranslation } from "react-i18next";
 import { formatDate } from "../i18n/format.ts";
+import { useElementWidth } from "../ui/use-element-width.ts";
 import type { StrengthPoint } from "./strength.ts";
 
-const WIDTH = 600;
+const MAX_WIDTH = 640;
 const HEIGHT = 160;
 const PAD = { left: 36, right: 8, top: 8, bottom: 22 };
 
 /** Habit strength (0–100 %) over time as a line; the latest value is said in words too. */
 export function StrengthChart({ points }: { points: StrengthPoint[] }) {
   const { t } = useTranslation();
+  const [figure, measured] = useElementWidth<HTMLElement>(MAX_WIDTH);
+  // One drawing unit per CSS pixel, so the axis text keeps its 11 px on any screen.
+  const WIDTH = Math.min(measured, MAX_WIDTH);
   const shown = points.slice(-120);
   const latest = shown.at(-1)?.value ?? 0;
   const x = (index: number) =>
@@ -20,7 +24,7 @@ export function StrengthChart({ points }: { points: StrengthPoint[] }) {
     .join(" ");
   const percent = Math.round(latest * 100);
   return (
-    <figure className="chart" data-testid="strength-chart">
+    <figure className="chart" data-testid="strength-chart" ref={figure}>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"

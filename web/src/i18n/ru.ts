@@ -295,6 +295,7 @@ export const RU: Readonly<Record<string, string>> = {
   "This habit starts on a later day.": "Привычка начнётся позже.",
   "Habit strength": "Сила привычки",
   "Completion rate": "Доля выполнений",
+  "Completions by day, scrollable": "Выполнения по дням, прокручиваются",
   "Per week": "По неделям",
   "Per month": "По месяцам",
   "Completions": "Выполнения",
