@@ -45,7 +45,8 @@ function overlapping(boxes: Box[]): string[] {
   boxes.forEach((a, i) =>
     boxes.slice(i + 1).forEach((b) => {
       if (
-        a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5
+        a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+        a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5
       ) {
         found.push(`${a.text}/${b.text}`);
       }
@@ -57,25 +58,47 @@ function overlapping(boxes: Box[]): string[] {
 async function expectFitsPhone(page: Page) {
   const widths = await page.evaluate(() => ({
     page: document.documentElement.scrollWidth,
-    weekly: document.querySelector("[data-testid=weekly-rates]")!.getBoundingClientRect().right,
-    monthly: document.querySelector("[data-testid=monthly-rates]")!.getBoundingClientRect().right,
-    table: document.querySelector(".deliveries-table")!.getBoundingClientRect().right,
+    weekly: document.querySelector("[data-testid=weekly-rates]")!
+      .getBoundingClientRect().right,
+    monthly: document.querySelector("[data-testid=monthly-rates]")!
+      .getBoundingClientRect().right,
+    table: document.querySelector(".deliveries-table")!.getBoundingClientRect()
+      .right,
   }));
   assert.ok(widths.page <= PHONE.width, `the page is ${widths.page} px wide`);
-  assert.ok(widths.weekly <= PHONE.width, `the weekly bars end at ${widths.weekly} px`);
-  assert.ok(widths.monthly <= PHONE.width, `the monthly bars end at ${widths.monthly} px`);
-  assert.ok(widths.table <= PHONE.width, `the deliveries table ends at ${widths.table} px`);
+  assert.ok(
+    widths.weekly <= PHONE.width,
+    `the weekly bars end at ${widths.weekly} px`,
+  );
+  assert.ok(
+    widths.monthly <= PHONE.width,
+    `the monthly bars end at ${widths.monthly} px`,
+  );
+  assert.ok(
+    widths.table <= PHONE.width,
+    `the deliveries table ends at ${widths.table} px`,
+  );
 }
 
 async function expectReadableLabels(page: Page) {
   for (const chart of ["weekly-rates", "monthly-rates"]) {
-    const labels = await boxesOf(page.getByTestId(chart).locator(".rate-label, .rate-value"));
+    const labels = await boxesOf(
+      page.getByTestId(chart).locator(".rate-label, .rate-value"),
+    );
     assert.ok(labels.length >= 8, `${chart} has labels`);
     assert.deepEqual(overlapping(labels), [], `${chart} labels do not touch`);
-    const values = await page.getByTestId(chart).locator(".rate-value").allInnerTexts();
-    assert.ok(values.every((value) => /^\d{1,3} %$/.test(value)), `${chart} values as text: ${values}`);
+    const values = await page.getByTestId(chart).locator(".rate-value")
+      .allInnerTexts();
+    assert.ok(
+      values.every((value) => /^\d{1,3} %$/.test(value)),
+      `${chart} values as text: ${values}`,
+    );
   }
-  assert.deepEqual(overlapping(await boxesOf(page.locator(".heatmap-month"))), [], "month labels");
+  assert.deepEqual(
+    overlapping(await boxesOf(page.locator(".heatmap-month"))),
+    [],
+    "month labels",
+  );
   // The strength chart's axis text, as drawn on the screen (the SVG scales with its width).
   const axisPx = await page.locator(".chart svg").evaluate((svg) => {
     const drawn = (svg as SVGSVGElement).getBoundingClientRect().width /
@@ -95,7 +118,11 @@ async function expectHeatmapOnToday(page: Page) {
   }));
   assert.ok(state.scrollable, "20 weeks are wider than a phone");
   assert.ok(state.atEnd, "the heatmap opens scrolled to today");
-  assert.equal(state.tabIndex, 0, "the heatmap's scroll area takes the keyboard");
+  assert.equal(
+    state.tabIndex,
+    0,
+    "the heatmap's scroll area takes the keyboard",
+  );
   const before = await scroller.evaluate((element) => element.scrollLeft);
   await scroller.focus();
   await page.keyboard.press("ArrowLeft");
@@ -118,14 +145,21 @@ Deno.test({
     const emails: string[] = [];
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
-      const app = await startSpaStack("history-phone", () => ({ pgNet: { enabled: false } }));
+      const app = await startSpaStack(
+        "history-phone",
+        () => ({ pgNet: { enabled: false } }),
+      );
       cleanups.push(() => app.close());
       const { spaUrl, browser, admin } = app;
 
       for (const language of ["en", "ru"] as const) {
         const email = `phone-${language}-${crypto.randomUUID().slice(0, 8)}@example.com`;
         emails.push(email);
-        const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
+        const created = await admin.auth.admin.createUser({
+          email,
+          password: PASSWORD,
+          email_confirm: true,
+        });
         assert.equal(created.error, null);
         const userId = created.data.user?.id as string;
         await sql`update public.profiles set timezone = ${ZONE}, telegram_chat_id = ${uniqueChatId()},
@@ -155,7 +189,12 @@ Deno.test({
         const page = await context.newPage();
         page.setDefaultTimeout(15_000);
         const consoleWatch = watchConsole(page);
-        const step = failFastSteps(t, page, consoleWatch, `${shots}/failed-history-phone-${language}.png`);
+        const step = failFastSteps(
+          t,
+          page,
+          consoleWatch,
+          `${shots}/failed-history-phone-${language}.png`,
+        );
 
         await step(`${language}: sign in and open the history`, async () => {
           await page.goto(`${spaUrl}/sign-in`);
@@ -166,36 +205,59 @@ Deno.test({
           await page.goto(`${spaUrl}/habits/${habit!.id}`);
           await page.getByTestId("weekly-rates").waitFor();
           await page.locator(".deliveries-table").waitFor();
-          assert.equal(await page.evaluate(() => document.documentElement.lang), language);
+          assert.equal(
+            await page.evaluate(() => document.documentElement.lang),
+            language,
+          );
         });
 
-        await step(`${language}: the page fits 390 px and its labels stay apart and readable`, async () => {
-          await expectFitsPhone(page);
-          await expectReadableLabels(page);
-          await page.screenshot({ path: `${docsShots}/phone-history-${language}.png`, fullPage: true });
-        });
+        await step(
+          `${language}: the page fits 390 px and its labels stay apart and readable`,
+          async () => {
+            await expectFitsPhone(page);
+            await expectReadableLabels(page);
+            await page.screenshot({
+              path: `${docsShots}/phone-history-${language}.png`,
+              fullPage: true,
+            });
+          },
+        );
 
-        await step(`${language}: the heatmap opens on today and scrolls with the keyboard`, async () => {
-          await expectHeatmapOnToday(page);
-        });
+        await step(
+          `${language}: the heatmap opens on today and scrolls with the keyboard`,
+          async () => {
+            await expectHeatmapOnToday(page);
+          },
+        );
 
-        await step(`${language}: axe finds nothing serious in light and dark`, async () => {
-          for (const theme of ["light", "dark"]) {
-            await page.evaluate((value) => {
-              localStorage.setItem("habits.theme", value);
-              document.documentElement.dataset.theme = value;
-            }, theme);
-            const findings = await seriousAxeFindings(page);
-            assert.deepEqual(findings, [], `${language} ${theme}:\n${describeFindings(findings)}`);
-          }
-        });
+        await step(
+          `${language}: axe finds nothing serious in light and dark`,
+          async () => {
+            for (const theme of ["light", "dark"]) {
+              await page.evaluate((value) => {
+                localStorage.setItem("habits.theme", value);
+                document.documentElement.dataset.theme = value;
+              }, theme);
+              const findings = await seriousAxeFindings(page);
+              assert.deepEqual(
+                findings,
+                [],
+                `${language} ${theme}:\n${describeFindings(findings)}`,
+              );
+            }
+          },
+        );
         assert.deepEqual(consoleWatch.errors, []);
       }
     } finally {
       for (const cleanup of cleanups.reverse()) {
         await cleanup().catch((error) => console.error("[e2e] cleanup failed:", error));
       }
-      for (const email of emails) await sql`delete from auth.users where email = ${email}`.catch(() => {});
+      for (const email of emails) {
+        await sql`delete from auth.users where email = ${email}`.catch(
+          () => {},
+        );
+      }
       await sql.end();
     }
   },

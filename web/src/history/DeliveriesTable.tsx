@@ -43,8 +43,12 @@ export function DeliveriesTable(
         <tbody>
           {deliveries.map((delivery) => (
             <tr key={delivery.id} role="row">
-              <td role="cell" data-label={t("Message")}>{t(KIND_WORDS[delivery.kind] ?? delivery.kind)}</td>
-              <td role="cell" data-label={t("For")}>{formatInstant(delivery.due_at, timeZone)}</td>
+              <td role="cell" data-label={t("Message")}>
+                {t(KIND_WORDS[delivery.kind] ?? delivery.kind)}
+              </td>
+              <td role="cell" data-label={t("For")}>
+                {formatInstant(delivery.due_at, timeZone)}
+              </td>
               <td role="cell" data-label={t("Status")}>
                 <span className={`status status-${delivery.status}`}>
                   {t(STATUS_WORDS[delivery.status] ?? delivery.status)}

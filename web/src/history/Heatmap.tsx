@@ -43,16 +43,24 @@ export function Heatmap(
     const element = scroller.current;
     if (element) element.scrollLeft = element.scrollWidth;
   }, [today]);
-  const firstDay = addDays(today, -(weeks * 7 - 1) - weekdayIndex(addDays(today, -(weeks * 7 - 1))));
+  const firstDay = addDays(
+    today,
+    -(weeks * 7 - 1) - weekdayIndex(addDays(today, -(weeks * 7 - 1))),
+  );
   const days: { date: string; state: DayState }[] = [];
-  for (let date = firstDay; daysBetween(date, today) >= 0; date = addDays(date, 1)) {
+  for (
+    let date = firstDay;
+    daysBetween(date, today) >= 0;
+    date = addDays(date, 1)
+  ) {
     const sinceStart = daysBetween(habit.starts_on, date);
     let state: DayState;
     if (doneDates.has(date)) state = "done";
     else if (sinceStart < 0) state = "outside";
     else if (sinceStart % habit.interval_days !== 0) state = "rest";
-    else if (latestDueDate !== null && daysBetween(date, latestDueDate) > 0) state = "missed";
-    else state = "open";
+    else if (latestDueDate !== null && daysBetween(date, latestDueDate) > 0) {
+      state = "missed";
+    } else state = "open";
     days.push({ date, state });
   }
   const doneCount = days.filter((day) => day.state === "done").length;
@@ -65,7 +73,9 @@ export function Heatmap(
     const first = column === 0 ? week[0] : week.find((day) => day.date.endsWith("-01"));
     if (!first) continue;
     const previous = months.at(-1);
-    if (previous && column - previous.column < MONTH_LABEL_COLUMNS) months.pop();
+    if (previous && column - previous.column < MONTH_LABEL_COLUMNS) {
+      months.pop();
+    }
     months.push({ column, label: formatDate(first.date, { month: "short" }) });
   }
   const weekdays = [0, 2, 4].map((index) => formatDate(addDays(firstDay, index), { weekday: "short" }));
@@ -82,10 +92,13 @@ export function Heatmap(
         <div
           className="heatmap-grid"
           role="img"
-          aria-label={t("Completions over the last {{weeks}} weeks: {{count}} days done.", {
-            weeks,
-            count: doneCount,
-          })}
+          aria-label={t(
+            "Completions over the last {{weeks}} weeks: {{count}} days done.",
+            {
+              weeks,
+              count: doneCount,
+            },
+          )}
           style={{ gridTemplateColumns: `auto repeat(${columns}, 0.9rem)` }}
         >
           {months.map((month) => (
@@ -113,7 +126,10 @@ export function Heatmap(
               key={day.date}
               className={`heatmap-day heatmap-${day.state}`}
               title={`${formatDate(day.date)}: ${t(STATE_WORDS[day.state])}`}
-              style={{ gridColumn: Math.floor(index / 7) + 2, gridRow: weekdayIndex(day.date) + 2 }}
+              style={{
+                gridColumn: Math.floor(index / 7) + 2,
+                gridRow: weekdayIndex(day.date) + 2,
+              }}
             />
           ))}
         </div>
@@ -121,7 +137,11 @@ export function Heatmap(
       <figcaption className="legend">
         {(["done", "missed", "open", "rest"] as const).map((state) => (
           <span key={state}>
-            <span className={`heatmap-day heatmap-${state}`} aria-hidden="true" /> {t(STATE_WORDS[state])}
+            <span
+              className={`heatmap-day heatmap-${state}`}
+              aria-hidden="true"
+            />{" "}
+            {t(STATE_WORDS[state])}
           </span>
         ))}
       </figcaption>

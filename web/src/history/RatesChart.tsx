@@ -24,7 +24,9 @@ export function RatesChart(
           const percent = rate.rate === null ? 0 : Math.round(rate.rate * 100);
           return (
             <li key={rate.start}>
-              <span className="rate-label" aria-hidden="true">{labelOf(rate.start)}</span>
+              <span className="rate-label" aria-hidden="true">
+                {labelOf(rate.start)}
+              </span>
               <span className="rate-track" aria-hidden="true">
                 <span className="rate-bar" style={{ width: `${percent}%` }} />
               </span>
