@@ -295,6 +295,7 @@ export const RU: Readonly<Record<string, string>> = {
   "This habit starts on a later day.": "Привычка начнётся позже.",
   "Habit strength": "Сила привычки",
   "Completion rate": "Доля выполнений",
+  "Choose the digest's time, for example 19:00.": "Укажите время сводки, например 19:00.",
   "Completions by day, scrollable": "Выполнения по дням, прокручиваются",
   "Fix the last {{days}} days": "Исправить последние {{days}} дней",
   "Nothing was due in these days.": "В эти дни ничего не было запланировано.",
