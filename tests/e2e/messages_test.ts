@@ -1,6 +1,9 @@
 /**
- * Messages a daily user meets, in Chromium, in both languages: clearing the weekly digest's time
- * says what to do instead of showing Postgres's "invalid input syntax for type time".
+ * Messages a daily user meets, in Chromium: clearing the weekly digest's time says what to do (in
+ * both languages) instead of showing Postgres's "invalid input syntax for type time"; an empty
+ * Today says Telegram comes first; "delete" in lower case gets a hint; sign-up and Settings refuse
+ * a long display name alike; a restored draft can be discarded; an exact duplicate habit is
+ * warned about once.
  */
 import assert from "node:assert/strict";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -11,7 +14,7 @@ const PASSWORD = "habits2go4it";
 const ZONE = "Europe/Berlin";
 
 Deno.test({
-  name: "clearing the digest's time says to choose one, in English and Russian",
+  name: "messages say what to do: digest time, Telegram first, delete hint, name limit, drafts, duplicates",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -26,8 +29,7 @@ Deno.test({
       const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
       assert.equal(created.error, null);
       const userId = created.data.user?.id as string;
-      await sql`update public.profiles set timezone = ${ZONE}, telegram_chat_id = ${uniqueChatId()},
-                telegram_linked_at = now(), language = 'en' where id = ${userId}`;
+      await sql`update public.profiles set timezone = ${ZONE}, language = 'en' where id = ${userId}`;
       const digestTime = async () =>
         String((await sql`select digest_time::text as t from public.profiles where id = ${userId}`)[0]!.t);
 
@@ -38,13 +40,78 @@ Deno.test({
       const consoleWatch = watchConsole(page);
       const step = failFastSteps(t, page, consoleWatch, `${shots}/failed-messages.png`);
 
-      await step("sign in and open Settings", async () => {
+      await step(
+        "sign-up refuses a display name over 80 characters as Settings does, without cutting it",
+        async () => {
+          await page.goto(`${spaUrl}/sign-up`);
+          const name = page.getByLabel("Display name (optional)");
+          await name.fill("n".repeat(81));
+          assert.equal((await name.inputValue()).length, 81, "the name is not cut silently");
+          await page.getByText("Keep the display name to 80 characters.").waitFor();
+        },
+      );
+
+      await step("an empty Today says Telegram comes first, with the way to connect", async () => {
         await page.goto(`${spaUrl}/sign-in`);
         await page.getByLabel("E-mail").fill(email);
         await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
         await page.getByRole("button", { name: "Sign in" }).click();
         await page.waitForURL(`${spaUrl}/`);
+        const first = page.getByTestId("habit-formula").getByRole("status");
+        await first.getByText(/connect your Telegram chat first/).waitFor();
+        assert.equal(
+          await first.getByRole("link", { name: "Connect Telegram" }).getAttribute("href"),
+          "/telegram",
+        );
+        await sql`update public.profiles set telegram_chat_id = ${uniqueChatId()}, telegram_linked_at = now()
+                  where id = ${userId}`;
+        await page.reload();
+        await page.getByTestId("habit-formula").waitFor();
+        assert.equal(await page.getByTestId("telegram-first").count(), 0, "not once Telegram is linked");
+      });
+
+      await step("a restored draft can be discarded", async () => {
+        await page.goto(`${spaUrl}/habits/new`);
+        await page.getByLabel("I will (action)").fill("x");
+        await page.getByLabel("Every … days (1–7)").fill("9");
+        await page.goto(`${spaUrl}/habits`);
+        await page.goto(`${spaUrl}/habits/new`);
+        await page.getByText("This is the draft you left unsaved.").waitFor();
+        assert.equal(await page.getByLabel("I will (action)").inputValue(), "x");
+        await page.getByRole("button", { name: "Discard the draft" }).click();
+        assert.equal(await page.getByLabel("I will (action)").inputValue(), "");
+        await page.reload();
+        await page.getByLabel("I will (action)").waitFor();
+        assert.equal(await page.getByText("This is the draft you left unsaved.").count(), 0);
+        assert.equal(await page.getByLabel("I will (action)").inputValue(), "");
+      });
+
+      await step("an exact duplicate habit is warned about once, then created", async () => {
+        await sql`insert into public.habits (owner_id, action, place, time, duration_seconds)
+          values (${userId}, 'read one page', 'the kitchen', '07:30', 60)`;
+        await page.goto(`${spaUrl}/habits/new`);
+        await page.getByLabel("I will (action)").fill("read one page");
+        await page.getByLabel("in (place)").fill("the kitchen");
+        await page.getByLabel(/^at \(time of day/).fill("07:30");
+        await page.getByRole("button", { name: "Create habit" }).click();
+        await page.getByText("You already have this exact habit.", { exact: false }).waitFor();
+        const count = async () =>
+          Number((await sql`select count(*) from public.habits where owner_id = ${userId}`)[0]!.count);
+        assert.equal(await count(), 1, "nothing is created on the warning");
+        await page.getByRole("button", { name: "Create habit" }).click();
+        await page.waitForURL(`${spaUrl}/habits`);
+        assert.equal(await count(), 2, "the second press creates it");
+      });
+
+      await step('"delete" in lower case explains why the button stays disabled', async () => {
         await page.goto(`${spaUrl}/settings`);
+        const confirmation = page.getByLabel("Type DELETE to confirm");
+        await confirmation.fill("delete");
+        await page.getByText("Type it in capital letters: DELETE.").waitFor();
+        assert.equal(await page.getByRole("button", { name: "Delete my account" }).isDisabled(), true);
+        await confirmation.fill("DELETE");
+        assert.equal(await page.getByText("Type it in capital letters: DELETE.").count(), 0);
+        await confirmation.fill("");
       });
 
       for (

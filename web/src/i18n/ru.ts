@@ -388,7 +388,14 @@ export const RU: Readonly<Record<string, string>> = {
   // settings
   "Choose a time zone from the list, e.g. Europe/Berlin.":
     "Выберите часовой пояс из списка, например Europe/Moscow.",
-  "Keep the display name to 80 characters.": "Имя — не длиннее 80 символов.",
+  "Keep the display name to {{max}} characters.": "Имя — не длиннее {{max}} символов.",
+  "Reminders come in Telegram, so connect your Telegram chat first; then create your first habit.":
+    "Напоминания приходят в Telegram, поэтому сначала подключите чат Telegram, а затем создайте первую привычку.",
+  "This is the draft you left unsaved.": "Это черновик, который вы не сохранили.",
+  "Discard the draft": "Удалить черновик",
+  "You already have this exact habit. Press “Create habit” again to add it anyway.":
+    "У вас уже есть точно такая же привычка. Нажмите «Создать привычку» ещё раз, чтобы всё равно добавить её.",
+  "Type it in capital letters: {{word}}.": "Введите заглавными буквами: {{word}}.",
   "Saved. Reminders now follow this time zone.":
     "Сохранено. Напоминания теперь идут по этому часовому поясу.",
   "The web app and the Telegram bot speak this language.":
