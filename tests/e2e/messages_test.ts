@@ -103,6 +103,20 @@ Deno.test({
         assert.equal(await count(), 2, "the second press creates it");
       });
 
+      await step(
+        "Settings says which detail is not valid: the e-mail, or a password over 72 characters",
+        async () => {
+          await page.goto(`${spaUrl}/settings`);
+          await page.getByLabel("New e-mail address").fill("ada@@example.com");
+          await page.getByRole("button", { name: "Change e-mail" }).click();
+          await page.getByText("This e-mail address is not valid. Check it for typos").waitFor();
+          await page.getByLabel("New password").fill("a1".repeat(40) + "b");
+          await page.getByRole("button", { name: "Change password" }).click();
+          await page.getByText("The password is too long: at most 72 characters").waitFor();
+          assert.equal(await page.getByText("Some of the details are not valid").count(), 0);
+        },
+      );
+
       await step('"delete" in lower case explains why the button stays disabled', async () => {
         await page.goto(`${spaUrl}/settings`);
         const confirmation = page.getByLabel("Type DELETE to confirm");

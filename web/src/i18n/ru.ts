@@ -134,8 +134,12 @@ export const RU: Readonly<Record<string, string>> = {
   "Signing up with an e-mail address is turned off.": "Регистрация по почте отключена.",
   "Some of the details are not valid. Check them and try again.":
     "Некоторые данные неверны. Проверьте их и попробуйте снова.",
-  "This link or code has expired or was already used. Ask for a new one.":
-    "Срок действия ссылки или кода истёк, или они уже использованы. Запросите новые.",
+  "This code or link is wrong, has expired or was already used. Check it, or ask for a new one.":
+    "Код или ссылка неверны, устарели или уже использованы. Проверьте их или запросите новые.",
+  "The password is too long: at most {{max}} characters (bytes), the most a stored password can hold. Choose a shorter one.":
+    "Пароль слишком длинный: не больше {{max}} символов (байт) — больше сохранённый пароль не вмещает. Выберите пароль короче.",
+  "This e-mail address is not valid. Check it for typos, e.g. ada@example.com.":
+    "Этот адрес почты неверен. Проверьте, нет ли опечатки, например ada@example.com.",
   "This link was opened in another browser, or it expired. Sign in to continue.":
     "Ссылку открыли в другом браузере, или срок её действия истёк. Войдите, чтобы продолжить.",
   "This link has expired. Sign in, or send a new confirmation e-mail.":
