@@ -92,6 +92,12 @@ Deno.test({
         const [row] = await sql`select count(*)::int as n from public.habits where owner_id = ${userId}`;
         assert.equal(row.n, 5);
       });
+      await step("in Russian, the refused file's line is said in Russian", async () => {
+        await page.locator("header").getByLabel("Language").selectOption("ru");
+        await page.getByRole("button", { name: "Импорт", exact: true }).click();
+        await page.getByText("Checkmarks.csv, строка 2: файл не удалось прочитать").waitFor();
+        await page.locator("header").getByLabel("Язык").selectOption("en");
+      });
       assert.deepEqual(consoleWatch.errors, []);
     } finally {
       if (userId) await sql`delete from auth.users where id = ${userId}`;

@@ -399,6 +399,8 @@ export const RU: Readonly<Record<string, string>> = {
   "Discard the draft": "Удалить черновик",
   "You already have this exact habit. Press “Create habit” again to add it anyway.":
     "У вас уже есть точно такая же привычка. Нажмите «Создать привычку» ещё раз, чтобы всё равно добавить её.",
+  "{{file}} line {{line}}": "{{file}}, строка {{line}}",
+  "{{where}} cannot be read: {{reason}}": "{{where}}: файл не удалось прочитать ({{reason}})",
   "Type it in capital letters: {{word}}.": "Введите заглавными буквами: {{word}}.",
   "Saved. Reminders now follow this time zone.":
     "Сохранено. Напоминания теперь идут по этому часовому поясу.",
