@@ -1,7 +1,7 @@
 /**
  * axe on every page at phone width (390×844), in both languages and both themes, API docs
  * included: no serious or critical finding (the desktop walk is in spa_today_test.ts). Also no
- * page is wider than the phone.
+ * page is wider than the phone, and each has one main landmark (Swagger UI brings its own).
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -96,6 +96,10 @@ Deno.test({
                 if (findings.length > 0) {
                   problems.push(`${language} ${theme} ${path}:\n${describeFindings(findings)}`);
                 }
+                const mains = await target.evaluate(() =>
+                  document.querySelectorAll("main:not([role]), [role=main]").length
+                );
+                if (mains !== 1) problems.push(`${language} ${theme} ${path}: ${mains} main landmarks`);
                 const width = await target.evaluate(() => document.documentElement.scrollWidth);
                 if (width > PHONE.width) problems.push(`${language} ${theme} ${path}: ${width} px wide`);
               }

@@ -401,6 +401,7 @@ export const RU: Readonly<Record<string, string>> = {
     "У вас уже есть точно такая же привычка. Нажмите «Создать привычку» ещё раз, чтобы всё равно добавить её.",
   "{{file}} line {{line}}": "{{file}}, строка {{line}}",
   "{{where}} cannot be read: {{reason}}": "{{where}}: файл не удалось прочитать ({{reason}})",
+  "Operations": "Операции",
   "Type it in capital letters: {{word}}.": "Введите заглавными буквами: {{word}}.",
   "Saved. Reminders now follow this time zone.":
     "Сохранено. Напоминания теперь идут по этому часовому поясу.",
