@@ -214,6 +214,31 @@ Deno.test({
         },
       );
       assert.deepEqual(consoleWatch.errors, []);
+
+      await step("a page whose code cannot be fetched shows Try again instead of a blank page", async () => {
+        // No service worker: it would answer from its cache, out of the test's reach.
+        const cold = await browser.newContext({
+          viewport: DESKTOP,
+          timezoneId: ZONE,
+          locale: "en-GB",
+          serviceWorkers: "block",
+          storageState: await context.storageState(),
+        });
+        cleanups.push(() => cold.close());
+        const coldPage = await cold.newPage();
+        await coldPage.route(
+          /\/assets\/HistoryPage-[^/]*\.js$/,
+          (route) => route.abort("internetdisconnected"),
+        );
+        await coldPage.goto(`${spaUrl}/habits/${habitId}`);
+        await coldPage.getByTestId("page-error").getByRole("heading", {
+          name: "This page could not be loaded",
+        })
+          .waitFor();
+        await coldPage.unroute(/\/assets\/HistoryPage-[^/]*\.js$/);
+        await coldPage.getByRole("button", { name: "Try again" }).click();
+        await coldPage.getByTestId("fix-days").waitFor();
+      });
     } finally {
       for (const cleanup of cleanups.reverse()) {
         await cleanup().catch((error) => console.error("[e2e] cleanup failed:", error));

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDate } from "../i18n/format.ts";
+import { useAction } from "../ui/use-action.ts";
 import { type FixableDay, toggleDay } from "./past-days.ts";
 
 const DAY = { weekday: "short", day: "numeric", month: "short" } as const;
@@ -8,7 +9,7 @@ const DAY = { weekday: "short", day: "numeric", month: "short" } as const;
 export const dayName = (date: string) => formatDate(date, DAY);
 
 export interface DayToggleMessage {
-  kind: "success" | "error";
+  kind: "success" | "error" | "info";
   text: string;
   /** Reverses the last change; absent once it has been undone or when it failed. */
   undo?: () => void;
@@ -21,44 +22,43 @@ export interface DayToggleMessage {
  */
 export function useDayToggle(habitId: string, onChanged: () => void) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<DayToggleMessage>();
+  const { busy, message, run } = useAction();
+  const [undoLast, setUndoLast] = useState<{ run: () => void }>();
 
-  const guarded = async (work: () => Promise<DayToggleMessage>) => {
+  const toggle = (day: FixableDay) => {
     if (busy) return;
-    setBusy(true);
-    try {
-      setMessage(await work());
-    } catch (error) {
-      setMessage({
-        kind: "error",
-        text: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      setBusy(false);
-      onChanged();
-    }
+    setUndoLast(undefined);
+    void run(async () => {
+      try {
+        const { marked, undo } = await toggleDay(habitId, day);
+        const name = dayName(day.date);
+        setUndoLast({
+          run: () => {
+            setUndoLast(undefined);
+            void run(async () => {
+              try {
+                await undo();
+                return t("Undone: {{day}} is as it was.", { day: name });
+              } finally {
+                onChanged();
+              }
+            });
+          },
+        });
+        return marked
+          ? t("Marked {{day}} as done.", { day: name })
+          : t("{{day}} is no longer marked as done.", { day: name });
+      } finally {
+        onChanged();
+      }
+    });
   };
 
-  const toggle = (day: FixableDay) =>
-    guarded(async () => {
-      const { marked, undo } = await toggleDay(habitId, day);
-      const name = dayName(day.date);
-      return {
-        kind: "success",
-        text: marked
-          ? t("Marked {{day}} as done.", { day: name })
-          : t("{{day}} is no longer marked as done.", { day: name }),
-        undo: () =>
-          guarded(async () => {
-            await undo();
-            return {
-              kind: "success",
-              text: t("Undone: {{day}} is as it was.", { day: name }),
-            };
-          }),
-      };
-    });
-
-  return { busy, message, toggle, clear: () => setMessage(undefined) };
+  const shown: DayToggleMessage | undefined = message &&
+    { kind: message.kind, text: message.text, undo: message.kind === "success" ? undoLast?.run : undefined };
+  const clear = () => {
+    setUndoLast(undefined);
+    void run(() => Promise.resolve());
+  };
+  return { busy, message: shown, toggle, clear };
 }

@@ -402,6 +402,12 @@ export const RU: Readonly<Record<string, string>> = {
   "{{file}} line {{line}}": "{{file}}, строка {{line}}",
   "{{where}} cannot be read: {{reason}}": "{{where}}: файл не удалось прочитать ({{reason}})",
   "Operations": "Операции",
+  "This page could not be loaded": "Страницу не удалось загрузить",
+  "Try again": "Попробовать снова",
+  "You are offline, and this page was not saved on this device yet. Connect and try again.":
+    "Вы не в сети, а эта страница ещё не сохранена на устройстве. Подключитесь и попробуйте снова.",
+  "Something went wrong while loading it. Try again in a moment.":
+    "При загрузке что-то пошло не так. Попробуйте ещё раз чуть позже.",
   "Type it in capital letters: {{word}}.": "Введите заглавными буквами: {{word}}.",
   "Saved. Reminders now follow this time zone.":
     "Сохранено. Напоминания теперь идут по этому часовому поясу.",
