@@ -239,6 +239,30 @@ Deno.test({
         await coldPage.getByRole("button", { name: "Try again" }).click();
         await coldPage.getByTestId("fix-days").waitFor();
       });
+
+      await step("offline, a History never opened on this device still loads its page", async () => {
+        const fresh = await browser.newContext({
+          viewport: DESKTOP,
+          timezoneId: ZONE,
+          locale: "en-GB",
+          storageState: await context.storageState(),
+        });
+        cleanups.push(() => fresh.close());
+        const freshPage = await fresh.newPage();
+        await freshPage.goto(`${spaUrl}/`);
+        await freshPage.getByRole("heading", { level: 1, name: "Today" }).waitFor();
+        // Installed (and so precached) once it is ready.
+        await freshPage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+        await fresh.setOffline(true);
+        await freshPage.goto(`${spaUrl}/habits/${habitId}`);
+        await freshPage.getByRole("heading", { level: 1, name: "History" }).waitFor();
+        assert.equal(
+          await freshPage.getByTestId("page-error").count(),
+          0,
+          "the page's code came from the cache",
+        );
+        await fresh.setOffline(false);
+      });
     } finally {
       for (const cleanup of cleanups.reverse()) {
         await cleanup().catch((error) => console.error("[e2e] cleanup failed:", error));
