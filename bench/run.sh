@@ -8,6 +8,7 @@
 #   bash bench/run.sh dispatch     # the reminders function against the fake Bot API
 #   bash bench/run.sh data-api     # listing 5 habits through the devstack gateway, RLS variants
 #   bash bench/run.sh soak         # delivery guarantees under faults (about 8 minutes)
+#   bash bench/run.sh first-paint  # Today's first paint in Chromium on a throttled slow 4G link
 #   bash bench/run.sh all          # scheduling, dispatch and data-api (not the soak)
 #
 #   bash bench/run.sh --smoke all  # every benchmark (soak too) at a tiny scale, 1-1.5 minutes
@@ -79,13 +80,13 @@ run_smokes() {
 }
 
 usage() {
-  sed -n '2,19p' "$0" >&2
+  sed -n '2,20p' "$0" >&2
   exit 2
 }
 
 if [ "${1:-}" = "--smoke" ]; then
   case "${2:-}" in
-    scheduling | dispatch | data-api | soak) run_smokes "$2" ;;
+    scheduling | dispatch | data-api | soak | first-paint) run_smokes "$2" ;;
     all) run_smokes data-api scheduling dispatch soak ;;
     *) usage ;;
   esac
@@ -93,7 +94,7 @@ if [ "${1:-}" = "--smoke" ]; then
 fi
 
 case "${1:-}" in
-  scheduling | dispatch | data-api | soak) run_benchmark "$1" ;;
+  scheduling | dispatch | data-api | soak | first-paint) run_benchmark "$1" ;;
   all) for name in scheduling dispatch data-api; do run_benchmark "$name"; done ;;
   *) usage ;;
 esac
