@@ -149,7 +149,7 @@ Deno.test({
         await page.getByText("Enter the code from the e-mail: six digits.").waitFor();
         await page.getByLabel(`Code sent to ${email}`).fill("000000");
         await page.getByRole("button", { name: "Use the code" }).first().click();
-        await page.getByText("This link or code has expired or was already used.").waitFor();
+        await page.getByText("This code or link is wrong, has expired or was already used.").waitFor();
         await page.getByLabel(`Code sent to ${email}`).fill(codeIn(toCurrent));
         await page.getByRole("button", { name: "Use the code" }).first().click();
         await page.getByText(`${email} is confirmed. Now confirm the other address.`).waitFor();

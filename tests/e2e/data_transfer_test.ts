@@ -107,6 +107,18 @@ Deno.test({
           assert.equal(row.n, 5);
         },
       );
+      await step("in Russian, the refused file's line is said in Russian", async () => {
+        await page.locator("header").getByLabel("Language").selectOption("ru");
+        // The function answers in the profile's language, which the header saves.
+        const deadline = Date.now() + 10_000;
+        while ((await sql`select language from public.profiles where id = ${userId}`)[0]?.language !== "ru") {
+          assert.ok(Date.now() < deadline, "the header never saved the language in the profile");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await page.getByRole("button", { name: "Импорт", exact: true }).click();
+        await page.getByText('Checkmarks.csv, строка 2: Date — не дата (ГГГГ-ММ-ДД): "2026-02-30"').waitFor();
+        await page.locator("header").getByLabel("Язык").selectOption("en");
+      });
       assert.deepEqual(consoleWatch.errors, []);
     } finally {
       if (userId) await sql`delete from auth.users where id = ${userId}`;

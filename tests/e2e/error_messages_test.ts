@@ -94,3 +94,14 @@ Deno.test("every rule sentence exists in both languages, and the Russian ones ar
   assert.match(dataErrorSentence({ message: "", status: 401 }, "ru"), /Сессия истекла/);
   assert.match(dataErrorSentence({ message: "", status: 401 }), /session has expired/);
 });
+
+Deno.test("a value its column cannot read (an empty time) gets a sentence in both languages, not Postgres's words", () => {
+  // What PostgREST answers for profiles.digest_time = "" (SQLSTATE 22007).
+  const error = { code: "22007", message: 'invalid input syntax for type time: ""', status: 400 };
+  for (const language of ["en", "ru"] as const) {
+    const sentence = dataErrorSentence(error, language);
+    assert.doesNotMatch(sentence, /invalid input syntax/);
+    assert.match(sentence, /19:00/);
+  }
+  assert.match(dataErrorSentence(error, "ru"), /Дата или время/);
+});

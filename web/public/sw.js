@@ -12,6 +12,15 @@ async function cacheShell() {
   await cache.put("/", response);
   const files = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1]);
   await cache.addAll([...new Set(files)]);
+  // The lazy pages' chunks too (precache.json, written by the build), so a page never opened
+  // online still opens offline instead of failing to load its code.
+  const listed = await fetch("/precache.json", { cache: "no-cache" }).catch(() => null);
+  if (listed?.ok) {
+    const lazyFiles = await listed.json().catch(() => []);
+    await Promise.all(
+      lazyFiles.filter((file) => !files.includes(file)).map((file) => cache.add(file).catch(() => {})),
+    );
+  }
 }
 
 self.addEventListener("install", (event) => {

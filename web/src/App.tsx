@@ -21,6 +21,7 @@ import { TelegramPage } from "./telegram/TelegramPage.tsx";
 import { TodayPage } from "./today/TodayPage.tsx";
 import { Loading } from "./ui/Loading.tsx";
 import { NotFoundPage } from "./ui/NotFoundPage.tsx";
+import { PageErrorBoundary } from "./ui/PageErrorBoundary.tsx";
 
 // The doc viewers and the history's charts are large or seldom used: each loads with its page.
 const SwaggerPage = lazy(() => import("./api-docs/SwaggerPage.tsx"));
@@ -29,7 +30,11 @@ const HistoryPage = lazy(() => import("./history/HistoryPage.tsx"));
 
 function Lazy({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  return <Suspense fallback={<Loading label={t("Loading…")} />}>{children}</Suspense>;
+  return (
+    <PageErrorBoundary>
+      <Suspense fallback={<Loading label={t("Loading…")} />}>{children}</Suspense>
+    </PageErrorBoundary>
+  );
 }
 
 /** Signed in, the app opens on Today. */

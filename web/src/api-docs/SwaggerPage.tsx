@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useEffectiveTheme } from "../ui/theme.ts";
 import { ApiDocsFrame, useOpenApiDocument } from "./ApiDocsFrame.tsx";
+import { useDemoteNestedMain } from "./demote-nested-main.ts";
 
 /** The Data API (PostgREST) described by its own OpenAPI document, rendered by Swagger UI. */
 export default function SwaggerPage() {
@@ -12,6 +13,7 @@ export default function SwaggerPage() {
   const container = useRef<HTMLDivElement>(null);
   const document = useOpenApiDocument();
   const theme = useEffectiveTheme();
+  useDemoteNestedMain(container, t("Operations"));
 
   useEffect(() => {
     if (!document.data || !container.current) return;

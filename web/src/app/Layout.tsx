@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession } from "../auth/session.tsx";
@@ -7,6 +7,8 @@ import { useProfileLanguageSync } from "../profile/language-sync.ts";
 import { LanguageSelect } from "../settings/LanguageSelect.tsx";
 import { ThemeSelect } from "../ui/ThemeSelect.tsx";
 import { useOnline } from "../ui/use-online.ts";
+import { useCloseOnEscape } from "./close-on-escape.ts";
+import { useFocusHeadingOnRouteChange } from "./route-focus.ts";
 
 /** The app's frame: header (one compact row with a menu on a phone), offline notice, the page. */
 export function Layout() {
@@ -18,6 +20,10 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [menuFor, setMenuFor] = useState(location.pathname);
   useProfileLanguageSync(session?.user.id);
+  const main = useRef<HTMLElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useFocusHeadingOnRouteChange(main);
+  useCloseOnEscape(menuOpen, () => setMenuOpen(false), menuButton);
   // Following a link closes the phone menu.
   if (menuFor !== location.pathname) {
     setMenuFor(location.pathname);
@@ -51,6 +57,7 @@ export function Layout() {
         <button
           type="button"
           className="menu-button"
+          ref={menuButton}
           aria-expanded={menuOpen}
           aria-controls="site-menu"
           onClick={() => setMenuOpen(!menuOpen)}
@@ -79,7 +86,7 @@ export function Layout() {
           {t("You are offline. Showing what was loaded last; changes need a connection.")}
         </p>
       )}
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </>

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
+import { displayNameError } from "../profile/display-name.ts";
 import { Field } from "../ui/Field.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { useAction } from "../ui/use-action.ts";
@@ -26,11 +27,12 @@ export function SignUpPage() {
     ? undefined
     : t("Enter your e-mail address, e.g. ada@example.com.");
   const passwordOk = passwordIsAcceptable(password);
+  const nameError = displayNameError(displayName);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (emailError || !passwordOk) return;
+    if (emailError || !passwordOk || nameError) return;
     await run(async () => {
       authData(
         await supabase.auth.signUp({
@@ -98,9 +100,9 @@ export function SignUpPage() {
           id="display-name"
           label={t("Display name (optional)")}
           autoComplete="nickname"
-          maxLength={80}
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
+          error={nameError}
         />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t("Creating your account…") : t("Sign up")}

@@ -16,7 +16,9 @@ const AUTH_SENTENCES: Readonly<Record<string, string>> = {
   signup_disabled: msg("Sign-ups are closed right now."),
   email_provider_disabled: msg("Signing up with an e-mail address is turned off."),
   validation_failed: msg("Some of the details are not valid. Check them and try again."),
-  otp_expired: msg("This link or code has expired or was already used. Ask for a new one."),
+  otp_expired: msg(
+    "This code or link is wrong, has expired or was already used. Check it, or ask for a new one.",
+  ),
   flow_state_not_found: msg("This link was opened in another browser, or it expired. Sign in to continue."),
   flow_state_expired: msg("This link has expired. Sign in, or send a new confirmation e-mail."),
   bad_code_verifier: msg(
@@ -51,7 +53,30 @@ export interface AuthErrorLike {
   name?: string | null;
 }
 
+/**
+ * Auth answers validation_failed for several unrelated mistakes; its message says which (GoTrue:
+ * "Password cannot be longer than 72 characters", "Unable to validate email address: invalid
+ * format"), so the person learns what to fix and why.
+ */
+function validationSentence(message: string): string | undefined {
+  const tooLong = /password cannot be longer than (\d+) characters/i.exec(message);
+  if (tooLong) {
+    return translate(
+      "The password is too long: at most {{max}} characters (bytes), the most a stored password can hold. Choose a shorter one.",
+      { max: Number(tooLong[1]) },
+    );
+  }
+  if (/email/i.test(message)) {
+    return translate("This e-mail address is not valid. Check it for typos, e.g. ada@example.com.");
+  }
+  return undefined;
+}
+
 export function authErrorSentence(error: AuthErrorLike): string {
+  if (error.code === "validation_failed") {
+    const specific = validationSentence(error.message ?? "");
+    if (specific) return specific;
+  }
   const known = error.code ? AUTH_SENTENCES[error.code] : undefined;
   if (known) return translate(known);
   if (error.name === "AuthRetryableFetchError" || error.status === 0) {

@@ -15,7 +15,7 @@ export function WeeklyDigest() {
   const [enabled, setEnabled] = useState(false);
   const [weekday, setWeekday] = useState(0);
   const [time, setTime] = useState("19:00");
-  const { message: result, run } = useAction();
+  const { message: result, run, fail } = useAction();
   const loaded = profile.data;
   useEffect(() => {
     if (!loaded) return;
@@ -27,6 +27,8 @@ export function WeeklyDigest() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // A cleared time field sends "", which the time column cannot read.
+    if (!/^\d{2}:\d{2}/.test(time)) return fail(STRINGS.digestTimeMissing);
     await run(async () => {
       unwrap(
         await supabase.from("profiles").update({
@@ -66,6 +68,7 @@ export function WeeklyDigest() {
         {STRINGS.digestTime}{" "}
         <input
           type="time"
+          required
           value={time}
           onChange={(event) => setTime(event.target.value)}
         />

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { useAction } from "../ui/use-action.ts";
+import { importErrorSentence } from "./import-messages.ts";
 import { useDataTransferStrings } from "./strings.ts";
 
 const TABLES = ["habits", "completions", "deliveries"] as const;
@@ -23,7 +24,8 @@ function save(name: string, content: string, type: string) {
 async function messageOf(error: unknown, fallback: string): Promise<string> {
   if (error instanceof FunctionsHttpError) {
     const body = await error.context.json().catch(() => null);
-    if (body && typeof body.message === "string") return body.message;
+    const sentence = body && typeof body === "object" ? importErrorSentence(body) : undefined;
+    if (sentence) return sentence;
   }
   return fallback;
 }

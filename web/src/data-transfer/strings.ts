@@ -39,6 +39,7 @@ export function useDataTransferStrings() {
     digestOptIn: t("Send me a weekly digest in Telegram"),
     digestDay: t("Digest day"),
     digestTime: t("Digest time (local)"),
+    digestTimeMissing: t("Choose the digest's time, for example 19:00."),
     weekdays: Array.from(
       { length: 7 },
       (_, day) => weekdayName.format(A_SUNDAY + day * 86_400_000),

@@ -9,22 +9,64 @@ const MARK_WORDS: Record<DayMark, string> = {
   open: msg("due today, still open"),
   rest: msg("not due"),
 };
-const SYMBOLS: Record<DayMark, string> = { done: "✓", missed: "✕", open: "○", rest: "·" };
+const SYMBOLS: Record<DayMark, string> = {
+  done: "✓",
+  missed: "✕",
+  open: "○",
+  rest: "·",
+};
 
-/** The last days as marks (done / missed / open / not due), each named for screen readers. */
-export function DayMarks({ days, streak }: { days: MarkedDay[]; streak: number }) {
+/**
+ * The last days as marks (done / missed / open / not due), each named for screen readers. Given
+ * `onToggle`, a due day becomes a toggle button (pressed = done) that marks or unmarks it.
+ */
+export function DayMarks(
+  { days, streak, onToggle }: {
+    days: MarkedDay[];
+    streak: number;
+    onToggle?: (date: string) => void;
+  },
+) {
   const { t } = useTranslation();
   return (
     <div className="progress-glance">
-      <ol className="day-marks" aria-label={t("Last 7 days")} data-testid="day-marks">
+      <ol
+        className="day-marks"
+        aria-label={t("Last 7 days")}
+        data-testid="day-marks"
+      >
         {days.map((day) => {
-          const label = `${formatDate(day.date, { weekday: "short", day: "numeric", month: "short" })}: ${
-            t(MARK_WORDS[day.mark])
-          }`;
+          const label = `${
+            formatDate(day.date, {
+              weekday: "short",
+              day: "numeric",
+              month: "short",
+            })
+          }: ${t(MARK_WORDS[day.mark])}`;
           return (
-            <li key={day.date} className={`day-mark day-mark-${day.mark}`} data-mark={day.mark} title={label}>
-              <span aria-hidden="true">{SYMBOLS[day.mark]}</span>
-              <span className="visually-hidden">{label}</span>
+            <li
+              key={day.date}
+              className={`day-mark day-mark-${day.mark}`}
+              data-mark={day.mark}
+              title={label}
+            >
+              {onToggle && day.mark !== "rest"
+                ? (
+                  <button
+                    type="button"
+                    aria-pressed={day.mark === "done"}
+                    onClick={() => onToggle(day.date)}
+                  >
+                    <span aria-hidden="true">{SYMBOLS[day.mark]}</span>
+                    <span className="visually-hidden">{label}</span>
+                  </button>
+                )
+                : (
+                  <>
+                    <span aria-hidden="true">{SYMBOLS[day.mark]}</span>
+                    <span className="visually-hidden">{label}</span>
+                  </>
+                )}
             </li>
           );
         })}

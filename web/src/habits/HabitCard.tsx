@@ -1,6 +1,11 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { deleteCompletion } from "../completions/completions-api.ts";
+import { DayToggleAlert } from "../completions/FixDays.tsx";
 import { markOccurrenceDone } from "../completions/mark-done.ts";
+import { fixableDays } from "../completions/past-days.ts";
+import { useDayToggle } from "../completions/use-day-toggle.ts";
 import { formatInstant } from "../i18n/format.ts";
 import type { Habit } from "../lib/database.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -34,6 +39,15 @@ export function HabitCard(
   const { busy, message, run } = useAction();
   const headingId = `habit-${habit.id}`;
   const doneDates = doneDatesOf(habit.recent, timeZone);
+  const dayToggle = useDayToggle(habit.id, onChanged);
+  // The completion "Done today" just recorded, while its Undo is offered.
+  const [justDone, setJustDone] = useState<number | null>(null);
+  const toggleDate = (date: string) => {
+    const day = fixableDays(habit, habit.recent, timeZone).find((fixable) => fixable.date === date);
+    if (!day) return;
+    setJustDone(null); // one Undo per card: the latest change's
+    dayToggle.toggle(day);
+  };
 
   return (
     <li className="card habit-card" aria-labelledby={headingId}>
@@ -53,15 +67,19 @@ export function HabitCard(
       <DayMarks
         days={lastDays(habit, doneDates, timeZone)}
         streak={habitStreaks(habit, doneDates, timeZone).current}
+        onToggle={toggleDate}
       />
+      <DayToggleAlert message={dayToggle.message} />
       <p className="meta">
-        {habit.is_paused
-          ? t("No reminders while paused.")
-          : t("Next reminder: {{when}}", { when: formatInstant(nextReminderAt(habit, timeZone), timeZone) })}
+        {habit.is_paused ? t("No reminders while paused.") : t("Next reminder: {{when}}", {
+          when: formatInstant(nextReminderAt(habit, timeZone), timeZone),
+        })}
       </p>
       <p className="meta">
         {habit.lastDoneAt
-          ? t("Last done: {{when}}", { when: formatInstant(habit.lastDoneAt, timeZone) })
+          ? t("Last done: {{when}}", {
+            when: formatInstant(habit.lastDoneAt, timeZone),
+          })
           : t("Not done yet.")}
       </p>
       <div className="actions">
@@ -70,14 +88,21 @@ export function HabitCard(
           disabled={busy}
           onClick={() =>
             run(async () => {
-              const { text } = await markOccurrenceDone(habit, timeZone);
+              dayToggle.clear();
+              const { text, completion } = await markOccurrenceDone(
+                habit,
+                timeZone,
+              );
+              setJustDone(completion?.id ?? null);
               onChanged();
               return text;
             })}
         >
           {t("Done today")}
         </button>
-        <Link className="button" to={`/habits/${habit.id}/edit`}>{t("Edit")}</Link>
+        <Link className="button" to={`/habits/${habit.id}/edit`}>
+          {t("Edit")}
+        </Link>
         <button
           type="button"
           disabled={busy}
@@ -91,12 +116,41 @@ export function HabitCard(
         >
           {habit.is_paused ? t("Resume") : t("Pause")}
         </button>
-        <Link className="button" to={`/habits/${habit.id}`}>{t("History")}</Link>
-        <button type="button" className="danger" disabled={busy} onClick={() => onDelete(habit)}>
+        <Link className="button" to={`/habits/${habit.id}`}>
+          {t("History")}
+        </Link>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => onDelete(habit)}
+        >
           {t("Delete")}
         </button>
       </div>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {message && (
+        <Alert kind={message.kind}>
+          {message.text}
+          {justDone !== null && (
+            <>
+              {" "}
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  run(async () => {
+                    await deleteCompletion(justDone);
+                    setJustDone(null);
+                    onChanged();
+                    return t("Undone: not marked as done.");
+                  })}
+              >
+                {t("Undo")}
+              </button>
+            </>
+          )}
+        </Alert>
+      )}
     </li>
   );
 }

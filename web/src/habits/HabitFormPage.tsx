@@ -1,4 +1,4 @@
-import { useCallback } from "react";
+import { useCallback, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "../ui/use-query.ts";
@@ -9,7 +9,9 @@ import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { clearDraft, loadDraft, saveDraft } from "./habit-draft.ts";
 import { EMPTY_HABIT_FORM, type HabitFormValues, habitToFormValues } from "./habit-schema.ts";
+import { hasExactDuplicate } from "./duplicate-habit.ts";
 import { HabitForm } from "./HabitForm.tsx";
+import { useUserId } from "../auth/session.tsx";
 
 import { createHabit, fetchHabit, fetchPleasantHabits, updateHabit } from "./habits-api.ts";
 
@@ -24,6 +26,17 @@ export function NewHabitPage() {
     ?.template;
   const pleasant = useQuery(fetchPleasantHabits, []);
   const profile = useProfile();
+  const userId = useUserId();
+  // A draft restored from this tab, which the person may discard (it may hold invalid values).
+  const [draft, setDraft] = useState(() => template ? undefined : loadDraft());
+  const [formKey, setFormKey] = useState(0);
+  const discardDraft = () => {
+    clearDraft();
+    setDraft(undefined);
+    setFormKey((key) => key + 1);
+  };
+  // The exact duplicate already warned about: pressing Create again creates it.
+  const warnedDuplicate = useRef<string | null>(null);
 
   if (pleasant.loading && !pleasant.data) return <Loading />;
   return (
@@ -40,13 +53,27 @@ export function NewHabitPage() {
           <Link to="/telegram">{t("Connect Telegram")}</Link> {t("first; this form keeps what you type.")}
         </Alert>
       )}
+      {draft && (
+        <Alert kind="info">
+          {t("This is the draft you left unsaved.")}{" "}
+          <button type="button" onClick={discardDraft}>{t("Discard the draft")}</button>
+        </Alert>
+      )}
       {pleasant.error && <Alert kind="error">{pleasant.error}</Alert>}
       <HabitForm
-        initial={template ?? loadDraft() ?? EMPTY_HABIT_FORM}
+        key={formKey}
+        initial={template ?? draft ?? EMPTY_HABIT_FORM}
         pleasantHabits={pleasant.data ?? []}
         submitLabel={t("Create habit")}
         onChange={saveNewDraft}
         onSubmit={async (row) => {
+          const key = JSON.stringify(row);
+          if (warnedDuplicate.current !== key && await hasExactDuplicate(userId, row)) {
+            warnedDuplicate.current = key;
+            throw new Error(
+              t("You already have this exact habit. Press “Create habit” again to add it anyway."),
+            );
+          }
           const habit = await createHabit(row);
           clearDraft();
           navigate("/habits", {

@@ -8,8 +8,27 @@ export const HABITS_PER_PAGE = 5;
 /** Completions embedded per habit: enough for the 7-day marks and streaks up to this length. */
 export const RECENT_COMPLETIONS = 100;
 
-/** A habit of the list, with its recent completions' occurrences (newest first). */
-export type ListedHabit = Habit & { lastDoneAt: string | null; recent: { occurrence_at: string }[] };
+/** A habit's completion as the list needs it: which occurrence, and when the person marked it. */
+export interface RecentCompletion {
+  id: number;
+  occurrence_at: string;
+  completed_at: string;
+}
+
+/**
+ * A habit of the list, with its recent completions (newest occurrence first) and when the person
+ * last marked one done (not the due time of the occurrence they marked).
+ */
+export type ListedHabit = Habit & { lastDoneAt: string | null; recent: RecentCompletion[] };
+
+/** The latest moment any of `completions` was marked, or null for none. */
+export function lastMarkedAt(completions: readonly { completed_at: string }[]): string | null {
+  let latest: string | null = null;
+  for (const { completed_at } of completions) {
+    if (latest === null || Date.parse(completed_at) > Date.parse(latest)) latest = completed_at;
+  }
+  return latest;
+}
 
 export interface HabitsPage {
   habits: ListedHabit[];
@@ -24,7 +43,7 @@ export async function fetchHabitsPage(page: number): Promise<HabitsPage> {
   const from = (page - 1) * HABITS_PER_PAGE;
   const result = await supabase
     .from("habits")
-    .select("*, habit_completions(occurrence_at)", { count: "exact" })
+    .select("*, habit_completions(id, occurrence_at, completed_at)", { count: "exact" })
     .order("created_at", { ascending: false })
     .order("id")
     .order("occurrence_at", {
@@ -40,7 +59,7 @@ export async function fetchHabitsPage(page: number): Promise<HabitsPage> {
   ) => ({
     ...habit,
     recent,
-    lastDoneAt: recent[0]?.occurrence_at ?? null,
+    lastDoneAt: lastMarkedAt(recent),
   }));
   return { habits, total: result.count ?? 0 };
 }

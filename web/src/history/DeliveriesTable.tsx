@@ -27,29 +27,34 @@ export function DeliveriesTable(
   }
   return (
     <div className="table-scroll">
-      <table>
+      {/* Explicit roles: on a phone the rows are laid out as blocks, which would drop the table's semantics. */}
+      <table className="deliveries-table" role="table">
         <caption className="visually-hidden">
           {t("The latest Telegram messages about this habit")}
         </caption>
         <thead>
-          <tr>
-            <th scope="col">{t("Message")}</th>
-            <th scope="col">{t("For")}</th>
-            <th scope="col">{t("Status")}</th>
-            <th scope="col">{t("Details")}</th>
+          <tr role="row">
+            <th scope="col" role="columnheader">{t("Message")}</th>
+            <th scope="col" role="columnheader">{t("For")}</th>
+            <th scope="col" role="columnheader">{t("Status")}</th>
+            <th scope="col" role="columnheader">{t("Details")}</th>
           </tr>
         </thead>
         <tbody>
           {deliveries.map((delivery) => (
-            <tr key={delivery.id}>
-              <td>{t(KIND_WORDS[delivery.kind] ?? delivery.kind)}</td>
-              <td>{formatInstant(delivery.due_at, timeZone)}</td>
-              <td>
+            <tr key={delivery.id} role="row">
+              <td role="cell" data-label={t("Message")}>
+                {t(KIND_WORDS[delivery.kind] ?? delivery.kind)}
+              </td>
+              <td role="cell" data-label={t("For")}>
+                {formatInstant(delivery.due_at, timeZone)}
+              </td>
+              <td role="cell" data-label={t("Status")}>
                 <span className={`status status-${delivery.status}`}>
                   {t(STATUS_WORDS[delivery.status] ?? delivery.status)}
                 </span>
               </td>
-              <td>
+              <td role="cell" data-label={t("Details")}>
                 {delivery.status === "sent"
                   ? t("at {{when}}", { when: formatInstant(delivery.sent_at, timeZone) })
                   : delivery.last_error ??

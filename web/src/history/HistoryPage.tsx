@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { FixDays } from "../completions/FixDays.tsx";
 import { markOccurrenceDone } from "../completions/mark-done.ts";
 import { habitSentence, intervalText } from "../habits/habit-text.ts";
 import { doneDatesOf, habitStreaks } from "../habits/progress.ts";
@@ -94,6 +95,7 @@ export default function HistoryPage() {
       </div>
       {!latest && <p className="hint">{t("This habit starts on a later day.")}</p>}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      <FixDays habit={habit} completions={completions} timeZone={timeZone} onChanged={history.reload} />
       <h2>{t("Habit strength")}</h2>
       <StrengthChart points={strengthOverTime(habit, doneDates, today)} />
       <h2>{t("Completion rate")}</h2>

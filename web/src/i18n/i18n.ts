@@ -1,7 +1,6 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { EN_PLURALS } from "./en.ts";
-import { RU } from "./ru.ts";
 
 /**
  * The interface speaks English and Russian. Message keys are the English sentences themselves
@@ -44,9 +43,17 @@ void i18n.use(initReactI18next).init({
   nsSeparator: false,
   returnEmptyString: false,
   interpolation: { escapeValue: false }, // React escapes
-  resources: { en: { translation: EN_PLURALS }, ru: { translation: RU } },
+  // Russian is fetched when it is used (loadLanguage), not shipped in every first load.
+  resources: { en: { translation: EN_PLURALS } },
   initAsync: false,
 });
+
+/** Fetches a language's sentences once (English needs none); resolves when they are in. */
+export async function loadLanguage(language: Language): Promise<void> {
+  if (language === "en" || i18n.hasResourceBundle(language, "translation")) return;
+  const { RU } = await import("./ru.ts");
+  i18n.addResourceBundle("ru", "translation", RU);
+}
 
 function applyToDocument(language: Language): void {
   document.documentElement.lang = language;
@@ -67,7 +74,9 @@ export function setLanguage(language: Language): void {
   } catch {
     // Private mode: the choice lasts for this page (and is still saved in the profile).
   }
-  if (language !== currentLanguage()) void i18n.changeLanguage(language);
+  if (language !== currentLanguage()) {
+    void loadLanguage(language).then(() => i18n.changeLanguage(language));
+  }
 }
 
 /** Translates outside React (error sentences, document titles). */

@@ -147,8 +147,12 @@ export const RU: Readonly<Record<string, string>> = {
   "Signing up with an e-mail address is turned off.": "Регистрация по почте отключена.",
   "Some of the details are not valid. Check them and try again.":
     "Некоторые данные неверны. Проверьте их и попробуйте снова.",
-  "This link or code has expired or was already used. Ask for a new one.":
-    "Срок действия ссылки или кода истёк, или они уже использованы. Запросите новые.",
+  "This code or link is wrong, has expired or was already used. Check it, or ask for a new one.":
+    "Код или ссылка неверны, устарели или уже использованы. Проверьте их или запросите новые.",
+  "The password is too long: at most {{max}} characters (bytes), the most a stored password can hold. Choose a shorter one.":
+    "Пароль слишком длинный: не больше {{max}} символов (байт) — больше сохранённый пароль не вмещает. Выберите пароль короче.",
+  "This e-mail address is not valid. Check it for typos, e.g. ada@example.com.":
+    "Этот адрес почты неверен. Проверьте, нет ли опечатки, например ada@example.com.",
   "This link was opened in another browser, or it expired. Sign in to continue.":
     "Ссылку открыли в другом браузере, или срок её действия истёк. Войдите, чтобы продолжить.",
   "This link has expired. Sign in, or send a new confirmation e-mail.":
@@ -311,6 +315,16 @@ export const RU: Readonly<Record<string, string>> = {
   "This habit starts on a later day.": "Привычка начнётся позже.",
   "Habit strength": "Сила привычки",
   "Completion rate": "Доля выполнений",
+  "Choose the digest's time, for example 19:00.": "Укажите время сводки, например 19:00.",
+  "Completions by day, scrollable": "Выполнения по дням, прокручиваются",
+  "Fix the last {{days}} days": "Исправить последние {{days}} дней",
+  "Nothing was due in these days.": "В эти дни ничего не было запланировано.",
+  "Pressed days are done. Press a day to mark it done or not done.":
+    "Нажатые дни выполнены. Нажмите на день, чтобы отметить его выполненным или снять отметку.",
+  "Marked {{day}} as done.": "{{day}}: отмечено как выполненное.",
+  "{{day}} is no longer marked as done.": "{{day}}: отметка о выполнении снята.",
+  "Undone: {{day}} is as it was.": "Отменено: {{day}} — как было.",
+  "Undone: not marked as done.": "Отменено: отметка о выполнении снята.",
   "Per week": "По неделям",
   "Per month": "По месяцам",
   "Completions": "Выполнения",
@@ -394,7 +408,22 @@ export const RU: Readonly<Record<string, string>> = {
   // settings
   "Choose a time zone from the list, e.g. Europe/Berlin.":
     "Выберите часовой пояс из списка, например Europe/Moscow.",
-  "Keep the display name to 80 characters.": "Имя — не длиннее 80 символов.",
+  "Keep the display name to {{max}} characters.": "Имя — не длиннее {{max}} символов.",
+  "Reminders come in Telegram, so connect your Telegram chat first; then create your first habit.":
+    "Напоминания приходят в Telegram, поэтому сначала подключите чат Telegram, а затем создайте первую привычку.",
+  "This is the draft you left unsaved.": "Это черновик, который вы не сохранили.",
+  "Discard the draft": "Удалить черновик",
+  "You already have this exact habit. Press “Create habit” again to add it anyway.":
+    "У вас уже есть точно такая же привычка. Нажмите «Создать привычку» ещё раз, чтобы всё равно добавить её.",
+  "{{file}} line {{line}}": "{{file}}, строка {{line}}",
+  "Operations": "Операции",
+  "This page could not be loaded": "Страницу не удалось загрузить",
+  "Try again": "Попробовать снова",
+  "You are offline, and this page was not saved on this device yet. Connect and try again.":
+    "Вы не в сети, а эта страница ещё не сохранена на устройстве. Подключитесь и попробуйте снова.",
+  "Something went wrong while loading it. Try again in a moment.":
+    "При загрузке что-то пошло не так. Попробуйте ещё раз чуть позже.",
+  "Type it in capital letters: {{word}}.": "Введите заглавными буквами: {{word}}.",
   "Saved. Reminders now follow this time zone.":
     "Сохранено. Напоминания теперь идут по этому часовому поясу.",
   "The web app and the Telegram bot speak this language.":

@@ -2,12 +2,20 @@ import { FunctionsHttpError } from "@supabase/supabase-js";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { translate } from "../i18n/i18n.ts";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Field } from "../ui/Field.tsx";
 import { useAction } from "../ui/use-action.ts";
 
 const CONFIRMATION = "DELETE";
+
+/** Why the button stays disabled for what was typed, when it is nearly the word. */
+function confirmationHint(typed: string): string | undefined {
+  const word = typed.trim();
+  if (word === CONFIRMATION || word.toUpperCase() !== CONFIRMATION) return undefined;
+  return translate("Type it in capital letters: {{word}}.", { word: CONFIRMATION });
+}
 
 /** "Delete my account": typed confirmation, then the delete-account function. */
 export function DeleteAccount() {
@@ -57,6 +65,7 @@ export function DeleteAccount() {
         autoComplete="off"
         value={typed}
         onChange={(event) => setTyped(event.target.value)}
+        hint={confirmationHint(typed)}
       />
       <button
         type="submit"

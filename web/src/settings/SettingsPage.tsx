@@ -17,6 +17,7 @@ import { knownTimeZones } from "./time-zones.ts";
 import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
 import { WeeklyDigest } from "../data-transfer/WeeklyDigest.tsx";
 import { YourData } from "../data-transfer/YourData.tsx";
+import { displayNameError } from "../profile/display-name.ts";
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -44,7 +45,7 @@ export function SettingsPage() {
   const zoneError = zones.includes(timeZone.trim())
     ? undefined
     : t("Choose a time zone from the list, e.g. Europe/Berlin.");
-  const nameError = displayName.trim().length > 80 ? t("Keep the display name to 80 characters.") : undefined;
+  const nameError = displayNameError(displayName);
   const browserZone = browserTimeZone();
 
   const save = async (event: FormEvent) => {

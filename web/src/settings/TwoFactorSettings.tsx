@@ -1,5 +1,5 @@
 import type { Factor } from "@supabase/supabase-js";
-import { QRCodeSVG } from "qrcode.react";
+import { QrCode as QRCodeSVG } from "../ui/QrCode.tsx";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { authData } from "../auth/auth-errors.ts";

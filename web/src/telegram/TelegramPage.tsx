@@ -1,4 +1,4 @@
-import { QRCodeSVG } from "qrcode.react";
+import { QrCode as QRCodeSVG } from "../ui/QrCode.tsx";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";

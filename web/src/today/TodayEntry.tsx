@@ -58,26 +58,21 @@ export function TodayEntry(
         {message && <Alert kind={message.kind}>{message.text}</Alert>}
       </div>
       <div className="today-actions">
-        {done
-          ? (
-            <>
-              <span className="today-done" aria-hidden="true">✓</span>
-              <button type="button" onClick={undo} disabled={busy || disabled} aria-describedby={titleId}>
-                {t("Undo")}
-              </button>
-            </>
-          )
-          : (
-            <button
-              type="button"
-              className="primary"
-              onClick={mark}
-              disabled={busy || disabled}
-              aria-describedby={titleId}
-            >
-              {t("Mark done")}
-            </button>
-          )}
+        {done && <span className="today-done" aria-hidden="true">✓</span>}
+        {
+          /* One button that turns from Mark done into Undo, not disabled while it works: a
+            replaced or disabled button would drop the keyboard focus to the page body. */
+        }
+        <button
+          type="button"
+          className={done ? undefined : "primary"}
+          onClick={() => !busy && (done ? undo() : mark())}
+          disabled={disabled}
+          aria-disabled={busy || undefined}
+          aria-describedby={titleId}
+        >
+          {done ? t("Undo") : t("Mark done")}
+        </button>
       </div>
     </li>
   );

@@ -12,6 +12,7 @@ import { usePageTitle } from "../ui/page-title.ts";
 import { useOnline } from "../ui/use-online.ts";
 import { fetchTodayData, todayView } from "./today-api.ts";
 import { loadCachedToday, saveCachedToday } from "./today-cache.ts";
+import { TelegramFirst } from "./TelegramFirst.tsx";
 import { TodayEntry } from "./TodayEntry.tsx";
 
 /** The habit formula, taught when there is nothing yet. */
@@ -19,6 +20,7 @@ function HabitFormula() {
   const { t } = useTranslation();
   return (
     <div className="empty formula" data-testid="habit-formula">
+      <TelegramFirst />
       <h2>{t("Start with one small habit")}</h2>
       <p>{t("A habit that sticks names an action, a time and a place:")}</p>
       <p className="formula-line">
