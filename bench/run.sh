@@ -37,6 +37,7 @@ run_benchmark() {
 
 case "${1:-}" in
   scheduling | dispatch | data-api | soak) run_benchmark "$1" ;;
+  realtime) run_benchmark realtime ;; # 1,000 subscribed clients: delivery latency and events/s
   all) for name in scheduling dispatch data-api; do run_benchmark "$name"; done ;;
   *)
     sed -n '2,11p' "$0" >&2
