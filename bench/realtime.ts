@@ -46,7 +46,6 @@ await sql`
 
 const secret = new TextEncoder().encode(DEMO_JWT_SECRET);
 const arrivals = new Map<string, number>();
-const decoder = new TextDecoder();
 
 /** One client: connects, joins its private topic, and records when each broadcast arrives. */
 async function subscribe(id: string): Promise<WebSocket> {
@@ -55,7 +54,6 @@ async function subscribe(id: string): Promise<WebSocket> {
   const socket = new WebSocket(
     `${gateway.url.replace("http", "ws")}/realtime/v1/websocket?apikey=${DEMO_ANON_KEY}&vsn=2.0.0`,
   );
-  socket.binaryType = "arraybuffer";
   const topic = `realtime:user:${id}`;
   await new Promise((resolve, reject) => {
     socket.onerror = reject;
@@ -63,18 +61,10 @@ async function subscribe(id: string): Promise<WebSocket> {
   });
   const joined = new Promise<void>((resolve, reject) => {
     socket.onmessage = (message) => {
-      if (typeof message.data === "string") {
-        const [, , , event, payload] = JSON.parse(message.data);
-        if (event === "phx_reply") {
-          payload.status === "ok" ? resolve() : reject(new Error(JSON.stringify(payload)));
-        }
-        return;
-      }
-      // A user broadcast (kind 4): header, topic, event and metadata, then the JSON payload.
-      const bytes = new Uint8Array(message.data);
-      const offset = 5 + bytes[1] + bytes[2] + bytes[3];
-      const { key } = JSON.parse(decoder.decode(bytes.subarray(offset)));
-      arrivals.set(key, performance.now());
+      const [, , , event, payload] = JSON.parse(message.data);
+      if (event === "phx_reply") {
+        payload.status === "ok" ? resolve() : reject(new Error(JSON.stringify(payload)));
+      } else if (event === "broadcast") arrivals.set(payload.payload.key, performance.now());
     };
   });
   socket.send(JSON.stringify([

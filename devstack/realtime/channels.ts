@@ -136,7 +136,7 @@ export class Connection {
         private: isPrivate,
         canReadBroadcast: !isPrivate,
         deliver: (event, payload, meta) =>
-          this.context.send(encodeBroadcast(this.context.vsn, frame.topic, event, payload, meta)),
+          this.context.send(encodeBroadcast(frame.topic, event, payload, meta)),
       },
     };
     try {

@@ -2,9 +2,9 @@
  * Phoenix channel frames as realtime-js (supabase-js 2.119.1) and Realtime v2.130.0 exchange them.
  *
  * vsn 1.0.0 and 2.0.0 both carry ordinary messages as JSON text `[join_ref, ref, topic, event,
- * payload]`. 2.0.0 adds binary frames for broadcasts (realtime-js src/lib/serializer.ts, Realtime
- * lib/realtime_web/socket/v2_serializer.ex): the client pushes kind 3 (user broadcast push), the
- * server sends kind 4 (user broadcast).
+ * payload]`. 2.0.0 adds binary frames for user broadcasts (realtime-js src/lib/serializer.ts,
+ * Realtime lib/realtime_web/socket/v2_serializer.ex): a client's kind 3 push is decoded here (to
+ * refuse it by name); broadcasts from the database go out as JSON for both versions.
  */
 
 export type Vsn = "1.0.0" | "2.0.0";
@@ -19,7 +19,6 @@ export interface Frame {
 }
 
 const KIND_USER_BROADCAST_PUSH = 3;
-const KIND_USER_BROADCAST = 4;
 const JSON_ENCODING = 1;
 
 export class ProtocolError extends Error {}
@@ -77,38 +76,21 @@ export function encodeFrame(frame: Frame): string {
   return JSON.stringify([frame.joinRef, frame.ref, frame.topic, frame.event, frame.payload]);
 }
 
-/** A broadcast to a subscriber, in the form its serializer version receives it. */
+/**
+ * A broadcast from the database, as Realtime sends it to every serializer version: a JSON
+ * `broadcast` frame with `{type, event, payload, meta: {id}}` (a Phoenix.Socket.Broadcast; the
+ * binary kind 4 frame is only used upstream to relay a client's binary push, which this stand-in
+ * refuses: lib/realtime_web/channels/realtime_channel/broadcast_handler.ex).
+ */
 export function encodeBroadcast(
-  vsn: Vsn,
   topic: string,
   event: string,
   payload: unknown,
   meta?: Record<string, unknown>,
-): string | Uint8Array {
-  if (vsn === "1.0.0") {
-    const body: Record<string, unknown> = { type: "broadcast", event, payload };
-    if (meta) body.meta = meta;
-    return encodeFrame({ joinRef: null, ref: null, topic, event: "broadcast", payload: body });
-  }
-  const utf8 = new TextEncoder();
-  const topicBytes = utf8.encode(topic);
-  const eventBytes = utf8.encode(event);
-  const metaBytes = utf8.encode(meta ? JSON.stringify(meta) : "");
-  const body = utf8.encode(JSON.stringify(payload));
-  if (topicBytes.length > 255 || eventBytes.length > 255 || metaBytes.length > 255) {
-    throw new ProtocolError("topic, event or metadata longer than 255 bytes");
-  }
-  const header = [KIND_USER_BROADCAST, topicBytes.length, eventBytes.length, metaBytes.length, JSON_ENCODING];
-  const frame = new Uint8Array(
-    header.length + topicBytes.length + eventBytes.length + metaBytes.length + body.length,
-  );
-  frame.set(header, 0);
-  let offset = header.length;
-  for (const part of [topicBytes, eventBytes, metaBytes, body]) {
-    frame.set(part, offset);
-    offset += part.length;
-  }
-  return frame;
+): string {
+  const body: Record<string, unknown> = { type: "broadcast", event, payload };
+  if (meta) body.meta = meta;
+  return encodeFrame({ joinRef: null, ref: null, topic, event: "broadcast", payload: body });
 }
 
 export function reply(frame: Frame, status: "ok" | "error", response: unknown): string {
