@@ -11,6 +11,7 @@
 #   bash bench/run.sh import       # Loop imports from 0.25 to 1.9 MB: time per MB (linear time)
 #   bash bench/run.sh properties   # the tick/claim property test, random seed, PROPERTY_RUNS (200)
 #   bash bench/run.sh first-paint  # Today's first paint in Chromium on a throttled slow 4G link
+#   bash bench/run.sh realtime     # 1,000 subscribed clients: delivery latency p50/p99 and events/s
 #   bash bench/run.sh all          # scheduling, dispatch and data-api (not the soak)
 #
 #   bash bench/run.sh --smoke all  # every benchmark (soak too) at a tiny scale, 1-1.5 minutes
@@ -82,21 +83,21 @@ run_smokes() {
 }
 
 usage() {
-  sed -n '2,22p' "$0" >&2
+  sed -n '2,23p' "$0" >&2
   exit 2
 }
 
 if [ "${1:-}" = "--smoke" ]; then
   case "${2:-}" in
-    scheduling | dispatch | data-api | soak | import | properties | first-paint) run_smokes "$2" ;;
-    all) run_smokes data-api scheduling dispatch soak import properties first-paint ;;
+    scheduling | dispatch | data-api | soak | import | properties | first-paint | realtime) run_smokes "$2" ;;
+    all) run_smokes data-api scheduling dispatch soak import properties first-paint realtime ;;
     *) usage ;;
   esac
   exit 0
 fi
 
 case "${1:-}" in
-  scheduling | dispatch | data-api | soak | import | properties | first-paint) run_benchmark "$1" ;;
+  scheduling | dispatch | data-api | soak | import | properties | first-paint | realtime) run_benchmark "$1" ;;
   all) for name in scheduling dispatch data-api; do run_benchmark "$name"; done ;;
   *) usage ;;
 esac

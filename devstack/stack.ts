@@ -14,6 +14,7 @@ import { verificationJwks } from "./jwt-keys.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY, DEMO_SIGNING_KEY } from "./keys.ts";
 import { startMail } from "./mail/server.ts";
 import { startPgNet } from "./pgnet/worker.ts";
+import { startRealtime } from "./realtime/server.ts";
 import { startRest } from "./rest/server.ts";
 import type { RunningService } from "./service.ts";
 import { readEnvFile } from "./functions/envfile.ts";
@@ -40,7 +41,8 @@ export const StackOptions = z.object({
     rest: port.default(0),
     functions: port.default(0),
     telegram: port.default(0),
-  }).default({ gateway: 0, mail: 0, smtp: 0, auth: 0, rest: 0, functions: 0, telegram: 0 }),
+    realtime: port.default(0),
+  }).default({ gateway: 0, mail: 0, smtp: 0, auth: 0, rest: 0, functions: 0, telegram: 0, realtime: 0 }),
   /**
    * The local bot on the Telegram stand-in (devstack/telegram), used unless the functions' env file
    * or env sets TELEGRAM_BOT_TOKEN (a real bot). The token and username are development values;
@@ -96,6 +98,7 @@ export interface RunningStack {
     auth: string;
     rest: string;
     functions: string;
+    realtime: string;
     /** Mail catcher (Mailpit API and inbox page). */
     mail: string;
     /** The Telegram stand-in's Bot API root and chat page (absent when a real bot is configured). */
@@ -246,6 +249,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     started.push(rest);
 
+    const realtime = await startRealtime({
+      hostname: config.hostname,
+      port: config.ports.realtime,
+      databaseUrl: config.databaseUrl,
+      jwtSecret: verificationSecret,
+    });
+    started.push(realtime);
+
     const fileEnv = config.functionsEnvFile ? await readEnvFile(config.functionsEnvFile) : {};
     const realToken = config.functionsEnv.TELEGRAM_BOT_TOKEN ?? fileEnv.TELEGRAM_BOT_TOKEN ?? "";
     let telegram: RunningTelegram | undefined;
@@ -312,6 +323,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     gateway.setUpstream("auth", auth.url);
     gateway.setUpstream("rest", rest.url);
     gateway.setUpstream("functions", functions.url);
+    gateway.setUpstream("realtime", realtime.url);
 
     if (config.pgNet.enabled) {
       started.push(
@@ -334,6 +346,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         auth: auth.url,
         rest: rest.url,
         functions: functions.url,
+        realtime: realtime.url,
         mail: mail.url,
         smtp,
         db: config.databaseUrl,

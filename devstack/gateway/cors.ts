@@ -26,6 +26,8 @@ export function cors(): MiddlewareHandler {
       return new Response(null, { status: 200, headers });
     }
     await next();
+    // A WebSocket handshake (101) has no CORS and cannot be copied.
+    if (c.res.status === 101) return;
     // Responses coming from fetch() have immutable headers: copy them before changing.
     const response = new Response(c.res.body, c.res);
     response.headers.set("access-control-allow-origin", "*");

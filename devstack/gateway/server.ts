@@ -4,7 +4,8 @@ import type { RunningService } from "../service.ts";
 import { requireApiKey } from "./apikey.ts";
 import { cors } from "./cors.ts";
 import { normalizedRequest } from "./normalize.ts";
-import { forward } from "./proxy.ts";
+import { forward, forwardedSearch } from "./proxy.ts";
+import { relayWebSocket } from "./websocket.ts";
 
 const upstreamUrl = z.string().url().transform((url) => url.replace(/\/+$/, ""));
 
@@ -19,11 +20,12 @@ export const GatewayOptions = z.object({
     auth: upstreamUrl.optional(),
     rest: upstreamUrl.optional(),
     functions: upstreamUrl.optional(),
+    realtime: upstreamUrl.optional(),
   }).default({}),
 });
 export type GatewayOptions = z.input<typeof GatewayOptions>;
 
-export type UpstreamName = "auth" | "rest" | "functions";
+export type UpstreamName = "auth" | "rest" | "functions" | "realtime";
 
 export interface RunningGateway extends RunningService {
   /** Points a route prefix at an upstream (base URL without trailing slash). */
@@ -70,6 +72,25 @@ export function createGatewayApp(
 
   // The functions host checks verify_jwt itself; the gateway only routes.
   app.all("/functions/v1/*", proxyTo("functions", "/functions/v1"));
+
+  // Realtime's WebSocket (key-auth, like Kong's realtime-v1-ws route); the apikey stays in the
+  // query, where Realtime reads it. Any other Realtime path is passed on, for it to refuse.
+  app.use("/realtime/v1/*", apiKey);
+  app.all("/realtime/v1/*", (c) => {
+    const upstream = upstreamOf("realtime");
+    if (!upstream) return c.json({ message: "The realtime service is not running" }, 502);
+    const url = new URL(c.req.url);
+    const path = url.pathname.slice("/realtime/v1".length) || "/";
+    if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
+      return relayWebSocket(c.req.raw, `${upstream}${path}${forwardedSearch(url)}`);
+    }
+    return forward(c.req.raw, {
+      upstream,
+      path,
+      prefix: "/realtime/v1",
+      clientAddress: c.env?.clientAddress,
+    });
+  });
 
   app.notFound((c) => c.json({ message: "no Route matched with those values" }, 404));
   app.onError((error, c) => {

@@ -1,5 +1,6 @@
 -- What anon and authenticated can use, listed in full: a function or sequence added to this
--- list needs a decision (and this test's update), so the list cannot grow unnoticed.
+-- list needs a decision (and this test's update), so the list cannot grow unnoticed. Platform
+-- schemas (auth, realtime, ...) are Supabase's, as on the hosted platform.
 begin;
 set local search_path = public, extensions;
 select * from no_plan();
@@ -9,7 +10,7 @@ select r.role, 'function' as kind, format('%s.%s(%s)', n.nspname, p.proname, pg_
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 cross join (values ('anon'), ('authenticated')) r(role)
-where n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'extensions', 'vault', 'net', 'cron', 'tests')
+where n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'extensions', 'vault', 'net', 'cron', 'realtime', 'tests')
   and not exists (select from pg_depend d where d.objid = p.oid and d.deptype = 'e')
   and has_function_privilege(r.role, p.oid, 'execute')
 union all
@@ -18,7 +19,7 @@ from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 cross join (values ('anon'), ('authenticated')) r(role)
 where c.relkind = 'S'
-  and n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'extensions', 'vault', 'net', 'cron', 'tests')
+  and n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'extensions', 'vault', 'net', 'cron', 'realtime', 'tests')
   and n.nspname !~ '^pg_(toast_)?temp_' -- pgTAP's own bookkeeping in this session
   and not exists (select from pg_depend d where d.objid = c.oid and d.deptype = 'e')
   and has_sequence_privilege(r.role, c.oid, 'usage, select, update');

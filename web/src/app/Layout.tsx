@@ -1,4 +1,5 @@
 import { useRef, useState } from "react";
+import { leaveLiveUpdates } from "../live/live-updates.ts";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession } from "../auth/session.tsx";
@@ -30,6 +31,7 @@ export function Layout() {
     setMenuOpen(false);
   }
   const signOut = async () => {
+    await leaveLiveUpdates();
     await supabase.auth.signOut({ scope: "local" });
     navigate("/sign-in", { replace: true });
   };

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import type { Habit } from "../lib/database.ts";
 import { useQuery } from "../ui/use-query.ts";
+import { useLiveUpdates } from "../live/live-updates.ts";
 import { telegramStatusOf } from "../profile/profile-api.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -23,6 +24,7 @@ export function HabitsPage() {
   const page = pageFromSearch(search);
   const profile = useProfile();
   const habits = useQuery(() => fetchHabitsPage(page), [page]);
+  useLiveUpdates(["habits", "habit_completions"], habits.reload);
   const [toDelete, setToDelete] = useState<Habit>();
   const { busy: deleting, message: notice, run } = useAction();
 

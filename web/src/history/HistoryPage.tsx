@@ -7,6 +7,7 @@ import { doneDatesOf, habitStreaks } from "../habits/progress.ts";
 import { dueDates, localDate, occurrenceToMarkDone } from "../habits/schedule.ts";
 import { formatDate } from "../i18n/format.ts";
 import { useQuery } from "../ui/use-query.ts";
+import { useLiveUpdates } from "../live/live-updates.ts";
 import { useProfile } from "../profile/use-profile.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Loading } from "../ui/Loading.tsx";
@@ -26,6 +27,7 @@ export default function HistoryPage() {
   usePageTitle(t("History"));
   const { habitId = "" } = useParams();
   const history = useQuery(() => fetchHabitHistory(habitId), [habitId]);
+  useLiveUpdates(["habits", "habit_completions", "notifications"], history.reload);
   const profile = useProfile();
   const { busy, message, run } = useAction();
 

@@ -1,18 +1,13 @@
-import { useEffect } from "react";
 import { useUserId } from "../auth/session.tsx";
+import { useLiveUpdates } from "../live/live-updates.ts";
 import type { Profile } from "../lib/database.ts";
 import { type QueryState, useQuery } from "../ui/use-query.ts";
 import { fetchProfile } from "./profile-api.ts";
 
-/** The signed-in user's profile; re-read every `pollMs` milliseconds when given. */
-export function useProfile(pollMs?: number): QueryState<Profile> {
+/** The signed-in user's profile, read again live when a Telegram chat is linked or unlinked. */
+export function useProfile(): QueryState<Profile> {
   const userId = useUserId();
   const query = useQuery(() => fetchProfile(userId), [userId]);
-  const { reload } = query;
-  useEffect(() => {
-    if (!pollMs) return;
-    const timer = setInterval(reload, pollMs);
-    return () => clearInterval(timer);
-  }, [pollMs, reload]);
+  useLiveUpdates(["telegram_link"], query.reload);
   return query;
 }

@@ -13,8 +13,6 @@ import { useAction } from "../ui/use-action.ts";
 import { loadLinkCode, type PendingLinkCode, saveLinkCode } from "./link-code-storage.ts";
 import { createLinkCode, disconnectTelegram, type LinkCode } from "./telegram-api.ts";
 
-const POLL_MS = 3000;
-
 function LinkInstructions({ linkCode }: { linkCode: LinkCode }) {
   const { t } = useTranslation();
   const command = `/start ${linkCode.code}`;
@@ -72,8 +70,8 @@ export function TelegramPage() {
   const [linkCode, setLinkCode] = useState<PendingLinkCode | undefined>(
     loadLinkCode,
   );
-  // Poll the profile while a code is out, so the page notices the link made in Telegram.
-  const profile = useProfile(linkCode ? POLL_MS : undefined);
+  // Live: the link made in Telegram reaches this page through Realtime (useProfile).
+  const profile = useProfile();
   const { busy, message, run } = useAction();
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
   const status = profile.data ? telegramStatusOf(profile.data) : undefined;

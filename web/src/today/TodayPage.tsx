@@ -5,6 +5,7 @@ import { useUserId } from "../auth/session.tsx";
 import { habitSentence } from "../habits/habit-text.ts";
 import { formatDate, formatInstant } from "../i18n/format.ts";
 import { useQuery } from "../ui/use-query.ts";
+import { useLiveUpdates } from "../live/live-updates.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { Flash } from "../ui/Flash.tsx";
 import { Loading } from "../ui/Loading.tsx";
@@ -45,6 +46,7 @@ export function TodayPage() {
   const userId = useUserId();
   const online = useOnline();
   const fresh = useQuery(() => fetchTodayData(userId), [userId]);
+  useLiveUpdates(["habits", "habit_completions"], fresh.reload);
   useEffect(() => {
     if (fresh.data) saveCachedToday(userId, fresh.data);
   }, [fresh.data, userId]);
