@@ -54,7 +54,7 @@ function foreignRequests(method: string, body?: string): [string, RequestInit][]
 Deno.test("the chat page's API and the control endpoints accept their own origin only", async () => {
   let reminded = 0;
   const telegram = await startTelegram({ port: 0, token: TOKEN }, {
-    remindNow: () => Promise.resolve(`reminded ${++reminded}`),
+    remindNow: () => Promise.resolve({ message: `reminded ${++reminded}` }),
   });
   try {
     const ann = telegram.api.createUser({ first_name: "Ann" });
