@@ -11,19 +11,25 @@ import {
   RULE_SENTENCES_RU as FUNCTIONS_COPY_RU,
 } from "../../supabase/functions/_shared/rule-sentences.ts";
 import {
-  CATALOGUES,
+  createMessages,
   pickLanguage,
   RULE_SENTENCES_RU,
   ruleSentence,
-} from "../../supabase/functions/telegram-webhook/i18n.ts";
-import { RULE_SENTENCES_PATH, ruleSentencesModule } from "../../scripts/gen-rule-sentences.ts";
-import { createReplies } from "../../supabase/functions/telegram-webhook/replies.ts";
+} from "../../supabase/functions/telegram-webhook/messages/index.ts";
+import {
+  RULE_SENTENCES_PATH,
+  ruleSentencesModule,
+} from "../../scripts/gen-rule-sentences.ts";
 import { REMINDER_WORDS } from "../../supabase/functions/reminders/message.ts";
 import { HABIT_WORDS } from "../../supabase/functions/_shared/habit-text.ts";
 import { DIGEST_WORDS } from "../../supabase/functions/reminders/digest.ts";
 
 /** The argument lists message functions are tried with (they take text, numbers or both). */
-const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [3, "12:00", "Europe/Berlin"], [
+const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [
+  3,
+  "12:00",
+  "Europe/Berlin",
+], [
   "x",
   3,
   5,
@@ -31,7 +37,13 @@ const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [3, "12:00"
   true,
 ]];
 /** Methods that only assemble translated leaves (lists of habits); rendered by the chat tests. */
-const ASSEMBLERS = new Set([".habitPages", ".today", ".linkResult", ".doneTodayButton", ".doneRecorded"]);
+const ASSEMBLERS = new Set([
+  ".habitPages",
+  ".today",
+  ".linkResult",
+  ".doneTodayButton",
+  ".doneRecorded",
+]);
 
 /** Every leaf of a catalogue, rendered (functions with the first sample arguments they accept). */
 function leaves(value: unknown, path = ""): Map<string, string> {
@@ -49,16 +61,17 @@ function leaves(value: unknown, path = ""): Map<string, string> {
     found.set(path, rendered ?? "");
   } else if (value && typeof value === "object") {
     for (const [key, inner] of Object.entries(value)) {
-      for (const [leaf, text] of leaves(inner, `${path}.${key}`)) found.set(leaf, text);
+      for (const [leaf, text] of leaves(inner, `${path}.${key}`)) {
+        found.set(leaf, text);
+      }
     }
   }
   return found;
 }
 
-const replies = createReplies("https://habits.example");
+const messages = createMessages("https://habits.example");
 const catalogues = {
-  "habit conversations": [CATALOGUES.en, CATALOGUES.ru],
-  "replies": [replies("en"), replies("ru")],
+  "bot messages": [messages("en"), messages("ru")],
   "reminders": [REMINDER_WORDS.en, REMINDER_WORDS.ru],
   "habit sentences": [HABIT_WORDS.en, HABIT_WORDS.ru],
   "weekly digest": [DIGEST_WORDS.en, DIGEST_WORDS.ru],
@@ -77,13 +90,15 @@ for (const [name, [english, russian]] of Object.entries(catalogues)) {
 }
 
 Deno.test("every habit rule the bot can meet has a Russian sentence", () => {
-  const habitRules = Object.keys(RULE_SENTENCES).filter((rule) => rule.startsWith("habits_"));
+  const habitRules = Object.keys(RULE_SENTENCES).filter((rule) =>
+    rule.startsWith("habits_")
+  );
   assert.ok(habitRules.length > 10);
   for (const rule of habitRules) {
     assert.ok(RULE_SENTENCES_RU[rule], `${rule} has no Russian sentence`);
     assert.equal(ruleSentence(rule, "en"), RULE_SENTENCES[rule]);
   }
-  assert.equal(ruleSentence("no_such_rule", "ru"), CATALOGUES.ru.unknownRule);
+  assert.equal(ruleSentence("no_such_rule", "ru"), messages("ru").unknownRule);
 });
 
 Deno.test("the functions' rule sentences are the SPA's, in both languages (run scripts/gen-rule-sentences.ts)", async () => {

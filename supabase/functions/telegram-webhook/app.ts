@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type Bot, BotError, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import { timingSafeEqual } from "../_shared/secrets.ts";
+import type { BotContext } from "./context.ts";
 import { ReplyNotSentError } from "./reply-pacing.ts";
 import type { WebhookStore } from "./store.ts";
 import { validateUpdate } from "./update-shape.ts";
@@ -11,7 +12,7 @@ import { validateUpdate } from "./update-shape.ts";
 const MAX_UPDATE_BYTES = 256 * 1024;
 
 export interface WebhookAppOptions {
-  bot: Bot;
+  bot: Bot<BotContext>;
   store: WebhookStore;
   secret: string;
   /** How long one request may hold an update before a redelivery may handle it again. */
@@ -32,8 +33,14 @@ export function createWebhookApp(options: WebhookAppOptions) {
   const app = new Hono();
 
   app.onError((error, c) => {
-    console.error("telegram-webhook: update not handled:", error instanceof Error ? error.message : error);
-    return c.json({ error: "internal_error", message: "The update could not be handled." }, 500);
+    console.error(
+      "telegram-webhook: update not handled:",
+      error instanceof Error ? error.message : error,
+    );
+    return c.json({
+      error: "internal_error",
+      message: "The update could not be handled.",
+    }, 500);
   });
 
   app.post(
@@ -42,14 +49,25 @@ export function createWebhookApp(options: WebhookAppOptions) {
       maxSize: MAX_UPDATE_BYTES,
       onError: (c) =>
         c.json(
-          { error: "payload_too_large", message: `Updates are limited to ${MAX_UPDATE_BYTES} bytes.` },
+          {
+            error: "payload_too_large",
+            message: `Updates are limited to ${MAX_UPDATE_BYTES} bytes.`,
+          },
           413,
         ),
     }),
     async (c) => {
-      if (!timingSafeEqual(c.req.header("X-Telegram-Bot-Api-Secret-Token") ?? "", secret)) {
+      if (
+        !timingSafeEqual(
+          c.req.header("X-Telegram-Bot-Api-Secret-Token") ?? "",
+          secret,
+        )
+      ) {
         return c.json(
-          { error: "unauthorized", message: "Wrong or missing X-Telegram-Bot-Api-Secret-Token." },
+          {
+            error: "unauthorized",
+            message: "Wrong or missing X-Telegram-Bot-Api-Secret-Token.",
+          },
           401,
         );
       }
@@ -57,7 +75,10 @@ export function createWebhookApp(options: WebhookAppOptions) {
       try {
         body = await c.req.json();
       } catch {
-        return c.json({ error: "bad_json", message: "The body is not valid JSON." }, 400);
+        return c.json({
+          error: "bad_json",
+          message: "The body is not valid JSON.",
+        }, 400);
       }
       const checked = validateUpdate(body);
       if (checked.kind === "not_an_update") {
@@ -66,16 +87,26 @@ export function createWebhookApp(options: WebhookAppOptions) {
       if (checked.kind === "out_of_range") {
         // An update with an id but fields outside Telegram's ranges: acknowledged, never sent
         // to SQL. Answering an error would only make Telegram deliver it again and again.
-        console.error(`telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`);
-        return c.json({ ok: true, ignored: "out_of_range", message: checked.problem });
+        console.error(
+          `telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`,
+        );
+        return c.json({
+          ok: true,
+          ignored: "out_of_range",
+          message: checked.problem,
+        });
       }
       const update = checked.update as unknown as Update;
-      const state = await store.beginUpdate(update.update_id, options.updateLeaseSeconds);
+      const state = await store.beginUpdate(
+        update.update_id,
+        options.updateLeaseSeconds,
+      );
       if (state === "handled") return c.json({ ok: true, duplicate: true });
       if (state === "in_progress") {
         return c.json({
           error: "update_in_progress",
-          message: "This update is being handled right now; deliver it again later.",
+          message:
+            "This update is being handled right now; deliver it again later.",
         }, 503);
       }
       try {
@@ -88,7 +119,8 @@ export function createWebhookApp(options: WebhookAppOptions) {
         // refusal back with each redelivery and hold up the chat's later updates.
         if (
           cause instanceof ReplyNotSentError ||
-          (cause instanceof GrammyError && cause.error_code >= 400 && cause.error_code < 500)
+          (cause instanceof GrammyError && cause.error_code >= 400 &&
+            cause.error_code < 500)
         ) {
           console.error(
             `telegram-webhook: update ${update.update_id}: ` +
@@ -110,7 +142,8 @@ export function createWebhookApp(options: WebhookAppOptions) {
           );
           return c.json({
             error: "telegram_unavailable",
-            message: "The Bot API did not answer; deliver the update again later.",
+            message:
+              "The Bot API did not answer; deliver the update again later.",
           }, 503);
         }
         throw cause;
@@ -120,11 +153,20 @@ export function createWebhookApp(options: WebhookAppOptions) {
     },
   );
 
-  app.all("*", (c) => c.json({ error: "method_not_allowed", message: "Telegram posts updates here." }, 405));
+  app.all(
+    "*",
+    (c) =>
+      c.json({
+        error: "method_not_allowed",
+        message: "Telegram posts updates here.",
+      }, 405),
+  );
   return app;
 }
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+  return error.cause instanceof Error
+    ? `${error.message}: ${error.cause.message}`
+    : error.message;
 }

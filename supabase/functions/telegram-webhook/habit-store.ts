@@ -82,8 +82,9 @@ export function createHabitStore(db: Database) {
         ${v.reward}, ${v.related_habit_id})`;
   };
 
-  const update = (userId: string, habitId: string, draft: HabitDraft) => (tx: Database) =>
-    tx`update public.habits set ${tx(draft as Record<string, unknown>)}
+  const update =
+    (userId: string, habitId: string, draft: HabitDraft) => (tx: Database) =>
+      tx`update public.habits set ${tx(draft as Record<string, unknown>)}
       where id = ${habitId} and owner_id = ${userId}`;
 
   return {
@@ -101,20 +102,25 @@ export function createHabitStore(db: Database) {
       await db`
         insert into private.telegram_conversations (chat_id, user_id, flow, step, draft, habit_id)
         values (${chatId}, ${userId}, ${conversation.flow}, ${conversation.step},
-          ${db.json(conversation.draft as Record<string, string | number | null>)}, ${conversation.habit_id})
+          ${
+        db.json(conversation.draft as Record<string, string | number | null>)
+      }, ${conversation.habit_id})
         on conflict (chat_id) do update
           set user_id = excluded.user_id, flow = excluded.flow, step = excluded.step, draft = excluded.draft,
             habit_id = excluded.habit_id, updated_at = now()`;
     },
 
     async endConversation(chatId: number): Promise<boolean> {
-      const rows = await db`delete from private.telegram_conversations where chat_id = ${chatId} returning 1`;
+      const rows =
+        await db`delete from private.telegram_conversations where chat_id = ${chatId} returning 1`;
       return rows.length > 0;
     },
 
     /** The rule a new habit made of `draft` (missing fields filled in) would break, or null. */
-    checkNew: (userId: string, draft: HabitDraft) => underRules(insert(userId, draft), true),
-    createHabit: (userId: string, draft: HabitDraft) => underRules(insert(userId, draft), false),
+    checkNew: (userId: string, draft: HabitDraft) =>
+      underRules(insert(userId, draft), true),
+    createHabit: (userId: string, draft: HabitDraft) =>
+      underRules(insert(userId, draft), false),
     checkEdit: (userId: string, habitId: string, draft: HabitDraft) =>
       underRules(update(userId, habitId, draft), true),
     editHabit: (userId: string, habitId: string, draft: HabitDraft) =>
@@ -181,7 +187,13 @@ export function createHabitStore(db: Database) {
     },
 
     async digestSetting(userId: string) {
-      const [row] = await db<{ weekly_digest: boolean; digest_weekday: number; digest_time: string }[]>`
+      const [row] = await db<
+        {
+          weekly_digest: boolean;
+          digest_weekday: number;
+          digest_time: string;
+        }[]
+      >`
         select weekly_digest, digest_weekday, digest_time::text as digest_time from public.profiles
         where id = ${userId}`;
       return row;

@@ -24,15 +24,21 @@ const staleQuery = /query is too old|query id is invalid/i;
  * Beyond the bound it throws ReplyNotSentError (or returns the 429), and the webhook ends the
  * update with its effects committed instead of failing it.
  */
-export function paceReplies(db: Database, options: { maxWaitMs: number }): Transformer {
+export function paceReplies(
+  db: Database,
+  options: { maxWaitMs: number },
+): Transformer {
   return async (prev, method, payload, signal) => {
     if (method !== "sendMessage") {
       const result = await prev(method, payload, signal);
       if (
-        method === "answerCallbackQuery" && !result.ok && result.error_code === 400 &&
+        method === "answerCallbackQuery" && !result.ok &&
+        result.error_code === 400 &&
         staleQuery.test(result.description)
       ) {
-        console.error(`telegram-webhook: answerCallbackQuery: ${result.description}; taken as answered`);
+        console.error(
+          `telegram-webhook: answerCallbackQuery: ${result.description}; taken as answered`,
+        );
         return { ok: true, result: true } as unknown as typeof result;
       }
       return result;
@@ -41,7 +47,10 @@ export function paceReplies(db: Database, options: { maxWaitMs: number }): Trans
     const send = async () => {
       const wait = await takeChatSendSlot(db, chatId);
       if (wait > options.maxWaitMs) {
-        throw new ReplyNotSentError(chatId, `the chat's next free slot is ${wait} ms away`);
+        throw new ReplyNotSentError(
+          chatId,
+          `the chat's next free slot is ${wait} ms away`,
+        );
       }
       if (wait > 0) await sleep(wait);
       return await prev(method, payload, signal);

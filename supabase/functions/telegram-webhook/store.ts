@@ -28,10 +28,19 @@ export function createWebhookStore(db: Database) {
      * Links the chat to the code's account. A chat linked to another account moves only with
      * `moveConfirmed` (the person pressed Move); without it nothing changes: "linked_elsewhere".
      */
-    async linkChat(code: string, chatId: number, username: string | undefined, moveConfirmed = false) {
-      const [row] = await db<{ outcome: LinkOutcome; previous_user_id: string | null }[]>`
+    async linkChat(
+      code: string,
+      chatId: number,
+      username: string | undefined,
+      moveConfirmed = false,
+    ) {
+      const [row] = await db<
+        { outcome: LinkOutcome; previous_user_id: string | null }[]
+      >`
         select outcome, previous_user_id
-        from private.link_telegram_chat(${code}, ${chatId}, ${username ?? null}, ${moveConfirmed})`;
+        from private.link_telegram_chat(${code}, ${chatId}, ${
+        username ?? null
+      }, ${moveConfirmed})`;
       return row;
     },
 
@@ -42,14 +51,8 @@ export function createWebhookStore(db: Database) {
       return row.user_id !== null;
     },
 
-    async linkedProfile(
-      chatId: number,
-    ): Promise<
-      { id: string; timezone: string; language: string | null } | null
-    > {
-      const [row] = await db<
-        { id: string; timezone: string; language: string | null }[]
-      >`
+    async linkedProfile(chatId: number): Promise<LinkedProfile | null> {
+      const [row] = await db<LinkedProfile[]>`
         select id, timezone, language from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
@@ -112,7 +115,12 @@ export function createWebhookStore(db: Database) {
     async snoozeFromButton(chatId: number, notificationId: bigint) {
       const [row] = await db<
         {
-          outcome: ButtonOutcome | "snoozed" | "already_snoozed" | "already_done" | "paused";
+          outcome:
+            | ButtonOutcome
+            | "snoozed"
+            | "already_snoozed"
+            | "already_done"
+            | "paused";
           due_at: Date | null;
         }[]
       >`
@@ -130,5 +138,10 @@ export type LinkOutcome =
   | "unknown_code"
   | "expired_code"
   | "used_code";
+export type LinkedProfile = {
+  id: string;
+  timezone: string;
+  language: string | null;
+};
 export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
 export type WebhookStore = ReturnType<typeof createWebhookStore>;
