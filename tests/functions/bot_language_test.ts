@@ -16,20 +16,13 @@ import {
   RULE_SENTENCES_RU,
   ruleSentence,
 } from "../../supabase/functions/telegram-webhook/messages/index.ts";
-import {
-  RULE_SENTENCES_PATH,
-  ruleSentencesModule,
-} from "../../scripts/gen-rule-sentences.ts";
+import { RULE_SENTENCES_PATH, ruleSentencesModule } from "../../scripts/gen-rule-sentences.ts";
 import { REMINDER_WORDS } from "../../supabase/functions/reminders/message.ts";
 import { HABIT_WORDS } from "../../supabase/functions/_shared/habit-text.ts";
 import { DIGEST_WORDS } from "../../supabase/functions/reminders/digest.ts";
 
 /** The argument lists message functions are tried with (they take text, numbers or both). */
-const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [
-  3,
-  "12:00",
-  "Europe/Berlin",
-], [
+const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [3, "12:00", "Europe/Berlin"], [
   "x",
   3,
   5,
@@ -37,13 +30,7 @@ const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [
   true,
 ]];
 /** Methods that only assemble translated leaves (lists of habits); rendered by the chat tests. */
-const ASSEMBLERS = new Set([
-  ".habitPages",
-  ".today",
-  ".linkResult",
-  ".doneTodayButton",
-  ".doneRecorded",
-]);
+const ASSEMBLERS = new Set([".habitPages", ".today", ".linkResult", ".doneTodayButton", ".doneRecorded"]);
 
 /** Every leaf of a catalogue, rendered (functions with the first sample arguments they accept). */
 function leaves(value: unknown, path = ""): Map<string, string> {
@@ -61,9 +48,7 @@ function leaves(value: unknown, path = ""): Map<string, string> {
     found.set(path, rendered ?? "");
   } else if (value && typeof value === "object") {
     for (const [key, inner] of Object.entries(value)) {
-      for (const [leaf, text] of leaves(inner, `${path}.${key}`)) {
-        found.set(leaf, text);
-      }
+      for (const [leaf, text] of leaves(inner, `${path}.${key}`)) found.set(leaf, text);
     }
   }
   return found;
@@ -90,9 +75,7 @@ for (const [name, [english, russian]] of Object.entries(catalogues)) {
 }
 
 Deno.test("every habit rule the bot can meet has a Russian sentence", () => {
-  const habitRules = Object.keys(RULE_SENTENCES).filter((rule) =>
-    rule.startsWith("habits_")
-  );
+  const habitRules = Object.keys(RULE_SENTENCES).filter((rule) => rule.startsWith("habits_"));
   assert.ok(habitRules.length > 10);
   for (const rule of habitRules) {
     assert.ok(RULE_SENTENCES_RU[rule], `${rule} has no Russian sentence`);

@@ -51,14 +51,10 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
   };
   const sent = (chatId: number) =>
     telegram.calls.filter((call) =>
-      (call.method === "sendMessage" || call.method === "editMessageText") &&
-      call.payload.chat_id === chatId
+      (call.method === "sendMessage" || call.method === "editMessageText") && call.payload.chat_id === chatId
     );
-  const last = (chatId: number) =>
-    String(sent(chatId).at(-1)?.payload.text ?? "");
-  const buttonsOfLast = (
-    chatId: number,
-  ): { text: string; callback_data: string }[] => {
+  const last = (chatId: number) => String(sent(chatId).at(-1)?.payload.text ?? "");
+  const buttonsOfLast = (chatId: number): { text: string; callback_data: string }[] => {
     const markup = sent(chatId).at(-1)?.payload.reply_markup as
       | { inline_keyboard: { text: string; callback_data: string }[][] }
       | undefined;
@@ -66,13 +62,10 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
   };
   const say = (chatId: number, text: string, languageCode?: string) => {
     const update = textMessage(chatId, text);
-    if (languageCode) {
-      Object.assign(update.message.from, { language_code: languageCode });
-    }
+    if (languageCode) Object.assign(update.message.from, { language_code: languageCode });
     return post(update);
   };
-  const press = (chatId: number, data: string) =>
-    post(buttonPress(chatId, data));
+  const press = (chatId: number, data: string) => post(buttonPress(chatId, data));
   const habitsOf = (user: TestUser) =>
     sql<
       {
@@ -90,9 +83,7 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
         is_paused
       from public.habits where owner_id = ${user.id} and not is_pleasant order by created_at`;
   const conversationOf = async (chatId: number) =>
-    (await sql`select step from private.telegram_conversations where chat_id = ${chatId}`)[
-      0
-    ]?.step ?? null;
+    (await sql`select step from private.telegram_conversations where chat_id = ${chatId}`)[0]?.step ?? null;
 
   try {
     const alice = await createTestUser(sql, { timezone: "Europe/Berlin" });
@@ -103,19 +94,14 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       is_pleasant: true,
       time: "20:00",
     });
-    const notPleasant = await createHabit(sql, alice, {
-      action: "stretch",
-      time: "06:00",
-    });
+    const notPleasant = await createHabit(sql, alice, { action: "stretch", time: "06:00" });
 
     await t.step(
       "/new asks for the action; a refusal is the rule's sentence and keeps the step",
       async () => {
         await say(chat, "/new");
         expect(last(chat)).toBe(en.askAction);
-        expect(buttonsOfLast(chat).map((b) => b.callback_data)).toEqual([
-          "cancel",
-        ]);
+        expect(buttonsOfLast(chat).map((b) => b.callback_data)).toEqual(["cancel"]);
         await say(chat, "x".repeat(201));
         expect(last(chat)).toBe(RULE_SENTENCES.habits_action_length);
         assert.equal(await conversationOf(chat), "action");
@@ -124,75 +110,50 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       },
     );
 
-    await t.step(
-      "time: a malformed time is refused, a button answers",
-      async () => {
-        await say(chat, "25:00");
-        expect(last(chat)).toBe(en.badTime);
-        expect(buttonsOfLast(chat).length).toBe(0);
-        await press(chat, "new:t:0730");
-        expect(last(chat)).toBe(en.askPlace);
-      },
-    );
+    await t.step("time: a malformed time is refused, a button answers", async () => {
+      await say(chat, "25:00");
+      expect(last(chat)).toBe(en.badTime);
+      expect(buttonsOfLast(chat).length).toBe(0);
+      await press(chat, "new:t:0730");
+      expect(last(chat)).toBe(en.askPlace);
+    });
 
-    await t.step(
-      "a cold start in the middle of /new loses nothing",
-      async () => {
-        await webhook.restart();
-        await say(chat, "in bed");
-        expect(last(chat)).toBe(en.askInterval);
-        const [row] =
-          await sql`select draft from private.telegram_conversations where chat_id = ${chat}`;
-        expect(row.draft).toEqual({
-          action: "read one page",
-          time: "07:30",
-          place: "in bed",
-        });
-      },
-    );
+    await t.step("a cold start in the middle of /new loses nothing", async () => {
+      await webhook.restart();
+      await say(chat, "in bed");
+      expect(last(chat)).toBe(en.askInterval);
+      const [row] = await sql`select draft from private.telegram_conversations where chat_id = ${chat}`;
+      expect(row.draft).toEqual({ action: "read one page", time: "07:30", place: "in bed" });
+    });
 
-    await t.step(
-      "interval and duration: out-of-range numbers get the rules' sentences",
-      async () => {
-        await say(chat, "9");
-        expect(last(chat)).toBe(RULE_SENTENCES.habits_interval_days_range);
-        await say(chat, "often");
-        expect(last(chat)).toBe(en.badNumber);
-        await press(chat, "new:d:30");
-        expect(last(chat)).toBe(en.useButtons);
-        await say(chat, "2");
-        expect(last(chat)).toBe(en.askDuration);
-        await say(chat, "500");
-        expect(last(chat)).toBe(RULE_SENTENCES.habits_duration_seconds_range);
-        await press(chat, "new:d:60");
-        expect(last(chat)).toBe(en.askFollowUp);
-      },
-    );
+    await t.step("interval and duration: out-of-range numbers get the rules' sentences", async () => {
+      await say(chat, "9");
+      expect(last(chat)).toBe(RULE_SENTENCES.habits_interval_days_range);
+      await say(chat, "often");
+      expect(last(chat)).toBe(en.badNumber);
+      await press(chat, "new:d:30");
+      expect(last(chat)).toBe(en.useButtons);
+      await say(chat, "2");
+      expect(last(chat)).toBe(en.askDuration);
+      await say(chat, "500");
+      expect(last(chat)).toBe(RULE_SENTENCES.habits_duration_seconds_range);
+      await press(chat, "new:d:60");
+      expect(last(chat)).toBe(en.askFollowUp);
+    });
 
     await t.step(
       "follow-up: the person's pleasant habits are offered; a non-pleasant one is refused",
       async () => {
         const offered = buttonsOfLast(chat).map((b) => b.callback_data);
-        expect(offered).toEqual([
-          "new:f:reward",
-          "new:f:none",
-          `new:p:${pleasant}`,
-          "cancel",
-        ]);
-        for (const data of offered) {
-          assert.ok(new TextEncoder().encode(data).length <= 64);
-        }
+        expect(offered).toEqual(["new:f:reward", "new:f:none", `new:p:${pleasant}`, "cancel"]);
+        for (const data of offered) assert.ok(new TextEncoder().encode(data).length <= 64);
         await press(chat, `new:p:${notPleasant}`);
-        expect(last(chat)).toBe(
-          RULE_SENTENCES.habits_related_habit_must_be_pleasant,
-        );
+        expect(last(chat)).toBe(RULE_SENTENCES.habits_related_habit_must_be_pleasant);
         assert.equal((await habitsOf(alice)).length, 1, "nothing was written");
         await press(chat, `new:p:${pleasant}`);
         expect(last(chat)).toBe(en.created("read one page"));
         assert.equal(await conversationOf(chat), null);
-        const created = (await habitsOf(alice)).find((habit) =>
-          habit.action === "read one page"
-        );
+        const created = (await habitsOf(alice)).find((habit) => habit.action === "read one page");
         expect(created).toMatchObject({
           place: "in bed",
           time: "07:30:00",
@@ -207,125 +168,82 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
     await t.step(
       "the place is written once: a place typed with its preposition gets no second one",
       async () => {
-        expect(en.askPlace).toBe(
-          "Where? Send the place, e.g. <i>the kitchen</i>.",
-        );
+        expect(en.askPlace).toBe("Where? Send the place, e.g. <i>the kitchen</i>.");
         await say(chat, "/habits");
-        expect(last(chat)).toContain(
-          "I will <b>read one page</b> at <b>07:30</b> <b>in bed</b>",
-        );
+        expect(last(chat)).toContain("I will <b>read one page</b> at <b>07:30</b> <b>in bed</b>");
         expect(last(chat)).not.toContain("in in");
         await say(chat, "/habits", "ru");
-        expect(last(chat)).toContain(
-          "Я буду <b>read one page</b> в <b>07:30</b>, <b>in bed</b>",
-        );
-        expect(last(chat)).toContain(
-          "Я буду <b>stretch</b> в <b>06:00</b>, место: <b>desk</b>",
-        );
+        expect(last(chat)).toContain("Я буду <b>read one page</b> в <b>07:30</b>, <b>in bed</b>");
+        expect(last(chat)).toContain("Я буду <b>stretch</b> в <b>06:00</b>, место: <b>desk</b>");
       },
     );
 
-    await t.step(
-      "a reward as free text, with the reward rule checked",
-      async () => {
-        await say(chat, "/new");
-        for (
-          const answer of ["drink water", "12:00", "kitchen", "1", "30"]
-        ) await say(chat, answer);
-        await press(chat, "new:f:reward");
-        expect(last(chat)).toBe(en.askReward);
-        await say(chat, "r".repeat(201));
-        expect(last(chat)).toBe(RULE_SENTENCES.habits_reward_length);
-        await say(chat, "a cup of tea");
-        expect(last(chat)).toBe(en.created("drink water"));
-        expect(
-          (await habitsOf(alice)).find((habit) =>
-            habit.action === "drink water"
-          )?.reward,
-        ).toBe(
-          "a cup of tea",
-        );
-      },
-    );
+    await t.step("a reward as free text, with the reward rule checked", async () => {
+      await say(chat, "/new");
+      for (const answer of ["drink water", "12:00", "kitchen", "1", "30"]) await say(chat, answer);
+      await press(chat, "new:f:reward");
+      expect(last(chat)).toBe(en.askReward);
+      await say(chat, "r".repeat(201));
+      expect(last(chat)).toBe(RULE_SENTENCES.habits_reward_length);
+      await say(chat, "a cup of tea");
+      expect(last(chat)).toBe(en.created("drink water"));
+      expect((await habitsOf(alice)).find((habit) => habit.action === "drink water")?.reward).toBe(
+        "a cup of tea",
+      );
+    });
 
-    await t.step(
-      "/cancel and the Cancel button end /new at any step, writing nothing",
-      async () => {
-        const before = (await habitsOf(alice)).length;
-        await say(chat, "/new");
-        await say(chat, "walk");
-        await say(chat, "/cancel");
-        expect(last(chat)).toBe(en.cancelled);
-        assert.equal(await conversationOf(chat), null);
-        await say(chat, "08:00");
-        expect(last(chat)).not.toBe(en.askPlace);
-        await say(chat, "/new");
-        for (const answer of ["walk", "08:00", "park", "1"]) {
-          await say(chat, answer);
-        }
-        await press(chat, "cancel");
-        expect(last(chat)).toBe(en.cancelled);
-        await say(chat, "/cancel");
-        expect(last(chat)).toBe(en.nothingToCancel);
-        assert.equal((await habitsOf(alice)).length, before);
-      },
-    );
+    await t.step("/cancel and the Cancel button end /new at any step, writing nothing", async () => {
+      const before = (await habitsOf(alice)).length;
+      await say(chat, "/new");
+      await say(chat, "walk");
+      await say(chat, "/cancel");
+      expect(last(chat)).toBe(en.cancelled);
+      assert.equal(await conversationOf(chat), null);
+      await say(chat, "08:00");
+      expect(last(chat)).not.toBe(en.askPlace);
+      await say(chat, "/new");
+      for (const answer of ["walk", "08:00", "park", "1"]) await say(chat, answer);
+      await press(chat, "cancel");
+      expect(last(chat)).toBe(en.cancelled);
+      await say(chat, "/cancel");
+      expect(last(chat)).toBe(en.nothingToCancel);
+      assert.equal((await habitsOf(alice)).length, before);
+    });
 
-    await t.step(
-      "/pause, /resume and /delete pick from the habits; delete asks first",
-      async () => {
-        const [first] = await habitsOf(alice);
-        await say(chat, "/pause");
-        expect(last(chat)).toBe(en.pickHeading.pause);
-        expect(buttonsOfLast(chat).map((b) => b.callback_data)).toContain(
-          `pause:h:${first.id}`,
-        );
-        expect(buttonsOfLast(chat).at(-1)).toEqual({
-          text: en.cancelButton,
-          callback_data: "pick:no",
-        });
-        await press(chat, "pick:no");
-        expect(last(chat)).toBe(en.cancelled);
-        assert.equal(
-          (await habitsOf(alice))[0].is_paused,
-          false,
-          "Cancel on /pause pauses nothing",
-        );
-        await say(chat, "/pause");
-        await press(chat, `pause:h:${first.id}`);
-        expect(last(chat)).toBe(en.paused(first.action));
-        assert.equal((await habitsOf(alice))[0].is_paused, true);
-        await say(chat, "/resume");
-        expect(buttonsOfLast(chat).map((b) => b.callback_data)).toEqual([
-          `resume:h:${first.id}`,
-          "pick:no",
-        ]);
-        await press(chat, `resume:h:${first.id}`);
-        expect(last(chat)).toBe(en.resumed(first.action));
-        assert.equal((await habitsOf(alice))[0].is_paused, false);
+    await t.step("/pause, /resume and /delete pick from the habits; delete asks first", async () => {
+      const [first] = await habitsOf(alice);
+      await say(chat, "/pause");
+      expect(last(chat)).toBe(en.pickHeading.pause);
+      expect(buttonsOfLast(chat).map((b) => b.callback_data)).toContain(`pause:h:${first.id}`);
+      expect(buttonsOfLast(chat).at(-1)).toEqual({ text: en.cancelButton, callback_data: "pick:no" });
+      await press(chat, "pick:no");
+      expect(last(chat)).toBe(en.cancelled);
+      assert.equal((await habitsOf(alice))[0].is_paused, false, "Cancel on /pause pauses nothing");
+      await say(chat, "/pause");
+      await press(chat, `pause:h:${first.id}`);
+      expect(last(chat)).toBe(en.paused(first.action));
+      assert.equal((await habitsOf(alice))[0].is_paused, true);
+      await say(chat, "/resume");
+      expect(buttonsOfLast(chat).map((b) => b.callback_data)).toEqual([`resume:h:${first.id}`, "pick:no"]);
+      await press(chat, `resume:h:${first.id}`);
+      expect(last(chat)).toBe(en.resumed(first.action));
+      assert.equal((await habitsOf(alice))[0].is_paused, false);
 
-        await say(chat, "/delete");
-        await press(chat, `delete:h:${first.id}`);
-        expect(last(chat)).toBe(en.deleteQuestion(first.action));
-        await press(chat, "delete:no");
-        expect(last(chat)).toBe(en.kept);
-        assert.ok(
-          (await habitsOf(alice)).some((habit) => habit.id === first.id),
-        );
-        await press(chat, `delete:yes:${first.id}`);
-        expect(last(chat)).toBe(en.deleted(first.action));
-        assert.ok(
-          !(await habitsOf(alice)).some((habit) => habit.id === first.id),
-        );
-        await press(chat, `pause:h:${first.id}`);
-        expect(last(chat)).toBe(en.gone);
-      },
-    );
+      await say(chat, "/delete");
+      await press(chat, `delete:h:${first.id}`);
+      expect(last(chat)).toBe(en.deleteQuestion(first.action));
+      await press(chat, "delete:no");
+      expect(last(chat)).toBe(en.kept);
+      assert.ok((await habitsOf(alice)).some((habit) => habit.id === first.id));
+      await press(chat, `delete:yes:${first.id}`);
+      expect(last(chat)).toBe(en.deleted(first.action));
+      assert.ok(!(await habitsOf(alice)).some((habit) => habit.id === first.id));
+      await press(chat, `pause:h:${first.id}`);
+      expect(last(chat)).toBe(en.gone);
+    });
 
     await t.step("/edit changes one field under the same rules", async () => {
-      const habit = (await habitsOf(alice)).find((row) =>
-        row.action === "read one page"
-      )!;
+      const habit = (await habitsOf(alice)).find((row) => row.action === "read one page")!;
       await say(chat, "/edit");
       await press(chat, `edit:h:${habit.id}`);
       expect(last(chat)).toBe(en.askField("read one page"));
@@ -335,101 +253,79 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       expect(last(chat)).toBe(RULE_SENTENCES.habits_duration_seconds_range);
       await say(chat, "90");
       expect(last(chat)).toBe(en.edited("read one page"));
-      expect(
-        (await habitsOf(alice)).find((row) => row.id === habit.id)
-          ?.duration_seconds,
-      ).toBe(90);
+      expect((await habitsOf(alice)).find((row) => row.id === habit.id)?.duration_seconds).toBe(90);
       assert.equal(await conversationOf(chat), null);
     });
 
-    await t.step(
-      "pickers page when the habits do not fit one keyboard",
-      async () => {
-        for (let i = 0; i < 10; i++) {
-          await createHabit(sql, alice, {
-            action: `extra ${i}`,
-            time: `1${i}:00`,
-          });
-        }
-        await say(chat, "/pause");
-        expect(last(chat)).toBe(en.pickHeading.pause + en.page(1, 2));
-        expect(buttonsOfLast(chat).at(-2)?.callback_data).toBe("pick:pause:1");
-        await press(chat, "pick:pause:1");
-        expect(last(chat)).toBe(en.pickHeading.pause + en.page(2, 2));
-        expect(buttonsOfLast(chat).at(-2)?.callback_data).toBe("pick:pause:0");
-      },
-    );
+    await t.step("pickers page when the habits do not fit one keyboard", async () => {
+      for (let i = 0; i < 10; i++) await createHabit(sql, alice, { action: `extra ${i}`, time: `1${i}:00` });
+      await say(chat, "/pause");
+      expect(last(chat)).toBe(en.pickHeading.pause + en.page(1, 2));
+      expect(buttonsOfLast(chat).at(-2)?.callback_data).toBe("pick:pause:1");
+      await press(chat, "pick:pause:1");
+      expect(last(chat)).toBe(en.pickHeading.pause + en.page(2, 2));
+      expect(buttonsOfLast(chat).at(-2)?.callback_data).toBe("pick:pause:0");
+    });
 
-    await t.step(
-      "/stats shows streaks and marks; Done tells the new streak",
-      async () => {
-        await say(chat, "/stats");
-        expect(last(chat)).toContain(en.statsHeading);
-        expect(last(chat)).toContain("read one page");
-        const [drink] =
-          await sql`select id from public.habits where owner_id = ${alice.id} and action = 'drink water'`;
-        await press(chat, `today:${drink.id}`);
-        expect(last(chat)).toContain(en.streakNow(1));
-      },
-    );
+    await t.step("/stats shows streaks and marks; Done tells the new streak", async () => {
+      await say(chat, "/stats");
+      expect(last(chat)).toContain(en.statsHeading);
+      expect(last(chat)).toContain("read one page");
+      const [drink] =
+        await sql`select id from public.habits where owner_id = ${alice.id} and action = 'drink water'`;
+      await press(chat, `today:${drink.id}`);
+      expect(last(chat)).toContain(en.streakNow(1));
+    });
 
     await t.step("/digest on and off set the profile's opt-in", async () => {
       await say(chat, "/digest");
       expect(last(chat)).toBe(en.digestUsage(false, "Sunday", "19:00"));
       await say(chat, "/digest on");
       expect(last(chat)).toBe(en.digestOn("Sunday", "19:00"));
-      const [on] =
-        await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
+      const [on] = await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
       assert.equal(on.weekly_digest, true);
       await say(chat, "/digest off");
       expect(last(chat)).toBe(en.digestOff);
-      const [off] =
-        await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
+      const [off] = await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
       assert.equal(off.weekly_digest, false);
     });
 
-    await t.step(
-      "the per-account cap refuses /new with its sentence",
-      async () => {
-        const full = await createTestUser(sql);
-        users.push(full);
-        await sql`insert into public.habits (owner_id, action, place, time, duration_seconds)
+    await t.step("the per-account cap refuses /new with its sentence", async () => {
+      const full = await createTestUser(sql);
+      users.push(full);
+      await sql`insert into public.habits (owner_id, action, place, time, duration_seconds)
         select ${full.id}, 'habit ' || n, 'home', '09:00', 30 from generate_series(1, 100) n`;
-        await say(full.chatId, "/new");
-        expect(last(full.chatId)).toBe(RULE_SENTENCES.habits_per_account_limit);
-        assert.equal(await conversationOf(full.chatId), null);
-      },
-    );
+      await say(full.chatId, "/new");
+      expect(last(full.chatId)).toBe(RULE_SENTENCES.habits_per_account_limit);
+      assert.equal(await conversationOf(full.chatId), null);
+    });
 
-    await t.step(
-      "Russian from the profile's language, else from Telegram's language_code",
-      async () => {
-        await sql`update public.profiles set language = 'ru' where id = ${alice.id}`;
-        await say(chat, "/new");
-        expect(last(chat)).toBe(ru.askAction);
-        await say(chat, "д".repeat(201));
-        expect(last(chat)).toBe(RULE_SENTENCES_RU.habits_action_length);
-        await say(chat, "/cancel");
-        expect(last(chat)).toBe(ru.cancelled);
+    await t.step("Russian from the profile's language, else from Telegram's language_code", async () => {
+      await sql`update public.profiles set language = 'ru' where id = ${alice.id}`;
+      await say(chat, "/new");
+      expect(last(chat)).toBe(ru.askAction);
+      await say(chat, "д".repeat(201));
+      expect(last(chat)).toBe(RULE_SENTENCES_RU.habits_action_length);
+      await say(chat, "/cancel");
+      expect(last(chat)).toBe(ru.cancelled);
 
-        const boris = await createTestUser(sql);
-        users.push(boris);
-        await say(boris.chatId, "/stats", "ru-RU");
-        expect(last(boris.chatId)).toBe(ru.statsEmpty);
-        await say(boris.chatId, "/stats", "de");
-        expect(last(boris.chatId)).toBe(en.statsEmpty);
-        await say(boris.chatId, "/help", "ru");
-        expect(last(boris.chatId)).toBe(replies("ru").help);
-        const stranger = uniqueChatId();
-        await say(stranger, "/start", "ru");
-        expect(last(stranger)).toBe(replies("ru").welcomeUnlinked);
-        await say(stranger, "/new", "ru");
-        expect(last(stranger)).toBe(replies("ru").notLinked);
-        await sql`update public.profiles set language = 'en' where id = ${boris.id}`;
-        await say(boris.chatId, "/stats", "ru");
-        expect(last(boris.chatId)).toBe(en.statsEmpty);
-      },
-    );
+      const boris = await createTestUser(sql);
+      users.push(boris);
+      await say(boris.chatId, "/stats", "ru-RU");
+      expect(last(boris.chatId)).toBe(ru.statsEmpty);
+      await say(boris.chatId, "/stats", "de");
+      expect(last(boris.chatId)).toBe(en.statsEmpty);
+      await say(boris.chatId, "/help", "ru");
+      expect(last(boris.chatId)).toBe(replies("ru").help);
+      const stranger = uniqueChatId();
+      await say(stranger, "/start", "ru");
+      expect(last(stranger)).toBe(replies("ru").welcomeUnlinked);
+      await say(stranger, "/new", "ru");
+      expect(last(stranger)).toBe(replies("ru").notLinked);
+      await sql`update public.profiles set language = 'en' where id = ${boris.id}`;
+      await say(boris.chatId, "/stats", "ru");
+      expect(last(boris.chatId)).toBe(en.statsEmpty);
+    });
   } finally {
     await webhook.stop();
     await deleteTestUsers(sql, users);

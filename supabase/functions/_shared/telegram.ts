@@ -28,16 +28,8 @@ export class TelegramApiError extends Error {
  * it ("maybe delivered"). `refused`: it could not be sent at all (connection refused, DNS).
  */
 export class TelegramUnreachableError extends Error {
-  constructor(
-    readonly method: string,
-    readonly kind: "timeout" | "dropped" | "refused",
-    detail: string,
-  ) {
-    super(
-      `${method}: ${
-        kind === "timeout" ? "no answer in time" : "network error"
-      }: ${detail}`,
-    );
+  constructor(readonly method: string, readonly kind: "timeout" | "dropped" | "refused", detail: string) {
+    super(`${method}: ${kind === "timeout" ? "no answer in time" : "network error"}: ${detail}`);
     this.name = "TelegramUnreachableError";
   }
 }
@@ -60,17 +52,11 @@ const unpooledClient = typeof Deno.createHttpClient === "function"
  * sendMessage reached the chat twice (issue 11). `signal` (grammY's own abort signal) is honoured.
  */
 export function timedFetch(timeoutMs: number) {
-  return async (
-    url: string | URL | Request,
-    init: RequestInit & { signal?: unknown } = {},
-  ) => {
+  return async (url: string | URL | Request, init: RequestInit & { signal?: unknown } = {}) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const outer = new AbortController();
     const callerSignal = init.signal as
-      | {
-        aborted?: boolean;
-        addEventListener?: (type: string, listener: () => void) => void;
-      }
+      | { aborted?: boolean; addEventListener?: (type: string, listener: () => void) => void }
       | undefined;
     if (callerSignal?.aborted) outer.abort();
     callerSignal?.addEventListener?.("abort", () => outer.abort());
@@ -95,17 +81,9 @@ export async function callBotApi<T>(
   payload: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<T> {
-  const url = `${
-    settings.apiRoot.replace(/\/$/, "")
-  }/bot${settings.token}/${method}`;
+  const url = `${settings.apiRoot.replace(/\/$/, "")}/bot${settings.token}/${method}`;
   const timeoutMs = (settings.timeoutSeconds ?? 10) * 1000;
-  let body: {
-    ok: boolean;
-    result?: T;
-    error_code?: number;
-    description?: string;
-    parameters?: unknown;
-  };
+  let body: { ok: boolean; result?: T; error_code?: number; description?: string; parameters?: unknown };
   try {
     const response = await timedFetch(timeoutMs)(url, {
       method: "POST",
@@ -116,43 +94,23 @@ export async function callBotApi<T>(
     body = await response.json();
   } catch (error) {
     if (error instanceof DOMException && error.name === "TimeoutError") {
-      throw new TelegramUnreachableError(
-        method,
-        "timeout",
-        `after ${timeoutMs} ms`,
-      );
+      throw new TelegramUnreachableError(method, "timeout", `after ${timeoutMs} ms`);
     }
     const detail = error instanceof Error ? error.message : String(error);
-    const neverSent = /refused|dns|lookup|resolve|no route|unreachable/i.test(
-      detail,
-    );
-    throw new TelegramUnreachableError(
-      method,
-      neverSent ? "refused" : "dropped",
-      detail,
-    );
+    const neverSent = /refused|dns|lookup|resolve|no route|unreachable/i.test(detail);
+    throw new TelegramUnreachableError(method, neverSent ? "refused" : "dropped", detail);
   }
   if (body.ok) return body.result as T;
   const parameters = body.parameters as { retry_after?: unknown } | undefined;
-  const retryAfter = typeof parameters?.retry_after === "number"
-    ? parameters.retry_after
-    : undefined;
-  throw new TelegramApiError(
-    method,
-    body.error_code ?? 0,
-    body.description ?? "no description",
-    retryAfter,
-  );
+  const retryAfter = typeof parameters?.retry_after === "number" ? parameters.retry_after : undefined;
+  throw new TelegramApiError(method, body.error_code ?? 0, body.description ?? "no description", retryAfter);
 }
 
 /**
  * The bot's own identity without asking Telegram: the numeric id is the part of the token before
  * the colon, the username comes from configuration. grammY then never waits on getMe.
  */
-export function botInfoFromConfig(
-  token: string,
-  username: string,
-): UserFromGetMe {
+export function botInfoFromConfig(token: string, username: string): UserFromGetMe {
   const id = Number(token.split(":")[0]);
   return {
     id: Number.isSafeInteger(id) ? id : 0,
@@ -176,10 +134,7 @@ export function createBot<C extends Context = Context>(
 ): Bot<C> {
   const timeoutSeconds = settings.timeoutSeconds ?? 10;
   return new Bot<C>(settings.token, {
-    botInfo: botInfoFromConfig(
-      settings.token,
-      settings.username ?? "unknown_bot",
-    ),
+    botInfo: botInfoFromConfig(settings.token, settings.username ?? "unknown_bot"),
     client: {
       apiRoot: settings.apiRoot.replace(/\/$/, ""),
       // grammY's own timer is a backstop; the native fetch's deadline ends the request first.

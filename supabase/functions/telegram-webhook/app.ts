@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type Bot, BotError, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
@@ -29,7 +29,6 @@ export interface WebhookAppOptions {
  * Telegram delivers the update again.
  */
 export function createWebhookApp(options: WebhookAppOptions) {
-  const { bot, store, secret } = options;
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -56,101 +55,8 @@ export function createWebhookApp(options: WebhookAppOptions) {
           413,
         ),
     }),
-    async (c) => {
-      if (
-        !timingSafeEqual(
-          c.req.header("X-Telegram-Bot-Api-Secret-Token") ?? "",
-          secret,
-        )
-      ) {
-        return c.json(
-          {
-            error: "unauthorized",
-            message: "Wrong or missing X-Telegram-Bot-Api-Secret-Token.",
-          },
-          401,
-        );
-      }
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json({
-          error: "bad_json",
-          message: "The body is not valid JSON.",
-        }, 400);
-      }
-      const checked = validateUpdate(body);
-      if (checked.kind === "not_an_update") {
-        return c.json({ error: "bad_update", message: checked.problem }, 400);
-      }
-      if (checked.kind === "out_of_range") {
-        // An update with an id but fields outside Telegram's ranges: acknowledged, never sent
-        // to SQL. Answering an error would only make Telegram deliver it again and again.
-        console.error(
-          `telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`,
-        );
-        return c.json({
-          ok: true,
-          ignored: "out_of_range",
-          message: checked.problem,
-        });
-      }
-      const update = checked.update as unknown as Update;
-      const state = await store.beginUpdate(
-        update.update_id,
-        options.updateLeaseSeconds,
-      );
-      if (state === "handled") return c.json({ ok: true, duplicate: true });
-      if (state === "in_progress") {
-        return c.json({
-          error: "update_in_progress",
-          message:
-            "This update is being handled right now; deliver it again later.",
-        }, 503);
-      }
-      try {
-        await bot.handleUpdate(update);
-      } catch (error) {
-        const cause = error instanceof BotError ? error.error : error;
-        // Telegram refused a reply for good (4xx), or its 429 lasts beyond the webhook's bound,
-        // or the chat has no free slot soon: the update's effects are committed and stand; the
-        // reply is dropped with one log line. Failing the update would only bring the same
-        // refusal back with each redelivery and hold up the chat's later updates.
-        if (
-          cause instanceof ReplyNotSentError ||
-          (cause instanceof GrammyError && cause.error_code >= 400 &&
-            cause.error_code < 500)
-        ) {
-          console.error(
-            `telegram-webhook: update ${update.update_id}: ` +
-              (cause instanceof ReplyNotSentError
-                ? cause.message
-                : `Telegram refused ${cause.method}: ${cause.error_code} ${cause.description}`) +
-              "; the reply is dropped, the update's effects stand",
-          );
-          await store.finishUpdate(update.update_id);
-          return c.json({ ok: true, undeliverable: true });
-        }
-        await store.releaseUpdate(update.update_id).catch(() => {});
-        if (cause instanceof HttpError || cause instanceof GrammyError) {
-          console.error(
-            `telegram-webhook: update ${update.update_id} not handled, Telegram will deliver it again: ` +
-              (cause instanceof HttpError
-                ? `the Bot API did not answer (${describe(cause.error)})`
-                : cause.message),
-          );
-          return c.json({
-            error: "telegram_unavailable",
-            message:
-              "The Bot API did not answer; deliver the update again later.",
-          }, 503);
-        }
-        throw cause;
-      }
-      await store.finishUpdate(update.update_id);
-      return c.json({ ok: true });
-    },
+    secretToken(options.secret),
+    (c) => takeUpdate(c, options),
   );
 
   app.all(
@@ -164,9 +70,123 @@ export function createWebhookApp(options: WebhookAppOptions) {
   return app;
 }
 
+/** Lets on only requests carrying Telegram's secret header (compared in constant time). */
+function secretToken(secret: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (
+      !timingSafeEqual(
+        c.req.header("X-Telegram-Bot-Api-Secret-Token") ?? "",
+        secret,
+      )
+    ) {
+      return c.json(
+        {
+          error: "unauthorized",
+          message: "Wrong or missing X-Telegram-Bot-Api-Secret-Token.",
+        },
+        401,
+      );
+    }
+    await next();
+  };
+}
+
+/** Checks the update, takes it with a lease, and has grammY handle it. */
+async function takeUpdate(
+  c: Context,
+  { bot, store, updateLeaseSeconds }: WebhookAppOptions,
+): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return c.json(
+      { error: "bad_json", message: "The body is not valid JSON." },
+      400,
+    );
+  }
+  const checked = validateUpdate(body);
+  if (checked.kind === "not_an_update") {
+    return c.json({ error: "bad_update", message: checked.problem }, 400);
+  }
+  if (checked.kind === "out_of_range") {
+    // An update with an id but fields outside Telegram's ranges: acknowledged, never sent
+    // to SQL. Answering an error would only make Telegram deliver it again and again.
+    console.error(
+      `telegram-webhook: update ${checked.updateId} ignored: ${checked.problem}`,
+    );
+    return c.json({
+      ok: true,
+      ignored: "out_of_range",
+      message: checked.problem,
+    });
+  }
+  const update = checked.update as unknown as Update;
+  const state = await store.beginUpdate(update.update_id, updateLeaseSeconds);
+  if (state === "handled") return c.json({ ok: true, duplicate: true });
+  if (state === "in_progress") {
+    return c.json({
+      error: "update_in_progress",
+      message: "This update is being handled right now; deliver it again later.",
+    }, 503);
+  }
+  try {
+    await bot.handleUpdate(update);
+  } catch (error) {
+    return await updateFailed(
+      c,
+      store,
+      update.update_id,
+      error instanceof BotError ? error.error : error,
+    );
+  }
+  await store.finishUpdate(update.update_id);
+  return c.json({ ok: true });
+}
+
+/** Ends an update whose handling threw: done when Telegram refused for good, else released. */
+async function updateFailed(
+  c: Context,
+  store: WebhookStore,
+  updateId: number,
+  cause: unknown,
+): Promise<Response> {
+  // Telegram refused a reply for good (4xx), or its 429 lasts beyond the webhook's bound,
+  // or the chat has no free slot soon: the update's effects are committed and stand; the
+  // reply is dropped with one log line. Failing the update would only bring the same
+  // refusal back with each redelivery and hold up the chat's later updates.
+  if (
+    cause instanceof ReplyNotSentError ||
+    (cause instanceof GrammyError && cause.error_code >= 400 &&
+      cause.error_code < 500)
+  ) {
+    console.error(
+      `telegram-webhook: update ${updateId}: ` +
+        (cause instanceof ReplyNotSentError
+          ? cause.message
+          : `Telegram refused ${cause.method}: ${cause.error_code} ${cause.description}`) +
+        "; the reply is dropped, the update's effects stand",
+    );
+    await store.finishUpdate(updateId);
+    return c.json({ ok: true, undeliverable: true });
+  }
+  await store.releaseUpdate(updateId).catch(() => {});
+  if (cause instanceof HttpError || cause instanceof GrammyError) {
+    console.error(
+      `telegram-webhook: update ${updateId} not handled, Telegram will deliver it again: ` +
+        (cause instanceof HttpError
+          ? `the Bot API did not answer (${describe(cause.error)})`
+          : cause.message),
+    );
+    return c.json({
+      error: "telegram_unavailable",
+      message: "The Bot API did not answer; deliver the update again later.",
+    }, 503);
+  }
+  throw cause;
+}
+
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error
-    ? `${error.message}: ${error.cause.message}`
-    : error.message;
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }

@@ -1,10 +1,5 @@
 import type { Context, MiddlewareFn } from "grammy";
-import {
-  type Language,
-  type Messages,
-  type MessagesFor,
-  pickLanguage,
-} from "./messages/index.ts";
+import { type Language, type Messages, type MessagesFor, pickLanguage } from "./messages/index.ts";
 import type { HabitStore } from "./habit-store.ts";
 import type { LinkedProfile, WebhookStore } from "./store.ts";
 

@@ -1,12 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { type BotContext, html, profileOf } from "./context.ts";
 import { button, type EditField, type FlowButton } from "./flow-buttons.ts";
-import type {
-  Conversation,
-  HabitDraft,
-  HabitStore,
-  Step,
-} from "./habit-store.ts";
+import type { Conversation, HabitDraft, HabitStore, Step } from "./habit-store.ts";
 import { type Messages, ruleSentence } from "./messages/index.ts";
 
 /** The questions of /new, in order; /edit asks one of them. */
@@ -64,9 +59,7 @@ function readAnswer(
     case "duration": {
       if (!/^[0-9]{1,6}$/.test(text.trim())) return t.badNumber;
       const n = Number(text.trim());
-      return step === "interval"
-        ? { interval_days: n }
-        : { duration_seconds: n };
+      return step === "interval" ? { interval_days: n } : { duration_seconds: n };
     }
     default:
       return t.useButtons;
@@ -144,8 +137,7 @@ export async function ask(
 }
 
 /** Replies with the sentence of a broken habit rule, in the person's language. */
-export const replyRule = (ctx: BotContext, rule: string) =>
-  ctx.reply(ruleSentence(rule, ctx.language), html);
+export const replyRule = (ctx: BotContext, rule: string) => ctx.reply(ruleSentence(rule, ctx.language), html);
 
 /** Applies one answer: checked by the habit rules, then the next step, or the habit saved. */
 export async function proceed(
@@ -167,9 +159,7 @@ export async function proceed(
   if (editing) {
     rule = await habits.editHabit(person.id, conversation.habit_id!, read);
   } else {
-    rule = finishing
-      ? await habits.createHabit(person.id, draft)
-      : await habits.checkNew(person.id, draft);
+    rule = finishing ? await habits.createHabit(person.id, draft) : await habits.checkNew(person.id, draft);
   }
   if (rule) return await replyRule(ctx, rule);
   if (finishing) {

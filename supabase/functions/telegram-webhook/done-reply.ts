@@ -31,9 +31,7 @@ export async function answerDone(
     habitFollowUp(result, ctx.language),
   );
   const habitId = await habitIdOf();
-  const [row] = habitId && ctx.profile
-    ? await habits.streaks(ctx.profile.id, habitId)
-    : [];
+  const [row] = habitId && ctx.profile ? await habits.streaks(ctx.profile.id, habitId) : [];
   await ctx.reply(
     row ? `${text}\n\n${ctx.t.streakNow(row.streak)}` : text,
     html,

@@ -39,8 +39,7 @@ export const button = {
   field: (field: EditField) => `edit:f:${field}`,
   cancel: "cancel",
   page: (operation: PickOperation, page: number) => `pick:${operation}:${page}`,
-  pick: (operation: PickOperation, habitId: string) =>
-    `${operation}:h:${habitId}`,
+  pick: (operation: PickOperation, habitId: string) => `${operation}:h:${habitId}`,
   deleteYes: (habitId: string) => `delete:yes:${habitId}`,
   deleteNo: "delete:no",
   pickNo: "pick:no",

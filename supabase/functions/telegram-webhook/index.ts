@@ -27,9 +27,7 @@ async function botUsername(config: WebhookConfig): Promise<string> {
     return me.username;
   } catch (error) {
     console.error(
-      `telegram-webhook: getMe failed (${
-        error instanceof Error ? error.message : error
-      }); ` +
+      `telegram-webhook: getMe failed (${error instanceof Error ? error.message : error}); ` +
         "set TELEGRAM_BOT_USERNAME. Commands addressed as /command@bot are not recognised meanwhile.",
     );
     return "unknown_bot";

@@ -6,11 +6,7 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
  * splitting a line (each line is balanced HTML). `overhead` is kept free in every message for a
  * heading or a page number.
  */
-export function pageLines(
-  lines: string[],
-  overhead = 0,
-  limit = TELEGRAM_TEXT_LIMIT,
-): string[][] {
+export function pageLines(lines: string[], overhead = 0, limit = TELEGRAM_TEXT_LIMIT): string[][] {
   const budget = limit - overhead;
   const pages: string[][] = [];
   let page: string[] = [];

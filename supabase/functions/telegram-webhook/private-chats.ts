@@ -20,22 +20,17 @@ export function isPrivateChat(chat: { id: number; type?: string }): boolean {
  * - a button pressed there: the line as the button's alert, seen only by the person who pressed.
  * Everything else (plain messages, edits, reactions, members joining) is left unanswered.
  */
-export function privateChatsOnly(
-  messagesFor: MessagesFor,
-): MiddlewareFn<Context> {
+export function privateChatsOnly(messagesFor: MessagesFor): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (!chat || isPrivateChat(chat)) return await next();
-    const line = messagesFor(pickLanguage(null, ctx.from?.language_code))
-      .privateChatsOnly(ctx.me.username);
+    const line = messagesFor(pickLanguage(null, ctx.from?.language_code)).privateChatsOnly(ctx.me.username);
     if (ctx.callbackQuery) {
       await ctx.answerCallbackQuery({ text: line, show_alert: true });
       return;
     }
     const message = ctx.message ?? ctx.channelPost;
-    const addressed = message
-      ? addressesBot(message.text, message.entities, ctx.me.username)
-      : false;
+    const addressed = message ? addressesBot(message.text, message.entities, ctx.me.username) : false;
     if (addressed || (ctx.myChatMember && botWasAdded(ctx.myChatMember))) {
       await ctx.api.sendMessage(chat.id, line, { parse_mode: "HTML" });
     }
@@ -51,8 +46,7 @@ function addressesBot(
   if (!text || !entities) return false;
   const me = username.toLowerCase();
   return entities.some((entity) => {
-    const part = text.slice(entity.offset, entity.offset + entity.length)
-      .toLowerCase();
+    const part = text.slice(entity.offset, entity.offset + entity.length).toLowerCase();
     if (entity.type === "bot_command" && entity.offset === 0) {
       const addressee = part.split("@")[1];
       return addressee === undefined || addressee === me;
@@ -62,8 +56,7 @@ function addressesBot(
 }
 
 function isMember(member: ChatMemberUpdated["new_chat_member"]): boolean {
-  return member.status === "member" || member.status === "administrator" ||
-    member.status === "creator" ||
+  return member.status === "member" || member.status === "administrator" || member.status === "creator" ||
     (member.status === "restricted" && member.is_member);
 }
 

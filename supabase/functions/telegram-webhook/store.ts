@@ -4,6 +4,15 @@ import type { HabitWords } from "../_shared/habit-text.ts";
 /** The database calls of the Telegram webhook. Rules live in the private SQL functions. */
 export function createWebhookStore(db: Database) {
   return {
+    ...updateLedgerQueries(db),
+    ...chatLinkQueries(db),
+    ...chatHabitQueries(db),
+  };
+}
+
+/** Each update taken with a lease, and marked handled or released. */
+function updateLedgerQueries(db: Database) {
+  return {
     /** Takes an update for handling: handle it, or it was handled, or another request has it. */
     async beginUpdate(
       updateId: number,
@@ -23,7 +32,12 @@ export function createWebhookStore(db: Database) {
     async releaseUpdate(updateId: number): Promise<void> {
       await db`select private.release_telegram_update(${updateId})`;
     },
+  };
+}
 
+/** Linking and unlinking chats, and the profile a chat is linked to. */
+function chatLinkQueries(db: Database) {
+  return {
     /**
      * Links the chat to the code's account. A chat linked to another account moves only with
      * `moveConfirmed` (the person pressed Move); without it nothing changes: "linked_elsewhere".
@@ -38,9 +52,7 @@ export function createWebhookStore(db: Database) {
         { outcome: LinkOutcome; previous_user_id: string | null }[]
       >`
         select outcome, previous_user_id
-        from private.link_telegram_chat(${code}, ${chatId}, ${
-        username ?? null
-      }, ${moveConfirmed})`;
+        from private.link_telegram_chat(${code}, ${chatId}, ${username ?? null}, ${moveConfirmed})`;
       return row;
     },
 
@@ -56,7 +68,12 @@ export function createWebhookStore(db: Database) {
         select id, timezone, language from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
+  };
+}
 
+/** The habits of a chat: its list, what is due today, and its Done and Snooze buttons. */
+function chatHabitQueries(db: Database) {
+  return {
     async habitsOf(userId: string): Promise<HabitWords[]> {
       return await db<HabitWords[]>`
         select h.action, h.place, h.time::text as time, h.interval_days, h.duration_seconds, h.reward,

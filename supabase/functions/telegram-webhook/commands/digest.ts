@@ -1,11 +1,5 @@
 import { Composer } from "grammy";
-import {
-  type BotContext,
-  type BotDeps,
-  html,
-  linkedOnly,
-  profileOf,
-} from "../context.ts";
+import { type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
 
 /** /digest on|off: the weekly summary's opt-in; without an argument, how it stands. */
 export function digestCommand({ habits }: BotDeps): Composer<BotContext> {

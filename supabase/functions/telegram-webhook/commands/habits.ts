@@ -1,16 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
-import {
-  decodeHabitsPage,
-  encodeHabitsPage,
-} from "../../_shared/callback-data.ts";
-import {
-  answerStale,
-  type BotContext,
-  type BotDeps,
-  html,
-  linkedOnly,
-  profileOf,
-} from "../context.ts";
+import { decodeHabitsPage, encodeHabitsPage } from "../../_shared/callback-data.ts";
+import { answerStale, type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
 import type { WebhookStore } from "../store.ts";
 
 /** /habits: the list, paged: one message with "Previous"/"Next" buttons that edit it in place. */

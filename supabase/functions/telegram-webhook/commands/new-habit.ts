@@ -1,17 +1,7 @@
 import { Composer } from "grammy";
-import {
-  type BotContext,
-  type BotDeps,
-  html,
-  linkedOnly,
-  profileOf,
-} from "../context.ts";
+import { type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
 import { ask, FIELD_STEP, proceed, replyRule } from "../conversation.ts";
-import {
-  decodeFlowButton,
-  type FlowButton,
-  flowButtonPattern,
-} from "../flow-buttons.ts";
+import { decodeFlowButton, type FlowButton, flowButtonPattern } from "../flow-buttons.ts";
 import type { HabitStore } from "../habit-store.ts";
 
 /**

@@ -1,11 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import {
-  type BotContext,
-  type BotDeps,
-  html,
-  linkedOnly,
-  profileOf,
-} from "../context.ts";
+import { type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
 import { cancelRow, FIELD_STEP, truncate } from "../conversation.ts";
 import {
   button,
@@ -101,11 +95,7 @@ async function picker(
   wanted: number,
 ) {
   const t = ctx.t;
-  const paused = operation === "pause"
-    ? false
-    : operation === "resume"
-    ? true
-    : null;
+  const paused = operation === "pause" ? false : operation === "resume" ? true : null;
   const pickable = await habits.pickable(profileOf(ctx).id, paused);
   if (pickable.length === 0) {
     return { text: t.noneToPick[operation], keyboard: undefined };
@@ -148,9 +138,7 @@ async function picked(
       operation === "pause",
     );
     return await ctx.editMessageText(
-      action === null
-        ? t.gone
-        : t[operation === "pause" ? "paused" : "resumed"](action),
+      action === null ? t.gone : t[operation === "pause" ? "paused" : "resumed"](action),
       html,
     );
   }

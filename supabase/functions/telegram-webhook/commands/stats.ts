@@ -1,11 +1,5 @@
 import { Composer } from "grammy";
-import {
-  type BotContext,
-  type BotDeps,
-  html,
-  linkedOnly,
-  profileOf,
-} from "../context.ts";
+import { type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
 import { pageLines } from "../paging.ts";
 
 /** /stats: each habit's streak, best streak and last marks. */

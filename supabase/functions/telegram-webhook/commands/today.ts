@@ -1,17 +1,9 @@
 import { Composer, InlineKeyboard } from "grammy";
-import {
-  answerStale,
-  type BotContext,
-  type BotDeps,
-  html,
-  linkedOnly,
-  profileOf,
-} from "../context.ts";
+import { answerStale, type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
 import { answerDone } from "../done-reply.ts";
 
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
-const doneTodayPattern =
-  /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** /today: what is due today, with a Done button for each habit not yet done. */
 export function todayCommand({ store, habits }: BotDeps): Composer<BotContext> {
@@ -27,9 +19,7 @@ export function todayCommand({ store, habits }: BotDeps): Composer<BotContext> {
         `today:${habit.habit_id}`,
       ).row();
     }
-    const markup = keyboard.inline_keyboard.some((row) => row.length > 0)
-      ? { reply_markup: keyboard }
-      : {};
+    const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
     const parts = ctx.t.today(profileOf(ctx).timezone, due);
     // The buttons go with the last part, so they stay under the whole list.
     for (const [index, part] of parts.entries()) {

@@ -35,10 +35,8 @@ export const en = {
   movedFromAnotherAccount:
     "It was connected to another account before; that account no longer gets reminders here.",
   seeHabits: "Send /habits to see your habits.",
-  alreadyLinked:
-    "This chat is already connected to this account; nothing changed.",
-  moveQuestion:
-    "🔐 This chat is connected to another account. Move it to the account that made this link? " +
+  alreadyLinked: "This chat is already connected to this account; nothing changed.",
+  moveQuestion: "🔐 This chat is connected to another account. Move it to the account that made this link? " +
     "That account would get the reminders here and everything you create here; the other account would " +
     "no longer get reminders here. Nothing changes unless you press Move.",
   moveYes: "Move this chat",
@@ -47,41 +45,33 @@ export const en = {
   nothingChanged: "Nothing changed.",
   stillConnected: "This chat is still connected to its account.",
   privateChatsOnly: (bot: string) =>
-    `I only work in a private chat, where nobody else can act for you: open @${
-      escapeHtml(bot)
-    } and send ` +
+    `I only work in a private chat, where nobody else can act for you: open @${escapeHtml(bot)} and send ` +
     "/start there.",
   expired_code: "⌛ That link has expired (links last 15 minutes).",
   used_code: "That link was already used.",
   unknown_code: "I don't know that link.",
-  noHabits: (site: string) =>
-    `You have no habits yet. Send /new or create one at ${site}`,
+  noHabits: (site: string) => `You have no habits yet. Send /new or create one at ${site}`,
   yourHabits: "Your habits",
   listPage: (page: number, pages: number) => ` (page ${page} of ${pages})`,
-  nothingToday: (zone: string) =>
-    `Nothing is due today (${escapeHtml(zone)}). Enjoy your day!`,
+  nothingToday: (zone: string) => `Nothing is due today (${escapeHtml(zone)}). Enjoy your day!`,
   today: "Today",
   inPlace: HABIT_WORDS.en.inPlace,
   previous: "◀ Previous",
   next: "Next ▶",
   recorded: "✅ Recorded",
-  stopQuestion:
-    "Disconnect this chat? You will get no more reminders here until you connect it again.",
+  stopQuestion: "Disconnect this chat? You will get no more reminders here until you connect it again.",
   stopYes: "Yes, disconnect",
   stopNo: "Cancel",
-  stopped:
-    "Disconnected. You'll get no more reminders here. Connect again any time from the website.",
+  stopped: "Disconnected. You'll get no more reminders here. Connect again any time from the website.",
   stopCancelled: "OK, this chat stays connected.",
   unknownMessage: "I didn't understand that. Send /help to see what I can do.",
-  doneRecorded: (action: string) =>
-    `✅ Well done: <b>${escapeHtml(action)}</b> is recorded.`,
+  doneRecorded: (action: string) => `✅ Well done: <b>${escapeHtml(action)}</b> is recorded.`,
   buttonAlert: {
     already_recorded: "Already recorded. Well done!",
     snoozed: "OK, I'll remind you again in 15 minutes.",
     already_snoozed: "Already snoozed: the reminder is on its way.",
     already_done: "Already done: there is nothing to snooze. Well done!",
-    paused:
-      "This habit is paused, so this button does nothing. Send /resume to get its reminders again.",
+    paused: "This habit is paused, so this button does nothing. Send /resume to get its reminders again.",
     not_found: "This habit no longer exists.",
     other_chat: "This button belongs to another chat.",
     not_a_reminder: "There is nothing to do with this message.",
@@ -91,26 +81,20 @@ export const en = {
   },
 
   // The habit conversations, the pickers, /stats and /digest.
-  askAction:
-    "🆕 New habit. What will you do? Send the action, e.g. <i>read one page</i>.\n\n/cancel stops.",
-  askTime:
-    "At what time (your local time)? Pick one or send it as HH:MM, e.g. 07:30.",
+  askAction: "🆕 New habit. What will you do? Send the action, e.g. <i>read one page</i>.\n\n/cancel stops.",
+  askTime: "At what time (your local time)? Pick one or send it as HH:MM, e.g. 07:30.",
   askPlace: "Where? Send the place, e.g. <i>the kitchen</i>.",
   askInterval: "How often?",
-  askDuration:
-    "How long does it take? Pick one or send the seconds (1 to 120).",
-  askFollowUp:
-    "Anything to enjoy afterwards? A reward, one of your pleasant habits, or nothing.",
+  askDuration: "How long does it take? Pick one or send the seconds (1 to 120).",
+  askFollowUp: "Anything to enjoy afterwards? A reward, one of your pleasant habits, or nothing.",
   askReward: "Send the reward, e.g. <i>a cup of tea</i>.",
   badTime: "Send the time as HH:MM (00:00 to 23:59), e.g. 07:30.",
   badNumber: "Send a whole number, or press a button.",
   useButtons: "Press one of the buttons above, or /cancel.",
-  created: (action: string) =>
-    `✅ Created: ${b(action)}. I'll remind you at its time.`,
+  created: (action: string) => `✅ Created: ${b(action)}. I'll remind you at its time.`,
   cancelled: "OK, cancelled. Nothing was changed.",
   nothingToCancel: "There is nothing to cancel.",
-  everyDays: (days: number) =>
-    days === 1 ? "Every day" : days === 7 ? "Every week" : `Every ${days} days`,
+  everyDays: (days: number) => days === 1 ? "Every day" : days === 7 ? "Every week" : `Every ${days} days`,
   seconds: (n: number) => `${n} s`,
   noFollowUp: "Nothing",
   rewardButton: "🎁 A reward",
@@ -127,8 +111,7 @@ export const en = {
     resume: "No paused habit to resume.",
     delete: "You have no habits yet. Send /new to create one.",
   },
-  page: (page: number, pages: number) =>
-    pages > 1 ? ` (page ${page} of ${pages})` : "",
+  page: (page: number, pages: number) => pages > 1 ? ` (page ${page} of ${pages})` : "",
   askField: (action: string) => `What do you want to change in ${b(action)}?`,
   fields: {
     action: "Action",
@@ -138,12 +121,9 @@ export const en = {
     duration: "Duration",
   },
   edited: (action: string) => `✅ Saved: ${b(action)}.`,
-  paused: (action: string) =>
-    `⏸ Paused: ${b(action)}. No reminders until you /resume it.`,
-  resumed: (action: string) =>
-    `▶ Resumed: ${b(action)}. The next reminder comes at its next time.`,
-  deleteQuestion: (action: string) =>
-    `Delete ${b(action)} and its history? This cannot be undone.`,
+  paused: (action: string) => `⏸ Paused: ${b(action)}. No reminders until you /resume it.`,
+  resumed: (action: string) => `▶ Resumed: ${b(action)}. The next reminder comes at its next time.`,
+  deleteQuestion: (action: string) => `Delete ${b(action)} and its history? This cannot be undone.`,
   deleteYes: "Yes, delete",
   deleteNo: "No, keep it",
   deleted: (action: string) => `🗑 Deleted: ${b(action)}.`,
@@ -156,10 +136,7 @@ export const en = {
     best: number,
     marks: string,
     paused: boolean,
-  ) =>
-    `${b(action)}${paused ? " ⏸" : ""}\n   streak ${streak}, best ${best}  ${
-      marks || "—"
-    }`,
+  ) => `${b(action)}${paused ? " ⏸" : ""}\n   streak ${streak}, best ${best}  ${marks || "—"}`,
   statsEmpty: "You have no habits yet. Send /new to create one.",
   streakNow: (streak: number) => `🔥 Streak: ${streak} in a row.`,
   unknownRule: "This breaks one of the habit rules. Try another answer.",
@@ -176,9 +153,7 @@ export const en = {
     `📅 Weekly digest on: every ${day} at ${clock} (your time). Change the day and time in the settings.`,
   digestOff: "Weekly digest off.",
   digestUsage: (on: boolean, day: string, clock: string) =>
-    `The weekly digest is ${
-      on ? `on (${day} at ${clock})` : "off"
-    }. Send /digest on or /digest off.`,
+    `The weekly digest is ${on ? `on (${day} at ${clock})` : "off"}. Send /digest on or /digest off.`,
 };
 
 export type Catalogue = typeof en;

@@ -1,14 +1,7 @@
 import { escapeHtml } from "../../_shared/html.ts";
-import {
-  formatClock,
-  habitSummary,
-  type HabitWords,
-} from "../../_shared/habit-text.ts";
+import { formatClock, habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
 import type { Language } from "../../_shared/language.ts";
-import {
-  RULE_SENTENCES,
-  RULE_SENTENCES_RU,
-} from "../../_shared/rule-sentences.ts";
+import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../../_shared/rule-sentences.ts";
 import { pageLines } from "../paging.ts";
 import type { LinkOutcome } from "../store.ts";
 import { type Catalogue, en } from "./en.ts";
@@ -80,23 +73,17 @@ function assemble(
       reason: "unknown_code" | "expired_code" | "used_code" | null,
       stillLinked: boolean,
     ): string {
-      const state = `${w.nothingChanged} ${
-        stillLinked ? w.stillConnected : w.notLinked
-      }`;
+      const state = `${w.nothingChanged} ${stillLinked ? w.stillConnected : w.notLinked}`;
       return reason ? `${w[reason]}\n\n${state}` : state;
     },
 
     /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */
     habitPages(habits: HabitWords[]): string[] {
       if (habits.length === 0) return [w.noHabits(site)];
-      const lines = habits.map((habit, index) =>
-        `${index + 1}. ${habitSummary(habit, language)}`
-      );
+      const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit, language)}`);
       const pages = pageLines(lines, 64);
       return pages.map((page, index) =>
-        `<b>${w.yourHabits}</b>${
-          pages.length > 1 ? w.listPage(index + 1, pages.length) : ""
-        }\n\n` +
+        `<b>${w.yourHabits}</b>${pages.length > 1 ? w.listPage(index + 1, pages.length) : ""}\n\n` +
         page.join("\n")
       );
     },
@@ -105,9 +92,9 @@ function assemble(
     today(timezone: string, due: DueHabit[]): string[] {
       if (due.length === 0) return [w.nothingToday(timezone)];
       const lines = due.map((habit) =>
-        `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${
-          escapeHtml(habit.action)
-        } ${w.inPlace(habit.place)}`
+        `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${escapeHtml(habit.action)} ${
+          w.inPlace(habit.place)
+        }`
       );
       const heading = `<b>${w.today}</b> (${escapeHtml(timezone)})\n\n`;
       return pageLines(lines, heading.length).map((page, index) =>
