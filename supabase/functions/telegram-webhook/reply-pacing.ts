@@ -1,5 +1,6 @@
 import type { Transformer } from "grammy";
-import { sleep, takeChatSendSlot } from "../_shared/chat-slots.ts";
+import { takeChatSendSlot } from "../_shared/chat-slots.ts";
+import { sleep } from "../_shared/sleep.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A reply not sent because the chat's next free slot, or Telegram's retry_after, is too far off. */
