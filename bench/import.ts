@@ -11,7 +11,7 @@
  *   bash bench/run.sh --smoke import    # one small file and a short planner run, checked, nothing written
  */
 import { connectDatabase } from "../supabase/functions/_shared/db.ts";
-import { createImportHandler } from "../supabase/functions/import/app.ts";
+import { createImportApp } from "../supabase/functions/import/app.ts";
 import { planLoop } from "../supabase/functions/import/loop.ts";
 import { createTestUser } from "../tests/support/database.ts";
 import { generateLoopExport } from "../tests/support/loop-file.ts";
@@ -21,7 +21,7 @@ import { atScale } from "./lib/smoke.ts";
 
 const env = readBenchEnv();
 const sql = connect(env.dbUrl, 2);
-const handle = createImportHandler(connectDatabase(env.dbUrl));
+const handle = createImportApp(connectDatabase(env.dbUrl)).fetch;
 const report = new Report("import");
 const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 

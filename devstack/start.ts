@@ -27,6 +27,7 @@ import { startWebDevServer } from "./web-dev-server.ts";
 import { loopSteps, psqlCommand } from "./status.ts";
 import { ServiceLogs, serviceOfPath, teeConsole } from "./logs.ts";
 import { lanAddress } from "./network.ts";
+import { sleep } from "./sleep.ts";
 
 const USAGE = "usage: bash scripts/start.sh [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
   "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE] [--lan] [--help]";
@@ -258,8 +259,6 @@ function checkPorts(): void {
   });
   if (problems.length > 0) throw new Error(problems.join("\n  "));
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function databaseAnswers(): Promise<boolean> {
   const result = await new Deno.Command("pg_isready", {

@@ -2,7 +2,7 @@
  * Writes supabase/functions/_shared/rule-sentences.ts from the SPA's sentences in both languages
  * (web/src/errors/error-messages.ts and rule-sentences-ru.ts, the one source), so the bot
  * refuses with the same sentence as the web app. Edge functions are deployed from supabase/functions alone, so they cannot
- * import web/. tests/functions/rule_sentences_test.ts fails when the copy is stale.
+ * import web/. tests/functions/bot_language_test.ts fails when the copy is stale.
  *
  *   deno run -A scripts/gen-rule-sentences.ts
  */

@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import type { AuthConfig } from "./config.ts";
+import { escapeHtml } from "../html.ts";
 
 /** The mails GoTrue sends, by the name config.toml's [auth.email.template.<kind>] uses. */
 export type MailKind =
@@ -194,13 +195,6 @@ export function createSmtpMailer(config: AuthConfig): Mailer {
       transport.close();
     },
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll(
-    '"',
-    "&quot;",
-  );
 }
 
 function unescapeHtml(text: string): string {

@@ -1,4 +1,5 @@
 import type { StoredMessage } from "./store.ts";
+import { escapeHtml } from "../html.ts";
 
 /** The catcher's human pages: an inbox at / and one message at /view/{ID} with clickable links. */
 
@@ -9,13 +10,6 @@ a { color: #0b57d0; } .muted { color: #666; } iframe { width: 100%; height: 32re
 pre { white-space: pre-wrap; background: #f6f6f6; padding: 1rem; } ul.links li { margin: .3rem 0; word-break: break-all; }
 @media (prefers-color-scheme: dark) { body { background: #111; color: #eee; } a { color: #8ab4f8; } pre { background: #222; } }
 `;
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +

@@ -16,6 +16,7 @@ import { notFound, serverError, TelegramError, unauthorized } from "./errors.ts"
 import { readRawParams } from "./params.ts";
 import type { Counters, DevHooks, Reply } from "./reply.ts";
 import { crossOriginRefusal, ownOrigins } from "../local-origin.ts";
+import { sleep } from "../sleep.ts";
 
 export type { Counters, DevHooks, Reply } from "./reply.ts";
 
@@ -265,14 +266,4 @@ function concat(chunks: Uint8Array[]): Uint8Array {
     offset += chunk.length;
   }
   return body;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

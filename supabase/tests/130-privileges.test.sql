@@ -49,7 +49,7 @@ select is((select extnamespace::regnamespace::text from pg_extension where extna
 select is((select extnamespace::regnamespace::text from pg_extension where extname = 'pg_net'), 'extensions',
   'pg_net is installed in schema extensions');
 select results_eq($$ select jobname::text collate "default", command collate "default" from cron.job order by jobname $$,
-  $$ values ('enqueue-due-reminders', 'select private.run_reminder_tick()'), ('prune-housekeeping', 'select private.prune_housekeeping()') $$,
+  $$ values ('prune-housekeeping', 'select private.prune_housekeeping()'), ('reminder-tick', 'select private.run_reminder_tick()') $$,
   'the scheduled jobs survived the move');
 
 select * from finish();

@@ -26,6 +26,7 @@ import {
   signUpAndGetMail,
   uniqueEmail,
 } from "./auth_helpers.ts";
+import { sleep } from "../../devstack/sleep.ts";
 
 /** GET /user with the token: GoTrue's error code, or null when the session is alive. */
 async function userErrorCode(stack: AuthTestStack, accessToken: string): Promise<string | null> {
@@ -33,8 +34,6 @@ async function userErrorCode(stack: AuthTestStack, accessToken: string): Promise
   const body = await response.json();
   return response.ok ? null : body.code;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test("Supabase Auth contract (supabase-js)", async (t) => {
   const stack = await startAuthTestStack();

@@ -11,13 +11,12 @@ import {
   RULE_SENTENCES_RU as FUNCTIONS_COPY_RU,
 } from "../../supabase/functions/_shared/rule-sentences.ts";
 import {
-  CATALOGUES,
+  createMessages,
   pickLanguage,
   RULE_SENTENCES_RU,
   ruleSentence,
-} from "../../supabase/functions/telegram-webhook/i18n.ts";
+} from "../../supabase/functions/telegram-webhook/messages/index.ts";
 import { RULE_SENTENCES_PATH, ruleSentencesModule } from "../../scripts/gen-rule-sentences.ts";
-import { createReplies } from "../../supabase/functions/telegram-webhook/replies.ts";
 import { REMINDER_WORDS } from "../../supabase/functions/reminders/message.ts";
 import { HABIT_WORDS } from "../../supabase/functions/_shared/habit-text.ts";
 import { DIGEST_WORDS } from "../../supabase/functions/reminders/digest.ts";
@@ -55,10 +54,9 @@ function leaves(value: unknown, path = ""): Map<string, string> {
   return found;
 }
 
-const replies = createReplies("https://habits.example");
+const messages = createMessages("https://habits.example");
 const catalogues = {
-  "habit conversations": [CATALOGUES.en, CATALOGUES.ru],
-  "replies": [replies("en"), replies("ru")],
+  "bot messages": [messages("en"), messages("ru")],
   "reminders": [REMINDER_WORDS.en, REMINDER_WORDS.ru],
   "habit sentences": [HABIT_WORDS.en, HABIT_WORDS.ru],
   "weekly digest": [DIGEST_WORDS.en, DIGEST_WORDS.ru],
@@ -83,7 +81,7 @@ Deno.test("every habit rule the bot can meet has a Russian sentence", () => {
     assert.ok(RULE_SENTENCES_RU[rule], `${rule} has no Russian sentence`);
     assert.equal(ruleSentence(rule, "en"), RULE_SENTENCES[rule]);
   }
-  assert.equal(ruleSentence("no_such_rule", "ru"), CATALOGUES.ru.unknownRule);
+  assert.equal(ruleSentence("no_such_rule", "ru"), messages("ru").unknownRule);
 });
 
 Deno.test("the functions' rule sentences are the SPA's, in both languages (run scripts/gen-rule-sentences.ts)", async () => {

@@ -84,7 +84,7 @@ Deno.test({
         expect(reminders[0]).toContain("drink water");
         const [run] = await sql`
           select status from cron.job_run_details d join cron.job j on j.jobid = d.jobid
-          where j.jobname = 'enqueue-due-reminders' order by d.start_time desc limit 1`;
+          where j.jobname = 'reminder-tick' order by d.start_time desc limit 1`;
         assert.equal(run.status, "succeeded");
         // The function records the delivery right after Telegram accepted the message.
         await waitUntil(

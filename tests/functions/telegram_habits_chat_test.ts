@@ -6,7 +6,10 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { RULE_SENTENCES } from "../../web/src/errors/error-messages.ts";
-import { CATALOGUES, RULE_SENTENCES_RU } from "../../supabase/functions/telegram-webhook/i18n.ts";
+import {
+  createMessages,
+  RULE_SENTENCES_RU,
+} from "../../supabase/functions/telegram-webhook/messages/index.ts";
 import {
   connectTestDatabase,
   createHabit,
@@ -15,7 +18,6 @@ import {
   type TestUser,
   uniqueChatId,
 } from "../support/database.ts";
-import { createReplies } from "../../supabase/functions/telegram-webhook/replies.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import {
   spawnFunctionProcess,
@@ -25,9 +27,9 @@ import {
 } from "../support/functions.ts";
 import { buttonPress, textMessage } from "../support/telegram-updates.ts";
 
-const en = CATALOGUES.en;
-const ru = CATALOGUES.ru;
-const replies = createReplies(TEST_SITE_URL);
+const replies = createMessages(TEST_SITE_URL);
+const en = replies("en");
+const ru = replies("ru");
 
 Deno.test("habits from the chat: every step, refusal, cancel and a cold start", async (t) => {
   const sql = connectTestDatabase();

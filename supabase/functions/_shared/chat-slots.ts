@@ -19,5 +19,3 @@ export async function takeChatSendSlot(
   })) as wait_ms`;
   return row.wait_ms;
 }
-
-export const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -1,4 +1,4 @@
-import { Bot } from "grammy";
+import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 
 export interface TelegramSettings {
@@ -129,9 +129,11 @@ export function botInfoFromConfig(token: string, username: string): UserFromGetM
  * A grammY bot on native fetch with a bounded request time, knowing itself from configuration. A
  * bot that only sends (delete-account's goodbye) needs no username: commands are never parsed.
  */
-export function createBot(settings: TelegramSettings & { username?: string }): Bot {
+export function createBot<C extends Context = Context>(
+  settings: TelegramSettings & { username?: string },
+): Bot<C> {
   const timeoutSeconds = settings.timeoutSeconds ?? 10;
-  return new Bot(settings.token, {
+  return new Bot<C>(settings.token, {
     botInfo: botInfoFromConfig(settings.token, settings.username ?? "unknown_bot"),
     client: {
       apiRoot: settings.apiRoot.replace(/\/$/, ""),

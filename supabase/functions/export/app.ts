@@ -1,4 +1,7 @@
-import { asCaller, authenticate } from "../_shared/caller.ts";
+import { Hono } from "hono";
+import { allowMethod } from "../_shared/allow-method.ts";
+import { asCaller, authenticate, type Caller } from "../_shared/caller.ts";
+import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
 import { stringifyCsv } from "../_shared/csv.ts";
 import type { Database } from "../_shared/db.ts";
 import {
@@ -43,57 +46,56 @@ export function toCsv(table: ExportTable, rows: Row[]): string {
  * deliveries>: that table as CSV. Read as the caller (their JWT, row level security), never as the
  * service role, so no one can receive another person's rows.
  */
-export function createExportHandler(db: Database) {
-  return async (request: Request): Promise<Response> => {
-    if (request.method === "OPTIONS") return new Response(null, { status: 204 });
-    if (request.method !== "GET") {
-      return Response.json({ error: "method_not_allowed", message: "Use GET." }, { status: 405 });
-    }
-    const caller = await authenticate(db, request);
-    if (caller instanceof Response) return caller;
-    const url = new URL(request.url);
+export function createExportApp(db: Database) {
+  const app = new Hono<CallerEnv>();
+  app.use(allowMethod("GET"));
+  app.get("*", requireCaller((request) => authenticate(db, request)), async (c) => {
+    const url = new URL(c.req.url);
     for (const name of url.searchParams.keys()) {
       if (name !== "table") {
-        return Response.json({ error: "unknown_parameter", message: `Unknown parameter: ${name}.` }, {
-          status: 400,
-        });
+        return c.json({ error: "unknown_parameter", message: `Unknown parameter: ${name}.` }, 400);
       }
     }
     const table = url.searchParams.get("table");
-    const day = new Date().toISOString().slice(0, 10);
-    if (table !== null) {
-      if (!EXPORT_TABLES.includes(table as ExportTable)) {
-        return Response.json({
-          error: "unknown_table",
-          message: `table must be one of ${EXPORT_TABLES.join(", ")}.`,
-        }, { status: 400 });
-      }
-      const rows = await asCaller(db, caller, (tx) => rowsOf(tx, table as ExportTable));
-      return new Response(toCsv(table as ExportTable, rows), {
-        headers: {
-          "Content-Type": "text/csv; charset=utf-8",
-          "Content-Disposition": `attachment; filename="habits-${table}-${day}.csv"`,
-        },
-      });
+    if (table === null) return await exportAll(db, c.get("caller"));
+    if (!EXPORT_TABLES.includes(table as ExportTable)) {
+      return c.json(
+        { error: "unknown_table", message: `table must be one of ${EXPORT_TABLES.join(", ")}.` },
+        400,
+      );
     }
-    const data = await asCaller(db, caller, async (tx) => ({
-      habits: await rowsOf(tx, "habits"),
-      completions: await rowsOf(tx, "completions"),
-      deliveries: await rowsOf(tx, "deliveries"),
-    }));
-    return new Response(
-      JSON.stringify({
-        format: "habits-export",
-        version: EXPORT_FORMAT_VERSION,
-        exported_at: new Date(),
-        ...data,
-      }),
-      {
-        headers: {
-          "Content-Type": "application/json; charset=utf-8",
-          "Content-Disposition": `attachment; filename="habits-export-${day}.json"`,
-        },
+    const rows = await asCaller(db, c.get("caller"), (tx) => rowsOf(tx, table as ExportTable));
+    return new Response(toCsv(table as ExportTable, rows), {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="habits-${table}-${today()}.csv"`,
       },
-    );
-  };
+    });
+  });
+  return app;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Every table of the caller's as one JSON file. */
+async function exportAll(db: Database, caller: Caller): Promise<Response> {
+  const data = await asCaller(db, caller, async (tx) => ({
+    habits: await rowsOf(tx, "habits"),
+    completions: await rowsOf(tx, "completions"),
+    deliveries: await rowsOf(tx, "deliveries"),
+  }));
+  return new Response(
+    JSON.stringify({
+      format: "habits-export",
+      version: EXPORT_FORMAT_VERSION,
+      exported_at: new Date(),
+      ...data,
+    }),
+    {
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": `attachment; filename="habits-export-${today()}.json"`,
+      },
+    },
+  );
 }

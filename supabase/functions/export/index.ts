@@ -2,11 +2,11 @@
 import { z } from "zod";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse, readEnv } from "../_shared/env.ts";
-import { createExportHandler } from "./app.ts";
+import { createExportApp } from "./app.ts";
 
 const env = readEnv({ SUPABASE_DB_URL: z.string().min(1) });
 const handle = env.ok
-  ? createExportHandler(connectDatabase(env.config.SUPABASE_DB_URL))
+  ? createExportApp(connectDatabase(env.config.SUPABASE_DB_URL)).fetch
   : () => misconfiguredResponse(env.problems);
 if (!env.ok) console.error("export is misconfigured:", env.problems.join("; "));
 

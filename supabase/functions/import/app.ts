@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { Hono } from "hono";
+import { allowMethod } from "../_shared/allow-method.ts";
 import { asCaller, authenticate, type Caller, unauthorized } from "../_shared/caller.ts";
+import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
 import type { Database } from "../_shared/db.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
@@ -52,6 +55,8 @@ const SAY = {
   },
 } satisfies Record<Language, unknown>;
 
+type Say = (typeof SAY)[Language];
+
 /** The caller's language (their profile's, else the browser's), local today and the database's clock. */
 async function callerContext(db: Database, caller: Caller, request: Request) {
   const [profile] = await asCaller(
@@ -76,38 +81,21 @@ async function callerContext(db: Database, caller: Caller, request: Request) {
  * All or nothing, as the caller: a body over the limit is 413, a malformed file 400 and a
  * refused row 422, each naming the file and line in the person's language; nothing is written then.
  */
-export function createImportHandler(db: Database) {
-  return async (request: Request): Promise<Response> => {
-    if (request.method === "OPTIONS") {
-      return new Response(null, { status: 204 });
-    }
-    if (request.method !== "POST") {
-      return json({ error: "method_not_allowed", message: "Use POST." }, 405);
-    }
-    const caller = await authenticate(db, request);
-    if (caller instanceof Response) return caller;
+export function createImportApp(db: Database) {
+  const app = new Hono<CallerEnv>();
+  app.onError((error) => {
+    console.error("import failed:", error instanceof Error ? error.message : error);
+    return json({ error: "internal_error", message: "The import failed; nothing was written." }, 500);
+  });
+  app.use(allowMethod("POST"));
+  app.post("*", requireCaller((request) => authenticate(db, request)), async (c) => {
+    const caller = c.get("caller");
+    const request = c.req.raw;
     const context = await callerContext(db, caller, request);
     if (!context) return unauthorized();
     const say = SAY[context.language];
-    const declared = Number(request.headers.get("Content-Length") ?? "0");
-    if (declared > IMPORT_LIMITS.bytes) {
-      await request.body?.cancel();
-      return json({ error: "payload_too_large", message: say.tooLarge }, 413);
-    }
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > IMPORT_LIMITS.bytes) {
-      return json({ error: "payload_too_large", message: say.tooLarge }, 413);
-    }
-    let parsed;
-    try {
-      parsed = body.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    } catch {
-      return json({ error: "bad_json", message: say.badJson }, 400);
-    }
-    if (!parsed.success) {
-      return json({ error: "bad_request", message: say.badRequest }, 400);
-    }
-    const input = parsed.data;
+    const input = await readBody(request, say);
+    if (input instanceof Response) return input;
     try {
       const plan = input.format === "loop"
         ? planLoop(input.habits, input.checkmarks, context.today)
@@ -115,41 +103,59 @@ export function createImportHandler(db: Database) {
       const imported = await applyPlan(db, caller, plan);
       return json({ imported, report: plan.report });
     } catch (error) {
-      if (error instanceof TooManyRows) {
-        return json(
-          {
-            error: "too_many_rows",
-            message: say.tooMany(error.file, error.limit, error.counted),
-            file: error.file,
-            limit: error.limit,
-          },
-          413,
-        );
-      }
-      if (error instanceof MalformedFile) {
-        return json(
-          {
-            error: "malformed_file",
-            message: atLine(error.file, error.line, error.problem[context.language], context.language),
-            file: error.file,
-            line: error.line,
-          },
-          400,
-        );
-      }
-      if (error instanceof RuleRefusal) {
-        return json(
-          {
-            error: "rule_violation",
-            rule: error.rule,
-            message: atLine(error.file, error.line, say.rule(error.rule), context.language),
-            file: error.file,
-            line: error.line,
-          },
-          422,
-        );
-      }
-      throw error;
+      return refusal(error, say, context.language);
     }
-  };
+  });
+  return app;
+}
+
+/** The request's body within the size limit, parsed; or the 413 or 400 that refuses it. */
+async function readBody(request: Request, say: Say): Promise<z.infer<typeof body> | Response> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > IMPORT_LIMITS.bytes) {
+    await request.body?.cancel();
+    return json({ error: "payload_too_large", message: say.tooLarge }, 413);
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > IMPORT_LIMITS.bytes) {
+    return json({ error: "payload_too_large", message: say.tooLarge }, 413);
+  }
+  let parsed;
+  try {
+    parsed = body.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch {
+    return json({ error: "bad_json", message: say.badJson }, 400);
+  }
+  if (!parsed.success) return json({ error: "bad_request", message: say.badRequest }, 400);
+  return parsed.data;
+}
+
+/** The answer to a file refused while planning or applying it (anything else is rethrown). */
+function refusal(error: unknown, say: Say, language: Language): Response {
+  if (error instanceof TooManyRows) {
+    return json({
+      error: "too_many_rows",
+      message: say.tooMany(error.file, error.limit, error.counted),
+      file: error.file,
+      limit: error.limit,
+    }, 413);
+  }
+  if (error instanceof MalformedFile) {
+    return json({
+      error: "malformed_file",
+      message: atLine(error.file, error.line, error.problem[language], language),
+      file: error.file,
+      line: error.line,
+    }, 400);
+  }
+  if (error instanceof RuleRefusal) {
+    return json({
+      error: "rule_violation",
+      rule: error.rule,
+      message: atLine(error.file, error.line, say.rule(error.rule), language),
+      file: error.file,
+      line: error.line,
+    }, 422);
+  }
+  throw error;
 }

@@ -3,21 +3,12 @@
 import { z } from "zod";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse, readEnv } from "../_shared/env.ts";
-import { createImportHandler } from "./app.ts";
+import { createImportApp } from "./app.ts";
 
 const env = readEnv({ SUPABASE_DB_URL: z.string().min(1) });
 if (!env.ok) console.error("import is misconfigured:", env.problems.join("; "));
 const handle = env.ok
-  ? createImportHandler(connectDatabase(env.config.SUPABASE_DB_URL))
+  ? createImportApp(connectDatabase(env.config.SUPABASE_DB_URL)).fetch
   : () => misconfiguredResponse(env.problems);
 
-Deno.serve(async (request) => {
-  try {
-    return await handle(request);
-  } catch (error) {
-    console.error("import failed:", error instanceof Error ? error.message : error);
-    return Response.json({ error: "internal_error", message: "The import failed; nothing was written." }, {
-      status: 500,
-    });
-  }
-});
+Deno.serve((request) => handle(request));

@@ -14,8 +14,23 @@ import {
 const HABITS = "Habits.csv";
 const CHECKMARKS = "Checkmarks.csv";
 /** Loop's columns with no equivalent here: reported when they carry a value. */
-const UNMAPPED = ["Question", "Description", "Color", "Unit", "Target Type", "Target Value", "Position"];
-const KNOWN = ["Name", "Type", "NumRepetitions", "Interval", "Archived?", ...UNMAPPED];
+const UNMAPPED = [
+  "Question",
+  "Description",
+  "Color",
+  "Unit",
+  "Target Type",
+  "Target Value",
+  "Position",
+];
+const KNOWN = [
+  "Name",
+  "Type",
+  "NumRepetitions",
+  "Interval",
+  "Archived?",
+  ...UNMAPPED,
+];
 /** Loop gives no time, place or duration: what imported habits get instead. */
 export const LOOP_DEFAULTS = {
   time: "09:00",
@@ -23,7 +38,17 @@ export const LOOP_DEFAULTS = {
   duration_seconds: 60,
 };
 
-const NOT_DONE = new Set(["", "1", "0", "-1", "3", "YES_AUTO", "NO", "UNKNOWN", "SKIP"]);
+const NOT_DONE = new Set([
+  "",
+  "1",
+  "0",
+  "-1",
+  "3",
+  "YES_AUTO",
+  "NO",
+  "UNKNOWN",
+  "SKIP",
+]);
 
 /** Loop's checkmark values: done when the person checked it (2, YES_MANUAL) or, numerical, above 0. */
 function isDone(value: string, numerical: boolean, line: number): boolean {
@@ -32,7 +57,11 @@ function isDone(value: string, numerical: boolean, line: number): boolean {
     if (v === "") return false;
     const amount = Number(v);
     if (Number.isNaN(amount)) {
-      throw new MalformedFile(CHECKMARKS, line, words(`"${value}" is not a number`, `"${value}" — не число`));
+      throw new MalformedFile(
+        CHECKMARKS,
+        line,
+        words(`"${value}" is not a number`, `"${value}" — не число`),
+      );
     }
     return amount > 0;
   }
@@ -41,7 +70,10 @@ function isDone(value: string, numerical: boolean, line: number): boolean {
   throw new MalformedFile(
     CHECKMARKS,
     line,
-    words(`"${value}" is not one of Loop's checkmark values`, `"${value}" — не отметка Loop`),
+    words(
+      `"${value}" is not one of Loop's checkmark values`,
+      `"${value}" — не отметка Loop`,
+    ),
   );
 }
 
@@ -52,7 +84,11 @@ const daysBetween = (from: string, to: string) =>
  * Loop Habit Tracker's CSV export (Habits.csv and the all-habits Checkmarks.csv of its zip) as an
  * import plan, with a report line for every field that does not map and what was done instead.
  */
-export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string): ImportPlan {
+export function planLoop(
+  habitsCsv: string,
+  checkmarksCsv: string,
+  today: string,
+): ImportPlan {
   const report: string[] = [];
   const loopHabits = readTable(HABITS, habitsCsv, {
     required: ["Name", "NumRepetitions", "Interval"],
@@ -61,85 +97,118 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
   });
   const names = new Set<string>();
   const numerical = new Set<string>();
-  const habits: PlannedHabit[] = loopHabits.map(({ line, values: v }) => {
-    const where = `${HABITS} line ${line} (${v.Name})`;
-    if (names.has(v.Name)) {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(`the habit "${v.Name}" appears twice`, `привычка "${v.Name}" встречается дважды`),
-      );
-    }
-    names.add(v.Name);
-    const times = Number(v.NumRepetitions);
-    const days = Number(v.Interval);
-    if (!Number.isInteger(times) || times < 1 || !Number.isInteger(days) || days < 1) {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(
-          `the frequency ${v.NumRepetitions}/${v.Interval} is not whole numbers`,
-          `частота ${v.NumRepetitions}/${v.Interval} — не целые числа`,
-        ),
-      );
-    }
-    let interval = days;
-    if (times !== 1 || days > 7) {
-      interval = Math.min(7, Math.max(1, Math.round(days / times)));
-      report.push(
-        `${where}: ${times} times in ${days} days is not a frequency we allow (every 1 to 7 days); ` +
-          `imported as every ${interval} day${interval === 1 ? "" : "s"}`,
-      );
-    }
-    if (v.Type === "1") {
-      numerical.add(v.Name);
-      report.push(
-        `${where}: a numerical habit; imported as yes/no, a day with an amount above 0 counts as done`,
-      );
-    } else if (v.Type !== undefined && v.Type !== "0") {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(
-          `Type must be 0 (yes/no) or 1 (numerical), not "${v.Type}"`,
-          `Type — 0 (да/нет) или 1 (число), а не "${v.Type}"`,
-        ),
-      );
-    }
-    const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
-    if (archived) report.push(`${where}: archived; imported paused`);
-    const unmapped = UNMAPPED.filter((column) => (v[column] ?? "") !== "" && column !== "Position");
-    if (unmapped.length > 0) {
-      report.push(
-        `${where}: ${
-          unmapped
-            .map((column) => `${column} "${v[column]}"`)
-            .join(", ")
-        }: no equivalent, not imported`,
-      );
-    }
-    report.push(
-      `${where}: no time, place or duration in Loop's export; set to ${LOOP_DEFAULTS.time}, ` +
-        `"${LOOP_DEFAULTS.place}", ${LOOP_DEFAULTS.duration_seconds} s`,
-    );
-    return {
-      ref: v.Name,
-      file: HABITS,
-      line,
-      action: v.Name,
-      place: LOOP_DEFAULTS.place,
-      time: LOOP_DEFAULTS.time,
-      interval_days: interval,
-      duration_seconds: LOOP_DEFAULTS.duration_seconds,
-      is_pleasant: false,
-      related_ref: null,
-      reward: null,
-      is_public: false,
-      is_paused: archived,
-      starts_on: today,
-    };
-  });
+  const habits = loopHabits.map((row) => loopHabit(row, { names, numerical, report, today }));
+  const done = readCheckmarks(checkmarksCsv, names, numerical, today);
+  const completions = gridCompletions(habits, done, today, report);
+  if (completions.length > IMPORT_LIMITS.completions) {
+    throw new TooManyRows(CHECKMARKS, IMPORT_LIMITS.completions, "completions");
+  }
+  return { habits, completions, report };
+}
 
+/** What reading Habits.csv gathers across its rows. */
+interface HabitsSeen {
+  names: Set<string>;
+  numerical: Set<string>;
+  report: string[];
+  today: string;
+}
+
+/** One row of Habits.csv as a planned habit, with a report line for what does not map. */
+function loopHabit(
+  { line, values: v }: { line: number; values: Record<string, string> },
+  { names, numerical, report, today }: HabitsSeen,
+): PlannedHabit {
+  const where = `${HABITS} line ${line} (${v.Name})`;
+  if (names.has(v.Name)) {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(
+        `the habit "${v.Name}" appears twice`,
+        `привычка "${v.Name}" встречается дважды`,
+      ),
+    );
+  }
+  names.add(v.Name);
+  const times = Number(v.NumRepetitions);
+  const days = Number(v.Interval);
+  if (
+    !Number.isInteger(times) || times < 1 || !Number.isInteger(days) || days < 1
+  ) {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(
+        `the frequency ${v.NumRepetitions}/${v.Interval} is not whole numbers`,
+        `частота ${v.NumRepetitions}/${v.Interval} — не целые числа`,
+      ),
+    );
+  }
+  let interval = days;
+  if (times !== 1 || days > 7) {
+    interval = Math.min(7, Math.max(1, Math.round(days / times)));
+    report.push(
+      `${where}: ${times} times in ${days} days is not a frequency we allow (every 1 to 7 days); ` +
+        `imported as every ${interval} day${interval === 1 ? "" : "s"}`,
+    );
+  }
+  if (v.Type === "1") {
+    numerical.add(v.Name);
+    report.push(
+      `${where}: a numerical habit; imported as yes/no, a day with an amount above 0 counts as done`,
+    );
+  } else if (v.Type !== undefined && v.Type !== "0") {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(
+        `Type must be 0 (yes/no) or 1 (numerical), not "${v.Type}"`,
+        `Type — 0 (да/нет) или 1 (число), а не "${v.Type}"`,
+      ),
+    );
+  }
+  const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
+  if (archived) report.push(`${where}: archived; imported paused`);
+  const unmapped = UNMAPPED.filter((column) => (v[column] ?? "") !== "" && column !== "Position");
+  if (unmapped.length > 0) {
+    report.push(
+      `${where}: ${
+        unmapped
+          .map((column) => `${column} "${v[column]}"`)
+          .join(", ")
+      }: no equivalent, not imported`,
+    );
+  }
+  report.push(
+    `${where}: no time, place or duration in Loop's export; set to ${LOOP_DEFAULTS.time}, ` +
+      `"${LOOP_DEFAULTS.place}", ${LOOP_DEFAULTS.duration_seconds} s`,
+  );
+  return {
+    ref: v.Name,
+    file: HABITS,
+    line,
+    action: v.Name,
+    place: LOOP_DEFAULTS.place,
+    time: LOOP_DEFAULTS.time,
+    interval_days: interval,
+    duration_seconds: LOOP_DEFAULTS.duration_seconds,
+    is_pleasant: false,
+    related_ref: null,
+    reward: null,
+    is_public: false,
+    is_paused: archived,
+    starts_on: today,
+  };
+}
+
+/** Checkmarks.csv as each habit's days done (with their lines), read in one pass. */
+function readCheckmarks(
+  checkmarksCsv: string,
+  names: Set<string>,
+  numerical: Set<string>,
+  today: string,
+) {
   const rows = readTable(CHECKMARKS, checkmarksCsv, {
     required: ["Date"],
     maxRows: IMPORT_LIMITS.checkmarkRows,
@@ -156,7 +225,9 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
     );
   }
   // Appended to in place: one pass over the rows, whatever their number.
-  const done = new Map<string, { day: string; line: number }[]>([...names].map((name) => [name, []]));
+  const done = new Map<string, { day: string; line: number }[]>(
+    [...names].map((name) => [name, []]),
+  );
   for (const { line, values } of rows) {
     // Days after today are left out below; an impossible day or one before 2000 refuses the file.
     const problem = isCalendarDay(values.Date) && values.Date > today
@@ -170,7 +241,16 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
       }
     }
   }
+  return done;
+}
 
+/** The days done that fall on each habit's every-N-days grid, which starts on its first day done. */
+function gridCompletions(
+  habits: PlannedHabit[],
+  done: Map<string, { day: string; line: number }[]>,
+  today: string,
+  report: string[],
+): PlannedCompletion[] {
   const completions: PlannedCompletion[] = [];
   for (const habit of habits) {
     const days = done
@@ -198,8 +278,5 @@ export function planLoop(habitsCsv: string, checkmarksCsv: string, today: string
       });
     }
   }
-  if (completions.length > IMPORT_LIMITS.completions) {
-    throw new TooManyRows(CHECKMARKS, IMPORT_LIMITS.completions, "completions");
-  }
-  return { habits, completions, report };
+  return completions;
 }

@@ -43,57 +43,74 @@ export function planOurs(habitsCsv: string, completionsCsv: string, today: strin
     allowed: EXPORT_COLUMNS.habits,
     maxRows: IMPORT_LIMITS.habitRows,
   });
-  const habits: PlannedHabit[] = habitRows.map(({ line, values: v }) => {
-    if (!UUID.test(v.id)) {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(`id is not a habit id: "${v.id}"`, `id — не id привычки: "${v.id}"`),
-      );
-    }
-    if (ids.has(v.id)) {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(`the id ${v.id} appears twice`, `id ${v.id} встречается дважды`),
-      );
-    }
-    ids.add(v.id);
-    if (!isClockTime(v.time)) {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(`time is not HH:MM: "${v.time}"`, `time — не ЧЧ:ММ: "${v.time}"`),
-      );
-    }
-    check(HABITS, line, checkDay("starts_on", v.starts_on, addDays(today, 365)));
-    if (v.related_habit_id !== "" && !UUID.test(v.related_habit_id)) {
-      throw new MalformedFile(
-        HABITS,
-        line,
-        words(
-          `related_habit_id is not a habit id: "${v.related_habit_id}"`,
-          `related_habit_id — не id привычки: "${v.related_habit_id}"`,
-        ),
-      );
-    }
-    return {
-      ref: v.id,
-      file: HABITS,
-      line,
-      action: restoreFormulaCell(v.action),
-      place: restoreFormulaCell(v.place),
-      time: v.time,
-      interval_days: wholeNumber(HABITS, line, "interval_days", v.interval_days),
-      duration_seconds: wholeNumber(HABITS, line, "duration_seconds", v.duration_seconds),
-      is_pleasant: flag(HABITS, line, "is_pleasant", v.is_pleasant),
-      related_ref: v.related_habit_id || null,
-      reward: v.reward === "" ? null : restoreFormulaCell(v.reward),
-      is_public: flag(HABITS, line, "is_public", v.is_public),
-      is_paused: flag(HABITS, line, "is_paused", v.is_paused),
-      starts_on: v.starts_on,
-    };
+  const habits = habitRows.map((row) => ourHabit(row, ids, today));
+  checkRelatedRefs(habits, ids);
+  const completionRows = readTable(COMPLETIONS, completionsCsv, {
+    required: EXPORT_COLUMNS.completions,
+    allowed: EXPORT_COLUMNS.completions,
+    maxRows: IMPORT_LIMITS.completions,
   });
+  const completions = completionRows.map((row) => ourCompletion(row, ids, now));
+  return { habits, completions, report: [] };
+}
+
+type Row = { line: number; values: Record<string, string> };
+
+/** One row of habits.csv as a planned habit; `ids` gathers the ids seen so far. */
+function ourHabit({ line, values: v }: Row, ids: Set<string>, today: string): PlannedHabit {
+  if (!UUID.test(v.id)) {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(`id is not a habit id: "${v.id}"`, `id — не id привычки: "${v.id}"`),
+    );
+  }
+  if (ids.has(v.id)) {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(`the id ${v.id} appears twice`, `id ${v.id} встречается дважды`),
+    );
+  }
+  ids.add(v.id);
+  if (!isClockTime(v.time)) {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(`time is not HH:MM: "${v.time}"`, `time — не ЧЧ:ММ: "${v.time}"`),
+    );
+  }
+  check(HABITS, line, checkDay("starts_on", v.starts_on, addDays(today, 365)));
+  if (v.related_habit_id !== "" && !UUID.test(v.related_habit_id)) {
+    throw new MalformedFile(
+      HABITS,
+      line,
+      words(
+        `related_habit_id is not a habit id: "${v.related_habit_id}"`,
+        `related_habit_id — не id привычки: "${v.related_habit_id}"`,
+      ),
+    );
+  }
+  return {
+    ref: v.id,
+    file: HABITS,
+    line,
+    action: restoreFormulaCell(v.action),
+    place: restoreFormulaCell(v.place),
+    time: v.time,
+    interval_days: wholeNumber(HABITS, line, "interval_days", v.interval_days),
+    duration_seconds: wholeNumber(HABITS, line, "duration_seconds", v.duration_seconds),
+    is_pleasant: flag(HABITS, line, "is_pleasant", v.is_pleasant),
+    related_ref: v.related_habit_id || null,
+    reward: v.reward === "" ? null : restoreFormulaCell(v.reward),
+    is_public: flag(HABITS, line, "is_public", v.is_public),
+    is_paused: flag(HABITS, line, "is_paused", v.is_paused),
+    starts_on: v.starts_on,
+  };
+}
+
+/** Every related_habit_id names a habit of the same file. */
+function checkRelatedRefs(habits: PlannedHabit[], ids: Set<string>): void {
   for (const habit of habits) {
     if (habit.related_ref !== null && !ids.has(habit.related_ref)) {
       throw new MalformedFile(
@@ -106,49 +123,45 @@ export function planOurs(habitsCsv: string, completionsCsv: string, today: strin
       );
     }
   }
-  const completionRows = readTable(COMPLETIONS, completionsCsv, {
-    required: EXPORT_COLUMNS.completions,
-    allowed: EXPORT_COLUMNS.completions,
-    maxRows: IMPORT_LIMITS.completions,
-  });
-  const completions: PlannedCompletion[] = completionRows.map(({ line, values: v }) => {
-    if (!ids.has(v.habit_id)) {
-      throw new MalformedFile(
-        COMPLETIONS,
-        line,
-        words(`habit_id ${v.habit_id} is not in habits.csv`, `habit_id ${v.habit_id} нет в habits.csv`),
-      );
-    }
-    // Today's occurrence may be marked done early: up to two days after it was recorded.
-    check(COMPLETIONS, line, checkInstant("completed_at", v.completed_at, now));
-    check(
+}
+
+/** One row of completions.csv as a planned completion of a habit of habits.csv. */
+function ourCompletion({ line, values: v }: Row, ids: Set<string>, now: number): PlannedCompletion {
+  if (!ids.has(v.habit_id)) {
+    throw new MalformedFile(
       COMPLETIONS,
       line,
-      checkInstant(
-        "occurrence_at",
-        v.occurrence_at,
-        Date.parse(v.completed_at) + 2 * 86_400_000,
-        words("two days after completed_at", "двумя днями после completed_at"),
+      words(`habit_id ${v.habit_id} is not in habits.csv`, `habit_id ${v.habit_id} нет в habits.csv`),
+    );
+  }
+  // Today's occurrence may be marked done early: up to two days after it was recorded.
+  check(COMPLETIONS, line, checkInstant("completed_at", v.completed_at, now));
+  check(
+    COMPLETIONS,
+    line,
+    checkInstant(
+      "occurrence_at",
+      v.occurrence_at,
+      Date.parse(v.completed_at) + 2 * 86_400_000,
+      words("two days after completed_at", "двумя днями после completed_at"),
+    ),
+  );
+  if (v.source !== "web" && v.source !== "telegram") {
+    throw new MalformedFile(
+      COMPLETIONS,
+      line,
+      words(
+        `source must be web or telegram, not "${v.source}"`,
+        `source — web или telegram, а не "${v.source}"`,
       ),
     );
-    if (v.source !== "web" && v.source !== "telegram") {
-      throw new MalformedFile(
-        COMPLETIONS,
-        line,
-        words(
-          `source must be web or telegram, not "${v.source}"`,
-          `source — web или telegram, а не "${v.source}"`,
-        ),
-      );
-    }
-    return {
-      ref: v.habit_id,
-      file: COMPLETIONS,
-      line,
-      occurrence: { at: v.occurrence_at },
-      completed_at: v.completed_at,
-      source: v.source,
-    };
-  });
-  return { habits, completions, report: [] };
+  }
+  return {
+    ref: v.habit_id,
+    file: COMPLETIONS,
+    line,
+    occurrence: { at: v.occurrence_at },
+    completed_at: v.completed_at,
+    source: v.source,
+  };
 }

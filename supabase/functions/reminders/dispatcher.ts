@@ -1,4 +1,4 @@
-import { sleep } from "../_shared/chat-slots.ts";
+import { sleep } from "../_shared/sleep.ts";
 import { TelegramApiError, TelegramUnreachableError } from "../_shared/telegram.ts";
 import { composeMessage, type OutgoingMessage } from "./message.ts";
 import type { SendRateLimiter } from "./rate-limiter.ts";

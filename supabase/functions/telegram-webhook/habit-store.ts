@@ -42,50 +42,60 @@ const PLACEHOLDER = {
 /** Thrown on purpose to undo a dry-run insert. */
 class DryRun extends Error {}
 
+const values = (draft: HabitDraft) => ({
+  ...PLACEHOLDER,
+  reward: null,
+  related_habit_id: null,
+  ...draft,
+});
+
+/** Runs `write` and returns the rule it broke (null when it passed), keeping nothing if `dryRun`. */
+const underRules = async (
+  db: Database,
+  write: (tx: Database) => Promise<unknown>,
+  dryRun: boolean,
+) => {
+  try {
+    await db.begin(async (tx) => {
+      await write(tx as unknown as Database);
+      if (dryRun) throw new DryRun();
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof DryRun) return null;
+    const rule = ruleOf(error);
+    if (rule) return rule;
+    throw error;
+  }
+};
+
+const insert = (userId: string, draft: HabitDraft) => (tx: Database) => {
+  const v = values(draft);
+  return tx`insert into public.habits (owner_id, action, place, time, interval_days, duration_seconds, reward,
+      related_habit_id)
+    values (${userId}, ${v.action}, ${v.place}, ${v.time}::time, ${v.interval_days}, ${v.duration_seconds},
+      ${v.reward}, ${v.related_habit_id})`;
+};
+
+const update = (userId: string, habitId: string, draft: HabitDraft) => (tx: Database) =>
+  tx`update public.habits set ${tx(draft as Record<string, unknown>)}
+    where id = ${habitId} and owner_id = ${userId}`;
+
 /**
  * The database calls of the habit conversations. Every answer is checked by inserting (or
  * updating) the habit in a transaction that is then undone, so the table's own constraints and
  * triggers decide, and a refusal names the rule.
  */
 export function createHabitStore(db: Database) {
-  const values = (draft: HabitDraft) => ({
-    ...PLACEHOLDER,
-    reward: null,
-    related_habit_id: null,
-    ...draft,
-  });
-
-  /** Runs `write` and returns the rule it broke (null when it passed), keeping nothing if `dryRun`. */
-  const underRules = async (
-    write: (tx: Database) => Promise<unknown>,
-    dryRun: boolean,
-  ) => {
-    try {
-      await db.begin(async (tx) => {
-        await write(tx as unknown as Database);
-        if (dryRun) throw new DryRun();
-      });
-      return null;
-    } catch (error) {
-      if (error instanceof DryRun) return null;
-      const rule = ruleOf(error);
-      if (rule) return rule;
-      throw error;
-    }
+  return {
+    ...conversationQueries(db),
+    ...habitQueries(db),
+    ...progressQueries(db),
   };
+}
 
-  const insert = (userId: string, draft: HabitDraft) => (tx: Database) => {
-    const v = values(draft);
-    return tx`insert into public.habits (owner_id, action, place, time, interval_days, duration_seconds, reward,
-        related_habit_id)
-      values (${userId}, ${v.action}, ${v.place}, ${v.time}::time, ${v.interval_days}, ${v.duration_seconds},
-        ${v.reward}, ${v.related_habit_id})`;
-  };
-
-  const update = (userId: string, habitId: string, draft: HabitDraft) => (tx: Database) =>
-    tx`update public.habits set ${tx(draft as Record<string, unknown>)}
-      where id = ${habitId} and owner_id = ${userId}`;
-
+/** The conversation a chat is in (/new or /edit), kept between updates. */
+function conversationQueries(db: Database) {
   return {
     async conversation(chatId: number): Promise<Conversation | null> {
       const [row] = await db<Conversation[]>`
@@ -111,14 +121,19 @@ export function createHabitStore(db: Database) {
       const rows = await db`delete from private.telegram_conversations where chat_id = ${chatId} returning 1`;
       return rows.length > 0;
     },
+  };
+}
 
+/** Habits checked under the table's rules, and changed, read and listed for the pickers. */
+function habitQueries(db: Database) {
+  return {
     /** The rule a new habit made of `draft` (missing fields filled in) would break, or null. */
-    checkNew: (userId: string, draft: HabitDraft) => underRules(insert(userId, draft), true),
-    createHabit: (userId: string, draft: HabitDraft) => underRules(insert(userId, draft), false),
+    checkNew: (userId: string, draft: HabitDraft) => underRules(db, insert(userId, draft), true),
+    createHabit: (userId: string, draft: HabitDraft) => underRules(db, insert(userId, draft), false),
     checkEdit: (userId: string, habitId: string, draft: HabitDraft) =>
-      underRules(update(userId, habitId, draft), true),
+      underRules(db, update(userId, habitId, draft), true),
     editHabit: (userId: string, habitId: string, draft: HabitDraft) =>
-      underRules(update(userId, habitId, draft), false),
+      underRules(db, update(userId, habitId, draft), false),
 
     async setPaused(
       userId: string,
@@ -158,7 +173,12 @@ export function createHabitStore(db: Database) {
         select id, action from public.habits where owner_id = ${userId} and is_pleasant
         order by action, id limit 8`;
     },
+  };
+}
 
+/** Streaks, the weekly digest's setting, and the habit a reminder belongs to. */
+function progressQueries(db: Database) {
+  return {
     async streaks(userId: string, habitId: string | null = null) {
       return await db<
         {
@@ -181,7 +201,13 @@ export function createHabitStore(db: Database) {
     },
 
     async digestSetting(userId: string) {
-      const [row] = await db<{ weekly_digest: boolean; digest_weekday: number; digest_time: string }[]>`
+      const [row] = await db<
+        {
+          weekly_digest: boolean;
+          digest_weekday: number;
+          digest_time: string;
+        }[]
+      >`
         select weekly_digest, digest_weekday, digest_time::text as digest_time from public.profiles
         where id = ${userId}`;
       return row;

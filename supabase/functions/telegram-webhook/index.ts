@@ -4,9 +4,10 @@ import { misconfiguredResponse } from "../_shared/env.ts";
 import { callBotApi, createBot } from "../_shared/telegram.ts";
 import { createWebhookApp } from "./app.ts";
 import { registerHandlers } from "./bot.ts";
+import type { BotContext } from "./context.ts";
 import { readWebhookConfig, type WebhookConfig } from "./config.ts";
 import { createHabitStore } from "./habit-store.ts";
-import { createReplies } from "./replies.ts";
+import { createMessages } from "./messages/index.ts";
 import { paceReplies } from "./reply-pacing.ts";
 import { createWebhookStore } from "./store.ts";
 
@@ -42,7 +43,7 @@ if (env.ok) {
   const { config } = env;
   const db = connectDatabase(config.SUPABASE_DB_URL);
   const store = createWebhookStore(db);
-  const bot = createBot({
+  const bot = createBot<BotContext>({
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     timeoutSeconds: config.TELEGRAM_WEBHOOK_API_TIMEOUT_SECONDS,
@@ -51,7 +52,11 @@ if (env.ok) {
   // A reply waits at most this long for its chat's slot or a 429's retry_after: an update is
   // answered within seconds, well inside its lease.
   bot.api.config.use(paceReplies(db, { maxWaitMs: REPLY_WAIT_LIMIT_MS }));
-  registerHandlers(bot, store, createHabitStore(db), createReplies(config.SITE_URL));
+  registerHandlers(bot, {
+    store,
+    habits: createHabitStore(db),
+    messagesFor: createMessages(config.SITE_URL),
+  });
   const app = createWebhookApp({
     bot,
     store,

@@ -1,7 +1,6 @@
 import type { Context, MiddlewareFn } from "grammy";
 import type { ChatMemberUpdated, MessageEntity } from "grammy/types";
-import { pickLanguage } from "./i18n.ts";
-import type { RepliesFor } from "./replies.ts";
+import { type MessagesFor, pickLanguage } from "./messages/index.ts";
 
 /**
  * Telegram's private chat is the user's own (its id is the user id, positive); groups,
@@ -21,11 +20,11 @@ export function isPrivateChat(chat: { id: number; type?: string }): boolean {
  * - a button pressed there: the line as the button's alert, seen only by the person who pressed.
  * Everything else (plain messages, edits, reactions, members joining) is left unanswered.
  */
-export function privateChatsOnly(repliesFor: RepliesFor): MiddlewareFn<Context> {
+export function privateChatsOnly(messagesFor: MessagesFor): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (!chat || isPrivateChat(chat)) return await next();
-    const line = repliesFor(pickLanguage(null, ctx.from?.language_code)).privateChatsOnly(ctx.me.username);
+    const line = messagesFor(pickLanguage(null, ctx.from?.language_code)).privateChatsOnly(ctx.me.username);
     if (ctx.callbackQuery) {
       await ctx.answerCallbackQuery({ text: line, show_alert: true });
       return;

@@ -1,5 +1,6 @@
 import type { Transformer } from "grammy";
-import { sleep, takeChatSendSlot } from "../_shared/chat-slots.ts";
+import { takeChatSendSlot } from "../_shared/chat-slots.ts";
+import { sleep } from "../_shared/sleep.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A reply not sent because the chat's next free slot, or Telegram's retry_after, is too far off. */
@@ -24,15 +25,21 @@ const staleQuery = /query is too old|query id is invalid/i;
  * Beyond the bound it throws ReplyNotSentError (or returns the 429), and the webhook ends the
  * update with its effects committed instead of failing it.
  */
-export function paceReplies(db: Database, options: { maxWaitMs: number }): Transformer {
+export function paceReplies(
+  db: Database,
+  options: { maxWaitMs: number },
+): Transformer {
   return async (prev, method, payload, signal) => {
     if (method !== "sendMessage") {
       const result = await prev(method, payload, signal);
       if (
-        method === "answerCallbackQuery" && !result.ok && result.error_code === 400 &&
+        method === "answerCallbackQuery" && !result.ok &&
+        result.error_code === 400 &&
         staleQuery.test(result.description)
       ) {
-        console.error(`telegram-webhook: answerCallbackQuery: ${result.description}; taken as answered`);
+        console.error(
+          `telegram-webhook: answerCallbackQuery: ${result.description}; taken as answered`,
+        );
         return { ok: true, result: true } as unknown as typeof result;
       }
       return result;
@@ -41,7 +48,10 @@ export function paceReplies(db: Database, options: { maxWaitMs: number }): Trans
     const send = async () => {
       const wait = await takeChatSendSlot(db, chatId);
       if (wait > options.maxWaitMs) {
-        throw new ReplyNotSentError(chatId, `the chat's next free slot is ${wait} ms away`);
+        throw new ReplyNotSentError(
+          chatId,
+          `the chat's next free slot is ${wait} ms away`,
+        );
       }
       if (wait > 0) await sleep(wait);
       return await prev(method, payload, signal);

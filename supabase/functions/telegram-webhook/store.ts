@@ -4,6 +4,15 @@ import type { HabitWords } from "../_shared/habit-text.ts";
 /** The database calls of the Telegram webhook. Rules live in the private SQL functions. */
 export function createWebhookStore(db: Database) {
   return {
+    ...updateLedgerQueries(db),
+    ...chatLinkQueries(db),
+    ...chatHabitQueries(db),
+  };
+}
+
+/** Each update taken with a lease, and marked handled or released. */
+function updateLedgerQueries(db: Database) {
+  return {
     /** Takes an update for handling: handle it, or it was handled, or another request has it. */
     async beginUpdate(
       updateId: number,
@@ -23,13 +32,25 @@ export function createWebhookStore(db: Database) {
     async releaseUpdate(updateId: number): Promise<void> {
       await db`select private.release_telegram_update(${updateId})`;
     },
+  };
+}
 
+/** Linking and unlinking chats, and the profile a chat is linked to. */
+function chatLinkQueries(db: Database) {
+  return {
     /**
      * Links the chat to the code's account. A chat linked to another account moves only with
      * `moveConfirmed` (the person pressed Move); without it nothing changes: "linked_elsewhere".
      */
-    async linkChat(code: string, chatId: number, username: string | undefined, moveConfirmed = false) {
-      const [row] = await db<{ outcome: LinkOutcome; previous_user_id: string | null }[]>`
+    async linkChat(
+      code: string,
+      chatId: number,
+      username: string | undefined,
+      moveConfirmed = false,
+    ) {
+      const [row] = await db<
+        { outcome: LinkOutcome; previous_user_id: string | null }[]
+      >`
         select outcome, previous_user_id
         from private.link_telegram_chat(${code}, ${chatId}, ${username ?? null}, ${moveConfirmed})`;
       return row;
@@ -42,18 +63,17 @@ export function createWebhookStore(db: Database) {
       return row.user_id !== null;
     },
 
-    async linkedProfile(
-      chatId: number,
-    ): Promise<
-      { id: string; timezone: string; language: string | null } | null
-    > {
-      const [row] = await db<
-        { id: string; timezone: string; language: string | null }[]
-      >`
+    async linkedProfile(chatId: number): Promise<LinkedProfile | null> {
+      const [row] = await db<LinkedProfile[]>`
         select id, timezone, language from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
+  };
+}
 
+/** The habits of a chat: its list, what is due today, and its Done and Snooze buttons. */
+function chatHabitQueries(db: Database) {
+  return {
     async habitsOf(userId: string): Promise<HabitWords[]> {
       return await db<HabitWords[]>`
         select h.action, h.place, h.time::text as time, h.interval_days, h.duration_seconds, h.reward,
@@ -112,7 +132,12 @@ export function createWebhookStore(db: Database) {
     async snoozeFromButton(chatId: number, notificationId: bigint) {
       const [row] = await db<
         {
-          outcome: ButtonOutcome | "snoozed" | "already_snoozed" | "already_done" | "paused";
+          outcome:
+            | ButtonOutcome
+            | "snoozed"
+            | "already_snoozed"
+            | "already_done"
+            | "paused";
           due_at: Date | null;
         }[]
       >`
@@ -130,5 +155,10 @@ export type LinkOutcome =
   | "unknown_code"
   | "expired_code"
   | "used_code";
+export type LinkedProfile = {
+  id: string;
+  timezone: string;
+  language: string | null;
+};
 export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
 export type WebhookStore = ReturnType<typeof createWebhookStore>;

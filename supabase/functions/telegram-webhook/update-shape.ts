@@ -8,7 +8,8 @@ import { z } from "zod";
  */
 const id = z.number().int().min(-(2 ** 52)).max(2 ** 52);
 const chat = z.object({ id }).passthrough();
-const user = z.object({ id, username: z.string().max(64).optional() }).passthrough();
+const user = z.object({ id, username: z.string().max(64).optional() })
+  .passthrough();
 const message = z.object({
   chat,
   from: user.optional(),
@@ -22,13 +23,18 @@ const updateFields = z.object({
   callback_query: z.object({
     id: z.string().max(64),
     from: user,
-    data: z.string().refine((data) => new TextEncoder().encode(data).length <= 64, "at most 64 bytes")
+    data: z.string().refine(
+      (data) => new TextEncoder().encode(data).length <= 64,
+      "at most 64 bytes",
+    )
       .optional(),
     message: message.optional(),
   }).passthrough().optional(),
 }).passthrough();
 
-const updateId = z.object({ update_id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).passthrough();
+const updateId = z.object({
+  update_id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+}).passthrough();
 
 export type CheckedUpdate =
   | { kind: "ok"; update: Record<string, unknown> & { update_id: number } }
@@ -38,7 +44,10 @@ export type CheckedUpdate =
 export function validateUpdate(body: unknown): CheckedUpdate {
   const withId = updateId.safeParse(body);
   if (!withId.success) {
-    return { kind: "not_an_update", problem: "The body is not a Telegram update (update_id is missing)." };
+    return {
+      kind: "not_an_update",
+      problem: "The body is not a Telegram update (update_id is missing).",
+    };
   }
   const fields = updateFields.safeParse(body);
   if (!fields.success) {
