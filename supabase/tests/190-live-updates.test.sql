@@ -88,10 +88,21 @@ delete from realtime.messages;
 insert into public.notifications (habit_id, owner_id, kind, due_at)
 values ('fb000000-0000-0000-0000-000000000001', tests.get_supabase_uid('lena'), 'reminder', '2026-01-02 07:00Z');
 update public.notifications set attempts = attempts + 1 where owner_id = tests.get_supabase_uid('lena') and kind = 'reminder';
+update public.notifications set status = 'sending' where owner_id = tests.get_supabase_uid('lena') and kind = 'reminder';
 update public.notifications set status = 'sent', sent_at = now() where owner_id = tests.get_supabase_uid('lena') and kind = 'reminder';
+insert into public.notifications (habit_id, owner_id, kind, due_at, status)
+values ('fb000000-0000-0000-0000-000000000001', tests.get_supabase_uid('lena'), 'reminder', '2026-01-03 07:00Z', 'skipped');
 select results_eq($$ select payload ->> 'operation', payload -> 'record' ->> 'status' from realtime.messages order by inserted_at, payload ->> 'operation' $$,
-  $$ values ('INSERT', 'pending'), ('UPDATE', 'sent') $$,
-  'a delivery''s new status is broadcast, and the dispatcher''s bookkeeping is not');
+  $$ values ('INSERT', 'skipped'), ('UPDATE', 'sent') $$,
+  'a delivery is broadcast when it settles (sent, or inserted skipped), not when it is queued or while the dispatcher works on it');
+
+delete from realtime.messages;
+update public.habits set next_reminder_at = next_reminder_at + interval '1 day'
+where id = 'fb000000-0000-0000-0000-000000000001';
+select is((select count(*)::int from realtime.messages), 0,
+  'the tick moving a habit''s next reminder on broadcasts nothing');
+update public.habits set place = 'the garden' where id = 'fb000000-0000-0000-0000-000000000001';
+select is((select count(*)::int from realtime.messages), 1, 'a change a person sees is broadcast');
 
 delete from realtime.messages;
 select tests.link_telegram('mark', 7002);
