@@ -14,7 +14,7 @@ import { verificationJwks } from "./jwt-keys.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY, DEMO_SIGNING_KEY } from "./keys.ts";
 import { startMail } from "./mail/server.ts";
 import { startPgNet } from "./pgnet/worker.ts";
-import { startRealtime } from "./realtime/server.ts";
+import { type RunningRealtime, startRealtime } from "./realtime/server.ts";
 import { startRest } from "./rest/server.ts";
 import type { RunningService } from "./service.ts";
 import { readEnvFile } from "./functions/envfile.ts";
@@ -113,6 +113,11 @@ export interface RunningStack {
   bot: { username: string; deepLinkBase: string };
   /** The variables the app, the functions and the tests read. */
   env: Record<string, string>;
+  /**
+   * For tests of reconnection: stops the Realtime stand-in (its sockets close, and broadcasts
+   * committed meanwhile reach no one) and starts it again on the same port.
+   */
+  realtime: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -249,13 +254,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     started.push(rest);
 
-    const realtime = await startRealtime({
+    const realtimeOptions = {
       hostname: config.hostname,
       port: config.ports.realtime,
       databaseUrl: config.databaseUrl,
       jwtSecret: verificationSecret,
-    });
-    started.push(realtime);
+    };
+    let realtime: RunningRealtime | undefined = await startRealtime(realtimeOptions);
+    const realtimeUrl = realtime.url;
+    started.push({ url: realtimeUrl, close: async () => await realtime?.close() });
+    const realtimeControl = {
+      async stop() {
+        await realtime?.close();
+        realtime = undefined;
+      },
+      async start() {
+        realtime ??= await startRealtime({ ...realtimeOptions, port: Number(new URL(realtimeUrl).port) });
+      },
+    };
 
     const fileEnv = config.functionsEnvFile ? await readEnvFile(config.functionsEnvFile) : {};
     const realToken = config.functionsEnv.TELEGRAM_BOT_TOKEN ?? fileEnv.TELEGRAM_BOT_TOKEN ?? "";
@@ -323,7 +339,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     gateway.setUpstream("auth", auth.url);
     gateway.setUpstream("rest", rest.url);
     gateway.setUpstream("functions", functions.url);
-    gateway.setUpstream("realtime", realtime.url);
+    gateway.setUpstream("realtime", realtimeUrl);
 
     if (config.pgNet.enabled) {
       started.push(
@@ -346,7 +362,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         auth: auth.url,
         rest: rest.url,
         functions: functions.url,
-        realtime: realtime.url,
+        realtime: realtimeUrl,
         mail: mail.url,
         smtp,
         db: config.databaseUrl,
@@ -355,6 +371,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       keys: { anon: config.anonKey, serviceRole: config.serviceRoleKey, jwtSecret: config.jwtSecret },
       telegram,
       bot,
+      realtime: realtimeControl,
       env: {
         SUPABASE_URL: gateway.url,
         SUPABASE_ANON_KEY: config.anonKey,
