@@ -1,11 +1,24 @@
 /**
  * WebSocket routes through the gateway (Kong proxies Realtime's upgrade to its upstream): the
  * upstream socket is opened first, so an upstream refusal (403 for a bad apikey) reaches the
- * client as a failed handshake; then frames, text and binary, are relayed both ways and a close
- * on either side closes the other.
+ * client as a failed handshake, and an upstream that cannot be reached answers 502 as Kong does
+ * for any route; then frames, text and binary, are relayed both ways and a close on either side
+ * closes the other.
  */
 
 const CONNECT_TIMEOUT_MS = 5000;
+
+/** Whether anything listens at the upstream's address (a WebSocket error does not say which). */
+async function reachable(upstreamUrl: string): Promise<boolean> {
+  const { hostname, port } = new URL(upstreamUrl);
+  try {
+    const connection = await Deno.connect({ hostname, port: Number(port) || 80 });
+    connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function relayWebSocket(request: Request, upstreamUrl: string): Promise<Response> {
   const upstream = new WebSocket(upstreamUrl.replace(/^http/, "ws"));
@@ -25,6 +38,12 @@ export async function relayWebSocket(request: Request, upstreamUrl: string): Pro
     try {
       upstream.close();
     } catch { /* already closed */ }
+    if (!(await reachable(upstreamUrl))) {
+      return Response.json(
+        { message: "An invalid response was received from the upstream server" },
+        { status: 502 },
+      );
+    }
     return Response.json({ message: "Realtime refused the connection" }, { status: 403 });
   }
   const { socket, response } = Deno.upgradeWebSocket(request);

@@ -198,12 +198,26 @@ Deno.test("gateway answers 502 when an upstream is down and 404 for unknown rout
   const gateway = await startGateway({
     port: 0,
     apiKeys: [DEMO_ANON_KEY],
-    upstreams: { rest: `http://127.0.0.1:${unusedPort()}` },
+    upstreams: {
+      rest: `http://127.0.0.1:${unusedPort()}`,
+      realtime: `http://127.0.0.1:${unusedPort()}`,
+    },
   });
   try {
     const down = await fetch(`${gateway.url}/rest/v1/habits`, { headers: { apikey: DEMO_ANON_KEY } });
     assert.equal(down.status, 502);
     expect(await down.json()).toHaveProperty("message");
+    // A WebSocket to a Realtime that is down: 502, as for any route (not the 403 of a refusal).
+    const socketDown = await rawGet(
+      gateway.url,
+      `/realtime/v1/websocket?apikey=${DEMO_ANON_KEY}&vsn=1.0.0`,
+      {
+        Upgrade: "websocket",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version": "13",
+      },
+    );
+    assert.equal(socketDown.status, 502);
     const unset = await fetch(`${gateway.url}/auth/v1/user`, { headers: { apikey: DEMO_ANON_KEY } });
     assert.equal(unset.status, 502);
     await unset.body?.cancel();
