@@ -1,10 +1,9 @@
 -- One profile per person: time zone, language, digest choice, Telegram link.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- table profiles
 create table public.profiles (
     id uuid not null,
     display_name text,
@@ -27,50 +26,37 @@ create table public.profiles (
     constraint profiles_timezone_is_known check (private.is_known_time_zone(timezone))
 );
 
--- comment TABLE profiles
 comment on table public.profiles is 'One row per user: time zone for reminders and the linked Telegram chat.';
 
--- comment COLUMN profiles.timezone
 comment on column public.profiles.timezone is 'IANA time-zone name (e.g. Europe/Berlin); reminders follow it, DST included.';
 
--- comment COLUMN profiles.language
 comment on column public.profiles.language is 'The interface language the person chose: en or ru; null until chosen (the browser''s language applies).';
 
--- comment COLUMN profiles.weekly_digest
 comment on column public.profiles.weekly_digest is 'Whether the person gets the weekly digest in Telegram (opt-in).';
 
--- comment COLUMN profiles.digest_weekday
 comment on column public.profiles.digest_weekday is 'The local day of the weekly digest: 0 = Sunday ... 6 = Saturday.';
 
--- comment COLUMN profiles.digest_time
 comment on column public.profiles.digest_time is 'The local time of the weekly digest, in profiles.timezone.';
 
--- comment COLUMN profiles.must_choose_password
 comment on column public.profiles.must_choose_password is 'True from the first e-mail confirmation until the person sets a password: the password typed before confirming was cleared, since a stranger may have typed it.';
 
--- comment CONSTRAINT profiles_telegram_chat_private ON profiles
 comment on constraint profiles_telegram_chat_private on public.profiles is 'Only a private chat (a positive Telegram id) can be linked: in a group any member could act for the owner.';
 
--- constraint profiles profiles_pkey
 alter table only public.profiles
     add constraint profiles_pkey primary key (id);
 
--- constraint profiles profiles_telegram_chat_id_key
 alter table only public.profiles
     add constraint profiles_telegram_chat_id_key unique (telegram_chat_id);
 
--- fk constraint profiles profiles_id_fkey
 alter table only public.profiles
     add constraint profiles_id_fkey foreign key (id) references auth.users(id) on delete cascade;
 
--- trigger profiles profiles_set_updated_at
 create trigger profiles_set_updated_at before update on public.profiles for each row execute function private.set_updated_at();
 
--- row security profiles
 alter table public.profiles enable row level security;
 
--- policy profiles Profiles are editable by their owner
 create policy "Profiles are editable by their owner" on public.profiles for update to authenticated using ((id = ( select auth.uid() as uid))) with check ((id = ( select auth.uid() as uid)));
 
--- policy profiles Profiles are viewable by their owner
+-- Users read and edit only their own profile; rows are created by the sign-up trigger and
+-- removed with the auth user, so there are no insert or delete policies.
 create policy "Profiles are viewable by their owner" on public.profiles for select to authenticated using ((id = ( select auth.uid() as uid)));

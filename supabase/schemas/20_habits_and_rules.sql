@@ -2,10 +2,9 @@
 -- listing.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function habits_check_starts_on()
 create function private.habits_check_starts_on() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -23,7 +22,8 @@ begin
 end
 $$;
 
--- function habits_clear_paused_reason()
+-- The owner resuming the habit, or choosing a zone again, clears the reason; a new zone resumes
+-- what the service paused.
 create function private.habits_clear_paused_reason() returns trigger
     language plpgsql
     set search_path to ''
@@ -36,7 +36,9 @@ begin
 end
 $$;
 
--- function habits_enforce_account_limit()
+-- Refuses an insert that takes an account over the cap. A statement trigger, so a bulk insert is
+-- counted once; the owners' profiles are locked first (FOR NO KEY UPDATE), so two concurrent inserts cannot both
+-- slip under the cap (each statement in this function sees rows committed before it runs).
 create function private.habits_enforce_account_limit() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -65,7 +67,10 @@ begin
 end
 $$;
 
--- function habits_enforce_rules_and_schedule()
+-- Rules that need other rows, and the schedule. Security definer so that it can read the owner's
+-- profile and lock the linked habit whoever writes; every lookup is scoped to new.owner_id.
+-- A paused habit has no next reminder; resuming schedules the next occurrence from now (never the
+-- ones missed while paused).
 create function private.habits_enforce_rules_and_schedule() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -134,7 +139,6 @@ begin
 end
 $$;
 
--- function habits_normalize_text()
 create function private.habits_normalize_text() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -147,7 +151,9 @@ begin
 end
 $$;
 
--- function habits_queue_created_messages()
+-- "Habit created" messages, sent within seconds: queued with the habits and delivered at once
+-- (pg_net sends the request only after the creating transaction commits). A statement trigger,
+-- so that inserting many habits at once makes one call to the function, not one per habit.
 create function private.habits_queue_created_messages() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -162,7 +168,7 @@ begin
 end
 $$;
 
--- function habits_require_numbers()
+-- A missing number is refused by the rule that bounds it (BEFORE triggers run before NOT NULL).
 create function private.habits_require_numbers() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -178,7 +184,8 @@ begin
 end
 $$;
 
--- function habits_sync_public_listing()
+-- Copies a public habit's safe columns into the listing, or removes it when it stops being
+-- public (deleting the habit removes it through the foreign key).
 create function private.habits_sync_public_listing() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -198,7 +205,8 @@ begin
 end
 $$;
 
--- function latest_occurrence_at_or_before(time without time zone, integer, date, text, timestamp with time zone)
+-- The last occurrence at or before `at`, or null when the habit's grid has none in the last
+-- interval (used to collapse reminders missed during downtime into the most recent one).
 create function private.latest_occurrence_at_or_before(local_time time without time zone, interval_days integer, anchor_date date, time_zone text, at timestamp with time zone) returns timestamp with time zone
     language plpgsql stable
     set search_path to ''
@@ -220,7 +228,11 @@ begin
 end
 $$;
 
--- function next_occurrence(time without time zone, integer, date, text, timestamp with time zone)
+-- The first occurrence strictly after `after` of a habit done at wall-clock `local_time` in
+-- `time_zone`, on the grid of every `interval_days` days starting at `anchor_date` (a local date).
+-- The local timestamp is built on the real calendar date and only then converted, so the result
+-- follows DST: 07:00 in Berlin is 06:00 UTC in winter and 05:00 UTC in summer. A wall-clock time
+-- that does not exist on a spring-forward day is moved forward by the gap (02:30 becomes 03:30).
 create function private.next_occurrence(local_time time without time zone, interval_days integer, anchor_date date, time_zone text, after timestamp with time zone) returns timestamp with time zone
     language plpgsql stable
     set search_path to ''
@@ -245,7 +257,7 @@ begin
 end
 $$;
 
--- function todays_occurrence(time without time zone, integer, date, text, timestamp with time zone)
+-- Today's occurrence of a habit in its owner's zone, or null when today is not on its grid.
 create function private.todays_occurrence(local_time time without time zone, interval_days integer, anchor_date date, time_zone text, at timestamp with time zone default now()) returns timestamp with time zone
     language sql stable
     set search_path to ''
@@ -257,7 +269,6 @@ create function private.todays_occurrence(local_time time without time zone, int
   from (select (at at time zone time_zone)::date as today) local_day
 $$;
 
--- table habits
 create table public.habits (
     id uuid default gen_random_uuid() not null,
     owner_id uuid default auth.uid() not null,
@@ -288,7 +299,6 @@ create table public.habits (
 )
 with (autovacuum_vacuum_scale_factor='0', autovacuum_vacuum_threshold='2000', autovacuum_analyze_scale_factor='0', autovacuum_analyze_threshold='2000');
 
--- table public_habits
 create table public.public_habits (
     id uuid not null,
     action text not null,
@@ -301,110 +311,78 @@ create table public.public_habits (
     created_at timestamp with time zone not null
 );
 
--- comment FUNCTION habits_check_starts_on()
 comment on function private.habits_check_starts_on() is 'The upper bound of habits_starts_on_range: not more than a year after the owner''s local today.';
 
--- comment TABLE habits
 comment on table public.habits is 'A habit in the Atomic Habits form: I will [action] at [time] in [place], every interval_days days.';
 
--- comment COLUMN habits."time"
 comment on column public.habits."time" is 'Local wall-clock time in the owner''s time zone.';
 
--- comment COLUMN habits.related_habit_id
 comment on column public.habits.related_habit_id is 'An optional pleasant habit of the same owner to do right after (instead of a reward).';
 
--- comment COLUMN habits.next_reminder_at
 comment on column public.habits.next_reminder_at is 'The next due time (UTC), computed from time, interval_days, starts_on and the owner''s time zone.';
 
--- comment COLUMN habits.paused_reason
 comment on column public.habits.paused_reason is 'Why the service paused this habit: time_zone_unresolvable (the owner''s zone no longer resolves on the server; choosing a zone again resumes it).';
 
--- comment TABLE public_habits
 comment on table public.public_habits is 'Public habits of all users, without any owner information (kept by triggers on habits).';
 
--- constraint habits habits_id_owner_key
 alter table only public.habits
     add constraint habits_id_owner_key unique (id, owner_id);
 
--- constraint habits habits_pkey
 alter table only public.habits
     add constraint habits_pkey primary key (id);
 
--- constraint public_habits public_habits_pkey
 alter table only public.public_habits
     add constraint public_habits_pkey primary key (id);
 
--- fk constraint habits habits_owner_id_fkey
 alter table only public.habits
     add constraint habits_owner_id_fkey foreign key (owner_id) references public.profiles(id) on delete cascade;
 
--- fk constraint habits habits_related_habit_same_owner_fkey
 alter table only public.habits
     add constraint habits_related_habit_same_owner_fkey foreign key (related_habit_id, owner_id) references public.habits(id, owner_id) on delete set null (related_habit_id);
 
--- fk constraint public_habits public_habits_id_fkey
 alter table only public.public_habits
     add constraint public_habits_id_fkey foreign key (id) references public.habits(id) on delete cascade;
 
--- index habits_owner_id_created_at_idx
 create index habits_owner_id_created_at_idx on public.habits using btree (owner_id, created_at desc);
 
--- index habits_public_created_at_idx
 create index habits_public_created_at_idx on public.habits using btree (created_at desc) where is_public;
 
--- index habits_related_habit_id_owner_id_idx
 create index habits_related_habit_id_owner_id_idx on public.habits using btree (related_habit_id, owner_id) where (related_habit_id is not null);
 
--- index public_habits_created_at_idx
 create index public_habits_created_at_idx on public.public_habits using btree (created_at desc, id);
 
--- trigger habits habits_check_required_numbers
 create trigger habits_check_required_numbers before insert or update of interval_days, duration_seconds on public.habits for each row execute function private.habits_require_numbers();
 
--- trigger habits habits_clear_paused_reason
 create trigger habits_clear_paused_reason before update of is_paused on public.habits for each row execute function private.habits_clear_paused_reason();
 
--- trigger habits habits_enforce_account_limit
 create trigger habits_enforce_account_limit after insert on public.habits referencing new table as created_habits for each statement execute function private.habits_enforce_account_limit();
 
--- trigger habits habits_enforce_rules_and_schedule
 create trigger habits_enforce_rules_and_schedule before insert or update of owner_id, "time", interval_days, starts_on, is_paused, is_pleasant, related_habit_id on public.habits for each row execute function private.habits_enforce_rules_and_schedule();
 
--- trigger habits habits_normalize_text
 create trigger habits_normalize_text before insert or update of action, place, reward on public.habits for each row execute function private.habits_normalize_text();
 
--- trigger habits habits_queue_created_messages
 create trigger habits_queue_created_messages after insert on public.habits referencing new table as created_habits for each statement execute function private.habits_queue_created_messages();
 
--- trigger habits habits_set_updated_at
 create trigger habits_set_updated_at before update of owner_id, action, place, "time", interval_days, duration_seconds, is_pleasant, related_habit_id, reward, is_public, is_paused, paused_reason, starts_on on public.habits for each row execute function private.set_updated_at();
 
--- trigger habits habits_starts_on_within_a_year
+-- Named to run after habits_enforce_rules_and_schedule, which sets starts_on on insert.
 create trigger habits_starts_on_within_a_year before insert or update of starts_on on public.habits for each row execute function private.habits_check_starts_on();
 
--- trigger habits habits_sync_public_listing_on_insert
+-- Only writes that touch a listed column (never the reminder tick's next_reminder_at) fire it.
 create trigger habits_sync_public_listing_on_insert after insert on public.habits for each row when (new.is_public) execute function private.habits_sync_public_listing();
 
--- trigger habits habits_sync_public_listing_on_update
 create trigger habits_sync_public_listing_on_update after update of action, place, "time", interval_days, duration_seconds, is_pleasant, reward, is_public on public.habits for each row when ((new.is_public or old.is_public)) execute function private.habits_sync_public_listing();
 
--- row security habits
 alter table public.habits enable row level security;
 
--- row security public_habits
 alter table public.public_habits enable row level security;
 
--- policy habits Habits are deletable by their owner
 create policy "Habits are deletable by their owner" on public.habits for delete to authenticated using ((owner_id = ( select auth.uid() as uid)));
 
--- policy habits Habits are editable by their owner
 create policy "Habits are editable by their owner" on public.habits for update to authenticated using ((owner_id = ( select auth.uid() as uid))) with check ((owner_id = ( select auth.uid() as uid)));
 
--- policy habits Habits are viewable by their owner
 create policy "Habits are viewable by their owner" on public.habits for select to authenticated using ((owner_id = ( select auth.uid() as uid)));
 
--- policy habits Habits can be created by their owner
 create policy "Habits can be created by their owner" on public.habits for insert to authenticated with check ((owner_id = ( select auth.uid() as uid)));
 
--- policy public_habits Public habits are viewable by everyone
 create policy "Public habits are viewable by everyone" on public.public_habits for select to anon, authenticated using (true);

@@ -1,10 +1,9 @@
 -- Completions: one per real occurrence, never in the future.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function habit_completions_check_completed_at()
 create function private.habit_completions_check_completed_at() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -16,7 +15,6 @@ begin
 end
 $$;
 
--- function habit_completions_check_occurrence()
 create function private.habit_completions_check_occurrence() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -56,7 +54,6 @@ begin
 end
 $$;
 
--- table habit_completions
 create table public.habit_completions (
     id bigint not null,
     habit_id uuid not null,
@@ -69,7 +66,6 @@ create table public.habit_completions (
     constraint habit_completions_source_known check ((source = any (array['web'::text, 'telegram'::text])))
 );
 
--- sequence habit_completions_id_seq
 alter table public.habit_completions alter column id add generated always as identity (
     sequence name public.habit_completions_id_seq
     start with 1
@@ -79,48 +75,36 @@ alter table public.habit_completions alter column id add generated always as ide
     cache 1
 );
 
--- comment FUNCTION habit_completions_check_completed_at()
 comment on function private.habit_completions_check_completed_at() is 'The upper bound of habit_completions_completed_at_range: a completion is not recorded in the future.';
 
--- comment TABLE habit_completions
 comment on table public.habit_completions is 'One row per completed occurrence of a habit.';
 
--- constraint habit_completions habit_completions_once_per_occurrence
 alter table only public.habit_completions
     add constraint habit_completions_once_per_occurrence unique (habit_id, occurrence_at);
 
--- constraint habit_completions habit_completions_pkey
 alter table only public.habit_completions
     add constraint habit_completions_pkey primary key (id);
 
--- fk constraint habit_completions habit_completions_habit_same_owner_fkey
 alter table only public.habit_completions
     add constraint habit_completions_habit_same_owner_fkey foreign key (habit_id, owner_id) references public.habits(id, owner_id) on delete cascade;
 
--- fk constraint habit_completions habit_completions_owner_id_fkey
 alter table only public.habit_completions
     add constraint habit_completions_owner_id_fkey foreign key (owner_id) references public.profiles(id) on delete cascade;
 
--- index habit_completions_habit_id_owner_id_idx
+-- Covering indexes for the composite foreign keys (Supabase's advisor: unindexed_foreign_keys).
 create index habit_completions_habit_id_owner_id_idx on public.habit_completions using btree (habit_id, owner_id);
 
--- index habit_completions_owner_id_idx
 create index habit_completions_owner_id_idx on public.habit_completions using btree (owner_id, completed_at desc);
 
--- trigger habit_completions habit_completions_check_occurrence
 create trigger habit_completions_check_occurrence before insert or update on public.habit_completions for each row execute function private.habit_completions_check_occurrence();
 
--- trigger habit_completions habit_completions_completed_at_not_in_future
+-- The condition in WHEN, so the many rows of an import cost no function call.
 create trigger habit_completions_completed_at_not_in_future before insert or update of completed_at on public.habit_completions for each row when ((new.completed_at > now())) execute function private.habit_completions_check_completed_at();
 
--- row security habit_completions
 alter table public.habit_completions enable row level security;
 
--- policy habit_completions Completions are deletable by their owner
 create policy "Completions are deletable by their owner" on public.habit_completions for delete to authenticated using ((owner_id = ( select auth.uid() as uid)));
 
--- policy habit_completions Completions are viewable by their owner
 create policy "Completions are viewable by their owner" on public.habit_completions for select to authenticated using ((owner_id = ( select auth.uid() as uid)));
 
--- policy habit_completions Completions can be recorded by their owner
 create policy "Completions can be recorded by their owner" on public.habit_completions for insert to authenticated with check ((owner_id = ( select auth.uid() as uid)));

@@ -1,10 +1,12 @@
 -- The notifications outbox and its delivery: claims, leases, per-chat send slots, requeues.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function acquire_dispatcher_lease(uuid, interval)
+-- Takes or renews the dispatcher lease for `holder`. False while another run holds it.
+-- Taking over from a run whose lease ran out (it died), its claimed messages are claimable at
+-- once: no other dispatcher is alive to send them, so they need not wait out their own lease.
 create function private.acquire_dispatcher_lease(holder uuid, lease interval default '00:00:15'::interval) returns boolean
     language plpgsql
     set search_path to ''
@@ -34,7 +36,8 @@ begin
 end
 $$;
 
--- function claim_messages(integer, interval)
+-- The dispatcher's claim in one call: the claimed messages with the owner's language, each
+-- reminder's streak and each digest's week, computed once per claim over the claimed rows only.
 create function private.claim_messages(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time text, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text, language text, streak integer, digest jsonb)
     language sql
     set search_path to ''
@@ -55,7 +58,11 @@ create function private.claim_messages(batch_size integer default 50, lease inte
   order by c.kind <> 'habit_created', c.due_at
 $$;
 
--- function claim_notifications(integer, interval)
+-- Claims due messages under a lease, and isolates each person's zone: a reminder, snoozed reminder or digest
+-- whose owner's zone no longer resolves is recorded as skipped, with the reason in the owner's
+-- history, instead of being returned (nothing about it can be computed; the tick pauses the
+-- owner's habits when they next fall due). Each distinct zone among the claimed rows is tried
+-- once. The "habit created" note names the zone but converts nothing, so it still goes out.
 create function private.claim_notifications(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, occurrence_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time time without time zone, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text)
     language sql
     set search_path to ''
@@ -122,7 +129,7 @@ create function private.claim_notifications(batch_size integer default 50, lease
   order by c.kind <> 'habit_created', c.due_at
 $$;
 
--- function has_deliverable_notifications(timestamp with time zone)
+-- True when something is ready to be sent (or a lease has expired).
 create function private.has_deliverable_notifications(at timestamp with time zone default now()) returns boolean
     language sql stable
     set search_path to ''
@@ -133,7 +140,9 @@ create function private.has_deliverable_notifications(at timestamp with time zon
   )
 $$;
 
--- function invoke_reminders_function()
+-- Asks the reminders edge function to deliver what is pending. The URL and the secret are read
+-- from Vault when this runs (never stored in a cron command); without them it does nothing, so a
+-- database without a functions deployment (e.g. the pgTAP run) still works.
 create function private.invoke_reminders_function() returns bigint
     language plpgsql security definer
     set search_path to ''
@@ -157,7 +166,9 @@ begin
 end
 $$;
 
--- function next_deliverable_in()
+-- How long until the earliest queued message may be sent (milliseconds, 0 if one may go now;
+-- null when nothing waits). A run that has nothing to send right now but will within its working
+-- time (a 429's retry_after, a backoff) stays and sends it instead of leaving it to the next tick.
 create function private.next_deliverable_in() returns integer
     language sql stable
     set search_path to ''
@@ -170,7 +181,8 @@ create function private.next_deliverable_in() returns integer
   where n.status in ('pending', 'retry')
 $$;
 
--- function recent_sends(interval)
+-- Messages sent in the last `window`, per chat: a new dispatcher starts its rate limiter from
+-- them, so a run that follows another right away keeps the per-chat gap and the per-bot rate.
 create function private.recent_sends(window_length interval default '00:00:02'::interval) returns table(chat_id bigint, sent_at timestamp with time zone)
     language sql stable
     set search_path to ''
@@ -182,7 +194,16 @@ create function private.recent_sends(window_length interval default '00:00:02'::
   order by n.sent_at
 $$;
 
--- function record_delivery(bigint, text, bigint, text, integer, integer)
+-- Records what happened to a claimed message.
+-- outcome:
+--   sent          delivered (Telegram's message id kept)
+--   retry         5xx or network error: exponential backoff (30 s, 1, 2, 4 min ...), or
+--                 `retry_after_seconds`; dead after `max_attempts`
+--   uncertain     the send timed out: Telegram may have delivered it. Retried like `retry`
+--                 (at-least-once) and counted in maybe_delivered_attempts
+--   rate_limited  Telegram's 429: not an attempt; tried again exactly `retry_after_seconds` later
+--   released      the run had no time left: not an attempt; back in the queue after `retry_after_seconds`
+--   dead, skipped final
 create function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint default null::bigint, error text default null::text, retry_after_seconds integer default null::integer, max_attempts integer default 5) returns text
     language plpgsql
     set search_path to ''
@@ -228,7 +249,9 @@ begin
 end
 $$;
 
--- function release_dispatcher_lease(uuid, boolean)
+-- Gives the lease up. Unless `force`, only when nothing is left to send: a kick refused while
+-- this run held the lease must not leave its message waiting for the next cron tick, so the
+-- run goes on instead (returns false). Taking the row lock orders this against a waiting acquire.
 create function private.release_dispatcher_lease(holder uuid, force boolean default false) returns boolean
     language plpgsql
     set search_path to ''
@@ -246,7 +269,10 @@ begin
 end
 $$;
 
--- function requeue_dead_notifications(bigint[], timestamp with time zone)
+-- Puts dead messages back in the queue with fresh attempts (after fixing what killed them):
+--   select private.requeue_dead_notifications(array[123, 124]);       -- these messages
+--   select private.requeue_dead_notifications(null, now() - interval '1 day');  -- all dead since
+-- The cause stays readable in last_error ("requeued; was: ..."). Returns how many were requeued.
 create function private.requeue_dead_notifications(ids bigint[] default null::bigint[], died_since timestamp with time zone default null::timestamp with time zone) returns integer
     language plpgsql
     set search_path to ''
@@ -268,7 +294,6 @@ begin
 end
 $$;
 
--- table notifications
 create table public.notifications (
     id bigint not null,
     habit_id uuid,
@@ -293,7 +318,8 @@ create table public.notifications (
     constraint notifications_status_known check ((status = any (array['pending'::text, 'sending'::text, 'sent'::text, 'retry'::text, 'dead'::text, 'skipped'::text])))
 );
 
--- table reminder_dispatcher
+-- At most one reminders run sends at a time. The holder renews its lease every few seconds;
+-- a run that dies leaves a lease that runs out within `lease` (seconds, not minutes).
 create table private.reminder_dispatcher (
     singleton boolean default true not null,
     holder uuid not null,
@@ -302,13 +328,11 @@ create table private.reminder_dispatcher (
     constraint reminder_dispatcher_singleton check (singleton)
 );
 
--- table telegram_chat_send_slots
 create table private.telegram_chat_send_slots (
     chat_id bigint not null,
     slot_at timestamp with time zone not null
 );
 
--- sequence notifications_id_seq
 alter table public.notifications alter column id add generated always as identity (
     sequence name public.notifications_id_seq
     start with 1
@@ -318,58 +342,49 @@ alter table public.notifications alter column id add generated always as identit
     cache 1
 );
 
--- comment TABLE notifications
 comment on table public.notifications is 'Outbox of Telegram messages: one row per message, with its delivery state.';
 
--- constraint reminder_dispatcher reminder_dispatcher_pkey
 alter table only private.reminder_dispatcher
     add constraint reminder_dispatcher_pkey primary key (singleton);
 
--- constraint telegram_chat_send_slots telegram_chat_send_slots_pkey
 alter table only private.telegram_chat_send_slots
     add constraint telegram_chat_send_slots_pkey primary key (chat_id);
 
--- constraint notifications notifications_once_per_occurrence
 alter table only public.notifications
     add constraint notifications_once_per_occurrence unique nulls not distinct (habit_id, kind, due_at, snoozed_from_id, owner_id);
 
--- constraint notifications notifications_pkey
 alter table only public.notifications
     add constraint notifications_pkey primary key (id);
 
--- constraint notifications notifications_snoozed_once
 alter table only public.notifications
     add constraint notifications_snoozed_once unique (snoozed_from_id);
 
--- fk constraint notifications notifications_habit_id_fkey
 alter table only public.notifications
     add constraint notifications_habit_id_fkey foreign key (habit_id) references public.habits(id) on delete cascade;
 
--- fk constraint notifications notifications_owner_id_fkey
 alter table only public.notifications
     add constraint notifications_owner_id_fkey foreign key (owner_id) references public.profiles(id) on delete cascade;
 
--- fk constraint notifications notifications_snoozed_from_id_fkey
 alter table only public.notifications
     add constraint notifications_snoozed_from_id_fkey foreign key (snoozed_from_id) references public.notifications(id) on delete cascade;
 
--- index notifications_deliverable_idx
+-- The dispatcher's queue: only rows still to send are indexed.
 create index notifications_deliverable_idx on public.notifications using btree (next_attempt_at) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));
 
--- index notifications_deliverable_owner_idx
+-- Per-chat ranking of the queue reads every deliverable row of an owner together.
 create index notifications_deliverable_owner_idx on public.notifications using btree (owner_id, next_attempt_at) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));
 
--- index notifications_in_flight_idx
+-- The claim's view of each chat's queue read every pending row (`next_attempt_at <= now() or
+-- status = 'sending'` is no index range), so with 100,000 reminders queued ahead of a burst each
+-- claim in the half hour before it scanned them all (40 ms). It now reads the due rows and the
+-- rows in flight through two partial indexes, and locks what it chose by id; what it returns is
+-- unchanged.
 create index notifications_in_flight_idx on public.notifications using btree (next_attempt_at) where (status = 'sending'::text);
 
--- index notifications_owner_id_created_at_idx
 create index notifications_owner_id_created_at_idx on public.notifications using btree (owner_id, created_at desc);
 
--- trigger notifications notifications_set_updated_at
 create trigger notifications_set_updated_at before update on public.notifications for each row execute function private.set_updated_at();
 
--- row security notifications
 alter table public.notifications enable row level security;
 
--- policy notifications Notifications are viewable by their owner
 create policy "Notifications are viewable by their owner" on public.notifications for select to authenticated using ((owner_id = ( select auth.uid() as uid)));

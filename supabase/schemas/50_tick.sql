@@ -1,10 +1,22 @@
 -- The reminder tick: due reminders, reminders queued ahead, per-person isolation, housekeeping.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function due_reminders(timestamp with time zone, boolean)
+-- The habits due at `at`, locked (others' locks are skipped), with the occurrence to remind and
+-- the next one. `fast_path => false` computes every row by the slow path: the equality test in
+-- supabase/tests compares both over the same sample. Habits whose owner's zone does not resolve
+-- are not returned: nothing about them can be computed, and run_reminder_tick pauses them first
+-- (private.pause_habits_with_unresolvable_zones); a zone that stops resolving in between is
+-- left for the next tick rather than failing this one.
+--
+-- A row takes the fast path only when that provably gives the slow path's answer: next_reminder_at
+-- is exactly the occurrence of a grid date D (the local time on D, converted, as next_occurrence
+-- builds it), the local date of `at` lies in [D, D + interval], and the occurrence on D + interval
+-- is after `at`. The local timestamp is built on the real calendar date and only then converted,
+-- so a time in a spring-forward gap moves forward by the gap and a time repeated at fall-back is
+-- reminded once, exactly as in private.next_occurrence.
 create function private.due_reminders(at timestamp with time zone, fast_path boolean default true) returns table(row_id tid, habit_id uuid, owner_id uuid, occurrence_at timestamp with time zone, next_reminder_at timestamp with time zone, by_fast_path boolean)
     language plpgsql
     set search_path to ''
@@ -56,7 +68,9 @@ begin
 end
 $$;
 
--- function enqueue_due_reminders(timestamp with time zone, interval)
+-- Queues a reminder for every habit due at `at` (due at `at`, not at the clock's now(): the same in the
+-- cron tick (at = now()), and a tick run for a given instant (the property test's simulated
+-- minutes) queues what is due at that instant).
 create function private.enqueue_due_reminders(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
     language plpgsql
     set search_path to ''
@@ -94,7 +108,9 @@ begin
 end
 $$;
 
--- function pause_habits_with_unresolvable_zones(timestamp with time zone)
+-- Pauses the habits due at `at` whose owner's zone no longer resolves. PL/pgSQL: as a SQL
+-- for an unknown `at` (a third of all habits due), so every tick with nothing due cost ~40 ms at
+-- 1,000,000 habits instead of an index probe (bench/scheduling.ts, zoneCheckMs).
 create function private.pause_habits_with_unresolvable_zones(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
@@ -130,7 +146,7 @@ begin
 end
 $$;
 
--- function profiles_reschedule_habits()
+-- When the owner moves to another time zone, future reminders move with them.
 create function private.profiles_reschedule_habits() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -143,7 +159,6 @@ begin
 end
 $$;
 
--- function profiles_resume_habits_paused_for_zone()
 create function private.profiles_resume_habits_paused_for_zone() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -156,7 +171,8 @@ begin
 end
 $$;
 
--- function prune_housekeeping()
+-- Prunes what grows without bound: pg_cron's run log, pg_net's responses, delivered or
+-- abandoned notifications, handled Telegram updates and spent link codes.
 create function private.prune_housekeeping() returns void
     language plpgsql security definer
     set search_path to ''
@@ -170,7 +186,20 @@ begin
 end
 $$;
 
--- function queue_upcoming_reminders(timestamp with time zone, interval, integer)
+-- Queueing a reminder is a write per habit: the outbox row, and the habit's next_reminder_at
+-- moved on. When 100,000 people chose 07:00 that was 100,000 of each in the 07:00 tick (6–8 s on
+-- the benchmark machine, bench/scheduling.ts), while Telegram waited. Now every tick also queues,
+-- earliest first and at most `batch_size` of them, the reminders whose time falls within the next
+-- `horizon`: each outbox row waits with next_attempt_at at its due time (nothing claims it
+-- earlier: private.claim_notifications and has_deliverable_notifications only take rows whose
+-- next_attempt_at has come), and the habit's next_reminder_at moves on to the occurrence after it.
+-- A burst is queued over the minutes before it, batch by batch, and is ready at its second.
+--
+-- Only habits whose next_reminder_at is exactly an occurrence of their schedule are queued ahead,
+-- with the same arithmetic as the tick's fast path (private.due_reminders, at = that occurrence):
+-- the occurrence is next_reminder_at, and the next one is its local date plus the interval, at the
+-- habit's local time. Anything else (a zone that does not resolve, a next_reminder_at set by
+-- hand) is left to private.enqueue_due_reminders when it is due.
 create function private.queue_upcoming_reminders(at timestamp with time zone default now(), horizon interval default '00:30:00'::interval, batch_size integer default 5000) returns integer
     language plpgsql
     set search_path to ''
@@ -237,7 +266,8 @@ begin
 end
 $$;
 
--- function run_reminder_tick()
+-- The tick: what was missed while it could not run, then what is due now (catch-up included),
+-- then what is coming within the horizon.
 create function private.run_reminder_tick() returns void
     language plpgsql
     set search_path to ''
@@ -254,7 +284,12 @@ begin
 end
 $$;
 
--- function send_reminder_now(uuid)
+-- A reminder on demand (development: the chat page's "Remind me now", `deno task remind-now`):
+-- one reminder of the habit, now, through the same outbox and dispatcher as every other, for its
+-- current occurrence (today's when today is on its grid, else the next one). The habit itself is
+-- left as it is: its time, schedule and next_reminder_at do not move. The outbox row is due now,
+-- so the unique key (habit, kind, due time) never meets the scheduled reminder of that occurrence.
+-- Service role only: nobody on the Data API can have reminders sent at will.
 create function private.send_reminder_now(habit_id uuid) returns table(outcome text, notification_id bigint, occurrence_at timestamp with time zone)
     language plpgsql
     set search_path to ''
@@ -296,7 +331,9 @@ begin
 end
 $$;
 
--- function skip_reminders_missed_while_down(timestamp with time zone, interval)
+-- A message of any scheduled kind (reminder, snoozed reminder, weekly digest) whose time passed
+-- while no tick ran is skipped once it is more than `grace` late, not sent hours or days late.
+-- The "habit created" note is not scheduled: it goes out whenever it can.
 create function private.skip_reminders_missed_while_down(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
     language plpgsql
     set search_path to ''
@@ -319,7 +356,10 @@ begin
 end
 $$;
 
--- function withdraw_reminders_queued_ahead()
+-- A reminder queued ahead belongs to the schedule it was computed from. When the owner changes
+-- that schedule (time, interval, first day, pausing) or their time zone before it is due, it is
+-- withdrawn, and the habit's new next_reminder_at (set by the schedule triggers) is queued in its
+-- place. Only untried rows still in the future are withdrawn: one already due is sent as before.
 create function private.withdraw_reminders_queued_ahead() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -335,29 +375,27 @@ begin
 end
 $_$;
 
--- table reminder_tick_clock
+-- A reminder queued ahead whose time passed while no tick ran (the database was down) is treated
+-- as the due path treats a missed occurrence: sent if it is at most `grace` late, recorded as
+-- skipped otherwise. The tick remembers when it last ran; only reminders that fell due after that
+-- and more than `grace` ago, never tried, are skipped. A backlog the dispatcher is working
+-- through while the ticks run (a burst at Telegram's rate) is not touched.
 create table private.reminder_tick_clock (
     singleton boolean default true not null,
     last_tick_at timestamp with time zone not null,
     constraint reminder_tick_clock_one_row check (singleton)
 );
 
--- constraint reminder_tick_clock reminder_tick_clock_pkey
 alter table only private.reminder_tick_clock
     add constraint reminder_tick_clock_pkey primary key (singleton);
 
--- index habits_next_reminder_at_idx
 create index habits_next_reminder_at_idx on public.habits using btree (next_reminder_at);
 
--- trigger habits habits_withdraw_reminders_queued_ahead
 create trigger habits_withdraw_reminders_queued_ahead after update of owner_id, "time", interval_days, starts_on, is_paused on public.habits for each row when ((old.owner_id, old.time, old.interval_days, old.starts_on, old.is_paused)
   is distinct from (new.owner_id, new.time, new.interval_days, new.starts_on, new.is_paused)) execute function private.withdraw_reminders_queued_ahead('habit_id');
 
--- trigger profiles profiles_reschedule_habits
 create trigger profiles_reschedule_habits after update of timezone on public.profiles for each row when ((old.timezone is distinct from new.timezone)) execute function private.profiles_reschedule_habits();
 
--- trigger profiles profiles_resume_habits_paused_for_zone
 create trigger profiles_resume_habits_paused_for_zone after update of timezone on public.profiles for each row when ((old.timezone is distinct from new.timezone)) execute function private.profiles_resume_habits_paused_for_zone();
 
--- trigger profiles profiles_withdraw_reminders_queued_ahead
 create trigger profiles_withdraw_reminders_queued_ahead after update of timezone on public.profiles for each row when ((old.timezone is distinct from new.timezone)) execute function private.withdraw_reminders_queued_ahead('owner_id');

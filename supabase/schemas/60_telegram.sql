@@ -1,10 +1,12 @@
 -- Telegram: link codes, linking, updates taken once, conversations and reminder buttons.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function begin_telegram_update(bigint, interval)
+-- Takes update `id` for handling.
+-- outcome: handle (go ahead, within `lease`) | handled (done before: a redelivery) |
+-- in_progress (another request is handling it right now: ask Telegram to come back later).
 create function private.begin_telegram_update(id bigint, lease interval default '00:00:30'::interval) returns text
     language plpgsql
     set search_path to ''
@@ -27,7 +29,6 @@ begin
 end
 $$;
 
--- function complete_habit_from_telegram(bigint, bigint)
 create function private.complete_habit_from_telegram(chat_id bigint, notification_id bigint) returns table(outcome text, habit_action text, reward text, pleasant_action text, pleasant_place text)
     language plpgsql
     set search_path to ''
@@ -58,7 +59,9 @@ begin
 end
 $$;
 
--- function complete_today_from_telegram(bigint, uuid)
+-- Done from /today in Telegram: completes today's occurrence of the chat owner's habit, early
+-- if need be. outcome: recorded | already_recorded | not_found (no such habit of this chat's
+-- owner) | not_due_today.
 create function private.complete_today_from_telegram(chat_id bigint, habit_id uuid) returns table(outcome text, habit_action text, reward text, pleasant_action text, pleasant_place text)
     language plpgsql
     set search_path to ''
@@ -93,7 +96,7 @@ begin
 end
 $$;
 
--- function finish_telegram_update(bigint)
+-- The update's handling succeeded: its redeliveries are answered without acting again.
 create function private.finish_telegram_update(id bigint) returns void
     language sql
     set search_path to ''
@@ -103,7 +106,6 @@ create function private.finish_telegram_update(id bigint) returns void
   where u.update_id = finish_telegram_update.id
 $$;
 
--- function habits_due_today_for_chat(bigint)
 create function private.habits_due_today_for_chat(chat_id bigint) returns table(habit_id uuid, action text, place text, local_time time without time zone, duration_seconds smallint, done boolean)
     language sql stable
     set search_path to ''
@@ -126,7 +128,15 @@ create function private.habits_due_today_for_chat(chat_id bigint) returns table(
   order by h.time, h.action
 $$;
 
--- function link_telegram_chat(text, bigint, text, boolean)
+-- Links `chat_id` to the account that requested `link_code`.
+-- outcome:
+--   linked            the chat is linked (previous_user_id: the account it moved from, if any);
+--   already_linked    the chat already belongs to the code's account: nothing changes;
+--   linked_elsewhere  the chat belongs to another account (previous_user_id) and the move was not
+--                     confirmed: nothing changes and the code stays valid until it expires;
+--   not_private_chat  a group, supergroup or channel: nothing changes;
+--   unknown_code | expired_code | used_code: nothing changes.
+-- A move ends the chat's unfinished /new or /edit: its answers belong to the previous account.
 create function private.link_telegram_chat(link_code text, chat_id bigint, username text, move_from_other_account boolean default false) returns table(outcome text, user_id uuid, previous_user_id uuid)
     language plpgsql
     set search_path to ''
@@ -182,7 +192,8 @@ begin
 end
 $$;
 
--- function mark_telegram_chat_blocked(bigint)
+-- Telegram answered 403 (the user blocked the bot): unlink, remember why (the SPA says so), and
+-- stop everything still queued for that chat.
 create function private.mark_telegram_chat_blocked(chat_id bigint) returns uuid
     language sql
     set search_path to ''
@@ -203,7 +214,6 @@ create function private.mark_telegram_chat_blocked(chat_id bigint) returns uuid
   select id from unlinked
 $$;
 
--- function profiles_guard_telegram_link()
 create function private.profiles_guard_telegram_link() returns trigger
     language plpgsql
     set search_path to ''
@@ -222,7 +232,7 @@ begin
 end
 $$;
 
--- function release_telegram_update(bigint)
+-- The update's handling failed: its redelivery may be handled at once.
 create function private.release_telegram_update(id bigint) returns void
     language sql
     set search_path to ''
@@ -232,12 +242,8 @@ create function private.release_telegram_update(id bigint) returns void
   where u.update_id = release_telegram_update.id and u.handled_at is null
 $$;
 
-
-set default_tablespace = '';
-
-set default_table_access_method = heap;
-
--- function reminder_for_button(bigint, bigint)
+-- The reminder a button refers to, if `chat_id` may press it.
+-- outcome: ok | not_found (message or habit gone) | other_chat | not_a_reminder.
 create function private.reminder_for_button(chat_id bigint, notification_id bigint) returns table(outcome text, notification public.notifications)
     language plpgsql stable
     set search_path to ''
@@ -262,7 +268,6 @@ begin
 end
 $$;
 
--- function snooze_reminder_from_telegram(bigint, bigint, interval)
 create function private.snooze_reminder_from_telegram(chat_id bigint, notification_id bigint, delay interval default '00:15:00'::interval) returns table(outcome text, due_at timestamp with time zone)
     language plpgsql
     set search_path to ''
@@ -306,7 +311,9 @@ begin
 end
 $$;
 
--- function take_telegram_chat_slot(bigint, interval)
+-- Takes the chat's next send slot: now, or `gap` after the slot taken last, whichever is later.
+-- Returns how many milliseconds the caller must wait before sending (0: send now). The database's
+-- clock decides, so senders on other machines need not agree on the time.
 create function private.take_telegram_chat_slot(chat_id bigint, gap interval default '00:00:01.1'::interval) returns integer
     language sql
     set search_path to ''
@@ -321,7 +328,7 @@ create function private.take_telegram_chat_slot(chat_id bigint, gap interval def
   select greatest(0, ceil(extract(epoch from taken.slot_at - clock_timestamp()) * 1000))::integer from taken
 $$;
 
--- function telegram_deep_link(text)
+-- The deep link that carries `code`, or null while the bot's username is not configured.
 create function private.telegram_deep_link(code text) returns text
     language sql stable security definer
     set search_path to ''
@@ -335,7 +342,6 @@ create function private.telegram_deep_link(code text) returns text
   left join vault.decrypted_secrets base on base.name = 'telegram_deep_link_base'
 $$;
 
--- function telegram_link_codes_issue()
 create function private.telegram_link_codes_issue() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -360,7 +366,7 @@ begin
 end
 $$;
 
--- function unlink_telegram_chat(bigint)
+-- Unlinks the chat (the /stop command). Returns the account it was linked to, or null.
 create function private.unlink_telegram_chat(chat_id bigint) returns uuid
     language sql
     set search_path to ''
@@ -371,7 +377,6 @@ create function private.unlink_telegram_chat(chat_id bigint) returns uuid
   returning p.id
 $$;
 
--- function create_telegram_link_code()
 create function public.create_telegram_link_code() returns table(code text, expires_at timestamp with time zone, deep_link text)
     language plpgsql
     set search_path to ''
@@ -386,7 +391,6 @@ begin
 end
 $$;
 
--- function disconnect_telegram()
 create function public.disconnect_telegram() returns bigint
     language plpgsql
     set search_path to ''
@@ -406,7 +410,6 @@ begin
 end
 $$;
 
--- table telegram_conversations
 create table private.telegram_conversations (
     chat_id bigint not null,
     user_id uuid not null,
@@ -420,7 +423,7 @@ create table private.telegram_conversations (
     constraint telegram_conversations_step_known check ((step = any (array['action'::text, 'time'::text, 'place'::text, 'interval'::text, 'duration'::text, 'follow_up'::text, 'reward'::text, 'field'::text])))
 );
 
--- table telegram_updates
+-- Updates already handled, so that Telegram's redeliveries are answered without acting twice.
 create table private.telegram_updates (
     update_id bigint not null,
     received_at timestamp with time zone default now() not null,
@@ -428,7 +431,6 @@ create table private.telegram_updates (
     lease_until timestamp with time zone
 );
 
--- table telegram_link_codes
 create table public.telegram_link_codes (
     code text not null,
     user_id uuid default auth.uid() not null,
@@ -440,65 +442,46 @@ create table public.telegram_link_codes (
     constraint telegram_link_codes_expiry_after_creation check ((expires_at > created_at))
 );
 
--- comment FUNCTION telegram_deep_link(code text)
 comment on function private.telegram_deep_link(code text) is 'The t.me-style deep link for a link code: Vault telegram_deep_link_base (default https://t.me) / telegram_bot_username ?start=code.';
 
--- comment TABLE telegram_conversations
 comment on table private.telegram_conversations is 'The step a Telegram chat is at in /new or /edit, with the answers so far (survives cold starts).';
 
--- comment TABLE telegram_link_codes
 comment on table public.telegram_link_codes is 'One-time codes that link a Telegram chat to an account.';
 
--- comment COLUMN telegram_link_codes.deep_link
 comment on column public.telegram_link_codes.deep_link is 'The t.me deep link carrying the code, when the bot''s username is configured.';
 
--- constraint telegram_conversations telegram_conversations_pkey
 alter table only private.telegram_conversations
     add constraint telegram_conversations_pkey primary key (chat_id);
 
--- constraint telegram_updates telegram_updates_pkey
 alter table only private.telegram_updates
     add constraint telegram_updates_pkey primary key (update_id);
 
--- constraint telegram_link_codes telegram_link_codes_pkey
 alter table only public.telegram_link_codes
     add constraint telegram_link_codes_pkey primary key (code);
 
--- fk constraint telegram_conversations telegram_conversations_habit_id_fkey
 alter table only private.telegram_conversations
     add constraint telegram_conversations_habit_id_fkey foreign key (habit_id) references public.habits(id) on delete cascade;
 
--- fk constraint telegram_conversations telegram_conversations_user_id_fkey
 alter table only private.telegram_conversations
     add constraint telegram_conversations_user_id_fkey foreign key (user_id) references public.profiles(id) on delete cascade;
 
--- fk constraint telegram_link_codes telegram_link_codes_user_id_fkey
 alter table only public.telegram_link_codes
     add constraint telegram_link_codes_user_id_fkey foreign key (user_id) references public.profiles(id) on delete cascade;
 
--- index telegram_conversations_habit_id_idx
 create index telegram_conversations_habit_id_idx on private.telegram_conversations using btree (habit_id);
 
--- index telegram_conversations_user_id_idx
 create index telegram_conversations_user_id_idx on private.telegram_conversations using btree (user_id);
 
--- index telegram_updates_received_at_idx
 create index telegram_updates_received_at_idx on private.telegram_updates using btree (received_at);
 
--- index telegram_link_codes_user_id_idx
 create index telegram_link_codes_user_id_idx on public.telegram_link_codes using btree (user_id, created_at desc);
 
--- trigger profiles profiles_guard_telegram_link
 create trigger profiles_guard_telegram_link before update of telegram_chat_id, telegram_username, telegram_linked_at on public.profiles for each row execute function private.profiles_guard_telegram_link();
 
--- trigger telegram_link_codes telegram_link_codes_issue
 create trigger telegram_link_codes_issue before insert on public.telegram_link_codes for each row execute function private.telegram_link_codes_issue();
 
--- row security telegram_link_codes
 alter table public.telegram_link_codes enable row level security;
 
--- policy telegram_link_codes Link codes are viewable by their owner
 create policy "Link codes are viewable by their owner" on public.telegram_link_codes for select to authenticated using ((user_id = ( select auth.uid() as uid)));
 
--- policy telegram_link_codes Link codes can be requested by their owner
 create policy "Link codes can be requested by their owner" on public.telegram_link_codes for insert to authenticated with check ((user_id = ( select auth.uid() as uid)));

@@ -1,10 +1,11 @@
 -- The weekly digest: when it is due and what it says.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function digest_due_at(integer, time without time zone, text, timestamp with time zone)
+-- The latest digest instant at or before `at`: `weekday` at `local_time` in `time_zone`. A local
+-- time skipped by a DST change resolves as Postgres resolves it (an hour later).
 create function private.digest_due_at(weekday integer, local_time time without time zone, time_zone text, at timestamp with time zone) returns timestamp with time zone
     language sql stable
     set search_path to ''
@@ -20,7 +21,6 @@ create function private.digest_due_at(weekday integer, local_time time without t
   ) c
 $$;
 
--- function digest_for_message(uuid)
 create function private.digest_for_message(owner uuid) returns jsonb
     language plpgsql stable
     set search_path to ''
@@ -36,7 +36,11 @@ exception when others then
 end
 $$;
 
--- function enqueue_weekly_digests(timestamp with time zone, interval)
+-- Queues the digests due at `at` (at most `grace` late) for everyone who opted in, has a linked
+-- chat and at least one habit. Each distinct zone is tried once, and no zone conversion is
+-- evaluated for one that does not resolve: such a subscriber's digest is recorded as skipped
+-- with the reason, once a week, in their own history, and nobody else's is touched. That
+-- record does not count as the week's digest, so the next one after choosing a zone goes out.
 create function private.enqueue_weekly_digests(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
     language plpgsql
     set search_path to ''
@@ -94,8 +98,6 @@ begin
 end
 $$;
 
--- index notifications_digest_once_per_instant
 create unique index notifications_digest_once_per_instant on public.notifications using btree (owner_id, due_at) where (kind = 'weekly_digest'::text);
 
--- index profiles_weekly_digest_idx
 create index profiles_weekly_digest_idx on public.profiles using btree (id) where (weekly_digest and (telegram_chat_id is not null));

@@ -1,10 +1,14 @@
 -- Streaks: the current run of completed occurrences per habit.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function current_streak(uuid)
+-- The habit's current streak, walked back from its latest occurrence (it stops at the
+-- first miss, so a reminder usually costs a few index probes), over at most streak_lookback()
+-- occurrences. Today's occurrence, not yet done, is pending and breaks
+-- nothing; an occurrence before the habit was created counts only if it was done, and never
+-- breaks the streak (those are counted at once, within the same window).
 create function private.current_streak(habit uuid) returns integer
     language plpgsql stable
     set search_path to ''
@@ -54,7 +58,8 @@ begin
 end
 $$;
 
--- function habit_streaks(uuid, uuid)
+-- habit_streaks (/stats, Done replies, the weekly digest) over the same bounded window: the
+-- last streak_lookback() occurrences up to today. The best streak is the best within it.
 create function private.habit_streaks(owner uuid, only_habit uuid default null::uuid) returns table(habit_id uuid, action text, is_paused boolean, streak integer, best_streak integer, last_marks text, week_marks text, week_done integer, week_due integer)
     language sql stable
     set search_path to ''
@@ -117,7 +122,9 @@ create function private.habit_streaks(owner uuid, only_habit uuid default null::
   order by h.time, h.action
 $$;
 
--- function streak_for_message(uuid)
+-- What one message shows that is computed per person, each in its own subtransaction: a
+-- computation that fails for one person's data gives null (a reminder without its streak, a
+-- digest recorded as skipped) instead of failing the claim for everyone in the batch.
 create function private.streak_for_message(habit uuid) returns integer
     language plpgsql stable
     set search_path to ''
@@ -129,14 +136,14 @@ exception when others then
 end
 $$;
 
--- function streak_lookback()
+-- A streak looks back at most this many occurrences of a habit (about 2.7 years of a daily
+-- habit), however far back its first day lies: the walk costs the same for a habit begun in
+-- year 1 as for one begun three years ago.
 create function private.streak_lookback() returns integer
     language sql immutable
     set search_path to ''
     as $$ select 1000 $$;
 
--- comment FUNCTION current_streak(habit uuid)
 comment on function private.current_streak(habit uuid) is 'The habit''s current streak, as private.habit_streaks counts it, over at most streak_lookback() occurrences back.';
 
--- comment FUNCTION habit_streaks(owner uuid, only_habit uuid)
 comment on function private.habit_streaks(owner uuid, only_habit uuid) is 'Streak, best streak and the last 7 occurrences as marks for each habit of owner (or one habit), over at most streak_lookback() occurrences back.';

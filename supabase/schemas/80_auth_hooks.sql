@@ -1,10 +1,12 @@
 -- Auth hooks: triggers on auth.users that create profiles and guard first confirmations.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function guard_first_email_confirmation()
+-- A BEFORE trigger, so the cleared password is part of the confirming update itself. It runs as
+-- the updating role, Auth's own supabase_auth_admin, which owns the session tables on every
+-- platform (hosted Supabase keeps the auth schema to it).
 create function private.guard_first_email_confirmation() returns trigger
     language plpgsql
     set search_path to ''
@@ -28,7 +30,8 @@ begin
 end
 $$;
 
--- function handle_new_user()
+-- Creates the profile when Supabase Auth creates a user. It must never fail (a failing trigger
+-- blocks sign-up), so an unknown time zone in the sign-up metadata falls back to UTC.
 create function private.handle_new_user() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -46,7 +49,6 @@ begin
 end
 $$;
 
--- function mark_password_set_in_this_transaction(uuid)
 create function private.mark_password_set_in_this_transaction(user_id uuid) returns void
     language sql
     set search_path to ''
@@ -55,7 +57,6 @@ create function private.mark_password_set_in_this_transaction(user_id uuid) retu
     coalesce(current_setting('habits.passwords_set_now', true), '') || user_id::text || ' ', true);
 $$;
 
--- function note_user_created()
 create function private.note_user_created() returns trigger
     language plpgsql
     set search_path to ''
@@ -66,7 +67,10 @@ begin
 end
 $$;
 
--- function password_set_in_this_transaction(uuid)
+-- Whether this transaction created the user or set its password: then whoever confirms in the
+-- same transaction (an admin creating a confirmed user, Auth with confirmations off, an admin
+-- setting a password and confirming at once) also chose that password, and it stays. A stranger's
+-- sign-up is always an earlier request than the owner's confirmation.
 create function private.password_set_in_this_transaction(user_id uuid) returns boolean
     language sql stable
     set search_path to ''
@@ -74,7 +78,7 @@ create function private.password_set_in_this_transaction(user_id uuid) returns b
   select coalesce(current_setting('habits.passwords_set_now', true), '') like '%' || user_id::text || '%';
 $$;
 
--- function set_must_choose_password(uuid, boolean)
+-- Sets or clears the request; the only writer of the column.
 create function private.set_must_choose_password(user_id uuid, required boolean) returns void
     language sql security definer
     set search_path to ''
@@ -82,14 +86,13 @@ create function private.set_must_choose_password(user_id uuid, required boolean)
   update public.profiles set must_choose_password = required where id = user_id;
 $$;
 
--- comment FUNCTION guard_first_email_confirmation()
 comment on function private.guard_first_email_confirmation() is 'On the first e-mail confirmation: clears a password typed in an earlier request, ends every session and asks for a new password; a new password lifts the request.';
 
 -- Every new account gets its profile in the same transaction.
 create trigger on_auth_user_created after insert on auth.users for each row execute function private.handle_new_user();
 
--- Remembers whether the account was created with a password.
+-- The password given at sign-up is the person's own: marked as set in this transaction.
 create trigger on_auth_user_created_note_password after insert on auth.users for each row execute function private.note_user_created();
 
--- A first email confirmation cannot take over an account someone else pre-registered.
+-- The first e-mail confirmation closes a pre-registration (see the function's comment).
 create trigger on_auth_user_email_confirmed before update of email_confirmed_at, encrypted_password on auth.users for each row execute function private.guard_first_email_confirmation();

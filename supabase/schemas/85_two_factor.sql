@@ -2,10 +2,10 @@
 -- accounts use a two-factor session.
 -- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
 
--- Functions are created before the tables their bodies name (as pg_dump does).
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- function record_two_factor_standing()
+-- Recomputes a person's standing whenever one of their factors is added, verified, or removed.
 create function private.record_two_factor_standing() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -24,64 +24,59 @@ begin
 end
 $$;
 
--- table two_factor_accounts
+-- One row per person with at least one verified factor. Policies read it (as the requesting
+-- person); nothing else writes it but the trigger below.
 create table private.two_factor_accounts (
     user_id uuid not null
 );
 
--- comment TABLE two_factor_accounts
 comment on table private.two_factor_accounts is 'People with at least one verified MFA factor, kept by a trigger on auth.mfa_factors: their sessions need aal2.';
 
--- constraint two_factor_accounts two_factor_accounts_pkey
 alter table only private.two_factor_accounts
     add constraint two_factor_accounts_pkey primary key (user_id);
 
--- fk constraint two_factor_accounts two_factor_accounts_user_id_fkey
 alter table only private.two_factor_accounts
     add constraint two_factor_accounts_user_id_fkey foreign key (user_id) references auth.users(id) on delete cascade;
 
--- row security two_factor_accounts
 alter table private.two_factor_accounts enable row level security;
 
--- policy two_factor_accounts A person sees whether their own account has a second factor
+-- Policies on public tables read this table as the requesting person; the schema stays closed
+-- (no USAGE), so it is reachable only through those policies, and only the own row is visible.
 create policy "A person sees whether their own account has a second factor" on private.two_factor_accounts for select to authenticated using ((user_id = ( select auth.uid() as uid)));
 
--- policy habit_completions Two-factor accounts need a two-factor session for completions
 create policy "Two-factor accounts need a two-factor session for completions" on public.habit_completions as restrictive to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid))))))) with check (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid)))))));
 
--- policy habits Two-factor accounts need a two-factor session for habits
 create policy "Two-factor accounts need a two-factor session for habits" on public.habits as restrictive to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid))))))) with check (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid)))))));
 
--- policy telegram_link_codes Two-factor accounts need a two-factor session for link codes
+-- create_telegram_link_code() (SECURITY INVOKER) inserts here, so it is refused too.
 create policy "Two-factor accounts need a two-factor session for link codes" on public.telegram_link_codes as restrictive to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid))))))) with check (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid)))))));
 
--- policy notifications Two-factor accounts need a two-factor session for notifications
 create policy "Two-factor accounts need a two-factor session for notifications" on public.notifications as restrictive to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid))))))) with check (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid)))))));
 
--- policy profiles Two-factor accounts need a two-factor session for profiles
 create policy "Two-factor accounts need a two-factor session for profiles" on public.profiles as restrictive to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid))))))) with check (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid)))))));
 
--- policy public_habits Two-factor accounts need a two-factor session for public habits
+-- Public habits are for everyone, anon included; a password-only session of a two-factor account
+-- gets nothing here (at most what anon gets, which the anon key gives anyway).
 create policy "Two-factor accounts need a two-factor session for public habits" on public.public_habits as restrictive to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
    from private.two_factor_accounts a
   where (a.user_id = ( select auth.uid() as uid))))))) with check (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
