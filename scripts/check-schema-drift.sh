@@ -69,7 +69,7 @@ fresh_database
 declared_url="$fresh_url"
 for file in "${listed[@]}"; do
   if ! psql "$declared_url" -X -q -v ON_ERROR_STOP=1 -f "$schemas_dir/$file" >/dev/null 2>"$work/apply.log"; then
-    echo "schema drift: supabase/schemas/$file does not apply:" >&2
+    echo "schema drift: $schemas_dir/$file does not apply:" >&2
     cat "$work/apply.log" >&2
     exit 1
   fi
@@ -93,7 +93,7 @@ if ! awk -F'\t' '
   exit 1
 fi
 if [ -s "$work/drift.txt" ]; then
-  echo "schema drift: supabase/schemas/ and supabase/migrations/ build different databases:" >&2
+  echo "schema drift: $schemas_dir and supabase/migrations/ build different databases:" >&2
   cat "$work/drift.txt" >&2
   echo "(details: diff of the two catalogs, first 60 lines)" >&2
   diff <(tr '\t' '\n' <"$work/migrations.txt" | sed 's/\\n/\n/g') \
