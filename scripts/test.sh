@@ -40,6 +40,13 @@ devstack/postgres/cluster.sh start "$cluster_dir"
 devstack/postgres/cluster.sh bootstrap "$db_url"
 HOME="$SUPABASE_CLI_HOME" supabase migration up --db-url "$db_url?sslmode=disable"
 
+stage "declarative schemas match the migrations (schema drift)"
+# supabase/schemas/ applied to a fresh Postgres of its own, compared with the database the
+# migrations just built (before any test touches it); then the check's own proof that it fails
+# on a changed function and on a dropped policy.
+bash scripts/check-schema-drift.sh --migrated "$db_url"
+deno test --allow-all --no-check tests/schema
+
 stage "database checks (scripts/test-db.sh)"
 bash scripts/test-db.sh "$db_url"
 

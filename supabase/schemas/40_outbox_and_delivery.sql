@@ -1,0 +1,390 @@
+-- The notifications outbox and its delivery: claims, leases, per-chat send slots, requeues.
+-- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
+
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
+set check_function_bodies = off;
+
+-- Takes or renews the dispatcher lease for `holder`. False while another run holds it.
+-- Taking over from a run whose lease ran out (it died), its claimed messages are claimable at
+-- once: no other dispatcher is alive to send them, so they need not wait out their own lease.
+create function private.acquire_dispatcher_lease(holder uuid, lease interval default '00:00:15'::interval) returns boolean
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  previous uuid;
+  taken uuid;
+begin
+  select d.holder into previous from private.reminder_dispatcher d;
+  insert into private.reminder_dispatcher as d (holder, lease_until)
+  values (acquire_dispatcher_lease.holder, now() + lease)
+  on conflict (singleton) do update
+    set holder = excluded.holder,
+        lease_until = excluded.lease_until,
+        acquired_at = case when d.holder = excluded.holder then d.acquired_at else now() end
+    where d.holder = excluded.holder or d.lease_until <= now()
+  returning d.holder into taken;
+  if taken is null then
+    return false;
+  end if;
+  if previous is not null and previous <> acquire_dispatcher_lease.holder then
+    update public.notifications n
+    set next_attempt_at = now()
+    where n.status = 'sending' and n.next_attempt_at > now();
+  end if;
+  return true;
+end
+$$;
+
+-- The dispatcher's claim in one call: the claimed messages with the owner's language, each
+-- reminder's streak and each digest's week, computed once per claim over the claimed rows only.
+create function private.claim_messages(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time text, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text, language text, streak integer, digest jsonb)
+    language sql
+    set search_path to ''
+    as $$
+  with claimed as materialized (
+    select c.*, n.owner_id
+    from private.claim_notifications(batch_size, lease) c
+    join public.notifications n on n.id = c.id
+  )
+  select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
+    c.local_time::text, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant, c.is_paused,
+    c.pleasant_action, c.pleasant_place, p.language,
+    case when c.kind in ('reminder', 'snoozed_reminder') then coalesce(private.streak_for_message(c.habit_id), 0)
+      else 0 end,
+    case when c.kind = 'weekly_digest' then private.digest_for_message(c.owner_id) end
+  from claimed c
+  join public.profiles p on p.id = c.owner_id
+  order by c.kind <> 'habit_created', c.due_at
+$$;
+
+-- Claims due messages under a lease, and isolates each person's zone: a reminder, snoozed reminder or digest
+-- whose owner's zone no longer resolves is recorded as skipped, with the reason in the owner's
+-- history, instead of being returned (nothing about it can be computed; the tick pauses the
+-- owner's habits when they next fall due). Each distinct zone among the claimed rows is tried
+-- once. The "habit created" note names the zone but converts nothing, so it still goes out.
+create function private.claim_notifications(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, occurrence_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time time without time zone, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text)
+    language sql
+    set search_path to ''
+    as $$
+  with queue as (
+    select n.id, n.next_attempt_at, n.kind,
+      n.status = 'sending' and n.next_attempt_at > now() as in_flight,
+      row_number() over (
+        partition by n.owner_id
+        order by n.status = 'sending' and n.next_attempt_at > now() desc,
+          n.kind <> 'habit_created', n.next_attempt_at, n.id
+      ) as place_in_chat
+    from (
+      select * from public.notifications d
+      where d.status in ('pending', 'retry', 'sending') and d.next_attempt_at <= now()
+      union all
+      select * from public.notifications f
+      where f.status = 'sending' and f.next_attempt_at > now()
+    ) n
+  ),
+  chosen as materialized (
+    select q.id from queue q
+    where not q.in_flight and q.place_in_chat <= 2
+    order by q.place_in_chat, q.kind <> 'habit_created', q.next_attempt_at, q.id
+    limit batch_size
+  ),
+  claimable as materialized (
+    select n.id, n.kind, p.timezone from public.notifications n
+    join public.profiles p on p.id = n.owner_id
+    where n.id = any (array(select c.id from chosen c))
+      and n.status in ('pending', 'retry', 'sending') and n.next_attempt_at <= now()
+    for update of n skip locked
+  ),
+  zones as materialized (
+    select distinct c.timezone from claimable c where c.kind <> 'habit_created'
+  ),
+  unresolvable as materialized (
+    select z.timezone from zones z where not private.time_zone_resolves(z.timezone)
+  ),
+  claimed as (
+    update public.notifications n
+    set status = case when u.timezone is null then 'sending' else 'skipped' end,
+      last_error = case when u.timezone is null then n.last_error
+        else format('time_zone_unresolvable: time zone "%s" cannot be resolved on the server', u.timezone) end,
+      attempts = n.attempts + case when u.timezone is null then 1 else 0 end,
+      next_attempt_at = case when u.timezone is null then now() + lease else n.next_attempt_at end,
+      lease_until = case when u.timezone is null then now() + lease else n.lease_until end,
+      -- Still 'sending': the run that claimed it died, perhaps after sending it.
+      maybe_delivered_attempts = n.maybe_delivered_attempts
+        + case when n.status = 'sending' and u.timezone is null then 1 else 0 end
+    from claimable c
+    left join unresolvable u on u.timezone = c.timezone and c.kind <> 'habit_created'
+    where n.id = c.id
+    returning n.*
+  )
+  select c.id, c.kind, c.attempts, c.due_at, c.occurrence_at, c.habit_id, p.telegram_chat_id, p.timezone,
+    h.action, h.place, h.time, h.interval_days, h.duration_seconds, h.reward, h.is_pleasant, h.is_paused,
+    pleasant.action, pleasant.place
+  from claimed c
+  left join public.habits h on h.id = c.habit_id
+  join public.profiles p on p.id = c.owner_id
+  left join public.habits pleasant on pleasant.id = h.related_habit_id
+  where c.status = 'sending'
+  order by c.kind <> 'habit_created', c.due_at
+$$;
+
+-- True when something is ready to be sent (or a lease has expired).
+create function private.has_deliverable_notifications(at timestamp with time zone default now()) returns boolean
+    language sql stable
+    set search_path to ''
+    as $$
+  select exists (
+    select from public.notifications
+    where status in ('pending', 'retry', 'sending') and next_attempt_at <= at
+  )
+$$;
+
+-- Asks the reminders edge function to deliver what is pending. The URL and the secret are read
+-- from Vault when this runs (never stored in a cron command); without them it does nothing, so a
+-- database without a functions deployment (e.g. the pgTAP run) still works.
+create function private.invoke_reminders_function() returns bigint
+    language plpgsql security definer
+    set search_path to ''
+    as $$
+declare
+  project_url text;
+  reminders_secret text;
+begin
+  select decrypted_secret into project_url from vault.decrypted_secrets where name = 'project_url';
+  select decrypted_secret into reminders_secret from vault.decrypted_secrets where name = 'reminders_secret';
+  if nullif(project_url, '') is null or nullif(reminders_secret, '') is null then
+    return null;
+  end if;
+  return net.http_post(
+    url := rtrim(project_url, '/') || '/functions/v1/reminders',
+    body := '{}'::jsonb,
+    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || reminders_secret),
+    -- Longer than the function's own working time (45 s), so a busy run is not reported as a timeout.
+    timeout_milliseconds := 55000
+  );
+end
+$$;
+
+-- How long until the earliest queued message may be sent (milliseconds, 0 if one may go now;
+-- null when nothing waits). A run that has nothing to send right now but will within its working
+-- time (a 429's retry_after, a backoff) stays and sends it instead of leaving it to the next tick.
+create function private.next_deliverable_in() returns integer
+    language sql stable
+    set search_path to ''
+    as $$
+  -- greatest() skips nulls, so an empty queue is tested for apart.
+  select case when min(n.next_attempt_at) is not null
+    then greatest(0, ceil(extract(epoch from min(n.next_attempt_at) - clock_timestamp()) * 1000))::integer
+  end
+  from public.notifications n
+  where n.status in ('pending', 'retry')
+$$;
+
+-- Messages sent in the last `window`, per chat: a new dispatcher starts its rate limiter from
+-- them, so a run that follows another right away keeps the per-chat gap and the per-bot rate.
+create function private.recent_sends(window_length interval default '00:00:02'::interval) returns table(chat_id bigint, sent_at timestamp with time zone)
+    language sql stable
+    set search_path to ''
+    as $$
+  select p.telegram_chat_id, n.sent_at
+  from public.notifications n
+  join public.profiles p on p.id = n.owner_id
+  where n.sent_at > now() - window_length and p.telegram_chat_id is not null
+  order by n.sent_at
+$$;
+
+-- Records what happened to a claimed message.
+-- outcome:
+--   sent          delivered (Telegram's message id kept)
+--   retry         5xx or network error: exponential backoff (30 s, 1, 2, 4 min ...), or
+--                 `retry_after_seconds`; dead after `max_attempts`
+--   uncertain     the send timed out: Telegram may have delivered it. Retried like `retry`
+--                 (at-least-once) and counted in maybe_delivered_attempts
+--   rate_limited  Telegram's 429: not an attempt; tried again exactly `retry_after_seconds` later
+--   released      the run had no time left: not an attempt; back in the queue after `retry_after_seconds`
+--   dead, skipped final
+create function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint default null::bigint, error text default null::text, retry_after_seconds integer default null::integer, max_attempts integer default 5) returns text
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  current_attempts integer;
+  final_status text;
+  delay interval;
+begin
+  if outcome not in ('sent', 'retry', 'uncertain', 'rate_limited', 'dead', 'skipped', 'released') then
+    raise exception 'unknown delivery outcome %', outcome;
+  end if;
+  select n.attempts into current_attempts from public.notifications n where n.id = notification_id for update;
+  if not found then
+    return null;
+  end if;
+  final_status := case outcome
+    when 'uncertain' then 'retry'
+    when 'rate_limited' then 'retry'
+    when 'released' then 'pending'
+    else outcome end;
+  if outcome in ('rate_limited', 'released') then
+    current_attempts := greatest(current_attempts - 1, 0);
+    delay := make_interval(secs => coalesce(retry_after_seconds, 0));
+  elsif final_status = 'retry' then
+    if current_attempts >= max_attempts then
+      final_status := 'dead';
+    end if;
+    delay := coalesce(make_interval(secs => retry_after_seconds),
+                     least(interval '1 hour', interval '30 seconds' * power(2, greatest(current_attempts - 1, 0))));
+  end if;
+  update public.notifications n
+  set status = final_status,
+      attempts = current_attempts,
+      maybe_delivered_attempts = n.maybe_delivered_attempts + case when outcome = 'uncertain' then 1 else 0 end,
+      telegram_message_id = coalesce(record_delivery.telegram_message_id, n.telegram_message_id),
+      sent_at = case when final_status = 'sent' then now() else n.sent_at end,
+      last_error = case when final_status = 'sent' then null else left(error, 1000) end,
+      lease_until = null,
+      next_attempt_at = case when delay is not null and final_status <> 'dead' then now() + delay else n.next_attempt_at end
+  where n.id = notification_id;
+  return final_status;
+end
+$$;
+
+-- Gives the lease up. Unless `force`, only when nothing is left to send: a kick refused while
+-- this run held the lease must not leave its message waiting for the next cron tick, so the
+-- run goes on instead (returns false). Taking the row lock orders this against a waiting acquire.
+create function private.release_dispatcher_lease(holder uuid, force boolean default false) returns boolean
+    language plpgsql
+    set search_path to ''
+    as $$
+begin
+  perform from private.reminder_dispatcher d where d.holder = release_dispatcher_lease.holder for update;
+  if not found then
+    return true;
+  end if;
+  if not force and private.has_deliverable_notifications(now()) then
+    return false;
+  end if;
+  delete from private.reminder_dispatcher d where d.holder = release_dispatcher_lease.holder;
+  return true;
+end
+$$;
+
+-- Puts dead messages back in the queue with fresh attempts (after fixing what killed them):
+--   select private.requeue_dead_notifications(array[123, 124]);       -- these messages
+--   select private.requeue_dead_notifications(null, now() - interval '1 day');  -- all dead since
+-- The cause stays readable in last_error ("requeued; was: ..."). Returns how many were requeued.
+create function private.requeue_dead_notifications(ids bigint[] default null::bigint[], died_since timestamp with time zone default null::timestamp with time zone) returns integer
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  requeued integer;
+begin
+  if ids is null and died_since is null then
+    raise exception 'name the messages (ids) or a time (died_since) to requeue';
+  end if;
+  update public.notifications n
+  set status = 'pending', attempts = 0, next_attempt_at = now(), lease_until = null,
+      last_error = left('requeued; was: ' || coalesce(n.last_error, 'no error recorded'), 1000)
+  where n.status = 'dead'
+    and (ids is null or n.id = any(ids))
+    and (died_since is null or n.updated_at >= died_since);
+  get diagnostics requeued = row_count;
+  return requeued;
+end
+$$;
+
+create table public.notifications (
+    id bigint not null,
+    habit_id uuid,
+    owner_id uuid not null,
+    kind text not null,
+    due_at timestamp with time zone not null,
+    status text default 'pending'::text not null,
+    attempts integer default 0 not null,
+    next_attempt_at timestamp with time zone default now() not null,
+    lease_until timestamp with time zone,
+    telegram_message_id bigint,
+    last_error text,
+    sent_at timestamp with time zone,
+    created_at timestamp with time zone default now() not null,
+    updated_at timestamp with time zone default now() not null,
+    occurrence_at timestamp with time zone,
+    snoozed_from_id bigint,
+    maybe_delivered_attempts integer default 0 not null,
+    constraint notifications_attempts_non_negative check ((attempts >= 0)),
+    constraint notifications_habit_unless_digest check (((kind = 'weekly_digest'::text) = (habit_id is null))),
+    constraint notifications_kind_known check ((kind = any (array['habit_created'::text, 'reminder'::text, 'snoozed_reminder'::text, 'weekly_digest'::text]))),
+    constraint notifications_status_known check ((status = any (array['pending'::text, 'sending'::text, 'sent'::text, 'retry'::text, 'dead'::text, 'skipped'::text])))
+);
+
+-- At most one reminders run sends at a time. The holder renews its lease every few seconds;
+-- a run that dies leaves a lease that runs out within `lease` (seconds, not minutes).
+create table private.reminder_dispatcher (
+    singleton boolean default true not null,
+    holder uuid not null,
+    lease_until timestamp with time zone not null,
+    acquired_at timestamp with time zone default now() not null,
+    constraint reminder_dispatcher_singleton check (singleton)
+);
+
+create table private.telegram_chat_send_slots (
+    chat_id bigint not null,
+    slot_at timestamp with time zone not null
+);
+
+alter table public.notifications alter column id add generated always as identity (
+    sequence name public.notifications_id_seq
+    start with 1
+    increment by 1
+    no minvalue
+    no maxvalue
+    cache 1
+);
+
+comment on table public.notifications is 'Outbox of Telegram messages: one row per message, with its delivery state.';
+
+alter table only private.reminder_dispatcher
+    add constraint reminder_dispatcher_pkey primary key (singleton);
+
+alter table only private.telegram_chat_send_slots
+    add constraint telegram_chat_send_slots_pkey primary key (chat_id);
+
+alter table only public.notifications
+    add constraint notifications_once_per_occurrence unique nulls not distinct (habit_id, kind, due_at, snoozed_from_id, owner_id);
+
+alter table only public.notifications
+    add constraint notifications_pkey primary key (id);
+
+alter table only public.notifications
+    add constraint notifications_snoozed_once unique (snoozed_from_id);
+
+alter table only public.notifications
+    add constraint notifications_habit_id_fkey foreign key (habit_id) references public.habits(id) on delete cascade;
+
+alter table only public.notifications
+    add constraint notifications_owner_id_fkey foreign key (owner_id) references public.profiles(id) on delete cascade;
+
+alter table only public.notifications
+    add constraint notifications_snoozed_from_id_fkey foreign key (snoozed_from_id) references public.notifications(id) on delete cascade;
+
+-- The dispatcher's queue: only rows still to send are indexed.
+create index notifications_deliverable_idx on public.notifications using btree (next_attempt_at) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));
+
+-- Per-chat ranking of the queue reads every deliverable row of an owner together.
+create index notifications_deliverable_owner_idx on public.notifications using btree (owner_id, next_attempt_at) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));
+
+-- The claim's view of each chat's queue read every pending row (`next_attempt_at <= now() or
+-- status = 'sending'` is no index range), so with 100,000 reminders queued ahead of a burst each
+-- claim in the half hour before it scanned them all (40 ms). It now reads the due rows and the
+-- rows in flight through two partial indexes, and locks what it chose by id; what it returns is
+-- unchanged.
+create index notifications_in_flight_idx on public.notifications using btree (next_attempt_at) where (status = 'sending'::text);
+
+create index notifications_owner_id_created_at_idx on public.notifications using btree (owner_id, created_at desc);
+
+create trigger notifications_set_updated_at before update on public.notifications for each row execute function private.set_updated_at();
+
+alter table public.notifications enable row level security;
+
+create policy "Notifications are viewable by their owner" on public.notifications for select to authenticated using ((owner_id = ( select auth.uid() as uid)));

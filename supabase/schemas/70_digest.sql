@@ -1,0 +1,103 @@
+-- The weekly digest: when it is due and what it says.
+-- The current definition; supabase/migrations/ builds the same (scripts/check-schema-drift.sh).
+
+-- Function bodies are checked when they run, not here: one may name a table a later file creates.
+set check_function_bodies = off;
+
+-- The latest digest instant at or before `at`: `weekday` at `local_time` in `time_zone`. A local
+-- time skipped by a DST change resolves as Postgres resolves it (an hour later).
+create function private.digest_due_at(weekday integer, local_time time without time zone, time_zone text, at timestamp with time zone) returns timestamp with time zone
+    language sql stable
+    set search_path to ''
+    as $$
+  select case when candidate <= at then candidate
+    else ((local_day - 7 + local_time) at time zone time_zone) end
+  from (
+    select local_day, (local_day + local_time) at time zone time_zone as candidate
+    from (
+      select today - ((extract(dow from today)::integer - weekday + 7) % 7) as local_day
+      from (select (at at time zone time_zone)::date as today) t
+    ) d
+  ) c
+$$;
+
+create function private.digest_for_message(owner uuid) returns jsonb
+    language plpgsql stable
+    set search_path to ''
+    as $$
+begin
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object('action', w.action, 'is_paused', w.is_paused, 'streak', w.streak,
+      'week_marks', w.week_marks, 'week_done', w.week_done, 'week_due', w.week_due)), '[]'::jsonb)
+    from private.habit_streaks(owner) w
+  );
+exception when others then
+  return null;
+end
+$$;
+
+-- Queues the digests due at `at` (at most `grace` late) for everyone who opted in, has a linked
+-- chat and at least one habit. Each distinct zone is tried once, and no zone conversion is
+-- evaluated for one that does not resolve: such a subscriber's digest is recorded as skipped
+-- with the reason, once a week, in their own history, and nobody else's is touched. That
+-- record does not count as the week's digest, so the next one after choosing a zone goes out.
+create function private.enqueue_weekly_digests(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  queued integer;
+begin
+  with subscribers as materialized (
+    select p.id, p.timezone, p.digest_weekday, p.digest_time
+    from public.profiles p
+    where p.weekly_digest and p.telegram_chat_id is not null
+      and exists (select 1 from public.habits h where h.owner_id = p.id)
+  ),
+  zones as materialized (
+    select distinct s.timezone from subscribers s
+  ),
+  resolvable as materialized (
+    select z.timezone from zones z where private.time_zone_resolves(z.timezone)
+  ),
+  on_time as materialized (
+    select s.id, s.digest_weekday, s.digest_time, s.timezone from subscribers s
+    where s.timezone in (select r.timezone from resolvable r)
+  ),
+  due as materialized (
+    select o.id, private.digest_due_at(o.digest_weekday, o.digest_time, o.timezone, at) as due_at
+    from on_time o
+  ),
+  queued_rows as (
+    insert into public.notifications (habit_id, owner_id, kind, due_at, next_attempt_at)
+    select null, due.id, 'weekly_digest', due.due_at, due.due_at
+    from due
+    where due.due_at > at - grace
+      and not exists (
+        select 1 from public.notifications n
+        where n.owner_id = due.id and n.kind = 'weekly_digest' and n.due_at > due.due_at - interval '6 days'
+          and coalesce(n.last_error, '') not like 'time_zone_unresolvable:%'
+      )
+    on conflict (owner_id, due_at) where kind = 'weekly_digest' do nothing
+    returning 1
+  ),
+  unresolvable as (
+    insert into public.notifications (habit_id, owner_id, kind, due_at, status, last_error)
+    select null, s.id, 'weekly_digest', at, 'skipped',
+      format('time_zone_unresolvable: time zone "%s" cannot be resolved on the server; the weekly digest is paused until a zone is chosen again', s.timezone)
+    from subscribers s
+    where s.timezone not in (select r.timezone from resolvable r)
+      and not exists (
+        select 1 from public.notifications n
+        where n.owner_id = s.id and n.kind = 'weekly_digest' and n.due_at > at - interval '7 days'
+      )
+    on conflict (owner_id, due_at) where kind = 'weekly_digest' do nothing
+  )
+  select count(*)::integer into queued from queued_rows;
+  return queued;
+end
+$$;
+
+create unique index notifications_digest_once_per_instant on public.notifications using btree (owner_id, due_at) where (kind = 'weekly_digest'::text);
+
+create index profiles_weekly_digest_idx on public.profiles using btree (id) where (weekly_digest and (telegram_chat_id is not null));
