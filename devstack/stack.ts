@@ -183,7 +183,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const started: RunningService[] = [];
   const stop = async () => {
     const closing: Promise<void>[] = [];
+    const urls: string[] = [];
     for (const service of started.reverse()) {
+      urls.push(service.url);
       const closed = service.close().catch((error) =>
         console.error("[stack] stopping a service failed:", error)
       );
@@ -194,7 +196,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
       clearTimeout(timer);
     }
-    await Promise.all(closing);
+    // A service whose graceful shutdown never ends (a socket whose peer never finishes closing)
+    // must not hang whoever stops the stack: after 10 s it is named and left behind.
+    const stopped = new Set<string>();
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    const allStopped = Promise.all(closing.map((closed, i) => closed.then(() => stopped.add(urls[i]))));
+    const timedOut = await Promise.race([
+      allStopped.then(() => false),
+      new Promise<boolean>((resolve) => (waited = setTimeout(() => resolve(true), 10_000))),
+    ]);
+    clearTimeout(waited);
+    if (timedOut) {
+      console.error(
+        `[stack] still stopping after 10 s, left behind: ${
+          urls.filter((url) => !stopped.has(url)).join(", ")
+        }`,
+      );
+    }
     started.length = 0;
   };
 

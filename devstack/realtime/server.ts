@@ -136,7 +136,12 @@ export async function startRealtime(options: RealtimeOptions): Promise<RunningRe
       });
       // Frames of one socket are handled in order, as one Phoenix channel process would.
       let queue = Promise.resolve();
-      socket.onopen = () => sockets.add(socket);
+      // Tracked from the upgrade, not from its open event: a socket still opening when the
+      // server stops must be closed too, or the server's graceful shutdown waits for it forever.
+      sockets.add(socket);
+      socket.onopen = () => {
+        if (closing) socket.close(1001, "server shutting down");
+      };
       socket.onmessage = (event) => {
         queue = queue.then(() => connection.receive(event.data)).catch((error) =>
           console.error("[realtime] frame failed:", error)
@@ -156,7 +161,10 @@ export async function startRealtime(options: RealtimeOptions): Promise<RunningRe
     connections: () => sockets.size,
     close() {
       closing ??= (async () => {
-        for (const socket of sockets) socket.close(1001, "server shutting down");
+        for (const socket of sockets) {
+          if (socket.readyState !== WebSocket.OPEN) continue; // closed on open, above
+          socket.close(1001, "server shutting down");
+        }
         await server.shutdown();
         await listener.unlisten().catch(() => {});
         await sql.end({ timeout: 1 });
