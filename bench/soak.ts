@@ -35,10 +35,14 @@ const TICK_MS = atScale(5_000, 1_000);
 const INSERT_EVERY_SECONDS = atScale(4, 2);
 const POSTGRES_DOWN_MS = atScale(5_000, 1_000);
 // The function's defaults in a full run. A smoke run shortens the send timeout and the lease a
-// killed run keeps the others out for, so that its faults are over within seconds.
+// killed run keeps the others out for, so that its faults are over within seconds. It also allows
+// more attempts: its timeline packs the full run's five kills and two 5xx bursts into 20 s, and
+// every claim counts as an attempt, so one message can meet five faults in a row there (a smoke
+// run once lost a message that way), which the 300 s timeline spaces out.
 const FUNCTION_ENV = atScale<Record<string, string>>({}, {
   REMINDERS_SEND_TIMEOUT_SECONDS: "2",
   REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
+  REMINDERS_MAX_ATTEMPTS: "10",
 });
 const SEND_TIMEOUT_SECONDS = Number(FUNCTION_ENV.REMINDERS_SEND_TIMEOUT_SECONDS ?? 10);
 const BOT_TOKEN = TEST_BOT_TOKEN;
