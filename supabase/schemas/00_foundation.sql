@@ -92,6 +92,16 @@ begin
 end
 $_$;
 
+-- A setting's value, or `fallback` when the row is missing.
+create function private.setting_value(setting text, fallback integer)
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce((select s.value from private.settings s where s.name = setting), fallback)
+$$;
+
 create table private.settings (
     name text not null,
     value integer not null

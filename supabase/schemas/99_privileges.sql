@@ -318,3 +318,14 @@ grant insert(user_id) on table public.telegram_link_codes to authenticated;
 
 -- pg_cron's jobs are read and run as postgres.
 grant usage on schema cron to postgres;
+
+-- The bot's send budget (issue 27).
+revoke all on function private.setting_value(text, integer) from public;
+grant all on function private.setting_value(text, integer) to service_role;
+revoke all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) from public;
+grant all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) to service_role;
+revoke all on function private.pause_telegram_sends(numeric) from public;
+grant all on function private.pause_telegram_sends(numeric) to service_role;
+revoke all on function private.telegram_sends_paused_for() from public;
+grant all on function private.telegram_sends_paused_for() to service_role;
+grant select, insert, update on table private.telegram_send_budget to service_role;

@@ -74,8 +74,17 @@ export async function createHabit(
   return row.id;
 }
 
-/** Nothing left to send from earlier tests, and no dispatcher lease left behind by them. */
+/**
+ * The bot's send budget as if time had passed: no retry_after pause and no slot taken ahead
+ * (a test that moves next_attempt_at past a 429 moves the bot's pause too).
+ */
+export async function forgetSendBudget(sql: postgres.Sql): Promise<void> {
+  await sql`update private.telegram_send_budget set next_slot_at = '-infinity', paused_until = '-infinity'`;
+}
+
+/** Nothing left to send from earlier tests, and no dispatcher lease or send pause left behind by them. */
 export async function quietOutbox(sql: postgres.Sql): Promise<void> {
   await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
   await sql`delete from private.reminder_dispatcher`;
+  await forgetSendBudget(sql);
 }

@@ -10,17 +10,16 @@ export const remindersEnv = {
   REMINDERS_SECRET: z.string().min(16, "at least 16 characters"),
   // Stop claiming new work after this long, well inside the edge runtime's wall-clock limit.
   REMINDERS_WORKING_TIME_MS: z.coerce.number().int().positive().default(45_000),
-  // Telegram allows about 30 messages a second per bot and one a second per chat. 28 leaves room
-  // for network jitter, which otherwise lands 31 sends in one second (bench/dispatch.ts).
-  // Default 28, or 950 with paid broadcasts.
+  // Overrides (for benchmarks) of the bot's send budget, which every sender shares and which
+  // private.settings holds: telegram_messages_per_second (28), telegram_paid_messages_per_second
+  // (950) and telegram_chat_interval_ms (1,100). Unset: the settings.
   REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
+  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().optional(),
   // Paid broadcasts (opt-in): every sendMessage carries allow_paid_broadcast, which lets the bot
   // send up to 1,000 messages a second; each one above the free 30 a second costs 0.1 Telegram
   // Stars from the bot's balance. The per-chat limit stays.
   REMINDERS_PAID_BROADCAST: z.enum(["true", "false"], "true or false").transform((value) => value === "true")
     .default(false),
-  // One a second per chat, plus the same kind of margin.
-  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1_100),
   // Messages claimed (and in flight) at a time: default 60, or 200 with paid broadcasts.
   REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).optional(),
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
@@ -34,11 +33,7 @@ export type RemindersConfig = z.infer<z.ZodObject<typeof remindersEnv>>;
 
 export const readRemindersConfig = () => readEnv(remindersEnv);
 
-/** The bot-wide send rate and the batch size, whose defaults depend on paid broadcasts. */
-export function sendingPace(config: RemindersConfig): { messagesPerSecond: number; batchSize: number } {
-  const paid = config.REMINDERS_PAID_BROADCAST;
-  return {
-    messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND ?? (paid ? 950 : 28),
-    batchSize: config.REMINDERS_BATCH_SIZE ?? (paid ? 200 : 60),
-  };
+/** Messages claimed (and in flight) at a time, whose default depends on paid broadcasts. */
+export function batchSize(config: RemindersConfig): number {
+  return config.REMINDERS_BATCH_SIZE ?? (config.REMINDERS_PAID_BROADCAST ? 200 : 60);
 }

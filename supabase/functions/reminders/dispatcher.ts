@@ -1,7 +1,7 @@
+import type { SendBudget } from "../_shared/send-budget.ts";
 import { sleep } from "../_shared/sleep.ts";
 import { TelegramApiError, TelegramUnreachableError } from "../_shared/telegram.ts";
 import { composeMessage, type OutgoingMessage } from "./message.ts";
-import type { SendRateLimiter } from "./rate-limiter.ts";
 import type { ClaimedNotification, DeliveryOutcome, OutboxStore } from "./store.ts";
 
 export interface DispatchReport {
@@ -28,7 +28,8 @@ export type SendMessage = (chatId: string, message: OutgoingMessage) => Promise<
 export interface DispatchOptions {
   store: OutboxStore;
   send: SendMessage;
-  limiter: SendRateLimiter;
+  /** The bot's send budget, shared with every other sender through the database. */
+  budget: SendBudget;
   batchSize: number;
   workingTimeMs: number;
   /** The dispatcher lease: how long a run that died keeps others out. Renewed at a third of it. */
@@ -91,7 +92,7 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   };
 
   const holder = crypto.randomUUID();
-  const { store, limiter } = options;
+  const { store } = options;
   if (!await store.acquireDispatcherLease(holder, options.dispatcherLeaseSeconds)) {
     report.busy = true;
     report.durationMs = Math.round(now() - started);
@@ -107,10 +108,6 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   }, options.dispatcherLeaseSeconds * 1000 / 3);
   let released = false;
   try {
-    const wallClockOffset = Date.now() - now();
-    for (const earlier of await store.recentSends()) {
-      limiter.recordEarlierSend(earlier.chat_id.toString(), earlier.sent_at.getTime() - wallClockOffset);
-    }
     released = await deliverUntilDone(options, run, holder, now);
   } finally {
     clearInterval(renewal);
@@ -141,8 +138,8 @@ async function deliverUntilDone(
 ): Promise<boolean> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  const deliver = async (notification: ClaimedNotification): Promise<void> => {
-    const outcome = await deliverOne(notification, options, run);
+  const deliver = async (notification: ClaimedNotification, slot: number | undefined): Promise<void> => {
+    const outcome = await deliverOne(notification, options, run, slot);
     if (outcome.outcome === "released") run.outOfTime = true;
     await options.store.record(notification.id, outcome);
     run.report[counters[outcome.outcome]]++;
@@ -179,8 +176,12 @@ async function deliverUntilDone(
       continue;
     }
     run.report.claimed += batch.length;
+    // The slots of the whole claim, in one statement.
+    const sendable = batch.filter((notification) => skipReason(notification) === undefined);
+    const slots = await options.budget.take(sendable.map((notification) => notification.chat_id!.toString()));
+    const slotOf = new Map(sendable.map((notification, i) => [notification, slots[i]]));
     for (const notification of batch) {
-      const delivery: Promise<void> = deliver(notification)
+      const delivery: Promise<void> = deliver(notification, slotOf.get(notification))
         .catch((error) => {
           failure ??= { error };
         })
@@ -193,11 +194,8 @@ async function deliverUntilDone(
   return released;
 }
 
-async function deliverOne(
-  notification: ClaimedNotification,
-  options: DispatchOptions,
-  run: RunState,
-): Promise<DeliveryOutcome> {
+/** Why a claimed message is not sent at all, or undefined when it is to be sent. */
+function skipReason(notification: ClaimedNotification): DeliveryOutcome | undefined {
   if (notification.chat_id === null) return { outcome: "skipped", error: "no Telegram chat is linked" };
   if (notification.is_paused && notification.kind !== "habit_created") {
     return { outcome: "skipped", error: "the habit is paused" };
@@ -205,20 +203,33 @@ async function deliverOne(
   if (notification.kind === "weekly_digest" && notification.digest === null) {
     return { outcome: "skipped", error: "the weekly digest could not be computed" };
   }
-  const chat = notification.chat_id.toString();
+  return undefined;
+}
+
+async function deliverOne(
+  notification: ClaimedNotification,
+  options: DispatchOptions,
+  run: RunState,
+  takenSlot: number | undefined,
+): Promise<DeliveryOutcome> {
+  const skip = skipReason(notification);
+  const chatId = notification.chat_id;
+  if (skip || chatId === null) return skip ?? { outcome: "skipped", error: "no Telegram chat is linked" };
+  const chat = chatId.toString();
   const message = composeMessage(notification);
   const handBack = { outcome: "released", error: "working time used up", retryAfterSeconds: 0 } as const;
+  let slot = takenSlot;
   while (true) {
     if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
-    const slot = options.limiter.reserve(chat);
+    // A slot in the bot's send budget (the bot's rate, the chat's gap), taken with the claim's.
+    slot ??= (await options.budget.take([chat]))[0];
     if (slot > run.deadline || run.lost) return handBack;
-    await options.limiter.waitFor(slot, chat);
-    // The chat's slot in the database: the webhook's replies message the chat too.
-    const chatWait = await options.store.takeChatSlot(chat);
-    if (chatWait > 0) {
-      if ((options.now ?? performance.now.bind(performance))() + chatWait > run.deadline) return handBack;
-      await sleep(chatWait);
+    // A retry_after announced to any sender meanwhile voids the slot: take another.
+    if (!await options.budget.depart(slot)) {
+      slot = undefined;
+      continue;
     }
+    slot = undefined;
     if (run.lost) return { ...handBack, error: "the dispatcher lease was lost" };
     if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
     try {
@@ -227,7 +238,7 @@ async function deliverOne(
       const failure = classifySendError(error);
       if (failure.outcome === "rate_limited") {
         const pauseMs = failure.retryAfterSeconds * 1000;
-        options.limiter.pauseFor(pauseMs);
+        await options.budget.pause(failure.retryAfterSeconds);
         // Wait it out here when the pause ends inside the working time; else hand it back with
         // next_attempt_at exactly retry_after from now. Either way it is not a failed attempt.
         if ((options.now ?? performance.now.bind(performance))() + pauseMs < run.deadline) {
@@ -238,7 +249,7 @@ async function deliverOne(
       }
       if (failure.blocked) {
         run.blockedChats.add(chat);
-        await options.store.markChatBlocked(notification.chat_id);
+        await options.store.markChatBlocked(chatId);
       }
       const { blocked: _blocked, ...outcome } = failure;
       return outcome;

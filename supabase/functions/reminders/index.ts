@@ -1,12 +1,12 @@
 // Reminders dispatcher (verify_jwt = false: pg_cron calls it with the reminders secret).
 import { connectDatabase } from "../_shared/db.ts";
+import { createSendBudgetStore, SendBudget } from "../_shared/send-budget.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import type { TelegramSettings } from "../_shared/telegram.ts";
 import { createRemindersApp } from "./app.ts";
-import { readRemindersConfig, sendingPace } from "./config.ts";
+import { batchSize, readRemindersConfig } from "./config.ts";
 import { dispatchOutbox } from "./dispatcher.ts";
 import { sendTelegramMessage } from "./message.ts";
-import { SendRateLimiter } from "./rate-limiter.ts";
 import { createOutboxStore } from "./store.ts";
 
 const env = readRemindersConfig();
@@ -14,12 +14,17 @@ const env = readRemindersConfig();
 let handle: (request: Request) => Response | Promise<Response>;
 if (env.ok) {
   const { config } = env;
-  const pace = sendingPace(config);
-  const store = createOutboxStore(connectDatabase(config.SUPABASE_DB_URL, 5), {
+  const db = connectDatabase(config.SUPABASE_DB_URL, 5);
+  const store = createOutboxStore(db, {
     leaseSeconds: config.REMINDERS_LEASE_SECONDS,
     maxAttempts: config.REMINDERS_MAX_ATTEMPTS,
-    chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
   });
+  // The bot's one send budget, shared with the webhook's replies and every other instance.
+  const budget = new SendBudget(createSendBudgetStore(db, {
+    paid: config.REMINDERS_PAID_BROADCAST,
+    messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND,
+    chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
+  }));
   const telegram: TelegramSettings = {
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
@@ -32,10 +37,8 @@ if (env.ok) {
         store,
         send: (chatId, message) =>
           sendTelegramMessage(telegram, chatId, message, config.REMINDERS_PAID_BROADCAST),
-        // One limiter per run is enough: only the run holding the dispatcher lease sends, and it
-        // starts from the sends of the run before it.
-        limiter: new SendRateLimiter(pace.messagesPerSecond, config.REMINDERS_CHAT_INTERVAL_MS),
-        batchSize: pace.batchSize,
+        budget,
+        batchSize: batchSize(config),
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
         dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
       }),

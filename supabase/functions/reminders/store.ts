@@ -1,4 +1,3 @@
-import { takeChatSendSlot } from "../_shared/chat-slots.ts";
 import type { DigestHabit } from "./digest.ts";
 import type { Database } from "../_shared/db.ts";
 
@@ -45,7 +44,6 @@ export function createOutboxStore(
   settings: {
     leaseSeconds: number;
     maxAttempts: number;
-    chatIntervalMs: number;
   },
 ) {
   return {
@@ -82,16 +80,6 @@ export function createOutboxStore(
         select private.release_dispatcher_lease(${holder}::uuid, ${force}) as released`;
       return row.released;
     },
-
-    /** Messages sent in the last two seconds, per chat (for the rate limiter of a new run). */
-    async recentSends(): Promise<{ chat_id: bigint; sent_at: Date }[]> {
-      return await db<
-        { chat_id: bigint; sent_at: Date }[]
-      >`select chat_id, sent_at from private.recent_sends()`;
-    },
-
-    /** Takes the chat's next slot, shared with the webhook's replies; how many ms to wait. */
-    takeChatSlot: (chatId: string) => takeChatSendSlot(db, chatId, settings.chatIntervalMs),
 
     /** Milliseconds until the earliest queued message may be sent; null when none waits. */
     async nextDeliverableIn(): Promise<number | null> {

@@ -1,0 +1,161 @@
+-- =====================================================================================
+-- One send budget for the whole bot, shared by every sender (issue 27, items 1 and 5)
+-- Telegram limits the bot as a whole (about 30 messages a second, 1,000 with paid broadcasts)
+-- and each chat (about one a second). The per-chat gap was already kept here; the bot's rate was
+-- kept inside the reminders process, which the webhook's replies (and any other process) did not
+-- share, and a retry_after Telegram announced to one sender held back only that one.
+-- Now every sender takes its send times here, for a whole set of messages in one statement:
+--   * the bot's rate: at most `per second` sends in any window of `telegram_rate_window_ms`
+--     (1,030 ms: the 30 ms beyond the second absorb network jitter, so Telegram never sees more
+--     than 28 in one second). Slots are spaced evenly on the database's clock, so the promise
+--     holds for any window, not per calendar second;
+--   * the chat's gap (telegram_chat_send_slots, as before);
+--   * a pause: every slot is after any retry_after announced to any sender.
+-- The settings live in private.settings, the one home read by SQL, both functions and the
+-- benchmarks (the reminders function's environment may override them, for benchmarks).
+-- =====================================================================================
+
+insert into private.settings (name, value) values
+  ('telegram_messages_per_second', 28),
+  ('telegram_paid_messages_per_second', 950),
+  ('telegram_rate_window_ms', 1030),
+  ('telegram_chat_interval_ms', 1100)
+on conflict (name) do nothing;
+
+-- The bot's send budget, one row per lane: `free` for ordinary sends, `paid` for sends with
+-- allow_paid_broadcast (Telegram counts those apart, up to 1,000 a second). A retry_after pauses
+-- both lanes.
+create table private.telegram_send_budget (
+  lane text primary key,
+  -- The earliest time the next slot may have (the last slot taken plus the spacing).
+  next_slot_at timestamptz not null default '-infinity',
+  -- No slot before this: the end of the latest retry_after Telegram announced to any sender.
+  paused_until timestamptz not null default '-infinity',
+  constraint telegram_send_budget_lane_known check (lane in ('free', 'paid'))
+);
+
+insert into private.telegram_send_budget (lane) values ('free'), ('paid');
+
+-- A setting's value, or `fallback` when the row is missing.
+create function private.setting_value(setting text, fallback integer)
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce((select s.value from private.settings s where s.name = setting), fallback)
+$$;
+
+-- Takes one send slot for each entry of `chat_ids` (a chat may appear more than once), in one
+-- statement, and returns for each position (1-based) how many milliseconds its sender must wait
+-- before sending (0: now). Each slot is
+--   * after the lane's previous slot by the spacing (window / per second),
+--   * `chat interval` after the chat's previous slot (any lane, any sender),
+--   * after any announced retry_after.
+-- Chats free sooner are served first, so a chat waiting out its gap does not hold slots others
+-- could use; a chat's second message comes after every chat's first. The lane's row is locked
+-- for the statement: concurrent senders get disjoint, ordered slots. `messages_per_second` and
+-- `chat_interval_ms` override the settings (null: the settings).
+create function private.take_telegram_send_slots(
+  chat_ids bigint[],
+  paid boolean default false,
+  messages_per_second numeric default null,
+  chat_interval_ms integer default null
+)
+returns table(slot integer, wait_ms integer)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  lane_name text := case when paid then 'paid' else 'free' end;
+  per_second numeric := coalesce(messages_per_second, private.setting_value(
+    case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end,
+    case when paid then 950 else 28 end));
+  spacing interval := make_interval(secs => private.setting_value('telegram_rate_window_ms', 1030) / 1000.0 / per_second);
+  gap interval := make_interval(secs => coalesce(chat_interval_ms, private.setting_value('telegram_chat_interval_ms', 1100)) / 1000.0);
+  started timestamptz := clock_timestamp();
+  frontier timestamptz;
+  assigned timestamptz[] := array_fill(null::timestamptz, array[coalesce(cardinality(chat_ids), 0)]);
+  item record;
+begin
+  if per_second is null or per_second <= 0 then
+    raise exception 'telegram send budget: messages per second must be positive, not %', per_second;
+  end if;
+  if coalesce(cardinality(chat_ids), 0) = 0 then
+    return;
+  end if;
+  insert into private.telegram_send_budget (lane) values (lane_name) on conflict (lane) do nothing;
+  select greatest(b.next_slot_at, b.paused_until, started) into frontier
+  from private.telegram_send_budget b where b.lane = lane_name for update;
+  -- Other lane's pause too (a retry_after pauses the bot as a whole).
+  frontier := greatest(frontier, (select max(b.paused_until) from private.telegram_send_budget b));
+
+  for item in
+    select u.pos, u.chat,
+      lag(u.pos) over (partition by u.chat order by u.pos) as previous_pos,
+      row_number() over (partition by u.chat order by u.pos) as round,
+      greatest(s.slot_at + gap, started) as chat_ready,
+      first_value(u.pos) over (partition by u.chat order by u.pos) as first_pos
+    from unnest(chat_ids) with ordinality u(chat, pos)
+    left join private.telegram_chat_send_slots s on s.chat_id = u.chat
+    order by round, chat_ready nulls first, first_pos
+  loop
+    assigned[item.pos] := greatest(frontier,
+      case when item.previous_pos is null then coalesce(item.chat_ready, started)
+        else assigned[item.previous_pos] + gap end);
+    frontier := assigned[item.pos] + spacing;
+  end loop;
+
+  update private.telegram_send_budget b set next_slot_at = frontier where b.lane = lane_name;
+  -- In chat order, so two statements of the other lane never wait on each other's chat rows.
+  insert into private.telegram_chat_send_slots as s (chat_id, slot_at)
+  select u.chat, max(u.at) from unnest(chat_ids, assigned) u(chat, at)
+  group by u.chat order by u.chat
+  on conflict on constraint telegram_chat_send_slots_pkey do update
+    set slot_at = greatest(s.slot_at, excluded.slot_at);
+
+  return query
+  select u.pos::integer, greatest(0, ceil(extract(epoch from u.at - clock_timestamp()) * 1000))::integer
+  from unnest(assigned) with ordinality u(at, pos)
+  order by u.pos;
+end
+$$;
+
+-- Telegram answered 429 with `retry_after_seconds`: no slot of any lane is given before it has
+-- passed, and senders holding an earlier slot see the pause (telegram_sends_paused_for) and take
+-- a new one. Returns the milliseconds the bot is paused for.
+create function private.pause_telegram_sends(retry_after_seconds numeric)
+returns integer
+language sql
+volatile
+set search_path = ''
+as $$
+  with paused as (
+    update private.telegram_send_budget b
+    set paused_until = greatest(b.paused_until, clock_timestamp() + make_interval(secs => retry_after_seconds))
+    returning b.paused_until
+  )
+  select greatest(0, ceil(extract(epoch from max(p.paused_until) - clock_timestamp()) * 1000))::integer from paused p
+$$;
+
+-- How many milliseconds the bot is still paused by an announced retry_after (0: not paused).
+create function private.telegram_sends_paused_for()
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(greatest(0, ceil(extract(epoch from max(b.paused_until) - clock_timestamp()) * 1000))::integer, 0)
+  from private.telegram_send_budget b
+$$;
+
+revoke all on function private.setting_value(text, integer) from public;
+grant all on function private.setting_value(text, integer) to service_role;
+revoke all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) from public;
+grant all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) to service_role;
+revoke all on function private.pause_telegram_sends(numeric) from public;
+grant all on function private.pause_telegram_sends(numeric) to service_role;
+revoke all on function private.telegram_sends_paused_for() from public;
+grant all on function private.telegram_sends_paused_for() to service_role;
+grant select, insert, update on table private.telegram_send_budget to service_role;
