@@ -146,7 +146,8 @@ language sql
 stable
 set search_path = ''
 as $$
-  select coalesce(greatest(0, ceil(extract(epoch from max(b.paused_until) - clock_timestamp()) * 1000))::integer, 0)
+  -- -infinity (never paused) cannot be subtracted from; greatest() makes it now.
+  select greatest(0, ceil(extract(epoch from greatest(max(b.paused_until), clock_timestamp()) - clock_timestamp()) * 1000))::integer
   from private.telegram_send_budget b
 $$;
 

@@ -27,7 +27,9 @@ export function createSendBudgetStore(db: Database, overrides: BudgetOverrides =
     },
     /** Records Telegram's retry_after for every sender; milliseconds the bot is paused for. */
     async pause(retryAfterSeconds: number): Promise<number> {
-      const [row] = await db<{ ms: number }[]>`select private.pause_telegram_sends(${retryAfterSeconds}) as ms`;
+      const [row] = await db<
+        { ms: number }[]
+      >`select private.pause_telegram_sends(${retryAfterSeconds}) as ms`;
       return row.ms;
     },
     /** Milliseconds the bot is still paused by a retry_after announced to any sender. */
@@ -44,17 +46,24 @@ export type SendBudgetStore = ReturnType<typeof createSendBudgetStore>;
  * A process's view of the bot's send budget. Slots come from the database (the same for every
  * process and both functions); a sender waits for its slot, and right before it sends it checks
  * that no retry_after was announced meanwhile, by this process (at once) or any other (asked of
- * the database, at most `pauseCheckMs` old, one query shared by every send due together). A send
- * whose slot fell inside a pause does not go out: its sender takes a new slot.
+ * the database shortly before the slot, one query shared by every send due together). A send
+ * whose slot fell inside a pause does not go out, nor does one that could not leave within
+ * `lateToleranceMs` of its slot (a busy machine): late sends would bunch up beyond the margin the
+ * budget's window keeps for jitter. Their senders take new slots.
  */
 export class SendBudget {
   #pausedUntil = -Infinity;
   #check: { startedAt: number; done: Promise<void> } | undefined;
+  readonly #checkLeadMs: number;
+  readonly #lateToleranceMs: number;
 
   constructor(
     private readonly store: SendBudgetStore,
-    private readonly options: { pauseCheckMs?: number; now?: () => number } = {},
-  ) {}
+    private readonly options: { lateToleranceMs?: number; checkLeadMs?: number; now?: () => number } = {},
+  ) {
+    this.#checkLeadMs = options.checkLeadMs ?? 20;
+    this.#lateToleranceMs = options.lateToleranceMs ?? 25;
+  }
 
   #now(): number {
     return (this.options.now ?? (() => performance.now()))();
@@ -74,14 +83,17 @@ export class SendBudget {
 
   /**
    * Waits for `slot`; true when the message may go now, false when a retry_after covers the slot
-   * (take a new one). Never returns true before the slot.
+   * or it is too late (take a new one). Never returns true before the slot.
    */
   async depart(slot: number): Promise<boolean> {
     if (this.#pausedUntil > slot) return false;
-    const wait = slot - this.#now();
-    if (wait > 0) await sleep(wait);
-    await this.#refreshPause();
-    return this.#pausedUntil <= this.#now();
+    const checkAt = slot - this.#checkLeadMs;
+    if (checkAt > this.#now()) await sleep(checkAt - this.#now());
+    const checked = this.#refreshPause();
+    if (slot > this.#now()) await sleep(slot - this.#now());
+    await checked;
+    const now = this.#now();
+    return this.#pausedUntil <= now && now - slot <= this.#lateToleranceMs;
   }
 
   /** Telegram answered 429: every sender of every process holds back for `retryAfterSeconds`. */
@@ -91,9 +103,10 @@ export class SendBudget {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + ms);
   }
 
+  /** Asks the database for a pause, unless a question asked within the lead is still good. */
   #refreshPause(): Promise<void> {
     const now = this.#now();
-    if (this.#check && now - this.#check.startedAt < (this.options.pauseCheckMs ?? 20)) return this.#check.done;
+    if (this.#check && now - this.#check.startedAt < this.#checkLeadMs) return this.#check.done;
     const done = this.store.pausedFor().then((ms) => {
       if (ms > 0) this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + ms);
     });

@@ -15,6 +15,10 @@ export const remindersEnv = {
   // (950) and telegram_chat_interval_ms (1,100). Unset: the settings.
   REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
   REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().optional(),
+  // A send that cannot leave within this long of its slot (a busy machine) takes a new slot, so
+  // late sends never bunch beyond the 30 ms the budget's window (telegram_rate_window_ms, 1,030)
+  // keeps for jitter. Benchmarks of the system's own ceiling (no rate limit) set it high.
+  REMINDERS_LATE_SEND_TOLERANCE_MS: z.coerce.number().int().nonnegative().default(25),
   // Paid broadcasts (opt-in): every sendMessage carries allow_paid_broadcast, which lets the bot
   // send up to 1,000 messages a second; each one above the free 30 a second costs 0.1 Telegram
   // Stars from the bot's balance. The per-chat limit stays.

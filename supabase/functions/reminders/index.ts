@@ -20,11 +20,14 @@ if (env.ok) {
     maxAttempts: config.REMINDERS_MAX_ATTEMPTS,
   });
   // The bot's one send budget, shared with the webhook's replies and every other instance.
-  const budget = new SendBudget(createSendBudgetStore(db, {
-    paid: config.REMINDERS_PAID_BROADCAST,
-    messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND,
-    chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
-  }));
+  const budget = new SendBudget(
+    createSendBudgetStore(db, {
+      paid: config.REMINDERS_PAID_BROADCAST,
+      messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND,
+      chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
+    }),
+    { lateToleranceMs: config.REMINDERS_LATE_SEND_TOLERANCE_MS },
+  );
   const telegram: TelegramSettings = {
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,

@@ -52,7 +52,9 @@ if (env.ok) {
   });
   // A reply waits at most this long for its slot in the bot's send budget (the bot's rate, the
   // chat's gap, a 429's retry_after): an update is answered within seconds, well inside its lease.
-  bot.api.config.use(paceReplies(new SendBudget(createSendBudgetStore(db)), { maxWaitMs: REPLY_WAIT_LIMIT_MS }));
+  bot.api.config.use(
+    paceReplies(new SendBudget(createSendBudgetStore(db)), { maxWaitMs: REPLY_WAIT_LIMIT_MS }),
+  );
   registerHandlers(bot, {
     store,
     habits: createHabitStore(db),
