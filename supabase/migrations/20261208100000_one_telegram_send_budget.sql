@@ -48,7 +48,7 @@ $$;
 
 -- Takes one send slot for each entry of `chat_ids` (a chat may appear more than once), in one
 -- statement, and returns for each position (1-based) how many milliseconds its sender must wait
--- before sending (0: now). Each slot is
+-- before sending (0 or less: now; -5: the slot passed 5 ms ago, while the set was computed). Each slot is
 --   * after the lane's previous slot by the spacing (window / per second),
 --   * `chat interval` after the chat's previous slot (any lane, any sender),
 --   * after any announced retry_after.
@@ -72,7 +72,7 @@ declare
   per_second numeric := coalesce(messages_per_second, private.setting_value(
     case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end,
     case when paid then 950 else 28 end));
-  spacing interval := make_interval(secs => private.setting_value('telegram_rate_window_ms', 1030) / 1000.0 / per_second);
+  spacing interval;
   gap interval := make_interval(secs => coalesce(chat_interval_ms, private.setting_value('telegram_chat_interval_ms', 1100)) / 1000.0);
   started timestamptz := clock_timestamp();
   frontier timestamptz;
@@ -82,6 +82,7 @@ begin
   if per_second is null or per_second <= 0 then
     raise exception 'telegram send budget: messages per second must be positive, not %', per_second;
   end if;
+  spacing := make_interval(secs => private.setting_value('telegram_rate_window_ms', 1030) / 1000.0 / per_second);
   if coalesce(cardinality(chat_ids), 0) = 0 then
     return;
   end if;
@@ -115,8 +116,10 @@ begin
   on conflict on constraint telegram_chat_send_slots_pkey do update
     set slot_at = greatest(s.slot_at, excluded.slot_at);
 
+  -- One reference time for the whole set, so the waits keep the slots' spacing exactly.
+  started := clock_timestamp();
   return query
-  select u.pos::integer, greatest(0, ceil(extract(epoch from u.at - clock_timestamp()) * 1000))::integer
+  select u.pos::integer, ceil(extract(epoch from u.at - started) * 1000)::integer
   from unnest(assigned) with ordinality u(at, pos)
   order by u.pos;
 end

@@ -52,7 +52,10 @@ export type SendBudgetStore = ReturnType<typeof createSendBudgetStore>;
  * budget's window keeps for jitter. Their senders take new slots.
  */
 export class SendBudget {
+  /** The pause as the database told it last (this process's clock). */
   #pausedUntil = -Infinity;
+  /** A 429 this process got, until the database has it too. */
+  #announcing = -Infinity;
   #check: { startedAt: number; done: Promise<void> } | undefined;
   readonly #checkLeadMs: number;
   readonly #lateToleranceMs: number;
@@ -78,37 +81,44 @@ export class SendBudget {
 
   /** When the bot may send again, as far as this process knows (this process's clock). */
   get pausedUntil(): number {
-    return this.#pausedUntil;
+    return Math.max(this.#pausedUntil, this.#announcing);
   }
 
   /**
-   * Waits for `slot`; true when the message may go now, false when a retry_after covers the slot
-   * or it is too late (take a new one). Never returns true before the slot.
+   * Waits for `slot`; true when the message may go now, false when a retry_after covers it or it
+   * is too late (take a new slot: the database gives none inside a pause). Never true before the slot.
    */
   async depart(slot: number): Promise<boolean> {
-    if (this.#pausedUntil > slot) return false;
     const checkAt = slot - this.#checkLeadMs;
     if (checkAt > this.#now()) await sleep(checkAt - this.#now());
     const checked = this.#refreshPause();
     if (slot > this.#now()) await sleep(slot - this.#now());
     await checked;
     const now = this.#now();
-    return this.#pausedUntil <= now && now - slot <= this.#lateToleranceMs;
+    return this.pausedUntil <= now && now - slot <= this.#lateToleranceMs;
   }
 
   /** Telegram answered 429: every sender of every process holds back for `retryAfterSeconds`. */
   async pause(retryAfterSeconds: number): Promise<void> {
-    this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + retryAfterSeconds * 1000);
-    const ms = await this.store.pause(retryAfterSeconds);
-    this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + ms);
+    const until = this.#now() + retryAfterSeconds * 1000;
+    this.#announcing = Math.max(this.#announcing, until);
+    try {
+      const ms = await this.store.pause(retryAfterSeconds);
+      this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + ms);
+    } finally {
+      if (this.#announcing === until) this.#announcing = -Infinity;
+    }
   }
 
-  /** Asks the database for a pause, unless a question asked within the lead is still good. */
+  /**
+   * Asks the database for the pause (it is the one truth: the pause another process announced,
+   * or none once it has passed), unless a question asked within the lead is still good.
+   */
   #refreshPause(): Promise<void> {
     const now = this.#now();
     if (this.#check && now - this.#check.startedAt < this.#checkLeadMs) return this.#check.done;
     const done = this.store.pausedFor().then((ms) => {
-      if (ms > 0) this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + ms);
+      this.#pausedUntil = ms > 0 ? this.#now() + ms : -Infinity;
     });
     this.#check = { startedAt: now, done };
     return done;

@@ -1,0 +1,132 @@
+-- The bot's one send budget (issue 27, items 1 and 5): every sender takes its slots from
+-- private.take_telegram_send_slots, for a whole set of messages in one statement. Slots are spaced
+-- on a sliding window (at most 28 in any 1,030 ms, not per calendar second), after the chat's gap
+-- (shared by every lane and sender) and after any retry_after announced to any sender.
+-- Waits are milliseconds from the statement's end, so comparisons allow a millisecond of rounding.
+begin;
+set local search_path = public, extensions;
+select * from no_plan();
+
+update private.telegram_send_budget set next_slot_at = '-infinity', paused_until = '-infinity';
+delete from private.telegram_chat_send_slots where chat_id between -9999 and -9000;
+
+create temporary table taken (call text primary key, waits integer[]);
+create function pg_temp.take(call text, chats bigint[], paid boolean default false,
+  per_second numeric default null, gap_ms integer default null) returns integer[]
+language sql as $$
+  insert into taken
+  select call, array_agg(t.wait_ms order by t.slot)
+  from private.take_telegram_send_slots(chats, paid, per_second, gap_ms) t
+  returning waits
+$$;
+
+-- ---------------------------------------------------------------- the bot's rate, on a sliding window
+select pg_temp.take('burst', array(select -9000 - i from generate_series(1, 57) i)::bigint[]);
+select is(cardinality(waits), 57, 'one slot per message of the set') from taken where call = 'burst';
+select ok(waits[1] <= 1, 'the first slot of an idle bot is now (or passed while the set was computed)') from taken where call = 'burst';
+select ok(
+  (select bool_and(waits[i + 28] - waits[i] >= 1030) from generate_series(1, 29) i),
+  'any 28 consecutive slots span at least 1,030 ms: never 29 in one second, whichever second'
+) from taken where call = 'burst';
+select ok(
+  (select bool_and(waits[i + 1] - waits[i] between 35 and 38) from generate_series(1, 56) i),
+  'slots are spread evenly (1,030 / 28 = 36.8 ms apart), not bunched at the start of a second'
+) from taken where call = 'burst';
+
+select pg_temp.take('next sender', array[-9100]::bigint[]);
+select ok(
+  (select n.slot_at - b.last >= interval '36 milliseconds'
+   from private.telegram_chat_send_slots n,
+     (select max(slot_at) as last from private.telegram_chat_send_slots where chat_id between -9057 and -9001) b
+   where n.chat_id = -9100),
+  'another sender (the webhook, another instance) queues behind every slot already taken'
+);
+
+-- ---------------------------------------------------------------- the chat's gap
+update private.telegram_send_budget set next_slot_at = '-infinity';
+select pg_temp.take('two to one chat', array[-9200, -9201, -9200]::bigint[]);
+select ok(waits[3] - waits[1] >= 1099, 'a chat''s second message in one set waits out the 1.1 s gap')
+from taken where call = 'two to one chat';
+select ok(waits[2] < waits[3], 'another chat''s message does not wait behind it') from taken where call = 'two to one chat';
+select pg_temp.take('same chat later', array[-9201]::bigint[]);
+select ok(
+  (select l.waits[1] >= t.waits[2] + 1099 - 50 from taken l, taken t where l.call = 'same chat later' and t.call = 'two to one chat'),
+  'the gap holds across statements and senders'
+);
+select pg_temp.take('paid to the same chat', array[-9200]::bigint[], true);
+select ok(
+  (select p.waits[1] >= t.waits[3] + 1099 - 50 from taken p, taken t where p.call = 'paid to the same chat' and t.call = 'two to one chat'),
+  'the gap holds across lanes: a paid send to a chat waits for its free reply'
+);
+
+-- ---------------------------------------------------------------- lanes
+update private.telegram_send_budget set next_slot_at = '-infinity' where lane = 'paid';
+update private.telegram_send_budget set next_slot_at = clock_timestamp() + interval '10 seconds' where lane = 'free';
+select pg_temp.take('paid', array[-9300]::bigint[], true);
+select ok(waits[1] <= 1, 'paid sends (allow_paid_broadcast) have their own rate: a busy free lane holds none up')
+from taken where call = 'paid';
+select pg_temp.take('paid set', array(select -9300 - i from generate_series(1, 20) i)::bigint[], true);
+select ok(
+  (select bool_and(waits[i + 1] - waits[i] between 0 and 2) from generate_series(1, 19) i),
+  'the paid lane spaces slots by 1,030 / 950 ms'
+) from taken where call = 'paid set';
+
+-- ---------------------------------------------------------------- a retry_after is every sender's
+update private.telegram_send_budget set next_slot_at = '-infinity';
+select ok(private.pause_telegram_sends(2) between 1990 and 2000, 'a 429''s retry_after pauses the bot');
+select ok(private.telegram_sends_paused_for() between 1980 and 2000, 'every sender can see how long the pause lasts');
+select pg_temp.take('paused free', array[-9400]::bigint[]);
+select pg_temp.take('paused paid', array[-9401]::bigint[], true);
+select ok(waits[1] >= 1980, 'no free slot inside the pause') from taken where call = 'paused free';
+select ok(waits[1] >= 1980, 'no paid slot inside the pause either') from taken where call = 'paused paid';
+select ok(private.pause_telegram_sends(1) >= 1980, 'a shorter retry_after does not shorten the pause');
+update private.telegram_send_budget set paused_until = '-infinity', next_slot_at = '-infinity';
+select is(private.telegram_sends_paused_for(), 0, 'no pause: 0');
+
+-- ---------------------------------------------------------------- one home for the settings
+select is(
+  (select array_agg(name || '=' || value order by name) from private.settings where name like 'telegram_%'),
+  array['telegram_chat_interval_ms=1100', 'telegram_messages_per_second=28',
+    'telegram_paid_messages_per_second=950', 'telegram_rate_window_ms=1030'],
+  'the rate, the paid rate, the window and the chat gap are settings'
+);
+update private.settings set value = 10 where name = 'telegram_messages_per_second';
+select pg_temp.take('ten a second', array[-9500, -9501]::bigint[]);
+select ok(waits[2] - waits[1] between 102 and 104, 'a changed setting changes every sender''s spacing')
+from taken where call = 'ten a second';
+update private.settings set value = 2000 where name = 'telegram_chat_interval_ms';
+select pg_temp.take('slow chat', array[-9502, -9502]::bigint[]);
+select ok(waits[2] - waits[1] between 1999 and 2001, 'and the chat gap') from taken where call = 'slow chat';
+update private.telegram_send_budget set next_slot_at = '-infinity';
+select pg_temp.take('override', array[-9503, -9504, -9503]::bigint[], false, 1000000, 0);
+select ok(waits[3] <= 1, 'a sender''s explicit rate and gap (benchmarks) override the settings')
+from taken where call = 'override';
+
+-- ---------------------------------------------------------------- edges
+select is((select count(*) from private.take_telegram_send_slots(array[]::bigint[])), 0::bigint, 'an empty set takes nothing');
+select throws_ok(
+  $$select * from private.take_telegram_send_slots(array[-9600]::bigint[], false, 0)$$,
+  'P0001', 'telegram send budget: messages per second must be positive, not 0',
+  'a rate of 0 is refused by name'
+);
+select throws_ok(
+  $$insert into private.telegram_send_budget (lane) values ('express')$$,
+  '23514', null, 'only the free and paid lanes exist'
+);
+
+-- ---------------------------------------------------------------- privileges
+select ok(
+  not has_function_privilege('anon', 'private.take_telegram_send_slots(bigint[], boolean, numeric, integer)', 'execute')
+  and not has_function_privilege('authenticated', 'private.take_telegram_send_slots(bigint[], boolean, numeric, integer)', 'execute')
+  and not has_function_privilege('authenticated', 'private.pause_telegram_sends(numeric)', 'execute'),
+  'only the service role takes slots or pauses the bot'
+);
+select ok(
+  has_function_privilege('service_role', 'private.take_telegram_send_slots(bigint[], boolean, numeric, integer)', 'execute')
+  and has_function_privilege('service_role', 'private.pause_telegram_sends(numeric)', 'execute')
+  and has_function_privilege('service_role', 'private.telegram_sends_paused_for()', 'execute'),
+  'the functions (service role) take slots, pause and read the pause'
+);
+
+select * from finish();
+rollback;
