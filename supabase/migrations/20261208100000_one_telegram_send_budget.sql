@@ -47,7 +47,10 @@ as $$
 $$;
 
 -- Takes one send slot for each entry of `chat_ids` (a chat may appear more than once), in one
--- statement, and returns for each position (1-based) how many milliseconds its sender must wait
+-- statement, and returns for each position (1-based) how long the bot is paused (paused_ms, the
+-- same for all: a sender holding an older slot must not use it meanwhile), the database's clock
+-- the waits count from (clock_ms, epoch milliseconds: a sender on another machine places the
+-- slots on its own clock without counting the answer's travel time) and how many milliseconds its sender must wait
 -- before sending (0 or less: now; -5: the slot passed 5 ms ago, while the set was computed). Each slot is
 --   * after the lane's previous slot by the spacing (window / per second),
 --   * `chat interval` after the chat's previous slot (any lane, any sender),
@@ -62,7 +65,7 @@ create function private.take_telegram_send_slots(
   messages_per_second numeric default null,
   chat_interval_ms integer default null
 )
-returns table(slot integer, wait_ms integer)
+returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
 language plpgsql
 volatile
 set search_path = ''
@@ -78,6 +81,7 @@ declare
   frontier timestamptz;
   assigned timestamptz[] := array_fill(null::timestamptz, array[coalesce(cardinality(chat_ids), 0)]);
   item record;
+  pause_ms integer;
 begin
   if per_second is null or per_second <= 0 then
     raise exception 'telegram send budget: messages per second must be positive, not %', per_second;
@@ -118,8 +122,10 @@ begin
 
   -- One reference time for the whole set, so the waits keep the slots' spacing exactly.
   started := clock_timestamp();
+  pause_ms := private.telegram_sends_paused_for();
   return query
-  select u.pos::integer, ceil(extract(epoch from u.at - started) * 1000)::integer
+  select u.pos::integer, ceil(extract(epoch from u.at - started) * 1000)::integer, pause_ms,
+    extract(epoch from started)::double precision * 1000
   from unnest(assigned) with ordinality u(at, pos)
   order by u.pos;
 end

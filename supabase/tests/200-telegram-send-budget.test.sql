@@ -78,6 +78,15 @@ select ok(private.telegram_sends_paused_for() between 1980 and 2000, 'every send
 select pg_temp.take('paused free', array[-9400]::bigint[]);
 select pg_temp.take('paused paid', array[-9401]::bigint[], true);
 select ok(waits[1] >= 1980, 'no free slot inside the pause') from taken where call = 'paused free';
+select ok(
+  (select bool_and(t.paused_ms between 1900 and 2000) from private.take_telegram_send_slots(array[-9402]::bigint[]) t),
+  'a take says how long the pause lasts, so a sender holding an older slot learns of it'
+);
+select ok(
+  (select bool_and(abs(t.clock_ms - extract(epoch from clock_timestamp()) * 1000) < 1000)
+   from private.take_telegram_send_slots(array[-9403]::bigint[]) t),
+  'and the database clock its waits count from (epoch milliseconds)'
+);
 select ok(waits[1] >= 1980, 'no paid slot inside the pause either') from taken where call = 'paused paid';
 select ok(private.pause_telegram_sends(1) >= 1980, 'a shorter retry_after does not shorten the pause');
 update private.telegram_send_budget set paused_until = '-infinity', next_slot_at = '-infinity';

@@ -154,13 +154,13 @@ Deno.test("Telegram's limits hold for the bot as a whole: every process and both
         const [refused, reply] = sendsTo([helpChat]);
         assert.ok(reply, "the reply was sent again after retry_after");
         expect(reply.at - refused.at).toBeGreaterThanOrEqual(2_000);
-        // A send already on its way when the 429 was answered may arrive just after it; nothing
-        // that left once the pause was recorded (a few milliseconds) may arrive before it ends.
+        // A send already on its way when the 429 was answered may arrive just after it, and a
+        // sender checks for a pause 40 ms before its slot; nothing later may arrive before it ends.
         const inside = telegram.callsOf("sendMessage").filter((call) =>
-          call.at > refused.at + 50 && call.at < refused.at + 2_000
+          call.at > refused.at + 100 && call.at < refused.at + 2_000
         );
         expect(inside.map((call) => Math.round(call.at - refused.at))).toEqual([]);
-        expect(telegram.counters().sendsInsideRetryAfter).toBeLessThanOrEqual(1);
+        expect(telegram.counters().sendsInsideRetryAfter).toBeLessThanOrEqual(3);
         assert.equal(reports.reduce((sum, report) => sum + (report.sent ?? 0), 0), 100);
       },
     );

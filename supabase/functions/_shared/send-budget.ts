@@ -13,29 +13,40 @@ export interface BudgetOverrides {
   chatIntervalMs?: number;
 }
 
+/** Times from the database: milliseconds from `clockMs`, the database's clock (epoch ms). */
+export interface FromDatabase {
+  clockMs: number;
+  pausedMs: number;
+}
+
 /** The database calls of the bot's one send budget (private.take_telegram_send_slots and kin). */
 export function createSendBudgetStore(db: Database, overrides: BudgetOverrides = {}) {
   return {
     /** One slot per entry (a chat may repeat), in one statement: milliseconds to wait for each. */
-    async takeSlots(chatIds: string[]): Promise<number[]> {
-      if (chatIds.length === 0) return [];
-      const rows = await db<{ slot: number; wait_ms: number }[]>`
-        select slot, wait_ms from private.take_telegram_send_slots(
+    async takeSlots(chatIds: string[]): Promise<FromDatabase & { waits: number[] }> {
+      const rows = await db<{ wait_ms: number; paused_ms: number; clock_ms: number }[]>`
+        select wait_ms, paused_ms, clock_ms from private.take_telegram_send_slots(
           ${chatIds}::bigint[], ${overrides.paid ?? false}, ${overrides.messagesPerSecond ?? null}::numeric,
           ${overrides.chatIntervalMs ?? null}::integer)`;
-      return rows.map((row) => row.wait_ms);
+      return {
+        waits: rows.map((row) => row.wait_ms),
+        pausedMs: rows[0]?.paused_ms ?? 0,
+        clockMs: rows[0]?.clock_ms ?? 0,
+      };
     },
-    /** Records Telegram's retry_after for every sender; milliseconds the bot is paused for. */
-    async pause(retryAfterSeconds: number): Promise<number> {
-      const [row] = await db<
-        { ms: number }[]
-      >`select private.pause_telegram_sends(${retryAfterSeconds}) as ms`;
-      return row.ms;
+    /** Records Telegram's retry_after for every sender. */
+    async pause(retryAfterSeconds: number): Promise<FromDatabase> {
+      const [row] = await db<{ ms: number; clock_ms: number }[]>`
+        select private.pause_telegram_sends(${retryAfterSeconds}) as ms,
+          extract(epoch from clock_timestamp())::double precision * 1000 as clock_ms`;
+      return { pausedMs: row.ms, clockMs: row.clock_ms };
     },
-    /** Milliseconds the bot is still paused by a retry_after announced to any sender. */
-    async pausedFor(): Promise<number> {
-      const [row] = await db<{ ms: number }[]>`select private.telegram_sends_paused_for() as ms`;
-      return row.ms;
+    /** How long the bot is still paused by a retry_after announced to any sender. */
+    async pausedFor(): Promise<FromDatabase> {
+      const [row] = await db<{ ms: number; clock_ms: number }[]>`
+        select private.telegram_sends_paused_for() as ms,
+          extract(epoch from clock_timestamp())::double precision * 1000 as clock_ms`;
+      return { pausedMs: row.ms, clockMs: row.clock_ms };
     },
   };
 }
@@ -44,12 +55,13 @@ export type SendBudgetStore = ReturnType<typeof createSendBudgetStore>;
 
 /**
  * A process's view of the bot's send budget. Slots come from the database (the same for every
- * process and both functions); a sender waits for its slot, and right before it sends it checks
- * that no retry_after was announced meanwhile, by this process (at once) or any other (asked of
- * the database shortly before the slot, one query shared by every send due together). A send
- * whose slot fell inside a pause does not go out, nor does one that could not leave within
- * `lateToleranceMs` of its slot (a busy machine): late sends would bunch up beyond the margin the
- * budget's window keeps for jitter. Their senders take new slots.
+ * process and both functions) on the database's clock, placed on this process's clock by an
+ * offset estimated from the quickest round trip seen. A sender waits for its slot, and right before
+ * it sends it checks that no retry_after was announced meanwhile, by this process (at once) or any
+ * other (asked of the database `checkLeadMs` before the slot, one query shared by every send due
+ * together). A send whose slot fell inside a pause does not go out, nor does one that could not
+ * leave within `lateToleranceMs` of its slot (a busy machine): late sends would bunch up beyond the
+ * margin the budget's window keeps for jitter. Their senders take new slots.
  */
 export class SendBudget {
   /** The pause as the database told it last (this process's clock). */
@@ -57,26 +69,51 @@ export class SendBudget {
   /** A 429 this process got, until the database has it too. */
   #announcing = -Infinity;
   #check: { startedAt: number; done: Promise<void> } | undefined;
+  /** The database's clock minus this process's (epoch ms), and the round trip it was measured in. */
+  #offset = { ms: 0, roundTripMs: Infinity };
   readonly #checkLeadMs: number;
   readonly #lateToleranceMs: number;
 
   constructor(
     private readonly store: SendBudgetStore,
-    private readonly options: { lateToleranceMs?: number; checkLeadMs?: number; now?: () => number } = {},
+    options: { lateToleranceMs?: number; checkLeadMs?: number } = {},
   ) {
-    this.#checkLeadMs = options.checkLeadMs ?? 20;
+    this.#checkLeadMs = options.checkLeadMs ?? 40;
     this.#lateToleranceMs = options.lateToleranceMs ?? 25;
   }
 
   #now(): number {
-    return (this.options.now ?? (() => performance.now()))();
+    return performance.now();
   }
 
-  /** Slots for these chats (one per entry), as times on this process's clock (`now`). */
+  /** Asks the database; returns its answer and a function placing its times on this process's clock. */
+  async #ask<T extends FromDatabase>(
+    question: () => Promise<T>,
+  ): Promise<{ answer: T; local: (ms: number) => number }> {
+    const asked = this.#now();
+    const answer = await question();
+    const answered = this.#now();
+    const roundTrip = answered - asked;
+    // The database's `clockMs` fell between asked and answered: the quickest round trip bounds the error best.
+    if (roundTrip <= this.#offset.roundTripMs + 1) {
+      this.#offset = {
+        ms: answer.clockMs - (performance.timeOrigin + (asked + answered) / 2),
+        roundTripMs: Math.min(roundTrip, this.#offset.roundTripMs),
+      };
+    }
+    const base = answer.clockMs - this.#offset.ms - performance.timeOrigin;
+    return { answer, local: (ms) => base + ms };
+  }
+
+  /** Slots for these chats (one per entry), as times on this process's clock (performance.now()). */
   async take(chatIds: string[]): Promise<number[]> {
-    const waits = await this.store.takeSlots(chatIds);
-    const now = this.#now();
-    return waits.map((wait) => now + wait);
+    if (chatIds.length === 0) return [];
+    const asked = this.#now();
+    const { answer, local } = await this.#ask(() => this.store.takeSlots(chatIds));
+    // The answer says the pause too: as good as a check asked when the take was.
+    this.#pausedUntil = answer.pausedMs > 0 ? local(answer.pausedMs) : -Infinity;
+    this.#check = { startedAt: asked, done: Promise.resolve() };
+    return answer.waits.map(local);
   }
 
   /** When the bot may send again, as far as this process knows (this process's clock). */
@@ -103,8 +140,8 @@ export class SendBudget {
     const until = this.#now() + retryAfterSeconds * 1000;
     this.#announcing = Math.max(this.#announcing, until);
     try {
-      const ms = await this.store.pause(retryAfterSeconds);
-      this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + ms);
+      const { answer, local } = await this.#ask(() => this.store.pause(retryAfterSeconds));
+      this.#pausedUntil = Math.max(this.#pausedUntil, local(answer.pausedMs));
     } finally {
       if (this.#announcing === until) this.#announcing = -Infinity;
     }
@@ -117,8 +154,8 @@ export class SendBudget {
   #refreshPause(): Promise<void> {
     const now = this.#now();
     if (this.#check && now - this.#check.startedAt < this.#checkLeadMs) return this.#check.done;
-    const done = this.store.pausedFor().then((ms) => {
-      this.#pausedUntil = ms > 0 ? this.#now() + ms : -Infinity;
+    const done = this.#ask(() => this.store.pausedFor()).then(({ answer, local }) => {
+      this.#pausedUntil = answer.pausedMs > 0 ? local(answer.pausedMs) : -Infinity;
     });
     this.#check = { startedAt: now, done };
     return done;

@@ -16,15 +16,18 @@ export const remindersEnv = {
   REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
   REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().optional(),
   // A send that cannot leave within this long of its slot (a busy machine) takes a new slot, so
-  // late sends never bunch beyond the 30 ms the budget's window (telegram_rate_window_ms, 1,030)
-  // keeps for jitter. Benchmarks of the system's own ceiling (no rate limit) set it high.
-  REMINDERS_LATE_SEND_TOLERANCE_MS: z.coerce.number().int().nonnegative().default(25),
+  // late sends never bunch beyond what the budget's window keeps for jitter: 25 ms of the 30 by
+  // which telegram_rate_window_ms (1,030) exceeds a second, so never 29 in a second; 75 ms with
+  // paid broadcasts (950 in 1,030 ms stays under Telegram's 1,000 a second with up to 80 ms).
+  // Benchmarks of the system's own ceiling (no rate limit) set it high.
+  REMINDERS_LATE_SEND_TOLERANCE_MS: z.coerce.number().int().nonnegative().optional(),
   // Paid broadcasts (opt-in): every sendMessage carries allow_paid_broadcast, which lets the bot
   // send up to 1,000 messages a second; each one above the free 30 a second costs 0.1 Telegram
   // Stars from the bot's balance. The per-chat limit stays.
   REMINDERS_PAID_BROADCAST: z.enum(["true", "false"], "true or false").transform((value) => value === "true")
     .default(false),
-  // Messages claimed (and in flight) at a time: default 60, or 200 with paid broadcasts.
+  // Messages claimed (and in flight) at a time: default 30 (about a second of sends at 28 a second,
+  // so the webhook's replies never queue long behind them), or 200 with paid broadcasts.
   REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).optional(),
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   // One run sends at a time; a run that dies keeps the others out for at most this long.
@@ -39,5 +42,10 @@ export const readRemindersConfig = () => readEnv(remindersEnv);
 
 /** Messages claimed (and in flight) at a time, whose default depends on paid broadcasts. */
 export function batchSize(config: RemindersConfig): number {
-  return config.REMINDERS_BATCH_SIZE ?? (config.REMINDERS_PAID_BROADCAST ? 200 : 60);
+  return config.REMINDERS_BATCH_SIZE ?? (config.REMINDERS_PAID_BROADCAST ? 200 : 30);
+}
+
+/** How late a send may leave after its slot before it takes a new one (see the variable). */
+export function lateSendToleranceMs(config: RemindersConfig): number {
+  return config.REMINDERS_LATE_SEND_TOLERANCE_MS ?? (config.REMINDERS_PAID_BROADCAST ? 75 : 25);
 }

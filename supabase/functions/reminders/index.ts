@@ -4,7 +4,7 @@ import { createSendBudgetStore, SendBudget } from "../_shared/send-budget.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import type { TelegramSettings } from "../_shared/telegram.ts";
 import { createRemindersApp } from "./app.ts";
-import { batchSize, readRemindersConfig } from "./config.ts";
+import { batchSize, lateSendToleranceMs, readRemindersConfig } from "./config.ts";
 import { dispatchOutbox } from "./dispatcher.ts";
 import { sendTelegramMessage } from "./message.ts";
 import { createOutboxStore } from "./store.ts";
@@ -26,7 +26,7 @@ if (env.ok) {
       messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND,
       chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
     }),
-    { lateToleranceMs: config.REMINDERS_LATE_SEND_TOLERANCE_MS },
+    { lateToleranceMs: lateSendToleranceMs(config) },
   );
   const telegram: TelegramSettings = {
     token: config.TELEGRAM_BOT_TOKEN,
