@@ -1,5 +1,6 @@
 import type { Database } from "./db.ts";
 import { sleep } from "./sleep.ts";
+import { TelegramApiError } from "./telegram.ts";
 
 /**
  * What a sender may override of the bot's send budget (private.settings holds the values every
@@ -159,5 +160,31 @@ export class SendBudget {
     });
     this.#check = { startedAt: now, done };
     return done;
+  }
+}
+
+/**
+ * Sends one message within the bot's budget: waits for a slot at most `maxWaitMs`, and records a
+ * 429's retry_after for every sender. Throws when no slot comes in time, or as `send` throws.
+ */
+export async function sendWithinBudget<T>(
+  budget: SendBudget,
+  chatId: string,
+  maxWaitMs: number,
+  send: () => Promise<T>,
+): Promise<T> {
+  const deadline = performance.now() + maxWaitMs;
+  while (true) {
+    const [slot] = await budget.take([chatId]);
+    if (slot > deadline) throw new Error(`no send slot for chat ${chatId} within ${maxWaitMs} ms`);
+    if (!await budget.depart(slot)) continue;
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof TelegramApiError && error.code === 429) {
+        await budget.pause(error.retryAfterSeconds ?? 1);
+      }
+      throw error;
+    }
   }
 }
