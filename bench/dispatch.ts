@@ -108,13 +108,19 @@ try {
     report.add(`unlimitedBatch${batch}`, result);
     checkPhase(`unlimitedBatch${batch}`, result, UNLIMITED_USERS);
     report.add(
-      `unlimitedBatch${batch} ceiling target (>= ${CEILING_TARGET_PER_SECOND} msg/s${SMOKE ? "; not enforced" : ""})`,
-      `${result.messagesPerSecond >= CEILING_TARGET_PER_SECOND ? "met" : "missed"} (${result.messagesPerSecond} msg/s)`,
+      `unlimitedBatch${batch} ceiling target (>= ${CEILING_TARGET_PER_SECOND} msg/s${
+        SMOKE ? "; not enforced" : ""
+      })`,
+      `${
+        result.messagesPerSecond >= CEILING_TARGET_PER_SECOND ? "met" : "missed"
+      } (${result.messagesPerSecond} msg/s)`,
     );
     await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
   }
 
-  report.section("B. bursts at Telegram's limits: normal (28 in any 1,030 ms) and paid broadcast (950 in any 1,030 ms)");
+  report.section(
+    "B. bursts at Telegram's limits: normal (28 in any 1,030 ms) and paid broadcast (950 in any 1,030 ms)",
+  );
   for (const mode of ["normal", "paid"] as const) {
     for (const due of BURSTS) {
       const result = await runDispatchPhase(sql, {
@@ -147,7 +153,8 @@ try {
 
   report.section("C. three reminders per chat due together (the function's defaults)");
   const perChat = await runDispatchPhase(sql, {
-    name: `defaults (28 in any 1,030 ms, 1.1 s per chat), ${PER_CHAT_USERS} chats x ${PER_CHAT_HABITS} messages`,
+    name:
+      `defaults (28 in any 1,030 ms, 1.1 s per chat), ${PER_CHAT_USERS} chats x ${PER_CHAT_HABITS} messages`,
     dbUrl: env.dbUrl,
     functionsPort: 0,
     postmasterPid: postmaster,

@@ -6,6 +6,7 @@ import type { TelegramSettings } from "../_shared/telegram.ts";
 import { createRemindersApp } from "./app.ts";
 import { batchSize, lateSendToleranceMs, readRemindersConfig } from "./config.ts";
 import { dispatchOutbox } from "./dispatcher.ts";
+import { startNextRunIfWorkLeft } from "./next-run.ts";
 import { sendTelegramMessage } from "./message.ts";
 import { createOutboxStore } from "./store.ts";
 
@@ -34,17 +35,34 @@ if (env.ok) {
     timeoutSeconds: config.REMINDERS_SEND_TIMEOUT_SECONDS,
   };
   const app = createRemindersApp({
-    acceptedSecrets: [config.REMINDERS_SECRET, config.SUPABASE_SERVICE_ROLE_KEY],
-    dispatch: () =>
-      dispatchOutbox({
+    acceptedSecrets: [
+      config.REMINDERS_SECRET,
+      config.SUPABASE_SERVICE_ROLE_KEY,
+    ],
+    dispatch: async () => {
+      const report = await dispatchOutbox({
         store,
         send: (chatId, message) =>
-          sendTelegramMessage(telegram, chatId, message, config.REMINDERS_PAID_BROADCAST),
+          sendTelegramMessage(
+            telegram,
+            chatId,
+            message,
+            config.REMINDERS_PAID_BROADCAST,
+          ),
         budget,
         batchSize: batchSize(config),
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
         dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
-      }),
+      });
+      // A backlog goes on at once in the next run, not at the next minute's tick.
+      await startNextRunIfWorkLeft(db, report).catch((error) =>
+        console.error(
+          "reminders: the next run was not started:",
+          error instanceof Error ? error.message : error,
+        )
+      );
+      return report;
+    },
   });
   handle = (request) => app.fetch(request);
 } else {
