@@ -249,6 +249,39 @@ begin
 end
 $$;
 
+-- Records the outcomes of a set of claimed messages in one statement, each by record_delivery, in id order.
+create function private.record_deliveries(
+  notification_ids bigint[],
+  outcomes text[],
+  telegram_message_ids bigint[],
+  errors text[],
+  retry_after_seconds integer[],
+  max_attempts integer default 5
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  item record;
+begin
+  if cardinality(notification_ids) is distinct from cardinality(outcomes)
+    or cardinality(notification_ids) is distinct from cardinality(telegram_message_ids)
+    or cardinality(notification_ids) is distinct from cardinality(errors)
+    or cardinality(notification_ids) is distinct from cardinality(retry_after_seconds) then
+    raise exception 'record_deliveries: the arrays must have one entry per notification';
+  end if;
+  for item in
+    select * from unnest(notification_ids, outcomes, telegram_message_ids, errors, retry_after_seconds)
+      as u(id, outcome, message_id, error, retry_after)
+    order by u.id
+  loop
+    perform private.record_delivery(item.id, item.outcome, item.message_id, item.error, item.retry_after, max_attempts);
+  end loop;
+end
+$$;
+
 -- Gives the lease up. Unless `force`, only when nothing is left to send: a kick refused while
 -- this run held the lease must not leave its message waiting for the next cron tick, so the
 -- run goes on instead (returns false). Taking the row lock orders this against a waiting acquire.

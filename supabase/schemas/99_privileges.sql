@@ -329,3 +329,5 @@ grant all on function private.pause_telegram_sends(numeric) to service_role;
 revoke all on function private.telegram_sends_paused_for() from public;
 grant all on function private.telegram_sends_paused_for() to service_role;
 grant select, insert, update on table private.telegram_send_budget to service_role;
+revoke all on function private.record_deliveries(bigint[], text[], bigint[], text[], integer[], integer) from public;
+grant all on function private.record_deliveries(bigint[], text[], bigint[], text[], integer[], integer) to service_role;

@@ -1,4 +1,5 @@
 import type { DigestHabit } from "./digest.ts";
+import { recordInSets } from "./record-batch.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A claimed outbox row with what is needed to write its message. */
@@ -52,14 +53,8 @@ export function createOutboxStore(
         select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
     },
 
-    async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
-      const messageId = delivery.outcome === "sent" ? delivery.telegramMessageId : null;
-      const error = delivery.outcome === "sent" ? null : delivery.error;
-      const retryAfter = "retryAfterSeconds" in delivery ? delivery.retryAfterSeconds ?? null : null;
-      await db`
-        select private.record_delivery(${id.toString()}::bigint, ${delivery.outcome}, ${messageId}, ${error},
-          ${retryAfter}, ${settings.maxAttempts})`;
-    },
+    /** Records a claimed message's outcome; resolves once it is committed (with others arriving meanwhile). */
+    record: recordInSets(db, settings.maxAttempts),
 
     /** Takes or renews the single dispatcher lease; false while another run holds it. */
     async acquireDispatcherLease(
