@@ -1,11 +1,12 @@
 import { takeChatSendSlot } from "../_shared/chat-slots.ts";
 import type { DigestHabit } from "./digest.ts";
+import { type ReplyPart, withReplyParts } from "./reply-message.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A claimed outbox row with what is needed to write its message. */
 export interface ClaimedNotification {
   id: bigint;
-  kind: "habit_created" | "reminder" | "snoozed_reminder" | "weekly_digest";
+  kind: "habit_created" | "reminder" | "snoozed_reminder" | "weekly_digest" | "reply";
   attempts: number;
   due_at: Date;
   habit_id: string;
@@ -28,6 +29,8 @@ export interface ClaimedNotification {
   streak: number;
   /** A weekly digest's habits and their week (null for other kinds, or when it could not be computed). */
   digest: DigestHabit[] | null;
+  /** A reply part's text and buttons (kind `reply` only; reply-message.ts). */
+  reply?: ReplyPart | null;
 }
 
 export type DeliveryOutcome =
@@ -50,8 +53,11 @@ export function createOutboxStore(
 ) {
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
-      return await db<ClaimedNotification[]>`
-        select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+      return await withReplyParts(
+        db,
+        await db<ClaimedNotification[]>`
+        select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`,
+      );
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
