@@ -58,12 +58,16 @@ begin
   if owner is null then
     return null;
   end if;
+  if exists (select from private.telegram_reply_parts r where r.update_id = queue_telegram_reply.update_id) then
+    return 0;
+  end if;
   begin
     for part in select e.value from jsonb_array_elements(parts) e loop
       part_number := part_number + 1;
-      -- due_at keeps the parts apart in the outbox's per-occurrence key (one microsecond each).
+      -- The clock, not the transaction's start, keeps every part apart in the outbox's
+      -- per-occurrence key; next_attempt_at is the same for all, so they go out in id order.
       insert into public.notifications (owner_id, kind, due_at, next_attempt_at)
-      values (owner, 'reply', now() + make_interval(secs => part_number / 1e6), now())
+      values (owner, 'reply', clock_timestamp(), now())
       returning id into queued;
       insert into private.telegram_reply_parts (notification_id, update_id, part, parts, text, reply_markup)
       values (queued, queue_telegram_reply.update_id, part_number, total, part ->> 'text', part -> 'reply_markup');
