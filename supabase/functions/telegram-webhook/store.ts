@@ -77,9 +77,7 @@ function chatLinkQueries(db: Database) {
         { outcome: LinkOutcome; previous_user_id: string | null }[]
       >`
         select outcome, previous_user_id
-        from private.link_telegram_chat(${code}, ${chatId}, ${
-        username ?? null
-      }, ${moveConfirmed})`;
+        from private.link_telegram_chat(${code}, ${chatId}, ${username ?? null}, ${moveConfirmed})`;
       return row;
     },
 
