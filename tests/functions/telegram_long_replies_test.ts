@@ -92,6 +92,29 @@ Deno.test("long replies are handled once, and a Done press always shows its resu
   const post = (update: unknown) => postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
   const deliver = (user: TestUser) => deliverOutbox(sql, functions.url, user.id);
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** The person presses a button of a message in the stand-in: the update Telegram posts for it. */
+  const pressOn = (user: TestUser, messageId: number, data: string) => {
+    const message = seen(user.chatId).find((m) => m.message_id === messageId)!;
+    const callbackId = telegram.standIn.api.press(user.chatId, messageId, data);
+    const update = {
+      update_id: 2_000_000_000 + Math.floor(Math.random() * 100_000_000),
+      callback_query: {
+        id: callbackId,
+        from: { id: user.chatId, is_bot: false, first_name: "Test" },
+        chat_instance: String(-user.chatId * 7),
+        data,
+        message: {
+          message_id: messageId,
+          date: message.date,
+          chat: { id: user.chatId, type: "private", first_name: "Test" },
+          from: telegram.standIn.api.botUser,
+          text: message.text,
+          reply_markup: structuredClone(message.reply_markup),
+        },
+      },
+    };
+    return { update, callbackId };
+  };
 
   /** Each message is as full as Telegram allows: the next one's first line would not have fit. */
   const assertFewestPages = (texts: string[]) => {
@@ -175,6 +198,8 @@ Deno.test("long replies are handled once, and a Done press always shows its resu
         assert.equal(new Set(texts).size, texts.length, `no part twice: ${texts.length} sends`);
         const lines = shownLines(user.chatId);
         assert.equal(lines.length, 30, "every habit once");
+        const numbers = lines.map((line) => Number(line.match(/(\d{4}) /)?.[1]));
+        assert.deepEqual(numbers, Array.from({ length: 30 }, (_, i) => i + 1), "the parts arrive in order");
       },
     );
 
@@ -236,25 +261,7 @@ Deno.test("long replies are handled once, and a Done press always shows its resu
           }),
         }).then((response) => response.json());
         const messageId = sent.result.message_id as number;
-        const callbackId = telegram.standIn.api.press(user.chatId, messageId, data);
-        const from = { id: user.chatId, is_bot: false, first_name: "Test" };
-        const update = {
-          update_id: 2_000_000_000 + Math.floor(Math.random() * 100_000_000),
-          callback_query: {
-            id: callbackId,
-            from,
-            chat_instance: String(-user.chatId * 7),
-            data,
-            message: {
-              message_id: messageId,
-              date: sent.result.date,
-              chat: { id: user.chatId, type: "private", first_name: "Test" },
-              from: sent.result.from,
-              text: sent.result.text,
-              reply_markup: keyboard,
-            },
-          },
-        };
+        const { update, callbackId } = pressOn(user, messageId, data);
         // The first handling records Done, then dies while Telegram holds its answer.
         telegram.failNext("answerCallbackQuery", { kind: "hang", milliseconds: 60_000 });
         const doomed = spawnFunctionProcess("telegram-webhook", telegram.apiRoot, {
@@ -289,6 +296,21 @@ Deno.test("long replies are handled once, and a Done press always shows its resu
         assert.equal(again.n, 1, "Done is recorded once");
       },
     );
+    await t.step("/today's Done marks its button as done and leaves the others", async () => {
+      const user = await newUser();
+      const read = await createHabit(sql, user, { action: "read", time: "07:00" });
+      await createHabit(sql, user, { action: "run", time: "08:00" });
+      assert.equal((await post(textMessage(user.chatId, "/today"))).status, 200);
+      const list = seen(user.chatId).find((message) => message.reply_markup)!;
+      const { update } = pressOn(user, list.message_id, `today:${read}`);
+      assert.equal((await post(update)).status, 200);
+      const after = seen(user.chatId).find((message) => message.message_id === list.message_id)!;
+      expect(after.reply_markup?.inline_keyboard.map((row) => row.map((button) => button.text))).toEqual([
+        ["☑️ Done: read"],
+        ["✅ run"],
+      ]);
+      expect(sentTexts(user.chatId).at(-1)).toContain("Well done");
+    });
   } finally {
     await deleteTestUsers(sql, users);
     await functions.close();
