@@ -1,5 +1,11 @@
 import type { Context, MiddlewareFn } from "grammy";
-import { type Language, type Messages, type MessagesFor, pickLanguage, pickTimeFormat } from "./messages/index.ts";
+import {
+  type Language,
+  type Messages,
+  type MessagesFor,
+  pickLanguage,
+  pickTimeFormat,
+} from "./messages/index.ts";
 import type { HabitStore } from "./habit-store.ts";
 import type { LinkedProfile, WebhookStore } from "./store.ts";
 
