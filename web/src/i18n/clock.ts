@@ -1,14 +1,15 @@
-import type { Language } from "./i18n.ts";
-
 /**
  * How a person's times are written: the hour cycle of their language (CLDR: English 12-hour,
  * Russian 24-hour), or 24-hour or 12-hour as they chose in Settings (profiles.time_format).
  * supabase/functions/_shared/clock.ts writes the bot's, reminders' and digest's times with the
  * same rules; tests/functions/time_format_parity_test.ts holds the two to every minute of a day.
- * No imports but types: Deno tests load it.
+ * No imports: Deno tests load it.
  */
 export const TIME_FORMATS = ["locale", "24h", "12h"] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
+
+/** The interface languages (i18n.ts's Language). */
+type Language = "en" | "ru";
 
 export function isTimeFormat(value: unknown): value is TimeFormat {
   return value === "locale" || value === "24h" || value === "12h";
