@@ -293,7 +293,8 @@ Deno.test("export and import: own round trip, Loop's CSV, refusals with nothing 
       await sql`update public.profiles set language = 'ru', time_format = '12h' where id = ${fresh.id}`;
       const result = await importAs(fresh, {
         format: "loop",
-        habits: "Name,Question,NumRepetitions,Interval\nWalk after lunch,,1,1\nЗарядка,Did you stretch today?,1,1\n",
+        habits:
+          "Name,Question,NumRepetitions,Interval\nWalk after lunch,,1,1\nЗарядка,Did you stretch today?,1,1\n",
         checkmarks: "Date,Walk after lunch,Зарядка\n",
       });
       assert.equal(result.status, 200, JSON.stringify(result.body));
@@ -303,7 +304,8 @@ Deno.test("export and import: own round trip, Loop's CSV, refusals with nothing 
         "Habits.csv, строка 3 (Зарядка): действие — «stretch» («Я буду stretch …»)",
         "Habits.csv, строка 3 (Зарядка): в экспорте Loop нет времени, места и длительности; поставлено 9:00 AM, «где угодно», 60 с",
       ]);
-      const habits = await sql`select action, place from public.habits where owner_id = ${fresh.id} order by action`;
+      const habits =
+        await sql`select action, place from public.habits where owner_id = ${fresh.id} order by action`;
       expect(habits.map((h) => `${h.action} / ${h.place}`)).toEqual([
         "stretch / где угодно",
         "walk after lunch / где угодно",

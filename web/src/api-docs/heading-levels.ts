@@ -11,7 +11,9 @@ export function keepHeadingLevels(root: HTMLElement): () => void {
     for (const heading of root.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6")) {
       const own = Number(heading.tagName.slice(1)) + 1;
       const level = Math.max(2, Math.min(own, previous + 1));
-      if (heading.getAttribute("aria-level") !== String(level)) heading.setAttribute("aria-level", String(level));
+      if (heading.getAttribute("aria-level") !== String(level)) {
+        heading.setAttribute("aria-level", String(level));
+      }
       previous = level;
     }
   };

@@ -28,7 +28,9 @@ export function redocLocalOnly(): Plugin {
       return BUNDLE.test(id.split("?")[0] ?? id) ? { code: withoutRemoteLogo(code), map: null } : undefined;
     },
     generateBundle(_options, bundle) {
-      const shipped = Object.values(bundle).filter((item) => item.type === "asset" && BUNDLE.test(item.fileName));
+      const shipped = Object.values(bundle).filter((item) =>
+        item.type === "asset" && BUNDLE.test(item.fileName)
+      );
       if (shipped.length === 0) this.error("redoc-local-only: ReDoc's bundle is not in the build");
       for (const asset of shipped) {
         if (asset.type !== "asset") continue;

@@ -34,7 +34,9 @@ const DATE: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day:
 export function formatInstant(iso: string | Date | null, timeZone?: string): string {
   if (!iso) return "—";
   const instant = new Date(iso);
-  return `${formatter({ dateStyle: "medium" }, timeZone).format(instant)}, ${formatTimeOf(instant, timeZone)}`;
+  return `${formatter({ dateStyle: "medium" }, timeZone).format(instant)}, ${
+    formatTimeOf(instant, timeZone)
+  }`;
 }
 
 /** A wall-clock time "HH:MM[:SS]" in the person's time format. */

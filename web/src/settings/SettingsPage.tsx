@@ -75,7 +75,9 @@ export function SettingsPage() {
       <div className="field">
         <label htmlFor="time_format">{t("Time format")}</label>
         <TimeFormatSelect id="time_format" onError={setTimeFormatError} />
-        <div className="hint">{t("Times are written this way here, in Telegram and in the weekly digest.")}</div>
+        <div className="hint">
+          {t("Times are written this way here, in Telegram and in the weekly digest.")}
+        </div>
         {timeFormatError && <p className="field-error">{timeFormatError}</p>}
       </div>
       <form onSubmit={save} noValidate>
