@@ -320,8 +320,7 @@ export const RU: Readonly<Record<string, string>> = {
   "As usual in my language ({{example}})": "Как принято в моём языке ({{example}})",
   "24-hour ({{example}})": "24-часовой ({{example}})",
   "12-hour ({{example}})": "12-часовой ({{example}})",
-  "Times are written this way here, in Telegram and in the weekly digest.":
-    "Так время пишется здесь, в Telegram и в еженедельной сводке.",
+  "Times are written this way here and in Telegram.": "Так время пишется здесь и в Telegram.",
   "Completions by day, scrollable": "Выполнения по дням, прокручиваются",
   "Fix the last {{days}} days": "Исправить последние {{days}} дней",
   "Nothing was due in these days.": "В эти дни ничего не было запланировано.",

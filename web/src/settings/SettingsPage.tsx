@@ -76,7 +76,7 @@ export function SettingsPage() {
         <label htmlFor="time_format">{t("Time format")}</label>
         <TimeFormatSelect id="time_format" onError={setTimeFormatError} />
         <div className="hint">
-          {t("Times are written this way here, in Telegram and in the weekly digest.")}
+          {t("Times are written this way here and in Telegram.")}
         </div>
         {timeFormatError && <p className="field-error">{timeFormatError}</p>}
       </div>
