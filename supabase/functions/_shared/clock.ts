@@ -14,11 +14,18 @@ export function pickTimeFormat(value: string | null | undefined): TimeFormat {
   return value === "24h" || value === "12h" ? value : "locale";
 }
 
+const LANGUAGE_USES_TWELVE_HOURS = new Map<Language, boolean>();
+
 /** Whether `format` writes 12-hour times for a person speaking `language`. */
 export function usesTwelveHours(format: TimeFormat, language: Language): boolean {
   if (format !== "locale") return format === "12h";
-  const cycle = new Intl.DateTimeFormat(language, { hour: "numeric" }).resolvedOptions().hourCycle;
-  return cycle === "h11" || cycle === "h12";
+  let twelve = LANGUAGE_USES_TWELVE_HOURS.get(language);
+  if (twelve === undefined) {
+    const cycle = new Intl.DateTimeFormat(language, { hour: "numeric" }).resolvedOptions().hourCycle;
+    twelve = cycle === "h11" || cycle === "h12";
+    LANGUAGE_USES_TWELVE_HOURS.set(language, twelve);
+  }
+  return twelve;
 }
 
 /** A wall-clock time "HH:MM[:SS]": "07:05" and "19:05" in 24-hour time, "7:05 AM" and "7:05 PM" in 12-hour. */
