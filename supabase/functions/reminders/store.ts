@@ -23,6 +23,8 @@ export interface ClaimedNotification {
   pleasant_place: string | null;
   /** The profile's language (null: not chosen, English). */
   language: string | null;
+  /** The profile's time format (null when the chat was unlinked meanwhile: the language's). */
+  time_format: string | null;
   /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note, or
    * when it could not be computed). */
   streak: number;
@@ -50,8 +52,10 @@ export function createOutboxStore(
 ) {
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
+      // The time format is read beside the claim (a scalar subquery keeps the claim's order).
       return await db<ClaimedNotification[]>`
-        select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+        select c.*, (select p.time_format from public.profiles p where p.telegram_chat_id = c.chat_id) as time_format
+        from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c`;
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
