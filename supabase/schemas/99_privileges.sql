@@ -307,6 +307,8 @@ grant update(digest_weekday) on table public.profiles to authenticated;
 
 grant update(digest_time) on table public.profiles to authenticated;
 
+grant update(time_format) on table public.profiles to authenticated;
+
 grant select on table public.public_habits to anon;
 grant select on table public.public_habits to authenticated;
 grant select on table public.public_habits to service_role;

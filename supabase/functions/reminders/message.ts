@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { encodeReminderButton } from "../_shared/callback-data.ts";
 import { escapeHtml } from "../_shared/html.ts";
+import { pickTimeFormat } from "../_shared/clock.ts";
 import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_shared/habit-text.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
 import type { ClaimedNotification } from "./store.ts";
@@ -49,16 +50,17 @@ export function composeMessage(notification: ClaimedNotification): OutgoingMessa
     return { text: composeDigest(notification.digest ?? [], language) };
   }
   const w = REMINDER_WORDS[language];
+  const format = pickTimeFormat(notification.time_format);
   const habit = { ...notification, time: notification.local_time };
   const followUp = habitFollowUp(habit, language);
   if (notification.kind === "habit_created") {
     return {
       text: [
         w.created,
-        `${habitSentence(habit, language)}, ${formatInterval(notification.interval_days, language)}.`,
+        `${habitSentence(habit, language, format)}, ${formatInterval(notification.interval_days, language)}.`,
         w.remindAt(
           notification.duration_seconds,
-          formatClock(notification.local_time),
+          formatClock(notification.local_time, language, format),
           notification.timezone,
         ),
         ...(followUp ? [followUp] : []),
@@ -68,7 +70,7 @@ export function composeMessage(notification: ClaimedNotification): OutgoingMessa
   return {
     text: [
       notification.kind === "snoozed_reminder" ? w.snoozed : w.due,
-      `${habitSentence(habit, language)}.`,
+      `${habitSentence(habit, language, format)}.`,
       w.takes(notification.duration_seconds),
       ...(followUp ? [w.afterwards(followUp)] : []),
       ...(notification.streak > 0 ? [w.atStake(notification.streak)] : []),

@@ -90,7 +90,7 @@ function chatLinkQueries(db: Database) {
 
     async linkedProfile(chatId: number): Promise<LinkedProfile | null> {
       const [row] = await db<LinkedProfile[]>`
-        select id, timezone, language from public.profiles where telegram_chat_id = ${chatId}`;
+        select id, timezone, language, time_format from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
   };
@@ -184,6 +184,7 @@ export type LinkedProfile = {
   id: string;
   timezone: string;
   language: string | null;
+  time_format: string;
 };
 export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
 export type WebhookStore = ReturnType<typeof createWebhookStore>;
