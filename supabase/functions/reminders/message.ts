@@ -7,6 +7,7 @@ import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_s
 import { type Language, pickLanguage } from "../_shared/language.ts";
 import type { ClaimedNotification } from "./store.ts";
 import { composeDigest } from "./digest.ts";
+import { composeReply } from "./reply-message.ts";
 
 export interface OutgoingMessage {
   text: string;
@@ -41,8 +42,9 @@ export const REMINDER_WORDS = {
   },
 } satisfies Record<Language, unknown>;
 
-/** The Telegram message for an outbox row: the "habit created" note, a reminder with buttons, or a digest. */
+/** The Telegram message for an outbox row: the "habit created" note, a reminder with buttons, a digest, or a reply part. */
 export function composeMessage(notification: ClaimedNotification): OutgoingMessage {
+  if (notification.kind === "reply") return composeReply(notification);
   const language = pickLanguage(notification.language, undefined);
   if (notification.kind === "weekly_digest") {
     return { text: composeDigest(notification.digest ?? [], language) };

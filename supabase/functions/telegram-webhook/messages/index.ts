@@ -3,6 +3,7 @@ import { formatWallClock, type TimeFormat } from "../../_shared/clock.ts";
 import { habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
 import type { Language } from "../../_shared/language.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../../_shared/rule-sentences.ts";
+import { visibleLength } from "../../_shared/telegram-length.ts";
 import { pageLines } from "../paging.ts";
 import type { LinkOutcome } from "../store.ts";
 import { type Catalogue, en } from "./en.ts";
@@ -111,7 +112,7 @@ function assemble(
         }`
       );
       const heading = `<b>${w.today}</b> (${escapeHtml(timezone)})\n\n`;
-      return pageLines(lines, heading.length).map((page, index) =>
+      return pageLines(lines, visibleLength(heading)).map((page, index) =>
         (index === 0 ? heading : "") + page.join("\n")
       );
     },
