@@ -313,6 +313,8 @@ grant update(digest_weekday) on table public.profiles to authenticated;
 
 grant update(digest_time) on table public.profiles to authenticated;
 
+grant update(time_format) on table public.profiles to authenticated;
+
 grant select on table public.public_habits to anon;
 grant select on table public.public_habits to authenticated;
 grant select on table public.public_habits to service_role;
@@ -324,3 +326,10 @@ grant insert(user_id) on table public.telegram_link_codes to authenticated;
 
 -- pg_cron's jobs are read and run as postgres.
 grant usage on schema cron to postgres;
+
+-- Long replies through the outbox (65_telegram_replies.sql).
+revoke all on function private.queue_telegram_reply(update_id bigint, chat_id bigint, parts jsonb) from public;
+grant all on function private.queue_telegram_reply(update_id bigint, chat_id bigint, parts jsonb) to service_role;
+grant select,insert,delete,update on table private.telegram_reply_parts to service_role;
+revoke all on function private.reply_parts(notification_ids bigint[]) from public;
+grant all on function private.reply_parts(notification_ids bigint[]) to service_role;

@@ -140,9 +140,9 @@ Deno.test({
         await page.getByTestId("today-entry").first().waitFor();
         const titles = await page.getByTestId("today-entry").locator("h2").allInnerTexts();
         assert.deepEqual(titles, [
-          "I will listen to one song at 00:00 in the sofa",
-          "I will do ten squats at 12:00 in the garden",
-          "I will stretch for a minute at 23:59 in the hall",
+          "I will listen to one song at 12:00 AM in the sofa",
+          "I will do ten squats at 12:00 PM in the garden",
+          "I will stretch for a minute at 11:59 PM in the hall",
         ]);
         await page.getByRole("region", { name: "Paused" }).getByText("water a plant").waitFor();
         await page.getByText("0 of 3 done").waitFor();
