@@ -55,14 +55,14 @@ grant all on function private.digest_due_at(weekday integer, local_time time wit
 revoke all on function private.digest_for_message(owner uuid) from public;
 grant all on function private.digest_for_message(owner uuid) to service_role;
 
-revoke all on function private.due_reminders(at timestamp with time zone, fast_path boolean) from public;
-grant all on function private.due_reminders(at timestamp with time zone, fast_path boolean) to service_role;
+revoke all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) from public;
+grant all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) to service_role;
 
-revoke all on function private.enqueue_due_reminders(at timestamp with time zone, grace interval) from public;
-grant all on function private.enqueue_due_reminders(at timestamp with time zone, grace interval) to service_role;
+revoke all on function private.enqueue_due_reminders(at timestamp with time zone) from public;
+grant all on function private.enqueue_due_reminders(at timestamp with time zone) to service_role;
 
-revoke all on function private.enqueue_weekly_digests(at timestamp with time zone, grace interval) from public;
-grant all on function private.enqueue_weekly_digests(at timestamp with time zone, grace interval) to service_role;
+revoke all on function private.enqueue_weekly_digests(at timestamp with time zone) from public;
+grant all on function private.enqueue_weekly_digests(at timestamp with time zone) to service_role;
 
 revoke all on function private.finish_telegram_update(id bigint) from public;
 grant all on function private.finish_telegram_update(id bigint) to service_role;
@@ -156,8 +156,8 @@ grant all on function private.profiles_resume_habits_paused_for_zone() to servic
 revoke all on function private.prune_housekeeping() from public;
 grant all on function private.prune_housekeeping() to service_role;
 
-revoke all on function private.queue_upcoming_reminders(at timestamp with time zone, horizon interval, batch_size integer) from public;
-grant all on function private.queue_upcoming_reminders(at timestamp with time zone, horizon interval, batch_size integer) to service_role;
+revoke all on function private.queue_upcoming_reminders(at timestamp with time zone) from public;
+grant all on function private.queue_upcoming_reminders(at timestamp with time zone) to service_role;
 
 revoke all on function private.raise_rule_violation(relation text, rule text, explanation text) from public;
 grant all on function private.raise_rule_violation(relation text, rule text, explanation text) to service_role;
@@ -188,6 +188,12 @@ grant all on function private.requeue_dead_notifications(ids bigint[], died_sinc
 revoke all on function private.run_reminder_tick() from public;
 grant all on function private.run_reminder_tick() to service_role;
 
+revoke all on function private.queue_due_batch(tick_started timestamp with time zone) from public;
+grant all on function private.queue_due_batch(tick_started timestamp with time zone) to service_role;
+
+revoke all on function private.reminder_tick_setting(setting text) from public;
+grant all on function private.reminder_tick_setting(setting text) to service_role;
+
 revoke all on function private.send_reminder_now(habit_id uuid) from public;
 grant all on function private.send_reminder_now(habit_id uuid) to service_role;
 
@@ -197,8 +203,8 @@ grant all on function private.set_must_choose_password(user_id uuid, required bo
 revoke all on function private.set_updated_at() from public;
 grant all on function private.set_updated_at() to service_role;
 
-revoke all on function private.skip_reminders_missed_while_down(at timestamp with time zone, grace interval) from public;
-grant all on function private.skip_reminders_missed_while_down(at timestamp with time zone, grace interval) to service_role;
+revoke all on function private.skip_reminders_missed_while_down(at timestamp with time zone) from public;
+grant all on function private.skip_reminders_missed_while_down(at timestamp with time zone) to service_role;
 
 revoke all on function private.snooze_reminder_from_telegram(chat_id bigint, notification_id bigint, delay interval) from public;
 grant all on function private.snooze_reminder_from_telegram(chat_id bigint, notification_id bigint, delay interval) to service_role;
