@@ -209,6 +209,9 @@ grant all on function private.streak_for_message(habit uuid) to service_role;
 revoke all on function private.streak_lookback() from public;
 grant all on function private.streak_lookback() to service_role;
 
+revoke all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) from public;
+grant all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) to service_role;
+
 revoke all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) from public;
 grant all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) to service_role;
 
