@@ -191,6 +191,10 @@ grant all on function private.run_reminder_tick() to service_role;
 revoke all on function private.send_reminder_now(habit_id uuid) from public;
 grant all on function private.send_reminder_now(habit_id uuid) to service_role;
 
+revoke all on function private.session_meets_two_factor() from public;
+grant all on function private.session_meets_two_factor() to authenticated;
+grant all on function private.session_meets_two_factor() to service_role;
+
 revoke all on function private.set_must_choose_password(user_id uuid, required boolean) from public;
 grant all on function private.set_must_choose_password(user_id uuid, required boolean) to supabase_auth_admin;
 
