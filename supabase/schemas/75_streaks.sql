@@ -57,11 +57,10 @@ begin
       (select count(*)::integer from marks m where m.mark = 'done'
          and m.day > coalesce((select max(x.day) from marks x where x.mark = 'missed'), '-infinity'::date))
     into last_miss, streak;
-    if last_miss is not null or depth >= private.streak_lookback() then
-      return streak;
-    end if;
+    exit when last_miss is not null or depth >= private.streak_lookback();
     depth := private.streak_lookback();
   end loop;
+  return streak;
 end
 $$;
 
