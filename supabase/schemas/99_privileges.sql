@@ -197,6 +197,10 @@ grant all on function private.reminder_tick_setting(setting text) to service_rol
 revoke all on function private.send_reminder_now(habit_id uuid) from public;
 grant all on function private.send_reminder_now(habit_id uuid) to service_role;
 
+revoke all on function private.session_meets_two_factor() from public;
+grant all on function private.session_meets_two_factor() to authenticated;
+grant all on function private.session_meets_two_factor() to service_role;
+
 revoke all on function private.set_must_choose_password(user_id uuid, required boolean) from public;
 grant all on function private.set_must_choose_password(user_id uuid, required boolean) to supabase_auth_admin;
 
@@ -214,6 +218,9 @@ grant all on function private.streak_for_message(habit uuid) to service_role;
 
 revoke all on function private.streak_lookback() from public;
 grant all on function private.streak_lookback() to service_role;
+
+revoke all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) from public;
+grant all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) to service_role;
 
 revoke all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) from public;
 grant all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) to service_role;

@@ -26,9 +26,11 @@ where c.relkind = 'S'
 
 select results_eq($$ select role, kind, object from api_role_privileges order by 1, 2, 3 $$,
   $$ values ('authenticated', 'function', 'private.is_known_time_zone(zone text)'),
+            ('authenticated', 'function', 'private.session_meets_two_factor()'),
             ('authenticated', 'function', 'public.create_telegram_link_code()'),
             ('authenticated', 'function', 'public.disconnect_telegram()') $$,
-  'anon can execute no function and use no sequence; authenticated exactly these three functions');
+  'anon can execute no function and use no sequence; authenticated exactly these four functions '
+  '(the two private ones are what the policies call as the requesting person)');
 
 select is_empty($$ select p.proname from pg_proc p
                    where p.pronamespace = 'private'::regnamespace

@@ -122,7 +122,8 @@ Deno.test({
         values (${userId}, 'do ten squats', 'the garden', '12:00', 60, ${pleasant!.id})`;
       await sql`insert into public.habits (owner_id, action, place, time, duration_seconds, is_paused)
         values (${userId}, 'water a plant', 'the window', '09:00', 60, true)`;
-      await sql`update public.habits set starts_on = (now() at time zone ${ZONE})::date - 10 where owner_id = ${userId}`;
+      await sql`update public.habits set starts_on = (now() at time zone ${ZONE})::date - 10,
+        created_at = created_at - interval '10 days' where owner_id = ${userId}`;
       for (const daysAgo of [1, 2, 4]) {
         await sql`insert into public.habit_completions (habit_id, owner_id, occurrence_at)
           values (${

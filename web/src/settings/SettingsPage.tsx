@@ -18,7 +18,7 @@ import { knownTimeZones } from "./time-zones.ts";
 import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
 import { WeeklyDigest } from "../data-transfer/WeeklyDigest.tsx";
 import { YourData } from "../data-transfer/YourData.tsx";
-import { displayNameError } from "../profile/display-name.ts";
+import { displayNameError } from "../errors/display-name.ts";
 
 export function SettingsPage() {
   const { t } = useTranslation();
