@@ -70,13 +70,9 @@ export function createOutboxStore(
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
-      const messageId = delivery.outcome === "sent"
-        ? delivery.telegramMessageId
-        : null;
+      const messageId = delivery.outcome === "sent" ? delivery.telegramMessageId : null;
       const error = delivery.outcome === "sent" ? null : delivery.error;
-      const retryAfter = "retryAfterSeconds" in delivery
-        ? delivery.retryAfterSeconds ?? null
-        : null;
+      const retryAfter = "retryAfterSeconds" in delivery ? delivery.retryAfterSeconds ?? null : null;
       await db`
         select private.record_delivery(${id.toString()}::bigint, ${delivery.outcome}, ${messageId}, ${error},
           ${retryAfter}, ${settings.maxAttempts})`;
@@ -110,8 +106,7 @@ export function createOutboxStore(
     },
 
     /** Takes the chat's next slot, shared with the webhook's replies; how many ms to wait. */
-    takeChatSlot: (chatId: string) =>
-      takeChatSendSlot(db, chatId, settings.chatIntervalMs),
+    takeChatSlot: (chatId: string) => takeChatSendSlot(db, chatId, settings.chatIntervalMs),
 
     /** Milliseconds until the earliest queued message may be sent; null when none waits. */
     async nextDeliverableIn(): Promise<number | null> {
