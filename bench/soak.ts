@@ -44,7 +44,7 @@ const FUNCTION_ENV = atScale<Record<string, string>>({}, {
   REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
   REMINDERS_MAX_ATTEMPTS: "10",
 });
-const SEND_TIMEOUT_SECONDS = Number(FUNCTION_ENV.REMINDERS_SEND_TIMEOUT_SECONDS ?? 30);
+const SEND_TIMEOUT_SECONDS = Number(FUNCTION_ENV.REMINDERS_SEND_TIMEOUT_SECONDS ?? 20);
 // Issue 27: answers 15 s late (a wait, inside the send timeout), and a few past the timeout.
 const SLOW_ANSWER_MS = atScale(15_000, 1_000);
 const BOT_TOKEN = TEST_BOT_TOKEN;

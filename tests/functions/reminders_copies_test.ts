@@ -17,10 +17,10 @@ import {
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { spawnFunctionProcess, startFunctionsForTests, TEST_REMINDERS_SECRET } from "../support/functions.ts";
 
-// The function's own defaults for the send timeout (30 s) and the attempts (5). A working time
+// The function's own defaults for the send timeout (20 s) and the attempts (5). A working time
 // shorter than a plain retry's 30 s, so that a run leaves a retry to the next run.
 const FUNCTION_ENV = {
-  REMINDERS_WORKING_TIME_MS: "20000",
+  REMINDERS_WORKING_TIME_MS: "28000",
   REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
   REMINDERS_BATCH_SIZE: "20",
 };
@@ -155,7 +155,7 @@ Deno.test("a slow or flaky Telegram makes at most one extra copy of a reminder",
       "a send timeout that would outlive the edge runtime's wall clock is refused by name",
       async () => {
         const misconfigured = spawnFunctionProcess("reminders", telegram.apiRoot, {
-          REMINDERS_WORKING_TIME_MS: "100000",
+          REMINDERS_WORKING_TIME_MS: "110000",
         });
         try {
           const response = await misconfigured.fetch(

@@ -27,10 +27,11 @@ export const remindersEnv = {
   // One run sends at a time; a run that dies keeps the others out for at most this long.
   REMINDERS_DISPATCHER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60).default(15),
   // How long one sendMessage may take. A send given up on is "maybe delivered" and resent: a copy
-  // if Telegram was only slow. Telegram's answers come 10-15 s late when it is loaded (issue 27),
-  // so 30 s waits out that tail twice over; a run's last send (started at the end of its 45 s)
-  // still ends by 75 s, inside the edge runtime's 150 s wall clock (checked below).
-  REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(30),
+  // if Telegram was only slow. Answers 15 s late made 4 copies of every reminder with 10 s
+  // (issue 27); 20 s waits out that tail with a third to spare, and a run that must not start a
+  // send it cannot finish within its 45 s still has 25 s to start sends in. Even a send started
+  // as the working time ends is over by 65 s, inside the edge runtime's 150 s wall clock.
+  REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(20),
   REMINDERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
 };
 
