@@ -80,7 +80,7 @@ export class SendBudget {
     options: { lateToleranceMs?: number; checkLeadMs?: number } = {},
   ) {
     this.#checkLeadMs = options.checkLeadMs ?? 40;
-    this.#lateToleranceMs = options.lateToleranceMs ?? 25;
+    this.#lateToleranceMs = options.lateToleranceMs ?? 10;
   }
 
   #now(): number {

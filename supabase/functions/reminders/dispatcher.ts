@@ -16,6 +16,9 @@ export interface DispatchReport {
   rateLimited: number;
   /** 429s waited out inside this run. */
   rateLimitWaits: number;
+  /** Slots given up and taken again: a retry_after announced meanwhile, or a send that could not
+   * leave within the late tolerance of its slot (a busy machine). Each costs the bot one slot. */
+  slotsRetaken: number;
   dead: number;
   skipped: number;
   released: number;
@@ -64,6 +67,7 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     maybeDelivered: 0,
     rateLimited: 0,
     rateLimitWaits: 0,
+    slotsRetaken: 0,
     dead: 0,
     skipped: 0,
     released: 0,
@@ -206,6 +210,7 @@ async function deliverOne(
     // A retry_after announced to any sender meanwhile voids the slot: take another.
     if (!await options.budget.depart(slot)) {
       slot = undefined;
+      run.report.slotsRetaken++;
       continue;
     }
     slot = undefined;
