@@ -1,7 +1,7 @@
 /**
  * Dispatch: the reminders edge function, run by the devstack's functions host in its own Deno
  * process, against the Telegram stand-in (devstack/telegram/, through tests/support/fake-telegram.ts).
- *  A. No rate limit (the send budget's rate and chat gap overridden out of the way, late sends
+ *  A. No rate limit (the send budget's rate and chat gap set out of the way in private.settings, late sends
  *     never re-slotted, stand-in without limits): the system's own ceiling in messages a second
  *     and CPU per message (/proc/<pid>/stat of the function process), at the default batch and at 500.
  *  B. A burst at Telegram's limits (the stand-in answers 429 above 30 a second and one a second
@@ -87,6 +87,11 @@ try {
   report.check("every habit seeded", habits === seededHabits, habits);
 
   report.section("A. no rate limit: the system's own ceiling");
+  // The bot's send budget out of the way, in its one home (every sender reads it there).
+  const budgetSettings = await sql<{ name: string; value: number }[]>`
+    select name, value from private.settings where name like 'telegram\\_%'`;
+  await sql`update private.settings set value = 1000000 where name = 'telegram_messages_per_second'`;
+  await sql`update private.settings set value = 0 where name = 'telegram_chat_interval_ms'`;
   for (const batch of ["30", "500"]) {
     const result = await runDispatchPhase(sql, {
       name: `unlimited, batch ${batch}`,
@@ -96,8 +101,6 @@ try {
       fromUser: 0,
       toUser: UNLIMITED_USERS - 1,
       functionEnv: {
-        REMINDERS_MESSAGES_PER_SECOND: "1000000",
-        REMINDERS_CHAT_INTERVAL_MS: "0",
         REMINDERS_LATE_SEND_TOLERANCE_MS: "600000",
         REMINDERS_BATCH_SIZE: batch,
       },
@@ -117,6 +120,11 @@ try {
     );
     await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
   }
+  for (const { name, value } of budgetSettings) {
+    await sql`update private.settings set value = ${value} where name = ${name}`;
+  }
+  await sql`update private.telegram_send_budget set next_slot_at = '-infinity'`;
+  await sql`delete from private.telegram_chat_send_slots`;
 
   report.section(
     "B. bursts at Telegram's limits: normal (28 in any 1,030 ms) and paid broadcast (950 in any 1,030 ms)",

@@ -11,8 +11,9 @@
 --     holds for any window, not per calendar second;
 --   * the chat's gap (telegram_chat_send_slots, as before);
 --   * a pause: every slot is after any retry_after announced to any sender.
--- The settings live in private.settings, the one home read by SQL, both functions and the
--- benchmarks (the reminders function's environment may override them, for benchmarks).
+-- The settings live in private.settings, their one home, read by every sender through this
+-- function and by the benchmarks; no environment variable overrides them (issue 25, section 3:
+-- REMINDERS_CHAT_INTERVAL_MS claimed to set the chat's gap, which the webhook's replies never read).
 -- =====================================================================================
 
 insert into private.settings (name, value) values
@@ -21,6 +22,17 @@ insert into private.settings (name, value) values
   ('telegram_rate_window_ms', 1030),
   ('telegram_chat_interval_ms', 1100)
 on conflict (name) do nothing;
+
+alter table private.settings
+  add constraint settings_telegram_messages_per_second_range
+    check (name <> 'telegram_messages_per_second' or value between 1 and 1000000),
+  add constraint settings_telegram_paid_messages_per_second_range
+    check (name <> 'telegram_paid_messages_per_second' or value between 1 and 1000000),
+  -- Under a second, "at most N in any second" could not hold.
+  add constraint settings_telegram_rate_window_ms_range
+    check (name <> 'telegram_rate_window_ms' or value between 1000 and 60000),
+  add constraint settings_telegram_chat_interval_ms_range
+    check (name <> 'telegram_chat_interval_ms' or value between 0 and 60000);
 
 -- The bot's send budget, one row per lane: `free` for ordinary sends, `paid` for sends with
 -- allow_paid_broadcast (Telegram counts those apart, up to 1,000 a second). A retry_after pauses
@@ -36,14 +48,23 @@ create table private.telegram_send_budget (
 
 insert into private.telegram_send_budget (lane) values ('free'), ('paid');
 
--- A setting's value, or `fallback` when the row is missing.
-create function private.setting_value(setting text, fallback integer)
+-- A send budget setting by name; a missing row is an error that names it, never a silent default.
+create function private.telegram_send_setting(setting text)
 returns integer
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce((select s.value from private.settings s where s.name = setting), fallback)
+declare
+  found_value integer;
+begin
+  select s.value into found_value from private.settings s where s.name = setting;
+  if found_value is null then
+    raise exception 'the send budget setting "%" is missing from private.settings', setting
+      using errcode = 'no_data_found';
+  end if;
+  return found_value;
+end
 $$;
 
 -- Takes one send slot for each entry of `chat_ids` (a chat may appear more than once), in one
@@ -57,13 +78,10 @@ $$;
 --   * after any announced retry_after.
 -- Chats free sooner are served first, so a chat waiting out its gap does not hold slots others
 -- could use; a chat's second message comes after every chat's first. The lane's row is locked
--- for the statement: concurrent senders get disjoint, ordered slots. `messages_per_second` and
--- `chat_interval_ms` override the settings (null: the settings).
+-- for the statement: concurrent senders get disjoint, ordered slots.
 create function private.take_telegram_send_slots(
   chat_ids bigint[],
-  paid boolean default false,
-  messages_per_second numeric default null,
-  chat_interval_ms integer default null
+  paid boolean default false
 )
 returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
 language plpgsql
@@ -72,21 +90,16 @@ set search_path = ''
 as $$
 declare
   lane_name text := case when paid then 'paid' else 'free' end;
-  per_second numeric := coalesce(messages_per_second, private.setting_value(
-    case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end,
-    case when paid then 950 else 28 end));
-  spacing interval;
-  gap interval := make_interval(secs => coalesce(chat_interval_ms, private.setting_value('telegram_chat_interval_ms', 1100)) / 1000.0);
+  per_second numeric := private.telegram_send_setting(
+    case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end);
+  spacing interval := make_interval(secs => private.telegram_send_setting('telegram_rate_window_ms') / 1000.0 / per_second);
+  gap interval := make_interval(secs => private.telegram_send_setting('telegram_chat_interval_ms') / 1000.0);
   started timestamptz := clock_timestamp();
   frontier timestamptz;
   assigned timestamptz[] := array_fill(null::timestamptz, array[coalesce(cardinality(chat_ids), 0)]);
   item record;
   pause_ms integer;
 begin
-  if per_second is null or per_second <= 0 then
-    raise exception 'telegram send budget: messages per second must be positive, not %', per_second;
-  end if;
-  spacing := make_interval(secs => private.setting_value('telegram_rate_window_ms', 1030) / 1000.0 / per_second);
   if coalesce(cardinality(chat_ids), 0) = 0 then
     return;
   end if;
@@ -160,10 +173,10 @@ as $$
   from private.telegram_send_budget b
 $$;
 
-revoke all on function private.setting_value(text, integer) from public;
-grant all on function private.setting_value(text, integer) to service_role;
-revoke all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) from public;
-grant all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) to service_role;
+revoke all on function private.telegram_send_setting(text) from public;
+grant all on function private.telegram_send_setting(text) to service_role;
+revoke all on function private.take_telegram_send_slots(bigint[], boolean) from public;
+grant all on function private.take_telegram_send_slots(bigint[], boolean) to service_role;
 revoke all on function private.pause_telegram_sends(numeric) from public;
 grant all on function private.pause_telegram_sends(numeric) to service_role;
 revoke all on function private.telegram_sends_paused_for() from public;

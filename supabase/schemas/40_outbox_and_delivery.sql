@@ -358,13 +358,10 @@ $$;
 --   * after any announced retry_after.
 -- Chats free sooner are served first, so a chat waiting out its gap does not hold slots others
 -- could use; a chat's second message comes after every chat's first. The lane's row is locked
--- for the statement: concurrent senders get disjoint, ordered slots. `messages_per_second` and
--- `chat_interval_ms` override the settings (null: the settings).
+-- for the statement: concurrent senders get disjoint, ordered slots.
 create function private.take_telegram_send_slots(
   chat_ids bigint[],
-  paid boolean default false,
-  messages_per_second numeric default null,
-  chat_interval_ms integer default null
+  paid boolean default false
 )
 returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
 language plpgsql
@@ -373,21 +370,16 @@ set search_path = ''
 as $$
 declare
   lane_name text := case when paid then 'paid' else 'free' end;
-  per_second numeric := coalesce(messages_per_second, private.setting_value(
-    case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end,
-    case when paid then 950 else 28 end));
-  spacing interval;
-  gap interval := make_interval(secs => coalesce(chat_interval_ms, private.setting_value('telegram_chat_interval_ms', 1100)) / 1000.0);
+  per_second numeric := private.telegram_send_setting(
+    case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end);
+  spacing interval := make_interval(secs => private.telegram_send_setting('telegram_rate_window_ms') / 1000.0 / per_second);
+  gap interval := make_interval(secs => private.telegram_send_setting('telegram_chat_interval_ms') / 1000.0);
   started timestamptz := clock_timestamp();
   frontier timestamptz;
   assigned timestamptz[] := array_fill(null::timestamptz, array[coalesce(cardinality(chat_ids), 0)]);
   item record;
   pause_ms integer;
 begin
-  if per_second is null or per_second <= 0 then
-    raise exception 'telegram send budget: messages per second must be positive, not %', per_second;
-  end if;
-  spacing := make_interval(secs => private.setting_value('telegram_rate_window_ms', 1030) / 1000.0 / per_second);
   if coalesce(cardinality(chat_ids), 0) = 0 then
     return;
   end if;

@@ -335,10 +335,10 @@ grant insert(user_id) on table public.telegram_link_codes to authenticated;
 grant usage on schema cron to postgres;
 
 -- The bot's send budget (issue 27).
-revoke all on function private.setting_value(text, integer) from public;
-grant all on function private.setting_value(text, integer) to service_role;
-revoke all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) from public;
-grant all on function private.take_telegram_send_slots(bigint[], boolean, numeric, integer) to service_role;
+revoke all on function private.telegram_send_setting(text) from public;
+grant all on function private.telegram_send_setting(text) to service_role;
+revoke all on function private.take_telegram_send_slots(bigint[], boolean) from public;
+grant all on function private.take_telegram_send_slots(bigint[], boolean) to service_role;
 revoke all on function private.pause_telegram_sends(numeric) from public;
 grant all on function private.pause_telegram_sends(numeric) to service_role;
 revoke all on function private.telegram_sends_paused_for() from public;

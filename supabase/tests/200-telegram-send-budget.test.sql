@@ -11,12 +11,11 @@ update private.telegram_send_budget set next_slot_at = '-infinity', paused_until
 delete from private.telegram_chat_send_slots where chat_id between -9999 and -9000;
 
 create temporary table taken (call text primary key, waits integer[]);
-create function pg_temp.take(call text, chats bigint[], paid boolean default false,
-  per_second numeric default null, gap_ms integer default null) returns integer[]
+create function pg_temp.take(call text, chats bigint[], paid boolean default false) returns integer[]
 language sql as $$
   insert into taken
   select call, array_agg(t.wait_ms order by t.slot)
-  from private.take_telegram_send_slots(chats, paid, per_second, gap_ms) t
+  from private.take_telegram_send_slots(chats, paid) t
   returning waits
 $$;
 
@@ -73,13 +72,13 @@ select ok(
 
 -- ---------------------------------------------------------------- a retry_after is every sender's
 update private.telegram_send_budget set next_slot_at = '-infinity';
-select ok(private.pause_telegram_sends(2) between 1990 and 2000, 'a 429''s retry_after pauses the bot');
-select ok(private.telegram_sends_paused_for() between 1980 and 2000, 'every sender can see how long the pause lasts');
+select ok(private.pause_telegram_sends(10) between 9990 and 10000, 'a 429''s retry_after pauses the bot');
+select ok(private.telegram_sends_paused_for() between 9000 and 10000, 'every sender can see how long the pause lasts');
 select pg_temp.take('paused free', array[-9400]::bigint[]);
 select pg_temp.take('paused paid', array[-9401]::bigint[], true);
-select ok(waits[1] >= 1980, 'no free slot inside the pause') from taken where call = 'paused free';
+select ok(waits[1] >= 9000, 'no free slot inside the pause') from taken where call = 'paused free';
 select ok(
-  (select bool_and(t.paused_ms between 1900 and 2000) from private.take_telegram_send_slots(array[-9402]::bigint[]) t),
+  (select bool_and(t.paused_ms between 9000 and 10000) from private.take_telegram_send_slots(array[-9402]::bigint[]) t),
   'a take says how long the pause lasts, so a sender holding an older slot learns of it'
 );
 select ok(
@@ -87,8 +86,8 @@ select ok(
    from private.take_telegram_send_slots(array[-9403]::bigint[]) t),
   'and the database clock its waits count from (epoch milliseconds)'
 );
-select ok(waits[1] >= 1980, 'no paid slot inside the pause either') from taken where call = 'paused paid';
-select ok(private.pause_telegram_sends(1) >= 1980, 'a shorter retry_after does not shorten the pause');
+select ok(waits[1] >= 9000, 'no paid slot inside the pause either') from taken where call = 'paused paid';
+select ok(private.pause_telegram_sends(1) >= 9000, 'a shorter retry_after does not shorten the pause');
 update private.telegram_send_budget set paused_until = '-infinity', next_slot_at = '-infinity';
 select is(private.telegram_sends_paused_for(), 0, 'no pause: 0');
 
@@ -107,16 +106,36 @@ update private.settings set value = 2000 where name = 'telegram_chat_interval_ms
 select pg_temp.take('slow chat', array[-9502, -9502]::bigint[]);
 select ok(waits[2] - waits[1] between 1999 and 2001, 'and the chat gap') from taken where call = 'slow chat';
 update private.telegram_send_budget set next_slot_at = '-infinity';
-select pg_temp.take('override', array[-9503, -9504, -9503]::bigint[], false, 1000000, 0);
-select ok(waits[3] <= 1, 'a sender''s explicit rate and gap (benchmarks) override the settings')
-from taken where call = 'override';
+select throws_ok(
+  $$select * from private.take_telegram_send_slots(array[-9503]::bigint[], false, 1000000, 0)$$,
+  '42883', null, 'no sender brings a rate or gap of its own: the settings are the one home'
+);
+delete from private.settings where name = 'telegram_chat_interval_ms';
+select throws_ok(
+  $$select * from private.take_telegram_send_slots(array[-9504]::bigint[])$$,
+  'P0002', 'the send budget setting "telegram_chat_interval_ms" is missing from private.settings',
+  'a missing setting is refused by name, never replaced by a default'
+);
+insert into private.settings (name, value) values ('telegram_chat_interval_ms', 1100);
+select is(
+  (select array_agg(c.conname::text order by c.conname) from pg_constraint c
+   where c.conrelid = 'private.settings'::regclass and c.contype = 'c' and c.conname like 'settings\_telegram\_%'),
+  array['settings_telegram_chat_interval_ms_range', 'settings_telegram_messages_per_second_range',
+    'settings_telegram_paid_messages_per_second_range', 'settings_telegram_rate_window_ms_range'],
+  'each send budget setting''s range is a CHECK named after it'
+);
 
 -- ---------------------------------------------------------------- edges
 select is((select count(*) from private.take_telegram_send_slots(array[]::bigint[])), 0::bigint, 'an empty set takes nothing');
 select throws_ok(
-  $$select * from private.take_telegram_send_slots(array[-9600]::bigint[], false, 0)$$,
-  'P0001', 'telegram send budget: messages per second must be positive, not 0',
-  'a rate of 0 is refused by name'
+  $$update private.settings set value = 0 where name = 'telegram_messages_per_second'$$,
+  '23514', 'new row for relation "settings" violates check constraint "settings_telegram_messages_per_second_range"',
+  'a rate of 0 is refused by its rule'
+);
+select throws_ok(
+  $$update private.settings set value = 999 where name = 'telegram_rate_window_ms'$$,
+  '23514', 'new row for relation "settings" violates check constraint "settings_telegram_rate_window_ms_range"',
+  'a window under a second is refused: "at most 28 in any second" could not hold'
 );
 select throws_ok(
   $$insert into private.telegram_send_budget (lane) values ('express')$$,
@@ -125,13 +144,13 @@ select throws_ok(
 
 -- ---------------------------------------------------------------- privileges
 select ok(
-  not has_function_privilege('anon', 'private.take_telegram_send_slots(bigint[], boolean, numeric, integer)', 'execute')
-  and not has_function_privilege('authenticated', 'private.take_telegram_send_slots(bigint[], boolean, numeric, integer)', 'execute')
+  not has_function_privilege('anon', 'private.take_telegram_send_slots(bigint[], boolean)', 'execute')
+  and not has_function_privilege('authenticated', 'private.take_telegram_send_slots(bigint[], boolean)', 'execute')
   and not has_function_privilege('authenticated', 'private.pause_telegram_sends(numeric)', 'execute'),
   'only the service role takes slots or pauses the bot'
 );
 select ok(
-  has_function_privilege('service_role', 'private.take_telegram_send_slots(bigint[], boolean, numeric, integer)', 'execute')
+  has_function_privilege('service_role', 'private.take_telegram_send_slots(bigint[], boolean)', 'execute')
   and has_function_privilege('service_role', 'private.pause_telegram_sends(numeric)', 'execute')
   and has_function_privilege('service_role', 'private.telegram_sends_paused_for()', 'execute'),
   'the functions (service role) take slots, pause and read the pause'

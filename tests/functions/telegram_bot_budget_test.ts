@@ -17,6 +17,7 @@ import {
 } from "../support/database.ts";
 import { type RecordedCall, startFakeTelegram } from "../support/fake-telegram.ts";
 import {
+  spawnFunctionProcess,
   startFunctionsForTests,
   TEST_BOT_TOKEN,
   TEST_REMINDERS_SECRET,
@@ -137,6 +138,34 @@ Deno.test("Telegram's limits hold for the bot as a whole: every process and both
         expect(inside.map((call) => Math.round(call.at - refused.at))).toEqual([]);
         expect(telegram.counters().sendsInsideRetryAfter).toBeLessThanOrEqual(3);
         assert.equal(reports.reduce((sum, report) => sum + (report.sent ?? 0), 0), 100);
+      },
+    );
+
+    await t.step(
+      "one home for the budget: REMINDERS_CHAT_INTERVAL_MS and REMINDERS_MESSAGES_PER_SECOND are refused by name",
+      async () => {
+        for (
+          const [variable, setting] of [
+            ["REMINDERS_CHAT_INTERVAL_MS", "telegram_chat_interval_ms"],
+            ["REMINDERS_MESSAGES_PER_SECOND", "telegram_messages_per_second"],
+          ]
+        ) {
+          const misconfigured = spawnFunctionProcess("reminders", telegram.apiRoot, { [variable]: "0" });
+          try {
+            const response = await misconfigured.fetch(
+              new Request("http://function/reminders", {
+                method: "POST",
+                headers: { Authorization: `Bearer ${TEST_REMINDERS_SECRET}` },
+              }),
+            );
+            assert.equal(response.status, 500);
+            expect((await response.json()).problems).toEqual([
+              `${variable}: set ${setting} in private.settings instead: every sender shares it`,
+            ]);
+          } finally {
+            await misconfigured.stop();
+          }
+        }
       },
     );
   } finally {

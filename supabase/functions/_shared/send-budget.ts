@@ -3,15 +3,13 @@ import { sleep } from "./sleep.ts";
 import { TelegramApiError } from "./telegram.ts";
 
 /**
- * What a sender may override of the bot's send budget (private.settings holds the values every
- * sender uses: telegram_messages_per_second, telegram_paid_messages_per_second,
- * telegram_rate_window_ms, telegram_chat_interval_ms). Unset: the settings.
+ * The lane a sender takes its slots in. The budget's values are the bot's, the same for every
+ * sender: private.settings holds them (telegram_messages_per_second,
+ * telegram_paid_messages_per_second, telegram_rate_window_ms, telegram_chat_interval_ms).
  */
-export interface BudgetOverrides {
+export interface BudgetLane {
   /** Sends carry allow_paid_broadcast: the paid lane and its rate. */
   paid?: boolean;
-  messagesPerSecond?: number;
-  chatIntervalMs?: number;
 }
 
 /** Times from the database: milliseconds from `clockMs`, the database's clock (epoch ms). */
@@ -21,14 +19,13 @@ export interface FromDatabase {
 }
 
 /** The database calls of the bot's one send budget (private.take_telegram_send_slots and kin). */
-export function createSendBudgetStore(db: Database, overrides: BudgetOverrides = {}) {
+export function createSendBudgetStore(db: Database, lane: BudgetLane = {}) {
   return {
     /** One slot per entry (a chat may repeat), in one statement: milliseconds to wait for each. */
     async takeSlots(chatIds: string[]): Promise<FromDatabase & { waits: number[] }> {
       const rows = await db<{ wait_ms: number; paused_ms: number; clock_ms: number }[]>`
-        select wait_ms, paused_ms, clock_ms from private.take_telegram_send_slots(
-          ${chatIds}::bigint[], ${overrides.paid ?? false}, ${overrides.messagesPerSecond ?? null}::numeric,
-          ${overrides.chatIntervalMs ?? null}::integer)`;
+        select wait_ms, paused_ms, clock_ms
+        from private.take_telegram_send_slots(${chatIds}::bigint[], ${lane.paid ?? false})`;
       return {
         waits: rows.map((row) => row.wait_ms),
         pausedMs: rows[0]?.paused_ms ?? 0,

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { type EnvResult, readEnv } from "../_shared/env.ts";
 
+/** A variable that once set a send budget value: refused, naming the setting that holds it now. */
+function movedToSettings(setting: string) {
+  return z.undefined(`set ${setting} in private.settings instead: every sender shares it`).optional();
+}
+
 export const remindersEnv = {
   TELEGRAM_BOT_TOKEN: z.string().min(1, "the bot token from @BotFather is required"),
   TELEGRAM_API_ROOT: z.string().url().default("https://api.telegram.org"),
@@ -10,11 +15,12 @@ export const remindersEnv = {
   REMINDERS_SECRET: z.string().min(16, "at least 16 characters"),
   // Stop claiming new work after this long, well inside the edge runtime's wall-clock limit.
   REMINDERS_WORKING_TIME_MS: z.coerce.number().int().positive().default(45_000),
-  // Overrides (for benchmarks) of the bot's send budget, which every sender shares and which
-  // private.settings holds: telegram_messages_per_second (28), telegram_paid_messages_per_second
-  // (950) and telegram_chat_interval_ms (1,100). Unset: the settings.
-  REMINDERS_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
-  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().optional(),
+  // Telegram's limits are the bot's send budget, shared by every sender: private.settings holds
+  // them (telegram_messages_per_second 28, telegram_paid_messages_per_second 950,
+  // telegram_rate_window_ms 1,030, telegram_chat_interval_ms 1,100), and no variable overrides
+  // them. REMINDERS_MESSAGES_PER_SECOND and REMINDERS_CHAT_INTERVAL_MS are refused by name.
+  REMINDERS_MESSAGES_PER_SECOND: movedToSettings("telegram_messages_per_second"),
+  REMINDERS_CHAT_INTERVAL_MS: movedToSettings("telegram_chat_interval_ms"),
   // A send that cannot leave within this long of its slot (a busy machine) takes a new slot, so
   // late sends never bunch beyond what the budget's window keeps for jitter: 10 ms of the 30 by
   // which telegram_rate_window_ms (1,030) exceeds a second, the other 20 for the request's way

@@ -121,8 +121,18 @@ async function deliverUntilDone(
 ): Promise<boolean> {
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  // The send of each chat's latest message: a chat's next one starts after it, so a message whose
+  // slot had to be retaken (it comes later) never lets the chat's next message overtake it.
+  const chatTails = new Map<string, Promise<unknown>>();
   const deliver = async (notification: ClaimedNotification, slot: number | undefined): Promise<void> => {
-    const outcome = await deliverOne(notification, options, run, slot);
+    const chat = String(notification.chat_id);
+    const previous = chatTails.get(chat);
+    const sending = (previous ? previous.catch(() => {}) : Promise.resolve())
+      .then(() => deliverOne(notification, options, run, slot));
+    chatTails.set(chat, sending);
+    const outcome = await sending.finally(() => {
+      if (chatTails.get(chat) === sending) chatTails.delete(chat);
+    });
     if (outcome.outcome === "released") run.outOfTime = true;
     await options.store.record(notification.id, outcome);
     run.report[counters[outcome.outcome]]++;

@@ -22,11 +22,7 @@ if (env.ok) {
   });
   // The bot's one send budget, shared with the webhook's replies and every other instance.
   const budget = new SendBudget(
-    createSendBudgetStore(db, {
-      paid: config.REMINDERS_PAID_BROADCAST,
-      messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND,
-      chatIntervalMs: config.REMINDERS_CHAT_INTERVAL_MS,
-    }),
+    createSendBudgetStore(db, { paid: config.REMINDERS_PAID_BROADCAST }),
     { lateToleranceMs: lateSendToleranceMs(config) },
   );
   const telegram: TelegramSettings = {
