@@ -269,7 +269,8 @@ begin
 end
 $$;
 
--- Records the outcomes of a set of claimed messages in one statement, each by record_delivery, in id order.
+-- Records the outcomes of a set of claimed messages in one statement: the delivered ones in one
+-- UPDATE, every other one by record_delivery, in id order.
 create function private.record_deliveries(
   notification_ids bigint[],
   outcomes text[],
@@ -292,9 +293,26 @@ begin
     or cardinality(notification_ids) is distinct from cardinality(retry_after_seconds) then
     raise exception 'record_deliveries: the arrays must have one entry per notification';
   end if;
+  -- Delivered, the common case: one UPDATE for all of them, setting what record_delivery sets for
+  -- 'sent' (the status, Telegram's message id, sent_at; no error, no lease; attempts as claimed).
+  -- The rows are locked in id order first, as the one-by-one path locks them.
+  perform from public.notifications n
+  where n.id = any (array(select u.id from unnest(notification_ids, outcomes) u(id, outcome) where u.outcome = 'sent'))
+  order by n.id
+  for update;
+  update public.notifications n
+  set status = 'sent',
+      telegram_message_id = coalesce(u.message_id, n.telegram_message_id),
+      sent_at = now(),
+      last_error = null,
+      lease_until = null
+  from unnest(notification_ids, outcomes, telegram_message_ids) u(id, outcome, message_id)
+  where u.outcome = 'sent' and n.id = u.id;
+  -- Every other outcome through the state machine, one by one.
   for item in
     select * from unnest(notification_ids, outcomes, telegram_message_ids, errors, retry_after_seconds)
       as u(id, outcome, message_id, error, retry_after)
+    where u.outcome <> 'sent'
     order by u.id
   loop
     perform private.record_delivery(item.id, item.outcome, item.message_id, item.error, item.retry_after, max_attempts);

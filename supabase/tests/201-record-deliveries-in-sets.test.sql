@@ -26,6 +26,26 @@ select results_eq(
   $$values ('sent', 501::bigint, 1), ('retry', null::bigint, 1), ('retry', null::bigint, 0)$$,
   'each as record_delivery records it: sent with its message id, a retry counted, a 429 not counted'
 );
+-- The delivered one, recorded in the set's one UPDATE, ends as record_delivery leaves a sent message.
+select tests.create_supabase_user('single', 'UTC');
+select tests.link_telegram('single', 20102);
+insert into public.habits (owner_id, action, place, time, duration_seconds)
+values (tests.get_supabase_uid('single'), 'single habit', 'home', '07:00', 30);
+update public.notifications set status = 'sending', attempts = 1, lease_until = now() + interval '2 minutes',
+  last_error = 'an earlier 500'
+where owner_id = tests.get_supabase_uid('single') or id = (select ids[1] from ids);
+select private.record_delivery((select id from public.notifications where owner_id = tests.get_supabase_uid('single')),
+  'sent', 502, null, null, 5);
+select private.record_deliveries(array[(select ids[1] from ids)], array['sent'], array[503]::bigint[], array[null],
+  array[null]::integer[], 5);
+select results_eq(
+  $$select status, attempts, maybe_delivered_attempts, last_error, lease_until, sent_at = now(), next_attempt_at
+    from public.notifications where owner_id = tests.get_supabase_uid('single')$$,
+  $$select status, attempts, maybe_delivered_attempts, last_error, lease_until, sent_at = now(), next_attempt_at
+    from public.notifications where id = (select ids[1] from ids)$$,
+  'a delivered message recorded in a set ends exactly as record_delivery leaves it'
+);
+
 select ok(
   (select next_attempt_at between now() + interval '6 seconds' and now() + interval '8 seconds'
    from public.notifications where id = (select ids[3] from ids)),
