@@ -8,7 +8,8 @@ export const remindersEnv = {
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
   // The Bearer secret pg_cron sends (Vault secret `reminders_secret`).
   REMINDERS_SECRET: z.string().min(16, "at least 16 characters"),
-  // Stop claiming new work after this long, well inside the edge runtime's wall-clock limit.
+  // Every run ends within this, well inside the edge runtime's wall-clock limit and pg_net's 55 s:
+  // no send starts later than this less the send timeout.
   REMINDERS_WORKING_TIME_MS: z.coerce.number().int().positive().default(45_000),
   // Telegram allows about 30 messages a second per bot and one a second per chat. 28 leaves room
   // for network jitter, which otherwise lands 31 sends in one second (bench/dispatch.ts).

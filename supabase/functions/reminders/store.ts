@@ -49,28 +49,31 @@ export function createOutboxStore(
   },
 ) {
   return {
-    async claim(batchSize: number): Promise<ClaimedNotification[]> {
+    /** Claims for the holder of lease generation `generation`; throws (isLeaseLost) once it is not. */
+    async claim(batchSize: number, generation: bigint): Promise<ClaimedNotification[]> {
       return await db<ClaimedNotification[]>`
-        select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+        select * from private.claim_messages_fenced(${generation.toString()}::bigint, ${batchSize},
+          make_interval(secs => ${settings.leaseSeconds}))`;
     },
 
-    async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {
+    /** Records an outcome, refused (isLeaseLost) once `generation` no longer holds the lease. */
+    async record(id: bigint, delivery: DeliveryOutcome, generation: bigint): Promise<void> {
       const messageId = delivery.outcome === "sent" ? delivery.telegramMessageId : null;
       const error = delivery.outcome === "sent" ? null : delivery.error;
       const retryAfter = "retryAfterSeconds" in delivery ? delivery.retryAfterSeconds ?? null : null;
       await db`
-        select private.record_delivery(${id.toString()}::bigint, ${delivery.outcome}, ${messageId}, ${error},
-          ${retryAfter}, ${settings.maxAttempts})`;
+        select private.record_delivery_fenced(${generation.toString()}::bigint, ${id.toString()}::bigint,
+          ${delivery.outcome}, ${messageId}, ${error}, ${retryAfter}, ${settings.maxAttempts})`;
     },
 
-    /** Takes or renews the single dispatcher lease; false while another run holds it. */
-    async acquireDispatcherLease(
-      holder: string,
-      seconds: number,
-    ): Promise<boolean> {
-      const [row] = await db<{ taken: boolean }[]>`
-        select private.acquire_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as taken`;
-      return row.taken;
+    /**
+     * Takes or renews the single dispatcher lease: its generation (the fencing token every claim
+     * and record carries), or null while another run holds it.
+     */
+    async holdDispatcherLease(holder: string, seconds: number): Promise<bigint | null> {
+      const [row] = await db<{ generation: bigint | null }[]>`
+        select private.hold_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as generation`;
+      return row.generation === null ? null : BigInt(row.generation);
     },
 
     /** Gives the lease up; unless `force`, only when nothing is left to send. */
@@ -108,3 +111,7 @@ export function createOutboxStore(
 }
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;
+
+/** The database refused a claim or record: another run holds the dispatcher lease now. */
+export const isLeaseLost = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith("dispatcher_lease_lost");
