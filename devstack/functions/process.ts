@@ -120,6 +120,16 @@ export class FunctionProcess {
     }
   }
 
+  /**
+   * Sends `signal` to the running process, as an operator or the platform would (SIGKILL: a crash;
+   * SIGSTOP/SIGCONT: a freeze). False when no process is running.
+   */
+  signal(signal: Deno.Signal): boolean {
+    if (!this.#running?.alive) return false;
+    this.#running.child.kill(signal);
+    return true;
+  }
+
   /** Stops the process (it starts again on the next request unless `stop` was final). */
   async restart(): Promise<void> {
     const running = this.#running ?? await this.#starting?.catch(() => undefined);

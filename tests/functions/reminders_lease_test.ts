@@ -1,0 +1,243 @@
+/**
+ * The dispatcher lease's promises (issue 27, items 2, 3, 4 and 9b), against the strict Telegram
+ * stand-in and several reminders processes: a run ends inside its working time whatever Telegram
+ * says; after a crash (SIGKILL) the dead run's claims go out at once and count as "maybe
+ * delivered" only when a request for them could have left; and the lease is a fence, so a run
+ * frozen (SIGSTOP) past its lease wakes up (SIGCONT) and sends nothing beside its successor.
+ */
+import assert from "node:assert/strict";
+import type { FunctionProcess } from "../../devstack/functions/process.ts";
+import {
+  connectTestDatabase,
+  createHabit,
+  createTestUser,
+  deleteTestUsers,
+  quietOutbox,
+  type TestUser,
+} from "../support/database.ts";
+import { startFakeTelegram } from "../support/fake-telegram.ts";
+import { spawnFunctionProcess, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../support/functions.ts";
+import { waitUntil } from "../support/wait.ts";
+
+const LEASE_SECONDS = 3;
+const FUNCTION_ENV = {
+  REMINDERS_SEND_TIMEOUT_SECONDS: "1",
+  REMINDERS_DISPATCHER_LEASE_SECONDS: String(LEASE_SECONDS),
+  REMINDERS_MAX_ATTEMPTS: "5",
+};
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One POST to an instance, as pg_net makes it: the answer, and how long it took. */
+async function runOn(instance: FunctionProcess) {
+  const started = performance.now();
+  const response = await instance.fetch(
+    new Request("http://function/reminders", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TEST_REMINDERS_SECRET}` },
+    }),
+  );
+  const body = response.ok ? await response.json() : await response.text();
+  return { status: response.status, body, ms: performance.now() - started };
+}
+
+Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a woken run sends nothing", async (t) => {
+  const sql = connectTestDatabase();
+  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
+  const users: TestUser[] = [];
+  const instances: FunctionProcess[] = [];
+  const instance = (env: Record<string, string>) => {
+    const spawned = spawnFunctionProcess("reminders", telegram.apiRoot, { ...FUNCTION_ENV, ...env });
+    instances.push(spawned);
+    return spawned;
+  };
+  const crowd = async (size: number, tag: string) => {
+    const people = await Promise.all(Array.from({ length: size }, () => createTestUser(sql)));
+    users.push(...people);
+    // Twelve hours away: no tick queues these habits' reminders while the test runs.
+    const time = new Date(Date.now() + 12 * 3600_000).toISOString().slice(11, 16);
+    const habits = await Promise.all(
+      people.map((user, i) => createHabit(sql, user, { action: `${tag} ${i}`, time })),
+    );
+    return { people, habits };
+  };
+  const rowsOf = (habits: string[]) =>
+    sql<{ id: bigint; status: string; attempts: number; maybe: number; wait: number; chat: string }[]>`
+      select n.id, n.status, n.attempts, n.maybe_delivered_attempts as maybe,
+        extract(epoch from n.next_attempt_at - now())::float as wait, p.telegram_chat_id::text as chat
+      from public.notifications n join public.profiles p on p.id = n.owner_id
+      where n.habit_id = any(${habits}::uuid[]) order by n.id`;
+  const sendsTo = (people: TestUser[]) => {
+    const chats = new Set(people.map((user) => String(user.chatId)));
+    return telegram.callsOf("sendMessage").filter((call) => chats.has(String(call.payload.chat_id)));
+  };
+  const leaseGone = () =>
+    waitUntil(
+      async () => {
+        const [row] =
+          await sql`select bool_and(lease_until < now()) as gone from private.reminder_dispatcher`;
+        return row.gone !== false ? true : undefined;
+      },
+      15_000,
+      "the dispatcher lease to pass",
+    );
+
+  try {
+    await t.step(
+      "a run ends inside its working time whatever Telegram says: a 429 storm longer than the run",
+      async () => {
+        await quietOutbox(sql);
+        telegram.reset();
+        const workingTimeMs = 5_000;
+        const runner = instance({ REMINDERS_WORKING_TIME_MS: String(workingTimeMs) });
+        await runOn(runner); // boots the process (nothing queued for it yet)
+        const { people, habits } = await crowd(6, "storm");
+        // Every send is refused with retry_after 2 s, for longer than the run may last.
+        const storm = telegram.chaos({
+          kind: "too_many_requests",
+          retryAfter: 2,
+          methods: ["sendMessage"],
+          forMs: workingTimeMs + 6_000,
+        });
+        const during = await runOn(runner);
+        assert.equal(during.status, 200);
+        assert.ok(
+          during.ms <= workingTimeMs + 1_000,
+          `the run answered after ${Math.round(during.ms)} ms; its working time is ${workingTimeMs} ms`,
+        );
+        assert.ok(during.body.rateLimited + during.body.released >= 1, JSON.stringify(during.body));
+        const handedBack = await rowsOf(habits);
+        for (const row of handedBack) {
+          assert.ok(["pending", "retry"].includes(row.status), `back in the outbox, not ${row.status}`);
+          assert.equal(row.attempts, 0, "a 429 is not an attempt, nor is a send the run had no time for");
+          assert.ok(row.wait <= 2.05, `due again when Telegram's pause ends, not in ${row.wait} s`);
+        }
+        // The lease was given up: the next run (a tick, a kick) is not answered busy.
+        const next = await runOn(runner);
+        assert.equal(next.body.busy, false, "the lease is free as soon as a run ends");
+        assert.ok(next.ms <= workingTimeMs + 1_000, `the next run too ended in ${Math.round(next.ms)} ms`);
+        telegram.standIn.chaos.remove(storm);
+        // After the storm, the next run sends everything at once.
+        const after = await runOn(runner);
+        assert.equal(after.body.sent, 6, JSON.stringify(after.body));
+        assert.ok(after.ms < 4_000, `sent in ${Math.round(after.ms)} ms`);
+        const delivered = telegram.counters().deliveredPerChat;
+        for (const user of people) {
+          assert.equal(delivered[String(user.chatId)], 1, "each reached its chat once");
+        }
+        for (const row of await rowsOf(habits)) assert.equal(row.status, "sent");
+      },
+    );
+
+    await t.step(
+      "after a crash, claimed messages go at once, and only those whose request could have left count as maybe delivered",
+      async () => {
+        await quietOutbox(sql);
+        telegram.reset();
+        // Two sends a second: a claim of eight takes four seconds to send.
+        const env = { REMINDERS_MESSAGES_PER_SECOND: "2", REMINDERS_WORKING_TIME_MS: "20000" };
+        const doomed = instance(env);
+        const successor = instance(env);
+        await Promise.all([runOn(doomed), runOn(successor)]);
+        const { people, habits } = await crowd(8, "crash");
+        const running = runOn(doomed).catch(() => undefined);
+        await telegram.waitFor(() => sendsTo(people).length >= 2, 15_000);
+        assert.ok(doomed.signal("SIGKILL"));
+        const killedAt = performance.now();
+        await running;
+        const sentBeforeKill = new Set(sendsTo(people).map((call) => String(call.payload.chat_id)));
+        const left = await rowsOf(habits);
+        const recorded = left.filter((row) => row.status === "sent").length;
+        assert.ok(
+          left.length - recorded >= 4,
+          `the killed run left ${left.length - recorded} claimed messages`,
+        );
+        await leaseGone();
+        const [{ deliverable }] = await sql`select private.has_deliverable_notifications() as deliverable`;
+        assert.equal(deliverable, true, "the tick sees the dead run's claims once its lease has passed");
+        // What the tick starts (pg_net → the function):
+        const next = await runOn(successor);
+        assert.equal(next.body.sent, 8 - recorded, JSON.stringify(next.body));
+        const lateBy = performance.now() - killedAt;
+        assert.ok(
+          lateBy < 15_000,
+          `all delivered ${Math.round(lateBy)} ms after the crash, not minutes later`,
+        );
+        const rows = await rowsOf(habits);
+        for (const row of rows) assert.equal(row.status, "sent");
+        // The run takes a chat's send slot right before the request leaves: at most the one whose
+        // slot it had just taken when it was killed counts without having reached Telegram.
+        const neverLeft = rows.filter((row) => !sentBeforeKill.has(row.chat));
+        assert.ok(
+          neverLeft.filter((row) => row.maybe > 0).length <= 1,
+          `claims whose request never left counted as maybe delivered: ${neverLeft.map((row) => row.maybe)}`,
+        );
+        assert.ok(
+          neverLeft.filter((row) => row.attempts > 1).length <= 1,
+          `nor as attempts: ${neverLeft.map((row) => row.attempts)}`,
+        );
+        const [{ maybe }] = await sql`
+          select coalesce(sum(maybe_delivered_attempts), 0)::int as maybe
+          from public.notifications where habit_id = any(${habits}::uuid[])`;
+        const duplicates = sendsTo(people).length - 8;
+        assert.ok(maybe >= duplicates, `every duplicate (${duplicates}) is counted (${maybe})`);
+        assert.ok(maybe <= duplicates + 1, `maybe delivered ${maybe} for ${duplicates} duplicates`);
+      },
+    );
+
+    await t.step(
+      "the lease is a fence: a dispatcher frozen past its lease wakes up and sends nothing beside its successor",
+      async () => {
+        await quietOutbox(sql);
+        telegram.reset();
+        const env = { REMINDERS_MESSAGES_PER_SECOND: "4", REMINDERS_WORKING_TIME_MS: "20000" };
+        const frozen = instance(env);
+        const successor = instance(env);
+        await Promise.all([runOn(frozen), runOn(successor)]);
+        const { people, habits } = await crowd(16, "freeze");
+        const frozenRun = runOn(frozen);
+        await telegram.waitFor(() => sendsTo(people).length >= 2, 15_000);
+        assert.ok(frozen.signal("SIGSTOP"));
+        try {
+          await delay(300);
+          const beforeFreeze = sendsTo(people).length;
+          // The frozen run's lease passes; the next run takes over and sends what it had claimed.
+          await leaseGone();
+          const takeover = await runOn(successor);
+          assert.equal(takeover.body.busy, false);
+          await waitUntil(
+            async () => (await rowsOf(habits)).every((row) => row.status === "sent") ? true : undefined,
+            20_000,
+            "the successor to deliver everything",
+          );
+          const beforeWake = sendsTo(people).length;
+          assert.ok(beforeWake >= 16);
+          assert.ok(frozen.signal("SIGCONT"));
+          const woken = await frozenRun;
+          assert.equal(woken.status, 200);
+          await delay(1_000);
+          assert.equal(
+            sendsTo(people).length,
+            beforeWake,
+            `the woken run sent ${sendsTo(people).length - beforeWake} more requests`,
+          );
+          // At most the sends the frozen run had in flight are sent twice, and each is counted.
+          const duplicates = beforeWake - 16;
+          assert.ok(duplicates <= beforeFreeze - woken.body.sent, `${duplicates} duplicates`);
+          const rows = await rowsOf(habits);
+          const maybe = rows.reduce((sum, row) => sum + row.maybe, 0);
+          assert.ok(maybe >= duplicates, `every duplicate (${duplicates}) is counted (${maybe})`);
+          for (const row of rows) assert.equal(row.status, "sent", "the woken run's records were refused");
+          assert.ok(woken.body.sent <= beforeFreeze, JSON.stringify(woken.body));
+        } finally {
+          frozen.signal("SIGCONT");
+        }
+      },
+    );
+  } finally {
+    await Promise.all(instances.map((spawned) => spawned.stop()));
+    await deleteTestUsers(sql, users);
+    await telegram.close();
+    await sql.end();
+  }
+});
