@@ -241,3 +241,21 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
     await sql.end();
   }
 });
+
+Deno.test("a working time too short for one send is refused by name, not run", async () => {
+  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
+  const misconfigured = spawnFunctionProcess("reminders", telegram.apiRoot, {
+    REMINDERS_WORKING_TIME_MS: "8000",
+    REMINDERS_SEND_TIMEOUT_SECONDS: "10",
+  });
+  try {
+    const answer = await runOn(misconfigured);
+    assert.equal(answer.status, 500);
+    const body = JSON.parse(answer.body);
+    assert.equal(body.error, "function_misconfigured");
+    assert.match(body.problems.join(" "), /^REMINDERS_WORKING_TIME_MS: .*REMINDERS_SEND_TIMEOUT_SECONDS/);
+  } finally {
+    await misconfigured.stop();
+    await telegram.close();
+  }
+});

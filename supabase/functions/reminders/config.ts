@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readEnv } from "../_shared/env.ts";
+import { type EnvResult, readEnv } from "../_shared/env.ts";
 
 export const remindersEnv = {
   TELEGRAM_BOT_TOKEN: z.string().min(1, "the bot token from @BotFather is required"),
@@ -33,7 +33,21 @@ export const remindersEnv = {
 
 export type RemindersConfig = z.infer<z.ZodObject<typeof remindersEnv>>;
 
-export const readRemindersConfig = () => readEnv(remindersEnv);
+/** The environment, refused by name when a run could never send (its working time ends first). */
+export function readRemindersConfig(): EnvResult<RemindersConfig> {
+  const env = readEnv(remindersEnv);
+  if (
+    env.ok && env.config.REMINDERS_WORKING_TIME_MS < env.config.REMINDERS_SEND_TIMEOUT_SECONDS * 1000 + 1000
+  ) {
+    return {
+      ok: false,
+      problems: [
+        "REMINDERS_WORKING_TIME_MS: at least 1 s more than REMINDERS_SEND_TIMEOUT_SECONDS (no send starts later than the working time less the send timeout)",
+      ],
+    };
+  }
+  return env;
+}
 
 /** The bot-wide send rate and the batch size, whose defaults depend on paid broadcasts. */
 export function sendingPace(config: RemindersConfig): { messagesPerSecond: number; batchSize: number } {
