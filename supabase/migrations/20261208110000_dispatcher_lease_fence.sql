@@ -7,10 +7,10 @@
 -- nothing (its local check, in the function, stops it from sending too). The check takes the lease
 -- row FOR SHARE, so a takeover waits for a claim or record in progress and then sees its result.
 --
--- A takeover also hands the old generation's claims to the new holder at once: they go back to
--- 'retry', due now. One counts as "maybe delivered" only if a request for it could have left (its
--- chat's send slot was taken after the claim and before the old lease ended); otherwise the claim
--- was not an attempt and is not counted as one. And the tick sees such claims as deliverable as
+-- A takeover also hands the old generation's claims to the new holder: one whose request could
+-- have left (its chat's send slot was taken after the claim and before the old lease ended) is
+-- recorded as maybe delivered, as a send that timed out would be; any other was never sent, is
+-- not counted as an attempt, and is due at once. And the tick sees such claims as deliverable as
 -- soon as the dead run's lease has passed, instead of after their own two-minute claim lease.
 
 create sequence private.reminder_dispatcher_generation;
@@ -20,35 +20,48 @@ alter table private.reminder_dispatcher
 
 grant usage on sequence private.reminder_dispatcher_generation to service_role;
 
--- Claims left 'sending' by runs that no longer hold the lease become the new holder's, due now.
--- `stopped_by`: when the old lease ended (no run of that generation sends after it).
+-- Claims left 'sending' by runs that no longer hold the lease become the new holder's, through
+-- the same state machine as every outcome (private.record_delivery): a claim whose request could
+-- have left (the first of its chat's claims, whose send slot was taken after the claim, after the
+-- chat's last recorded send, and by `stopped_by`, when the old lease ended) is "uncertain", maybe
+-- delivered; any other was never sent, is not an attempt, and is due now.
 create function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) returns integer
     language plpgsql
     set search_path to ''
     as $$
 declare
-  recovered integer;
+  orphan record;
+  recovered integer := 0;
 begin
-  with orphaned as materialized (
-    select o.id,
-      exists (
+  perform from public.notifications o where o.status = 'sending' for update;
+  for orphan in
+    with orphaned as (
+      select o.id, o.owner_id, o.updated_at,
+        row_number() over (partition by o.owner_id order by o.kind <> 'habit_created', o.due_at, o.id) as place
+      from public.notifications o
+      where o.status = 'sending'
+    )
+    select c.id,
+      -- A run sends a chat's messages in this order, taking the chat's slot right before each;
+      -- a slot older than the chat's last recorded send was that send's.
+      c.place = 1 and exists (
         select from public.profiles p
         join private.telegram_chat_send_slots s on s.chat_id = p.telegram_chat_id
-        where p.id = o.owner_id and s.slot_at >= o.updated_at and s.slot_at <= stopped_by
+        where p.id = c.owner_id and s.slot_at >= c.updated_at and s.slot_at <= stopped_by
+          and s.slot_at > coalesce((select max(x.sent_at) from public.notifications x
+                                    where x.owner_id = c.owner_id and x.status = 'sent'), '-infinity')
       ) as could_have_left
-    from public.notifications o
-    where o.status = 'sending'
-    for update of o
-  )
-  update public.notifications n
-  set status = 'retry',
-      next_attempt_at = now(),
-      lease_until = null,
-      attempts = case when orphaned.could_have_left then n.attempts else greatest(n.attempts - 1, 0) end,
-      maybe_delivered_attempts = n.maybe_delivered_attempts + case when orphaned.could_have_left then 1 else 0 end
-  from orphaned
-  where n.id = orphaned.id;
-  get diagnostics recovered = row_count;
+    from orphaned c
+  loop
+    if orphan.could_have_left then
+      perform private.record_delivery(orphan.id, 'uncertain',
+        error => 'its run stopped (the dispatcher lease passed) after the request could have left');
+    else
+      perform private.record_delivery(orphan.id, 'released',
+        error => 'its run stopped (the dispatcher lease passed) before sending it', retry_after_seconds => 0);
+    end if;
+    recovered := recovered + 1;
+  end loop;
   return recovered;
 end
 $$;

@@ -33,8 +33,10 @@ select ok(private.has_deliverable_notifications(now()),
 
 -- ---------------------------------------------------------------- the next holder takes them at once
 select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206b0', '15 seconds'), 'the next run takes the lease');
-select is((select count(*) from public.notifications where id in (select id from dead_claim) and status = 'retry' and next_attempt_at <= now()),
-  2::bigint, 'the dead run''s claims are due again now');
+select results_eq(
+  $$ select d.chat_id, n.status, n.next_attempt_at <= now() from public.notifications n join dead_claim d using (id) order by d.chat_id $$,
+  $$ values (20601::bigint, 'retry', false), (20602::bigint, 'pending', true) $$,
+  'the claim that never got to its send is due again now; the one that may have left waits like any maybe-delivered send');
 select is((select maybe_delivered_attempts from public.notifications n join dead_claim d using (id) where d.chat_id = 20601), 1,
   'a claim whose chat slot was taken (a request could have left) counts as maybe delivered');
 select is((select maybe_delivered_attempts from public.notifications n join dead_claim d using (id) where d.chat_id = 20602), 0,
@@ -43,17 +45,42 @@ select is((select n.attempts from public.notifications n join dead_claim d using
   'and its claim is not counted as an attempt');
 select is((select n.attempts from public.notifications n join dead_claim d using (id) where d.chat_id = 20601), 1,
   'the one that may have left keeps its attempt');
+select ok((select last_error like 'its run stopped%' from public.notifications n join dead_claim d using (id) where d.chat_id = 20601),
+  'and says why it is retried');
 create temporary table next_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
-select is((select count(*) from next_claim where id in (select id from dead_claim)), 2::bigint,
-  'the next holder claims both at once');
+select results_eq($$ select chat_id from next_claim where id in (select id from dead_claim) $$, $$ values (20602::bigint) $$,
+  'the next holder claims the unsent one at once');
 select is((select sum(maybe_delivered_attempts)::int from public.notifications where id in (select id from dead_claim)), 1,
-  'and claiming them again counts nothing more');
+  'and claiming it again counts nothing more');
 
 -- ---------------------------------------------------------------- no lease left at all
 select ok(not private.has_deliverable_notifications(now()), 'claimed by a live run: nothing for the tick');
 delete from private.reminder_dispatcher;
 select ok(private.has_deliverable_notifications(now()),
   'claims left behind by a run that gave the lease up without recording them are deliverable');
+
+-- ---------------------------------------------------------------- two claims of one chat
+update public.notifications set status = 'sent' where status in ('pending', 'retry', 'sending');
+delete from private.reminder_dispatcher;
+select tests.create_supabase_user('stopped3', 'UTC');
+select tests.link_telegram('stopped3', 20603);
+delete from private.telegram_chat_send_slots where chat_id = 20603;
+insert into public.habits (owner_id, action, place, time, duration_seconds)
+values (tests.get_supabase_uid('stopped3'), 'pair-one', 'home', '07:00', 30),
+       (tests.get_supabase_uid('stopped3'), 'pair-two', 'home', '07:00', 30);
+select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206c0', '15 seconds'), 'a run takes the lease');
+create temporary table pair_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
+select is((select count(*) from pair_claim), 2::bigint, 'and claims both messages of one chat');
+-- It sends the first (taking the chat's slot) and records it, then dies before the second's slot.
+select private.take_telegram_chat_slot(20603);
+update private.telegram_chat_send_slots set slot_at = now() where chat_id = 20603;
+select is(private.record_delivery((select min(id) from pair_claim), 'sent', 20603), 'sent', 'the first is recorded as sent');
+update private.reminder_dispatcher set lease_until = now();
+select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206d0', '15 seconds'), 'the next run takes over');
+select results_eq(
+  $$ select status, maybe_delivered_attempts, attempts from public.notifications where id = (select max(id) from pair_claim) $$,
+  $$ values ('pending', 0, 0) $$,
+  'the chat''s slot was the recorded send''s: the second claim never left, and goes out at once');
 
 select * from finish();
 rollback;
