@@ -12,6 +12,8 @@ export class DispatcherLease {
   /** The database said another run holds the lease, or it lapsed before a send. */
   lost = false;
   #validUntil: number;
+  #renewal: Promise<void> = Promise.resolve();
+  #releasing = false;
 
   private constructor(
     readonly generation: bigint,
@@ -33,7 +35,13 @@ export class DispatcherLease {
   }
 
   /** Renews the lease. A failed renewal only lets it run out; another generation means it is lost. */
-  async renew(): Promise<void> {
+  renew(): Promise<void> {
+    if (this.#releasing) return this.#renewal;
+    this.#renewal = this.#renew();
+    return this.#renewal;
+  }
+
+  async #renew(): Promise<void> {
     const askedAt = this.now();
     try {
       const generation = await this.store.holdDispatcherLease(this.holder, this.seconds);
@@ -50,9 +58,16 @@ export class DispatcherLease {
     return !this.lost;
   }
 
-  /** Gives the lease up; unless `force`, only when nothing is left to send. */
-  release(force: boolean): Promise<boolean> {
-    return this.store.releaseDispatcherLease(this.holder, force);
+  /**
+   * Gives the lease up; unless `force`, only when nothing is left to send. A renewal still on its
+   * way is waited for first, so that it cannot take the lease again after it was given up.
+   */
+  async release(force: boolean): Promise<boolean> {
+    this.#releasing = true;
+    await this.#renewal;
+    const released = await this.store.releaseDispatcherLease(this.holder, force);
+    this.#releasing = released;
+    return released;
   }
 
   /** How often to renew. */
