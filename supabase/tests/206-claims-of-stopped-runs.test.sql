@@ -82,5 +82,34 @@ select results_eq(
   $$ values ('pending', 0, 0) $$,
   'the chat''s slot was the recorded send''s: the second claim never left, and goes out at once');
 
+-- ---------------------------------------------------------------- a second maybe-delivered ends it
+-- The rule of private.record_delivery (20261208120000) holds for a dead run's claims too: a message
+-- maybe delivered once, resent, and whose resend's run died after taking the chat's slot, was maybe
+-- delivered twice: it ends `unconfirmed` and is not sent a third time.
+update public.notifications set status = 'sent' where status in ('pending', 'retry', 'sending');
+delete from private.reminder_dispatcher;
+select tests.create_supabase_user('stopped4', 'UTC');
+select tests.link_telegram('stopped4', 20604);
+delete from private.telegram_chat_send_slots where chat_id = 20604;
+insert into public.habits (owner_id, action, place, time, duration_seconds)
+values (tests.get_supabase_uid('stopped4'), 'twice-maybe', 'home', '07:00', 30);
+select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206e0', '15 seconds'), 'a run takes the lease');
+create temporary table once_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
+select is(private.record_delivery((select id from once_claim), 'uncertain', error => 'timed out'), 'retry',
+  'its first send timed out: maybe delivered, resent once');
+update public.notifications set next_attempt_at = now() where id = (select id from once_claim);
+create temporary table resend_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
+select is((select count(*) from resend_claim where id = (select id from once_claim)), 1::bigint, 'the resend is claimed');
+select private.take_telegram_chat_slot(20604);
+update private.telegram_chat_send_slots set slot_at = now() where chat_id = 20604;
+update private.reminder_dispatcher set lease_until = now();
+select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206f0', '15 seconds'), 'the next run takes over');
+select results_eq(
+  $$ select status, maybe_delivered_attempts, last_error like 'maybe delivered 2 times; not sent again%' from public.notifications where id = (select id from once_claim) $$,
+  $$ values ('unconfirmed', 2, true) $$,
+  'a dead run''s claim that reaches its second maybe-delivered attempt ends unconfirmed, and says why');
+select is((select count(*) from private.claim_messages(5, '2 minutes') c where c.id = (select id from once_claim)), 0::bigint,
+  'and it is never claimed a third time');
+
 select * from finish();
 rollback;

@@ -1,34 +1,9 @@
 import { takeChatSendSlot } from "../_shared/chat-slots.ts";
-import type { DigestHabit } from "./digest.ts";
+import { withReplyParts } from "./reply-message.ts";
+import type { ClaimedNotification } from "./notification.ts";
 import type { Database } from "../_shared/db.ts";
 
-/** A claimed outbox row with what is needed to write its message. */
-export interface ClaimedNotification {
-  id: bigint;
-  kind: "habit_created" | "reminder" | "snoozed_reminder" | "weekly_digest";
-  attempts: number;
-  due_at: Date;
-  habit_id: string;
-  chat_id: bigint | null;
-  timezone: string;
-  action: string;
-  place: string;
-  local_time: string;
-  interval_days: number;
-  duration_seconds: number;
-  reward: string | null;
-  is_pleasant: boolean;
-  is_paused: boolean;
-  pleasant_action: string | null;
-  pleasant_place: string | null;
-  /** The profile's language (null: not chosen, English). */
-  language: string | null;
-  /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note, or
-   * when it could not be computed). */
-  streak: number;
-  /** A weekly digest's habits and their week (null for other kinds, or when it could not be computed). */
-  digest: DigestHabit[] | null;
-}
+export type { ClaimedNotification };
 
 export type DeliveryOutcome =
   | { outcome: "sent"; telegramMessageId: number }
@@ -51,9 +26,14 @@ export function createOutboxStore(
   return {
     /** Claims for the holder of lease generation `generation`; throws (isLeaseLost) once it is not. */
     async claim(batchSize: number, generation: bigint): Promise<ClaimedNotification[]> {
-      return await db<ClaimedNotification[]>`
-        select * from private.claim_messages_fenced(${generation.toString()}::bigint, ${batchSize},
-          make_interval(secs => ${settings.leaseSeconds}))`;
+      // The time format is read beside the claim (a scalar subquery keeps the claim's order).
+      return await withReplyParts(
+        db,
+        await db<ClaimedNotification[]>`
+        select c.*, (select p.time_format from public.profiles p where p.telegram_chat_id = c.chat_id) as time_format
+        from private.claim_messages_fenced(${generation.toString()}::bigint, ${batchSize},
+          make_interval(secs => ${settings.leaseSeconds})) c`,
+      );
     },
 
     /** Records an outcome, refused (isLeaseLost) once `generation` no longer holds the lease. */

@@ -1,5 +1,9 @@
 -- The dispatcher lease becomes a fence (issue 27, items 3, 4 and 9b).
 --
+-- Numbered after 20261208120000 (a maybe-delivered message is resent once): the takeover below
+-- records a dead run's claims through that migration's private.record_delivery, so a claim that
+-- reaches its second maybe-delivered attempt ends `unconfirmed`, never sent a third time.
+--
 -- Each time the lease passes to another run it gets a new generation (a sequence, so a number is
 -- never handed out twice, even after the row is deleted). The holder passes its generation with
 -- every claim and every delivery record, and those refuse to run unless it is still the current
@@ -19,6 +23,9 @@ alter table private.reminder_dispatcher
   add column generation bigint not null default nextval('private.reminder_dispatcher_generation');
 
 grant usage on sequence private.reminder_dispatcher_generation to service_role;
+
+comment on column public.notifications.maybe_delivered_attempts is
+  'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or the claim of a run that died after taking its chat''s send slot for it): an upper bound on the copies beyond the first.';
 
 -- Claims left 'sending' by runs that no longer hold the lease become the new holder's, through
 -- the same state machine as every outcome (private.record_delivery): a claim whose request could
