@@ -139,10 +139,14 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
       const successor = instance(env);
       await Promise.all([runOn(doomed), runOn(successor)]);
       const { people, habits } = await crowd(8, tag);
+      // Chaos: every message reaches its chat at once and its answer comes 2 s later, so the run
+      // dies with requests on the wire whose outcome it never learned.
+      const slow = telegram.chaos({ kind: "slow", delayMs: 2_000, methods: ["sendMessage"] });
       const running = runOn(doomed).catch(() => undefined);
       await telegram.waitFor(() => sendsTo(people).length >= 2, 15_000);
       assert.ok(doomed.signal("SIGKILL"));
       const killedAt = performance.now();
+      telegram.standIn.chaos.remove(slow);
       await running;
       const sentBeforeKill = new Set(sendsTo(people).map((call) => String(call.payload.chat_id)));
       const recorded = (await rowsOf(habits)).filter((row) => row.status === "sent").length;
@@ -193,6 +197,11 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
           assert.equal(row.status, "retry", "it waits as any maybe-delivered send does");
           assert.equal(row.attempts, 1);
         }
+        const unanswered = rows.filter((row) => sentBeforeKill.has(row.chat) && row.status !== "sent");
+        assert.ok(unanswered.length >= 1, "the run died with requests on the wire");
+        for (const row of unanswered) {
+          assert.equal(row.maybe, 1, "a claim whose request reached Telegram, unanswered, is counted");
+        }
         for (const row of rows.filter((row) => !sentBeforeKill.has(row.chat) && row.maybe === 0)) {
           assert.equal(row.attempts, 1, "the killed run's claim was not an attempt: the resend is the first");
         }
@@ -209,11 +218,15 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
         const successor = instance(env);
         await Promise.all([runOn(frozen), runOn(successor)]);
         const { people, habits } = await crowd(16, "freeze");
+        // Chaos: answers come 300 ms after the message reached its chat, so the run may freeze
+        // with a request on the wire (that one may reach its chat; it is counted, not resent).
+        const slow = telegram.chaos({ kind: "slow", delayMs: 300, methods: ["sendMessage"] });
         const frozenRun = runOn(frozen);
         await telegram.waitFor(() => sendsTo(people).length >= 2, 15_000);
         assert.ok(frozen.signal("SIGSTOP"));
         try {
           await delay(300);
+          telegram.standIn.chaos.remove(slow);
           const beforeFreeze = sendsTo(people).length;
           // The frozen run's lease passes; the next run takes over and sends what it had claimed.
           await leaseGone();
@@ -275,6 +288,25 @@ Deno.test("a working time too short for one send is refused by name, not run", a
     const body = JSON.parse(answer.body);
     assert.equal(body.error, "function_misconfigured");
     assert.match(body.problems.join(" "), /^REMINDERS_WORKING_TIME_MS: .*REMINDERS_SEND_TIMEOUT_SECONDS/);
+  } finally {
+    await misconfigured.stop();
+    await telegram.close();
+  }
+});
+
+Deno.test("a claim lease shorter than a run is refused by name: a run would claim its own unfinished message again", async () => {
+  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
+  const misconfigured = spawnFunctionProcess("reminders", telegram.apiRoot, {
+    ...FUNCTION_ENV,
+    REMINDERS_WORKING_TIME_MS: "20000",
+    REMINDERS_LEASE_SECONDS: "15",
+  });
+  try {
+    const answer = await runOn(misconfigured);
+    assert.equal(answer.status, 500);
+    const body = JSON.parse(answer.body);
+    assert.equal(body.error, "function_misconfigured");
+    assert.match(body.problems.join(" "), /^REMINDERS_LEASE_SECONDS: longer than REMINDERS_WORKING_TIME_MS/);
   } finally {
     await misconfigured.stop();
     await telegram.close();

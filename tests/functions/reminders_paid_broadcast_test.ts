@@ -7,11 +7,7 @@ import {
   type TestUser,
 } from "../support/database.ts";
 import { startFakeTelegram } from "../support/fake-telegram.ts";
-import {
-  startFunctionsForTests,
-  TEST_BOT_TOKEN,
-  TEST_REMINDERS_SECRET,
-} from "../support/functions.ts";
+import { startFunctionsForTests, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../support/functions.ts";
 
 Deno.test("the Telegram stand-in allows more than 30 a second only to paid broadcasts, and one a second per chat to all", async () => {
   const telegram = await startFakeTelegram({
@@ -111,9 +107,7 @@ Deno.test("REMINDERS_PAID_BROADCAST: the function sets allow_paid_broadcast and 
     const windowMs = paid.sends.at(-1)!.at - paid.sends[0].at;
     assert.ok(
       windowMs < 2_000,
-      `90 messages left within ${
-        Math.round(windowMs)
-      } ms (30 a second needs 3 s)`,
+      `90 messages left within ${Math.round(windowMs)} ms (30 a second needs 3 s)`,
     );
 
     const normal = await runOnce(false, 3);

@@ -77,9 +77,7 @@ export function readRemindersConfig(): EnvResult<RemindersConfig> {
   if (workingMs + timeout * 1000 > RUN_END_LIMIT_MS) {
     problems.push(
       `REMINDERS_WORKING_TIME_MS + REMINDERS_SEND_TIMEOUT_SECONDS: ${workingMs} ms + ${timeout} s is over ` +
-        `${
-          RUN_END_LIMIT_MS / 1000
-        } s, the longest a run may take inside the edge runtime's 150 s wall clock`,
+        `${RUN_END_LIMIT_MS / 1000} s, the longest a run may take inside the edge runtime's 150 s wall clock`,
     );
   }
   return problems.length === 0 ? env : { ok: false, problems };
