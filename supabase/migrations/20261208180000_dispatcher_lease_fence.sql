@@ -6,14 +6,16 @@
 --
 -- Each time the lease passes to another run it gets a new generation (a sequence, so a number is
 -- never handed out twice, even after the row is deleted). The holder passes its generation with
--- every claim and every delivery record, and those refuse to run unless it is still the current
--- one: a run that froze past its lease and woke after another took over claims nothing and records
--- nothing (its local check, in the function, stops it from sending too). The check takes the lease
+-- every claim, every chat send slot and every delivery record, and those refuse to run unless it
+-- is still the current one: a run that froze past its lease and woke after another took over
+-- claims nothing, takes no chat's slot and records nothing (its local check, in the function,
+-- stops it from sending too). The check takes the lease
 -- row FOR SHARE, so a takeover waits for a claim or record in progress and then sees its result.
 --
 -- A takeover also hands the old generation's claims to the new holder: one whose request could
--- have left (its chat's send slot was taken after the claim and before the old lease ended) is
--- recorded as maybe delivered, as a send that timed out would be; any other was never sent, is
+-- have left (its own send slot was taken after the claim, for a moment before the old lease
+-- ended; private.notification_send_slots keeps it until the outcome is recorded) is recorded
+-- as maybe delivered, as a send that timed out would be; any other was never sent, is
 -- not counted as an attempt, and is due at once. And the tick sees such claims as deliverable as
 -- soon as the dead run's lease has passed, instead of after their own two-minute claim lease.
 
@@ -25,13 +27,26 @@ alter table private.reminder_dispatcher
 grant usage on sequence private.reminder_dispatcher_generation to service_role;
 
 comment on column public.notifications.maybe_delivered_attempts is
-  'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or the claim of a run that died after taking its chat''s send slot for it): an upper bound on the copies beyond the first.';
+  'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or the claim of a run that died after taking its send slot): an upper bound on the copies beyond the first.';
+
+-- The send slot a run took for a claimed message, right before its request may leave: kept until
+-- the outcome is recorded, so a takeover knows which claims of a dead run could have reached
+-- their chat (and no other sender's slot for the same chat is mistaken for one).
+create table private.notification_send_slots (
+  notification_id bigint primary key references public.notifications (id) on delete cascade,
+  slot_at timestamp with time zone not null
+);
+
+comment on table private.notification_send_slots is 'The chat send slot taken for a claimed message, until its outcome is recorded: a dead run''s claim with one may have been delivered.';
+
+revoke all on private.notification_send_slots from public, anon, authenticated;
+grant select, insert, update, delete on private.notification_send_slots to service_role;
 
 -- Claims left 'sending' by runs that no longer hold the lease become the new holder's, through
--- the same state machine as every outcome (private.record_delivery): a claim whose request could
--- have left (the first of its chat's claims, whose send slot was taken after the claim, after the
--- chat's last recorded send, and by `stopped_by`, when the old lease ended) is "uncertain", maybe
--- delivered; any other was never sent, is not an attempt, and is due now.
+-- the same state machine as every outcome (private.record_delivery): a claim whose own send slot
+-- was taken after the claim, for a moment by `stopped_by` (when the old lease ended), could have
+-- left and is "uncertain", maybe delivered (a second such attempt ends it `unconfirmed`); any
+-- other was never sent, is not an attempt, and is due now.
 create function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) returns integer
     language plpgsql
     set search_path to ''
@@ -40,25 +55,15 @@ declare
   orphan record;
   recovered integer := 0;
 begin
-  perform from public.notifications o where o.status = 'sending' for update;
   for orphan in
-    with orphaned as (
-      select o.id, o.owner_id, o.updated_at,
-        row_number() over (partition by o.owner_id order by o.kind <> 'habit_created', o.due_at, o.id) as place
-      from public.notifications o
-      where o.status = 'sending'
-    )
-    select c.id,
-      -- A run sends a chat's messages in this order, taking the chat's slot right before each;
-      -- a slot older than the chat's last recorded send was that send's.
-      c.place = 1 and exists (
-        select from public.profiles p
-        join private.telegram_chat_send_slots s on s.chat_id = p.telegram_chat_id
-        where p.id = c.owner_id and s.slot_at >= c.updated_at and s.slot_at <= stopped_by
-          and s.slot_at > coalesce((select max(x.sent_at) from public.notifications x
-                                    where x.owner_id = c.owner_id and x.status = 'sent'), '-infinity')
-      ) as could_have_left
-    from orphaned c
+    select o.id, exists (
+      select from private.notification_send_slots s
+      where s.notification_id = o.id and s.slot_at >= o.updated_at and s.slot_at <= stopped_by
+    ) as could_have_left
+    from public.notifications o
+    where o.status = 'sending'
+    order by o.id
+    for update of o
   loop
     if orphan.could_have_left then
       perform private.record_delivery(orphan.id, 'uncertain',
@@ -67,6 +72,7 @@ begin
       perform private.record_delivery(orphan.id, 'released',
         error => 'its run stopped (the dispatcher lease passed) before sending it', retry_after_seconds => 0);
     end if;
+    delete from private.notification_send_slots s where s.notification_id = orphan.id;
     recovered := recovered + 1;
   end loop;
   return recovered;
@@ -134,6 +140,26 @@ begin
 end
 $$;
 
+-- The chat's next send slot (private.take_telegram_chat_slot, shared with the webhook's replies)
+-- for a message claimed by the holder of generation `lease_generation` only: how many ms to wait.
+-- The slot is kept with the message until its outcome is recorded.
+create function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval default '00:00:01.1'::interval) returns integer
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  wait_ms integer;
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  wait_ms := private.take_telegram_chat_slot(chat_id, gap);
+  insert into private.notification_send_slots as k (notification_id, slot_at)
+  select take_notification_send_slot.notification_id, s.slot_at
+  from private.telegram_chat_send_slots s where s.chat_id = take_notification_send_slot.chat_id
+  on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at;
+  return wait_ms;
+end
+$$;
+
 -- private.claim_messages for the holder of generation `lease_generation` only.
 create function private.claim_messages_fenced(lease_generation bigint, batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time text, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text, language text, streak integer, digest jsonb)
     language plpgsql
@@ -150,9 +176,13 @@ create function private.record_delivery_fenced(lease_generation bigint, notifica
     language plpgsql
     set search_path to ''
     as $$
+declare
+  recorded text;
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  return private.record_delivery(notification_id, outcome, telegram_message_id, error, retry_after_seconds, max_attempts);
+  recorded := private.record_delivery(notification_id, outcome, telegram_message_id, error, retry_after_seconds, max_attempts);
+  delete from private.notification_send_slots s where s.notification_id = record_delivery_fenced.notification_id;
+  return recorded;
 end
 $$;
 
@@ -175,6 +205,8 @@ revoke all on function private.recover_claims_of_stopped_runs(stopped_by timesta
 grant all on function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) to service_role;
 revoke all on function private.hold_dispatcher_lease(holder uuid, lease interval) from public;
 grant all on function private.hold_dispatcher_lease(holder uuid, lease interval) to service_role;
+revoke all on function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval) from public;
+grant all on function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval) to service_role;
 revoke all on function private.check_dispatcher_generation(lease_generation bigint) from public;
 grant all on function private.check_dispatcher_generation(lease_generation bigint) to service_role;
 revoke all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) from public;

@@ -318,17 +318,21 @@ create function private.record_delivery_fenced(lease_generation bigint, notifica
     language plpgsql
     set search_path to ''
     as $$
+declare
+  recorded text;
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  return private.record_delivery(notification_id, outcome, telegram_message_id, error, retry_after_seconds, max_attempts);
+  recorded := private.record_delivery(notification_id, outcome, telegram_message_id, error, retry_after_seconds, max_attempts);
+  delete from private.notification_send_slots s where s.notification_id = record_delivery_fenced.notification_id;
+  return recorded;
 end
 $$;
 
 -- Claims left 'sending' by runs that no longer hold the lease become the new holder's, through
--- the same state machine as every outcome (private.record_delivery): a claim whose request could
--- have left (the first of its chat's claims, whose send slot was taken after the claim, after the
--- chat's last recorded send, and by `stopped_by`, when the old lease ended) is "uncertain", maybe
--- delivered; any other was never sent, is not an attempt, and is due now.
+-- the same state machine as every outcome (private.record_delivery): a claim whose own send slot
+-- was taken after the claim, for a moment by `stopped_by` (when the old lease ended), could have
+-- left and is "uncertain", maybe delivered (a second such attempt ends it `unconfirmed`); any
+-- other was never sent, is not an attempt, and is due now.
 create function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) returns integer
     language plpgsql
     set search_path to ''
@@ -337,25 +341,15 @@ declare
   orphan record;
   recovered integer := 0;
 begin
-  perform from public.notifications o where o.status = 'sending' for update;
   for orphan in
-    with orphaned as (
-      select o.id, o.owner_id, o.updated_at,
-        row_number() over (partition by o.owner_id order by o.kind <> 'habit_created', o.due_at, o.id) as place
-      from public.notifications o
-      where o.status = 'sending'
-    )
-    select c.id,
-      -- A run sends a chat's messages in this order, taking the chat's slot right before each;
-      -- a slot older than the chat's last recorded send was that send's.
-      c.place = 1 and exists (
-        select from public.profiles p
-        join private.telegram_chat_send_slots s on s.chat_id = p.telegram_chat_id
-        where p.id = c.owner_id and s.slot_at >= c.updated_at and s.slot_at <= stopped_by
-          and s.slot_at > coalesce((select max(x.sent_at) from public.notifications x
-                                    where x.owner_id = c.owner_id and x.status = 'sent'), '-infinity')
-      ) as could_have_left
-    from orphaned c
+    select o.id, exists (
+      select from private.notification_send_slots s
+      where s.notification_id = o.id and s.slot_at >= o.updated_at and s.slot_at <= stopped_by
+    ) as could_have_left
+    from public.notifications o
+    where o.status = 'sending'
+    order by o.id
+    for update of o
   loop
     if orphan.could_have_left then
       perform private.record_delivery(orphan.id, 'uncertain',
@@ -364,6 +358,7 @@ begin
       perform private.record_delivery(orphan.id, 'released',
         error => 'its run stopped (the dispatcher lease passed) before sending it', retry_after_seconds => 0);
     end if;
+    delete from private.notification_send_slots s where s.notification_id = orphan.id;
     recovered := recovered + 1;
   end loop;
   return recovered;
@@ -415,6 +410,26 @@ begin
 end
 $$;
 
+-- The chat's next send slot (private.take_telegram_chat_slot, shared with the webhook's replies)
+-- for a message claimed by the holder of generation `lease_generation` only: how many ms to wait.
+-- The slot is kept with the message until its outcome is recorded.
+create function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval default '00:00:01.1'::interval) returns integer
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  wait_ms integer;
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  wait_ms := private.take_telegram_chat_slot(chat_id, gap);
+  insert into private.notification_send_slots as k (notification_id, slot_at)
+  select take_notification_send_slot.notification_id, s.slot_at
+  from private.telegram_chat_send_slots s where s.chat_id = take_notification_send_slot.chat_id
+  on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at;
+  return wait_ms;
+end
+$$;
+
 create table public.notifications (
     id bigint not null,
     habit_id uuid,
@@ -441,6 +456,14 @@ create table public.notifications (
 
 -- Each holder of the dispatcher lease gets the next number: the fencing token of its claims and records.
 create sequence private.reminder_dispatcher_generation;
+
+-- The send slot a run took for a claimed message, right before its request may leave: kept until
+-- the outcome is recorded, so a takeover knows which claims of a dead run could have reached
+-- their chat (and no other sender's slot for the same chat is mistaken for one).
+create table private.notification_send_slots (
+    notification_id bigint not null,
+    slot_at timestamp with time zone not null
+);
 
 -- At most one reminders run sends at a time. The holder renews its lease every few seconds;
 -- a run that dies leaves a lease that runs out within `lease` (seconds, not minutes).
@@ -469,7 +492,12 @@ alter table public.notifications alter column id add generated always as identit
 
 comment on table public.notifications is 'Outbox of Telegram messages: one row per message, with its delivery state.';
 
-comment on column public.notifications.maybe_delivered_attempts is 'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or the claim of a run that died after taking its chat''s send slot for it): an upper bound on the copies beyond the first.';
+comment on column public.notifications.maybe_delivered_attempts is 'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or the claim of a run that died after taking its send slot): an upper bound on the copies beyond the first.';
+
+comment on table private.notification_send_slots is 'The chat send slot taken for a claimed message, until its outcome is recorded: a dead run''s claim with one may have been delivered.';
+
+alter table only private.notification_send_slots
+    add constraint notification_send_slots_pkey primary key (notification_id);
 
 alter table only private.reminder_dispatcher
     add constraint reminder_dispatcher_pkey primary key (singleton);
@@ -485,6 +513,9 @@ alter table only public.notifications
 
 alter table only public.notifications
     add constraint notifications_snoozed_once unique (snoozed_from_id);
+
+alter table only private.notification_send_slots
+    add constraint notification_send_slots_notification_id_fkey foreign key (notification_id) references public.notifications(id) on delete cascade;
 
 alter table only public.notifications
     add constraint notifications_habit_id_fkey foreign key (habit_id) references public.habits(id) on delete cascade;

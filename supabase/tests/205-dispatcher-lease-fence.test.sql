@@ -1,5 +1,5 @@
 -- The dispatcher lease is a fence (issue 27, item 4): every holder gets a new generation, and a
--- claim or delivery record carrying a generation that no longer holds the lease is refused, so a
+-- claim, chat send slot or delivery record carrying a generation that no longer holds the lease is refused, so a
 -- run that froze past its lease and woke after another took over changes nothing.
 begin;
 set local search_path = public, extensions;
@@ -46,6 +46,12 @@ select throws_like(
   format('select private.record_delivery_fenced(%s, %s, ''sent'', 4242)',
     (select generation from generations where run = 'a'), (select id from claimed_by_a)),
   'dispatcher_lease_lost%', 'and its delivery records are refused');
+select throws_like(
+  format('select private.take_notification_send_slot(%s, %s, 20501)',
+    (select generation from generations where run = 'a'), (select id from claimed_by_a)),
+  'dispatcher_lease_lost%', 'and it takes no chat''s send slot');
+select is((select count(*) from private.telegram_chat_send_slots where chat_id = 20501), 0::bigint,
+  'so it holds up no message of its successor''s');
 select is((select telegram_message_id from public.notifications where id = (select id from claimed_by_a)), null::bigint,
   'so the message is not recorded as sent by the old holder');
 select is(private.hold_dispatcher_lease('00000000-0000-0000-0000-0000000205a0', '15 seconds'), null,
@@ -55,8 +61,14 @@ create temporary table claimed_by_b on commit drop as
   select * from private.claim_messages_fenced((select generation from generations where run = 'b'), 5, '2 minutes');
 select ok((select id from claimed_by_a) in (select id from claimed_by_b),
   'the new holder claims what the old one had claimed, at once');
+select ok(private.take_notification_send_slot((select generation from generations where run = 'b'), (select id from claimed_by_a), 20501) >= 0,
+  'the new holder takes the chat''s send slot');
+select is((select count(*) from private.notification_send_slots where notification_id = (select id from claimed_by_a)), 1::bigint,
+  'kept with the message while its outcome is unknown');
 select is(private.record_delivery_fenced((select generation from generations where run = 'b'), (select id from claimed_by_a), 'sent', 4343),
   'sent', 'the new holder''s records are accepted');
+select is((select count(*) from private.notification_send_slots where notification_id = (select id from claimed_by_a)), 0::bigint,
+  'and the recorded outcome drops the message''s slot');
 
 -- ---------------------------------------------------------------- a released lease
 select ok(private.release_dispatcher_lease('00000000-0000-0000-0000-0000000205b0', force => true), 'the holder gives the lease up');

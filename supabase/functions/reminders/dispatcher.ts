@@ -201,6 +201,22 @@ async function claimFenced(store: OutboxStore, room: number, run: RunState): Pro
   }
 }
 
+/** The message's send slot for this run's lease generation; null once another run took the lease over. */
+async function takeSlotFenced(
+  store: OutboxStore,
+  id: bigint,
+  chat: string,
+  run: RunState,
+): Promise<number | null> {
+  try {
+    return await store.takeSendSlot(id, chat, run.lease.generation);
+  } catch (error) {
+    if (!isLeaseLost(error)) throw error;
+    run.lease.lost = true;
+    return null;
+  }
+}
+
 /** Not sent by this run: back in the outbox, due once Telegram's pause (if any) is over. */
 function handBack(run: RunState, limiter: SendRateLimiter): DeliveryOutcome {
   const error = run.lease.lost ? "the dispatcher lease was lost" : "working time used up";
@@ -231,7 +247,8 @@ async function deliverOne(
     }
     // The chat's slot in the database: the webhook's replies message the chat too.
     if (!run.lease.holds()) return handBack(run, limiter);
-    const chatWait = await options.store.takeChatSlot(chat);
+    const chatWait = await takeSlotFenced(options.store, notification.id, chat, run);
+    if (chatWait === null) return handBack(run, limiter);
     if (chatWait > 0) {
       if (run.now() + chatWait > run.sendBy) return handBack(run, limiter);
       await sleep(chatWait);

@@ -1,4 +1,3 @@
-import { takeChatSendSlot } from "../_shared/chat-slots.ts";
 import { withReplyParts } from "./reply-message.ts";
 import type { ClaimedNotification } from "./notification.ts";
 import type { Database } from "../_shared/db.ts";
@@ -46,10 +45,7 @@ export function createOutboxStore(
           ${delivery.outcome}, ${messageId}, ${error}, ${retryAfter}, ${settings.maxAttempts})`;
     },
 
-    /**
-     * Takes or renews the single dispatcher lease: its generation (the fencing token every claim
-     * and record carries), or null while another run holds it.
-     */
+    /** Takes or renews the dispatcher lease: its generation (the fencing token), or null while another run holds it. */
     async holdDispatcherLease(holder: string, seconds: number): Promise<bigint | null> {
       const [row] = await db<{ generation: bigint | null }[]>`
         select private.hold_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as generation`;
@@ -57,10 +53,7 @@ export function createOutboxStore(
     },
 
     /** Gives the lease up; unless `force`, only when nothing is left to send. */
-    async releaseDispatcherLease(
-      holder: string,
-      force: boolean,
-    ): Promise<boolean> {
+    async releaseDispatcherLease(holder: string, force: boolean): Promise<boolean> {
       const [row] = await db<{ released: boolean }[]>`
         select private.release_dispatcher_lease(${holder}::uuid, ${force}) as released`;
       return row.released;
@@ -73,8 +66,13 @@ export function createOutboxStore(
       >`select chat_id, sent_at from private.recent_sends()`;
     },
 
-    /** Takes the chat's next slot, shared with the webhook's replies; how many ms to wait. */
-    takeChatSlot: (chatId: string) => takeChatSendSlot(db, chatId, settings.chatIntervalMs),
+    /** The chat's next slot (the webhook's replies take it too) for message `id`: ms to wait. Fenced. */
+    async takeSendSlot(id: bigint, chatId: string, generation: bigint): Promise<number> {
+      const [row] = await db<{ wait_ms: number }[]>`
+        select private.take_notification_send_slot(${generation.toString()}::bigint, ${id.toString()}::bigint,
+          ${chatId}::bigint, make_interval(secs => ${settings.chatIntervalMs / 1000})) as wait_ms`;
+      return row.wait_ms;
+    },
 
     /** Milliseconds until the earliest queued message may be sent; null when none waits. */
     async nextDeliverableIn(): Promise<number | null> {
