@@ -12,6 +12,16 @@ export interface BudgetLane {
   paid?: boolean;
 }
 
+/**
+ * The reminders dispatcher's slots carry its dispatcher lease generation and the messages they are
+ * for: the database refuses them once another run holds the lease (dispatcher_lease_lost), and
+ * keeps each slot with its message until its outcome is recorded.
+ */
+export interface SlotFence {
+  generation: bigint;
+  notificationIds: bigint[];
+}
+
 /** Times from the database: milliseconds from `clockMs`, the database's clock (epoch ms). */
 export interface FromDatabase {
   clockMs: number;
@@ -22,10 +32,16 @@ export interface FromDatabase {
 export function createSendBudgetStore(db: Database, lane: BudgetLane = {}) {
   return {
     /** One slot per entry (a chat may repeat), in one statement: milliseconds to wait for each. */
-    async takeSlots(chatIds: string[]): Promise<FromDatabase & { waits: number[] }> {
-      const rows = await db<{ wait_ms: number; paused_ms: number; clock_ms: number }[]>`
-        select wait_ms, paused_ms, clock_ms
-        from private.take_telegram_send_slots(${chatIds}::bigint[], ${lane.paid ?? false})`;
+    async takeSlots(chatIds: string[], fence?: SlotFence): Promise<FromDatabase & { waits: number[] }> {
+      type Row = { wait_ms: number; paused_ms: number; clock_ms: number };
+      const rows = fence
+        ? await db<Row[]>`
+          select wait_ms, paused_ms, clock_ms from private.take_notification_send_slots(
+            ${fence.generation.toString()}::bigint, ${fence.notificationIds.map(String)}::bigint[],
+            ${chatIds}::bigint[], ${lane.paid ?? false})`
+        : await db<Row[]>`
+          select wait_ms, paused_ms, clock_ms
+          from private.take_telegram_send_slots(${chatIds}::bigint[], ${lane.paid ?? false})`;
       return {
         waits: rows.map((row) => row.wait_ms),
         pausedMs: rows[0]?.paused_ms ?? 0,
@@ -103,11 +119,14 @@ export class SendBudget {
     return { answer, local: (ms) => base + ms };
   }
 
-  /** Slots for these chats (one per entry), as times on this process's clock (performance.now()). */
-  async take(chatIds: string[]): Promise<number[]> {
+  /**
+   * Slots for these chats (one per entry), as times on this process's clock (performance.now());
+   * `fence`: the dispatcher's, for its claimed messages.
+   */
+  async take(chatIds: string[], fence?: SlotFence): Promise<number[]> {
     if (chatIds.length === 0) return [];
     const asked = this.#now();
-    const { answer, local } = await this.#ask(() => this.store.takeSlots(chatIds));
+    const { answer, local } = await this.#ask(() => this.store.takeSlots(chatIds, fence));
     // The answer says the pause too: as good as a check asked when the take was.
     this.#pausedUntil = answer.pausedMs > 0 ? local(answer.pausedMs) : -Infinity;
     this.#check = { startedAt: asked, done: Promise.resolve() };

@@ -1,40 +1,24 @@
-import type { SendBudget } from "../_shared/send-budget.ts";
 import { sleep } from "../_shared/sleep.ts";
-import { composeMessage, type OutgoingMessage } from "./message.ts";
-import { classifySendError } from "./send-outcome.ts";
-import type { ClaimedNotification, DeliveryOutcome, OutboxStore } from "./store.ts";
+import {
+  deliverOne,
+  type DeliveryOptions,
+  type DispatchReport,
+  type RunState,
+  type SendMessage,
+  skipReason,
+  takeSlotsFenced,
+} from "./deliver-one.ts";
+import { DispatcherLease } from "./lease.ts";
+import { type ClaimedNotification, isLeaseLost, type OutboxStore } from "./store.ts";
 
-export interface DispatchReport {
-  /** Another run holds the dispatcher lease: this one sent nothing (that run takes the work). */
-  busy: boolean;
-  claimed: number;
-  sent: number;
-  retried: number;
-  /** Sends that timed out: retried, and maybe delivered already. */
-  maybeDelivered: number;
-  /** 429s whose retry_after did not fit this run: handed back, not counted as attempts. */
-  rateLimited: number;
-  /** 429s waited out inside this run. */
-  rateLimitWaits: number;
-  /** Slots given up and taken again: a retry_after announced meanwhile, or a send that could not
-   * leave within the late tolerance of its slot (a busy machine). Each costs the bot one slot. */
-  slotsRetaken: number;
-  dead: number;
-  skipped: number;
-  released: number;
-  durationMs: number;
-}
+export type { DispatchReport, SendMessage };
 
-/** Sends one message to one chat and returns Telegram's message id. */
-export type SendMessage = (chatId: string, message: OutgoingMessage) => Promise<number>;
-
-export interface DispatchOptions {
-  store: OutboxStore;
-  send: SendMessage;
-  /** The bot's send budget, shared with every other sender through the database. */
-  budget: SendBudget;
+export interface DispatchOptions extends DeliveryOptions {
   batchSize: number;
+  /** The run ends within this, whatever Telegram does: no send starts later than this less sendTimeoutMs. */
   workingTimeMs: number;
+  /** How long one send may take (the Bot API call's own deadline). */
+  sendTimeoutMs: number;
   /** The dispatcher lease: how long a run that died keeps others out. Renewed at a third of it. */
   dispatcherLeaseSeconds: number;
   now?: () => number;
@@ -50,10 +34,16 @@ const counters = {
   released: "released",
 } as const;
 
+/** Time kept after the last send may end, to record it and give the lease up. */
+const RECORD_MARGIN_MS = 500;
+
 /**
- * Delivers the outbox: takes the single dispatcher lease (so Telegram's limits hold however many
- * runs overlap), claims messages fairly, sends each within Telegram's limits and records the
- * outcome, until the outbox is empty or the working time is used up.
+ * Delivers the outbox: takes the single dispatcher lease (a fence: the database refuses the
+ * claims, slots and records of a run that lost it), claims messages fairly, sends each within the
+ * bot's send budget and records the outcome, until the outbox is empty or the working time is used
+ * up. Every wait (a slot, a 429's pause, a backoff) ends by the working time, so the run ends
+ * within it and gives the lease up; what it could not send goes back to the outbox, due when
+ * Telegram allows it again.
  */
 export async function dispatchOutbox(options: DispatchOptions): Promise<DispatchReport> {
   const now = options.now ?? (() => performance.now());
@@ -71,54 +61,44 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     dead: 0,
     skipped: 0,
     released: 0,
+    fenced: 0,
     durationMs: 0,
   };
 
-  const holder = crypto.randomUUID();
   const { store } = options;
-  if (!await store.acquireDispatcherLease(holder, options.dispatcherLeaseSeconds)) {
+  const lease = await DispatcherLease.take(store, options.dispatcherLeaseSeconds, now);
+  if (!lease) {
     report.busy = true;
     report.durationMs = Math.round(now() - started);
     return report;
   }
-  const run: RunState = { lost: false, outOfTime: false, blockedChats: new Set(), deadline, report };
-  const renewal = setInterval(async () => {
-    try {
-      if (!await store.acquireDispatcherLease(holder, options.dispatcherLeaseSeconds)) run.lost = true;
-    } catch {
-      run.lost = true;
-    }
-  }, options.dispatcherLeaseSeconds * 1000 / 3);
+  const run: RunState = {
+    lease,
+    outOfTime: false,
+    blockedChats: new Set(),
+    sendBy: deadline - options.sendTimeoutMs - RECORD_MARGIN_MS,
+    now,
+    report,
+  };
+  const renewal = setInterval(() => void lease.renew(), lease.renewEveryMs);
   let released = false;
   try {
-    released = await deliverUntilDone(options, run, holder, now);
+    released = await deliverUntilDone(options, run);
   } finally {
     clearInterval(renewal);
-    if (!released) await store.releaseDispatcherLease(holder, true).catch(() => {});
+    if (!released) await lease.release(true).catch(() => {});
   }
   report.durationMs = Math.round(now() - started);
   return report;
 }
 
-interface RunState {
-  lost: boolean;
-  outOfTime: boolean;
-  blockedChats: Set<string>;
-  deadline: number;
-  report: DispatchReport;
-}
-
 /**
- * The pipeline: more is claimed whenever half of the batch size has gone out, so a message
- * waiting out its chat's gap never holds up the rest. Returns true when the lease was given up
- * because nothing was left to send.
+ * The pipeline: more is claimed whenever half of the batch size has gone out, with the send slots
+ * of the whole claim taken in one statement, so a message waiting out its chat's gap never holds
+ * up the rest. Returns true when the lease was given up because nothing was left to send.
  */
-async function deliverUntilDone(
-  options: DispatchOptions,
-  run: RunState,
-  holder: string,
-  now: () => number,
-): Promise<boolean> {
+async function deliverUntilDone(options: DispatchOptions, run: RunState): Promise<boolean> {
+  const { now } = run;
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   // The send of each chat's latest message: a chat's next one starts after it, so a message whose
@@ -134,18 +114,25 @@ async function deliverUntilDone(
       if (chatTails.get(chat) === sending) chatTails.delete(chat);
     });
     if (outcome.outcome === "released") run.outOfTime = true;
-    await options.store.record(notification.id, outcome);
+    try {
+      await options.store.record(notification.id, outcome, run.lease.generation);
+    } catch (error) {
+      if (!isLeaseLost(error)) throw error;
+      run.lease.lost = true;
+      run.report.fenced++;
+      return;
+    }
     run.report[counters[outcome.outcome]]++;
   };
 
   let released = false;
-  while (now() < run.deadline && !failure && !run.outOfTime && !run.lost) {
+  while (now() < run.sendBy && !failure && !run.outOfTime && run.lease.holds()) {
     const room = options.batchSize - inFlight.size;
     if (room < Math.ceil(options.batchSize / 2)) {
       await Promise.race(inFlight);
       continue;
     }
-    const batch = await options.store.claim(room);
+    const batch = await claimFenced(options.store, room, run);
     if (batch.length === 0) {
       if (inFlight.size > 0) {
         await Promise.race(inFlight);
@@ -155,13 +142,13 @@ async function deliverUntilDone(
       // working time (a 429's retry_after, a backoff) is this run's to send: it stays, looking
       // again at least every half second so a newly queued message is not kept waiting.
       const nextIn = await options.store.nextDeliverableIn();
-      if (nextIn !== null && now() + nextIn < run.deadline) {
-        await sleep(Math.min(Math.max(nextIn, 100), 500));
+      if (nextIn !== null && now() + nextIn < run.sendBy) {
+        await sleep(Math.min(Math.max(nextIn, 100), 500, run.sendBy - now()));
         continue;
       }
       // Give the lease up, unless a message arrived meanwhile (its kick was refused while this
       // run held the lease, so this run sends it).
-      if (await options.store.releaseDispatcherLease(holder, false)) {
+      if (await run.lease.release(false)) {
         released = true;
         break;
       }
@@ -169,10 +156,10 @@ async function deliverUntilDone(
       continue;
     }
     run.report.claimed += batch.length;
-    // The slots of the whole claim, in one statement.
+    // The slots of the whole claim, in one statement (none once the lease is lost: handed back).
     const sendable = batch.filter((notification) => skipReason(notification) === undefined);
-    const slots = await options.budget.take(sendable.map((notification) => notification.chat_id!.toString()));
-    const slotOf = new Map(sendable.map((notification, i) => [notification, slots[i]]));
+    const slots = sendable.length > 0 ? await takeSlotsFenced(options.budget, sendable, run) : [];
+    const slotOf = new Map(sendable.map((notification, i) => [notification, slots?.[i]]));
     for (const notification of batch) {
       const delivery: Promise<void> = deliver(notification, slotOf.get(notification))
         .catch((error) => {
@@ -187,66 +174,13 @@ async function deliverUntilDone(
   return released;
 }
 
-/** Why a claimed message is not sent at all, or undefined when it is to be sent. */
-function skipReason(notification: ClaimedNotification): DeliveryOutcome | undefined {
-  if (notification.chat_id === null) return { outcome: "skipped", error: "no Telegram chat is linked" };
-  if (notification.is_paused && notification.kind !== "habit_created") {
-    return { outcome: "skipped", error: "the habit is paused" };
-  }
-  if (notification.kind === "weekly_digest" && notification.digest === null) {
-    return { outcome: "skipped", error: "the weekly digest could not be computed" };
-  }
-  return undefined;
-}
-
-async function deliverOne(
-  notification: ClaimedNotification,
-  options: DispatchOptions,
-  run: RunState,
-  takenSlot: number | undefined,
-): Promise<DeliveryOutcome> {
-  const skip = skipReason(notification);
-  const chatId = notification.chat_id;
-  if (skip || chatId === null) return skip ?? { outcome: "skipped", error: "no Telegram chat is linked" };
-  const chat = chatId.toString();
-  const message = composeMessage(notification);
-  const handBack = { outcome: "released", error: "working time used up", retryAfterSeconds: 0 } as const;
-  let slot = takenSlot;
-  while (true) {
-    if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
-    // A slot in the bot's send budget (the bot's rate, the chat's gap), taken with the claim's.
-    slot ??= (await options.budget.take([chat]))[0];
-    if (slot > run.deadline || run.lost) return handBack;
-    // A retry_after announced to any sender meanwhile voids the slot: take another.
-    if (!await options.budget.depart(slot)) {
-      slot = undefined;
-      run.report.slotsRetaken++;
-      continue;
-    }
-    slot = undefined;
-    if (run.lost) return { ...handBack, error: "the dispatcher lease was lost" };
-    if (run.blockedChats.has(chat)) return { outcome: "skipped", error: "the chat blocked the bot (403)" };
-    try {
-      return { outcome: "sent", telegramMessageId: await options.send(chat, message) };
-    } catch (error) {
-      const failure = classifySendError(error);
-      if (failure.outcome === "rate_limited") {
-        const pauseMs = failure.retryAfterSeconds * 1000;
-        await options.budget.pause(failure.retryAfterSeconds);
-        // Wait it out here when the pause ends inside the working time; else hand it back with
-        // next_attempt_at exactly retry_after from now. Either way it is not a failed attempt.
-        if ((options.now ?? performance.now.bind(performance))() + pauseMs < run.deadline) {
-          run.report.rateLimitWaits++;
-          continue;
-        }
-        return failure;
-      }
-      if (failure.blocked) {
-        run.blockedChats.add(chat);
-        await options.store.markChatBlocked(chatId);
-      }
-      const { blocked: _blocked, ...outcome } = failure;
-      return outcome;
-    }
+/** A claim for this run's lease generation; none once another run took the lease over. */
+async function claimFenced(store: OutboxStore, room: number, run: RunState): Promise<ClaimedNotification[]> {
+  try {
+    return await store.claim(room, run.lease.generation);
+  } catch (error) {
+    if (!isLeaseLost(error)) throw error;
+    run.lease.lost = true;
+    return [];
   }
 }

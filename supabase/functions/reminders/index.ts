@@ -48,6 +48,7 @@ if (env.ok) {
         budget,
         batchSize: batchSize(config),
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
+        sendTimeoutMs: config.REMINDERS_SEND_TIMEOUT_SECONDS * 1000,
         dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
       });
       // A backlog goes on at once in the next run, not at the next minute's tick.

@@ -23,34 +23,33 @@ export function createOutboxStore(
   },
 ) {
   return {
-    async claim(batchSize: number): Promise<ClaimedNotification[]> {
+    /** Claims for the holder of lease generation `generation`; throws (isLeaseLost) once it is not. */
+    async claim(batchSize: number, generation: bigint): Promise<ClaimedNotification[]> {
       // The time format is read beside the claim (a scalar subquery keeps the claim's order).
       return await withReplyParts(
         db,
         await db<ClaimedNotification[]>`
         select c.*, (select p.time_format from public.profiles p where p.telegram_chat_id = c.chat_id) as time_format
-        from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c`,
+        from private.claim_messages_fenced(${generation.toString()}::bigint, ${batchSize},
+          make_interval(secs => ${settings.leaseSeconds})) c`,
       );
     },
 
-    /** Records a claimed message's outcome; resolves once it is committed (with others arriving meanwhile). */
+    /**
+     * Records a claimed message's outcome for the holder of lease generation `generation`; resolves
+     * once it is committed (with others arriving meanwhile), rejects (isLeaseLost) once it is not.
+     */
     record: recordInSets(db, settings.maxAttempts),
 
-    /** Takes or renews the single dispatcher lease; false while another run holds it. */
-    async acquireDispatcherLease(
-      holder: string,
-      seconds: number,
-    ): Promise<boolean> {
-      const [row] = await db<{ taken: boolean }[]>`
-        select private.acquire_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as taken`;
-      return row.taken;
+    /** Takes or renews the dispatcher lease: its generation (the fencing token), or null while another run holds it. */
+    async holdDispatcherLease(holder: string, seconds: number): Promise<bigint | null> {
+      const [row] = await db<{ generation: bigint | null }[]>`
+        select private.hold_dispatcher_lease(${holder}::uuid, make_interval(secs => ${seconds})) as generation`;
+      return row.generation === null ? null : BigInt(row.generation);
     },
 
     /** Gives the lease up; unless `force`, only when nothing is left to send. */
-    async releaseDispatcherLease(
-      holder: string,
-      force: boolean,
-    ): Promise<boolean> {
+    async releaseDispatcherLease(holder: string, force: boolean): Promise<boolean> {
       const [row] = await db<{ released: boolean }[]>`
         select private.release_dispatcher_lease(${holder}::uuid, ${force}) as released`;
       return row.released;
@@ -71,3 +70,7 @@ export function createOutboxStore(
 }
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;
+
+/** The database refused a claim or record: another run holds the dispatcher lease now. */
+export const isLeaseLost = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith("dispatcher_lease_lost");

@@ -1,0 +1,75 @@
+-- =====================================================================================
+-- The dispatcher lease's fence (20261208180000) over the bot's send budget and the sets
+-- (20261208100000, 20261208100100): the dispatcher takes the send slots of a whole claim in one
+-- statement and records outcomes in sets, and both carry its lease generation.
+--   * private.take_notification_send_slots: private.take_telegram_send_slots (the bot's rate, the
+--     chat's gap, any retry_after: one budget for every sender) for the holder of the generation
+--     only, keeping each message's slot in private.notification_send_slots until its outcome is
+--     recorded (a takeover reads it: a claim whose slot came by the dead run's lease end could
+--     have left). It replaces private.take_notification_send_slot, which took only the chat's gap,
+--     with a gap of its own: the budget's settings have one home, private.settings.
+--   * private.record_deliveries_fenced: private.record_deliveries for the holder only.
+-- =====================================================================================
+
+drop function private.take_notification_send_slot(bigint, bigint, bigint, interval);
+
+-- Send slots for claimed messages (chat_ids[i] is notification_ids[i]'s chat), for the holder of
+-- generation `lease_generation` only; the answer of private.take_telegram_send_slots.
+create function private.take_notification_send_slots(
+  lease_generation bigint,
+  notification_ids bigint[],
+  chat_ids bigint[],
+  paid boolean default false
+)
+returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  if cardinality(notification_ids) is distinct from cardinality(chat_ids) then
+    raise exception 'take_notification_send_slots: one chat per notification';
+  end if;
+  return query
+  with taken as materialized (
+    select * from private.take_telegram_send_slots(chat_ids, paid)
+  ),
+  kept as (
+    insert into private.notification_send_slots as k (notification_id, slot_at)
+    select notification_ids[t.slot], to_timestamp((t.clock_ms + t.wait_ms) / 1000.0)
+    from taken t
+    on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at
+  )
+  select t.slot, t.wait_ms, t.paused_ms, t.clock_ms from taken t order by t.slot;
+end
+$$;
+
+-- private.record_deliveries for the holder of generation `lease_generation` only; the messages'
+-- send slots are forgotten with their outcomes.
+create function private.record_deliveries_fenced(
+  lease_generation bigint,
+  notification_ids bigint[],
+  outcomes text[],
+  telegram_message_ids bigint[],
+  errors text[],
+  retry_after_seconds integer[],
+  max_attempts integer default 5
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  perform private.record_deliveries(notification_ids, outcomes, telegram_message_ids, errors,
+    retry_after_seconds, max_attempts);
+  delete from private.notification_send_slots s where s.notification_id = any (notification_ids);
+end
+$$;
+
+revoke all on function private.take_notification_send_slots(bigint, bigint[], bigint[], boolean) from public;
+grant all on function private.take_notification_send_slots(bigint, bigint[], bigint[], boolean) to service_role;
+revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;
+grant all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) to service_role;
