@@ -72,7 +72,10 @@ export async function takeSlotsFenced(
   try {
     return await budget.take(
       notifications.map((notification) => String(notification.chat_id)),
-      { generation: run.lease.generation, notificationIds: notifications.map((notification) => notification.id) },
+      {
+        generation: run.lease.generation,
+        notificationIds: notifications.map((notification) => notification.id),
+      },
     );
   } catch (error) {
     if (!isLeaseLost(error)) throw error;
@@ -100,7 +103,9 @@ export async function deliverOne(
   takenSlot: number | undefined,
 ): Promise<DeliveryOutcome> {
   const skip = skipReason(notification);
-  if (skip || notification.chat_id === null) return skip ?? { outcome: "skipped", error: "no Telegram chat is linked" };
+  if (skip || notification.chat_id === null) {
+    return skip ?? { outcome: "skipped", error: "no Telegram chat is linked" };
+  }
   const { budget } = options;
   const chatId = notification.chat_id;
   const chat = chatId.toString();
