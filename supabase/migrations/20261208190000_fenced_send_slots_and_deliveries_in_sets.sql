@@ -4,20 +4,22 @@
 -- statement and records outcomes in sets, and both carry its lease generation.
 --   * private.take_notification_send_slots: private.take_telegram_send_slots (the bot's rate, the
 --     chat's gap, any retry_after: one budget for every sender) for the holder of the generation
---     only, keeping each message's slot in private.notification_send_slots until its outcome is
---     recorded (a takeover reads it: a claim whose slot came by the dead run's lease end could
---     have left). It replaces private.take_notification_send_slot, which took only the chat's gap,
---     with a gap of its own: the budget's settings have one home, private.settings.
+--     only. It replaces private.take_notification_send_slot, which took only the chat's gap, with
+--     a gap of its own: the budget's settings have one home, private.settings.
+--   * private.note_departing_sends: a claim's slots are taken ahead (a second of them in normal
+--     mode), so a slot alone does not say the request could have left. Just before its slot (40
+--     ms, with the bot's pause check) the sender notes it here, for the holder only, in
+--     private.notification_send_slots until its outcome is recorded: a takeover counts as maybe
+--     delivered only claims noted by the dead run's lease end.
 --   * private.record_deliveries_fenced: private.record_deliveries for the holder only.
 -- =====================================================================================
 
 drop function private.take_notification_send_slot(bigint, bigint, bigint, interval);
 
--- Send slots for claimed messages (chat_ids[i] is notification_ids[i]'s chat), for the holder of
--- generation `lease_generation` only; the answer of private.take_telegram_send_slots.
+-- Send slots for claimed messages' chats, for the holder of generation `lease_generation` only;
+-- the answer of private.take_telegram_send_slots.
 create function private.take_notification_send_slots(
   lease_generation bigint,
-  notification_ids bigint[],
   chat_ids bigint[],
   paid boolean default false
 )
@@ -28,20 +30,30 @@ set search_path = ''
 as $$
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  if cardinality(notification_ids) is distinct from cardinality(chat_ids) then
-    raise exception 'take_notification_send_slots: one chat per notification';
+  return query select * from private.take_telegram_send_slots(chat_ids, paid);
+end
+$$;
+
+-- The requests for these claimed messages leave at `slots` (the holder of `lease_generation`
+-- only): kept until their outcomes are recorded.
+create function private.note_departing_sends(
+  lease_generation bigint,
+  notification_ids bigint[],
+  slots timestamp with time zone[]
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  if cardinality(notification_ids) is distinct from cardinality(slots) then
+    raise exception 'note_departing_sends: one slot per notification';
   end if;
-  return query
-  with taken as materialized (
-    select * from private.take_telegram_send_slots(chat_ids, paid)
-  ),
-  kept as (
-    insert into private.notification_send_slots as k (notification_id, slot_at)
-    select notification_ids[t.slot], to_timestamp((t.clock_ms + t.wait_ms) / 1000.0)
-    from taken t
-    on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at
-  )
-  select t.slot, t.wait_ms, t.paused_ms, t.clock_ms from taken t order by t.slot;
+  insert into private.notification_send_slots as k (notification_id, slot_at)
+  select u.id, max(u.at) from unnest(notification_ids, slots) u(id, at) group by u.id order by u.id
+  on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at;
 end
 $$;
 
@@ -69,7 +81,9 @@ begin
 end
 $$;
 
-revoke all on function private.take_notification_send_slots(bigint, bigint[], bigint[], boolean) from public;
-grant all on function private.take_notification_send_slots(bigint, bigint[], bigint[], boolean) to service_role;
+revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean) from public;
+grant all on function private.take_notification_send_slots(bigint, bigint[], boolean) to service_role;
+revoke all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) from public;
+grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
 revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;
 grant all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) to service_role;

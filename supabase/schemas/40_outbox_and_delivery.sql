@@ -591,11 +591,10 @@ as $$
   from private.telegram_send_budget b
 $$;
 
--- Send slots for claimed messages (chat_ids[i] is notification_ids[i]'s chat), for the holder of
--- generation `lease_generation` only; the answer of private.take_telegram_send_slots.
+-- Send slots for claimed messages' chats, for the holder of generation `lease_generation` only;
+-- the answer of private.take_telegram_send_slots.
 create function private.take_notification_send_slots(
   lease_generation bigint,
-  notification_ids bigint[],
   chat_ids bigint[],
   paid boolean default false
 )
@@ -606,20 +605,30 @@ set search_path = ''
 as $$
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  if cardinality(notification_ids) is distinct from cardinality(chat_ids) then
-    raise exception 'take_notification_send_slots: one chat per notification';
+  return query select * from private.take_telegram_send_slots(chat_ids, paid);
+end
+$$;
+
+-- The requests for these claimed messages leave at `slots` (the holder of `lease_generation`
+-- only): kept until their outcomes are recorded.
+create function private.note_departing_sends(
+  lease_generation bigint,
+  notification_ids bigint[],
+  slots timestamp with time zone[]
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  if cardinality(notification_ids) is distinct from cardinality(slots) then
+    raise exception 'note_departing_sends: one slot per notification';
   end if;
-  return query
-  with taken as materialized (
-    select * from private.take_telegram_send_slots(chat_ids, paid)
-  ),
-  kept as (
-    insert into private.notification_send_slots as k (notification_id, slot_at)
-    select notification_ids[t.slot], to_timestamp((t.clock_ms + t.wait_ms) / 1000.0)
-    from taken t
-    on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at
-  )
-  select t.slot, t.wait_ms, t.paused_ms, t.clock_ms from taken t order by t.slot;
+  insert into private.notification_send_slots as k (notification_id, slot_at)
+  select u.id, max(u.at) from unnest(notification_ids, slots) u(id, at) group by u.id order by u.id
+  on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at;
 end
 $$;
 

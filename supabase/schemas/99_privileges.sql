@@ -367,7 +367,9 @@ grant all on function private.queue_telegram_reply(update_id bigint, chat_id big
 grant select,insert,delete,update on table private.telegram_reply_parts to service_role;
 revoke all on function private.reply_parts(notification_ids bigint[]) from public;
 grant all on function private.reply_parts(notification_ids bigint[]) to service_role;
-revoke all on function private.take_notification_send_slots(bigint, bigint[], bigint[], boolean) from public;
-grant all on function private.take_notification_send_slots(bigint, bigint[], bigint[], boolean) to service_role;
+revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean) from public;
+grant all on function private.take_notification_send_slots(bigint, bigint[], boolean) to service_role;
+revoke all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) from public;
+grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
 revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;
 grant all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) to service_role;

@@ -51,9 +51,13 @@ select throws_like(
     (select generation from generations where run = 'a'), (select id from claimed_by_a)),
   'dispatcher_lease_lost%', 'and so are its delivery records in sets');
 select throws_like(
-  format('select * from private.take_notification_send_slots(%s, array[%s]::bigint[], array[20501]::bigint[])',
-    (select generation from generations where run = 'a'), (select id from claimed_by_a)),
+  format('select * from private.take_notification_send_slots(%s, array[20501]::bigint[])',
+    (select generation from generations where run = 'a')),
   'dispatcher_lease_lost%', 'and it takes no chat''s send slot');
+select throws_like(
+  format('select private.note_departing_sends(%s, array[%s]::bigint[], array[now()])',
+    (select generation from generations where run = 'a'), (select id from claimed_by_a)),
+  'dispatcher_lease_lost%', 'nor notes a request leaving');
 select is((select count(*) from private.telegram_chat_send_slots where chat_id = 20501), 0::bigint,
   'so it holds up no message of its successor''s');
 select is((select telegram_message_id from public.notifications where id = (select id from claimed_by_a)), null::bigint,
@@ -66,8 +70,12 @@ create temporary table claimed_by_b on commit drop as
 select ok((select id from claimed_by_a) in (select id from claimed_by_b),
   'the new holder claims what the old one had claimed, at once');
 select is((select count(*) from private.take_notification_send_slots((select generation from generations where run = 'b'),
-    array[(select id from claimed_by_a)], array[20501]::bigint[])), 1::bigint,
+    array[20501]::bigint[])), 1::bigint,
   'the new holder takes the message''s send slot');
+select lives_ok(
+  format('select private.note_departing_sends(%s, array[%s]::bigint[], array[now()])',
+    (select generation from generations where run = 'b'), (select id from claimed_by_a)),
+  'and notes its request leaving');
 select is((select count(*) from private.notification_send_slots where notification_id = (select id from claimed_by_a)), 1::bigint,
   'kept with the message while its outcome is unknown');
 select lives_ok(

@@ -13,13 +13,11 @@ export interface BudgetLane {
 }
 
 /**
- * The reminders dispatcher's slots carry its dispatcher lease generation and the messages they are
- * for: the database refuses them once another run holds the lease (dispatcher_lease_lost), and
- * keeps each slot with its message until its outcome is recorded.
+ * The reminders dispatcher's slots carry its dispatcher lease generation: the database refuses
+ * them once another run holds the lease (dispatcher_lease_lost).
  */
 export interface SlotFence {
   generation: bigint;
-  notificationIds: bigint[];
 }
 
 /** Times from the database: milliseconds from `clockMs`, the database's clock (epoch ms). */
@@ -37,8 +35,7 @@ export function createSendBudgetStore(db: Database, lane: BudgetLane = {}) {
       const rows = fence
         ? await db<Row[]>`
           select wait_ms, paused_ms, clock_ms from private.take_notification_send_slots(
-            ${fence.generation.toString()}::bigint, ${fence.notificationIds.map(String)}::bigint[],
-            ${chatIds}::bigint[], ${lane.paid ?? false})`
+            ${fence.generation.toString()}::bigint, ${chatIds}::bigint[], ${lane.paid ?? false})`
         : await db<Row[]>`
           select wait_ms, paused_ms, clock_ms
           from private.take_telegram_send_slots(${chatIds}::bigint[], ${lane.paid ?? false})`;
@@ -86,6 +83,10 @@ export class SendBudget {
   /** The database's clock minus this process's (epoch ms), and the round trip it was measured in. */
   #offset = { ms: 0, roundTripMs: Infinity };
   readonly #checkLeadMs: number;
+  /** How long before its slot a sender asks whether a retry_after was announced meanwhile. */
+  get checkLeadMs(): number {
+    return this.#checkLeadMs;
+  }
   readonly #lateToleranceMs: number;
 
   constructor(
@@ -131,6 +132,11 @@ export class SendBudget {
     this.#pausedUntil = answer.pausedMs > 0 ? local(answer.pausedMs) : -Infinity;
     this.#check = { startedAt: asked, done: Promise.resolve() };
     return answer.waits.map(local);
+  }
+
+  /** A time on this process's clock (performance.now()) as the database's clock has it. */
+  databaseTime(at: number): Date {
+    return new Date(performance.timeOrigin + at + this.#offset.ms);
   }
 
   /** When the bot may send again, as far as this process knows (this process's clock). */

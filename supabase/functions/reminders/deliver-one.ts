@@ -1,4 +1,5 @@
 import type { SendBudget } from "../_shared/send-budget.ts";
+import { sleep } from "../_shared/sleep.ts";
 import type { DispatcherLease } from "./lease.ts";
 import { composeMessage, type OutgoingMessage } from "./message.ts";
 import { classifySendError } from "./send-outcome.ts";
@@ -60,9 +61,8 @@ export function skipReason(notification: ClaimedNotification): DeliveryOutcome |
 }
 
 /**
- * Send slots for these claimed messages (one statement), for this run's lease generation; null
- * once another run took the lease over. Each slot is kept with its message until its outcome is
- * recorded, so a takeover knows which claims could have left.
+ * Send slots for these claimed messages' chats (one statement), for this run's lease generation;
+ * null once another run took the lease over.
  */
 export async function takeSlotsFenced(
   budget: SendBudget,
@@ -70,17 +70,35 @@ export async function takeSlotsFenced(
   run: RunState,
 ): Promise<number[] | null> {
   try {
-    return await budget.take(
-      notifications.map((notification) => String(notification.chat_id)),
-      {
-        generation: run.lease.generation,
-        notificationIds: notifications.map((notification) => notification.id),
-      },
-    );
+    const chats = notifications.map((notification) => String(notification.chat_id));
+    return await budget.take(chats, { generation: run.lease.generation });
   } catch (error) {
     if (!isLeaseLost(error)) throw error;
     run.lease.lost = true;
     return null;
+  }
+}
+
+/**
+ * Notes, as the bot's pause is checked (shortly before the slot), that the message's request
+ * leaves at `slot`: a takeover then counts it as maybe delivered. False once the lease is lost.
+ */
+async function noteDeparture(
+  options: DeliveryOptions,
+  notification: ClaimedNotification,
+  slot: number,
+  run: RunState,
+): Promise<boolean> {
+  const { budget } = options;
+  const noteAt = slot - budget.checkLeadMs;
+  if (noteAt > performance.now()) await sleep(noteAt - performance.now());
+  try {
+    await options.store.noteDeparture(notification.id, budget.databaseTime(slot), run.lease.generation);
+    return true;
+  } catch (error) {
+    if (!isLeaseLost(error)) throw error;
+    run.lease.lost = true;
+    return false;
   }
 }
 
@@ -118,15 +136,17 @@ export async function deliverOne(
     // A slot in the bot's send budget (the bot's rate, the chat's gap, any retry_after).
     slot ??= (await takeSlotsFenced(budget, [notification], run))?.[0];
     if (slot === undefined || slot > run.sendBy) return handBack(run, budget);
+    const noting = noteDeparture(options, notification, slot, run);
     // A retry_after announced to any sender meanwhile, or a late departure, voids the slot.
-    if (!await budget.depart(slot)) {
-      slot = undefined;
+    const mayGo = await budget.depart(slot);
+    const noted = await noting;
+    slot = undefined;
+    if (!mayGo && noted) {
       run.report.slotsRetaken++;
       continue;
     }
-    slot = undefined;
     // The last check before the request leaves: a run whose lease lapsed sends nothing.
-    if (!run.lease.holds()) return handBack(run, budget);
+    if (!noted || !run.lease.holds()) return handBack(run, budget);
     if (run.blockedChats.has(chat)) return blocked;
     try {
       return { outcome: "sent", telegramMessageId: await options.send(chat, message) };

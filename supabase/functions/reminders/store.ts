@@ -1,4 +1,4 @@
-import { recordInSets } from "./record-batch.ts";
+import { noteDeparturesInSets, recordInSets } from "./record-batch.ts";
 import { withReplyParts } from "./reply-message.ts";
 import type { ClaimedNotification } from "./notification.ts";
 import type { Database } from "../_shared/db.ts";
@@ -40,6 +40,9 @@ export function createOutboxStore(
      * once it is committed (with others arriving meanwhile), rejects (isLeaseLost) once it is not.
      */
     record: recordInSets(db, settings.maxAttempts),
+
+    /** Notes that a claimed message's request leaves at `at` (grouped); rejects (isLeaseLost) once the lease is lost. */
+    noteDeparture: noteDeparturesInSets(db),
 
     /** Takes or renews the dispatcher lease: its generation (the fencing token), or null while another run holds it. */
     async holdDispatcherLease(holder: string, seconds: number): Promise<bigint | null> {
