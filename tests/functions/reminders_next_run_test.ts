@@ -22,7 +22,9 @@ Deno.test("a run that ends with work left starts the next run at once, through p
   const sql = connectTestDatabase();
   const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN, enforceRateLimits: true });
   const functions = await startFunctionsForTests(telegram.apiRoot, {
-    REMINDERS_WORKING_TIME_MS: "1500",
+    // The last send starts by 1.5 s (3 s less the 1 s send timeout and the 0.5 s kept to record).
+    REMINDERS_WORKING_TIME_MS: "3000",
+    REMINDERS_SEND_TIMEOUT_SECONDS: "1",
     REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
   });
   const users: TestUser[] = [];

@@ -42,7 +42,11 @@ function mostInAnyWindow(calls: RecordedCall[], windowMs: number): number {
 Deno.test("Telegram's limits hold for the bot as a whole: every process and both functions share one budget", async (t) => {
   const sql = connectTestDatabase();
   const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN, enforceRateLimits: true });
-  const env = { REMINDERS_WORKING_TIME_MS: "20000", REMINDERS_DISPATCHER_LEASE_SECONDS: "5" };
+  const env = {
+    REMINDERS_WORKING_TIME_MS: "20000",
+    REMINDERS_SEND_TIMEOUT_SECONDS: "5",
+    REMINDERS_DISPATCHER_LEASE_SECONDS: "5",
+  };
   // Two instances of each function, as on Supabase when they scale out.
   const instances = [
     await startFunctionsForTests(telegram.apiRoot, env),

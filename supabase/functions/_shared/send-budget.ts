@@ -154,6 +154,10 @@ export class SendBudget {
     const checked = this.#refreshPause();
     if (slot > this.#now()) await sleep(slot - this.#now());
     await checked;
+    // A slot given right at a pause's end may come a millisecond before it, as this process's clock
+    // reads the two: a pause ending within the tolerance is waited out, not a reason to retake.
+    const pauseLeft = this.pausedUntil - this.#now();
+    if (pauseLeft > 0 && this.pausedUntil - slot <= this.#lateToleranceMs) await sleep(pauseLeft);
     const now = this.#now();
     return this.pausedUntil <= now && now - slot <= this.#lateToleranceMs;
   }

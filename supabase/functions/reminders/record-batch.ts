@@ -1,6 +1,6 @@
 import type { Database } from "../_shared/db.ts";
 import { inSets } from "./in-sets.ts";
-import type { DeliveryOutcome } from "./store.ts";
+import type { DeliveryOutcome } from "./notification.ts";
 
 /**
  * Records outcomes in sets (private.record_deliveries_fenced): a message's promise settles once

@@ -1,18 +1,9 @@
 import { noteDeparturesInSets, recordInSets } from "./record-batch.ts";
 import { withReplyParts } from "./reply-message.ts";
-import type { ClaimedNotification } from "./notification.ts";
+import type { ClaimedNotification, DeliveryOutcome } from "./notification.ts";
 import type { Database } from "../_shared/db.ts";
 
-export type { ClaimedNotification };
-
-export type DeliveryOutcome =
-  | { outcome: "sent"; telegramMessageId: number }
-  | { outcome: "retry"; error: string; retryAfterSeconds?: number }
-  | { outcome: "uncertain"; error: string }
-  | { outcome: "rate_limited"; error: string; retryAfterSeconds: number }
-  | { outcome: "dead"; error: string }
-  | { outcome: "skipped"; error: string }
-  | { outcome: "released"; error: string; retryAfterSeconds: number };
+export type { ClaimedNotification, DeliveryOutcome };
 
 /** The outbox calls of the reminders function; the SQL functions hold the state machine. */
 export function createOutboxStore(
