@@ -16,12 +16,13 @@
 
 drop function private.take_notification_send_slot(bigint, bigint, bigint, interval);
 
--- Send slots for claimed messages' chats, for the holder of generation `lease_generation` only;
--- the answer of private.take_telegram_send_slots.
+-- Send slots for claimed messages' chats, none after `not_after`, for the holder of generation
+-- `lease_generation` only; the answer of private.take_telegram_send_slots.
 create function private.take_notification_send_slots(
   lease_generation bigint,
   chat_ids bigint[],
-  paid boolean default false
+  paid boolean default false,
+  not_after timestamp with time zone default null
 )
 returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
 language plpgsql
@@ -30,7 +31,7 @@ set search_path = ''
 as $$
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  return query select * from private.take_telegram_send_slots(chat_ids, paid);
+  return query select * from private.take_telegram_send_slots(chat_ids, paid, not_after);
 end
 $$;
 
@@ -81,8 +82,8 @@ begin
 end
 $$;
 
-revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean) from public;
-grant all on function private.take_notification_send_slots(bigint, bigint[], boolean) to service_role;
+revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean, timestamp with time zone) from public;
+grant all on function private.take_notification_send_slots(bigint, bigint[], boolean, timestamp with time zone) to service_role;
 revoke all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) from public;
 grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
 revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;

@@ -496,10 +496,13 @@ $$;
 --   * after any announced retry_after.
 -- Chats free sooner are served first, so a chat waiting out its gap does not hold slots others
 -- could use; a chat's second message comes after every chat's first. The lane's row is locked
--- for the statement: concurrent senders get disjoint, ordered slots.
+-- for the statement: concurrent senders get disjoint, ordered slots. A slot that would come after
+-- `not_after` (a run's last send time) is not taken: its wait_ms is null, and it costs the bot
+-- nothing (a run used to take slots it could not use any more, a second of them at its end).
 create function private.take_telegram_send_slots(
   chat_ids bigint[],
-  paid boolean default false
+  paid boolean default false,
+  not_after timestamp with time zone default null
 )
 returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
 language plpgsql
@@ -516,6 +519,7 @@ declare
   frontier timestamptz;
   assigned timestamptz[] := array_fill(null::timestamptz, array[coalesce(cardinality(chat_ids), 0)]);
   item record;
+  candidate timestamptz;
   pause_ms integer;
 begin
   if coalesce(cardinality(chat_ids), 0) = 0 then
@@ -537,16 +541,21 @@ begin
     left join private.telegram_chat_send_slots s on s.chat_id = u.chat
     order by round, chat_ready nulls first, first_pos
   loop
-    assigned[item.pos] := greatest(frontier,
+    -- A chat's later message gets no slot when its earlier one got none.
+    continue when item.previous_pos is not null and assigned[item.previous_pos] is null;
+    candidate := greatest(frontier,
       case when item.previous_pos is null then coalesce(item.chat_ready, started)
         else assigned[item.previous_pos] + gap end);
-    frontier := assigned[item.pos] + spacing;
+    continue when candidate > not_after;
+    assigned[item.pos] := candidate;
+    frontier := candidate + spacing;
   end loop;
 
   update private.telegram_send_budget b set next_slot_at = frontier where b.lane = lane_name;
   -- In chat order, so two statements of the other lane never wait on each other's chat rows.
   insert into private.telegram_chat_send_slots as s (chat_id, slot_at)
   select u.chat, max(u.at) from unnest(chat_ids, assigned) u(chat, at)
+  where u.at is not null
   group by u.chat order by u.chat
   on conflict on constraint telegram_chat_send_slots_pkey do update
     set slot_at = greatest(s.slot_at, excluded.slot_at);
@@ -591,12 +600,13 @@ as $$
   from private.telegram_send_budget b
 $$;
 
--- Send slots for claimed messages' chats, for the holder of generation `lease_generation` only;
--- the answer of private.take_telegram_send_slots.
+-- Send slots for claimed messages' chats, none after `not_after`, for the holder of generation
+-- `lease_generation` only; the answer of private.take_telegram_send_slots.
 create function private.take_notification_send_slots(
   lease_generation bigint,
   chat_ids bigint[],
-  paid boolean default false
+  paid boolean default false,
+  not_after timestamp with time zone default null
 )
 returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
 language plpgsql
@@ -605,7 +615,7 @@ set search_path = ''
 as $$
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  return query select * from private.take_telegram_send_slots(chat_ids, paid);
+  return query select * from private.take_telegram_send_slots(chat_ids, paid, not_after);
 end
 $$;
 

@@ -352,8 +352,8 @@ grant usage on schema cron to postgres;
 -- The bot's send budget (issue 27).
 revoke all on function private.telegram_send_setting(text) from public;
 grant all on function private.telegram_send_setting(text) to service_role;
-revoke all on function private.take_telegram_send_slots(bigint[], boolean) from public;
-grant all on function private.take_telegram_send_slots(bigint[], boolean) to service_role;
+revoke all on function private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone) from public;
+grant all on function private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone) to service_role;
 revoke all on function private.pause_telegram_sends(numeric) from public;
 grant all on function private.pause_telegram_sends(numeric) to service_role;
 revoke all on function private.telegram_sends_paused_for() from public;
@@ -367,8 +367,8 @@ grant all on function private.queue_telegram_reply(update_id bigint, chat_id big
 grant select,insert,delete,update on table private.telegram_reply_parts to service_role;
 revoke all on function private.reply_parts(notification_ids bigint[]) from public;
 grant all on function private.reply_parts(notification_ids bigint[]) to service_role;
-revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean) from public;
-grant all on function private.take_notification_send_slots(bigint, bigint[], boolean) to service_role;
+revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean, timestamp with time zone) from public;
+grant all on function private.take_notification_send_slots(bigint, bigint[], boolean, timestamp with time zone) to service_role;
 revoke all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) from public;
 grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
 revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;

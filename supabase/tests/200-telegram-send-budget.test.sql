@@ -125,6 +125,24 @@ select is(
   'each send budget setting''s range is a CHECK named after it'
 );
 
+-- ---------------------------------------------------------------- a run's last send time
+update private.settings set value = 28 where name = 'telegram_messages_per_second';
+update private.telegram_send_budget set next_slot_at = '-infinity';
+select pg_temp.take('warm', array[-9700]::bigint[]);
+create temporary table bounded as
+select * from private.take_telegram_send_slots(array(select -9700 - i from generate_series(1, 40) i)::bigint[],
+  false, clock_timestamp() + interval '500 milliseconds');
+select ok((select count(*) between 11 and 15 from bounded where wait_ms is not null),
+  'slots after not_after are not given: about 14 fit in 500 ms at 28 per 1,030 ms');
+select ok((select bool_and(wait_ms is null) from bounded where slot > 16),
+  'the rest have none (wait_ms null)');
+select ok(
+  (select b.next_slot_at <= clock_timestamp() + interval '600 milliseconds' from private.telegram_send_budget b where b.lane = 'free'),
+  'and cost the bot nothing: the next sender''s slot follows the last one given'
+);
+select is((select count(*) from private.telegram_chat_send_slots where chat_id between -9740 and -9717), 0::bigint,
+  'nor their chats'' gaps');
+
 -- ---------------------------------------------------------------- edges
 select is((select count(*) from private.take_telegram_send_slots(array[]::bigint[])), 0::bigint, 'an empty set takes nothing');
 select throws_ok(
@@ -144,13 +162,13 @@ select throws_ok(
 
 -- ---------------------------------------------------------------- privileges
 select ok(
-  not has_function_privilege('anon', 'private.take_telegram_send_slots(bigint[], boolean)', 'execute')
-  and not has_function_privilege('authenticated', 'private.take_telegram_send_slots(bigint[], boolean)', 'execute')
+  not has_function_privilege('anon', 'private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone)', 'execute')
+  and not has_function_privilege('authenticated', 'private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone)', 'execute')
   and not has_function_privilege('authenticated', 'private.pause_telegram_sends(numeric)', 'execute'),
   'only the service role takes slots or pauses the bot'
 );
 select ok(
-  has_function_privilege('service_role', 'private.take_telegram_send_slots(bigint[], boolean)', 'execute')
+  has_function_privilege('service_role', 'private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone)', 'execute')
   and has_function_privilege('service_role', 'private.pause_telegram_sends(numeric)', 'execute')
   and has_function_privilege('service_role', 'private.telegram_sends_paused_for()', 'execute'),
   'the functions (service role) take slots, pause and read the pause'

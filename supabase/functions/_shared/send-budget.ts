@@ -18,6 +18,8 @@ export interface BudgetLane {
  */
 export interface SlotFence {
   generation: bigint;
+  /** The run's last send time (the database's clock): no slot after it is taken. */
+  notAfter: Date;
 }
 
 /** Times from the database: milliseconds from `clockMs`, the database's clock (epoch ms). */
@@ -30,12 +32,17 @@ export interface FromDatabase {
 export function createSendBudgetStore(db: Database, lane: BudgetLane = {}) {
   return {
     /** One slot per entry (a chat may repeat), in one statement: milliseconds to wait for each. */
-    async takeSlots(chatIds: string[], fence?: SlotFence): Promise<FromDatabase & { waits: number[] }> {
-      type Row = { wait_ms: number; paused_ms: number; clock_ms: number };
+    /** `waits` is null where `fence.notAfter` left no slot. */
+    async takeSlots(
+      chatIds: string[],
+      fence?: SlotFence,
+    ): Promise<FromDatabase & { waits: (number | null)[] }> {
+      type Row = { wait_ms: number | null; paused_ms: number; clock_ms: number };
       const rows = fence
         ? await db<Row[]>`
           select wait_ms, paused_ms, clock_ms from private.take_notification_send_slots(
-            ${fence.generation.toString()}::bigint, ${chatIds}::bigint[], ${lane.paid ?? false})`
+            ${fence.generation.toString()}::bigint, ${chatIds}::bigint[], ${lane.paid ?? false},
+            ${fence.notAfter.toISOString()}::timestamptz)`
         : await db<Row[]>`
           select wait_ms, paused_ms, clock_ms
           from private.take_telegram_send_slots(${chatIds}::bigint[], ${lane.paid ?? false})`;
@@ -122,16 +129,20 @@ export class SendBudget {
 
   /**
    * Slots for these chats (one per entry), as times on this process's clock (performance.now());
-   * `fence`: the dispatcher's, for its claimed messages.
+   * `fence`: the dispatcher's, for its claimed messages, with no slot after its `notAfter`
+   * (Infinity: none given).
    */
-  async take(chatIds: string[], fence?: SlotFence): Promise<number[]> {
+  async take(chatIds: string[], fence?: { generation: bigint; notAfter: number }): Promise<number[]> {
     if (chatIds.length === 0) return [];
     const asked = this.#now();
-    const { answer, local } = await this.#ask(() => this.store.takeSlots(chatIds, fence));
+    const databaseFence = fence &&
+      { generation: fence.generation, notAfter: this.databaseTime(fence.notAfter) };
+    const { answer, local } = await this.#ask(() => this.store.takeSlots(chatIds, databaseFence));
     // The answer says the pause too: as good as a check asked when the take was.
     this.#pausedUntil = answer.pausedMs > 0 ? local(answer.pausedMs) : -Infinity;
     this.#check = { startedAt: asked, done: Promise.resolve() };
-    return answer.waits.map(local);
+    // No slot (after the fence's last send time): never.
+    return answer.waits.map((wait) => wait === null ? Infinity : local(wait));
   }
 
   /** A time on this process's clock (performance.now()) as the database's clock has it. */

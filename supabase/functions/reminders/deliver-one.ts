@@ -71,7 +71,8 @@ export async function takeSlotsFenced(
 ): Promise<number[] | null> {
   try {
     const chats = notifications.map((notification) => String(notification.chat_id));
-    return await budget.take(chats, { generation: run.lease.generation });
+    // No slot after the run's last send time: such a message is handed back at no cost to the bot.
+    return await budget.take(chats, { generation: run.lease.generation, notAfter: run.sendBy });
   } catch (error) {
     if (!isLeaseLost(error)) throw error;
     run.lease.lost = true;
