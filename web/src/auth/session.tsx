@@ -1,6 +1,7 @@
 import type { Session } from "@supabase/supabase-js";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { supabase } from "../lib/supabase.ts";
+import { clearLastLoaded } from "../offline/last-loaded.ts";
 
 interface SessionState {
   session: Session | null;
@@ -36,6 +37,9 @@ async function needsSecondFactor(): Promise<boolean> {
 }
 
 async function mustChoosePasswordFor(session: Session): Promise<boolean> {
+  // Offline there is nothing to ask (and supabase-js would retry the read for 7 s before giving
+  // up, holding every page): the question is asked again once the browser is back online.
+  if (navigator.onLine === false) return false;
   const { data } = await supabase.from("profiles").select(
     "must_choose_password",
   ).eq("id", session.user.id)
@@ -118,18 +122,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const onVisible = () => {
       if (document.visibilityState === "visible") void checkAccount();
     };
+    const onOnline = () => {
+      void supabase.auth.getSession().then(({ data }) => update(data.session));
+    };
     document.addEventListener("visibilitychange", onVisible);
+    globalThis.addEventListener("online", onOnline);
     supabase.auth.getSession().then(({ data }) => {
       update(data.session);
       void checkAccount();
     });
     // Not awaited inside the callback: supabase-js holds a lock while it runs.
-    const { data } = supabase.auth.onAuthStateChange((_event, session) => {
+    const { data } = supabase.auth.onAuthStateChange((event, session) => {
+      // Nothing this person loaded stays on the device for whoever signs in next.
+      if (event === "SIGNED_OUT") clearLastLoaded();
       setTimeout(() => update(session), 0);
     });
     return () => {
       active = false;
       document.removeEventListener("visibilitychange", onVisible);
+      globalThis.removeEventListener("online", onOnline);
       data.subscription.unsubscribe();
     };
   }, []);
