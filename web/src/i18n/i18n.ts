@@ -1,5 +1,6 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
+import { addRuleSentences } from "../errors/error-messages.ts";
 import { EN_PLURALS } from "./en.ts";
 
 /**
@@ -50,8 +51,14 @@ void i18n.use(initReactI18next).init({
 
 /** Fetches a language's sentences once (English needs none); resolves when they are in. */
 export async function loadLanguage(language: Language): Promise<void> {
-  if (language === "en" || i18n.hasResourceBundle(language, "translation")) return;
-  const { RU } = await import("./ru.ts");
+  if (language === "en" || i18n.hasResourceBundle(language, "translation")) {
+    return;
+  }
+  const [{ RU }, { RULE_SENTENCES_RU }] = await Promise.all([
+    import("./ru.ts"),
+    import("../errors/rule-sentences-ru.ts"),
+  ]);
+  addRuleSentences("ru", RULE_SENTENCES_RU);
   i18n.addResourceBundle("ru", "translation", RU);
 }
 
@@ -80,6 +87,9 @@ export function setLanguage(language: Language): void {
 }
 
 /** Translates outside React (error sentences, document titles). */
-export function translate(key: string, options: Record<string, unknown> = {}): string {
+export function translate(
+  key: string,
+  options: Record<string, unknown> = {},
+): string {
   return i18n.t(key, options);
 }
