@@ -1,7 +1,17 @@
 import type { Session } from "@supabase/supabase-js";
-import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+} from "react";
 import { supabase } from "../lib/supabase.ts";
-import { clearLastLoaded } from "../offline/last-loaded.ts";
+import {
+  clearLastLoaded,
+  readLastLoaded,
+  saveLastLoaded,
+} from "../offline/last-loaded.ts";
 
 interface SessionState {
   session: Session | null;
@@ -36,6 +46,15 @@ async function needsSecondFactor(): Promise<boolean> {
   return data?.currentLevel === "aal1" && data.nextLevel === "aal2";
 }
 
+/**
+ * The profile said so on this device before: once a password is chosen the flag never comes back
+ * for that account, so pages need not wait for the question on every load (a round trip before
+ * Today's first read). It is still asked each time, and its answer lands when it comes.
+ */
+const passwordChosenKey = (userId: string) => `password-chosen:${userId}`;
+const passwordChosenBefore = (userId: string) =>
+  readLastLoaded<boolean>(passwordChosenKey(userId))?.data === true;
+
 async function mustChoosePasswordFor(session: Session): Promise<boolean> {
   // Offline there is nothing to ask (and supabase-js would retry the read for 7 s before giving
   // up, holding every page): the question is asked again once the browser is back online.
@@ -44,6 +63,9 @@ async function mustChoosePasswordFor(session: Session): Promise<boolean> {
     "must_choose_password",
   ).eq("id", session.user.id)
     .maybeSingle();
+  if (data?.must_choose_password === false) {
+    saveLastLoaded(passwordChosenKey(session.user.id), true);
+  }
   return data?.must_choose_password === true;
 }
 
@@ -52,7 +74,11 @@ async function mustChoosePasswordFor(session: Session): Promise<boolean> {
  * internal/api/auth.go maybeLoadUserOrSession: 403 user_not_found "User from sub claim in JWT does
  * not exist", 403 session_not_found; 401/403 bad_jwt). A network failure (offline) is none of these.
  */
-const ACCOUNT_GONE = new Set(["user_not_found", "session_not_found", "bad_jwt"]);
+const ACCOUNT_GONE = new Set([
+  "user_not_found",
+  "session_not_found",
+  "bad_jwt",
+]);
 
 /** Set when this page ended the session for that reason (module-wide: effects may run twice). */
 let accountGone = false;
@@ -61,7 +87,8 @@ let accountGone = false;
 async function accountIsGone(): Promise<boolean> {
   const { error } = await supabase.auth.getUser();
   if (!error) return false;
-  return (error.status === 401 || error.status === 403) && ACCOUNT_GONE.has(error.code ?? "");
+  return (error.status === 401 || error.status === 403) &&
+    ACCOUNT_GONE.has(error.code ?? "");
 }
 
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */
@@ -88,15 +115,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const sameUser = current.session?.user.id === session.user.id;
       const secondFactor = needsSecondFactor();
       const choosePassword = mustChoosePasswordFor(session);
-      if (sameUser) {
-        // A refresh, a second factor or a new password: the assurance level lands at once (pages
-        // wait on it), the profile's answer when it comes.
+      if (sameUser || passwordChosenBefore(session.user.id)) {
+        // A refresh, a second factor or a new password, or a person known to have a password: the
+        // assurance level lands at once (pages wait on it), the profile's answer when it comes.
         secondFactor.then((needs) =>
           land(mine, {
             session,
             loading: false,
             needsSecondFactor: needs,
-            mustChoosePassword: current.mustChoosePassword,
+            mustChoosePassword: sameUser ? current.mustChoosePassword : false,
           })
         );
       }
