@@ -52,7 +52,8 @@ try {
     await user.from("habits").insert({ action, place: "home", time, duration_seconds: 60 }).throwOnError();
   }
 
-  // Signed in once, unthrottled; each measured run starts from that session, cold otherwise.
+  // Signed in once, unthrottled; each measured run starts from that session (and what the app kept
+  // in localStorage), cold otherwise: no HTTP cache, no service worker.
   const setup = await app.browser.newContext({ serviceWorkers: "block" });
   const setupPage = await setup.newPage();
   await setupPage.goto(`${app.spaUrl}/sign-in`);
@@ -60,6 +61,8 @@ try {
   await setupPage.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await setupPage.getByRole("button", { name: "Sign in" }).click();
   await setupPage.waitForURL(`${app.spaUrl}/`);
+  // Today read once, as a person who comes back daily has it: the profile's answers are on the device.
+  await setupPage.getByTestId("today-entry").first().waitFor();
   const storageState = await setup.storageState();
   await setup.close();
 

@@ -120,6 +120,7 @@ Deno.test({
         await offline(async () => {
           await page.reload({ waitUntil: "commit" });
           const ms = await msUntil(page, () => page.getByTestId("today-entry").first().waitFor());
+          console.log(`[e2e] offline, the saved Today showed ${Math.round(ms)} ms after the reload`);
           assert.ok(ms < 1_000, `Today showed after ${Math.round(ms)} ms`);
           await page.getByText(NOTICE).waitFor();
           assert.equal(await page.getByTestId("today-entry").count(), 2);
