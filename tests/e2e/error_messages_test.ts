@@ -67,9 +67,7 @@ Deno.test("every constraint and rule identifier of the database has a sentence",
     for (
       const [language, sentences] of Object.entries(RULE_SENTENCES_BY_LANGUAGE)
     ) {
-      const missing = [...identifiers].filter((identifier) =>
-        !sentences[identifier]
-      );
+      const missing = [...identifiers].filter((identifier) => !sentences[identifier]);
       assert.deepEqual(
         missing,
         [],
@@ -84,8 +82,7 @@ Deno.test("every constraint and rule identifier of the database has a sentence",
 Deno.test("Data API errors map to sentences by identifier, SQLSTATE or status", () => {
   const check = {
     code: "23514",
-    message:
-      'new row for relation "habits" violates check constraint "habits_duration_seconds_range"',
+    message: 'new row for relation "habits" violates check constraint "habits_duration_seconds_range"',
   };
   assert.equal(errorIdentifier(check), "habits_duration_seconds_range");
   assert.equal(
@@ -94,14 +91,12 @@ Deno.test("Data API errors map to sentences by identifier, SQLSTATE or status", 
   );
   const rule = {
     code: "23514",
-    message:
-      'new row for relation "habits" violates rule "habits_require_telegram"',
+    message: 'new row for relation "habits" violates rule "habits_require_telegram"',
   };
   assert.equal(dataErrorSentence(rule), RULE_SENTENCES.habits_require_telegram);
   const unique = {
     code: "23505",
-    message:
-      'duplicate key value violates unique constraint "habit_completions_once_per_occurrence"',
+    message: 'duplicate key value violates unique constraint "habit_completions_once_per_occurrence"',
   };
   assert.equal(
     dataErrorSentence(unique),

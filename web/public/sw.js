@@ -51,10 +51,12 @@ self.addEventListener("fetch", (event) => {
       fetch(request).then((response) => {
         if (response.ok) {
           const copy = response.clone();
-          event.waitUntil(caches.open(CACHE).then(async (cache) => {
-            await cache.put("/", copy);
-            await cacheListed(cache);
-          }));
+          event.waitUntil(
+            caches.open(CACHE).then(async (cache) => {
+              await cache.put("/", copy);
+              await cacheListed(cache);
+            }),
+          );
         }
         return response;
       }).catch(async () => (await caches.match("/")) ?? Response.error()),

@@ -1,17 +1,7 @@
 import type { Session } from "@supabase/supabase-js";
-import {
-  createContext,
-  type ReactNode,
-  useContext,
-  useEffect,
-  useState,
-} from "react";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { supabase } from "../lib/supabase.ts";
-import {
-  clearLastLoaded,
-  readLastLoaded,
-  saveLastLoaded,
-} from "../offline/last-loaded.ts";
+import { clearLastLoaded, readLastLoaded, saveLastLoaded } from "../offline/last-loaded.ts";
 
 interface SessionState {
   session: Session | null;

@@ -5,7 +5,9 @@
  * passkey or Web3 call fails loudly, naming what was called.
  */
 function refused(name: string): never {
-  throw new Error(`${name}: passkeys and Web3 sign-in are not part of this web app's build (web/supabase-parts.ts)`);
+  throw new Error(
+    `${name}: passkeys and Web3 sign-in are not part of this web app's build (web/supabase-parts.ts)`,
+  );
 }
 
 /** An object any of whose properties, once read, refuses by name. */
@@ -28,9 +30,12 @@ export const webAuthnAbortService = refusing("webAuthnAbortService");
 export const browserSupportsWebAuthn = (): never => refused("browserSupportsWebAuthn");
 export const createCredential = (): never => refused("createCredential");
 export const getCredential = (): never => refused("getCredential");
-export const deserializeCredentialCreationOptions = (): never => refused("deserializeCredentialCreationOptions");
-export const deserializeCredentialRequestOptions = (): never => refused("deserializeCredentialRequestOptions");
-export const serializeCredentialCreationResponse = (): never => refused("serializeCredentialCreationResponse");
+export const deserializeCredentialCreationOptions = (): never =>
+  refused("deserializeCredentialCreationOptions");
+export const deserializeCredentialRequestOptions = (): never =>
+  refused("deserializeCredentialRequestOptions");
+export const serializeCredentialCreationResponse = (): never =>
+  refused("serializeCredentialCreationResponse");
 export const serializeCredentialRequestResponse = (): never => refused("serializeCredentialRequestResponse");
 export const createSiweMessage = (): never => refused("createSiweMessage");
 export const fromHex = (): never => refused("fromHex");

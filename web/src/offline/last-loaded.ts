@@ -36,7 +36,10 @@ export function saveLastLoaded<T>(key: string, data: T): void {
     localStorage.setItem(PREFIX + key, JSON.stringify({ data, savedAt: new Date().toISOString() }));
     const keys = savedKeys();
     if (keys.length <= MAX_SAVED) return;
-    const byAge = keys.map((name) => ({ name, savedAt: readLastLoaded(name.slice(PREFIX.length))?.savedAt ?? "" }))
+    const byAge = keys.map((name) => ({
+      name,
+      savedAt: readLastLoaded(name.slice(PREFIX.length))?.savedAt ?? "",
+    }))
       .sort((a, b) => a.savedAt.localeCompare(b.savedAt));
     for (const { name } of byAge.slice(0, keys.length - MAX_SAVED)) localStorage.removeItem(name);
   } catch {
