@@ -53,9 +53,7 @@ async function mustChoosePasswordFor(session: Session): Promise<boolean> {
     "must_choose_password",
   ).eq("id", session.user.id)
     .maybeSingle();
-  if (data?.must_choose_password === false) {
-    saveLastLoaded(passwordChosenKey(session.user.id), true);
-  }
+  if (data?.must_choose_password === false) saveLastLoaded(passwordChosenKey(session.user.id), true);
   return data?.must_choose_password === true;
 }
 
@@ -64,11 +62,7 @@ async function mustChoosePasswordFor(session: Session): Promise<boolean> {
  * internal/api/auth.go maybeLoadUserOrSession: 403 user_not_found "User from sub claim in JWT does
  * not exist", 403 session_not_found; 401/403 bad_jwt). A network failure (offline) is none of these.
  */
-const ACCOUNT_GONE = new Set([
-  "user_not_found",
-  "session_not_found",
-  "bad_jwt",
-]);
+const ACCOUNT_GONE = new Set(["user_not_found", "session_not_found", "bad_jwt"]);
 
 /** Set when this page ended the session for that reason (module-wide: effects may run twice). */
 let accountGone = false;
@@ -77,8 +71,7 @@ let accountGone = false;
 async function accountIsGone(): Promise<boolean> {
   const { error } = await supabase.auth.getUser();
   if (!error) return false;
-  return (error.status === 401 || error.status === 403) &&
-    ACCOUNT_GONE.has(error.code ?? "");
+  return (error.status === 401 || error.status === 403) && ACCOUNT_GONE.has(error.code ?? "");
 }
 
 /** Keeps the current session; supabase-js stores it across reloads and refreshes it in time. */

@@ -131,10 +131,7 @@ const FALLBACKS: Record<SentenceLanguage, Record<string, string>> = {
   },
 };
 
-const sentencesByLanguage: Record<
-  SentenceLanguage,
-  Readonly<Record<string, string>>
-> = {
+const sentencesByLanguage: Record<SentenceLanguage, Readonly<Record<string, string>>> = {
   en: RULE_SENTENCES,
   ru: {},
 };
@@ -154,39 +151,26 @@ export function addRuleSentences(
  * The sentence of a rule in `language`, given its English sentence (as the form's zod schema
  * reports it); undefined when the sentence is not a rule's.
  */
-export function ruleSentenceIn(
-  english: string,
-  language: SentenceLanguage,
-): string | undefined {
+export function ruleSentenceIn(english: string, language: SentenceLanguage): string | undefined {
   const identifier = Object.keys(RULE_SENTENCES).find((key) => RULE_SENTENCES[key] === english);
   return identifier ? RULE_SENTENCES_BY_LANGUAGE[language][identifier] : undefined;
 }
 
 /** True when the error means the session is gone (sign in again). */
 export function isSessionExpired(error: DataErrorLike): boolean {
-  return error.code === "PGRST301" || error.code === "PGRST303" ||
-    error.status === 401;
+  return error.code === "PGRST301" || error.code === "PGRST303" || error.status === 401;
 }
 
 /** A sentence for any error of the Data API; identifiers first, then the SQLSTATE or HTTP status. */
-export function dataErrorSentence(
-  error: DataErrorLike,
-  language: SentenceLanguage = "en",
-): string {
+export function dataErrorSentence(error: DataErrorLike, language: SentenceLanguage = "en"): string {
   const identifier = errorIdentifier(error);
   const known = identifier ? RULE_SENTENCES_BY_LANGUAGE[language][identifier] : undefined;
   if (known) return known;
   const words = FALLBACKS[language];
   const message = error.message ?? "";
-  if (error.code && error.code in words && /^\d/.test(error.code)) {
-    return words[error.code] ?? "";
-  }
-  if (error.code === "PT429" || error.status === 429) {
-    return words.tooMany ?? "";
-  }
+  if (error.code && error.code in words && /^\d/.test(error.code)) return words[error.code] ?? "";
+  if (error.code === "PT429" || error.status === 429) return words.tooMany ?? "";
   if (isSessionExpired(error)) return words.expired ?? "";
-  if (/failed to fetch|networkerror|load failed/i.test(message)) {
-    return words.offline ?? "";
-  }
+  if (/failed to fetch|networkerror|load failed/i.test(message)) return words.offline ?? "";
   return message ? `${words.unknownWith}${message}` : words.unknown ?? "";
 }

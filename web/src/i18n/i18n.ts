@@ -51,9 +51,7 @@ void i18n.use(initReactI18next).init({
 
 /** Fetches a language's sentences once (English needs none); resolves when they are in. */
 export async function loadLanguage(language: Language): Promise<void> {
-  if (language === "en" || i18n.hasResourceBundle(language, "translation")) {
-    return;
-  }
+  if (language === "en" || i18n.hasResourceBundle(language, "translation")) return;
   const [{ RU }, { RULE_SENTENCES_RU }] = await Promise.all([
     import("./ru.ts"),
     import("../errors/rule-sentences-ru.ts"),
@@ -87,9 +85,6 @@ export function setLanguage(language: Language): void {
 }
 
 /** Translates outside React (error sentences, document titles). */
-export function translate(
-  key: string,
-  options: Record<string, unknown> = {},
-): string {
+export function translate(key: string, options: Record<string, unknown> = {}): string {
   return i18n.t(key, options);
 }
