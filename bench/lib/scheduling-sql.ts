@@ -7,15 +7,19 @@
 export const tickSql = `
   select private.enqueue_due_reminders($1::timestamptz) + private.queue_upcoming_reminders($1::timestamptz) as queued`;
 
-/** The due path alone: all a tick does when nothing was queued ahead (after downtime, say). */
+/**
+ * One batch of the due path: at most `reminder_tick_batch` of the due reminders, earliest first.
+ * pg_cron's command runs it (through private.queue_due_batch) batch after batch, each committed,
+ * until one writes nothing: all a minute does when nothing was queued ahead (after downtime, say).
+ */
 export const dueTickSql = `select private.enqueue_due_reminders($1::timestamptz) as queued`;
 
-/** The horizon and batch run_reminder_tick queues ahead with (the function's defaults). */
-export const queueAheadDefaultsSql = `
-  select extract(epoch from (regexp_match(args, 'horizon interval DEFAULT ''([^'']+)''::interval'))[1]::interval)::int
-      / 60 as "horizonMinutes",
-    (regexp_match(args, 'batch_size integer DEFAULT (\\d+)'))[1]::int as "batchSize"
-  from (select pg_get_function_arguments('private.queue_upcoming_reminders'::regproc) as args) f`;
+/** The tick's settings (rows of private.settings, their one home), as numbers. */
+export const tickSettingsSql = `
+  select max(value) filter (where name = 'reminder_queue_ahead_minutes')::int as "horizonMinutes",
+    max(value) filter (where name = 'reminder_tick_batch')::int as "batchSize",
+    max(value) filter (where name = 'reminder_grace_minutes')::int as "graceMinutes"
+  from private.settings`;
 
 /** What run_reminder_tick does before the tick: pause due habits whose owner's zone does not resolve. */
 export const pauseCheckSql = `select private.pause_habits_with_unresolvable_zones($1::timestamptz) as paused`;

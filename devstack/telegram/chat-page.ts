@@ -98,8 +98,10 @@ function render(text, entities, from = 0, to = text.length) {
   return html + escape(text.slice(at, to));
 }
 
+// A message's time as a Telegram client writes it: the device's short form ("1:48 AM" in en-US,
+// "01:48" in en-GB and ru). The messages' own times follow the person's setting (profiles.time_format).
 function time(unix) {
-  return new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date(unix * 1000).toLocaleTimeString([], { timeStyle: "short" });
 }
 
 function messageElement(message) {

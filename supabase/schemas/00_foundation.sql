@@ -92,9 +92,14 @@ begin
 end
 $_$;
 
+-- Operator-tunable limits, one row each (the rows are data: the migrations insert them). The
+-- tick's settings are documented in the README's "Reminders" section.
 create table private.settings (
     name text not null,
-    value integer not null
+    value integer not null,
+    constraint settings_reminder_queue_ahead_minutes_range check (name <> 'reminder_queue_ahead_minutes' or value between 0 and 1440),
+    constraint settings_reminder_tick_batch_range check (name <> 'reminder_tick_batch' or value between 1 and 100000),
+    constraint settings_reminder_grace_minutes_range check (name <> 'reminder_grace_minutes' or value between 1 and 1440)
 );
 
 -- Known IANA zone names, captured from pg_timezone_names when this migration runs.

@@ -19,10 +19,12 @@ create table public.profiles (
     digest_weekday smallint default 0 not null,
     digest_time time without time zone default '19:00:00'::time without time zone not null,
     must_choose_password boolean default false not null,
+    time_format text default 'locale'::text not null,
     constraint profiles_digest_weekday_range check (((digest_weekday >= 0) and (digest_weekday <= 6))),
     constraint profiles_display_name_length check ((char_length(display_name) <= 80)),
     constraint profiles_language_known check ((language = any (array['en'::text, 'ru'::text]))),
     constraint profiles_telegram_chat_private check ((telegram_chat_id > 0)),
+    constraint profiles_time_format_known check ((time_format = any (array['locale'::text, '24h'::text, '12h'::text]))),
     constraint profiles_timezone_is_known check (private.is_known_time_zone(timezone))
 );
 
@@ -39,6 +41,8 @@ comment on column public.profiles.digest_weekday is 'The local day of the weekly
 comment on column public.profiles.digest_time is 'The local time of the weekly digest, in profiles.timezone.';
 
 comment on column public.profiles.must_choose_password is 'True from the first e-mail confirmation until the person sets a password: the password typed before confirming was cleared, since a stranger may have typed it.';
+
+comment on column public.profiles.time_format is 'How times are written to the person everywhere (web app, bot, reminders, digest): locale (the hour cycle of their language: en 12-hour, ru 24-hour), 24h or 12h.';
 
 comment on constraint profiles_telegram_chat_private on public.profiles is 'Only a private chat (a positive Telegram id) can be linked: in a group any member could act for the owner.';
 

@@ -313,8 +313,8 @@ create table public.notifications (
     snoozed_from_id bigint,
     maybe_delivered_attempts integer default 0 not null,
     constraint notifications_attempts_non_negative check ((attempts >= 0)),
-    constraint notifications_habit_unless_digest check (((kind = 'weekly_digest'::text) = (habit_id is null))),
-    constraint notifications_kind_known check ((kind = any (array['habit_created'::text, 'reminder'::text, 'snoozed_reminder'::text, 'weekly_digest'::text]))),
+    constraint notifications_habit_unless_digest check (((kind = any (array['weekly_digest'::text, 'reply'::text])) = (habit_id is null))),
+    constraint notifications_kind_known check ((kind = any (array['habit_created'::text, 'reminder'::text, 'snoozed_reminder'::text, 'weekly_digest'::text, 'reply'::text]))),
     constraint notifications_status_known check ((status = any (array['pending'::text, 'sending'::text, 'sent'::text, 'retry'::text, 'dead'::text, 'skipped'::text])))
 );
 

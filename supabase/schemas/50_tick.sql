@@ -4,8 +4,26 @@
 -- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
+-- A tick setting by name; a missing row is an error that names it, never a silent default.
+create function private.reminder_tick_setting(setting text) returns integer
+    language plpgsql stable
+    set search_path to ''
+    as $$
+declare
+  found_value integer;
+begin
+  select s.value into found_value from private.settings s where s.name = setting;
+  if found_value is null then
+    raise exception 'the tick setting "%" is missing from private.settings', setting
+      using errcode = 'no_data_found';
+  end if;
+  return found_value;
+end
+$$;
+
 -- The habits due at `at`, locked (others' locks are skipped), with the occurrence to remind and
--- the next one. `fast_path => false` computes every row by the slow path: the equality test in
+-- the next one; at most `max_rows` of them, earliest first (null: every due habit).
+-- `fast_path => false` computes every row by the slow path: the equality test in
 -- supabase/tests compares both over the same sample. Habits whose owner's zone does not resolve
 -- are not returned: nothing about them can be computed, and run_reminder_tick pauses them first
 -- (private.pause_habits_with_unresolvable_zones); a zone that stops resolving in between is
@@ -17,7 +35,7 @@ set check_function_bodies = off;
 -- is after `at`. The local timestamp is built on the real calendar date and only then converted,
 -- so a time in a spring-forward gap moves forward by the gap and a time repeated at fall-back is
 -- reminded once, exactly as in private.next_occurrence.
-create function private.due_reminders(at timestamp with time zone, fast_path boolean default true) returns table(row_id tid, habit_id uuid, owner_id uuid, occurrence_at timestamp with time zone, next_reminder_at timestamp with time zone, by_fast_path boolean)
+create function private.due_reminders(at timestamp with time zone, fast_path boolean default true, max_rows integer default null) returns table(row_id tid, habit_id uuid, owner_id uuid, occurrence_at timestamp with time zone, next_reminder_at timestamp with time zone, by_fast_path boolean)
     language plpgsql
     set search_path to ''
     set jit to 'off'
@@ -29,6 +47,8 @@ begin
     from public.habits h
     join public.profiles p on p.id = h.owner_id
     where h.next_reminder_at <= at
+    order by h.next_reminder_at
+    limit max_rows
     for update of h skip locked
   ),
   -- One check per distinct zone, not per habit; a materialized CTE so that no zone conversion
@@ -68,21 +88,26 @@ begin
 end
 $$;
 
--- Queues a reminder for every habit due at `at` (due at `at`, not at the clock's now(): the same in the
--- cron tick (at = now()), and a tick run for a given instant (the property test's simulated
--- minutes) queues what is due at that instant).
-create function private.enqueue_due_reminders(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
+-- Queues a reminder for at most `reminder_tick_batch` of the habits due at `at`, earliest first
+-- (due at `at`, not at the clock's now(): the same in the cron tick (at = now()), and a tick run
+-- for a given instant (the property test's simulated minutes) queues what is due at that
+-- instant). An occurrence more than `reminder_grace_minutes` late is recorded as skipped.
+-- Returns how many outbox rows it wrote; pg_cron's command calls it again (private.queue_due_batch),
+-- each call its own transaction, until one writes none.
+create function private.enqueue_due_reminders(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
     set jit to 'off'
     as $$
 declare
+  grace constant interval := make_interval(mins => private.reminder_tick_setting('reminder_grace_minutes'));
+  batch constant integer := private.reminder_tick_setting('reminder_tick_batch');
   queued integer;
   row_ids tid[];
   next_times timestamptz[];
 begin
   with due as materialized (
-    select * from private.due_reminders(at)
+    select * from private.due_reminders(at, max_rows => batch)
   ),
   queued_rows as (
     insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, status, last_error, next_attempt_at)
@@ -189,23 +214,26 @@ $$;
 -- Queueing a reminder is a write per habit: the outbox row, and the habit's next_reminder_at
 -- moved on. When 100,000 people chose 07:00 that was 100,000 of each in the 07:00 tick (6–8 s on
 -- the benchmark machine, bench/scheduling.ts), while Telegram waited. Now every tick also queues,
--- earliest first and at most `batch_size` of them, the reminders whose time falls within the next
--- `horizon`: each outbox row waits with next_attempt_at at its due time (nothing claims it
--- earlier: private.claim_notifications and has_deliverable_notifications only take rows whose
--- next_attempt_at has come), and the habit's next_reminder_at moves on to the occurrence after it.
--- A burst is queued over the minutes before it, batch by batch, and is ready at its second.
+-- earliest first and at most `reminder_tick_batch` of them, the reminders whose time falls within
+-- the next `reminder_queue_ahead_minutes`: each outbox row waits with next_attempt_at at its due
+-- time (nothing claims it earlier: private.claim_notifications and has_deliverable_notifications
+-- only take rows whose next_attempt_at has come), and the habit's next_reminder_at moves on to
+-- the occurrence after it. A burst is queued over the minutes before it, batch by batch, and is
+-- ready at its second.
 --
 -- Only habits whose next_reminder_at is exactly an occurrence of their schedule are queued ahead,
 -- with the same arithmetic as the tick's fast path (private.due_reminders, at = that occurrence):
 -- the occurrence is next_reminder_at, and the next one is its local date plus the interval, at the
 -- habit's local time. Anything else (a zone that does not resolve, a next_reminder_at set by
 -- hand) is left to private.enqueue_due_reminders when it is due.
-create function private.queue_upcoming_reminders(at timestamp with time zone default now(), horizon interval default '00:30:00'::interval, batch_size integer default 5000) returns integer
+create function private.queue_upcoming_reminders(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
     set jit to 'off'
     as $$
 declare
+  horizon constant interval := make_interval(mins => private.reminder_tick_setting('reminder_queue_ahead_minutes'));
+  batch_size constant integer := private.reminder_tick_setting('reminder_tick_batch');
   queued integer;
   row_ids tid[];
   next_times timestamptz[];
@@ -284,6 +312,31 @@ begin
 end
 $$;
 
+-- The rest of a burst that was not queued ahead (after an outage, or beyond what the half hour
+-- before could queue): one more batch of the due path, and the dispatcher started for it. pg_cron's
+-- command runs the tick (private.run_reminder_tick, which queues the first batch) and then this,
+-- each call in its own transaction, committed as it is written, so that the first reminders are
+-- sent while the next are queued; it answers whether another batch should follow: not when this
+-- one wrote nothing, nor 50 seconds after the tick started (the next minute's tick goes on; the
+-- batches skip rows another run holds).
+create function private.queue_due_batch(tick_started timestamp with time zone) returns boolean
+    language plpgsql
+    set search_path to ''
+    as $$
+begin
+  if clock_timestamp() > tick_started + interval '50 seconds' then
+    return false;
+  end if;
+  if private.enqueue_due_reminders(now()) = 0 then
+    return false;
+  end if;
+  if private.has_deliverable_notifications(now()) then
+    perform private.invoke_reminders_function();
+  end if;
+  return true;
+end
+$$;
+
 -- A reminder on demand (development: the chat page's "Remind me now", `deno task remind-now`):
 -- one reminder of the habit, now, through the same outbox and dispatcher as every other, for its
 -- current occurrence (today's when today is on its grid, else the next one). The habit itself is
@@ -332,13 +385,14 @@ end
 $$;
 
 -- A message of any scheduled kind (reminder, snoozed reminder, weekly digest) whose time passed
--- while no tick ran is skipped once it is more than `grace` late, not sent hours or days late.
--- The "habit created" note is not scheduled: it goes out whenever it can.
-create function private.skip_reminders_missed_while_down(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
+-- while no tick ran is skipped once it is more than `reminder_grace_minutes` late, not sent hours
+-- or days late. The "habit created" note is not scheduled: it goes out whenever it can.
+create function private.skip_reminders_missed_while_down(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
     as $$
 declare
+  grace constant interval := make_interval(mins => private.reminder_tick_setting('reminder_grace_minutes'));
   previous_tick timestamptz;
   skipped integer := 0;
 begin

@@ -36,16 +36,17 @@ exception when others then
 end
 $$;
 
--- Queues the digests due at `at` (at most `grace` late) for everyone who opted in, has a linked
--- chat and at least one habit. Each distinct zone is tried once, and no zone conversion is
--- evaluated for one that does not resolve: such a subscriber's digest is recorded as skipped
--- with the reason, once a week, in their own history, and nobody else's is touched. That
--- record does not count as the week's digest, so the next one after choosing a zone goes out.
-create function private.enqueue_weekly_digests(at timestamp with time zone default now(), grace interval default '01:00:00'::interval) returns integer
+-- Queues the digests due at `at` (at most `reminder_grace_minutes` late) for everyone who opted
+-- in, has a linked chat and at least one habit. Each distinct zone is tried once, and no zone
+-- conversion is evaluated for one that does not resolve: such a subscriber's digest is recorded
+-- as skipped with the reason, once a week, in their own history, and nobody else's is touched.
+-- That record does not count as the week's digest, so the next one after choosing a zone goes out.
+create function private.enqueue_weekly_digests(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
     as $$
 declare
+  grace constant interval := make_interval(mins => private.reminder_tick_setting('reminder_grace_minutes'));
   queued integer;
 begin
   with subscribers as materialized (

@@ -4,93 +4,77 @@
 -- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- The habit's current streak, walked back from its latest occurrence (it stops at the
--- first miss, so a reminder usually costs a few index probes), over at most streak_lookback()
--- occurrences. Today's occurrence, not yet done, is pending and breaks
--- nothing; an occurrence before the habit was created counts only if it was done, and never
--- breaks the streak (those are counted at once, within the same window).
+-- The streak rule, the one definition: the habit's last `depth` occurrences up to `at` (never
+-- more than streak_lookback()), each done (a completion of exactly that occurrence), pending
+-- (today's, not yet done: it breaks nothing) or missed. An occurrence before the habit was
+-- created counts only if it was done, and never breaks the streak. The web app's copy
+-- (web/src/schedule/streaks.ts) is held to this by tests/e2e/streak_parity_test.ts.
+-- PL/pgSQL for its cached plan: every reminder asks, and re-planning would cost more than the walk.
+create function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) returns table(day date, occurrence_at timestamp with time zone, mark text, days_ago integer)
+    language plpgsql stable
+    set search_path to ''
+    as $$
+begin
+  return query
+  with occurrences as materialized (
+    select o.day, (o.day + h.time) at time zone p.timezone as at, t.today, h.created_at
+    from public.habits h
+    join public.profiles p on p.id = h.owner_id
+    cross join lateral (select (streak_marks.at at time zone p.timezone)::date as today) t
+    cross join lateral generate_series(0,
+      least(streak_marks.depth, private.streak_lookback(), (t.today - h.starts_on) / h.interval_days + 1) - 1) n
+    cross join lateral (select t.today - (t.today - h.starts_on) % h.interval_days - n * h.interval_days as day) o
+    where h.id = streak_marks.habit and t.today >= h.starts_on
+  ),
+  done as (
+    select c.occurrence_at from public.habit_completions c
+    where c.habit_id = streak_marks.habit
+      and c.occurrence_at between (select min(o.at) from occurrences o) and (select max(o.at) from occurrences o)
+  )
+  select o.day, o.at, case when d.occurrence_at is not null then 'done' when o.day = o.today then 'pending' else 'missed' end,
+    o.today - o.day
+  from occurrences o
+  left join done d on d.occurrence_at = o.at
+  where d.occurrence_at is not null or o.at >= o.created_at;
+end
+$$;
+
+-- The current streak: the occurrences done since the last miss. Reminders show it, so it looks
+-- at the last 16 occurrences first (a miss among them ends the count) and only then at the
+-- whole window.
 create function private.current_streak(habit uuid) returns integer
     language plpgsql stable
     set search_path to ''
     as $$
 declare
-  h record;
-  today date;
-  day date;
-  earliest date;
-  occurrence timestamptz;
-  streak integer := 0;
+  depth integer := 16;
+  last_miss date;
+  streak integer;
 begin
-  select hb.time, hb.interval_days, hb.starts_on, hb.created_at, p.timezone
-  into h
-  from public.habits hb
-  join public.profiles p on p.id = hb.owner_id
-  where hb.id = habit;
-  if not found then
-    return 0;
-  end if;
-  today := (now() at time zone h.timezone)::date;
-  if today < h.starts_on then
-    return 0;
-  end if;
-  day := today - (today - h.starts_on) % h.interval_days;
-  earliest := greatest(h.starts_on, day - (private.streak_lookback() - 1) * h.interval_days);
-  while day >= earliest loop
-    occurrence := (day + h.time) at time zone h.timezone;
-    if occurrence < h.created_at then
-      return streak + (
-        select count(*)::integer
-        from public.habit_completions c
-        cross join lateral (select (c.occurrence_at at time zone h.timezone)::date as local_day) l
-        where c.habit_id = habit and c.occurrence_at <= occurrence
-          and c.occurrence_at >= (earliest + h.time) at time zone h.timezone
-          and l.local_day >= earliest and (l.local_day - h.starts_on) % h.interval_days = 0
-          and (l.local_day + h.time) at time zone h.timezone = c.occurrence_at);
-    end if;
-    if exists (select from public.habit_completions c where c.habit_id = habit and c.occurrence_at = occurrence) then
-      streak := streak + 1;
-    elsif day <> today then
-      exit;
-    end if;
-    day := day - h.interval_days;
+  loop
+    with marks as (select * from private.streak_marks(habit, now(), depth))
+    select (select max(m.day) from marks m where m.mark = 'missed'),
+      (select count(*)::integer from marks m where m.mark = 'done'
+         and m.day > coalesce((select max(x.day) from marks x where x.mark = 'missed'), '-infinity'::date))
+    into last_miss, streak;
+    exit when last_miss is not null or depth >= private.streak_lookback();
+    depth := private.streak_lookback();
   end loop;
   return streak;
 end
 $$;
 
--- habit_streaks (/stats, Done replies, the weekly digest) over the same bounded window: the
--- last streak_lookback() occurrences up to today. The best streak is the best within it.
+-- habit_streaks (/stats, Done replies, the weekly digest) over the same marks: the current
+-- streak as current_streak counts it, and the best streak within the window.
 create function private.habit_streaks(owner uuid, only_habit uuid default null::uuid) returns table(habit_id uuid, action text, is_paused boolean, streak integer, best_streak integer, last_marks text, week_marks text, week_done integer, week_due integer)
     language sql stable
     set search_path to ''
     as $$
-  with grid as (
-    select h.id, h.time, h.interval_days, h.created_at, p.timezone, t.today,
-      t.today - (t.today - h.starts_on) % h.interval_days as last_day,
-      (t.today - h.starts_on) / h.interval_days as occurrences_before_last
+  with counted as (
+    select h.id, m.day, m.mark, m.mark = 'done' as done, m.days_ago < 7 as this_week
     from public.habits h
-    join public.profiles p on p.id = h.owner_id
-    cross join lateral (select (now() at time zone p.timezone)::date as today) t
+    cross join lateral private.streak_marks(h.id, now(), private.streak_lookback()) m
     where h.owner_id = habit_streaks.owner and (habit_streaks.only_habit is null or h.id = habit_streaks.only_habit)
-      and t.today >= h.starts_on
-  ),
-  occurrences as (
-    select g.id, o.day, o.at,
-      exists (select 1 from public.habit_completions c where c.habit_id = g.id and c.occurrence_at = o.at) as done,
-      o.day = g.today as is_today,
-      o.day > g.today - 7 as this_week,
-      o.at < g.created_at as before_creation
-    from grid g
-    cross join lateral generate_series(0, least(private.streak_lookback() - 1, g.occurrences_before_last)) n
-    cross join lateral (
-      select g.last_day - n * g.interval_days as day,
-        ((g.last_day - n * g.interval_days) + g.time) at time zone g.timezone as at
-    ) o
-  ),
-  counted as (
-    select *, case when done then 'done' when is_today then 'pending' else 'missed' end as mark
-    from occurrences
-    where done or not before_creation
   ),
   runs as (
     select id, day, done,
@@ -98,14 +82,11 @@ create function private.habit_streaks(owner uuid, only_habit uuid default null::
     from counted where mark <> 'pending'
   ),
   run_lengths as (
-    select id, run, done, count(*)::integer as length, max(day) as last_day
-    from runs group by id, run, done
-  ),
-  latest as (
-    select distinct on (id) id, done, length from run_lengths order by id, last_day desc
+    select id, run, done, count(*)::integer as length from runs group by id, run, done
   )
   select h.id, h.action, h.is_paused,
-    coalesce((select l.length from latest l where l.id = h.id and l.done), 0),
+    (select count(*)::integer from counted c where c.id = h.id and c.mark = 'done'
+       and c.day > coalesce((select max(x.day) from counted x where x.id = h.id and x.mark = 'missed'), '-infinity'::date)),
     coalesce((select max(r.length) from run_lengths r where r.id = h.id and r.done), 0),
     coalesce((
       select string_agg(case m.mark when 'done' then '✅' when 'missed' then '❌' else '⏳' end, '' order by m.day)
@@ -145,5 +126,7 @@ create function private.streak_lookback() returns integer
     as $$ select 1000 $$;
 
 comment on function private.current_streak(habit uuid) is 'The habit''s current streak, as private.habit_streaks counts it, over at most streak_lookback() occurrences back.';
+
+comment on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) is 'The streak rule: the habit''s last depth occurrences up to at (at most streak_lookback()), each done, pending or missed.';
 
 comment on function private.habit_streaks(owner uuid, only_habit uuid) is 'Streak, best streak and the last 7 occurrences as marks for each habit of owner (or one habit), over at most streak_lookback() occurrences back.';

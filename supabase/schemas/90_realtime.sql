@@ -56,6 +56,4 @@ create trigger profiles_broadcast_telegram_link after update of telegram_chat_id
 create policy "People receive the broadcasts of their own topic" on realtime.messages for select to authenticated using (((extension = 'broadcast'::text) and (( select realtime.topic() as topic) = ('user:'::text || (( select auth.uid() as uid))::text))));
 
 -- An account with a second factor receives live updates only in a two-factor session.
-create policy "Two-factor accounts need a two-factor session for live updates" on realtime.messages as restrictive for select to authenticated using (((( select (auth.jwt() ->> 'aal'::text)) = 'aal2'::text) or (not (exists ( select
-   from private.two_factor_accounts a
-  where (a.user_id = ( select auth.uid() as uid)))))));
+create policy "Two-factor accounts need a two-factor session for live updates" on realtime.messages as restrictive for select to authenticated using (( select private.session_meets_two_factor() as session_meets_two_factor));

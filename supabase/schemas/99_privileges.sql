@@ -55,14 +55,14 @@ grant all on function private.digest_due_at(weekday integer, local_time time wit
 revoke all on function private.digest_for_message(owner uuid) from public;
 grant all on function private.digest_for_message(owner uuid) to service_role;
 
-revoke all on function private.due_reminders(at timestamp with time zone, fast_path boolean) from public;
-grant all on function private.due_reminders(at timestamp with time zone, fast_path boolean) to service_role;
+revoke all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) from public;
+grant all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) to service_role;
 
-revoke all on function private.enqueue_due_reminders(at timestamp with time zone, grace interval) from public;
-grant all on function private.enqueue_due_reminders(at timestamp with time zone, grace interval) to service_role;
+revoke all on function private.enqueue_due_reminders(at timestamp with time zone) from public;
+grant all on function private.enqueue_due_reminders(at timestamp with time zone) to service_role;
 
-revoke all on function private.enqueue_weekly_digests(at timestamp with time zone, grace interval) from public;
-grant all on function private.enqueue_weekly_digests(at timestamp with time zone, grace interval) to service_role;
+revoke all on function private.enqueue_weekly_digests(at timestamp with time zone) from public;
+grant all on function private.enqueue_weekly_digests(at timestamp with time zone) to service_role;
 
 revoke all on function private.finish_telegram_update(id bigint) from public;
 grant all on function private.finish_telegram_update(id bigint) to service_role;
@@ -156,8 +156,8 @@ grant all on function private.profiles_resume_habits_paused_for_zone() to servic
 revoke all on function private.prune_housekeeping() from public;
 grant all on function private.prune_housekeeping() to service_role;
 
-revoke all on function private.queue_upcoming_reminders(at timestamp with time zone, horizon interval, batch_size integer) from public;
-grant all on function private.queue_upcoming_reminders(at timestamp with time zone, horizon interval, batch_size integer) to service_role;
+revoke all on function private.queue_upcoming_reminders(at timestamp with time zone) from public;
+grant all on function private.queue_upcoming_reminders(at timestamp with time zone) to service_role;
 
 revoke all on function private.raise_rule_violation(relation text, rule text, explanation text) from public;
 grant all on function private.raise_rule_violation(relation text, rule text, explanation text) to service_role;
@@ -188,8 +188,18 @@ grant all on function private.requeue_dead_notifications(ids bigint[], died_sinc
 revoke all on function private.run_reminder_tick() from public;
 grant all on function private.run_reminder_tick() to service_role;
 
+revoke all on function private.queue_due_batch(tick_started timestamp with time zone) from public;
+grant all on function private.queue_due_batch(tick_started timestamp with time zone) to service_role;
+
+revoke all on function private.reminder_tick_setting(setting text) from public;
+grant all on function private.reminder_tick_setting(setting text) to service_role;
+
 revoke all on function private.send_reminder_now(habit_id uuid) from public;
 grant all on function private.send_reminder_now(habit_id uuid) to service_role;
+
+revoke all on function private.session_meets_two_factor() from public;
+grant all on function private.session_meets_two_factor() to authenticated;
+grant all on function private.session_meets_two_factor() to service_role;
 
 revoke all on function private.set_must_choose_password(user_id uuid, required boolean) from public;
 grant all on function private.set_must_choose_password(user_id uuid, required boolean) to supabase_auth_admin;
@@ -197,8 +207,8 @@ grant all on function private.set_must_choose_password(user_id uuid, required bo
 revoke all on function private.set_updated_at() from public;
 grant all on function private.set_updated_at() to service_role;
 
-revoke all on function private.skip_reminders_missed_while_down(at timestamp with time zone, grace interval) from public;
-grant all on function private.skip_reminders_missed_while_down(at timestamp with time zone, grace interval) to service_role;
+revoke all on function private.skip_reminders_missed_while_down(at timestamp with time zone) from public;
+grant all on function private.skip_reminders_missed_while_down(at timestamp with time zone) to service_role;
 
 revoke all on function private.snooze_reminder_from_telegram(chat_id bigint, notification_id bigint, delay interval) from public;
 grant all on function private.snooze_reminder_from_telegram(chat_id bigint, notification_id bigint, delay interval) to service_role;
@@ -208,6 +218,9 @@ grant all on function private.streak_for_message(habit uuid) to service_role;
 
 revoke all on function private.streak_lookback() from public;
 grant all on function private.streak_lookback() to service_role;
+
+revoke all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) from public;
+grant all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) to service_role;
 
 revoke all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) from public;
 grant all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) to service_role;
@@ -307,6 +320,8 @@ grant update(digest_weekday) on table public.profiles to authenticated;
 
 grant update(digest_time) on table public.profiles to authenticated;
 
+grant update(time_format) on table public.profiles to authenticated;
+
 grant select on table public.public_habits to anon;
 grant select on table public.public_habits to authenticated;
 grant select on table public.public_habits to service_role;
@@ -318,3 +333,10 @@ grant insert(user_id) on table public.telegram_link_codes to authenticated;
 
 -- pg_cron's jobs are read and run as postgres.
 grant usage on schema cron to postgres;
+
+-- Long replies through the outbox (65_telegram_replies.sql).
+revoke all on function private.queue_telegram_reply(update_id bigint, chat_id bigint, parts jsonb) from public;
+grant all on function private.queue_telegram_reply(update_id bigint, chat_id bigint, parts jsonb) to service_role;
+grant select,insert,delete,update on table private.telegram_reply_parts to service_role;
+revoke all on function private.reply_parts(notification_ids bigint[]) from public;
+grant all on function private.reply_parts(notification_ids bigint[]) to service_role;

@@ -122,8 +122,10 @@ delete from net.http_request_queue;
 insert into public.habits (owner_id, action, place, time, duration_seconds)
 select tests.get_supabase_uid('jon'), 'none', 'home', '09:00', 30 where false;
 select is((select count(*) from net.http_request_queue), 0::bigint, 'an insert of no habits calls nothing');
-select ok((select position('private.run_reminder_tick()' in command) > 0 and schedule = '* * * * *' from cron.job where jobname = 'reminder-tick'),
-  'pg_cron runs the tick every minute');
+select ok((select position('perform private.run_reminder_tick();' in command) > 0
+             and command ~ 'while private\.queue_due_batch\(started\) loop\s+commit;'
+             and schedule = '* * * * *' from cron.job where jobname = 'reminder-tick'),
+  'pg_cron runs the tick every minute, then the due path''s remaining batches, each committed');
 select ok((select position('Bearer' in command) = 0 and position('secret' in command) = 0 from cron.job where jobname = 'reminder-tick'),
   'the cron command holds no secret');
 select ok(exists (select from cron.job where jobname = 'prune-housekeeping'), 'a housekeeping job is scheduled');

@@ -94,10 +94,12 @@ insert into public.habits (owner_id, action, place, time, duration_seconds)
 select tests.get_supabase_uid('rita'), 'batch-' || m, 'here', (date_trunc('minute', now() + m * interval '1 minute') at time zone 'UTC')::time, 60
 from generate_series(5, 7) m;
 delete from public.notifications where kind = 'habit_created';
-select is(private.queue_upcoming_reminders(now(), batch_size => 2), 2, 'a tick queues at most its batch');
+update private.settings set value = 2 where name = 'reminder_tick_batch';
+select is(private.queue_upcoming_reminders(now()), 2, 'a tick queues at most its batch (reminder_tick_batch)');
 select is((select array_agg(h.action order by h.action) from public.notifications n join public.habits h on h.id = n.habit_id
            where h.owner_id = tests.get_supabase_uid('rita')), array['batch-5', 'batch-6'], 'the earliest due first');
-select is(private.queue_upcoming_reminders(now(), batch_size => 2), 1, 'the next tick queues the rest');
+select is(private.queue_upcoming_reminders(now()), 1, 'the next tick queues the rest');
+update private.settings set value = 5000 where name = 'reminder_tick_batch';
 
 -- ---------------------------------------------------------------- only on-grid reminders ahead
 update public.habits set is_paused = false, time = '04:00', interval_days = 1 where action = 'later';
@@ -171,8 +173,13 @@ with created as (
 update cases c set habit_id = created.id from created where created.action = 'ahead-' || c.case_id;
 set local session_replication_role = origin;
 
-select lives_ok($$ select private.queue_upcoming_reminders((select min(occurrence) - interval '1 second' from cases),
-  horizon => interval '3 years', batch_size => 100000) $$, 'the whole sample is queued ahead in one tick');
+-- One tick with a horizon of three years (past the setting's CHECK, dropped in this rolled-back
+-- transaction) and a batch of the whole sample.
+alter table private.settings drop constraint settings_reminder_queue_ahead_minutes_range;
+update private.settings set value = 3 * 366 * 1440 where name = 'reminder_queue_ahead_minutes';
+update private.settings set value = 100000 where name = 'reminder_tick_batch';
+select lives_ok($$ select private.queue_upcoming_reminders((select min(occurrence) - interval '1 second' from cases)) $$,
+  'the whole sample is queued ahead in one tick');
 select is_empty($$
   select c.case_id, c.zone, c.local_time, c.interval_days, c.anchor, c.occurrence, n.due_at, h.next_reminder_at,
     private.next_occurrence(c.local_time, c.interval_days, c.anchor, c.zone, c.occurrence) as expected_next

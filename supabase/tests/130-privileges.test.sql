@@ -26,9 +26,11 @@ where c.relkind = 'S'
 
 select results_eq($$ select role, kind, object from api_role_privileges order by 1, 2, 3 $$,
   $$ values ('authenticated', 'function', 'private.is_known_time_zone(zone text)'),
+            ('authenticated', 'function', 'private.session_meets_two_factor()'),
             ('authenticated', 'function', 'public.create_telegram_link_code()'),
             ('authenticated', 'function', 'public.disconnect_telegram()') $$,
-  'anon can execute no function and use no sequence; authenticated exactly these three functions');
+  'anon can execute no function and use no sequence; authenticated exactly these four functions '
+  '(the two private ones are what the policies call as the requesting person)');
 
 select is_empty($$ select p.proname from pg_proc p
                    where p.pronamespace = 'private'::regnamespace
@@ -48,8 +50,11 @@ select is((select extnamespace::regnamespace::text from pg_extension where extna
   'pg_cron is installed in pg_catalog, as Supabase installs it');
 select is((select extnamespace::regnamespace::text from pg_extension where extname = 'pg_net'), 'extensions',
   'pg_net is installed in schema extensions');
-select results_eq($$ select jobname::text collate "default", command collate "default" from cron.job order by jobname $$,
-  $$ values ('prune-housekeeping', 'select private.prune_housekeeping()'), ('reminder-tick', 'select private.run_reminder_tick()') $$,
+select results_eq($$ select jobname::text collate "default",
+       case when command like 'do $tick$%perform private.run_reminder_tick();%private.queue_due_batch(started)%'
+            then 'the tick, then its batches' else command end collate "default"
+     from cron.job order by jobname $$,
+  $$ values ('prune-housekeeping', 'select private.prune_housekeeping()'), ('reminder-tick', 'the tick, then its batches') $$,
   'the scheduled jobs survived the move');
 
 select * from finish();

@@ -69,7 +69,7 @@ select throws_ok($$ update public.profiles set digest_weekday = 7 where id = tes
 -- The tick calls the digest step.
 select ok(pg_get_functiondef('private.run_reminder_tick()'::regprocedure) like '%private.enqueue_weekly_digests(now())%',
   'run_reminder_tick queues digests');
-select ok(not has_function_privilege('authenticated', 'private.enqueue_weekly_digests(timestamptz, interval)', 'execute'),
+select ok(not has_function_privilege('authenticated', 'private.enqueue_weekly_digests(timestamptz)', 'execute'),
   'only the service queues digests');
 
 select * from finish();

@@ -98,8 +98,8 @@ Deno.test({
             hasText: "stretch for a minute",
           });
           const lastDone = await card.getByText(/^Last done:/).innerText();
-          assert.match(lastDone, /21:15/, lastDone);
-          assert.doesNotMatch(lastDone, /07:00/, lastDone);
+          assert.match(lastDone, /9:15 PM/, lastDone);
+          assert.doesNotMatch(lastDone, /7:00 AM/, lastDone);
         },
       );
 

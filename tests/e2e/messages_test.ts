@@ -130,7 +130,7 @@ Deno.test({
 
       for (
         const [language, label, save, sentence] of [
-          ["en", "Digest time (local)", "Save digest", "Choose the digest's time, for example 19:00."],
+          ["en", "Digest time (local)", "Save digest", "Choose the digest's time, for example 7:00 PM."],
           ["ru", "Время сводки (местное)", "Сохранить сводку", "Укажите время сводки, например 19:00."],
         ] as const
       ) {

@@ -1,6 +1,7 @@
 /** Progress at a glance and Loop's habit strength, computed from a schedule and done dates. */
 import assert from "node:assert/strict";
-import { habitStreaks, lastDays } from "../../web/src/habits/progress.ts";
+import { lastDays } from "../../web/src/habits/progress.ts";
+import { habitStreaks } from "../../web/src/schedule/streaks.ts";
 import { loopMultiplier, strengthOverTime } from "../../web/src/history/strength.ts";
 import { monthlyRates, weeklyRates } from "../../web/src/history/completion-rates.ts";
 
@@ -21,12 +22,24 @@ Deno.test("the last 7 days: done, missed, not due, and today still open", () => 
 });
 
 Deno.test("the current streak does not break on today's open occurrence", () => {
-  const done = new Set(["2026-11-28", "2026-11-29"]);
-  assert.deepEqual(habitStreaks(daily, done, "Europe/Berlin", NOW), { current: 2, best: 2 });
-  assert.deepEqual(habitStreaks(daily, new Set([...done, "2026-11-30"]), "Europe/Berlin", NOW), {
-    current: 3,
-    best: 3,
-  });
+  const habit = { ...daily, created_at: "2026-11-20T00:00:00Z" };
+  // 07:00 in Berlin (UTC+1) on each date.
+  const done = ["2026-11-28", "2026-11-29"].map((date) => ({ occurrence_at: `${date}T06:00:00Z` }));
+  assert.deepEqual(habitStreaks(habit, done, "Europe/Berlin", NOW), { current: 2, best: 2 });
+  assert.deepEqual(
+    habitStreaks(habit, [...done, { occurrence_at: "2026-11-30T06:00:00Z" }], "Europe/Berlin", NOW),
+    { current: 3, best: 3 },
+  );
+});
+
+Deno.test("a missed occurrence that is not today's breaks the current streak", () => {
+  // Every 2 days from 2026-11-20: the 26th and 28th done, and 30 November is today.
+  const everyOther = { ...daily, interval_days: 2, created_at: "2026-11-20T00:00:00Z" };
+  const done = ["2026-11-26", "2026-11-28"].map((date) => ({ occurrence_at: `${date}T06:00:00Z` }));
+  assert.deepEqual(habitStreaks(everyOther, done, "Europe/Berlin", NOW), { current: 2, best: 2 });
+  // A day later (1 December is not due), the 30th missed: the streak is over, as the database says.
+  const later = new Date("2026-12-01T12:00:00Z");
+  assert.deepEqual(habitStreaks(everyOther, done, "Europe/Berlin", later), { current: 0, best: 2 });
 });
 
 Deno.test("habit strength follows Loop's Score.compute day by day", () => {

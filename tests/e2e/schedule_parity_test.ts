@@ -1,5 +1,5 @@
 /**
- * One schedule truth: the web app's copy of the occurrence logic (web/src/habits/schedule.ts)
+ * One schedule truth: the web app's copy of the occurrence logic (web/src/schedule/schedule.ts)
  * and the database's (private.next_occurrence and the functions built on it) must agree on the
  * same DST and interval cases. This test fails the moment they disagree.
  */
@@ -11,7 +11,7 @@ import {
   nextOccurrence,
   occurrenceToMarkDone,
   zonedInstant,
-} from "../../web/src/habits/schedule.ts";
+} from "../../web/src/schedule/schedule.ts";
 
 interface Case {
   zone: string;

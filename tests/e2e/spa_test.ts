@@ -360,7 +360,9 @@ Deno.test({
 
       await step("public habits: no owner shown, copy one as a template", async () => {
         await page.goto(`${spaUrl}/public`);
-        const card = page.locator(".card", { hasText: "I will listen to one song at 07:30 in the armchair" });
+        const card = page.locator(".card", {
+          hasText: "I will listen to one song at 7:30 AM in the armchair",
+        });
         await card.waitFor();
         assert.doesNotMatch(await card.innerText(), new RegExp(email));
         await shoot("public-habits");

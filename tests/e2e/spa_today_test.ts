@@ -122,7 +122,8 @@ Deno.test({
         values (${userId}, 'do ten squats', 'the garden', '12:00', 60, ${pleasant!.id})`;
       await sql`insert into public.habits (owner_id, action, place, time, duration_seconds, is_paused)
         values (${userId}, 'water a plant', 'the window', '09:00', 60, true)`;
-      await sql`update public.habits set starts_on = (now() at time zone ${ZONE})::date - 10 where owner_id = ${userId}`;
+      await sql`update public.habits set starts_on = (now() at time zone ${ZONE})::date - 10,
+        created_at = created_at - interval '10 days' where owner_id = ${userId}`;
       for (const daysAgo of [1, 2, 4]) {
         await sql`insert into public.habit_completions (habit_id, owner_id, occurrence_at)
           values (${
@@ -140,9 +141,9 @@ Deno.test({
         await page.getByTestId("today-entry").first().waitFor();
         const titles = await page.getByTestId("today-entry").locator("h2").allInnerTexts();
         assert.deepEqual(titles, [
-          "I will listen to one song at 00:00 in the sofa",
-          "I will do ten squats at 12:00 in the garden",
-          "I will stretch for a minute at 23:59 in the hall",
+          "I will listen to one song at 12:00 AM in the sofa",
+          "I will do ten squats at 12:00 PM in the garden",
+          "I will stretch for a minute at 11:59 PM in the hall",
         ]);
         await page.getByRole("region", { name: "Paused" }).getByText("water a plant").waitFor();
         await page.getByText("0 of 3 done").waitFor();

@@ -234,7 +234,7 @@ Deno.test({
 
       await step("the place is written once, in the chat and on Today", async () => {
         const log = await textOf(chat!, "#log");
-        assert.match(log, /at 06:15 in the living room/);
+        assert.match(log, /at 6:15 AM in the living room/);
         assert.doesNotMatch(log, /in in /);
         await page.goto(`${spaUrl}/`);
         await page.getByRole("link", { name: /stretch for a minute/ }).first().waitFor();
@@ -256,7 +256,7 @@ Deno.test({
         const habits = await database<{ time: string }[]>`select time::text as time from public.habits`;
         assert.deepEqual(habits.map((h) => h.time), ["06:15:00"]);
         await page.goto(`${spaUrl}/habits`);
-        await page.getByRole("link", { name: "I will stretch for a minute at 06:15 in the living room" })
+        await page.getByRole("link", { name: "I will stretch for a minute at 6:15 AM in the living room" })
           .waitFor();
       });
 
@@ -348,7 +348,7 @@ Deno.test({
         assert.ok(await sendMessageCalls(chatUrl) > before);
         assert.match(
           await textOf(chat!, "#log"),
-          /1\. I will stretch for a minute at 06:15 in the living room/,
+          /1\. I will stretch for a minute at 6:15 AM in the living room/,
         );
         const people = await (await fetch(`${chatUrl}/api/users`)).json() as { id: number }[];
         const created = await fetch(`${chatUrl}/api/users`, {
@@ -370,7 +370,7 @@ Deno.test({
         await chat!.getByRole("button", { name: "Remind me now" }).click();
         await chat!.locator("#chat-status", { hasText: "Which habit?" }).waitFor();
         await chat!.locator("#remind-choices").getByRole("button", { name: "21:00 read one page" }).click();
-        await chat!.locator(".msg", { hasText: /Time for your habit[\s\S]*read one page at 21:00 in bed/ })
+        await chat!.locator(".msg", { hasText: /Time for your habit[\s\S]*read one page at 9:00 PM in bed/ })
           .first()
           .waitFor({ timeout: 20_000 });
         const times = await database<{ action: string; time: string }[]>`

@@ -30,7 +30,14 @@ const SAMPLE_ARGUMENTS: unknown[][] = [[3, 5, "z"], ["x", "y", "z"], [3, "12:00"
   true,
 ]];
 /** Methods that only assemble translated leaves (lists of habits); rendered by the chat tests. */
-const ASSEMBLERS = new Set([".habitPages", ".today", ".linkResult", ".doneTodayButton", ".doneRecorded"]);
+const ASSEMBLERS = new Set([
+  ".habitPages",
+  ".today",
+  ".linkResult",
+  ".doneTodayButton",
+  ".doneRecorded",
+  ".clock",
+]);
 
 /** Every leaf of a catalogue, rendered (functions with the first sample arguments they accept). */
 function leaves(value: unknown, path = ""): Map<string, string> {

@@ -240,48 +240,84 @@ Deno.test("export and import: own round trip, Loop's CSV, refusals with nothing 
       });
       assert.equal(result.status, 200, JSON.stringify(result.body));
       expect(result.body.report).toEqual([
-        'Habits.csv line 2 (Meditate): Question "Did you meditate today?", Color "#FF8F00": no equivalent, not imported',
-        'Habits.csv line 2 (Meditate): no time, place or duration in Loop\'s export; set to 09:00, "anywhere", 60 s',
+        'Habits.csv line 2 (Meditate): Color "#FF8F00": no equivalent, not imported',
+        'Habits.csv line 2 (Meditate): the action is "meditate" ("I will meditate …")',
+        'Habits.csv line 2 (Meditate): no time, place or duration in Loop\'s export; set to 9:00 AM, "anywhere", 60 s',
         "Habits.csv line 3 (Gym): 3 times in 7 days is not a frequency we allow (every 1 to 7 days); imported as every 2 days",
         'Habits.csv line 3 (Gym): Description "Strength training", Color "#1E88E5": no equivalent, not imported',
-        'Habits.csv line 3 (Gym): no time, place or duration in Loop\'s export; set to 09:00, "anywhere", 60 s',
+        'Habits.csv line 3 (Gym): the action is "gym" ("I will gym …")',
+        'Habits.csv line 3 (Gym): no time, place or duration in Loop\'s export; set to 9:00 AM, "anywhere", 60 s',
         "Habits.csv line 4 (Water): a numerical habit; imported as yes/no, a day with an amount above 0 counts as done",
         'Habits.csv line 4 (Water): Question "How many glasses?", Color "#26A69A", Unit "glasses", Target Type "0", Target Value "8": no equivalent, not imported',
-        'Habits.csv line 4 (Water): no time, place or duration in Loop\'s export; set to 09:00, "anywhere", 60 s',
+        'Habits.csv line 4 (Water): the action is "water" ("I will water …")',
+        'Habits.csv line 4 (Water): no time, place or duration in Loop\'s export; set to 9:00 AM, "anywhere", 60 s',
         "Habits.csv line 5 (Journal): archived; imported paused",
         'Habits.csv line 5 (Journal): Color "#8E24AA": no equivalent, not imported',
-        'Habits.csv line 5 (Journal): no time, place or duration in Loop\'s export; set to 09:00, "anywhere", 60 s',
+        'Habits.csv line 5 (Journal): the action is "journal" ("I will journal …")',
+        'Habits.csv line 5 (Journal): no time, place or duration in Loop\'s export; set to 9:00 AM, "anywhere", 60 s',
         "Checkmarks.csv line 3 (Gym, 2026-11-19): not on the every-2-days grid starting 2026-11-16; not imported",
       ]);
       expect(result.body.imported).toEqual({ habits: 4, completions: 13 });
       const habits =
-        await sql`select action, interval_days, is_paused, starts_on::text as starts_on, time::text as time
+        await sql`select action, place, interval_days, is_paused, starts_on::text as starts_on, time::text as time
         from public.habits where owner_id = ${fresh.id} order by action`;
-      expect(habits.map((h) => [h.action, h.interval_days, h.is_paused, h.starts_on])).toEqual([
-        ["Gym", 2, false, "2026-11-16"],
-        ["Journal", 2, true, "2026-11-16"],
-        ["Meditate", 1, false, "2026-11-16"],
-        ["Water", 1, false, "2026-11-16"],
+      expect(habits.map((h) => [h.action, h.place, h.interval_days, h.is_paused, h.starts_on])).toEqual([
+        ["gym", "anywhere", 2, false, "2026-11-16"],
+        ["journal", "anywhere", 2, true, "2026-11-16"],
+        ["meditate", "anywhere", 1, false, "2026-11-16"],
+        ["water", "anywhere", 1, false, "2026-11-16"],
       ]);
       const done =
         await sql`select h.action, to_char(c.occurrence_at at time zone 'UTC', 'MM-DD HH24:MI') as at
         from public.habit_completions c join public.habits h on h.id = c.habit_id
         where c.owner_id = ${fresh.id} order by h.action, c.occurrence_at`;
       expect(done.map((row) => `${row.action} ${row.at}`)).toEqual([
-        "Gym 11-16 09:00",
-        "Gym 11-18 09:00",
-        "Gym 11-20 09:00",
-        "Journal 11-16 09:00",
-        "Journal 11-18 09:00",
-        "Journal 11-20 09:00",
-        "Meditate 11-16 09:00",
-        "Meditate 11-18 09:00",
-        "Meditate 11-19 09:00",
-        "Meditate 11-20 09:00",
-        "Water 11-16 09:00",
-        "Water 11-18 09:00",
-        "Water 11-20 09:00",
+        "gym 11-16 09:00",
+        "gym 11-18 09:00",
+        "gym 11-20 09:00",
+        "journal 11-16 09:00",
+        "journal 11-18 09:00",
+        "journal 11-20 09:00",
+        "meditate 11-16 09:00",
+        "meditate 11-18 09:00",
+        "meditate 11-19 09:00",
+        "meditate 11-20 09:00",
+        "water 11-16 09:00",
+        "water 11-18 09:00",
+        "water 11-20 09:00",
       ]);
+    });
+
+    await t.step("Loop's habits and report read in Russian, times in the person's format", async () => {
+      const fresh = await newUser("UTC");
+      await sql`update public.profiles set language = 'ru', time_format = '12h' where id = ${fresh.id}`;
+      const result = await importAs(fresh, {
+        format: "loop",
+        habits:
+          "Name,Question,NumRepetitions,Interval\nWalk after lunch,,1,1\nЗарядка,Did you stretch today?,1,1\n",
+        checkmarks: "Date,Walk after lunch,Зарядка\n",
+      });
+      assert.equal(result.status, 200, JSON.stringify(result.body));
+      expect(result.body.report).toEqual([
+        "Habits.csv, строка 2 (Walk after lunch): действие — «walk after lunch» («Я буду walk after lunch …»)",
+        "Habits.csv, строка 2 (Walk after lunch): в экспорте Loop нет времени, места и длительности; поставлено 9:00 AM, «где угодно», 60 с",
+        "Habits.csv, строка 3 (Зарядка): действие — «stretch» («Я буду stretch …»)",
+        "Habits.csv, строка 3 (Зарядка): в экспорте Loop нет времени, места и длительности; поставлено 9:00 AM, «где угодно», 60 с",
+      ]);
+      const habits =
+        await sql`select action, place from public.habits where owner_id = ${fresh.id} order by action`;
+      expect(habits.map((h) => `${h.action} / ${h.place}`)).toEqual([
+        "stretch / где угодно",
+        "walk after lunch / где угодно",
+      ]);
+      await sql`update public.profiles set time_format = '24h' where id = ${fresh.id}`;
+      const refused = await importAs(fresh, {
+        format: "loop",
+        habits: "Name,NumRepetitions,Interval\nRead,1,x\n",
+        checkmarks: "Date,Read\n",
+      });
+      assert.equal(refused.status, 400);
+      expect(refused.body.message).toBe("Habits.csv, строка 2: частота 1/x — не целые числа");
     });
 
     await t.step("a malformed Loop file is refused naming the line, with nothing written", async () => {

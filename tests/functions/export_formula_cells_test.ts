@@ -7,12 +7,9 @@ import assert from "node:assert/strict";
 import { expect } from "expect";
 import { SignJWT } from "jose";
 import { DEMO_JWT_SECRET } from "../../devstack/keys.ts";
-import {
-  neutraliseFormulaCell,
-  parseCsv,
-  restoreFormulaCell,
-  stringifyCsv,
-} from "../../supabase/functions/_shared/csv.ts";
+import { parseCsv } from "../../supabase/functions/_shared/csv-read.ts";
+import { stringifyCsv } from "../../supabase/functions/_shared/csv-write.ts";
+import { neutraliseFormulaCell, restoreFormulaCell } from "../../supabase/functions/_shared/formula-cells.ts";
 import {
   connectTestDatabase,
   createHabit,

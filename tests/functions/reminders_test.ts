@@ -101,7 +101,7 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
       const [message] = messagesTo(alice.chatId);
       expect(String(message.payload.text)).toContain("New habit");
       expect(String(message.payload.text)).toContain(
-        "I will <b>stretch</b> at <b>06:30</b> in <b>bedroom</b>",
+        "I will <b>stretch</b> at <b>6:30 AM</b> in <b>bedroom</b>",
       );
       const [row] = await notificationsOf(habit);
       assert.equal(row.status, "sent");

@@ -170,7 +170,7 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       async () => {
         expect(en.askPlace).toBe("Where? Send the place, e.g. <i>the kitchen</i>.");
         await say(chat, "/habits");
-        expect(last(chat)).toContain("I will <b>read one page</b> at <b>07:30</b> <b>in bed</b>");
+        expect(last(chat)).toContain("I will <b>read one page</b> at <b>7:30 AM</b> <b>in bed</b>");
         expect(last(chat)).not.toContain("in in");
         await say(chat, "/habits", "ru");
         expect(last(chat)).toContain("Я буду <b>read one page</b> в <b>07:30</b>, <b>in bed</b>");
@@ -279,9 +279,9 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
 
     await t.step("/digest on and off set the profile's opt-in", async () => {
       await say(chat, "/digest");
-      expect(last(chat)).toBe(en.digestUsage(false, "Sunday", "19:00"));
+      expect(last(chat)).toBe(en.digestUsage(false, "Sunday", "7:00 PM"));
       await say(chat, "/digest on");
-      expect(last(chat)).toBe(en.digestOn("Sunday", "19:00"));
+      expect(last(chat)).toBe(en.digestOn("Sunday", "7:00 PM"));
       const [on] = await sql`select weekly_digest from public.profiles where id = ${alice.id}`;
       assert.equal(on.weekly_digest, true);
       await say(chat, "/digest off");

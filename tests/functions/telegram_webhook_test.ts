@@ -160,7 +160,7 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
           "one page, no buttons",
         );
         expect(text).toContain(
-          "I will <b>do the dishes</b> at <b>19:00</b> in <b>kitchen</b>, every day, 60 s",
+          "I will <b>do the dishes</b> at <b>7:00 PM</b> in <b>kitchen</b>, every day, 60 s",
         );
         expect(text).toContain("Then enjoy: play guitar in living room");
         expect(text).toContain("run &lt;fast&gt;");
@@ -172,7 +172,7 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
       await post(textMessage(aliceChat, "/today"));
       const text = lastReplyTo(aliceChat);
       expect(text).toContain("Europe/Berlin");
-      expect(text).toContain("⏳ 19:00 do the dishes in kitchen");
+      expect(text).toContain("⏳ 7:00 PM do the dishes in kitchen");
     });
 
     await t.step("/today's Done button records today's occurrence, early if need be", async () => {

@@ -1,3 +1,4 @@
+import { formatWallClock, type TimeFormat } from "./clock.ts";
 import { escapeHtml } from "./html.ts";
 import type { Language } from "./language.ts";
 
@@ -19,10 +20,11 @@ const b = (text: string) => `<b>${escapeHtml(text)}</b>`;
 /**
  * A place is stored as the person wrote it: "the kitchen", or with its own preposition ("at my desk",
  * "на кухне"). The sentence adds one ("in", "место:") only when the place has none, so a place is
- * never written as "in in bed". web/src/habits/habit-text.ts follows the same rule.
+ * never written as "in in bed". A place that is no place in particular ("anywhere", "где угодно",
+ * what a Loop import sets) stands alone too. web/src/habits/habit-text.ts follows the same rule.
  */
 const PLACE_PREPOSITION =
-  /^(in|at|on|by|near|under|inside|outside|beside|behind|next to|around|over|в|во|на|у|под|над|возле|около|рядом|за|перед|при|дома)(\s|$)/i;
+  /^(in|at|on|by|near|under|inside|outside|beside|behind|next to|around|over|anywhere|everywhere|wherever|somewhere|в|во|на|у|под|над|возле|около|рядом|за|перед|при|дома|где угодно|где-нибудь|везде|всюду)(\s|$)/i;
 
 export function placeHasPreposition(place: string): boolean {
   return PLACE_PREPOSITION.test(place.trim());
@@ -54,17 +56,22 @@ export const HABIT_WORDS = {
   },
 } satisfies Record<Language, unknown>;
 
-export function formatClock(time: string): string {
-  return time.slice(0, 5);
+/** A wall-clock time in the person's time format (see clock.ts). */
+export function formatClock(time: string, language: Language = "en", format: TimeFormat = "locale"): string {
+  return formatWallClock(time, language, format);
 }
 
 export function formatInterval(days: number, language: Language = "en"): string {
   return HABIT_WORDS[language].interval(days);
 }
 
-/** "I will <b>read a page</b> at <b>07:00</b> in <b>bed</b>" (HTML, user text escaped). */
-export function habitSentence(habit: HabitWords, language: Language = "en"): string {
-  return HABIT_WORDS[language].sentence(habit.action, formatClock(habit.time), habit.place);
+/** "I will <b>read a page</b> at <b>7:00 AM</b> in <b>bed</b>" (HTML, user text escaped). */
+export function habitSentence(
+  habit: HabitWords,
+  language: Language = "en",
+  format: TimeFormat = "locale",
+): string {
+  return HABIT_WORDS[language].sentence(habit.action, formatClock(habit.time, language, format), habit.place);
 }
 
 export type FollowUpWords = Pick<HabitWords, "reward" | "pleasant_action" | "pleasant_place">;
@@ -79,9 +86,13 @@ export function habitFollowUp(habit: FollowUpWords, language: Language = "en"): 
 }
 
 /** One line per habit, for lists: sentence, rhythm and duration. */
-export function habitSummary(habit: HabitWords, language: Language = "en"): string {
+export function habitSummary(
+  habit: HabitWords,
+  language: Language = "en",
+  format: TimeFormat = "locale",
+): string {
   const followUp = habitFollowUp(habit, language);
-  return `${habitSentence(habit, language)}, ${formatInterval(habit.interval_days, language)}, ${
+  return `${habitSentence(habit, language, format)}, ${formatInterval(habit.interval_days, language)}, ${
     HABIT_WORDS[language].seconds(habit.duration_seconds)
   }` + (followUp ? `\n   ${followUp}` : "");
 }

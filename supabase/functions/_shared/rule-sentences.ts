@@ -28,6 +28,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   "profiles_timezone_is_known": "Choose a time zone from the list, e.g. Europe/Berlin.",
   "profiles_digest_weekday_range": "Choose the digest's day of the week.",
   "profiles_language_known": "Choose English or Russian.",
+  "profiles_time_format_known": "Choose 24-hour time, 12-hour time or your language's usual format.",
   "profiles_telegram_chat_id_key": "This Telegram chat is already connected to another account.",
   "profiles_telegram_chat_private":
     "Only a private chat with the bot can be connected, not a group or channel: there anyone could act for you.",
@@ -89,6 +90,7 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   "profiles_display_name_length": "Имя — не длиннее 80 символов.",
   "profiles_timezone_is_known": "Выберите часовой пояс из списка, например Europe/Moscow.",
   "profiles_language_known": "Выберите английский или русский.",
+  "profiles_time_format_known": "Выберите 24-часовой формат, 12-часовой или обычный для вашего языка.",
   "profiles_digest_weekday_range": "Выберите день недели для сводки.",
   "profiles_telegram_chat_private":
     "Подключить можно только личный чат с ботом, не группу и не канал: там кто угодно мог бы действовать за вас.",

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { allowMethod } from "../_shared/allow-method.ts";
 import { asCaller, authenticate, type Caller } from "../_shared/caller.ts";
 import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
-import { stringifyCsv } from "../_shared/csv.ts";
+import { stringifyCsv } from "../_shared/csv-write.ts";
 import type { Database } from "../_shared/db.ts";
 import {
   EXPORT_COLUMNS,

@@ -5,6 +5,7 @@ import { asCaller, authenticate, type Caller, unauthorized } from "../_shared/ca
 import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
 import type { Database } from "../_shared/db.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
+import { pickTimeFormat } from "../_shared/clock.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
 import { applyPlan, RuleRefusal } from "./apply.ts";
 import { planLoop } from "./loop.ts";
@@ -57,19 +58,20 @@ const SAY = {
 
 type Say = (typeof SAY)[Language];
 
-/** The caller's language (their profile's, else the browser's), local today and the database's clock. */
+/** The caller's language (their profile's, else the browser's), time format, local today and the database's clock. */
 async function callerContext(db: Database, caller: Caller, request: Request) {
   const [profile] = await asCaller(
     db,
     caller,
     (tx) =>
-      tx<{ language: string | null; today: string; now: Date }[]>`
-      select language, ((now() at time zone timezone)::date)::text as today, now() as now
+      tx<{ language: string | null; time_format: string; today: string; now: Date }[]>`
+      select language, time_format, ((now() at time zone timezone)::date)::text as today, now() as now
       from public.profiles where id = ${caller.sub}`,
   );
   if (!profile) return null;
   return {
     language: pickLanguage(profile.language, request.headers.get("Accept-Language") ?? undefined),
+    timeFormat: pickTimeFormat(profile.time_format),
     today: profile.today,
     now: profile.now.getTime(),
   };
@@ -98,7 +100,7 @@ export function createImportApp(db: Database) {
     if (input instanceof Response) return input;
     try {
       const plan = input.format === "loop"
-        ? planLoop(input.habits, input.checkmarks, context.today)
+        ? planLoop(input.habits, input.checkmarks, context.today, context)
         : planOurs(input.habits, input.completions, context.today, context.now);
       const imported = await applyPlan(db, caller, plan);
       return json({ imported, report: plan.report });

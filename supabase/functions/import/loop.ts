@@ -1,4 +1,12 @@
 import {
+  type Importer,
+  LOOP_DEFAULTS,
+  loopAction,
+  loopReport,
+  offGridLine,
+  questionUsed,
+} from "./loop-words.ts";
+import {
   checkDay,
   IMPORT_LIMITS,
   type ImportPlan,
@@ -8,6 +16,7 @@ import {
   type PlannedHabit,
   readTable,
   TooManyRows,
+  type Words,
   words,
 } from "./plan.ts";
 
@@ -31,13 +40,6 @@ const KNOWN = [
   "Archived?",
   ...UNMAPPED,
 ];
-/** Loop gives no time, place or duration: what imported habits get instead. */
-export const LOOP_DEFAULTS = {
-  time: "09:00",
-  place: "anywhere",
-  duration_seconds: 60,
-};
-
 const NOT_DONE = new Set([
   "",
   "1",
@@ -88,8 +90,9 @@ export function planLoop(
   habitsCsv: string,
   checkmarksCsv: string,
   today: string,
+  importer: Importer = { language: "en", timeFormat: "locale" },
 ): ImportPlan {
-  const report: string[] = [];
+  const report: Words[] = [];
   const loopHabits = readTable(HABITS, habitsCsv, {
     required: ["Name", "NumRepetitions", "Interval"],
     allowed: KNOWN,
@@ -97,29 +100,30 @@ export function planLoop(
   });
   const names = new Set<string>();
   const numerical = new Set<string>();
-  const habits = loopHabits.map((row) => loopHabit(row, { names, numerical, report, today }));
+  const habits = loopHabits.map((row) => loopHabit(row, { names, numerical, report, today, importer }));
   const done = readCheckmarks(checkmarksCsv, names, numerical, today);
   const completions = gridCompletions(habits, done, today, report);
   if (completions.length > IMPORT_LIMITS.completions) {
     throw new TooManyRows(CHECKMARKS, IMPORT_LIMITS.completions, "completions");
   }
-  return { habits, completions, report };
+  return { habits, completions, report: report.map((line) => line[importer.language]) };
 }
 
 /** What reading Habits.csv gathers across its rows. */
 interface HabitsSeen {
   names: Set<string>;
   numerical: Set<string>;
-  report: string[];
+  report: Words[];
   today: string;
+  importer: Importer;
 }
 
 /** One row of Habits.csv as a planned habit, with a report line for what does not map. */
 function loopHabit(
   { line, values: v }: { line: number; values: Record<string, string> },
-  { names, numerical, report, today }: HabitsSeen,
+  { names, numerical, report, today, importer }: HabitsSeen,
 ): PlannedHabit {
-  const where = `${HABITS} line ${line} (${v.Name})`;
+  const say = loopReport(HABITS, line, v.Name);
   if (names.has(v.Name)) {
     throw new MalformedFile(
       HABITS,
@@ -148,16 +152,11 @@ function loopHabit(
   let interval = days;
   if (times !== 1 || days > 7) {
     interval = Math.min(7, Math.max(1, Math.round(days / times)));
-    report.push(
-      `${where}: ${times} times in ${days} days is not a frequency we allow (every 1 to 7 days); ` +
-        `imported as every ${interval} day${interval === 1 ? "" : "s"}`,
-    );
+    report.push(say.frequency(times, days, interval));
   }
   if (v.Type === "1") {
     numerical.add(v.Name);
-    report.push(
-      `${where}: a numerical habit; imported as yes/no, a day with an amount above 0 counts as done`,
-    );
+    report.push(say.numerical());
   } else if (v.Type !== undefined && v.Type !== "0") {
     throw new MalformedFile(
       HABITS,
@@ -169,30 +168,26 @@ function loopHabit(
     );
   }
   const archived = (v["Archived?"] ?? "").toLowerCase() === "true";
-  if (archived) report.push(`${where}: archived; imported paused`);
-  const unmapped = UNMAPPED.filter((column) => (v[column] ?? "") !== "" && column !== "Position");
-  if (unmapped.length > 0) {
-    report.push(
-      `${where}: ${
-        unmapped
-          .map((column) => `${column} "${v[column]}"`)
-          .join(", ")
-      }: no equivalent, not imported`,
-    );
-  }
-  report.push(
-    `${where}: no time, place or duration in Loop's export; set to ${LOOP_DEFAULTS.time}, ` +
-      `"${LOOP_DEFAULTS.place}", ${LOOP_DEFAULTS.duration_seconds} s`,
+  if (archived) report.push(say.archived());
+  const unmapped = UNMAPPED.filter((column) =>
+    (v[column] ?? "") !== "" && column !== "Position" && !(column === "Question" && questionUsed(v.Question))
   );
+  if (unmapped.length > 0) {
+    report.push(say.unmapped(unmapped.map((column) => `${column} "${v[column]}"`).join(", ")));
+  }
+  const action = loopAction(v.Name, v.Question);
+  if (action !== v.Name) report.push(say.renamed(action));
+  const { time, place, duration_seconds } = LOOP_DEFAULTS;
+  report.push(say.defaults({ time, place, seconds: duration_seconds }, importer.timeFormat));
   return {
     ref: v.Name,
     file: HABITS,
     line,
-    action: v.Name,
-    place: LOOP_DEFAULTS.place,
-    time: LOOP_DEFAULTS.time,
+    action,
+    place: place[importer.language],
+    time,
     interval_days: interval,
-    duration_seconds: LOOP_DEFAULTS.duration_seconds,
+    duration_seconds,
     is_pleasant: false,
     related_ref: null,
     reward: null,
@@ -249,7 +244,7 @@ function gridCompletions(
   habits: PlannedHabit[],
   done: Map<string, { day: string; line: number }[]>,
   today: string,
-  report: string[],
+  report: Words[],
 ): PlannedCompletion[] {
   const completions: PlannedCompletion[] = [];
   for (const habit of habits) {
@@ -262,10 +257,12 @@ function gridCompletions(
     habit.starts_on = days[0].day;
     for (const entry of days) {
       if (daysBetween(habit.starts_on, entry.day) % habit.interval_days !== 0) {
-        report.push(
-          `${CHECKMARKS} line ${entry.line} (${habit.ref}, ${entry.day}): not on the every-${habit.interval_days}-days ` +
-            `grid starting ${habit.starts_on}; not imported`,
-        );
+        report.push(offGridLine(CHECKMARKS, entry.line, {
+          name: habit.ref,
+          day: entry.day,
+          interval: habit.interval_days,
+          startsOn: habit.starts_on,
+        }));
         continue;
       }
       completions.push({

@@ -1,4 +1,4 @@
-import { restoreFormulaCell } from "../_shared/csv.ts";
+import { restoreFormulaCell } from "../_shared/formula-cells.ts";
 import { EXPORT_COLUMNS } from "../_shared/data-format.ts";
 import {
   addDays,

@@ -1,4 +1,4 @@
-import { CsvError, parseCsv } from "../_shared/csv.ts";
+import { CsvError, parseCsv } from "../_shared/csv-read.ts";
 import type { Language } from "../_shared/language.ts";
 
 /** A habit to create, as the habits table names its fields, and where it came from. */

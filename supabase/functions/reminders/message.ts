@@ -2,10 +2,12 @@ import { InlineKeyboard } from "grammy";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { encodeReminderButton } from "../_shared/callback-data.ts";
 import { escapeHtml } from "../_shared/html.ts";
+import { pickTimeFormat } from "../_shared/clock.ts";
 import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_shared/habit-text.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
 import type { ClaimedNotification } from "./store.ts";
 import { composeDigest } from "./digest.ts";
+import { composeReply } from "./reply-message.ts";
 
 export interface OutgoingMessage {
   text: string;
@@ -40,23 +42,25 @@ export const REMINDER_WORDS = {
   },
 } satisfies Record<Language, unknown>;
 
-/** The Telegram message for an outbox row: the "habit created" note, a reminder with buttons, or a digest. */
+/** The Telegram message for an outbox row: the "habit created" note, a reminder with buttons, a digest, or a reply part. */
 export function composeMessage(notification: ClaimedNotification): OutgoingMessage {
+  if (notification.kind === "reply") return composeReply(notification);
   const language = pickLanguage(notification.language, undefined);
   if (notification.kind === "weekly_digest") {
     return { text: composeDigest(notification.digest ?? [], language) };
   }
   const w = REMINDER_WORDS[language];
+  const format = pickTimeFormat(notification.time_format);
   const habit = { ...notification, time: notification.local_time };
   const followUp = habitFollowUp(habit, language);
   if (notification.kind === "habit_created") {
     return {
       text: [
         w.created,
-        `${habitSentence(habit, language)}, ${formatInterval(notification.interval_days, language)}.`,
+        `${habitSentence(habit, language, format)}, ${formatInterval(notification.interval_days, language)}.`,
         w.remindAt(
           notification.duration_seconds,
-          formatClock(notification.local_time),
+          formatClock(notification.local_time, language, format),
           notification.timezone,
         ),
         ...(followUp ? [followUp] : []),
@@ -66,7 +70,7 @@ export function composeMessage(notification: ClaimedNotification): OutgoingMessa
   return {
     text: [
       notification.kind === "snoozed_reminder" ? w.snoozed : w.due,
-      `${habitSentence(habit, language)}.`,
+      `${habitSentence(habit, language, format)}.`,
       w.takes(notification.duration_seconds),
       ...(followUp ? [w.afterwards(followUp)] : []),
       ...(notification.streak > 0 ? [w.atStake(notification.streak)] : []),

@@ -1,11 +1,17 @@
 import { takeChatSendSlot } from "../_shared/chat-slots.ts";
 import type { DigestHabit } from "./digest.ts";
+import { type ReplyPart, withReplyParts } from "./reply-message.ts";
 import type { Database } from "../_shared/db.ts";
 
 /** A claimed outbox row with what is needed to write its message. */
 export interface ClaimedNotification {
   id: bigint;
-  kind: "habit_created" | "reminder" | "snoozed_reminder" | "weekly_digest";
+  kind:
+    | "habit_created"
+    | "reminder"
+    | "snoozed_reminder"
+    | "weekly_digest"
+    | "reply";
   attempts: number;
   due_at: Date;
   habit_id: string;
@@ -23,11 +29,15 @@ export interface ClaimedNotification {
   pleasant_place: string | null;
   /** The profile's language (null: not chosen, English). */
   language: string | null;
+  /** The profile's time format (null when the chat was unlinked meanwhile: the language's). */
+  time_format: string | null;
   /** The habit's current streak: what is at stake if this one is missed (0 for a "created" note, or
    * when it could not be computed). */
   streak: number;
   /** A weekly digest's habits and their week (null for other kinds, or when it could not be computed). */
   digest: DigestHabit[] | null;
+  /** A reply part's text and buttons (kind `reply` only; reply-message.ts). */
+  reply?: ReplyPart | null;
 }
 
 export type DeliveryOutcome =
@@ -50,8 +60,13 @@ export function createOutboxStore(
 ) {
   return {
     async claim(batchSize: number): Promise<ClaimedNotification[]> {
-      return await db<ClaimedNotification[]>`
-        select * from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds}))`;
+      // The time format is read beside the claim (a scalar subquery keeps the claim's order).
+      return await withReplyParts(
+        db,
+        await db<ClaimedNotification[]>`
+        select c.*, (select p.time_format from public.profiles p where p.telegram_chat_id = c.chat_id) as time_format
+        from private.claim_messages(${batchSize}, make_interval(secs => ${settings.leaseSeconds})) c`,
+      );
     },
 
     async record(id: bigint, delivery: DeliveryOutcome): Promise<void> {

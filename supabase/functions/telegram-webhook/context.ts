@@ -1,5 +1,11 @@
 import type { Context, MiddlewareFn } from "grammy";
-import { type Language, type Messages, type MessagesFor, pickLanguage } from "./messages/index.ts";
+import {
+  type Language,
+  type Messages,
+  type MessagesFor,
+  pickLanguage,
+  pickTimeFormat,
+} from "./messages/index.ts";
 import type { HabitStore } from "./habit-store.ts";
 import type { LinkedProfile, WebhookStore } from "./store.ts";
 
@@ -9,7 +15,7 @@ export interface ProfileFlavor {
   profile: LinkedProfile | null;
   /** The profile's language, else Telegram's language_code. */
   language: Language;
-  /** The bot's messages in `language`. */
+  /** The bot's messages in `language`, times in the profile's time format. */
   t: Messages;
 }
 
@@ -28,7 +34,7 @@ export function loadProfile(
   return async (ctx, next) => {
     ctx.profile = ctx.chat ? await store.linkedProfile(ctx.chat.id) : null;
     ctx.language = pickLanguage(ctx.profile?.language, ctx.from?.language_code);
-    ctx.t = messagesFor(ctx.language);
+    ctx.t = messagesFor(ctx.language, pickTimeFormat(ctx.profile?.time_format));
     await next();
   };
 }

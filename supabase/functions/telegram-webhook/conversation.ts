@@ -88,7 +88,7 @@ async function question(
       return { text: t.askAction, keyboard };
     case "time":
       for (const time of ["07:00", "12:00", "18:00", "21:00"]) {
-        keyboard.text(time, button.time(time));
+        keyboard.text(t.clock(time), button.time(time));
       }
       return { text: t.askTime, keyboard };
     case "place":

@@ -7,6 +7,31 @@ export function createWebhookStore(db: Database) {
     ...updateLedgerQueries(db),
     ...chatLinkQueries(db),
     ...chatHabitQueries(db),
+    ...replyQueueQueries(db),
+  };
+}
+
+/** A part of a long reply, as the reminders dispatcher sends it (HTML, buttons on the last part). */
+export type ReplyPart = {
+  text: string;
+  reply_markup?: { inline_keyboard: unknown[][] };
+};
+
+/** Long replies, queued through the outbox once per update. */
+function replyQueueQueries(db: Database) {
+  return {
+    /** Queues the parts; how many were queued (0: this update's reply was queued before; null: chat not linked). */
+    async queueReply(
+      updateId: number,
+      chatId: number,
+      parts: ReplyPart[],
+    ): Promise<number | null> {
+      const [row] = await db<{ queued: number | null }[]>`
+        select private.queue_telegram_reply(${updateId}, ${chatId}, ${
+        JSON.stringify(parts)
+      }::text::jsonb) as queued`;
+      return row.queued;
+    },
   };
 }
 
@@ -65,7 +90,7 @@ function chatLinkQueries(db: Database) {
 
     async linkedProfile(chatId: number): Promise<LinkedProfile | null> {
       const [row] = await db<LinkedProfile[]>`
-        select id, timezone, language from public.profiles where telegram_chat_id = ${chatId}`;
+        select id, timezone, language, time_format from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
   };
@@ -159,6 +184,7 @@ export type LinkedProfile = {
   id: string;
   timezone: string;
   language: string | null;
+  time_format: string;
 };
 export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
 export type WebhookStore = ReturnType<typeof createWebhookStore>;

@@ -6,6 +6,7 @@ import { Alert } from "../ui/Alert.tsx";
 import { useEffectiveTheme } from "../ui/theme.ts";
 import { useQuery } from "../ui/use-query.ts";
 import { ApiDocsFrame, useOpenApiDocument } from "./ApiDocsFrame.tsx";
+import { keepHeadingLevels } from "./heading-levels.ts";
 import { redocTheme } from "./redoc-theme.ts";
 
 interface RedocGlobal {
@@ -58,6 +59,8 @@ export default function RedocPage() {
       expandResponses: "200,201",
     }, container.current);
   }, [apiDocument.data, redoc.data, theme]);
+
+  useEffect(() => container.current ? keepHeadingLevels(container.current) : undefined, []);
 
   return (
     <ApiDocsFrame title={t("API docs (ReDoc)")} viewer="redoc" document={apiDocument}>

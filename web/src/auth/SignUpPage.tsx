@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { supabase } from "../lib/supabase.ts";
 import { Alert } from "../ui/Alert.tsx";
-import { displayNameError } from "../profile/display-name.ts";
+import { displayNameError } from "../errors/display-name.ts";
 import { Field } from "../ui/Field.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { useAction } from "../ui/use-action.ts";

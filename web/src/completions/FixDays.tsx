@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { HabitSchedule } from "../habits/schedule.ts";
+import type { HabitSchedule } from "../schedule/schedule.ts";
 import { Alert } from "../ui/Alert.tsx";
 import { FIX_WINDOW_DAYS, fixableDays } from "./past-days.ts";
 import { dayName, type DayToggleMessage, useDayToggle } from "./use-day-toggle.ts";

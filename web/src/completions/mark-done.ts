@@ -1,6 +1,6 @@
 import type { Habit, HabitCompletion } from "../lib/database.ts";
 import { DataError } from "../lib/data-error.ts";
-import { occurrenceToMarkDone } from "../habits/schedule.ts";
+import { occurrenceToMarkDone } from "../schedule/schedule.ts";
 import { translate } from "../i18n/i18n.ts";
 import { recordCompletion } from "./completions-api.ts";
 

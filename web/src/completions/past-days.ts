@@ -4,8 +4,7 @@
  * occurrence is the database's decision (habit_completions_occurrence_on_schedule and
  * habit_completions_occurrence_not_after_today refuse anything else, from any path).
  */
-import { addDays, type HabitSchedule, localDate, zonedInstant } from "../habits/schedule.ts";
-import { isDueOn } from "../habits/progress.ts";
+import { addDays, type HabitSchedule, isDueOn, localDate, zonedInstant } from "../schedule/schedule.ts";
 import { deleteCompletion, recordCompletion } from "./completions-api.ts";
 
 /** How many local days, today included, can be fixed from the web app. */

@@ -13,9 +13,12 @@ export interface ImportErrorBody {
 /**
  * The import's refusal in the page's language. The function answers in the profile's language; a
  * refused row also names its rule, file and line, so its sentence is rebuilt from the rule's
- * sentence in the page's language, which may have changed since the profile was read.
+ * sentence in the page's language, which may have changed since the profile was read. A failure
+ * of the function itself is said by the page (undefined here).
  */
 export function importErrorSentence(body: ImportErrorBody): string | undefined {
+  // The function's own failure has no language of the person's: the page says it in its own.
+  if (body.error === "internal_error") return undefined;
   const where = body.file !== undefined && body.line !== undefined
     ? translate("{{file}} line {{line}}", { file: body.file, line: body.line })
     : undefined;

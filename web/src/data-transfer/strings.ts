@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { formatClock } from "../i18n/format.ts";
 
 /** Sunday 2026-01-04 and the six days after it, to name the weekdays in the page's language. */
 const A_SUNDAY = Date.UTC(2026, 0, 4);
@@ -39,7 +40,7 @@ export function useDataTransferStrings() {
     digestOptIn: t("Send me a weekly digest in Telegram"),
     digestDay: t("Digest day"),
     digestTime: t("Digest time (local)"),
-    digestTimeMissing: t("Choose the digest's time, for example 19:00."),
+    digestTimeMissing: t("Choose the digest's time, for example {{time}}.", { time: formatClock("19:00") }),
     weekdays: Array.from(
       { length: 7 },
       (_, day) => weekdayName.format(A_SUNDAY + day * 86_400_000),

@@ -43,6 +43,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   profiles_timezone_is_known: "Choose a time zone from the list, e.g. Europe/Berlin.",
   profiles_digest_weekday_range: "Choose the digest's day of the week.",
   profiles_language_known: "Choose English or Russian.",
+  profiles_time_format_known: "Choose 24-hour time, 12-hour time or your language's usual format.",
   profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",
   profiles_telegram_chat_private:
     "Only a private chat with the bot can be connected, not a group or channel: there anyone could act for you.",

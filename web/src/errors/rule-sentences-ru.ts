@@ -30,6 +30,7 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   profiles_display_name_length: "Имя — не длиннее 80 символов.",
   profiles_timezone_is_known: "Выберите часовой пояс из списка, например Europe/Moscow.",
   profiles_language_known: "Выберите английский или русский.",
+  profiles_time_format_known: "Выберите 24-часовой формат, 12-часовой или обычный для вашего языка.",
   profiles_digest_weekday_range: "Выберите день недели для сводки.",
   profiles_telegram_chat_private:
     "Подключить можно только личный чат с ботом, не группу и не канал: там кто угодно мог бы действовать за вас.",

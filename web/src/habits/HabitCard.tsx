@@ -13,8 +13,9 @@ import { useAction } from "../ui/use-action.ts";
 import { DayMarks } from "./DayMarks.tsx";
 import { durationText, habitSentence, intervalText } from "./habit-text.ts";
 import { type ListedHabit, setHabitPaused } from "./habits-api.ts";
-import { doneDatesOf, habitStreaks, lastDays } from "./progress.ts";
-import { nextOccurrence } from "./schedule.ts";
+import { nextOccurrence } from "../schedule/schedule.ts";
+import { habitStreaks } from "../schedule/streaks.ts";
+import { doneDatesOf, lastDays } from "./progress.ts";
 
 /**
  * The next reminder the owner will get. The tick queues a reminder up to half an hour ahead and
@@ -66,7 +67,7 @@ export function HabitCard(
       </p>
       <DayMarks
         days={lastDays(habit, doneDates, timeZone)}
-        streak={habitStreaks(habit, doneDates, timeZone).current}
+        streak={habitStreaks(habit, habit.recent, timeZone).current}
         onToggle={toggleDate}
       />
       <DayToggleAlert message={dayToggle.message} />

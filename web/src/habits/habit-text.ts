@@ -7,10 +7,11 @@ type HabitWords = Pick<Habit, "action" | "place" | "time">;
 /**
  * A place is stored as the person wrote it: "the kitchen", or with its own preposition ("at my desk",
  * "на кухне"). The sentence adds one only when the place has none, so a place is never written as
- * "in in bed". supabase/functions/_shared/habit-text.ts (the bot) follows the same rule.
+ * "in in bed". A place that is no place in particular ("anywhere", "где угодно", what a Loop import
+ * sets) stands alone too. supabase/functions/_shared/habit-text.ts (the bot) follows the same rule.
  */
 const PLACE_PREPOSITION =
-  /^(in|at|on|by|near|under|inside|outside|beside|behind|next to|around|over|в|во|на|у|под|над|возле|около|рядом|за|перед|при|дома)(\s|$)/i;
+  /^(in|at|on|by|near|under|inside|outside|beside|behind|next to|around|over|anywhere|everywhere|wherever|somewhere|в|во|на|у|под|над|возле|около|рядом|за|перед|при|дома|где угодно|где-нибудь|везде|всюду)(\s|$)/i;
 
 export function placeHasPreposition(place: string): boolean {
   return PLACE_PREPOSITION.test(place.trim());

@@ -1,28 +1,14 @@
 /**
- * Progress at a glance: each of the last days marked done, missed, still open or not due, and the
- * current streak, from a habit's schedule and the local dates of its completions.
+ * Progress at a glance: each of the last days marked done, missed, still open or not due, from a
+ * habit's schedule and the local dates of its completions.
  */
-import {
-  addDays,
-  daysBetween,
-  dueDates,
-  type HabitSchedule,
-  localDate,
-  occurrenceToMarkDone,
-  streaks,
-} from "./schedule.ts";
+import { addDays, type HabitSchedule, isDueOn, localDate } from "../schedule/schedule.ts";
 
 export type DayMark = "done" | "missed" | "open" | "rest";
 
 export interface MarkedDay {
   date: string;
   mark: DayMark;
-}
-
-/** Whether `date` is one of the habit's due days. */
-export function isDueOn(habit: HabitSchedule, date: string): boolean {
-  const since = daysBetween(habit.starts_on, date);
-  return since >= 0 && since % habit.interval_days === 0;
 }
 
 /** The local dates of completions, in the owner's zone. */
@@ -52,15 +38,4 @@ export function lastDays(
     marked.push({ date, mark });
   }
   return marked;
-}
-
-/** Current and best streak, counting today's occurrence as due once it can be marked (even early). */
-export function habitStreaks(
-  habit: HabitSchedule,
-  doneDates: ReadonlySet<string>,
-  timeZone: string,
-  now = new Date(),
-) {
-  const latest = occurrenceToMarkDone(habit, timeZone, now);
-  return streaks(dueDates(habit, timeZone, latest && latest > now ? latest : now), doneDates);
 }

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { addDays, daysBetween, type HabitSchedule } from "../habits/schedule.ts";
+import { addDays, daysBetween, type HabitSchedule } from "../schedule/schedule.ts";
 import { formatDate } from "../i18n/format.ts";
 import { msg } from "../i18n/i18n.ts";
 

@@ -1,5 +1,5 @@
 /** Completion rate per calendar week (Monday first) and per month: done ÷ due occurrences. */
-import { addDays, daysBetween } from "../habits/schedule.ts";
+import { addDays, daysBetween } from "../schedule/schedule.ts";
 
 export interface Rate {
   /** First day of the period, "YYYY-MM-DD". */

@@ -10,7 +10,7 @@
  * per day from the habit's start. As in Loop for habits due every n days, a day counts as checked
  * when the occurrence it belongs to (the latest due day on or before it) was done.
  */
-import { addDays, daysBetween, gridDateOnOrBefore, type HabitSchedule } from "../habits/schedule.ts";
+import { addDays, daysBetween, gridDateOnOrBefore, type HabitSchedule } from "../schedule/schedule.ts";
 
 export interface StrengthPoint {
   date: string;

@@ -1,4 +1,5 @@
 import { currentLanguage, type Language } from "./i18n.ts";
+import { formatClockNow } from "./time-format.ts";
 
 /**
  * Dates and times in the locale's own format: the browser's locale when it speaks the interface
@@ -25,26 +26,29 @@ function formatter(options: Intl.DateTimeFormatOptions, timeZone?: string): Intl
   return found;
 }
 
-// The locale's conventional short forms (en-GB 07:30, en-US 7:30 AM, ru 07:30).
-const TIME: Intl.DateTimeFormatOptions = { timeStyle: "short" };
+// The wall-clock time of an instant in a zone, to be written in the person's time format.
+const CLOCK: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 const DATE: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric" };
 
 /** "Nov 30, 2026, 7:00 PM" / "30 нояб. 2026 г., 19:00"; "—" for none. */
 export function formatInstant(iso: string | Date | null, timeZone?: string): string {
   if (!iso) return "—";
-  return formatter({ dateStyle: "medium", timeStyle: "short" }, timeZone).format(new Date(iso));
+  const instant = new Date(iso);
+  return `${formatter({ dateStyle: "medium" }, timeZone).format(instant)}, ${
+    formatTimeOf(instant, timeZone)
+  }`;
 }
 
-/** A wall-clock time "HH:MM[:SS]" in the same format as the time of an instant. */
+/** A wall-clock time "HH:MM[:SS]" in the person's time format. */
 export function formatClock(time: string | null): string {
-  if (!time) return "…";
-  const [hour = 0, minute = 0] = time.split(":").map(Number);
-  return formatter(TIME, "UTC").format(new Date(Date.UTC(2000, 0, 1, hour, minute)));
+  return time ? formatClockNow(time) : "…";
 }
 
-/** The time of an instant in `timeZone`. */
-export function formatTimeOf(instant: Date, timeZone: string): string {
-  return formatter(TIME, timeZone).format(instant);
+/** The time of an instant in `timeZone` (the browser's when not given), in the person's time format. */
+export function formatTimeOf(instant: Date, timeZone?: string): string {
+  const parts = formatter(CLOCK, timeZone).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  return formatClockNow(`${part("hour")}:${part("minute")}`);
 }
 
 /** A local date "YYYY-MM-DD" as a date of the language. */

@@ -221,6 +221,7 @@ export type Database = {
           telegram_chat_id: number | null
           telegram_linked_at: string | null
           telegram_username: string | null
+          time_format: string
           timezone: string
           updated_at: string
           weekly_digest: boolean
@@ -237,6 +238,7 @@ export type Database = {
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
           telegram_username?: string | null
+          time_format?: string
           timezone?: string
           updated_at?: string
           weekly_digest?: boolean
@@ -253,6 +255,7 @@ export type Database = {
           telegram_chat_id?: number | null
           telegram_linked_at?: string | null
           telegram_username?: string | null
+          time_format?: string
           timezone?: string
           updated_at?: string
           weekly_digest?: boolean

@@ -10,7 +10,7 @@ export async function fetchProfile(userId: string): Promise<Profile> {
 
 export async function updateProfile(
   userId: string,
-  changes: Partial<Pick<Profile, "display_name" | "timezone" | "language">>,
+  changes: Partial<Pick<Profile, "display_name" | "timezone" | "language" | "time_format">>,
 ): Promise<Profile> {
   return unwrap(
     await supabase.from("profiles").update(changes).eq("id", userId).select()

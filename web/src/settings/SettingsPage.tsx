@@ -13,11 +13,12 @@ import { ChangeEmail } from "./ChangeEmail.tsx";
 import { ChangePassword } from "./ChangePassword.tsx";
 import { DeleteAccount } from "./DeleteAccount.tsx";
 import { LanguageSelect } from "./LanguageSelect.tsx";
+import { TimeFormatSelect } from "./TimeFormatSelect.tsx";
 import { knownTimeZones } from "./time-zones.ts";
 import { TwoFactorSettings } from "./TwoFactorSettings.tsx";
 import { WeeklyDigest } from "../data-transfer/WeeklyDigest.tsx";
 import { YourData } from "../data-transfer/YourData.tsx";
-import { displayNameError } from "../profile/display-name.ts";
+import { displayNameError } from "../errors/display-name.ts";
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -30,6 +31,7 @@ export function SettingsPage() {
   const [timeZone, setTimeZone] = useState("");
   const { busy, message: result, run } = useAction();
   const [languageError, setLanguageError] = useState<string>();
+  const [timeFormatError, setTimeFormatError] = useState<string>();
 
   const loaded = profile.data;
   useEffect(() => {
@@ -69,6 +71,14 @@ export function SettingsPage() {
         <LanguageSelect id="language" onError={setLanguageError} />
         <div className="hint">{t("The web app and the Telegram bot speak this language.")}</div>
         {languageError && <p className="field-error">{languageError}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="time_format">{t("Time format")}</label>
+        <TimeFormatSelect id="time_format" onError={setTimeFormatError} />
+        <div className="hint">
+          {t("Times are written this way here and in Telegram.")}
+        </div>
+        {timeFormatError && <p className="field-error">{timeFormatError}</p>}
       </div>
       <form onSubmit={save} noValidate>
         {result && <Alert kind={result.kind}>{result.text}</Alert>}

@@ -1,4 +1,4 @@
-import { gridDateOnOrBefore, localDate, zonedInstant } from "../habits/schedule.ts";
+import { gridDateOnOrBefore, localDate, zonedInstant } from "../schedule/schedule.ts";
 import type { Habit, HabitCompletion } from "../lib/database.ts";
 import { unwrap } from "../lib/data-error.ts";
 import { supabase } from "../lib/supabase.ts";

@@ -13,7 +13,7 @@ export function digestCommand({ habits }: BotDeps): Composer<BotContext> {
       const reply = wanted === "on"
         ? t.digestOn(
           t.weekdays[setting.digest_weekday],
-          setting.digest_time.slice(0, 5),
+          t.clock(setting.digest_time),
         )
         : t.digestOff;
       return await ctx.reply(reply, html);
@@ -23,7 +23,7 @@ export function digestCommand({ habits }: BotDeps): Composer<BotContext> {
       t.digestUsage(
         setting.weekly_digest,
         t.weekdays[setting.digest_weekday],
-        setting.digest_time.slice(0, 5),
+        t.clock(setting.digest_time),
       ),
       html,
     );

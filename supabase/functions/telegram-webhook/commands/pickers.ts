@@ -110,7 +110,7 @@ async function picker(
     )
   ) {
     keyboard.text(
-      `${habit.time.slice(0, 5)} ${truncate(habit.action)}`,
+      `${t.clock(habit.time)} ${truncate(habit.action)}`,
       button.pick(operation, habit.id),
     ).row();
   }

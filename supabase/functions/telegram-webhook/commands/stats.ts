@@ -1,9 +1,11 @@
 import { Composer } from "grammy";
 import { type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
+import { visibleLength } from "../../_shared/telegram-length.ts";
+import { replyInParts } from "../long-reply.ts";
 import { pageLines } from "../paging.ts";
 
 /** /stats: each habit's streak, best streak and last marks. */
-export function statsCommand({ habits }: BotDeps): Composer<BotContext> {
+export function statsCommand({ habits, store }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("stats", linkedOnly, async (ctx) => {
     const t = ctx.t;
@@ -19,9 +21,10 @@ export function statsCommand({ habits }: BotDeps): Composer<BotContext> {
       )
     );
     const heading = `<b>${t.statsHeading}</b>\n\n`;
-    for (const [index, page] of pageLines(lines, heading.length).entries()) {
-      await ctx.reply((index === 0 ? heading : "") + page.join("\n"), html);
-    }
+    const pages = pageLines(lines, visibleLength(heading)).map((page, index) =>
+      (index === 0 ? heading : "") + page.join("\n")
+    );
+    await replyInParts(ctx, store, pages);
   });
   return composer;
 }

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { answerStale, type BotContext, type BotDeps, html, linkedOnly, profileOf } from "../context.ts";
+import { answerStale, type BotContext, type BotDeps, linkedOnly, profileOf } from "../context.ts";
 import { answerDone } from "../done-reply.ts";
+import { replyInParts } from "../long-reply.ts";
 
 /** /today's Done buttons: `today:<habit id>` (42 bytes, within callback_data's 64). */
 const doneTodayPattern = /^today:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -19,15 +20,14 @@ export function todayCommand({ store, habits }: BotDeps): Composer<BotContext> {
         `today:${habit.habit_id}`,
       ).row();
     }
-    const markup = keyboard.inline_keyboard.some((row) => row.length > 0) ? { reply_markup: keyboard } : {};
-    const parts = ctx.t.today(profileOf(ctx).timezone, due);
+    const hasButtons = keyboard.inline_keyboard.some((row) => row.length > 0);
     // The buttons go with the last part, so they stay under the whole list.
-    for (const [index, part] of parts.entries()) {
-      await ctx.reply(
-        part,
-        index === parts.length - 1 ? { ...html, ...markup } : html,
-      );
-    }
+    await replyInParts(
+      ctx,
+      store,
+      ctx.t.today(profileOf(ctx).timezone, due),
+      hasButtons ? keyboard : undefined,
+    );
   });
 
   composer.callbackQuery(doneTodayPattern, async (ctx) => {

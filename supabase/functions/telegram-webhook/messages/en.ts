@@ -59,6 +59,8 @@ export const en = {
   previous: "◀ Previous",
   next: "Next ▶",
   recorded: "✅ Recorded",
+  // The button a Done press leaves on its message: the person sees it even if the press's answer is lost.
+  doneMark: (action: string) => `☑️ Done: ${action}`,
   stopQuestion: "Disconnect this chat? You will get no more reminders here until you connect it again.",
   stopYes: "Yes, disconnect",
   stopNo: "Cancel",

@@ -1,13 +1,16 @@
 import { escapeHtml } from "../../_shared/html.ts";
-import { formatClock, habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
+import { formatWallClock, type TimeFormat } from "../../_shared/clock.ts";
+import { habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
 import type { Language } from "../../_shared/language.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../../_shared/rule-sentences.ts";
+import { visibleLength } from "../../_shared/telegram-length.ts";
 import { pageLines } from "../paging.ts";
 import type { LinkOutcome } from "../store.ts";
 import { type Catalogue, en } from "./en.ts";
 import { ru } from "./ru.ts";
 
 export { type Language, pickLanguage } from "../../_shared/language.ts";
+export { pickTimeFormat, type TimeFormat } from "../../_shared/clock.ts";
 export { RULE_SENTENCES_RU };
 export type { Catalogue };
 
@@ -29,27 +32,39 @@ export function ruleSentence(rule: string, language: Language): string {
   return sentences[rule] ?? CATALOGUES[language].unknownRule;
 }
 
-/** The bot's messages in each language, with the site's address filled in and the long replies assembled. */
+/**
+ * The bot's messages in each language and time format (the profile's; an unlinked chat follows its
+ * language), with the site's address filled in and the long replies assembled.
+ */
 export function createMessages(siteUrl: string) {
   const site = escapeHtml(siteUrl);
   const connectUrl = escapeHtml(`${siteUrl.replace(/\/$/, "")}/telegram`);
   const link = `<a href="${connectUrl}">${connectUrl}</a>`;
-  const built = {
-    en: assemble(en, "en", site, link),
-    ru: assemble(ru, "ru", site, link),
+  const built = new Map<string, ReturnType<typeof assemble>>();
+  return (language: Language, format: TimeFormat = "locale") => {
+    const key = `${language} ${format}`;
+    let messages = built.get(key);
+    if (!messages) {
+      messages = assemble(CATALOGUES[language], language, format, site, link);
+      built.set(key, messages);
+    }
+    return messages;
   };
-  return (language: Language) => built[language];
 }
 
 function assemble(
   w: Catalogue,
   language: Language,
+  format: TimeFormat,
   site: string,
   link: string,
 ) {
   const connectHint = w.connectHint(link);
+  const clock = (time: string) => formatWallClock(time, language, format);
   return {
     ...w,
+    /** A wall-clock time "HH:MM[:SS]" in the person's time format. */
+    clock,
     connectHint,
     help: w.help(site),
     noHabits: w.noHabits(site),
@@ -80,7 +95,7 @@ function assemble(
     /** The /habits list as pages that each fit one Telegram message; page buttons move between them. */
     habitPages(habits: HabitWords[]): string[] {
       if (habits.length === 0) return [w.noHabits(site)];
-      const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit, language)}`);
+      const lines = habits.map((habit, index) => `${index + 1}. ${habitSummary(habit, language, format)}`);
       const pages = pageLines(lines, 64);
       return pages.map((page, index) =>
         `<b>${w.yourHabits}</b>${pages.length > 1 ? w.listPage(index + 1, pages.length) : ""}\n\n` +
@@ -92,12 +107,12 @@ function assemble(
     today(timezone: string, due: DueHabit[]): string[] {
       if (due.length === 0) return [w.nothingToday(timezone)];
       const lines = due.map((habit) =>
-        `${habit.done ? "✅" : "⏳"} ${formatClock(habit.local_time)} ${escapeHtml(habit.action)} ${
+        `${habit.done ? "✅" : "⏳"} ${clock(habit.local_time)} ${escapeHtml(habit.action)} ${
           w.inPlace(habit.place)
         }`
       );
       const heading = `<b>${w.today}</b> (${escapeHtml(timezone)})\n\n`;
-      return pageLines(lines, heading.length).map((page, index) =>
+      return pageLines(lines, visibleLength(heading)).map((page, index) =>
         (index === 0 ? heading : "") + page.join("\n")
       );
     },

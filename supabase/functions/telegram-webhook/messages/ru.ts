@@ -58,6 +58,7 @@ export const ru: Catalogue = {
   previous: "◀ Назад",
   next: "Далее ▶",
   recorded: "✅ Записано",
+  doneMark: (action: string) => `☑️ Сделано: ${action}`,
   stopQuestion: "Отключить этот чат? Напоминаний здесь не будет, пока вы не подключите его снова.",
   stopYes: "Да, отключить",
   stopNo: "Отмена",

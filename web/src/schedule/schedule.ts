@@ -109,6 +109,12 @@ export function zonedInstant(
   return new Date(wall - Math.min(...candidates));
 }
 
+/** Whether `date` is one of the habit's due days. */
+export function isDueOn(habit: HabitSchedule, date: string): boolean {
+  const since = daysBetween(habit.starts_on, date);
+  return since >= 0 && since % habit.interval_days === 0;
+}
+
 /** The latest local date on the habit's grid on or before `date`, or null before the start. */
 export function gridDateOnOrBefore(
   habit: HabitSchedule,
@@ -183,33 +189,4 @@ export function dueDates(
     dates.push(date);
   }
   return dates;
-}
-
-export interface Streaks {
-  current: number;
-  best: number;
-}
-
-/**
- * Streaks count consecutive due occurrences that were done. The latest occurrence, while not yet
- * done, does not break the current streak: there is still time for it.
- */
-export function streaks(
-  due: readonly string[],
-  doneDates: ReadonlySet<string>,
-): Streaks {
-  let best = 0;
-  let run = 0;
-  for (const date of due) {
-    run = doneDates.has(date) ? run + 1 : 0;
-    best = Math.max(best, run);
-  }
-  let current = 0;
-  let index = due.length - 1;
-  if (index >= 0 && !doneDates.has(due[index] ?? "")) index--;
-  while (index >= 0 && doneDates.has(due[index] ?? "")) {
-    current++;
-    index--;
-  }
-  return { current, best };
 }
