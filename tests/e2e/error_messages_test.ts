@@ -16,7 +16,7 @@ import {
 } from "../../web/src/errors/error-messages.ts";
 import { RULE_SENTENCES_RU } from "../../web/src/errors/rule-sentences-ru.ts";
 
-// As the app does when it speaks Russian (web/src/i18n/i18n.ts loadLanguage).
+// As the app does when it speaks Russian (web/src/lib/data-error.ts).
 addRuleSentences("ru", RULE_SENTENCES_RU);
 
 const MIGRATIONS_DIR = new URL("../../supabase/migrations/", import.meta.url);

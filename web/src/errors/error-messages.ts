@@ -6,7 +6,7 @@
  * tests/e2e/error_messages_test.ts fails when the database has an identifier missing here.
  *
  * The Russian sentences are in rule-sentences-ru.ts, fetched with the rest of the Russian ones when
- * the app speaks Russian (i18n.ts loadLanguage, then addRuleSentences), not on every first load.
+ * the app speaks Russian (lib/data-error.ts hands them over), not on every first load.
  * This module imports nothing, so that Deno tests can load it as it is.
  */
 

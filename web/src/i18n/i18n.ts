@@ -1,6 +1,5 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
-import { addRuleSentences } from "../errors/error-messages.ts";
 import { EN_PLURALS } from "./en.ts";
 
 /**
@@ -49,14 +48,21 @@ void i18n.use(initReactI18next).init({
   initAsync: false,
 });
 
+/** What else a language brings (the rule sentences of errors/), fetched with its own sentences. */
+const alsoWithLanguage: ((language: Language) => Promise<void>)[] = [];
+
+/** Adds to what loadLanguage fetches, so that it resolves only once that is in too. */
+export function alsoLoadWithLanguage(load: (language: Language) => Promise<void>): void {
+  alsoWithLanguage.push(load);
+}
+
 /** Fetches a language's sentences once (English needs none); resolves when they are in. */
 export async function loadLanguage(language: Language): Promise<void> {
   if (language === "en" || i18n.hasResourceBundle(language, "translation")) return;
-  const [{ RU }, { RULE_SENTENCES_RU }] = await Promise.all([
+  const [{ RU }] = await Promise.all([
     import("./ru.ts"),
-    import("../errors/rule-sentences-ru.ts"),
+    ...alsoWithLanguage.map((load) => load(language)),
   ]);
-  addRuleSentences("ru", RULE_SENTENCES_RU);
   i18n.addResourceBundle("ru", "translation", RU);
 }
 
