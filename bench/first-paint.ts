@@ -98,7 +98,7 @@ try {
   );
   report.add(
     "served",
-    "gzip at zlib's default level, as a static host serves text (tests/e2e/support/spa.ts)",
+    "gzip at zlib's best level, as a static host serves files compressed ahead (tests/e2e/support/spa.ts)",
   );
   report.add("runs", RUNS);
   report.add("first_contentful_paint_ms", {
