@@ -2,7 +2,8 @@
  * Every signed-in page offline, in Chromium with the app's service worker (issue 23): Today
  * reloads from its last load within 1 s with ONE notice; My habits, Settings and a History open
  * from their last load; a page whose data never reached this device says so at once instead of
- * spinning; a page whose code cannot be fetched shows Try again, which works once it can.
+ * spinning, as do the habit form and Public habits, which keep nothing; a page whose code cannot
+ * be fetched shows Try again, which works once it can.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -13,6 +14,7 @@ import { startSpaStack } from "./support/spa-stack.ts";
 const PASSWORD = "habits2go4it";
 const ZONE = "Europe/Berlin";
 const NOTICE = "You are offline. Showing what was loaded at";
+const NOT_LOADED_HERE = "You are offline, and this was not loaded on this device yet.";
 
 /** Milliseconds from the start of the page's navigation until `visible` is on screen. */
 async function msUntil(page: Page, visible: () => Promise<void>): Promise<number> {
@@ -87,7 +89,7 @@ Deno.test({
           const ms = await msUntil(
             page,
             () =>
-              page.getByText("You are offline, and this was not loaded on this device yet.").first()
+              page.getByText(NOT_LOADED_HERE).first()
                 .waitFor(),
           );
           // At once: not after supabase-js's 7 s of retries (1 + 2 + 4 s) for a read that failed.
@@ -148,6 +150,22 @@ Deno.test({
           await page.getByTestId("strength-chart").waitFor();
           await assertOneNotice(page);
           await page.screenshot({ path: `${shots}/offline-history.png`, fullPage: true });
+        });
+      });
+
+      await step("offline, the pages that keep nothing say so at once instead of waiting", async () => {
+        await offline(async () => {
+          for (const path of ["/habits/new", `/habits/${habit!.id}/edit`, "/public"]) {
+            await page.goto(`${spaUrl}${path}`);
+            // Not "The server cannot be reached", which came after supabase-js's 7 s of retries.
+            await page.locator("main").getByText(NOT_LOADED_HERE).first().waitFor();
+            assert.equal(await page.locator(".loading").count(), 0, `${path}: no spinner`);
+            assert.equal(
+              await page.getByTestId("page-error").count(),
+              0,
+              `${path}: its code came from the cache`,
+            );
+          }
         });
       });
 

@@ -18,6 +18,11 @@ export interface QueryOptions {
    * offline at once, or when loading fails; the frame then says since when (saved-notice.ts).
    */
   savedAs?: string;
+  /**
+   * The load reads the server and keeps nothing: offline it fails at once with the "not loaded on
+   * this device" sentence (not after supabase-js's 7 s of retries) and runs again once online.
+   */
+  readsServer?: boolean;
 }
 
 const NOT_SAVED = msg("You are offline, and this was not loaded on this device yet. Connect and try again.");
@@ -34,7 +39,7 @@ export function useQuery<T>(
   deps: DependencyList,
   options: QueryOptions = {},
 ): QueryState<T> {
-  const { savedAs } = options;
+  const { savedAs, readsServer = false } = options;
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(true);
@@ -53,7 +58,7 @@ export function useQuery<T>(
       setLoading(false);
     };
     setLoading(true);
-    if (savedAs && navigator.onLine === false) {
+    if ((savedAs || readsServer) && navigator.onLine === false) {
       showSaved(translate(NOT_SAVED));
       return;
     }
@@ -74,13 +79,13 @@ export function useQuery<T>(
     return () => {
       current = false;
     };
-  }, [...deps, savedAs, generation]);
+  }, [...deps, savedAs, readsServer, generation]);
 
   useEffect(() => {
-    if (!savedAs) return;
+    if (!savedAs && !readsServer) return;
     globalThis.addEventListener("online", reload);
     return () => globalThis.removeEventListener("online", reload);
-  }, [savedAs, reload]);
+  }, [savedAs, readsServer, reload]);
 
   return { data, error, loading, savedAt, reload };
 }
