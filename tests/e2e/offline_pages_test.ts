@@ -169,6 +169,36 @@ Deno.test({
         });
       });
 
+      await step(
+        "offline, the API docs say what is missing instead of a blank page or a raw error",
+        async () => {
+          await offline(async () => {
+            // Swagger UI's code (over 200 kB) is kept only once opened: Try again, not a blank page.
+            await page.goto(`${spaUrl}/api-docs`);
+            await page.getByTestId("page-error").getByRole("button", { name: "Try again" }).waitFor();
+            // ReDoc's page is kept; the document it shows comes from the server.
+            await page.goto(`${spaUrl}/redoc`);
+            await page.locator("main").getByText(NOT_LOADED_HERE).first().waitFor();
+            assert.equal(await page.locator("main").getByText("Failed to fetch").count(), 0);
+          });
+        },
+      );
+
+      await step("online, a document that cannot be fetched is said as a sentence", async () => {
+        const documentUrl = /\/rest\/v1\/$/;
+        await page.route(documentUrl, (route) => route.abort("connectionrefused"));
+        try {
+          await page.goto(`${spaUrl}/redoc`);
+          await page.locator("main").getByText(
+            "The server cannot be reached. Check your connection and try again.",
+          )
+            .waitFor();
+          assert.equal(await page.locator("main").getByText("Failed to fetch").count(), 0);
+        } finally {
+          await page.unroute(documentUrl);
+        }
+      });
+
       await step("back online, the notice goes and the page reads afresh", async () => {
         await page.getByTestId("saved-data-notice").waitFor({ state: "detached" });
         await sql`update public.habits set action = 'stretch for two minutes' where id = ${habit!.id}`;
