@@ -12,9 +12,15 @@
 --     private.notification_send_slots until its outcome is recorded: a takeover counts as maybe
 --     delivered only claims noted by the dead run's lease end.
 --   * private.record_deliveries_fenced: private.record_deliveries for the holder only.
+--   * take_telegram_chat_slot and recent_sends go: nothing calls them.
 -- =====================================================================================
 
 drop function private.take_notification_send_slot(bigint, bigint, bigint, interval);
+-- No sender takes a chat's gap alone (take_telegram_chat_slot had a gap of its own, a second home
+-- for the setting), nor starts a rate limiter of its own from the last sends (recent_sends): every
+-- sender takes its slots from the bot's one budget.
+drop function private.take_telegram_chat_slot(bigint, interval);
+drop function private.recent_sends(interval);
 
 -- Send slots for claimed messages' chats, none after `not_after`, for the holder of generation
 -- `lease_generation` only; the answer of private.take_telegram_send_slots.

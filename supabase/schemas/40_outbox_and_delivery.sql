@@ -225,19 +225,6 @@ create function private.next_deliverable_in() returns integer
   where n.status in ('pending', 'retry')
 $$;
 
--- Messages sent in the last `window`, per chat: a new dispatcher starts its rate limiter from
--- them, so a run that follows another right away keeps the per-chat gap and the per-bot rate.
-create function private.recent_sends(window_length interval default '00:00:02'::interval) returns table(chat_id bigint, sent_at timestamp with time zone)
-    language sql stable
-    set search_path to ''
-    as $$
-  select p.telegram_chat_id, n.sent_at
-  from public.notifications n
-  join public.profiles p on p.id = n.owner_id
-  where n.sent_at > now() - window_length and p.telegram_chat_id is not null
-  order by n.sent_at
-$$;
-
 -- Records what happened to a claimed message.
 -- outcome:
 --   sent          delivered (Telegram's message id kept)

@@ -175,8 +175,6 @@ grant all on function private.queue_upcoming_reminders(at timestamp with time zo
 revoke all on function private.raise_rule_violation(relation text, rule text, explanation text) from public;
 grant all on function private.raise_rule_violation(relation text, rule text, explanation text) to service_role;
 
-revoke all on function private.recent_sends(window_length interval) from public;
-grant all on function private.recent_sends(window_length interval) to service_role;
 
 revoke all on function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) from public;
 grant all on function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) to service_role;
@@ -235,8 +233,6 @@ grant all on function private.streak_lookback() to service_role;
 revoke all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) from public;
 grant all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) to service_role;
 
-revoke all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) from public;
-grant all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) to service_role;
 
 revoke all on function private.telegram_deep_link(code text) from public;
 grant all on function private.telegram_deep_link(code text) to service_role;
