@@ -4,7 +4,7 @@ import type { Language } from "./language.ts";
  * How a person's times are written (profiles.time_format): the hour cycle of their language (CLDR:
  * English 12-hour, Russian 24-hour), or 24-hour or 12-hour as they chose in the web app's Settings.
  * The bot, reminders and the digest write every time through `formatWallClock`;
- * web/src/i18n/clock.ts is the web app's copy, and tests/functions/time_format_parity_test.ts holds
+ * web/src/i18n/clock.ts is the web app's copy, and tests/functions/time_format_test.ts holds
  * the two to every minute of a day.
  */
 export type TimeFormat = "locale" | "24h" | "12h";
