@@ -77,6 +77,14 @@ Deno.test({
       await buildSpa({ supabaseUrl: `${stack.urls.api}/`, anonKey: stack.keys.anon, outDir: second });
       const [oldCache, newCache] = [await cacheOfBuild(first), await cacheOfBuild(second)];
       assert.notEqual(oldCache, newCache, "another build, another cache");
+      const again = await Deno.makeTempDir({ prefix: "habits-spa-sw-again-" });
+      cleanups.push(() => Deno.remove(again, { recursive: true }));
+      await buildSpa({ supabaseUrl: stack.urls.api, anonKey: stack.keys.anon, outDir: again });
+      assert.equal(
+        await cacheOfBuild(again),
+        oldCache,
+        "the same sources, the same cache: nothing refetched",
+      );
 
       let server: SpaServer = serveSpa(first, port);
       cleanups.push(() => server.close());
