@@ -7,7 +7,8 @@
  * - delay: the answer and the effect both wait delayMs (the request sits in a queue)
  * - hang: no answer until the client gives up; takeEffect says whether the call happened
  * - too_many_requests: 429 with retry_after, nothing happens
- * - server_error: 500 or 502, nothing happens
+ * - server_error: 500 or 502, nothing happens; `page: "nginx"` answers with the HTML page of
+ *   Telegram's nginx front end instead of the Bot API's JSON (what an outage looks like)
  * - blocked: 403 "bot was blocked by the user"; chat_not_found: 400 "chat not found"
  * - drop_connection: the call takes effect, then the TCP connection is closed with no answer
  */
@@ -30,6 +31,7 @@ export const ChaosRule = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("server_error"),
     status: z.union([z.literal(500), z.literal(502)]).default(500),
+    page: z.enum(["bot_api", "nginx"]).default("bot_api"),
     ...match,
   })
     .strict(),

@@ -31,3 +31,14 @@ export const notFound = () => new TelegramError(404, "Not Found");
 export const unauthorized = () => new TelegramError(401, "Unauthorized");
 export const serverError = (status = 500) =>
   new TelegramError(status, status === 502 ? "Bad Gateway" : "Internal Server Error");
+
+/**
+ * nginx's own error page, as Telegram's front end sends it when the Bot API behind it is down:
+ * text/html, not the Bot API's JSON (nginx src/http/ngx_http_special_response.c,
+ * ngx_http_error_500_page / ngx_http_error_502_page and ngx_http_error_tail).
+ */
+export const nginxErrorPage = (status: 500 | 502) => {
+  const title = status === 502 ? "502 Bad Gateway" : "500 Internal Server Error";
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n` +
+    `<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+};

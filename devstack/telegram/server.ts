@@ -12,7 +12,7 @@ import { Chaos } from "./chaos.ts";
 import { persistChats } from "./persistence.ts";
 import { chatRoutes } from "./chat-api.ts";
 import { controlRoutes } from "./control.ts";
-import { notFound, serverError, TelegramError, unauthorized } from "./errors.ts";
+import { nginxErrorPage, notFound, serverError, TelegramError, unauthorized } from "./errors.ts";
 import { readRawParams } from "./params.ts";
 import type { Counters, DevHooks, Reply } from "./reply.ts";
 import { crossOriginRefusal, ownOrigins } from "../local-origin.ts";
@@ -151,6 +151,13 @@ export async function startTelegram(
           new TelegramError(429, `Too Many Requests: retry after ${fault.retryAfter}`, fault.retryAfter),
         );
       case "server_error":
+        if (fault.page === "nginx") {
+          return send(response, {
+            status: fault.status,
+            body: nginxErrorPage(fault.status),
+            contentType: "text/html",
+          });
+        }
         return fail(serverError(fault.status));
       case "blocked":
         return fail(new TelegramError(403, "Forbidden: bot was blocked by the user"));

@@ -197,26 +197,34 @@ $$;
 -- Records what happened to a claimed message.
 -- outcome:
 --   sent          delivered (Telegram's message id kept)
---   retry         5xx or network error: exponential backoff (30 s, 1, 2, 4 min ...), or
---                 `retry_after_seconds`; dead after `max_attempts`
---   uncertain     the send timed out: Telegram may have delivered it. Retried like `retry`
---                 (at-least-once) and counted in maybe_delivered_attempts
+--   retry         Telegram answered with a 5xx, or nothing was sent (connection refused):
+--                 exponential backoff (30 s, 1, 2, 4 min ...), or `retry_after_seconds`;
+--                 dead after `max_attempts`
+--   uncertain     no answer after the request left (timeout, connection lost): Telegram may have
+--                 delivered it. Counted in maybe_delivered_attempts. The first time it is resent
+--                 after 1, 2, 4 min ... (by its attempts); the second time it is not resent again
+--                 and ends `unconfirmed`
 --   rate_limited  Telegram's 429: not an attempt; tried again exactly `retry_after_seconds` later
 --   released      the run had no time left: not an attempt; back in the queue after `retry_after_seconds`
 --   dead, skipped final
+-- A message that gives up (dead) after an attempt that was maybe delivered ends `unconfirmed`.
 create function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint default null::bigint, error text default null::text, retry_after_seconds integer default null::integer, max_attempts integer default 5) returns text
     language plpgsql
     set search_path to ''
     as $$
 declare
   current_attempts integer;
+  maybe_delivered integer;
   final_status text;
   delay interval;
+  cause text := error;
 begin
   if outcome not in ('sent', 'retry', 'uncertain', 'rate_limited', 'dead', 'skipped', 'released') then
     raise exception 'unknown delivery outcome %', outcome;
   end if;
-  select n.attempts into current_attempts from public.notifications n where n.id = notification_id for update;
+  select n.attempts, n.maybe_delivered_attempts + case when outcome = 'uncertain' then 1 else 0 end
+  into current_attempts, maybe_delivered
+  from public.notifications n where n.id = notification_id for update;
   if not found then
     return null;
   end if;
@@ -228,22 +236,34 @@ begin
   if outcome in ('rate_limited', 'released') then
     current_attempts := greatest(current_attempts - 1, 0);
     delay := make_interval(secs => coalesce(retry_after_seconds, 0));
+  elsif outcome = 'uncertain' and maybe_delivered >= 2 then
+    final_status := 'unconfirmed';
+    cause := format('maybe delivered %s times; not sent again (a maybe-delivered message is resent once): %s',
+      maybe_delivered, error);
   elsif final_status = 'retry' then
     if current_attempts >= max_attempts then
       final_status := 'dead';
     end if;
-    delay := coalesce(make_interval(secs => retry_after_seconds),
-                     least(interval '1 hour', interval '30 seconds' * power(2, greatest(current_attempts - 1, 0))));
+    delay := case when outcome = 'uncertain'
+      then least(interval '1 hour', interval '1 minute' * power(2, greatest(current_attempts - 1, 0)))
+      else coalesce(make_interval(secs => retry_after_seconds),
+                    least(interval '1 hour', interval '30 seconds' * power(2, greatest(current_attempts - 1, 0))))
+    end;
+  end if;
+  if final_status = 'dead' and maybe_delivered > 0 then
+    final_status := 'unconfirmed';
+    cause := format('maybe delivered %s time(s) before; then gave up: %s', maybe_delivered, error);
   end if;
   update public.notifications n
   set status = final_status,
       attempts = current_attempts,
-      maybe_delivered_attempts = n.maybe_delivered_attempts + case when outcome = 'uncertain' then 1 else 0 end,
+      maybe_delivered_attempts = maybe_delivered,
       telegram_message_id = coalesce(record_delivery.telegram_message_id, n.telegram_message_id),
       sent_at = case when final_status = 'sent' then now() else n.sent_at end,
-      last_error = case when final_status = 'sent' then null else left(error, 1000) end,
+      last_error = case when final_status = 'sent' then null else left(cause, 1000) end,
       lease_until = null,
-      next_attempt_at = case when delay is not null and final_status <> 'dead' then now() + delay else n.next_attempt_at end
+      next_attempt_at = case when delay is not null and final_status in ('retry', 'pending') then now() + delay
+        else n.next_attempt_at end
   where n.id = notification_id;
   return final_status;
 end
@@ -315,7 +335,7 @@ create table public.notifications (
     constraint notifications_attempts_non_negative check ((attempts >= 0)),
     constraint notifications_habit_unless_digest check (((kind = any (array['weekly_digest'::text, 'reply'::text])) = (habit_id is null))),
     constraint notifications_kind_known check ((kind = any (array['habit_created'::text, 'reminder'::text, 'snoozed_reminder'::text, 'weekly_digest'::text, 'reply'::text]))),
-    constraint notifications_status_known check ((status = any (array['pending'::text, 'sending'::text, 'sent'::text, 'retry'::text, 'dead'::text, 'skipped'::text])))
+    constraint notifications_status_known check ((status = any (array['pending'::text, 'sending'::text, 'sent'::text, 'retry'::text, 'dead'::text, 'skipped'::text, 'unconfirmed'::text])))
 );
 
 -- At most one reminders run sends at a time. The holder renews its lease every few seconds;
@@ -343,6 +363,8 @@ alter table public.notifications alter column id add generated always as identit
 );
 
 comment on table public.notifications is 'Outbox of Telegram messages: one row per message, with its delivery state.';
+
+comment on column public.notifications.maybe_delivered_attempts is 'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or a claim of a run that died): an upper bound on the copies beyond the first.';
 
 alter table only private.reminder_dispatcher
     add constraint reminder_dispatcher_pkey primary key (singleton);

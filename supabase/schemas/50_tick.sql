@@ -205,7 +205,8 @@ create function private.prune_housekeeping() returns void
 begin
   delete from cron.job_run_details where end_time < now() - interval '7 days';
   delete from net._http_response where created < now() - interval '1 day';
-  delete from public.notifications where status in ('sent', 'skipped', 'dead') and created_at < now() - interval '90 days';
+  delete from public.notifications
+  where status in ('sent', 'skipped', 'dead', 'unconfirmed') and created_at < now() - interval '90 days';
   delete from private.telegram_updates where received_at < now() - interval '7 days';
   delete from public.telegram_link_codes where expires_at < now() - interval '1 day';
 end

@@ -46,9 +46,9 @@ create trigger habits_broadcast_insert_delete after insert or delete on public.h
 -- updates name only next_reminder_at (and the pause columns, which people do see).
 create trigger habits_broadcast_update after update of owner_id, action, place, "time", interval_days, duration_seconds, is_pleasant, related_habit_id, reward, is_public, is_paused, starts_on, paused_reason on public.habits for each row execute function private.broadcast_owner_row_change();
 
-create trigger notifications_broadcast_settled_insert after insert on public.notifications for each row when ((new.status = any (array['sent'::text, 'dead'::text, 'skipped'::text]))) execute function private.broadcast_owner_row_change();
+create trigger notifications_broadcast_settled_insert after insert on public.notifications for each row when ((new.status = any (array['sent'::text, 'dead'::text, 'skipped'::text, 'unconfirmed'::text]))) execute function private.broadcast_owner_row_change();
 
-create trigger notifications_broadcast_settled_status after update of status on public.notifications for each row when (((old.status is distinct from new.status) and (new.status = any (array['sent'::text, 'dead'::text, 'skipped'::text])))) execute function private.broadcast_owner_row_change();
+create trigger notifications_broadcast_settled_status after update of status on public.notifications for each row when (((old.status is distinct from new.status) and (new.status = any (array['sent'::text, 'dead'::text, 'skipped'::text, 'unconfirmed'::text])))) execute function private.broadcast_owner_row_change();
 
 create trigger profiles_broadcast_telegram_link after update of telegram_chat_id, telegram_username, telegram_blocked_at on public.profiles for each row when (((old.telegram_chat_id is distinct from new.telegram_chat_id) or (old.telegram_username is distinct from new.telegram_username) or (old.telegram_blocked_at is distinct from new.telegram_blocked_at))) execute function private.broadcast_telegram_link_change();
 

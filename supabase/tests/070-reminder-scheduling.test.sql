@@ -153,6 +153,8 @@ select is((select attempts from private.claim_notifications(10, '2 minutes')), 4
   'a message whose lease expired (its dispatcher died) is claimed again');
 update public.notifications set next_attempt_at = now() - interval '1 second' where id = (select id from first_claim);
 select private.claim_notifications(10, '2 minutes');
+-- Its expired leases counted as maybe delivered; one that never may have arrived dies (210 has the rest).
+update public.notifications set maybe_delivered_attempts = 0 where id = (select id from first_claim);
 select is(private.record_delivery((select id from first_claim), 'retry', error => 'timeout'), 'dead', 'after 5 attempts a message is dead');
 select is((select last_error from public.notifications where id = (select id from first_claim)), 'timeout', 'a dead message keeps its last error');
 select is(private.record_delivery((select id from first_claim), 'sent', telegram_message_id => 42), 'sent', 'a sent message is recorded');

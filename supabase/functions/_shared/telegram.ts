@@ -71,9 +71,51 @@ export function timedFetch(timeoutMs: number) {
   };
 }
 
+/** No answer came: timed out, the connection broke after the request left, or it never left. */
+function noAnswer(method: string, error: unknown, timeoutMs: number): TelegramUnreachableError {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return new TelegramUnreachableError(method, "timeout", `after ${timeoutMs} ms`);
+  }
+  // Deno's fetch says "fetch failed" and names what failed in `cause`; "(Connect)" is the
+  // connection phase (TCP, DNS, TLS), before any byte of the request left.
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  // Never the URL: it holds the bot's token, and the detail is stored and shown.
+  const detail = `${error instanceof Error ? error.message : String(error)}${cause}`
+    .replace(/ for url \([^)]*\)/g, "").replace(/bot\d+:[\w-]+/g, "bot<token>");
+  const neverSent = /\(Connect\)|refused|dns|lookup|resolve|no route|unreachable/i.test(detail);
+  return new TelegramUnreachableError(method, neverSent ? "refused" : "dropped", detail);
+}
+
+/** An error status whose body is not the Bot API's JSON: nginx's HTML page in an outage. */
+function foreignAnswer(method: string, response: Response, text: string | undefined): TelegramApiError {
+  const title = text?.match(/<title>([^<]{1,100})<\/title>/i)?.[1].trim();
+  const what = text === undefined
+    ? "its body was cut off"
+    : `${title ? `an HTML page "${title}"` : "a body"} from Telegram's front end, not the Bot API`;
+  const retryAfter = Number(response.headers.get("retry-after"));
+  return new TelegramApiError(
+    method,
+    response.status,
+    `${response.statusText || `HTTP ${response.status}`} (${what})`,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
+}
+
+type BotApiBody<T> = {
+  ok: boolean;
+  result?: T;
+  error_code?: number;
+  description?: string;
+  parameters?: unknown;
+};
+
 /**
  * Calls one Bot API method with native fetch and a deadline. Resolves to the result, or throws
  * TelegramApiError (Telegram said no) or TelegramUnreachableError (no answer).
+ *
+ * An answer with an error status is Telegram's (or its front end's) refusal, whatever its body:
+ * nothing was sent. Only a request that left and got no answer, or a 2xx whose body was lost,
+ * may have taken effect ("maybe delivered").
  */
 export async function callBotApi<T>(
   settings: TelegramSettings,
@@ -83,27 +125,44 @@ export async function callBotApi<T>(
 ): Promise<T> {
   const url = `${settings.apiRoot.replace(/\/$/, "")}/bot${settings.token}/${method}`;
   const timeoutMs = (settings.timeoutSeconds ?? 10) * 1000;
-  let body: { ok: boolean; result?: T; error_code?: number; description?: string; parameters?: unknown };
+  let response: Response;
+  let text: string;
   try {
-    const response = await timedFetch(timeoutMs)(url, {
+    response = await timedFetch(timeoutMs)(url, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(payload),
       signal,
     });
-    body = await response.json();
   } catch (error) {
-    if (error instanceof DOMException && error.name === "TimeoutError") {
-      throw new TelegramUnreachableError(method, "timeout", `after ${timeoutMs} ms`);
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    const neverSent = /refused|dns|lookup|resolve|no route|unreachable/i.test(detail);
-    throw new TelegramUnreachableError(method, neverSent ? "refused" : "dropped", detail);
+    throw noAnswer(method, error, timeoutMs);
+  }
+  try {
+    text = await response.text();
+  } catch (error) {
+    if (!response.ok) throw foreignAnswer(method, response, undefined);
+    throw noAnswer(method, error, timeoutMs);
+  }
+  let body: BotApiBody<T>;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    if (!response.ok) throw foreignAnswer(method, response, text);
+    throw new TelegramUnreachableError(
+      method,
+      "dropped",
+      `HTTP ${response.status} without the Bot API's JSON body`,
+    );
   }
   if (body.ok) return body.result as T;
   const parameters = body.parameters as { retry_after?: unknown } | undefined;
   const retryAfter = typeof parameters?.retry_after === "number" ? parameters.retry_after : undefined;
-  throw new TelegramApiError(method, body.error_code ?? 0, body.description ?? "no description", retryAfter);
+  throw new TelegramApiError(
+    method,
+    body.error_code ?? response.status,
+    body.description ?? "no description",
+    retryAfter,
+  );
 }
 
 /**

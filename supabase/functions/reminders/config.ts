@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readEnv } from "../_shared/env.ts";
+import { type EnvResult, readEnv } from "../_shared/env.ts";
 
 export const remindersEnv = {
   TELEGRAM_BOT_TOKEN: z.string().min(1, "the bot token from @BotFather is required"),
@@ -26,13 +26,37 @@ export const remindersEnv = {
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   // One run sends at a time; a run that dies keeps the others out for at most this long.
   REMINDERS_DISPATCHER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60).default(15),
-  REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
+  // How long one sendMessage may take. A send given up on is "maybe delivered" and resent: a copy
+  // if Telegram was only slow. Answers 15 s late made 4 copies of every reminder with 10 s
+  // (issue 27); 20 s waits out that tail with a third to spare, and a run that must not start a
+  // send it cannot finish within its 45 s still has 25 s to start sends in. Even a send started
+  // as the working time ends is over by 65 s, inside the edge runtime's 150 s wall clock.
+  REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(20),
   REMINDERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
 };
 
 export type RemindersConfig = z.infer<z.ZodObject<typeof remindersEnv>>;
 
-export const readRemindersConfig = () => readEnv(remindersEnv);
+/** The edge runtime's wall-clock limit is 150 s (free plan); a run ends 30 s before it. */
+export const RUN_END_LIMIT_MS = 120_000;
+
+/**
+ * The environment, and one rule across two settings: a send may start as the working time ends
+ * and take its whole timeout, and the run must still end inside the edge runtime's wall clock.
+ */
+export function readRemindersConfig(): EnvResult<RemindersConfig> {
+  const env = readEnv(remindersEnv);
+  if (!env.ok) return env;
+  const { REMINDERS_WORKING_TIME_MS: workingMs, REMINDERS_SEND_TIMEOUT_SECONDS: timeout } = env.config;
+  if (workingMs + timeout * 1000 <= RUN_END_LIMIT_MS) return env;
+  return {
+    ok: false,
+    problems: [
+      `REMINDERS_WORKING_TIME_MS + REMINDERS_SEND_TIMEOUT_SECONDS: ${workingMs} ms + ${timeout} s is over ` +
+      `${RUN_END_LIMIT_MS / 1000} s, the longest a run may take inside the edge runtime's 150 s wall clock`,
+    ],
+  };
+}
 
 /** The bot-wide send rate and the batch size, whose defaults depend on paid broadcasts. */
 export function sendingPace(config: RemindersConfig): { messagesPerSecond: number; batchSize: number } {

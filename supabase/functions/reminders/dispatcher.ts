@@ -1,7 +1,7 @@
 import { sleep } from "../_shared/sleep.ts";
-import { TelegramApiError, TelegramUnreachableError } from "../_shared/telegram.ts";
 import { composeMessage, type OutgoingMessage } from "./message.ts";
 import type { SendRateLimiter } from "./rate-limiter.ts";
+import { classifySendError } from "./send-outcome.ts";
 import type { ClaimedNotification, DeliveryOutcome, OutboxStore } from "./store.ts";
 
 export interface DispatchReport {
@@ -34,27 +34,6 @@ export interface DispatchOptions {
   /** The dispatcher lease: how long a run that died keeps others out. Renewed at a third of it. */
   dispatcherLeaseSeconds: number;
   now?: () => number;
-}
-
-type Failure = DeliveryOutcome & { blocked?: boolean };
-
-/** What a failed sendMessage means for the message. */
-export function classifySendError(error: unknown): Failure {
-  if (error instanceof TelegramApiError) {
-    const description = `${error.code}: ${error.description}`;
-    if (error.code === 429) {
-      return { outcome: "rate_limited", error: description, retryAfterSeconds: error.retryAfterSeconds ?? 1 };
-    }
-    if (error.code === 403) return { outcome: "dead", error: description, blocked: true };
-    if (error.code >= 500) return { outcome: "retry", error: description };
-    return { outcome: "dead", error: description };
-  }
-  if (error instanceof TelegramUnreachableError) {
-    // The request may have arrived and Telegram may have delivered it. Retried: at-least-once.
-    if (error.kind !== "refused") return { outcome: "uncertain", error: error.message };
-    return { outcome: "retry", error: error.message };
-  }
-  return { outcome: "retry", error: error instanceof Error ? error.message : String(error) };
 }
 
 const counters = {

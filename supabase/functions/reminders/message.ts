@@ -5,14 +5,11 @@ import { escapeHtml } from "../_shared/html.ts";
 import { pickTimeFormat } from "../_shared/clock.ts";
 import { formatClock, formatInterval, habitFollowUp, habitSentence } from "../_shared/habit-text.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
-import type { ClaimedNotification } from "./store.ts";
+import type { ClaimedNotification, OutgoingMessage } from "./notification.ts";
 import { composeDigest } from "./digest.ts";
 import { composeReply } from "./reply-message.ts";
 
-export interface OutgoingMessage {
-  text: string;
-  keyboard?: InlineKeyboard;
-}
+export type { OutgoingMessage };
 
 /** What reminders say, per language (tests/functions/bot_language_test.ts checks both exist). */
 export const REMINDER_WORDS = {

@@ -1,13 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { Database } from "../_shared/db.ts";
-import type { ClaimedNotification } from "./store.ts";
-import type { OutgoingMessage } from "./message.ts";
-
-/** A part of a long reply to a Telegram update, queued by the webhook (kind `reply`). */
-export interface ReplyPart {
-  text: string;
-  reply_markup: { inline_keyboard: NonNullable<ConstructorParameters<typeof InlineKeyboard>[0]> } | null;
-}
+import type { ClaimedNotification, OutgoingMessage, ReplyPart } from "./notification.ts";
 
 /** Adds to each claimed `reply` its text and buttons: one query per claim, none without replies. */
 export async function withReplyParts(

@@ -16,6 +16,8 @@ const STATUS_WORDS: Record<string, string> = {
   sent: msg("sent"),
   dead: msg("failed"),
   skipped: msg("skipped"),
+  // Sent, with no answer from Telegram twice: it may well have arrived, and is not sent again.
+  unconfirmed: msg("maybe delivered"),
 };
 
 export function DeliveriesTable(

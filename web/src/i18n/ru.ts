@@ -359,6 +359,7 @@ export const RU: Readonly<Record<string, string>> = {
   "sent": "отправлено",
   "failed": "не доставлено",
   "skipped": "пропущено",
+  "maybe delivered": "возможно, доставлено",
   "No Telegram messages for this habit yet.": "Сообщений в Telegram об этой привычке пока не было.",
   "The latest Telegram messages about this habit": "Последние сообщения в Telegram об этой привычке",
   "Message": "Сообщение",
