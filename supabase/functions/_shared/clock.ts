@@ -4,8 +4,8 @@ import type { Language } from "./language.ts";
  * How a person's times are written (profiles.time_format): the hour cycle of their language (CLDR:
  * English 12-hour, Russian 24-hour), or 24-hour or 12-hour as they chose in the web app's Settings.
  * The bot, reminders and the digest write every time through `formatWallClock`;
- * web/src/i18n/clock.ts is the web app's copy, and tests/functions/time_format_parity_test.ts holds
- * the two to every minute of a day.
+ * web/src/i18n/clock.ts is the web app's copy, and tests/functions/time_format_test.ts holds the
+ * two to every minute of a day. `parseWallClock` reads the times people type to the bot.
  */
 export type TimeFormat = "locale" | "24h" | "12h";
 
@@ -34,4 +34,27 @@ export function formatWallClock(time: string, language: Language, format: TimeFo
   const mm = String(minute).padStart(2, "0");
   if (!usesTwelveHours(format, language)) return `${String(hour).padStart(2, "0")}:${mm}`;
   return `${hour % 12 || 12}:${mm} ${hour < 12 ? "AM" : "PM"}`;
+}
+
+const TYPED_TIME = /^(\d{1,2})(?:[:.](\d{2}))?\s*(?:([ap])\.?\s*m\.?)?$/i;
+
+/**
+ * A time of day as a person types it, as "HH:MM", whatever their time format: 24-hour "19:30",
+ * "7:30" or "19.30" (as Russian is often written), or 12-hour "7:30 PM", "7:30pm", "7 pm" or
+ * "7 p.m." (12 AM is midnight). Null for anything else, a bare "7" included (morning or evening?).
+ */
+export function parseWallClock(text: string): string | null {
+  const match = TYPED_TIME.exec(text.trim());
+  if (!match) return null;
+  const [, hours, minutes, meridiem] = match;
+  let hour = Number(hours);
+  const minute = minutes === undefined ? 0 : Number(minutes);
+  if (minute > 59) return null;
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (meridiem.toLowerCase() === "p" ? 12 : 0);
+  } else if (minutes === undefined || hour > 23) {
+    return null;
+  }
+  return `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
 }

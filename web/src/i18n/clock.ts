@@ -2,7 +2,7 @@
  * How a person's times are written: the hour cycle of their language (CLDR: English 12-hour,
  * Russian 24-hour), or 24-hour or 12-hour as they chose in Settings (profiles.time_format).
  * supabase/functions/_shared/clock.ts writes the bot's, reminders' and digest's times with the
- * same rules; tests/functions/time_format_parity_test.ts holds the two to every minute of a day.
+ * same rules; tests/functions/time_format_test.ts holds the two to every minute of a day.
  * No imports: Deno tests load it.
  */
 export const TIME_FORMATS = ["locale", "24h", "12h"] as const;

@@ -1,15 +1,5 @@
-import {
-  type CallbackQueryContext,
-  type CommandContext,
-  Composer,
-  InlineKeyboard,
-} from "grammy";
-import {
-  answerStale,
-  type BotContext,
-  type BotDeps,
-  html,
-} from "../context.ts";
+import { type CallbackQueryContext, type CommandContext, Composer, InlineKeyboard } from "grammy";
+import { answerStale, type BotContext, type BotDeps, html } from "../context.ts";
 import { pickLanguage } from "../messages/index.ts";
 
 const linkCodePattern = /^[A-Za-z0-9_-]{16,64}$/;
