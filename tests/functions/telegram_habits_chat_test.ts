@@ -340,15 +340,23 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
             time: "19:30",
           }]);
         };
-        // Russian follows its 24-hour clock, and takes "19.30" as well as 12-hour times.
+        // Russian follows its 24-hour clock, and takes "19.30", "7 вечера" and 12-hour times too.
         const russian = async () => {
-          const first = await typeTimes(dmitri.chatId, ["7 вечера", "19.30"]);
+          const first = await typeTimes(dmitri.chatId, ["25:00", "13 PM", "7 ночи", "19.30"]);
           expect(first.question).toBe(ru.askTime);
           expect(ru.askTime).toContain("19:30");
           expect(ru.askTime).not.toContain("PM");
           expect(first.labels.slice(0, 4)).toEqual(["07:00", "12:00", "18:00", "21:00"]);
-          expect(first.answers).toEqual([refused(ru.badTime), { reply: ru.askPlace, time: "19:30" }]);
-          expect(ru.badTime).toMatch(/19:30.*19\.30.*7:30 PM/);
+          expect(first.answers).toEqual([
+            refused(ru.badTime),
+            refused(ru.badTime),
+            refused(ru.badTime),
+            { reply: ru.askPlace, time: "19:30" },
+          ]);
+          expect(ru.badTime).toMatch(/^Не получилось понять время\..*19:30.*19\.30.*7 вечера.*7:30 PM/);
+          expect((await typeTimes(dmitri.chatId, ["7 вечера"])).answers).toEqual([
+            { reply: ru.askPlace, time: "19:00" },
+          ]);
           expect((await typeTimes(dmitri.chatId, ["7:30 pm"])).answers).toEqual([
             { reply: ru.askPlace, time: "19:30" },
           ]);
@@ -363,6 +371,16 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
         expect(en24.askTime).toContain("19:30");
         expect(en24.badTime).not.toBe(en.badTime);
         expect(chosen.answers).toEqual([refused(en24.badTime), { reply: en24.askPlace, time: "19:00" }]);
+
+        // Russian in 12-hour time: the example and the refusal lead with it, in Russian.
+        await sql`update public.profiles set time_format = '12h' where id = ${dmitri.id}`;
+        const ru12 = replies("ru", "12h");
+        const twelve = await typeTimes(dmitri.chatId, ["25:00", "7 вечера"]);
+        expect(twelve.question).toBe(ru12.askTime);
+        expect(ru12.askTime).toContain("7:30 PM");
+        expect(twelve.labels.slice(0, 4)).toEqual(["7:00 AM", "12:00 PM", "6:00 PM", "9:00 PM"]);
+        expect(ru12.badTime).toMatch(/^Не получилось понять время\..*7:30 PM.*7 вечера.*19:30/);
+        expect(twelve.answers).toEqual([refused(ru12.badTime), { reply: ru12.askPlace, time: "19:00" }]);
       },
     );
 

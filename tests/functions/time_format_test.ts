@@ -120,7 +120,7 @@ Deno.test("a reminder is written in its person's time format, read with the clai
   }
 });
 
-Deno.test("a typed time is read in 24-hour and 12-hour forms alike; anything else is refused", () => {
+Deno.test("a typed time is read in 24-hour and 12-hour forms alike, Russian's day parts too; anything else is refused", () => {
   const read = {
     "19:30": "19:30",
     "7:30": "07:30",
@@ -140,6 +140,16 @@ Deno.test("a typed time is read in 24-hour and 12-hour forms alike; anything els
     "12 pm": "12:00",
     "12:45 p.m.": "12:45",
     "7:05\u202fPM": "19:05",
+    "7 вечера": "19:00",
+    "7:30 Вечера": "19:30",
+    "11 вечера": "23:00",
+    "4 вечера": "16:00",
+    "7 утра": "07:00",
+    "6:45утра": "06:45",
+    "12 дня": "12:00",
+    "3 дня": "15:00",
+    "12 ночи": "00:00",
+    "2:30 ночи": "02:30",
   };
   for (const [typed, time] of Object.entries(read)) assert.equal(parseWallClock(typed), time, typed);
   for (let minute = 0; minute < 24 * 60; minute++) {
@@ -167,8 +177,16 @@ Deno.test("a typed time is read in 24-hour and 12-hour forms alike; anything els
     "0 am",
     "13 pm",
     "19:30 pm",
-    "7 вечера",
     "7:30 xm",
+    "13 вечера",
+    "12 вечера",
+    "3 вечера",
+    "7 ночи",
+    "12 утра",
+    "0 утра",
+    "9 дня",
+    "19 вечера",
+    "7 вечером",
   ];
   for (const typed of refused) assert.equal(parseWallClock(typed), null, typed);
 });
