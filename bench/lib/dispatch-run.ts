@@ -3,6 +3,7 @@
  * process), the fake Bot API, due habits armed for a moment `leadMs` ahead, the tick at that
  * moment, then POSTs to the function until the outbox is empty (bounded in count and time).
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import type postgres from "postgres";
 import { startFunctions } from "../../devstack/functions/server.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
@@ -95,7 +96,7 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
     const queueAheadMs = performance.now() - queueStarted;
     const queuedBeforeDue = Date.now() < dueAt.getTime();
     while (Date.now() < dueAt.getTime()) {
-      await new Promise((r) => setTimeout(r, dueAt.getTime() - Date.now()));
+      await sleep(dueAt.getTime() - Date.now());
     }
 
     const cpu = () => ({

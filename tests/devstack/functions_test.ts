@@ -1,3 +1,4 @@
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { SignJWT } from "jose";
@@ -282,7 +283,7 @@ Deno.test("with watch on, a changed function is served by a fresh process", asyn
     const deadline = Date.now() + 5000;
     let text = "";
     while (Date.now() < deadline && text !== "v2") {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       text = await (await fetch(`${host.url}/hello`, { headers: anon })).text();
     }
     assert.equal(text, "v2");

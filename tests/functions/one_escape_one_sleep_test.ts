@@ -35,18 +35,22 @@ Deno.test("sleep waits its time, and an abort ends it early without rejecting", 
   assert.ok(performance.now() - early < 1_000);
 });
 
-Deno.test("no second escapeHtml or sleep is defined anywhere in the tree", async () => {
+Deno.test("no second escapeHtml or sleep is defined or written out anywhere in the tree", async () => {
   const files = new TextDecoder().decode(
     (await new Deno.Command("git", { args: ["ls-files", "-co", "--exclude-standard", "*.ts", "*.svelte"] })
       .output()).stdout,
   ).split("\n").filter((file) => file && !file.startsWith("tools/"));
   const definitions: string[] = [];
+  const inlineSleeps: string[] = [];
   for (const file of files) {
     const text = await Deno.readTextFile(file).catch(() => "");
     if (/(?:function|const|let)\s+(?:escapeHtml|sleep)\b/.test(text)) definitions.push(file);
+    // A sleep written out in place is a second sleep too.
+    if (/new Promise(?:<void>)?\(\((\w+)\) => setTimeout\(\1,/.test(text)) inlineSleeps.push(file);
   }
   assert.deepEqual(definitions.sort(), [
     "supabase/functions/_shared/html.ts",
     "supabase/functions/_shared/sleep.ts",
   ]);
+  assert.deepEqual(inlineSleeps, [], "use sleep from supabase/functions/_shared/sleep.ts");
 });
