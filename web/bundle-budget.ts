@@ -5,12 +5,15 @@ async function gzippedSize(source: string | Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-/** What a first visit downloads: the entry chunk, every chunk it imports statically, their CSS. */
-export const MAIN_BUNDLE_BUDGET_KB = 250;
+/**
+ * What a first visit downloads before Today or the sign-in page can paint: the entry chunk, every
+ * chunk it imports statically, their CSS (issue 23: at most 150 kB gzipped).
+ */
+export const MAIN_BUNDLE_BUDGET_KB = 150;
 
 /**
  * Prints the main bundle's gzipped size after `vite build` and fails the build above the budget.
- * Lazy chunks (API doc viewers, the history's charts) are not part of it.
+ * Lazy chunks (every page but Today, the API doc viewers, Realtime's client) are not part of it.
  */
 export function bundleBudget(): Plugin {
   return {
@@ -41,7 +44,7 @@ export function bundleBudget(): Plugin {
         kb.toFixed(1)
       } kB gzipped (budget ${MAIN_BUNDLE_BUDGET_KB} kB; ${seen.size} files)`;
       console.log(`\n${line}`);
-      if (kb >= MAIN_BUNDLE_BUDGET_KB) this.error(`${line}: over budget`);
+      if (kb > MAIN_BUNDLE_BUDGET_KB) this.error(`${line}: over budget`);
     },
   };
 }

@@ -40,7 +40,7 @@ export interface Mailer {
  * GoTrue's default subjects and bodies (internal/mailer/templatemailer/templatemailer.go), used
  * when config.toml sets none.
  */
-const DEFAULTS: Record<MailKind, { subject: string; body: string }> = {
+export const DEFAULTS: Record<MailKind, { subject: string; body: string }> = {
   confirmation: {
     subject: "Confirm Your Email",
     body: `<h2>Confirm Your Email</h2>

@@ -20,6 +20,15 @@ export interface SpawnSettings {
 
 const RUNNER = new URL("./runner.ts", import.meta.url);
 
+/**
+ * A connection per request. Deno's fetch sends a request again, once, on a new connection when a
+ * pooled keep-alive connection breaks before the answer (denoland/deno#32566): with several
+ * requests in flight to a process that dies, some reached a fresh process too, and a connect
+ * error on that second try looked like a request that had never got through. A connection that
+ * is never pooled is never retried, so a connect error means the process never saw the request.
+ */
+const unpooledClient = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+
 /** The edge runtime's error bodies. */
 export function bootError(): Response {
   return Response.json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" }, {
@@ -81,6 +90,7 @@ export class FunctionProcess {
         headers,
         body,
         redirect: "manual",
+        client: unpooledClient,
       });
 
     for (let attempt = 1;; attempt++) {
@@ -100,12 +110,24 @@ export class FunctionProcess {
       } catch (error) {
         // A process that is exiting refuses connections before its exit is noticed: give the exit
         // a moment to register, then (if the request never got through) start a new process.
+        // A request the process received is never sent again: its death is the answer, as on the
+        // edge runtime (tests/devstack/functions_test.ts cites its source).
         const exited = await settlesWithin(running.done, 500);
         if (exited && attempt === 1 && isConnectError(error)) continue;
         this.settings.log(`request failed: ${error instanceof Error ? error.message : error}`, "stderr");
         return workerError();
       }
     }
+  }
+
+  /**
+   * Sends `signal` to the running process, as an operator or the platform would (SIGKILL: a crash;
+   * SIGSTOP/SIGCONT: a freeze). False when no process is running.
+   */
+  signal(signal: Deno.Signal): boolean {
+    if (!this.#running?.alive) return false;
+    this.#running.child.kill(signal);
+    return true;
   }
 
   /** Stops the process (it starts again on the next request unless `stop` was final). */

@@ -5,34 +5,26 @@
 set check_function_bodies = off;
 
 -- Takes or renews the dispatcher lease for `holder`. False while another run holds it.
--- Taking over from a run whose lease ran out (it died), its claimed messages are claimable at
--- once: no other dispatcher is alive to send them, so they need not wait out their own lease.
 create function private.acquire_dispatcher_lease(holder uuid, lease interval default '00:00:15'::interval) returns boolean
+    language sql
+    set search_path to ''
+    as $$
+  select private.hold_dispatcher_lease(holder, lease) is not null
+$$;
+
+-- Raises dispatcher_lease_lost unless `lease_generation` still holds the dispatcher lease. The
+-- lease row stays locked (FOR SHARE) until the caller's transaction ends, so no takeover can slip
+-- between this check and the caller's writes.
+create function private.check_dispatcher_generation(lease_generation bigint) returns void
     language plpgsql
     set search_path to ''
     as $$
-declare
-  previous uuid;
-  taken uuid;
 begin
-  select d.holder into previous from private.reminder_dispatcher d;
-  insert into private.reminder_dispatcher as d (holder, lease_until)
-  values (acquire_dispatcher_lease.holder, now() + lease)
-  on conflict (singleton) do update
-    set holder = excluded.holder,
-        lease_until = excluded.lease_until,
-        acquired_at = case when d.holder = excluded.holder then d.acquired_at else now() end
-    where d.holder = excluded.holder or d.lease_until <= now()
-  returning d.holder into taken;
-  if taken is null then
-    return false;
+  perform from private.reminder_dispatcher d where d.generation = lease_generation for share;
+  if not found then
+    raise exception 'dispatcher_lease_lost: generation % no longer holds the dispatcher lease', lease_generation
+      using hint = 'another run took the lease over; it sends what this run had claimed';
   end if;
-  if previous is not null and previous <> acquire_dispatcher_lease.holder then
-    update public.notifications n
-    set next_attempt_at = now()
-    where n.status = 'sending' and n.next_attempt_at > now();
-  end if;
-  return true;
 end
 $$;
 
@@ -56,6 +48,17 @@ create function private.claim_messages(batch_size integer default 50, lease inte
   from claimed c
   join public.profiles p on p.id = c.owner_id
   order by c.kind <> 'habit_created', c.due_at
+$$;
+
+-- private.claim_messages for the holder of generation `lease_generation` only.
+create function private.claim_messages_fenced(lease_generation bigint, batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time text, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text, language text, streak integer, digest jsonb)
+    language plpgsql
+    set search_path to ''
+    as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  return query select * from private.claim_messages(batch_size, lease);
+end
 $$;
 
 -- Claims due messages under a lease, and isolates each person's zone: a reminder, snoozed reminder or digest
@@ -129,7 +132,8 @@ create function private.claim_notifications(batch_size integer default 50, lease
   order by c.kind <> 'habit_created', c.due_at
 $$;
 
--- True when something is ready to be sent (or a lease has expired).
+-- True when something is ready to be sent, or when claims wait whose run no longer holds the
+-- lease (it died: the next holder takes them over at once, so the tick must start one).
 create function private.has_deliverable_notifications(at timestamp with time zone default now()) returns boolean
     language sql stable
     set search_path to ''
@@ -137,7 +141,47 @@ create function private.has_deliverable_notifications(at timestamp with time zon
   select exists (
     select from public.notifications
     where status in ('pending', 'retry', 'sending') and next_attempt_at <= at
+  ) or (
+    exists (select from public.notifications where status = 'sending')
+    and not exists (select from private.reminder_dispatcher d where d.lease_until > at)
   )
+$$;
+
+-- Takes or renews the dispatcher lease for `holder`: its generation, or null while another run
+-- holds it. A holder renewing keeps its generation (even if its lease had run out, as long as no
+-- other run took it meanwhile); a new holder gets a new one, and the claims of the runs before it.
+create function private.hold_dispatcher_lease(holder uuid, lease interval default '00:00:15'::interval) returns bigint
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  previous private.reminder_dispatcher;
+  taken bigint;
+begin
+  select * into previous from private.reminder_dispatcher d for update;
+  if found and previous.holder = hold_dispatcher_lease.holder then
+    update private.reminder_dispatcher d set lease_until = now() + lease where d.singleton;
+    return previous.generation;
+  elsif found and previous.lease_until > now() then
+    return null;
+  elsif found then
+    update private.reminder_dispatcher d
+    set holder = hold_dispatcher_lease.holder, lease_until = now() + lease, acquired_at = now(),
+        generation = nextval('private.reminder_dispatcher_generation')
+    where d.singleton
+    returning d.generation into taken;
+  else
+    insert into private.reminder_dispatcher as d (holder, lease_until)
+    values (hold_dispatcher_lease.holder, now() + lease)
+    on conflict (singleton) do nothing
+    returning d.generation into taken;
+    if taken is null then
+      return null;
+    end if;
+  end if;
+  perform private.recover_claims_of_stopped_runs(coalesce(previous.lease_until, clock_timestamp()));
+  return taken;
+end
 $$;
 
 -- Asks the reminders edge function to deliver what is pending. The URL and the secret are read
@@ -269,6 +313,58 @@ begin
 end
 $$;
 
+-- private.record_delivery for the holder of generation `lease_generation` only.
+create function private.record_delivery_fenced(lease_generation bigint, notification_id bigint, outcome text, telegram_message_id bigint default null::bigint, error text default null::text, retry_after_seconds integer default null::integer, max_attempts integer default 5) returns text
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  recorded text;
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  recorded := private.record_delivery(notification_id, outcome, telegram_message_id, error, retry_after_seconds, max_attempts);
+  delete from private.notification_send_slots s where s.notification_id = record_delivery_fenced.notification_id;
+  return recorded;
+end
+$$;
+
+-- Claims left 'sending' by runs that no longer hold the lease become the new holder's, through
+-- the same state machine as every outcome (private.record_delivery): a claim whose own send slot
+-- was taken after the claim, for a moment by `stopped_by` (when the old lease ended), could have
+-- left and is "uncertain", maybe delivered (a second such attempt ends it `unconfirmed`); any
+-- other was never sent, is not an attempt, and is due now.
+create function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) returns integer
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  orphan record;
+  recovered integer := 0;
+begin
+  for orphan in
+    select o.id, exists (
+      select from private.notification_send_slots s
+      where s.notification_id = o.id and s.slot_at >= o.updated_at and s.slot_at <= stopped_by
+    ) as could_have_left
+    from public.notifications o
+    where o.status = 'sending'
+    order by o.id
+    for update of o
+  loop
+    if orphan.could_have_left then
+      perform private.record_delivery(orphan.id, 'uncertain',
+        error => 'its run stopped (the dispatcher lease passed) after the request could have left');
+    else
+      perform private.record_delivery(orphan.id, 'released',
+        error => 'its run stopped (the dispatcher lease passed) before sending it', retry_after_seconds => 0);
+    end if;
+    delete from private.notification_send_slots s where s.notification_id = orphan.id;
+    recovered := recovered + 1;
+  end loop;
+  return recovered;
+end
+$$;
+
 -- Gives the lease up. Unless `force`, only when nothing is left to send: a kick refused while
 -- this run held the lease must not leave its message waiting for the next cron tick, so the
 -- run goes on instead (returns false). Taking the row lock orders this against a waiting acquire.
@@ -314,6 +410,26 @@ begin
 end
 $$;
 
+-- The chat's next send slot (private.take_telegram_chat_slot, shared with the webhook's replies)
+-- for a message claimed by the holder of generation `lease_generation` only: how many ms to wait.
+-- The slot is kept with the message until its outcome is recorded.
+create function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval default '00:00:01.1'::interval) returns integer
+    language plpgsql
+    set search_path to ''
+    as $$
+declare
+  wait_ms integer;
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  wait_ms := private.take_telegram_chat_slot(chat_id, gap);
+  insert into private.notification_send_slots as k (notification_id, slot_at)
+  select take_notification_send_slot.notification_id, s.slot_at
+  from private.telegram_chat_send_slots s where s.chat_id = take_notification_send_slot.chat_id
+  on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at;
+  return wait_ms;
+end
+$$;
+
 create table public.notifications (
     id bigint not null,
     habit_id uuid,
@@ -338,6 +454,17 @@ create table public.notifications (
     constraint notifications_status_known check ((status = any (array['pending'::text, 'sending'::text, 'sent'::text, 'retry'::text, 'dead'::text, 'skipped'::text, 'unconfirmed'::text])))
 );
 
+-- Each holder of the dispatcher lease gets the next number: the fencing token of its claims and records.
+create sequence private.reminder_dispatcher_generation;
+
+-- The send slot a run took for a claimed message, right before its request may leave: kept until
+-- the outcome is recorded, so a takeover knows which claims of a dead run could have reached
+-- their chat (and no other sender's slot for the same chat is mistaken for one).
+create table private.notification_send_slots (
+    notification_id bigint not null,
+    slot_at timestamp with time zone not null
+);
+
 -- At most one reminders run sends at a time. The holder renews its lease every few seconds;
 -- a run that dies leaves a lease that runs out within `lease` (seconds, not minutes).
 create table private.reminder_dispatcher (
@@ -345,6 +472,7 @@ create table private.reminder_dispatcher (
     holder uuid not null,
     lease_until timestamp with time zone not null,
     acquired_at timestamp with time zone default now() not null,
+    generation bigint default nextval('private.reminder_dispatcher_generation'::regclass) not null,
     constraint reminder_dispatcher_singleton check (singleton)
 );
 
@@ -364,7 +492,12 @@ alter table public.notifications alter column id add generated always as identit
 
 comment on table public.notifications is 'Outbox of Telegram messages: one row per message, with its delivery state.';
 
-comment on column public.notifications.maybe_delivered_attempts is 'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or a claim of a run that died): an upper bound on the copies beyond the first.';
+comment on column public.notifications.maybe_delivered_attempts is 'Attempts that may have reached the chat (a timeout or a connection lost after the request left, or the claim of a run that died after taking its send slot): an upper bound on the copies beyond the first.';
+
+comment on table private.notification_send_slots is 'The chat send slot taken for a claimed message, until its outcome is recorded: a dead run''s claim with one may have been delivered.';
+
+alter table only private.notification_send_slots
+    add constraint notification_send_slots_pkey primary key (notification_id);
 
 alter table only private.reminder_dispatcher
     add constraint reminder_dispatcher_pkey primary key (singleton);
@@ -380,6 +513,9 @@ alter table only public.notifications
 
 alter table only public.notifications
     add constraint notifications_snoozed_once unique (snoozed_from_id);
+
+alter table only private.notification_send_slots
+    add constraint notification_send_slots_notification_id_fkey foreign key (notification_id) references public.notifications(id) on delete cascade;
 
 alter table only public.notifications
     add constraint notifications_habit_id_fkey foreign key (habit_id) references public.habits(id) on delete cascade;

@@ -24,6 +24,21 @@ grant usage on schema public to anon;
 grant usage on schema public to authenticated;
 grant usage on schema public to service_role;
 
+revoke all on function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) from public;
+grant all on function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) to service_role;
+revoke all on function private.hold_dispatcher_lease(holder uuid, lease interval) from public;
+grant all on function private.hold_dispatcher_lease(holder uuid, lease interval) to service_role;
+revoke all on function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval) from public;
+grant all on function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval) to service_role;
+revoke all on function private.check_dispatcher_generation(lease_generation bigint) from public;
+grant all on function private.check_dispatcher_generation(lease_generation bigint) to service_role;
+revoke all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) from public;
+grant all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) to service_role;
+revoke all on function private.record_delivery_fenced(lease_generation bigint, notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) from public;
+grant all on function private.record_delivery_fenced(lease_generation bigint, notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) to service_role;
+
+grant usage on sequence private.reminder_dispatcher_generation to service_role;
+
 revoke all on function private.acquire_dispatcher_lease(holder uuid, lease interval) from public;
 grant all on function private.acquire_dispatcher_lease(holder uuid, lease interval) to service_role;
 
@@ -252,6 +267,8 @@ grant all on function public.create_telegram_link_code() to service_role;
 revoke all on function public.disconnect_telegram() from public;
 grant all on function public.disconnect_telegram() to authenticated;
 grant all on function public.disconnect_telegram() to service_role;
+
+grant select,insert,delete,update on table private.notification_send_slots to service_role;
 
 grant select,insert,delete,update on table private.reminder_dispatcher to service_role;
 

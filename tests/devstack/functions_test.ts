@@ -49,6 +49,17 @@ Deno.serve((req) => {
   return Response.json({ pid: Deno.pid });
 });
 `,
+    // Notes every /once/slow request it receives in RECEIPTS_FILE, and answers it after 3 s.
+    "functions/once/index.ts": `
+Deno.serve(async (req) => {
+  if (new URL(req.url).pathname === "/once/slow") {
+    await Deno.writeTextFile(Deno.env.get("RECEIPTS_FILE")!, Deno.pid + "\\n", { append: true });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    return new Response("late");
+  }
+  return Response.json({ pid: Deno.pid });
+});
+`,
     "functions/styled/index.ts": `export default { fetch: () => new Response("default export") };\n`,
     "functions/off/index.ts": `Deno.serve(() => new Response("should not be served"));\n`,
     "functions/no-serve/index.ts": `console.log("forgot to serve");\n`,
@@ -80,7 +91,7 @@ Deno.serve(() => Response.json({ ok: positive.safeParse(2).success }));
   return dir;
 }
 
-async function withHost(fn: (url: string, logs: string[]) => Promise<void>) {
+async function withHost(fn: (url: string, logs: string[], dir: string) => Promise<void>) {
   const dir = await writeProject();
   const logs: string[] = [];
   try {
@@ -88,7 +99,7 @@ async function withHost(fn: (url: string, logs: string[]) => Promise<void>) {
       functionsDir: `${dir}/functions`,
       configPath: `${dir}/config.toml`,
       envFile: `${dir}/.env`,
-      env: { EXTRA: "from-options" },
+      env: { EXTRA: "from-options", RECEIPTS_FILE: `${dir}/receipts` },
       jwtSecret: DEMO_JWT_SECRET,
       supabaseUrl: "http://127.0.0.1:54321",
       anonKey: DEMO_ANON_KEY,
@@ -97,7 +108,7 @@ async function withHost(fn: (url: string, logs: string[]) => Promise<void>) {
       log: (name, line, stream) => logs.push(`${stream} [${name}] ${line}`),
     });
     try {
-      await fn(host.url, logs);
+      await fn(host.url, logs, dir);
     } finally {
       await host.close();
     }
@@ -254,6 +265,52 @@ Deno.test("a function that throws answers 500, a crashed one restarts, and the h
     const other = await fetch(`${url}/open`);
     assert.equal(other.status, 200);
     await other.body?.cancel();
+  });
+});
+
+// The edge runtime hands a request to one worker once (supabase/edge-runtime v1.74.3,
+// crates/base/src/worker/pool.rs, WorkerPool::send_request): when that worker exits before it
+// answers, the request fails with the worker's exit error, which op_user_worker_fetch_send
+// (ext/workers/lib.rs) raises as InvalidWorkerResponse, and the CLI's main worker
+// (supabase/cli internal/functions/serve/templates/main.ts) answers 500
+// {"code":"WORKER_ERROR","message":"Function exited due to an error (please check logs)"}. The
+// request is never sent to another worker: a crash test must not see a second attempt.
+Deno.test("requests whose process dies before answering get WORKER_ERROR and are never sent again", async () => {
+  await withHost(async (url, _logs, dir) => {
+    const receipts = async () => {
+      try {
+        return (await Deno.readTextFile(`${dir}/receipts`)).trim().split("\n");
+      } catch {
+        return [];
+      }
+    };
+    // Earlier requests leave kept-alive connections to the process, as any earlier calls would.
+    const warm = await Promise.all(
+      Array.from({ length: 5 }, async () => await (await fetch(`${url}/once`, { headers: anon })).json()),
+    );
+    const pid = warm[0].pid;
+    const answers = Array.from(
+      { length: 5 },
+      () => fetch(`${url}/once/slow`, { method: "POST", headers: anon, body: "{}" }),
+    );
+    const deadline = Date.now() + 10_000;
+    while ((await receipts()).length < 5 && Date.now() < deadline) await sleep(20);
+    Deno.kill(pid, "SIGKILL");
+    for (const answer of await Promise.all(answers)) {
+      assert.equal(answer.status, 500);
+      expect(await answer.json()).toEqual({
+        code: "WORKER_ERROR",
+        message: "Function exited due to an error (please check logs)",
+      });
+    }
+    await sleep(500);
+    assert.deepEqual(
+      await receipts(),
+      Array(5).fill(String(pid)),
+      "only the process that died received them",
+    );
+    const after = await (await fetch(`${url}/once`, { headers: anon })).json();
+    assert.notEqual(after.pid, pid, "the next request starts a new process");
   });
 });
 

@@ -7,12 +7,17 @@
 import assert from "node:assert/strict";
 import { connectTestDatabase } from "../support/database.ts";
 import {
+  addRuleSentences,
   dataErrorSentence,
   errorIdentifier,
   RULE_SENTENCES,
   RULE_SENTENCES_BY_LANGUAGE,
   ruleSentenceIn,
 } from "../../web/src/errors/error-messages.ts";
+import { RULE_SENTENCES_RU } from "../../web/src/errors/rule-sentences-ru.ts";
+
+// As the app does when it speaks Russian (web/src/lib/data-error.ts).
+addRuleSentences("ru", RULE_SENTENCES_RU);
 
 const MIGRATIONS_DIR = new URL("../../supabase/migrations/", import.meta.url);
 

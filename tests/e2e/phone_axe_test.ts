@@ -1,24 +1,39 @@
 /**
  * axe on every page at phone width (390×844), in both languages and both themes, API docs
- * included: no serious or critical finding (the desktop walk is in spa_today_test.ts). Also no
- * page is wider than the phone, and each has one main landmark (Swagger UI brings its own).
+ * included: no serious or critical finding (the desktop walk is in spa_today_test.ts, the pages
+ * behind two-factor sign-in and a first confirmation in gated_pages_axe_test.ts; the pages are
+ * listed once, in support/every-page.ts). Also no page is wider than the phone, and each has one
+ * main landmark (Swagger UI brings its own).
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
 import { describeFindings, seriousAxeFindings } from "./support/axe.ts";
 import { failFastSteps, PHONE, screenshotDir, watchConsole } from "./support/browser.ts";
+import {
+  appRoutes,
+  GATED_PATHS,
+  readyForAxe,
+  routesLeftOut,
+  SIGNED_OUT_PATHS,
+  signedInPaths,
+} from "./support/every-page.ts";
 import { startSpaStack } from "./support/spa-stack.ts";
 
 const PASSWORD = "habits2go4it";
 const ZONE = "Europe/Berlin";
 
-async function ready(target: Page, path: string) {
-  await target.locator("main h1").first().waitFor();
-  if (path === "/api-docs") await target.locator(".swagger-ui .opblock-tag").first().waitFor();
-  else if (path === "/redoc") await target.locator(".redoc-container .api-content").first().waitFor();
-  else await target.locator(".loading").waitFor({ state: "detached" });
-}
+Deno.test("the axe walks reach every route of App.tsx", async () => {
+  const walked = [
+    ...signedInPaths("00000000-0000-0000-0000-000000000000"),
+    ...SIGNED_OUT_PATHS,
+    ...GATED_PATHS,
+  ];
+  const routes = await appRoutes();
+  assert.ok(routes.length > 20, `only ${routes.length} routes read from App.tsx`);
+  assert.deepEqual(routesLeftOut(routes, walked), [], "routes no axe walk opens");
+  // The check itself: a route missing from the lists is reported.
+  assert.deepEqual(routesLeftOut([...routes, "/habits/:habitId/share"], walked), ["/habits/:habitId/share"]);
+});
 
 Deno.test({
   name:
@@ -64,19 +79,8 @@ Deno.test({
         await page.waitForURL(`${spaUrl}/`);
       });
 
-      const signedInPages = [
-        "/",
-        "/habits",
-        "/habits/new",
-        `/habits/${habit!.id}`,
-        `/habits/${habit!.id}/edit`,
-        "/public",
-        "/telegram",
-        "/settings",
-        "/api-docs",
-        "/redoc",
-      ];
-      const signedOutPages = ["/sign-in", "/sign-up", "/forgot-password", "/sign-in/email", "/check-email"];
+      const signedInPages = signedInPaths(habit!.id);
+      const signedOutPages = SIGNED_OUT_PATHS;
 
       await step("axe and the page width on every page, both languages, both themes", async () => {
         const problems: string[] = [];
@@ -91,7 +95,7 @@ Deno.test({
               }, [language, theme]);
               for (const path of paths) {
                 await target.goto(`${spaUrl}${path}`);
-                await ready(target, path);
+                await readyForAxe(target, path);
                 const findings = await seriousAxeFindings(target);
                 if (findings.length > 0) {
                   problems.push(`${language} ${theme} ${path}:\n${describeFindings(findings)}`);

@@ -19,6 +19,7 @@ import {
   screenshotDir,
   watchConsole,
 } from "./support/browser.ts";
+import { readyForAxe, SIGNED_OUT_PATHS, signedInPaths } from "./support/every-page.ts";
 import { startSpaStack } from "./support/spa-stack.ts";
 
 const PASSWORD = "habits2go4it";
@@ -210,32 +211,8 @@ Deno.test({
         },
       );
 
-      const signedInPages = [
-        "/",
-        "/habits",
-        "/habits/new",
-        `/habits/${stretch!.id}`,
-        `/habits/${stretch!.id}/edit`,
-        "/public",
-        "/telegram",
-        "/settings",
-        "/api-docs",
-        "/redoc",
-      ];
-      const signedOutPages = [
-        "/sign-in",
-        "/sign-up",
-        "/forgot-password",
-        "/sign-in/email",
-        "/check-email",
-        "/nowhere",
-      ];
-      const ready = async (target: Page, path: string) => {
-        await target.locator("main h1").first().waitFor();
-        if (path === "/api-docs") await target.locator(".swagger-ui .opblock-tag").first().waitFor();
-        else if (path === "/redoc") await target.locator(".redoc-container .api-content").first().waitFor();
-        else await target.locator(".loading").waitFor({ state: "detached" });
-      };
+      const signedInPages = signedInPaths(stretch!.id);
+      const signedOutPages = SIGNED_OUT_PATHS;
 
       await step(
         "every page in both languages and both themes: no serious or critical axe finding",
@@ -258,7 +235,7 @@ Deno.test({
                   await setTheme(target, theme);
                   for (const path of paths) {
                     await target.goto(`${spaUrl}${path}`);
-                    await ready(target, path);
+                    await readyForAxe(target, path);
                     assert.equal(await target.evaluate(() => document.documentElement.lang), language);
                     const findings = await seriousAxeFindings(target);
                     if (findings.length > 0) {
@@ -336,8 +313,9 @@ Deno.test({
         await context.setOffline(true);
         try {
           await page.reload();
-          await page.getByText("You are offline.").waitFor();
-          await page.getByText("Offline: this is Today as loaded at").waitFor();
+          // One notice, the frame's (tests/e2e/offline_pages_test.ts covers every page offline).
+          await page.getByText("You are offline. Showing what was loaded at").waitFor();
+          assert.equal(await page.getByTestId("saved-data-notice").count(), 1);
           assert.equal(await page.getByTestId("today-entry").count(), 3);
           assert.ok(await page.getByRole("button", { name: "Undo" }).first().isDisabled());
         } finally {

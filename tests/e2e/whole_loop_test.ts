@@ -269,15 +269,25 @@ Deno.test({
         await chat!.screenshot({ path: `${shots}/chat-done.png` });
       });
 
-      await step("Snooze after Done changes nothing and says the reminder is done", async () => {
-        await chat!.getByRole("button", { name: "⏰ Snooze 15 min" }).click();
-        await chat!.locator("#alert-text", { hasText: "Already done: there is nothing to snooze." })
-          .waitFor();
-        await chat!.getByRole("button", { name: "OK" }).click();
-        const [{ count }] = await database<{ count: number }[]>`
+      await step(
+        "Done marks the reminder itself: no Snooze left, a second press says it is recorded",
+        async () => {
+          // done-mark.ts: the pressed row becomes one "☑️ Done: <habit>" button, so a done occurrence
+          // offers no Snooze (pgTAP 185 pins what the database answers to a Snooze of a done one).
+          const mark = chat!.getByRole("button", { name: "☑️ Done: stretch for a minute" });
+          await mark.waitFor();
+          assert.equal(await chat!.getByRole("button", { name: "⏰ Snooze 15 min" }).count(), 0);
+          await mark.click();
+          await chat!.locator("#alert-text", { hasText: "Already recorded. Well done!" }).waitFor();
+          await chat!.getByRole("button", { name: "OK" }).click();
+          const [{ count }] = await database<{ count: number }[]>`
           select count(*)::int as count from public.notifications where kind = 'snoozed_reminder'`;
-        assert.equal(count, 0, "no reminder is queued for the done occurrence");
-      });
+          assert.equal(count, 0, "no reminder is queued for the done occurrence");
+          const [{ completions }] = await database<{ completions: number }[]>`
+          select count(*)::int as completions from public.habit_completions`;
+          assert.equal(completions, 1, "the second press records nothing");
+        },
+      );
 
       await step("the completion shows in the SPA's history", async () => {
         await page.goto(`${spaUrl}/habits`);

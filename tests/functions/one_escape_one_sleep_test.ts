@@ -35,18 +35,30 @@ Deno.test("sleep waits its time, and an abort ends it early without rejecting", 
   assert.ok(performance.now() - early < 1_000);
 });
 
+/**
+ * Waits that cannot import the one sleep: a throwaway function's source, written to disk as text for
+ * the functions host, which runs it alone.
+ */
+const WRITTEN_OUT_ALLOWED: Record<string, string[]> = {
+  "tests/devstack/functions_test.ts": ["await new Promise((resolve) => setTimeout(resolve, 3000));"],
+};
+
 Deno.test("no second escapeHtml or sleep is defined or written out anywhere in the tree", async () => {
   const files = new TextDecoder().decode(
     (await new Deno.Command("git", { args: ["ls-files", "-co", "--exclude-standard", "*.ts", "*.svelte"] })
       .output()).stdout,
-  ).split("\n").filter((file) => file && !file.startsWith("tools/"));
+  ).split("\n").filter((file) => file && !file.startsWith("tools/") && !import.meta.url.endsWith(file));
   const definitions: string[] = [];
   const inlineSleeps: string[] = [];
   for (const file of files) {
     const text = await Deno.readTextFile(file).catch(() => "");
     if (/(?:function|const|let)\s+(?:escapeHtml|sleep)\b/.test(text)) definitions.push(file);
     // A sleep written out in place is a second sleep too.
-    if (/new Promise(?:<void>)?\(\((\w+)\) => setTimeout\(\1,/.test(text)) inlineSleeps.push(file);
+    for (const line of text.split("\n")) {
+      if (!/new Promise(?:<void>)?\(\((\w+)\) => setTimeout\(\1,/.test(line)) continue;
+      if (WRITTEN_OUT_ALLOWED[file]?.includes(line.trim())) continue;
+      inlineSleeps.push(`${file}: ${line.trim()}`);
+    }
   }
   assert.deepEqual(definitions.sort(), [
     "supabase/functions/_shared/html.ts",

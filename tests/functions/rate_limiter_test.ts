@@ -43,7 +43,8 @@ Deno.test("after a 429 every send waits for retry_after and is spread out again"
   const first = limiter.reserve("a");
   const second = limiter.reserve("b");
   limiter.pauseFor(50);
-  const sentAt = await Promise.all([limiter.waitFor(first, "a"), limiter.waitFor(second, "b")]);
+  const sentAt = (await Promise.all([limiter.waitFor(first, "a"), limiter.waitFor(second, "b")]))
+    .map((slot) => slot ?? NaN);
   const afterPause = sentAt.map((slot) => slot - started);
   assert.ok(afterPause.every((at) => at >= 50), `both after the 50 ms pause: ${afterPause}`);
   assert.ok(Math.abs(sentAt[0] - sentAt[1]) >= 10 - 1e-9, `and 10 ms apart: ${afterPause}`);
@@ -74,4 +75,14 @@ Deno.test("sends that leave late because timers fired late still keep the bot's 
   for (let i = 30; i < 40; i++) {
     assert.ok(left[i] - left[i - 30] >= 1000, `chat-${i % 30} waited its gap: ${left[i] - left[i - 30]} ms`);
   }
+});
+
+Deno.test("no wait outlasts the run: a slot pushed past `until` by a 429 is given up at once", async () => {
+  const limiter = new SendRateLimiter(100, 0);
+  const started = performance.now();
+  const slot = limiter.reserve("a");
+  limiter.pauseFor(5_000);
+  assert.equal(await limiter.waitFor(slot, "a", started + 1_000), null);
+  assert.ok(performance.now() - started < 500, "it did not wait for the pause");
+  assert.ok(limiter.pausedForMs() > 4_000, "the pause still holds for the next run to honour");
 });

@@ -10,28 +10,46 @@ import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { startFunctionsForTests, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../support/functions.ts";
 
 Deno.test("the Telegram stand-in allows more than 30 a second only to paid broadcasts, and one a second per chat to all", async () => {
-  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN, enforceRateLimits: true });
+  const telegram = await startFakeTelegram({
+    token: TEST_BOT_TOKEN,
+    enforceRateLimits: true,
+  });
   const send = async (chatId: number, paid: boolean) => {
-    const response = await fetch(`${telegram.apiRoot}/bot${TEST_BOT_TOKEN}/sendMessage`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        chat_id: chatId,
-        text: "hello",
-        ...(paid ? { allow_paid_broadcast: true } : {}),
-      }),
-    });
+    const response = await fetch(
+      `${telegram.apiRoot}/bot${TEST_BOT_TOKEN}/sendMessage`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          chat_id: chatId,
+          text: "hello",
+          ...(paid ? { allow_paid_broadcast: true } : {}),
+        }),
+      },
+    );
     return await response.json() as { ok: boolean; error_code?: number };
   };
   const burst = (firstChat: number, paid: boolean) =>
-    Promise.all(Array.from({ length: 60 }, (_, i) => send(firstChat + i, paid)));
+    Promise.all(
+      Array.from({ length: 60 }, (_, i) => send(firstChat + i, paid)),
+    );
   try {
     const free = await burst(7_100_000, false);
-    assert.ok(free.filter((answer) => answer.ok).length <= 30, "at most 30 free sends pass in a second");
-    assert.ok(free.some((answer) => answer.error_code === 429), "the rest are answered 429");
+    assert.ok(
+      free.filter((answer) => answer.ok).length <= 30,
+      "at most 30 free sends pass in a second",
+    );
+    assert.ok(
+      free.some((answer) => answer.error_code === 429),
+      "the rest are answered 429",
+    );
 
     const paid = await burst(7_200_000, true);
-    assert.deepEqual(paid.filter((answer) => !answer.ok), [], "60 paid sends in a second all pass");
+    assert.deepEqual(
+      paid.filter((answer) => !answer.ok),
+      [],
+      "60 paid sends in a second all pass",
+    );
     assert.equal(
       (await send(7_200_000, true)).error_code,
       429,
@@ -44,8 +62,15 @@ Deno.test("the Telegram stand-in allows more than 30 a second only to paid broad
 
 Deno.test("REMINDERS_PAID_BROADCAST: the function sets allow_paid_broadcast and sends a burst faster than 30 a second, with no 429", async () => {
   const sql = connectTestDatabase();
-  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN, enforceRateLimits: true });
-  const env = { REMINDERS_WORKING_TIME_MS: "20000", REMINDERS_DISPATCHER_LEASE_SECONDS: "3" };
+  const telegram = await startFakeTelegram({
+    token: TEST_BOT_TOKEN,
+    enforceRateLimits: true,
+  });
+  const env = {
+    REMINDERS_WORKING_TIME_MS: "20000",
+    REMINDERS_SEND_TIMEOUT_SECONDS: "5",
+    REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
+  };
   const users: TestUser[] = [];
   const runOnce = async (paid: boolean, count: number) => {
     await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
@@ -64,7 +89,10 @@ Deno.test("REMINDERS_PAID_BROADCAST: the function sets allow_paid_broadcast and 
         method: "POST",
         headers: { Authorization: `Bearer ${TEST_REMINDERS_SECRET}` },
       });
-      return { report: await response.json() as { sent: number }, sends: telegram.callsOf("sendMessage") };
+      return {
+        report: await response.json() as { sent: number },
+        sends: telegram.callsOf("sendMessage"),
+      };
     } finally {
       await functions.close();
     }
@@ -73,13 +101,21 @@ Deno.test("REMINDERS_PAID_BROADCAST: the function sets allow_paid_broadcast and 
     const paid = await runOnce(true, 90);
     assert.equal(paid.report.sent, 90);
     assert.equal(telegram.rateLimited, 0, "no 429");
-    assert.ok(paid.sends.every((call) => call.payload.allow_paid_broadcast === true));
+    assert.ok(
+      paid.sends.every((call) => call.payload.allow_paid_broadcast === true),
+    );
     const windowMs = paid.sends.at(-1)!.at - paid.sends[0].at;
-    assert.ok(windowMs < 2_000, `90 messages left within ${Math.round(windowMs)} ms (30 a second needs 3 s)`);
+    assert.ok(
+      windowMs < 2_000,
+      `90 messages left within ${Math.round(windowMs)} ms (30 a second needs 3 s)`,
+    );
 
     const normal = await runOnce(false, 3);
     assert.equal(normal.report.sent, 3);
-    assert.ok(normal.sends.every((call) => !("allow_paid_broadcast" in call.payload)), "off by default");
+    assert.ok(
+      normal.sends.every((call) => !("allow_paid_broadcast" in call.payload)),
+      "off by default",
+    );
   } finally {
     await deleteTestUsers(sql, users);
     await telegram.close();

@@ -39,6 +39,8 @@ Deno.test("one message a second per chat, whichever function sends it", async (t
   const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN, enforceRateLimits: true });
   const functions = await startFunctionsForTests(telegram.apiRoot, {
     REMINDERS_WORKING_TIME_MS: "8000",
+    // A run ends within its working time: its last send starts by 8 s less this.
+    REMINDERS_SEND_TIMEOUT_SECONDS: "2",
     REMINDERS_DISPATCHER_LEASE_SECONDS: "3",
   });
   const users: TestUser[] = [];

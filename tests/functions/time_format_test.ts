@@ -105,7 +105,12 @@ Deno.test("a reminder is written in its person's time format, read with the clai
       people[people.length - 1] = Object.assign(user, { clock });
     }
     const store = createOutboxStore(sql, { leaseSeconds: 60, maxAttempts: 3, chatIntervalMs: 0 });
-    const claimed = await store.claim(50);
+    // Claims carry the dispatcher lease's generation: take the lease as a run would.
+    await sql`delete from private.reminder_dispatcher`;
+    const holder = crypto.randomUUID();
+    const generation = (await store.holdDispatcherLease(holder, 5))!;
+    const claimed = await store.claim(50, generation);
+    await store.releaseDispatcherLease(holder, true);
     for (const person of people as (typeof people[number] & { clock: string })[]) {
       const created = claimed.find((row) => BigInt(row.chat_id ?? 0) === BigInt(person.chatId));
       assert.ok(created, "the habit_created note is claimed");

@@ -213,6 +213,9 @@ async function runWorld(tx: Tx, steps: string[], world: World, violations: strin
     maxAttempts: 5,
     chatIntervalMs: 0,
   });
+  // The dispatcher's lease, for this transaction only: claims and records carry its generation.
+  await tx`delete from private.reminder_dispatcher`;
+  const generation = (await store.holdDispatcherLease(crypto.randomUUID(), 60))!;
   const events = [...world.events].sort((a, b) => a.minute - b.minute);
 
   for (const [index, at] of ticks.entries()) {
@@ -227,7 +230,7 @@ async function runWorld(tx: Tx, steps: string[], world: World, violations: strin
         return;
       }
     }
-    if (!await claimUntilEmpty(tx, store, mine, chatOwner, at, violations)) return;
+    if (!await claimUntilEmpty(tx, { store, generation }, mine, chatOwner, at, violations)) return;
   }
   await checkOutcome(tx, people, habits, ticks, start, violations);
 }
@@ -403,7 +406,7 @@ async function applyEvent(
  */
 async function claimUntilEmpty(
   tx: Tx,
-  store: ReturnType<typeof createOutboxStore>,
+  { store, generation }: { store: ReturnType<typeof createOutboxStore>; generation: bigint },
   mine: string[],
   chatOwner: Map<string, PersonState>,
   at: Date,
@@ -418,7 +421,7 @@ async function claimUntilEmpty(
       let batch: ClaimedNotification[];
       const started = performance.now();
       try {
-        batch = await store.claim(50);
+        batch = await store.claim(50, generation);
       } catch (error) {
         violations.push(`the claim at ${at.toISOString()} raised ${describe(error)}`);
         return false;
@@ -447,6 +450,7 @@ async function claimUntilEmpty(
         await store.record(
           message.id,
           skip ? { outcome: "skipped", error: "not sendable" } : { outcome: "sent", telegramMessageId: 1 },
+          generation,
         );
       }
     }

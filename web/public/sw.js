@@ -1,8 +1,22 @@
-// The app's service worker: keeps the app shell (index.html and the files it names) so the SPA
-// opens offline; Today then shows its last load from localStorage. Data API requests go to
-// another origin and are never touched. A new build gets a new cache: the shell is re-read on
-// every online navigation.
+// The app's service worker: keeps the app shell (index.html and the files it names) and every
+// lazy chunk so the SPA opens offline; each page then shows its last load from localStorage
+// (src/offline/last-loaded.ts). Data API requests go to another origin and are never touched.
+// The shell is re-read on every online navigation, and a new build's missing files fetched.
 const CACHE = "habits-shell-v1";
+
+/**
+ * Every built file the build lists in precache.json (lazy page chunks, Realtime's client, the
+ * Russian sentences) that this cache lacks, so a page never opened online still opens offline.
+ * Run at install and after each online page load: a new build's files arrive without a new sw.js.
+ */
+async function cacheListed(cache) {
+  const listed = await fetch("/precache.json", { cache: "no-cache" }).catch(() => null);
+  if (!listed?.ok) return;
+  const files = await listed.json().catch(() => []);
+  await Promise.all(files.map(async (file) => {
+    if (!(await cache.match(file))) await cache.add(file).catch(() => {});
+  }));
+}
 
 async function cacheShell() {
   const cache = await caches.open(CACHE);
@@ -12,15 +26,7 @@ async function cacheShell() {
   await cache.put("/", response);
   const files = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1]);
   await cache.addAll([...new Set(files)]);
-  // The lazy pages' chunks too (precache.json, written by the build), so a page never opened
-  // online still opens offline instead of failing to load its code.
-  const listed = await fetch("/precache.json", { cache: "no-cache" }).catch(() => null);
-  if (listed?.ok) {
-    const lazyFiles = await listed.json().catch(() => []);
-    await Promise.all(
-      lazyFiles.filter((file) => !files.includes(file)).map((file) => cache.add(file).catch(() => {})),
-    );
-  }
+  await cacheListed(cache);
 }
 
 self.addEventListener("install", (event) => {
@@ -45,7 +51,12 @@ self.addEventListener("fetch", (event) => {
       fetch(request).then((response) => {
         if (response.ok) {
           const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put("/", copy));
+          event.waitUntil(
+            caches.open(CACHE).then(async (cache) => {
+              await cache.put("/", copy);
+              await cacheListed(cache);
+            }),
+          );
         }
         return response;
       }).catch(async () => (await caches.match("/")) ?? Response.error()),

@@ -2,13 +2,17 @@ import { z } from "zod";
 import { type EnvResult, readEnv } from "../_shared/env.ts";
 
 export const remindersEnv = {
-  TELEGRAM_BOT_TOKEN: z.string().min(1, "the bot token from @BotFather is required"),
+  TELEGRAM_BOT_TOKEN: z.string().min(
+    1,
+    "the bot token from @BotFather is required",
+  ),
   TELEGRAM_API_ROOT: z.string().url().default("https://api.telegram.org"),
   SUPABASE_DB_URL: z.string().min(1),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
   // The Bearer secret pg_cron sends (Vault secret `reminders_secret`).
   REMINDERS_SECRET: z.string().min(16, "at least 16 characters"),
-  // Stop claiming new work after this long, well inside the edge runtime's wall-clock limit.
+  // Every run ends within this, well inside the edge runtime's wall-clock limit and pg_net's 55 s:
+  // no send starts later than this less the send timeout.
   REMINDERS_WORKING_TIME_MS: z.coerce.number().int().positive().default(45_000),
   // Telegram allows about 30 messages a second per bot and one a second per chat. 28 leaves room
   // for network jitter, which otherwise lands 31 sends in one second (bench/dispatch.ts).
@@ -17,21 +21,26 @@ export const remindersEnv = {
   // Paid broadcasts (opt-in): every sendMessage carries allow_paid_broadcast, which lets the bot
   // send up to 1,000 messages a second; each one above the free 30 a second costs 0.1 Telegram
   // Stars from the bot's balance. The per-chat limit stays.
-  REMINDERS_PAID_BROADCAST: z.enum(["true", "false"], "true or false").transform((value) => value === "true")
+  REMINDERS_PAID_BROADCAST: z.enum(["true", "false"], "true or false")
+    .transform((value) => value === "true")
     .default(false),
   // One a second per chat, plus the same kind of margin.
-  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1_100),
+  REMINDERS_CHAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(
+    1_100,
+  ),
   // Messages claimed (and in flight) at a time: default 60, or 200 with paid broadcasts.
   REMINDERS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).optional(),
   REMINDERS_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   // One run sends at a time; a run that dies keeps the others out for at most this long.
-  REMINDERS_DISPATCHER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60).default(15),
+  REMINDERS_DISPATCHER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60)
+    .default(15),
   // How long one sendMessage may take. A send given up on is "maybe delivered" and resent: a copy
   // if Telegram was only slow. Answers 15 s late made 4 copies of every reminder with 10 s
   // (issue 27); 20 s waits out that tail with a third to spare, and a run that must not start a
   // send it cannot finish within its 45 s still has 25 s to start sends in. Even a send started
   // as the working time ends is over by 65 s, inside the edge runtime's 150 s wall clock.
-  REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(20),
+  REMINDERS_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60)
+    .default(20),
   REMINDERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
 };
 
@@ -41,28 +50,47 @@ export type RemindersConfig = z.infer<z.ZodObject<typeof remindersEnv>>;
 export const RUN_END_LIMIT_MS = 120_000;
 
 /**
- * The environment, and one rule across two settings: a send may start as the working time ends
- * and take its whole timeout, and the run must still end inside the edge runtime's wall clock.
+ * The environment, and the rules across settings, each refused by name: a run must have time to
+ * start a send (no send starts later than the working time less the send timeout), its claims
+ * must outlast it, and even a send that took its whole timeout must end inside the edge runtime's
+ * wall clock.
  */
 export function readRemindersConfig(): EnvResult<RemindersConfig> {
   const env = readEnv(remindersEnv);
   if (!env.ok) return env;
-  const { REMINDERS_WORKING_TIME_MS: workingMs, REMINDERS_SEND_TIMEOUT_SECONDS: timeout } = env.config;
-  if (workingMs + timeout * 1000 <= RUN_END_LIMIT_MS) return env;
-  return {
-    ok: false,
-    problems: [
+  const {
+    REMINDERS_WORKING_TIME_MS: workingMs,
+    REMINDERS_SEND_TIMEOUT_SECONDS: timeout,
+  } = env.config;
+  const problems: string[] = [];
+  if (workingMs < timeout * 1000 + 1000) {
+    problems.push(
+      "REMINDERS_WORKING_TIME_MS: at least 1 s more than REMINDERS_SEND_TIMEOUT_SECONDS (no send starts later than the working time less the send timeout)",
+    );
+  }
+  // A claim must outlast the run holding it, or the run's own next claim would take it again.
+  if (env.config.REMINDERS_LEASE_SECONDS * 1000 <= workingMs) {
+    problems.push(
+      "REMINDERS_LEASE_SECONDS: longer than REMINDERS_WORKING_TIME_MS (a claim outlasts its run)",
+    );
+  }
+  if (workingMs + timeout * 1000 > RUN_END_LIMIT_MS) {
+    problems.push(
       `REMINDERS_WORKING_TIME_MS + REMINDERS_SEND_TIMEOUT_SECONDS: ${workingMs} ms + ${timeout} s is over ` +
-      `${RUN_END_LIMIT_MS / 1000} s, the longest a run may take inside the edge runtime's 150 s wall clock`,
-    ],
-  };
+        `${RUN_END_LIMIT_MS / 1000} s, the longest a run may take inside the edge runtime's 150 s wall clock`,
+    );
+  }
+  return problems.length === 0 ? env : { ok: false, problems };
 }
 
 /** The bot-wide send rate and the batch size, whose defaults depend on paid broadcasts. */
-export function sendingPace(config: RemindersConfig): { messagesPerSecond: number; batchSize: number } {
+export function sendingPace(
+  config: RemindersConfig,
+): { messagesPerSecond: number; batchSize: number } {
   const paid = config.REMINDERS_PAID_BROADCAST;
   return {
-    messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND ?? (paid ? 950 : 28),
+    messagesPerSecond: config.REMINDERS_MESSAGES_PER_SECOND ??
+      (paid ? 950 : 28),
     batchSize: config.REMINDERS_BATCH_SIZE ?? (paid ? 200 : 60),
   };
 }

@@ -37,6 +37,7 @@ if (env.ok) {
         limiter: new SendRateLimiter(pace.messagesPerSecond, config.REMINDERS_CHAT_INTERVAL_MS),
         batchSize: pace.batchSize,
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
+        sendTimeoutMs: config.REMINDERS_SEND_TIMEOUT_SECONDS * 1000,
         dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
       }),
   });

@@ -44,9 +44,10 @@ export class SendRateLimiter {
 
   /**
    * Waits until the message's slot. If Telegram asked the bot to pause meanwhile, the message
-   * gets a new slot after the pause. Returns the slot it was sent in.
+   * gets a new slot after the pause. Returns the slot it was sent in, or null (and gives the slot
+   * up) as soon as the send could not start by `until`: no wait outlasts the run.
    */
-  async waitFor(slot: number, chat: string): Promise<number> {
+  async waitFor(slot: number, chat: string, until = Infinity): Promise<number | null> {
     while (true) {
       if (this.#pausedUntil > slot) {
         this.#release(slot);
@@ -57,8 +58,17 @@ export class SendRateLimiter {
         this.#markSent(chat);
         return slot;
       }
+      if (this.now() + wait > until) {
+        this.#release(slot);
+        return null;
+      }
       await sleep(wait);
     }
+  }
+
+  /** How long sends are still held after Telegram's last 429 (0 when they are not). */
+  pausedForMs(): number {
+    return Math.max(0, this.#pausedUntil - this.now());
   }
 
   /**

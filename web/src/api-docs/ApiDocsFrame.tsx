@@ -14,10 +14,14 @@ export interface LoadedDocument {
 
 /** The Data API's OpenAPI document and the headers "try it out" needs. */
 export function useOpenApiDocument(): QueryState<LoadedDocument> {
-  return useQuery(async () => {
-    const [spec, headers] = await Promise.all([fetchOpenApiDocument(), dataApiHeaders()]);
-    return { spec: spec as Record<string, unknown>, headers };
-  }, []);
+  return useQuery(
+    async () => {
+      const [spec, headers] = await Promise.all([fetchOpenApiDocument(), dataApiHeaders()]);
+      return { spec: spec as Record<string, unknown>, headers };
+    },
+    [],
+    { readsServer: true },
+  );
 }
 
 /** What both doc pages share: heading, how to call the API, a link to the other viewer. */

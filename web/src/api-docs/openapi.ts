@@ -11,13 +11,18 @@ export async function dataApiHeaders(): Promise<Record<string, string>> {
   };
 }
 
+/** How long the document may take before the page says the server cannot be reached. */
+const DOCUMENT_TIMEOUT_MS = 20_000;
+
 /** PostgREST's OpenAPI document of the Data API (GET /rest/v1/). */
 export async function fetchOpenApiDocument(): Promise<unknown> {
+  const headers = { ...await dataApiHeaders(), Accept: "application/openapi+json, application/json" };
+  // A failed fetch says only "Failed to fetch" (a timeout: "signal timed out"): say it as a sentence.
   const response = await fetch(`${supabaseUrl}/rest/v1/`, {
-    headers: {
-      ...await dataApiHeaders(),
-      Accept: "application/openapi+json, application/json",
-    },
+    headers,
+    signal: AbortSignal.timeout(DOCUMENT_TIMEOUT_MS),
+  }).catch(() => {
+    throw new Error(translate("The server cannot be reached. Check your connection and try again."));
   });
   if (!response.ok) {
     throw new Error(

@@ -1,15 +1,40 @@
-import { useRef, useState } from "react";
+import { Suspense, useRef, useState } from "react";
 import { leaveLiveUpdates } from "../live/live-updates.ts";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession } from "../auth/session.tsx";
+import { formatInstant } from "../i18n/format.ts";
 import { supabase } from "../lib/supabase.ts";
+import { useOldestSavedShown } from "../offline/saved-notice.ts";
 import { useProfileLanguageSync } from "../profile/language-sync.ts";
 import { LanguageSelect } from "../settings/LanguageSelect.tsx";
+import { Loading } from "../ui/Loading.tsx";
+import { PageErrorBoundary } from "../ui/PageErrorBoundary.tsx";
 import { ThemeSelect } from "../ui/ThemeSelect.tsx";
 import { useOnline } from "../ui/use-online.ts";
 import { useCloseOnEscape } from "./close-on-escape.ts";
 import { useFocusHeadingOnRouteChange } from "./route-focus.ts";
+
+/**
+ * The one notice about saved data (issue 23: one, not a page's own stacked on the frame's): offline,
+ * or online with the server out of reach while a page shows its last load.
+ */
+function SavedDataNotice() {
+  const { t } = useTranslation();
+  const online = useOnline();
+  const savedAt = useOldestSavedShown();
+  if (online && !savedAt) return null;
+  const text = !online && !savedAt
+    ? t("You are offline. Showing what was loaded last; changes need a connection.")
+    : !online
+    ? t("You are offline. Showing what was loaded at {{when}}; changes need a connection.", {
+      when: formatInstant(savedAt!),
+    })
+    : t("The server cannot be reached. Showing what was loaded at {{when}}; changes need a connection.", {
+      when: formatInstant(savedAt!),
+    });
+  return <p className="offline-notice" role="status" data-testid="saved-data-notice">{text}</p>;
+}
 
 /** The app's frame: header (one compact row with a menu on a phone), offline notice, the page. */
 export function Layout() {
@@ -17,7 +42,6 @@ export function Layout() {
   const { session } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const online = useOnline();
   const [menuOpen, setMenuOpen] = useState(false);
   const [menuFor, setMenuFor] = useState(location.pathname);
   useProfileLanguageSync(session?.user.id);
@@ -83,13 +107,14 @@ export function Layout() {
           </div>
         </div>
       </header>
-      {!online && (
-        <p className="offline-notice" role="status">
-          {t("You are offline. Showing what was loaded last; changes need a connection.")}
-        </p>
-      )}
+      <SavedDataNotice />
       <main id="main" tabIndex={-1} ref={main}>
-        <Outlet />
+        {/* A new address starts a new boundary: a page that failed does not stick to the next. */}
+        <PageErrorBoundary key={location.pathname}>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </PageErrorBoundary>
       </main>
     </>
   );

@@ -1,6 +1,7 @@
 import type { Session } from "@supabase/supabase-js";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { supabase } from "../lib/supabase.ts";
+import { clearLastLoaded, readLastLoaded, saveLastLoaded } from "../offline/last-loaded.ts";
 
 interface SessionState {
   session: Session | null;
@@ -35,11 +36,24 @@ async function needsSecondFactor(): Promise<boolean> {
   return data?.currentLevel === "aal1" && data.nextLevel === "aal2";
 }
 
+/**
+ * The profile said so on this device before: once a password is chosen the flag never comes back
+ * for that account, so pages need not wait for the question on every load (a round trip before
+ * Today's first read). It is still asked each time, and its answer lands when it comes.
+ */
+const passwordChosenKey = (userId: string) => `password-chosen:${userId}`;
+const passwordChosenBefore = (userId: string) =>
+  readLastLoaded<boolean>(passwordChosenKey(userId))?.data === true;
+
 async function mustChoosePasswordFor(session: Session): Promise<boolean> {
+  // Offline there is nothing to ask (and supabase-js would retry the read for 7 s before giving
+  // up, holding every page): the question is asked again once the browser is back online.
+  if (navigator.onLine === false) return false;
   const { data } = await supabase.from("profiles").select(
     "must_choose_password",
   ).eq("id", session.user.id)
     .maybeSingle();
+  if (data?.must_choose_password === false) saveLastLoaded(passwordChosenKey(session.user.id), true);
   return data?.must_choose_password === true;
 }
 
@@ -84,15 +98,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const sameUser = current.session?.user.id === session.user.id;
       const secondFactor = needsSecondFactor();
       const choosePassword = mustChoosePasswordFor(session);
-      if (sameUser) {
-        // A refresh, a second factor or a new password: the assurance level lands at once (pages
-        // wait on it), the profile's answer when it comes.
+      if (sameUser || passwordChosenBefore(session.user.id)) {
+        // A refresh, a second factor or a new password, or a person known to have a password: the
+        // assurance level lands at once (pages wait on it), the profile's answer when it comes.
         secondFactor.then((needs) =>
           land(mine, {
             session,
             loading: false,
             needsSecondFactor: needs,
-            mustChoosePassword: current.mustChoosePassword,
+            mustChoosePassword: sameUser ? current.mustChoosePassword : false,
           })
         );
       }
@@ -118,18 +132,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const onVisible = () => {
       if (document.visibilityState === "visible") void checkAccount();
     };
+    const onOnline = () => {
+      void supabase.auth.getSession().then(({ data }) => update(data.session));
+    };
     document.addEventListener("visibilitychange", onVisible);
+    globalThis.addEventListener("online", onOnline);
     supabase.auth.getSession().then(({ data }) => {
       update(data.session);
       void checkAccount();
     });
     // Not awaited inside the callback: supabase-js holds a lock while it runs.
-    const { data } = supabase.auth.onAuthStateChange((_event, session) => {
+    const { data } = supabase.auth.onAuthStateChange((event, session) => {
+      // Nothing this person loaded stays on the device for whoever signs in next.
+      if (event === "SIGNED_OUT") clearLastLoaded();
       setTimeout(() => update(session), 0);
     });
     return () => {
       active = false;
       document.removeEventListener("visibilitychange", onVisible);
+      globalThis.removeEventListener("online", onOnline);
       data.subscription.unsubscribe();
     };
   }, []);

@@ -5,10 +5,10 @@
  * constraint "X"` or `violates foreign key constraint "X"`; a few errors carry it in their hint.
  * tests/e2e/error_messages_test.ts fails when the database has an identifier missing here.
  *
- * The Russian sentences are in rule-sentences-ru.ts. This module imports only plain TypeScript so
- * that Deno tests can load it as it is.
+ * The Russian sentences are in rule-sentences-ru.ts, fetched with the rest of the Russian ones when
+ * the app speaks Russian (lib/data-error.ts hands them over), not on every first load.
+ * This module imports nothing, so that Deno tests can load it as it is.
  */
-import { RULE_SENTENCES_RU } from "./rule-sentences-ru.ts";
 
 export type SentenceLanguage = "en" | "ru";
 export const RULE_SENTENCES: Readonly<Record<string, string>> = {
@@ -132,10 +132,21 @@ const FALLBACKS: Record<SentenceLanguage, Record<string, string>> = {
   },
 };
 
-export const RULE_SENTENCES_BY_LANGUAGE: Record<SentenceLanguage, Readonly<Record<string, string>>> = {
+const sentencesByLanguage: Record<SentenceLanguage, Readonly<Record<string, string>>> = {
   en: RULE_SENTENCES,
-  ru: RULE_SENTENCES_RU,
+  ru: {},
 };
+export const RULE_SENTENCES_BY_LANGUAGE: Readonly<
+  Record<SentenceLanguage, Readonly<Record<string, string>>>
+> = sentencesByLanguage;
+
+/** Hands over a language's rule sentences once they are fetched (English is always here). */
+export function addRuleSentences(
+  language: SentenceLanguage,
+  sentences: Readonly<Record<string, string>>,
+): void {
+  sentencesByLanguage[language] = sentences;
+}
 
 /**
  * The sentence of a rule in `language`, given its English sentence (as the form's zod schema

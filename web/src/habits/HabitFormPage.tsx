@@ -24,7 +24,7 @@ export function NewHabitPage() {
   const location = useLocation();
   const template = (location.state as { template?: HabitFormValues } | null)
     ?.template;
-  const pleasant = useQuery(fetchPleasantHabits, []);
+  const pleasant = useQuery(fetchPleasantHabits, [], { readsServer: true });
   const profile = useProfile();
   const userId = useUserId();
   // A draft restored from this tab, which the person may discard (it may hold invalid values).
@@ -90,8 +90,8 @@ export function EditHabitPage() {
   usePageTitle(t("Edit habit"));
   const { habitId = "" } = useParams();
   const navigate = useNavigate();
-  const habit = useQuery(() => fetchHabit(habitId), [habitId]);
-  const pleasant = useQuery(fetchPleasantHabits, []);
+  const habit = useQuery(() => fetchHabit(habitId), [habitId], { readsServer: true });
+  const pleasant = useQuery(fetchPleasantHabits, [], { readsServer: true });
   const saveEditDraft = useCallback((values: HabitFormValues) => saveDraft(values, habitId), [habitId]);
 
   if (habit.error) {

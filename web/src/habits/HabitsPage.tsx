@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
+import { useUserId } from "../auth/session.tsx";
 import type { Habit } from "../lib/database.ts";
 import { useQuery } from "../ui/use-query.ts";
 import { useLiveUpdates } from "../live/live-updates.ts";
@@ -23,7 +24,8 @@ export function HabitsPage() {
   const [search, setSearch] = useSearchParams();
   const page = pageFromSearch(search);
   const profile = useProfile();
-  const habits = useQuery(() => fetchHabitsPage(page), [page]);
+  const userId = useUserId();
+  const habits = useQuery(() => fetchHabitsPage(page), [page], { savedAs: `habits:${userId}:${page}` });
   useLiveUpdates(["habits", "habit_completions"], habits.reload);
   const [toDelete, setToDelete] = useState<Habit>();
   const { busy: deleting, message: notice, run } = useAction();

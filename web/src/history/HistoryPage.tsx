@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { useUserId } from "../auth/session.tsx";
 import { FixDays } from "../completions/FixDays.tsx";
 import { markOccurrenceDone } from "../completions/mark-done.ts";
 import { habitSentence, intervalText } from "../habits/habit-text.ts";
@@ -27,7 +28,10 @@ export default function HistoryPage() {
   const { t } = useTranslation();
   usePageTitle(t("History"));
   const { habitId = "" } = useParams();
-  const history = useQuery(() => fetchHabitHistory(habitId), [habitId]);
+  const userId = useUserId();
+  const history = useQuery(() => fetchHabitHistory(habitId), [habitId], {
+    savedAs: `history:${userId}:${habitId}`,
+  });
   useLiveUpdates(["habits", "habit_completions", "notifications"], history.reload);
   const profile = useProfile();
   const { busy, message, run } = useAction();

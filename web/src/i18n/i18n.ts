@@ -48,10 +48,21 @@ void i18n.use(initReactI18next).init({
   initAsync: false,
 });
 
+/** What else a language brings (the rule sentences of errors/), fetched with its own sentences. */
+const alsoWithLanguage: ((language: Language) => Promise<void>)[] = [];
+
+/** Adds to what loadLanguage fetches, so that it resolves only once that is in too. */
+export function alsoLoadWithLanguage(load: (language: Language) => Promise<void>): void {
+  alsoWithLanguage.push(load);
+}
+
 /** Fetches a language's sentences once (English needs none); resolves when they are in. */
 export async function loadLanguage(language: Language): Promise<void> {
   if (language === "en" || i18n.hasResourceBundle(language, "translation")) return;
-  const { RU } = await import("./ru.ts");
+  const [{ RU }] = await Promise.all([
+    import("./ru.ts"),
+    ...alsoWithLanguage.map((load) => load(language)),
+  ]);
   i18n.addResourceBundle("ru", "translation", RU);
 }
 

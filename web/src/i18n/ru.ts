@@ -25,6 +25,12 @@ export const RU: Readonly<Record<string, string>> = {
   "Dark": "Тёмная",
   "You are offline. Showing what was loaded last; changes need a connection.":
     "Нет подключения к сети. Показано то, что загрузилось последним; для изменений нужна сеть.",
+  "You are offline. Showing what was loaded at {{when}}; changes need a connection.":
+    "Нет подключения к сети. Показано то, что загрузилось {{when}}; для изменений нужна сеть.",
+  "The server cannot be reached. Showing what was loaded at {{when}}; changes need a connection.":
+    "Сервер недоступен. Показано то, что загрузилось {{when}}; для изменений нужна сеть.",
+  "You are offline, and this was not loaded on this device yet. Connect and try again.":
+    "Вы не в сети, а эти данные ещё не загружались на этом устройстве. Подключитесь и попробуйте снова.",
   "Loading…": "Загрузка…",
   "Cancel": "Отмена",
   "Working…": "Выполняется…",
@@ -294,8 +300,6 @@ export const RU: Readonly<Record<string, string>> = {
   "Keep it under two minutes, and follow it with a small reward or something you enjoy.":
     "Пусть она занимает меньше двух минут, а после неё будет маленькая награда или то, что вам нравится.",
   "Loading today…": "Загружаем сегодняшний день…",
-  "Offline: this is Today as loaded at {{when}}. Marking needs a connection.":
-    "Нет сети: это «Сегодня» на момент {{when}}. Чтобы отмечать, нужно подключение.",
   "Nothing is due today. Enjoy the day!": "На сегодня ничего не запланировано. Хорошего дня!",
   "{{done}} of {{count}} done": "Выполнено {{done}} из {{count}}",
   "Paused": "На паузе",

@@ -1,10 +1,18 @@
 import {
+  addRuleSentences,
   type DataErrorLike,
   dataErrorSentence,
   errorIdentifier,
   isSessionExpired,
 } from "../errors/error-messages.ts";
-import { currentLanguage } from "../i18n/i18n.ts";
+import { alsoLoadWithLanguage, currentLanguage } from "../i18n/i18n.ts";
+
+// The Russian rule sentences come with the other Russian ones, not in every first load.
+alsoLoadWithLanguage(async (language) => {
+  if (language === "ru") {
+    addRuleSentences("ru", (await import("../errors/rule-sentences-ru.ts")).RULE_SENTENCES_RU);
+  }
+});
 
 /** A Data API failure carrying its sentence (as message) and its stable identifier. */
 export class DataError extends Error {

@@ -7,7 +7,7 @@ import { fetchProfile } from "./profile-api.ts";
 /** The signed-in user's profile, read again live when a Telegram chat is linked or unlinked. */
 export function useProfile(): QueryState<Profile> {
   const userId = useUserId();
-  const query = useQuery(() => fetchProfile(userId), [userId]);
+  const query = useQuery(() => fetchProfile(userId), [userId], { savedAs: `profile:${userId}` });
   useLiveUpdates(["telegram_link"], query.reload);
   return query;
 }

@@ -16,7 +16,7 @@ export function PublicHabitsPage() {
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
   const page = pageFromSearch(search);
-  const habits = useQuery(() => fetchPublicHabitsPage(page), [page]);
+  const habits = useQuery(() => fetchPublicHabitsPage(page), [page], { readsServer: true });
   const pageCount = Math.max(
     1,
     Math.ceil((habits.data?.total ?? 0) / PUBLIC_HABITS_PER_PAGE),

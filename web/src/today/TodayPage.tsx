@@ -1,9 +1,8 @@
-import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useUserId } from "../auth/session.tsx";
 import { habitSentence } from "../habits/habit-text.ts";
-import { formatDate, formatInstant } from "../i18n/format.ts";
+import { formatDate } from "../i18n/format.ts";
 import { useQuery } from "../ui/use-query.ts";
 import { useLiveUpdates } from "../live/live-updates.ts";
 import { Alert } from "../ui/Alert.tsx";
@@ -12,7 +11,6 @@ import { Loading } from "../ui/Loading.tsx";
 import { usePageTitle } from "../ui/page-title.ts";
 import { useOnline } from "../ui/use-online.ts";
 import { fetchTodayData, todayView } from "./today-api.ts";
-import { loadCachedToday, saveCachedToday } from "./today-cache.ts";
 import { TelegramFirst } from "./TelegramFirst.tsx";
 import { TodayEntry } from "./TodayEntry.tsx";
 
@@ -45,24 +43,18 @@ export function TodayPage() {
   usePageTitle(t("Today"));
   const userId = useUserId();
   const online = useOnline();
-  const fresh = useQuery(() => fetchTodayData(userId), [userId]);
-  useLiveUpdates(["habits", "habit_completions"], fresh.reload);
-  useEffect(() => {
-    if (fresh.data) saveCachedToday(userId, fresh.data);
-  }, [fresh.data, userId]);
-  useEffect(() => {
-    if (online) fresh.reload();
-  }, [online]);
+  // Offline (or with the server out of reach) the last load shows at once; the frame says so.
+  const today = useQuery(() => fetchTodayData(userId), [userId], { savedAs: `today:${userId}` });
+  useLiveUpdates(["habits", "habit_completions"], today.reload);
 
-  const cached = fresh.data ? undefined : loadCachedToday(userId);
-  const data = fresh.data ?? (fresh.error ? cached?.data : undefined);
+  const { data } = today;
   if (!data) {
-    if (fresh.error) return <Alert kind="error">{fresh.error}</Alert>;
+    if (today.error) return <Alert kind="error">{today.error}</Alert>;
     return <Loading label={t("Loading today…")} />;
   }
   const view = todayView(data);
   const { timeZone } = view;
-  const stale = !fresh.data && cached;
+  const stale = today.savedAt !== undefined;
   const doneCount = view.due.filter((item) => item.completion).length;
 
   return (
@@ -75,13 +67,6 @@ export function TodayPage() {
       <p className="meta">
         {formatDate(view.today, { weekday: "long", day: "numeric", month: "long" })} · {timeZone}
       </p>
-      {stale && (
-        <Alert kind="info">
-          {t("Offline: this is Today as loaded at {{when}}. Marking needs a connection.", {
-            when: formatInstant(cached.savedAt),
-          })}
-        </Alert>
-      )}
       {view.habitCount === 0 && <HabitFormula />}
       {view.habitCount > 0 && view.due.length === 0 && (
         <p className="empty">{t("Nothing is due today. Enjoy the day!")}</p>
@@ -97,8 +82,8 @@ export function TodayPage() {
                 key={item.habit.id}
                 item={item}
                 timeZone={timeZone}
-                onChanged={fresh.reload}
-                disabled={Boolean(stale) || !online}
+                onChanged={today.reload}
+                disabled={stale || !online}
               />
             ))}
           </ul>
