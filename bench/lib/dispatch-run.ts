@@ -19,8 +19,8 @@ export interface PhaseOptions {
   name: string;
   dbUrl: string;
   /**
-   * The functions host's port; 0 picks a free one. Fixed ports in 55800-55899 lie inside Linux's
-   * ephemeral range, where the 20,000 sends of phase A (a connection each) can hold them.
+   * The functions host's port; 0 picks a free one. A fixed port inside Linux's ephemeral range
+   * can be held by one of the 20,000 sends of phase A (a connection each).
    */
   functionsPort: number;
   postmasterPid: number;
