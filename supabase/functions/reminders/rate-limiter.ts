@@ -5,6 +5,8 @@
  * a message waiting for its chat never holds up messages to other chats. After a 429, sends wait
  * until Telegram's retry_after is over and are spread out again from there.
  */
+import { sleep } from "../_shared/sleep.ts";
+
 export class SendRateLimiter {
   /** Reserved send times, ascending. */
   #reserved: number[] = [];
@@ -60,7 +62,7 @@ export class SendRateLimiter {
         this.#release(slot);
         return null;
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
     }
   }
 
