@@ -39,6 +39,22 @@ function checkLoad(what: string, result: LoadResult, requests: number) {
   report.check(`${what}: no errors`, result.errors === 0, `${result.errors} of ${result.requests}`);
 }
 
+/**
+ * The unwrapped policy under the restrictive two-factor policy: `owner_id = auth.uid()` is not
+ * leakproof, so Postgres may not use it as an index condition behind another security qual, and
+ * every listing filters all rows (its sqlPlan). Its phases end at runLoad's 60 s cap, and a
+ * request the authenticated role's statement_timeout (8 s) cancels is a measured outcome, counted
+ * apart; any other error still fails the run.
+ */
+function checkSlowLoad(what: string, result: LoadResult, timeouts: number) {
+  report.check(`${what}: requests answered`, result.requests > result.errors, result.requests);
+  report.check(
+    `${what}: every error is a statement timeout`,
+    result.errors === timeouts,
+    `${result.errors} errors, ${timeouts} statement timeouts`,
+  );
+}
+
 try {
   report.add("loadAverage (1, 5, 15 min) at the start", await loadAverage());
   report.section("data");
@@ -89,6 +105,7 @@ try {
   });
   try {
     const url = `${stack.urls.api}/rest/v1/habits?${LIST_QUERY}`;
+    let statementTimeouts = 0;
     const listHabits = async (i: number) => {
       const user = i % tokens.length;
       const response = await fetch(url, {
@@ -96,6 +113,7 @@ try {
         signal: AbortSignal.timeout(30_000),
       });
       const rows = await response.json();
+      if (response.status === 500 && rows?.code === "57014") statementTimeouts++;
       return response.status === 200 && Array.isArray(rows) && rows.length === 5;
     };
     // Warm-up: connections, the Data API's schema cache, Postgres' buffers.
@@ -105,21 +123,33 @@ try {
     const order: PolicyVariant[] = ["wrapped", "unwrapped", "wrapped", "unwrapped"];
     for (const [round_, variant] of order.entries()) {
       await useSelectPolicy(sql, variant);
-      checkLoad(`warm-up, ${variant}`, await runLoad(4, WARM_UP.perPhase, listHabits), WARM_UP.perPhase);
+      const check = (what: string, load: () => Promise<LoadResult>, requests: number) => {
+        statementTimeouts = 0;
+        return load().then((result) => {
+          if (variant === "wrapped" || SMOKE) checkLoad(what, result, requests);
+          else checkSlowLoad(what, result, statementTimeouts);
+          return { ...result, statementTimeouts };
+        });
+      };
+      await check(`warm-up, ${variant}`, () => runLoad(4, WARM_UP.perPhase, listHabits), WARM_UP.perPhase);
       for (const clients of [1, 16] as const) {
-        const result = await runLoad(clients, REQUESTS[clients], listHabits);
-        checkLoad(`${variant}, ${clients} clients`, result, REQUESTS[clients]);
+        const result = await check(
+          `${variant}, ${clients} clients`,
+          () => runLoad(clients, REQUESTS[clients], listHabits),
+          REQUESTS[clients],
+        );
         results.push({ round: 1 + Math.floor(round_ / 2), policy: variant, ...result });
         if (!SMOKE) console.log(JSON.stringify(results.at(-1)));
       }
-      report.add(
-        `sqlPlan ${variant} (round ${1 + Math.floor(round_ / 2)})`,
-        await explainAsUser(
-          sql,
-          userIds[7],
-          `select id, action, place, time, interval_days, next_reminder_at from public.habits order by created_at desc limit 5`,
-        ),
+      const plan = await explainAsUser(
+        sql,
+        userIds[7],
+        `select id, action, place, time, interval_days, next_reminder_at from public.habits order by created_at desc limit 5`,
       );
+      report.add(`sqlPlan ${variant} (round ${1 + Math.floor(round_ / 2)})`, plan);
+      if (variant === "wrapped" && !SMOKE) {
+        report.check("the policy as written lists through the owner's index", /Index Scan/.test(plan), plan);
+      }
       if (round_ < 2) {
         report.add(
           `sqlPlan ${variant}, index scans off (the policy as a per-row filter over 1,000,000 rows)`,

@@ -11,6 +11,7 @@
  *
  *   bash bench/run.sh realtime
  */
+import { sleep } from "../supabase/functions/_shared/sleep.ts";
 import { SignJWT } from "jose";
 import { startGateway } from "../devstack/gateway/server.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../devstack/keys.ts";
@@ -92,7 +93,7 @@ async function waitFor(keys: string[], timeoutMs: number): Promise<void> {
     if (Date.now() > deadline) {
       throw new Error(`${keys.filter((k) => !arrivals.has(k)).length} events never arrived`);
     }
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
   }
 }
 

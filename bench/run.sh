@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark (or all of them) against its own private Postgres 15 cluster: creates the
-# cluster on a free port in 55800-55899, bootstraps the Supabase platform objects, applies the
+# cluster on a free port in 31800-31899, bootstraps the Supabase platform objects, applies the
 # migrations with the Supabase CLI (as scripts/test.sh does), runs bench/<name>.ts, then removes
 # the cluster. Leaves nothing running.
 #

@@ -16,6 +16,7 @@
  * also ticks every second and, while draining, brings retries waiting out a backoff (30 s and
  * more after a 5xx, a timeout or a dropped connection) forward, so that it ends in seconds.
  */
+import { sleep } from "../supabase/functions/_shared/sleep.ts";
 import { startFakeTelegram } from "../tests/support/fake-telegram.ts";
 import { spawnFunctionProcess, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../tests/support/functions.ts";
 import { connect, readBenchEnv } from "./lib/env.ts";
@@ -214,7 +215,7 @@ faults.push(
       await new Deno.Command("bash", {
         args: [`${root}devstack/postgres/cluster.sh`, "stop", env.clusterDir],
       }).output();
-      await new Promise((resolve) => setTimeout(resolve, POSTGRES_DOWN_MS));
+      await sleep(POSTGRES_DOWN_MS);
       await new Deno.Command("bash", {
         args: [`${root}devstack/postgres/cluster.sh`, "start", env.clusterDir],
       }).output();
@@ -295,7 +296,7 @@ async function tick() {
   invoke(1);
 }
 
-await new Promise((resolve) => setTimeout(resolve, soakStart.getTime() - Date.now()));
+await sleep(soakStart.getTime() - Date.now());
 started = performance.now();
 log(`soak starts: ${SOAK_SECONDS} s of faults, then up to ${DRAIN_SECONDS} s to drain`);
 let nextTick = 0;
@@ -316,7 +317,7 @@ while (second < SOAK_SECONDS) {
     nextInsert += INSERT_EVERY_SECONDS;
     await insertHabits(Math.round(second));
   }
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200);
 }
 telegram.standIn.chaos.clear();
 log("faults over; draining");
@@ -327,7 +328,7 @@ while (performance.now() < drainUntil) {
   if (left.n === 0 && inFlight.size === 0) break;
   if (SMOKE) await bringBackoffsForward();
   await tick();
-  await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  await sleep(TICK_MS);
 }
 await Promise.all(inFlight);
 log("done");

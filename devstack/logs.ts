@@ -8,6 +8,7 @@
  *
  * follows them: the last lines of each, then new lines as they come, prefixed with the service.
  */
+import { sleep } from "../supabase/functions/_shared/sleep.ts";
 import { format, parseArgs } from "node:util";
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -99,7 +100,7 @@ export async function followLogs(dir: string, service: string | undefined, lastL
   }
   for (const name of names) read(name, true);
   while (true) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     for (const name of files()) read(name, false);
   }
 }

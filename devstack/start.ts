@@ -27,7 +27,7 @@ import { startWebDevServer } from "./web-dev-server.ts";
 import { loopSteps, psqlCommand } from "./status.ts";
 import { ServiceLogs, serviceOfPath, teeConsole } from "./logs.ts";
 import { lanAddress } from "./network.ts";
-import { sleep } from "./sleep.ts";
+import { sleep } from "../supabase/functions/_shared/sleep.ts";
 
 const USAGE = "usage: bash scripts/start.sh [--reset] [--seed] [--dir DIR] [--api-port N] [--db-port N] " +
   "[--mail-port N] [--smtp-port N] [--web-port N] [--telegram-port N] [--env-file FILE] [--lan] [--help]";

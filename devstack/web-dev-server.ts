@@ -2,6 +2,7 @@
  * The SPA's Vite dev server for the start command, pointed at the devstack. Vite is run directly
  * (not through npm) so that stopping it stops the one process that serves.
  */
+import { sleep } from "../supabase/functions/_shared/sleep.ts";
 import type { RunningService } from "./service.ts";
 
 const WEB_DIR = new URL("../web/", import.meta.url).pathname;
@@ -53,7 +54,7 @@ export async function startWebDevServer(options: {
         await close();
         throw new Error(`the web app's dev server did not answer on ${url}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   }
 }

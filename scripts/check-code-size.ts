@@ -2,9 +2,8 @@
  * Small modules with one job: fails when a file in supabase/functions is over 300 lines or a
  * function in it (declaration, method, arrow or function expression, nested ones included) is
  * over 80 lines, naming each. The TypeScript compiler's parser finds the functions.
- *   deno run --allow-read --allow-env scripts/check-code-size.ts [--except FILE:NAME]... [DIR...]
- * An --except names one known offender that is being split elsewhere; it fails once that
- * offender is gone, so the list can only shrink.
+ *   deno run --allow-read --allow-env scripts/check-code-size.ts [DIR...]
+ * There are no exceptions: an offender is split before it lands.
  */
 import { join } from "node:path";
 import ts from "typescript";
@@ -61,32 +60,29 @@ async function* typeScriptFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** "file:name" of an offender, as --except names it. */
+/** "file:name" of an offender. */
 export const offenderKey = (offender: Offender) => `${offender.file}:${offender.what}`;
 
 if (import.meta.main) {
-  const excepted = new Set<string>();
-  const dirs: string[] = [];
-  for (let i = 0; i < Deno.args.length; i++) {
-    if (Deno.args[i] === "--except") excepted.add(Deno.args[++i] ?? "");
-    else dirs.push(Deno.args[i]!);
+  const options = Deno.args.filter((arg) => arg.startsWith("-"));
+  if (options.length > 0) {
+    console.error(`check-code-size: unknown option ${options.join(", ")} (it takes directories only)`);
+    Deno.exit(2);
   }
-  if (dirs.length === 0) dirs.push("supabase/functions");
+  const dirs = Deno.args.length > 0 ? [...Deno.args] : ["supabase/functions"];
   const found: Offender[] = [];
   for (const dir of dirs) {
     for await (const file of typeScriptFiles(dir)) {
       found.push(...sizeOffenders(file, await Deno.readTextFile(file)));
     }
   }
-  const offenders = found.filter((offender) => !excepted.delete(offenderKey(offender)));
-  for (const { file, what, line, lines } of offenders.sort((a, b) => a.file.localeCompare(b.file))) {
+  for (const { file, what, line, lines } of found.sort((a, b) => a.file.localeCompare(b.file))) {
     const limit = what === "file" ? MAX_FILE_LINES : MAX_FUNCTION_LINES;
     console.error(
       `${file}:${line}: ${what === "file" ? "the file" : what} has ${lines} lines (at most ${limit})`,
     );
   }
-  for (const key of excepted) console.error(`--except ${key}: no longer over the limits; drop the exception`);
-  if (offenders.length > 0 || excepted.size > 0) Deno.exit(1);
+  if (found.length > 0) Deno.exit(1);
   console.log(
     `${dirs.join(", ")}: no file over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES}`,
   );

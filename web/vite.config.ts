@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { bundleBudget } from "./bundle-budget.ts";
 import { precacheList } from "./precache-list.ts";
+import { serviceWorker } from "./service-worker.ts";
 import { redocLocalOnly } from "./src/api-docs/redoc-local-only.ts";
 import { supabaseParts } from "./supabase-parts.ts";
 
@@ -9,7 +10,7 @@ import { supabaseParts } from "./supabase-parts.ts";
 // file for the whole project) or from the environment of the build.
 export default defineConfig({
   envDir: "..",
-  plugins: [react(), supabaseParts(), bundleBudget(), precacheList(), redocLocalOnly()],
+  plugins: [react(), supabaseParts(), bundleBudget(), precacheList(), serviceWorker(), redocLocalOnly()],
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   preview: { host: "127.0.0.1", port: 4173, strictPort: true },
   build: {

@@ -3,6 +3,7 @@
  * process), the fake Bot API, due habits armed for a moment `leadMs` ahead, the tick at that
  * moment, then POSTs to the function until the outbox is empty (bounded in count and time).
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import type postgres from "postgres";
 import { startFunctions } from "../../devstack/functions/server.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
@@ -18,8 +19,8 @@ export interface PhaseOptions {
   name: string;
   dbUrl: string;
   /**
-   * The functions host's port; 0 picks a free one. Fixed ports in 55800-55899 lie inside Linux's
-   * ephemeral range, where the 20,000 sends of phase A (a connection each) can hold them.
+   * The functions host's port; 0 picks a free one. A fixed port inside Linux's ephemeral range
+   * can be held by one of the 20,000 sends of phase A (a connection each).
    */
   functionsPort: number;
   postmasterPid: number;
@@ -95,7 +96,7 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
     const queueAheadMs = performance.now() - queueStarted;
     const queuedBeforeDue = Date.now() < dueAt.getTime();
     while (Date.now() < dueAt.getTime()) {
-      await new Promise((r) => setTimeout(r, dueAt.getTime() - Date.now()));
+      await sleep(dueAt.getTime() - Date.now());
     }
 
     const cpu = () => ({

@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 import type { AuthConfig } from "./config.ts";
-import { escapeHtml } from "../html.ts";
+import { escapeHtml } from "../../supabase/functions/_shared/html.ts";
 
 /** The mails GoTrue sends, by the name config.toml's [auth.email.template.<kind>] uses. */
 export type MailKind =

@@ -1,5 +1,5 @@
 import type { StoredMessage } from "./store.ts";
-import { escapeHtml } from "../html.ts";
+import { escapeHtml } from "../../supabase/functions/_shared/html.ts";
 
 /** The catcher's human pages: an inbox at / and one message at /view/{ID} with clickable links. */
 

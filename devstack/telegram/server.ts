@@ -16,7 +16,7 @@ import { nginxErrorPage, notFound, serverError, TelegramError, unauthorized } fr
 import { readRawParams } from "./params.ts";
 import type { Counters, DevHooks, Reply } from "./reply.ts";
 import { crossOriginRefusal, ownOrigins } from "../local-origin.ts";
-import { sleep } from "../sleep.ts";
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 
 export type { Counters, DevHooks, Reply } from "./reply.ts";
 

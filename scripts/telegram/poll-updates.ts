@@ -6,6 +6,7 @@
  *
  *   deno task telegram:poll      (reads .env; the devstack must be running)
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import { z } from "zod";
 import { callBotApi, type TelegramSettings } from "../../supabase/functions/_shared/telegram.ts";
 
@@ -51,7 +52,7 @@ export async function forwardUpdates(config: PollSettings, signal: AbortSignal):
     } catch (error) {
       if (signal.aborted) break;
       console.error(`telegram:poll: getUpdates failed (${describeFailure(error)}); retrying in 3 s`);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await sleep(3000);
       continue;
     }
     for (const update of updates) {

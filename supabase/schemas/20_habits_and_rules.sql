@@ -317,6 +317,8 @@ comment on table public.habits is 'A habit in the Atomic Habits form: I will [ac
 
 comment on column public.habits."time" is 'Local wall-clock time in the owner''s time zone.';
 
+comment on column public.habits.created_at is 'Where the habit''s history begins, which its streak counts misses from: when it was created, or for an imported habit the start of its imported history (our export''s created_at, or Loop''s first occurrence). Its owner cannot write it.';
+
 comment on column public.habits.related_habit_id is 'An optional pleasant habit of the same owner to do right after (instead of a reward).';
 
 comment on column public.habits.next_reminder_at is 'The next due time (UTC), computed from time, interval_days, starts_on and the owner''s time zone.';

@@ -7,8 +7,10 @@ set check_function_bodies = off;
 -- The streak rule, the one definition: the habit's last `depth` occurrences up to `at` (never
 -- more than streak_lookback()), each done (a completion of exactly that occurrence), pending
 -- (today's, not yet done: it breaks nothing) or missed. An occurrence before the habit was
--- created counts only if it was done, and never breaks the streak. The web app's copy
--- (web/src/schedule/streaks.ts) is held to this by tests/e2e/streak_parity_test.ts.
+-- created counts only if it was done, and never breaks the streak; an imported habit's
+-- created_at is the start of its imported history (supabase/functions/import/apply.ts), so a gap
+-- in that history is a miss. The web app's copy (web/src/schedule/streaks.ts) is held to this by
+-- tests/properties/streak_parity_test.ts.
 -- PL/pgSQL for its cached plan: every reminder asks, and re-planning would cost more than the walk.
 create function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) returns table(day date, occurrence_at timestamp with time zone, mark text, days_ago integer)
     language plpgsql stable

@@ -5,6 +5,7 @@
  *
  *   deno test -A tests/contract/auth_account_test.ts
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { base64url, decodeJwt, decodeProtectedHeader } from "jose";
@@ -120,7 +121,7 @@ Deno.test("Supabase Auth contract: accounts people manage themselves, and the ad
         const email = uniqueEmail("nobody");
         const { error } = await client(stack).auth.resetPasswordForEmail(email);
         assert.equal(error, null);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sleep(300);
         assert.equal((await mailIdsTo(stack, email)).size, 0);
       },
     );

@@ -5,6 +5,7 @@
  * the migrations, the devstack Auth server, and an in-process SMTP catcher. supabase-js then gets a
  * fetch that maps `${url}/auth/v1/*` onto the Auth server, as the gateway would.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import {
@@ -63,7 +64,7 @@ export async function waitForMail(
       !seen.has(mail.id) && mail.to.some((address) => address.toLowerCase() === to.toLowerCase())
     );
     if (matching.length) return matching[matching.length - 1];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
 }

@@ -3,6 +3,7 @@
  * case): honoured exactly, or refused at startup by name; the rate limits with GoTrue's 429s; the
  * database going away (500, then recovery).
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { base64url, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
@@ -81,7 +82,7 @@ async function waitForStackMail(mailApi: string, to: string): Promise<string> {
     if (list.messages.length > 0) {
       return (await (await fetch(`${mailApi}/api/v1/message/${list.messages[0].ID}`)).json()).Text;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`no mail to ${to}`);
 }
@@ -412,7 +413,7 @@ Deno.test("devstack Auth settings: honoured exactly or refused by name", async (
             period: 30,
           });
           const { data: challenge } = await server.client.auth.mfa.challenge({ factorId: totp.id });
-          await new Promise((resolve) => setTimeout(resolve, 1500));
+          await sleep(1500);
           const verify = () =>
             server.client.auth.mfa.verify({
               factorId: totp.id,

@@ -26,7 +26,7 @@ import {
   signUpAndGetMail,
   uniqueEmail,
 } from "./auth_helpers.ts";
-import { sleep } from "../../devstack/sleep.ts";
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 
 /** GET /user with the token: GoTrue's error code, or null when the session is alive. */
 async function userErrorCode(stack: AuthTestStack, accessToken: string): Promise<string | null> {

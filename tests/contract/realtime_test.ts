@@ -15,6 +15,7 @@
  *
  *   deno run -A devstack/with-stack.ts deno test -A tests/contract/realtime_test.ts
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { createClient, type RealtimeChannel, type SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
@@ -92,7 +93,7 @@ function listen(supabase: SupabaseClient, topic: string, isPrivate = true): List
         Object.assign(found, { consumed: true });
         return found.payload;
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     throw new Error(`no ${event} on ${topic} within ${timeoutMs} ms (statuses: ${statuses.join(", ")})`);
   };
@@ -103,7 +104,7 @@ async function until(condition: () => boolean, timeoutMs: number, what: string) 
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await sleep(25);
   }
 }
 
@@ -137,7 +138,7 @@ Deno.test({
       assert.equal(habit.operation, "INSERT");
       assert.equal((habit.record as Record<string, unknown>).action, "stretch");
 
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       assert.deepEqual(otherSees.events, [], "another person's screen hears nothing");
     } finally {
       await owner.supabase.removeAllChannels();

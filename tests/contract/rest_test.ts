@@ -5,6 +5,7 @@
  *
  *   TEST_DB_URL=postgresql://postgres@127.0.0.1:55511/postgres deno test -A tests/contract/rest_test.ts
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import {
@@ -65,7 +66,7 @@ async function reloadSchemaAndWait(env: RestContractEnv, fn: string, present: bo
     await response.body?.cancel();
     if ((response.status !== 404) === present) return;
     if (Date.now() > deadline) throw new Error(`schema cache did not ${present ? "gain" : "lose"} ${fn}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -1,3 +1,4 @@
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { SignJWT } from "jose";
@@ -115,8 +116,6 @@ async function withHost(fn: (url: string, logs: string[], dir: string) => Promis
     await Deno.remove(dir, { recursive: true });
   }
 }
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const anon = { authorization: `Bearer ${DEMO_ANON_KEY}` };
 
@@ -295,7 +294,7 @@ Deno.test("requests whose process dies before answering get WORKER_ERROR and are
       () => fetch(`${url}/once/slow`, { method: "POST", headers: anon, body: "{}" }),
     );
     const deadline = Date.now() + 10_000;
-    while ((await receipts()).length < 5 && Date.now() < deadline) await delay(20);
+    while ((await receipts()).length < 5 && Date.now() < deadline) await sleep(20);
     Deno.kill(pid, "SIGKILL");
     for (const answer of await Promise.all(answers)) {
       assert.equal(answer.status, 500);
@@ -304,7 +303,7 @@ Deno.test("requests whose process dies before answering get WORKER_ERROR and are
         message: "Function exited due to an error (please check logs)",
       });
     }
-    await delay(500);
+    await sleep(500);
     assert.deepEqual(
       await receipts(),
       Array(5).fill(String(pid)),
@@ -341,7 +340,7 @@ Deno.test("with watch on, a changed function is served by a fresh process", asyn
     const deadline = Date.now() + 5000;
     let text = "";
     while (Date.now() < deadline && text !== "v2") {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       text = await (await fetch(`${host.url}/hello`, { headers: anon })).text();
     }
     assert.equal(text, "v2");

@@ -1,3 +1,4 @@
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import postgres from "postgres";
@@ -51,7 +52,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`timed out waiting for ${what}`);
 }
@@ -103,7 +104,7 @@ Deno.test("pg_net worker performs committed requests against a real database", a
         throw new Error("rollback");
       }).catch(() => {});
       assert.ok(id > 0);
-      await new Promise((resolve) => setTimeout(resolve, 700)); // several polls
+      await sleep(700); // several polls
       assert.equal(target.received.length, before);
       assert.equal(await responseOf(id)(), undefined);
     });

@@ -1,3 +1,4 @@
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { expect } from "expect";
@@ -10,7 +11,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}`);
 }

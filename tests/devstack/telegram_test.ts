@@ -1,3 +1,4 @@
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { Api, GrammyError, HttpError } from "grammy";
@@ -179,7 +180,7 @@ Deno.test("the Telegram stand-in", async (t) => {
       assert.equal(limited.error_code, 429);
       assert.equal(limited.description, "Too Many Requests: retry after 1");
       assert.equal(limited.parameters.retry_after, 1);
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
       await api.sendMessage(chat, "three");
       const counters = telegram.counters();
       assert.equal(counters.rateLimited, 1);
@@ -254,7 +255,7 @@ Deno.test("the Telegram stand-in", async (t) => {
           telegram.api.sendText(chat, "/start abc");
           telegram.api.sendText(chat, "/help");
           const deadline = Date.now() + 5000;
-          while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          while (received.length < 2 && Date.now() < deadline) await sleep(20);
           assert.deepEqual(
             received.map((r) => (r.update.message as { text: string }).text),
             ["/start abc", "/help"],
@@ -281,13 +282,13 @@ Deno.test("the Telegram stand-in", async (t) => {
     await withStandIn({}, async (_telegram, api) => {
       const http = await rejection(api.setWebhook("http://example.com/hook"));
       assert.equal(http.description, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
       const port = await rejection(api.setWebhook("https://example.com:9000/hook"));
       assert.equal(
         port.description,
         "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
       );
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
       const secret = await rejection(api.setWebhook("https://example.com/hook", { secret_token: "a b" }));
       assert.equal(secret.description, "Bad Request: secret token contains unallowed characters");
     });
@@ -299,7 +300,7 @@ Deno.test("the Telegram stand-in", async (t) => {
       await withStandIn({}, async (telegram, api) => {
         const chat = telegram.api.createUser({ first_name: "Ann" }).id;
         const polling = api.getUpdates({ timeout: 5 });
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
         telegram.api.sendText(chat, "/help");
         const first = await polling;
         assert.equal(first.length, 1);
@@ -354,7 +355,7 @@ Deno.test("chaos mode", async (t) => {
       telegram.chaos.add({ kind: "slow", delayMs: 600, methods: ["sendMessage"] });
       const started = performance.now();
       const sending = api.sendMessage(chat, "slow one");
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       assert.equal(telegram.counters().deliveredPerChat[String(chat)], 1, "delivered before the answer");
       await sending;
       assert.ok(performance.now() - started >= 600);
@@ -399,7 +400,7 @@ Deno.test("chaos mode", async (t) => {
       const window = await add({ kind: "too_many_requests", retryAfter: 7, forMs: 300 });
       const limited = await rejection(api.sendMessage(ann, "x"));
       assert.equal(limited.parameters.retry_after, 7);
-      await new Promise((r) => setTimeout(r, 350));
+      await sleep(350);
       await api.sendMessage(ann, "after the window");
       assert.equal(
         (await control(`chaos/${window}`, { method: "DELETE" })).status,

@@ -5,6 +5,7 @@
  * in with it; delete the account, after which no table holds a row of that user and the linked
  * Telegram chat got a goodbye.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import * as OTPAuth from "otpauth";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -39,7 +40,7 @@ async function mailTo(mailApi: string, to: string, subject: RegExp, seen: Set<st
       seen.add(found.ID);
       return await (await fetch(`${mailApi}/api/v1/message/${found.ID}`)).json() as Mail;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   throw new Error(`no mail "${subject}" to ${to}`);
 }

@@ -4,6 +4,7 @@
  * of Loop Habit Tracker's CSV shows its report, while a malformed file or an impossible date shows
  * the line it breaks at.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
 import { watchConsole } from "./support/browser.ts";
@@ -113,7 +114,7 @@ Deno.test({
         const deadline = Date.now() + 10_000;
         while ((await sql`select language from public.profiles where id = ${userId}`)[0]?.language !== "ru") {
           assert.ok(Date.now() < deadline, "the header never saved the language in the profile");
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
         }
         await page.getByRole("button", { name: "Импорт", exact: true }).click();
         await page.getByText('Checkmarks.csv, строка 2: Date — не дата (ГГГГ-ММ-ДД): "2026-02-30"').waitFor();

@@ -3,6 +3,7 @@
  * the new page's heading; when "Mark done" turns into "Undo" the focus stays on the row's button;
  * Escape closes the phone menu and gives the focus back to its button.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -25,7 +26,7 @@ async function expectFocus(page: Page, expected: string, what: string) {
   const deadline = Date.now() + 5000;
   let seen = await focused(page);
   while (seen !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     seen = await focused(page);
   }
   assert.equal(seen, expected, what);

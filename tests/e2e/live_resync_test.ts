@@ -10,6 +10,7 @@
  * every 10 s, and rejoins its channels once the socket is open again: the pages must show the
  * change within that backoff, without a reload.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -89,7 +90,7 @@ Deno.test({
           await sql`insert into public.habits (owner_id, action, place, time, duration_seconds)
           values (${userId}, 'water resync', 'the window', '09:00', 60)`;
           // Nothing else makes the pages read again: without Realtime they stay as they were.
-          await new Promise((resolve) => setTimeout(resolve, 1500));
+          await sleep(1500);
           assert.equal(await doneEntry().count(), 0, "Today does not show the completion yet");
           assert.equal(await awayCard().count(), 0, "My habits does not show the new habit yet");
         },

@@ -6,6 +6,7 @@
  * telegram-webhook function → trigger → realtime.broadcast_changes → Realtime (devstack/realtime)
  * → supabase-js channel → Today.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -108,7 +109,7 @@ Deno.test({
             const [row] =
               await sql`select 1 from public.habit_completions where owner_id = ${userId} and source = 'telegram'`;
             if (row) committed = performance.now();
-            else await new Promise((r) => setTimeout(r, 10));
+            else await sleep(10);
           }
           assert.ok(committed > 0, "the completion from Telegram was recorded");
           await page.locator('[data-testid="today-entry"].is-done', { hasText: "stretch live" })
@@ -134,7 +135,7 @@ Deno.test({
           const [row] =
             await sql`select 1 from public.habit_completions where owner_id = ${userId} and source = 'web'`;
           if (row) committed = performance.now();
-          else await new Promise((r) => setTimeout(r, 10));
+          else await sleep(10);
         }
         assert.ok(committed > 0, "the completion was recorded");
         await page.locator('[data-testid="today-entry"].is-done', { hasText: "read live" })

@@ -8,6 +8,7 @@
  * - a stranger who signed up first with the owner's address and a password of their own cannot
  *   sign in with it once the owner confirms.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import type { Page } from "playwright-core";
@@ -39,7 +40,7 @@ async function nextMailTo(mailApi: string, to: string, seen: Set<string>): Promi
       seen.add(found.ID);
       return await (await fetch(`${mailApi}/api/v1/message/${found.ID}`)).json() as Mail;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   throw new Error(`no new mail to ${to}`);
 }
@@ -211,7 +212,7 @@ Deno.test({
           const strangerSignUp = await anonClient().auth.signUp({ email, password: STRANGER_PASSWORD });
           assert.equal(strangerSignUp.error, null);
           await nextMailTo(stack.urls.mail, email, seen); // the stranger's mail, unopened
-          await new Promise((resolve) => setTimeout(resolve, 1100)); // max_frequency is 1 s here
+          await sleep(1100); // max_frequency is 1 s here
 
           await signUpInBrowser(page, spaUrl, email, OWNER_PASSWORD);
           await page.goto(linkIn(await nextMailTo(stack.urls.mail, email, seen)));

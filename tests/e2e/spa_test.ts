@@ -6,6 +6,7 @@
  * API docs, sign out. Screenshots of each main page at desktop and phone width go to
  * E2E_SCREENSHOT_DIR (default: a temporary directory).
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -128,7 +129,7 @@ Deno.test({
         await page.getByRole("button", { name: "Send the e-mail again" }).click();
         await page.getByText("We just sent you an e-mail. Wait a minute before asking for another one.")
           .waitFor();
-        await new Promise((resolve) => setTimeout(resolve, 5100));
+        await sleep(5100);
         await page.getByRole("button", { name: "Send the e-mail again" }).click();
         await page.getByText(`We sent the link to ${email} again.`).waitFor();
       });

@@ -5,6 +5,7 @@
  * and Swagger UI in dark mode, Today offline, and axe on every page in both themes and both
  * languages (failing on serious or critical findings). Screenshots go to E2E_SCREENSHOT_DIR.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
@@ -92,7 +93,7 @@ Deno.test({
         for (let i = 0; i < 50; i++) {
           const [row] = await sql`select language from public.profiles where id = ${userId}`;
           if (row?.language === language) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
         }
         assert.fail(`profiles.language never became ${language}`);
       };

@@ -7,6 +7,7 @@
  * and a second start on the same ports and directory works.
  * Chat page screenshots go to E2E_SCREENSHOT_DIR (default: a temporary directory).
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import postgres from "postgres";
@@ -96,7 +97,7 @@ async function interrupt(
   // A terminal's Ctrl-C reaches the whole foreground process group, children included.
   if (asTerminal) { for (const child of state.children) signal(child.pid, "SIGINT"); }
   if (times === 2) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     started.child.kill("SIGINT");
   }
   const status = await started.exited;
@@ -327,7 +328,7 @@ Deno.test({
           const deadline = Date.now() + 20_000;
           while (await sendMessageCalls(chatUrl) === before) {
             assert.ok(Date.now() < deadline, "the webhook never called sendMessage");
-            await new Promise((resolve) => setTimeout(resolve, 100));
+            await sleep(100);
           }
           const stopped = started!;
           const took = await interrupt(stopped, dir, listening, 1, true);
@@ -407,7 +408,7 @@ Deno.test({
         started = undefined;
         crashed.child.kill("SIGKILL");
         // Its web server and database outlive it, holding their ports.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sleep(300);
         assert.ok(
           portInUse(ports.web) && portInUse(ports.db),
           "the crashed run left its web server and database",

@@ -4,6 +4,7 @@
  * overlapping runs, fairness between accounts, a 403 stopping a chat's queue, and error bodies
  * without internals.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import {
@@ -134,7 +135,7 @@ Deno.test("reminders keep their promises when Telegram misbehaves and runs overl
         telegram.failNext("sendMessage", { kind: "hang", milliseconds: 2500 }, { chatId: user.chatId });
         const first = await run();
         assert.equal(first.body.maybeDelivered, 1);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await sleep(3000);
         assert.equal(
           messagesTo(user.chatId).length,
           1,
@@ -195,7 +196,7 @@ Deno.test("reminders keep their promises when Telegram misbehaves and runs overl
           (await sql`select 1 from public.notifications where status in ('pending', 'retry', 'sending')`)
             .length
         ) {
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await sleep(500);
           await run();
         }
         assert.equal(messagesTo(one.chatId).length, 8);

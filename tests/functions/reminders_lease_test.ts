@@ -18,6 +18,7 @@ import {
 import { startFakeTelegram } from "../support/fake-telegram.ts";
 import { spawnFunctionProcess, TEST_BOT_TOKEN, TEST_REMINDERS_SECRET } from "../support/functions.ts";
 import { waitUntil } from "../support/wait.ts";
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 
 const LEASE_SECONDS = 3;
 const FUNCTION_ENV = {
@@ -25,8 +26,6 @@ const FUNCTION_ENV = {
   REMINDERS_DISPATCHER_LEASE_SECONDS: String(LEASE_SECONDS),
   REMINDERS_MAX_ATTEMPTS: "5",
 };
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One POST to an instance, as pg_net makes it: the answer, and how long it took. */
 async function runOn(instance: FunctionProcess) {
@@ -232,7 +231,7 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
         await telegram.waitFor(() => sendsTo(people).length >= 2, 15_000);
         assert.ok(frozen.signal("SIGSTOP"));
         try {
-          await delay(300);
+          await sleep(300);
           telegram.standIn.chaos.remove(slow);
           const beforeFreeze = sendsTo(people).length;
           // The frozen run's lease passes; the next run takes over and sends what it had claimed.
@@ -252,7 +251,7 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
           assert.ok(frozen.signal("SIGCONT"));
           const woken = await frozenRun;
           assert.equal(woken.status, 200);
-          await delay(1_000);
+          await sleep(1_000);
           assert.equal(
             sendsTo(people).length,
             beforeWake,

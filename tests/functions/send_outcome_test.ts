@@ -4,6 +4,7 @@
  * with an error status is Telegram's, or its front end's, whatever its body, and nothing was sent.
  * So `notifications.maybe_delivered_attempts` is an upper bound on the copies.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { callBotApi } from "../../supabase/functions/_shared/telegram.ts";
 import { classifySendError } from "../../supabase/functions/reminders/send-outcome.ts";
@@ -68,7 +69,7 @@ Deno.test("any answer with an error status is Telegram's: a 504 with no body is 
 
 Deno.test("only no answer after the request left is maybe delivered: a timeout, or a 2xx without its body", async () => {
   await withServer(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     return Response.json({ ok: true, result: { message_id: 1 } });
   }, async (apiRoot) => {
     assert.equal((await outcomeOf(apiRoot, 1)).outcome, "uncertain");

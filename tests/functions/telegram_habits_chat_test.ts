@@ -290,6 +290,100 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
       assert.equal(off.weekly_digest, false);
     });
 
+    await t.step(
+      "/new asks for the time in the person's format and takes 12-hour and 24-hour times alike",
+      async () => {
+        const draftTime = async (chatId: number) =>
+          (await sql<{ time: string | null }[]>`
+            select draft->>'time' as time from private.telegram_conversations where chat_id = ${chatId}`)[0]
+            ?.time ??
+            null;
+        /** Starts /new, answers the time question with each of `typed` (a refusal keeps the step), cancels. */
+        const typeTimes = async (chatId: number, typed: string[]) => {
+          await say(chatId, "/new");
+          await say(chatId, "walk the dog");
+          const question = last(chatId);
+          const labels = buttonsOfLast(chatId).map((b) => b.text);
+          const answers: { reply: string; time: string | null }[] = [];
+          for (const text of typed) {
+            await say(chatId, text);
+            answers.push({ reply: last(chatId), time: await draftTime(chatId) });
+          }
+          await say(chatId, "/cancel");
+          return { question, labels, answers };
+        };
+        const refused = (reply: string) => ({ reply, time: null });
+        const clara = await createTestUser(sql);
+        const dmitri = await createTestUser(sql);
+        users.push(clara, dmitri);
+        await sql`update public.profiles set language = 'ru' where id = ${dmitri.id}`;
+
+        // English follows its locale's 12-hour clock: the question, the buttons and the refusal say so.
+        const english = async () => {
+          const first = await typeTimes(clara.chatId, ["25:00", "7", "13 pm", "7:30 PM"]);
+          expect(first.question).toBe(en.askTime);
+          expect(en.askTime).toContain("7:30 PM");
+          expect(first.labels).toEqual(["7:00 AM", "12:00 PM", "6:00 PM", "9:00 PM", en.cancelButton]);
+          expect(first.answers).toEqual([
+            refused(en.badTime),
+            refused(en.badTime),
+            refused(en.badTime),
+            { reply: en.askPlace, time: "19:30" },
+          ]);
+          expect(en.badTime).toMatch(/7:30 PM.*7 pm.*19:30/);
+          expect((await typeTimes(clara.chatId, ["7 pm"])).answers).toEqual([{
+            reply: en.askPlace,
+            time: "19:00",
+          }]);
+          expect((await typeTimes(clara.chatId, ["19:30"])).answers).toEqual([{
+            reply: en.askPlace,
+            time: "19:30",
+          }]);
+        };
+        // Russian follows its 24-hour clock, and takes "19.30", "7 вечера" and 12-hour times too.
+        const russian = async () => {
+          const first = await typeTimes(dmitri.chatId, ["25:00", "13 PM", "7 ночи", "19.30"]);
+          expect(first.question).toBe(ru.askTime);
+          expect(ru.askTime).toContain("19:30");
+          expect(ru.askTime).not.toContain("PM");
+          expect(first.labels.slice(0, 4)).toEqual(["07:00", "12:00", "18:00", "21:00"]);
+          expect(first.answers).toEqual([
+            refused(ru.badTime),
+            refused(ru.badTime),
+            refused(ru.badTime),
+            { reply: ru.askPlace, time: "19:30" },
+          ]);
+          expect(ru.badTime).toMatch(/^Не получилось понять время\..*19:30.*19\.30.*7 вечера.*7:30 PM/);
+          expect((await typeTimes(dmitri.chatId, ["7 вечера"])).answers).toEqual([
+            { reply: ru.askPlace, time: "19:00" },
+          ]);
+          expect((await typeTimes(dmitri.chatId, ["7:30 pm"])).answers).toEqual([
+            { reply: ru.askPlace, time: "19:30" },
+          ]);
+        };
+        await Promise.all([english(), russian()]);
+
+        // The profile's choice wins over the language's: English in 24-hour time.
+        await sql`update public.profiles set time_format = '24h' where id = ${clara.id}`;
+        const en24 = replies("en", "24h");
+        const chosen = await typeTimes(clara.chatId, ["24:00", "7 pm"]);
+        expect(chosen.question).toBe(en24.askTime);
+        expect(en24.askTime).toContain("19:30");
+        expect(en24.badTime).not.toBe(en.badTime);
+        expect(chosen.answers).toEqual([refused(en24.badTime), { reply: en24.askPlace, time: "19:00" }]);
+
+        // Russian in 12-hour time: the example and the refusal lead with it, in Russian.
+        await sql`update public.profiles set time_format = '12h' where id = ${dmitri.id}`;
+        const ru12 = replies("ru", "12h");
+        const twelve = await typeTimes(dmitri.chatId, ["25:00", "7 вечера"]);
+        expect(twelve.question).toBe(ru12.askTime);
+        expect(ru12.askTime).toContain("7:30 PM");
+        expect(twelve.labels.slice(0, 4)).toEqual(["7:00 AM", "12:00 PM", "6:00 PM", "9:00 PM"]);
+        expect(ru12.badTime).toMatch(/^Не получилось понять время\..*7:30 PM.*7 вечера.*19:30/);
+        expect(twelve.answers).toEqual([refused(ru12.badTime), { reply: ru12.askPlace, time: "19:00" }]);
+      },
+    );
+
     await t.step("the per-account cap refuses /new with its sentence", async () => {
       const full = await createTestUser(sql);
       users.push(full);

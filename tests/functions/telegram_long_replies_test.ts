@@ -11,6 +11,7 @@
  *   "query is too old and response timeout expired or query ID is invalid" (Client.cpp). The
  *   stand-in's window is shortened here (callbackTtlMs) to reach that state quickly.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import {
@@ -91,7 +92,7 @@ Deno.test("long replies are handled once, and a Done press always shows its resu
     seen(chatId).flatMap((message) => message.text.split("\n")).filter((line) => line.includes(ACTION_START));
   const post = (update: unknown) => postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
   const deliver = (user: TestUser) => deliverOutbox(sql, functions.url, user.id);
-  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const wait = (ms: number) => sleep(ms);
   /** The person presses a button of a message in the stand-in: the update Telegram posts for it. */
   const pressOn = (user: TestUser, messageId: number, data: string) => {
     const message = seen(user.chatId).find((m) => m.message_id === messageId)!;

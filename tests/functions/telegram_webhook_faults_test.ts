@@ -3,6 +3,7 @@
  * handled at least once through crashes, no hangs when the Bot API is down, every reply within
  * Telegram's size limit, and fields outside Telegram's ranges answered instead of failing.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import assert from "node:assert/strict";
 import type { FunctionProcess } from "../../devstack/functions/process.ts";
 import { expect } from "expect";
@@ -109,7 +110,7 @@ Deno.test("telegram-webhook keeps its promises when Telegram and the function mi
           503,
           "a redelivery while the dead request's lease lasts is asked to come back",
         );
-        await new Promise((resolve) => setTimeout(resolve, 2100));
+        await sleep(2100);
         const redelivered = await post(update);
         assert.equal(redelivered.status, 200);
         assert.notEqual(
@@ -142,7 +143,7 @@ Deno.test("telegram-webhook keeps its promises when Telegram and the function mi
         await telegram.waitFor(() => sentTo(user.chatId).length === 1, 30_000);
         await doomed.stop();
         await pending;
-        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await sleep(1100);
         assert.equal((await post(update)).status, 200);
         assert.equal(sentTo(user.chatId).length, 2, "the reply went out again (at-least-once)");
       },

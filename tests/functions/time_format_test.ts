@@ -7,7 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { formatWallClock as webClock } from "../../web/src/i18n/clock.ts";
-import { formatWallClock as functionsClock, pickTimeFormat } from "../../supabase/functions/_shared/clock.ts";
+import {
+  formatWallClock as functionsClock,
+  parseWallClock,
+  pickTimeFormat,
+} from "../../supabase/functions/_shared/clock.ts";
 import { createMessages } from "../../supabase/functions/telegram-webhook/messages/index.ts";
 import { composeMessage } from "../../supabase/functions/reminders/message.ts";
 import { createOutboxStore } from "../../supabase/functions/reminders/store.ts";
@@ -119,4 +123,75 @@ Deno.test("a reminder is written in its person's time format, read with the clai
     await deleteTestUsers(sql, people);
     await sql.end();
   }
+});
+
+Deno.test("a typed time is read in 24-hour and 12-hour forms alike, Russian's day parts too; anything else is refused", () => {
+  const read = {
+    "19:30": "19:30",
+    "7:30": "07:30",
+    "07:30": "07:30",
+    "19.30": "19:30",
+    " 00:00 ": "00:00",
+    "23:59": "23:59",
+    "7:30 PM": "19:30",
+    "7:30 pm": "19:30",
+    "7:30pm": "19:30",
+    "7 pm": "19:00",
+    "7PM": "19:00",
+    "7 p.m.": "19:00",
+    "7:05 AM": "07:05",
+    "12 am": "00:00",
+    "12:30 AM": "00:30",
+    "12 pm": "12:00",
+    "12:45 p.m.": "12:45",
+    "7:05\u202fPM": "19:05",
+    "7 вечера": "19:00",
+    "7:30 Вечера": "19:30",
+    "11 вечера": "23:00",
+    "4 вечера": "16:00",
+    "7 утра": "07:00",
+    "6:45утра": "06:45",
+    "12 дня": "12:00",
+    "3 дня": "15:00",
+    "12 ночи": "00:00",
+    "2:30 ночи": "02:30",
+  };
+  for (const [typed, time] of Object.entries(read)) assert.equal(parseWallClock(typed), time, typed);
+  for (let minute = 0; minute < 24 * 60; minute++) {
+    const time = `${String(Math.floor(minute / 60)).padStart(2, "0")}:${
+      String(minute % 60).padStart(2, "0")
+    }`;
+    for (const language of LANGUAGES) {
+      for (const format of FORMATS) {
+        assert.equal(
+          parseWallClock(functionsClock(time, language, format)),
+          time,
+          `${language} ${format} ${time}`,
+        );
+      }
+    }
+  }
+  const refused = [
+    "",
+    "7",
+    "19",
+    "24:00",
+    "25:00",
+    "7:60",
+    "7:5",
+    "0 am",
+    "13 pm",
+    "19:30 pm",
+    "7:30 xm",
+    "13 вечера",
+    "12 вечера",
+    "3 вечера",
+    "7 ночи",
+    "12 утра",
+    "0 утра",
+    "9 дня",
+    "19 вечера",
+    "7 вечером",
+  ];
+  for (const typed of refused) assert.equal(parseWallClock(typed), null, typed);
 });

@@ -6,6 +6,7 @@
  * Tests post updates straight to the webhook function, so the stand-in runs with
  * externalUpdates: chats, messages and callback queries it has not seen count as real.
  */
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import type { RecordedCall } from "../../devstack/telegram/bot.ts";
 import type { ChaosRule } from "../../devstack/telegram/chaos.ts";
 import {
@@ -109,7 +110,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
         if (Date.now() > deadline) {
           throw new Error(`fake Telegram: condition not met within ${timeoutMs} ms`);
         }
-        await new Promise((r) => setTimeout(r, 25));
+        await sleep(25);
       }
     },
     queueUpdate(update) {

@@ -1,3 +1,5 @@
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
+
 /** Polls `read` until it returns a value (not undefined), or throws after `timeoutMs`. */
 export async function waitUntil<T>(
   read: () => Promise<T | undefined>,
@@ -9,6 +11,6 @@ export async function waitUntil<T>(
     const value = await read();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }

@@ -23,17 +23,22 @@ async function underRules<T>(where: { file: string; line: number }, write: () =>
   }
 }
 
-/** Each habit's starts_on, in one statement. */
+/**
+ * Each habit's starts_on and created_at, in one statement. created_at is where the streak starts
+ * counting misses (private.streak_marks), so it moves back to where the imported history begins:
+ * our export's created_at, or for Loop the first occurrence on a starts_on before today (a habit
+ * with no history keeps the import's instant). It never moves forward.
+ */
 function setStartsOn(tx: Database, caller: Caller, ids: Map<string, string>, habits: ImportPlan["habits"]) {
   return tx`
-    update public.habits h set starts_on = v.starts_on::date
-    from unnest(${habits.map((habit) => ids.get(habit.ref)!)}::uuid[], ${
-    habits.map(
-      (habit) => habit.starts_on,
-    )
-  }::text[])
-      as v(id, starts_on)
-    where h.id = v.id and h.owner_id = ${caller.sub}`;
+    update public.habits h set starts_on = v.starts_on::date,
+      created_at = least(h.created_at, coalesce(v.created_at::timestamptz,
+        case when v.starts_on::date < (h.created_at at time zone p.timezone)::date
+          then (v.starts_on::date + h.time) at time zone p.timezone end))
+    from unnest(${habits.map((habit) => ids.get(habit.ref)!)}::uuid[],
+      ${habits.map((habit) => habit.starts_on)}::text[], ${habits.map((habit) => habit.created_at)}::text[])
+      as v(id, starts_on, created_at), public.profiles p
+    where h.id = v.id and h.owner_id = ${caller.sub} and p.id = h.owner_id`;
 }
 
 /** All completions in one statement: the database's work grows with their number, nothing else. */
@@ -64,11 +69,12 @@ async function findRefusedCompletion(
 
 /**
  * Writes a plan in one transaction as the caller (row level security, column privileges, every
- * trigger and constraint, the per-account habit cap): all of it, or nothing. Two columns the
- * caller may not write are then set on the rows just inserted, as the function's own role:
- * starts_on (so the imported history stays on the every-N-days grid) and a completion's source
- * and completed_at (so our own export round-trips exactly). The plan's dates are already within
- * the database's bounds, which stay the authority.
+ * trigger and constraint, the per-account habit cap): all of it, or nothing. Columns the caller
+ * may not write are then set on the rows just inserted, as the function's own role: a habit's
+ * starts_on and created_at (so the imported history stays on the every-N-days grid and its
+ * misses count in the streak) and a completion's source and completed_at (so our own export
+ * round-trips exactly). The plan's dates are already within the database's bounds, which stay
+ * the authority.
  */
 export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) {
   return await asCaller(db, caller, async (tx) => {

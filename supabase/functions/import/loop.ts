@@ -194,6 +194,7 @@ function loopHabit(
     is_public: false,
     is_paused: archived,
     starts_on: today,
+    created_at: null,
   };
 }
 

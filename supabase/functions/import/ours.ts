@@ -43,7 +43,7 @@ export function planOurs(habitsCsv: string, completionsCsv: string, today: strin
     allowed: EXPORT_COLUMNS.habits,
     maxRows: IMPORT_LIMITS.habitRows,
   });
-  const habits = habitRows.map((row) => ourHabit(row, ids, today));
+  const habits = habitRows.map((row) => ourHabit(row, ids, today, now));
   checkRelatedRefs(habits, ids);
   const completionRows = readTable(COMPLETIONS, completionsCsv, {
     required: EXPORT_COLUMNS.completions,
@@ -57,7 +57,7 @@ export function planOurs(habitsCsv: string, completionsCsv: string, today: strin
 type Row = { line: number; values: Record<string, string> };
 
 /** One row of habits.csv as a planned habit; `ids` gathers the ids seen so far. */
-function ourHabit({ line, values: v }: Row, ids: Set<string>, today: string): PlannedHabit {
+function ourHabit({ line, values: v }: Row, ids: Set<string>, today: string, now: number): PlannedHabit {
   if (!UUID.test(v.id)) {
     throw new MalformedFile(
       HABITS,
@@ -81,6 +81,7 @@ function ourHabit({ line, values: v }: Row, ids: Set<string>, today: string): Pl
     );
   }
   check(HABITS, line, checkDay("starts_on", v.starts_on, addDays(today, 365)));
+  check(HABITS, line, checkInstant("created_at", v.created_at, now));
   if (v.related_habit_id !== "" && !UUID.test(v.related_habit_id)) {
     throw new MalformedFile(
       HABITS,
@@ -106,6 +107,7 @@ function ourHabit({ line, values: v }: Row, ids: Set<string>, today: string): Pl
     is_public: flag(HABITS, line, "is_public", v.is_public),
     is_paused: flag(HABITS, line, "is_paused", v.is_paused),
     starts_on: v.starts_on,
+    created_at: v.created_at,
   };
 }
 

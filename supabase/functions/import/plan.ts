@@ -19,6 +19,11 @@ export interface PlannedHabit {
   is_paused: boolean;
   /** The first date of its every-N-days grid (so past completions stay on it). */
   starts_on: string;
+  /**
+   * Where its history begins, which the streak counts misses from: our export's created_at; null
+   * for Loop (its first occurrence on starts_on, when that is before today; else the import).
+   */
+  created_at: string | null;
 }
 
 /** A completion to record: the habit's occurrence on a local date, or at an exact instant. */

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "../_shared/secrets.ts";
 import type { DispatchReport } from "./dispatcher.ts";
 
@@ -21,17 +21,22 @@ export function createRemindersApp(
     }, 500);
   });
 
-  app.post("*", async (c) => {
-    const token = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
-    if (!options.acceptedSecrets.some((secret) => timingSafeEqual(token, secret))) {
-      return c.json({ error: "unauthorized", message: "A valid Bearer secret is required." }, 401);
-    }
-    return c.json(await options.dispatch());
-  });
+  app.post("*", bearerSecret(options.acceptedSecrets), async (c) => c.json(await options.dispatch()));
 
   app.all(
     "*",
     (c) => c.json({ error: "method_not_allowed", message: "POST to deliver pending reminders." }, 405),
   );
   return app;
+}
+
+/** Lets on only requests whose `Authorization: Bearer` is one of `accepted` (constant-time compare). */
+function bearerSecret(accepted: string[]): MiddlewareHandler {
+  return async (c, next) => {
+    const token = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
+    if (!accepted.some((secret) => timingSafeEqual(token, secret))) {
+      return c.json({ error: "unauthorized", message: "A valid Bearer secret is required." }, 401);
+    }
+    await next();
+  };
 }

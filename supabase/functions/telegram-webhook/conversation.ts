@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import { parseWallClock } from "../_shared/clock.ts";
 import { type BotContext, html, profileOf } from "./context.ts";
 import { button, type EditField, type FlowButton } from "./flow-buttons.ts";
 import type { Conversation, HabitDraft, HabitStore, Step } from "./habit-store.ts";
@@ -52,8 +53,8 @@ function readAnswer(
     case "follow_up":
       return { reward: text };
     case "time": {
-      const m = /^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$/.exec(text.trim());
-      return m ? { time: `${m[1].padStart(2, "0")}:${m[2]}` } : t.badTime;
+      const time = parseWallClock(text);
+      return time ? { time } : t.badTime;
     }
     case "interval":
     case "duration": {

@@ -200,19 +200,6 @@ function progressQueries(db: Database) {
       return row;
     },
 
-    async digestSetting(userId: string) {
-      const [row] = await db<
-        {
-          weekly_digest: boolean;
-          digest_weekday: number;
-          digest_time: string;
-        }[]
-      >`
-        select weekly_digest, digest_weekday, digest_time::text as digest_time from public.profiles
-        where id = ${userId}`;
-      return row;
-    },
-
     /** The habit a reminder message belongs to, for its streak. */
     async habitOfNotification(notificationId: bigint): Promise<string | null> {
       const [row] = await db<{ habit_id: string | null }[]>`

@@ -90,7 +90,9 @@ function chatLinkQueries(db: Database) {
 
     async linkedProfile(chatId: number): Promise<LinkedProfile | null> {
       const [row] = await db<LinkedProfile[]>`
-        select id, timezone, language, time_format from public.profiles where telegram_chat_id = ${chatId}`;
+        select id, timezone, language, time_format, weekly_digest, digest_weekday,
+               digest_time::text as digest_time
+        from public.profiles where telegram_chat_id = ${chatId}`;
       return row ?? null;
     },
   };
@@ -180,11 +182,16 @@ export type LinkOutcome =
   | "unknown_code"
   | "expired_code"
   | "used_code";
+/** What the handlers read of the chat's profile: read once per update (context.ts `loadProfile`). */
 export type LinkedProfile = {
   id: string;
   timezone: string;
   language: string | null;
   time_format: string;
+  weekly_digest: boolean;
+  /** The digest's local day, 0 = Sunday, and time "HH:MM:SS". */
+  digest_weekday: number;
+  digest_time: string;
 };
 export type ButtonOutcome = "not_found" | "other_chat" | "not_a_reminder";
 export type WebhookStore = ReturnType<typeof createWebhookStore>;

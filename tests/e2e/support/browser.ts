@@ -1,3 +1,4 @@
+import { sleep } from "../../../supabase/functions/_shared/sleep.ts";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -80,7 +81,7 @@ export async function expectEventually(
     if (Date.now() > deadline) {
       throw new Error(`${what}: expected ${JSON.stringify(expected)}, still ${JSON.stringify(seen)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     seen = await read();
   }
 }

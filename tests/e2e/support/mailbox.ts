@@ -1,4 +1,5 @@
 /** Reads the stack's mail catcher through the Mailpit API (GET /api/v1/messages, /api/v1/message/{ID}). */
+import { sleep } from "../../../supabase/functions/_shared/sleep.ts";
 
 interface MessageSummary {
   ID: string;
@@ -30,7 +31,7 @@ export async function confirmationLinkFor(
       if (!link) throw new Error(`no confirmation link in the e-mail to ${email}`);
       return link.replaceAll("&amp;", "&");
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   throw new Error(`no e-mail to ${email} within ${timeoutMs} ms`);
 }

@@ -172,6 +172,9 @@ export function dataErrorSentence(error: DataErrorLike, language: SentenceLangua
   if (error.code && error.code in words && /^\d/.test(error.code)) return words[error.code] ?? "";
   if (error.code === "PT429" || error.status === 429) return words.tooMany ?? "";
   if (isSessionExpired(error)) return words.expired ?? "";
-  if (/failed to fetch|networkerror|load failed/i.test(message)) return words.offline ?? "";
+  // A request cut by the client's bound (lib/timed-fetch.ts) says "AbortError: ..." through postgrest-js.
+  if (/failed to fetch|networkerror|load failed|^(?:abort|timeout)error\b/i.test(message)) {
+    return words.offline ?? "";
+  }
   return message ? `${words.unknownWith}${message}` : words.unknown ?? "";
 }

@@ -1,7 +1,7 @@
 /**
  * The streak rule in the browser, so that a card and the history show a streak at once (and
  * offline) after a day is marked: the database's private.streak_marks (supabase/schemas/
- * 75_streaks.sql), step for step. tests/e2e/streak_parity_test.ts generates histories and fails
+ * 75_streaks.sql), step for step. tests/properties/streak_parity_test.ts generates histories and fails
  * the moment this and private.habit_streaks disagree.
  */
 import {

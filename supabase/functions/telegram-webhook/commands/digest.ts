@@ -6,10 +6,10 @@ export function digestCommand({ habits }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("digest", linkedOnly, async (ctx) => {
     const t = ctx.t;
-    const userId = profileOf(ctx).id;
+    const profile = profileOf(ctx);
     const wanted = String(ctx.match ?? "").trim().toLowerCase();
     if (wanted === "on" || wanted === "off") {
-      const setting = await habits.setDigest(userId, wanted === "on");
+      const setting = await habits.setDigest(profile.id, wanted === "on");
       const reply = wanted === "on"
         ? t.digestOn(
           t.weekdays[setting.digest_weekday],
@@ -18,12 +18,11 @@ export function digestCommand({ habits }: BotDeps): Composer<BotContext> {
         : t.digestOff;
       return await ctx.reply(reply, html);
     }
-    const setting = await habits.digestSetting(userId);
     await ctx.reply(
       t.digestUsage(
-        setting.weekly_digest,
-        t.weekdays[setting.digest_weekday],
-        t.clock(setting.digest_time),
+        profile.weekly_digest,
+        t.weekdays[profile.digest_weekday],
+        t.clock(profile.digest_time),
       ),
       html,
     );

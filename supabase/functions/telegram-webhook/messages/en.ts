@@ -84,13 +84,16 @@ export const en = {
 
   // The habit conversations, the pickers, /stats and /digest.
   askAction: "🆕 New habit. What will you do? Send the action, e.g. <i>read one page</i>.\n\n/cancel stops.",
-  askTime: "At what time (your local time)? Pick one or send it as HH:MM, e.g. 07:30.",
+  askTime: (example: string) => `At what time (your local time)? Pick one or send it, e.g. ${example}.`,
   askPlace: "Where? Send the place, e.g. <i>the kitchen</i>.",
   askInterval: "How often?",
   askDuration: "How long does it take? Pick one or send the seconds (1 to 120).",
   askFollowUp: "Anything to enjoy afterwards? A reward, one of your pleasant habits, or nothing.",
   askReward: "Send the reward, e.g. <i>a cup of tea</i>.",
-  badTime: "Send the time as HH:MM (00:00 to 23:59), e.g. 07:30.",
+  badTime: (twelveHour: boolean): string =>
+    twelveHour
+      ? "I can't read that time. Send it like 7:30 PM or 7 pm, or in 24-hour time like 19:30."
+      : "I can't read that time. Send it like 19:30 (00:00 to 23:59), or like 7:30 PM or 7 pm.",
   badNumber: "Send a whole number, or press a button.",
   useButtons: "Press one of the buttons above, or /cancel.",
   created: (action: string) => `✅ Created: ${b(action)}. I'll remind you at its time.`,

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../../_shared/html.ts";
-import { formatWallClock, type TimeFormat } from "../../_shared/clock.ts";
+import { formatWallClock, type TimeFormat, usesTwelveHours } from "../../_shared/clock.ts";
 import { habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
 import type { Language } from "../../_shared/language.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../../_shared/rule-sentences.ts";
@@ -70,6 +70,9 @@ function assemble(
     noHabits: w.noHabits(site),
     welcomeUnlinked: `${w.welcomeUnlinked}\n\n${connectHint}`,
     notLinked: `${w.notLinked}\n\n${connectHint}`,
+    /** /new's time question and its refusal: the person's format first, both accepted. */
+    askTime: w.askTime(clock("19:30")),
+    badTime: w.badTime(usesTwelveHours(format, language)),
 
     linkResult(outcome: LinkAnswer, movedFromAnotherAccount: boolean): string {
       if (outcome === "linked") {

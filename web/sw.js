@@ -2,7 +2,10 @@
 // lazy chunk so the SPA opens offline; each page then shows its last load from localStorage
 // (src/offline/last-loaded.ts). Data API requests go to another origin and are never touched.
 // The shell is re-read on every online navigation, and a new build's missing files fetched.
-const CACHE = "habits-shell-v1";
+// One cache per build (the build writes its id below: service-worker.ts); a new build's worker
+// fills its own cache at install and deletes the older builds' caches once it is active.
+const PREFIX = "habits-shell-";
+const CACHE = `${PREFIX}__HABITS_BUILD_ID__`;
 
 /**
  * Every built file the build lists in precache.json (lazy page chunks, Realtime's client, the
@@ -36,7 +39,8 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+      .then((names) => names.filter((name) => name.startsWith(PREFIX) && name !== CACHE))
+      .then((old) => Promise.all(old.map((name) => caches.delete(name))))
       .then(() => self.clients.claim()),
   );
 });
