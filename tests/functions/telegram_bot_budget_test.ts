@@ -24,6 +24,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../support/functions.ts";
 import { postUpdate, textMessage } from "../support/telegram-updates.ts";
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 
 /** What the README promises: at most 28 messages in any one second, for the bot as a whole. */
 const BOT_MESSAGES_PER_SECOND = 28;
@@ -71,7 +72,7 @@ Deno.test("Telegram's limits hold for the bot as a whole: every process and both
     const answers = [];
     for (const [i, chat] of chats.entries()) {
       answers.push(help(i % 2, chat));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     return await Promise.all(answers);
   };
@@ -96,7 +97,7 @@ Deno.test("Telegram's limits hold for the bot as a whole: every process and both
         await remindersDueNow(sql, reminded);
         const helpChats = Array.from({ length: 90 }, () => uniqueChatId());
         const runs = Promise.all([runReminders(0), runReminders(1)]);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sleep(500);
         const answers = await helpDuringBurst(helpChats);
         const reports = await runs;
 
