@@ -171,6 +171,7 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       standIn: {
         maxPerSecond: telegram.counters().maxPerSecond,
         minChatGapMs: telegram.counters().minChatGapMs,
+        sendsInsideRetryAfter: telegram.counters().sendsInsideRetryAfter,
         paidBroadcastSends: sends.filter((call) => call.payload.allow_paid_broadcast === true).length,
       },
       cpuSeconds: {

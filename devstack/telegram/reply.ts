@@ -25,6 +25,11 @@ export interface Counters {
   rateLimited: number;
   /** Every 429 answered (limits and chaos). */
   tooManyRequests: number;
+  /**
+   * sendMessage calls that arrived while a retry_after announced by an earlier 429 (to any
+   * caller: Telegram's limits are the bot's) had not passed yet.
+   */
+  sendsInsideRetryAfter: number;
   minChatGapMs: number | null;
   maxPerSecond: number;
   webhook: { attempts: number; failures: number };

@@ -83,7 +83,8 @@ export async function startTelegram(
     callbackTtlMs: config.callbackTtlMs,
   });
   const chaos = new Chaos();
-  const tally = { tooManyRequests: 0 };
+  // retryAfterUntil: when the latest announced retry_after ends (performance.now()).
+  const tally = { tooManyRequests: 0, sendsInsideRetryAfter: 0, retryAfterUntil: -Infinity };
   const counters = (): Counters => {
     const stats = api.limits.stats;
     return {
@@ -91,6 +92,7 @@ export async function startTelegram(
       deliveredPerChat: stats.deliveredPerChat,
       rateLimited: stats.rateLimited,
       tooManyRequests: tally.tooManyRequests,
+      sendsInsideRetryAfter: tally.sendsInsideRetryAfter,
       minChatGapMs: stats.minChatGapMs,
       maxPerSecond: stats.maxPerSecond,
       webhook: { ...api.updates.deliveries },
@@ -100,6 +102,8 @@ export async function startTelegram(
     api.reset();
     chaos.clear();
     tally.tooManyRequests = 0;
+    tally.sendsInsideRetryAfter = 0;
+    tally.retryAfterUntil = -Infinity;
   };
   const persisted = config.stateFile ? persistChats(api, config.stateFile) : undefined;
   if (config.webhook) {
@@ -120,6 +124,9 @@ export async function startTelegram(
     const retryAfter = (reply.body as { parameters?: { retry_after?: number } })?.parameters?.retry_after;
     if (reply.status === 429 && retryAfter) headers["retry-after"] = String(retryAfter);
     if (reply.status === 429) tally.tooManyRequests++;
+    if (reply.status === 429 && retryAfter) {
+      tally.retryAfterUntil = Math.max(tally.retryAfterUntil, performance.now() + retryAfter * 1000);
+    }
     response.writeHead(reply.status, headers);
     response.end(body);
   };
@@ -143,6 +150,7 @@ export async function startTelegram(
       throw error;
     }
     api.record(method, raw);
+    if (method === "sendMessage" && performance.now() < tally.retryAfterUntil) tally.sendsInsideRetryAfter++;
     const fault = chaos.take(method, BotApi.chatOf(raw));
     const fail = (error: TelegramError) => send(response, { status: error.code, body: error.body });
     switch (fault?.kind) {

@@ -92,6 +92,25 @@ begin
 end
 $_$;
 
+-- A send budget setting by name; a missing row is an error that names it, never a silent default.
+create function private.telegram_send_setting(setting text)
+returns integer
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  found_value integer;
+begin
+  select s.value into found_value from private.settings s where s.name = setting;
+  if found_value is null then
+    raise exception 'the send budget setting "%" is missing from private.settings', setting
+      using errcode = 'no_data_found';
+  end if;
+  return found_value;
+end
+$$;
+
 -- Operator-tunable limits, one row each (the rows are data: the migrations insert them). The
 -- tick's settings are documented in the README's "Reminders" section.
 create table private.settings (
@@ -99,7 +118,12 @@ create table private.settings (
     value integer not null,
     constraint settings_reminder_queue_ahead_minutes_range check (name <> 'reminder_queue_ahead_minutes' or value between 0 and 1440),
     constraint settings_reminder_tick_batch_range check (name <> 'reminder_tick_batch' or value between 1 and 100000),
-    constraint settings_reminder_grace_minutes_range check (name <> 'reminder_grace_minutes' or value between 1 and 1440)
+    constraint settings_reminder_grace_minutes_range check (name <> 'reminder_grace_minutes' or value between 1 and 1440),
+    constraint settings_telegram_messages_per_second_range check (name <> 'telegram_messages_per_second' or value between 1 and 1000000),
+    constraint settings_telegram_paid_messages_per_second_range check (name <> 'telegram_paid_messages_per_second' or value between 1 and 1000000),
+    -- Under a second, "at most N in any second" could not hold.
+    constraint settings_telegram_rate_window_ms_range check (name <> 'telegram_rate_window_ms' or value between 1000 and 60000),
+    constraint settings_telegram_chat_interval_ms_range check (name <> 'telegram_chat_interval_ms' or value between 0 and 60000)
 );
 
 -- Known IANA zone names, captured from pg_timezone_names when this migration runs.

@@ -225,19 +225,6 @@ create function private.next_deliverable_in() returns integer
   where n.status in ('pending', 'retry')
 $$;
 
--- Messages sent in the last `window`, per chat: a new dispatcher starts its rate limiter from
--- them, so a run that follows another right away keeps the per-chat gap and the per-bot rate.
-create function private.recent_sends(window_length interval default '00:00:02'::interval) returns table(chat_id bigint, sent_at timestamp with time zone)
-    language sql stable
-    set search_path to ''
-    as $$
-  select p.telegram_chat_id, n.sent_at
-  from public.notifications n
-  join public.profiles p on p.id = n.owner_id
-  where n.sent_at > now() - window_length and p.telegram_chat_id is not null
-  order by n.sent_at
-$$;
-
 -- Records what happened to a claimed message.
 -- outcome:
 --   sent          delivered (Telegram's message id kept)
@@ -310,6 +297,81 @@ begin
         else n.next_attempt_at end
   where n.id = notification_id;
   return final_status;
+end
+$$;
+
+-- Records the outcomes of a set of claimed messages in one statement: the delivered ones in one
+-- UPDATE, every other one by record_delivery, in id order.
+create function private.record_deliveries(
+  notification_ids bigint[],
+  outcomes text[],
+  telegram_message_ids bigint[],
+  errors text[],
+  retry_after_seconds integer[],
+  max_attempts integer default 5
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  item record;
+begin
+  if cardinality(notification_ids) is distinct from cardinality(outcomes)
+    or cardinality(notification_ids) is distinct from cardinality(telegram_message_ids)
+    or cardinality(notification_ids) is distinct from cardinality(errors)
+    or cardinality(notification_ids) is distinct from cardinality(retry_after_seconds) then
+    raise exception 'record_deliveries: the arrays must have one entry per notification';
+  end if;
+  -- Delivered, the common case: one UPDATE for all of them, setting what record_delivery sets for
+  -- 'sent' (the status, Telegram's message id, sent_at; no error, no lease; attempts as claimed).
+  -- The rows are locked in id order first, as the one-by-one path locks them.
+  perform from public.notifications n
+  where n.id = any (array(select u.id from unnest(notification_ids, outcomes) u(id, outcome) where u.outcome = 'sent'))
+  order by n.id
+  for update;
+  update public.notifications n
+  set status = 'sent',
+      telegram_message_id = coalesce(u.message_id, n.telegram_message_id),
+      sent_at = now(),
+      last_error = null,
+      lease_until = null
+  from unnest(notification_ids, outcomes, telegram_message_ids) u(id, outcome, message_id)
+  where u.outcome = 'sent' and n.id = u.id;
+  -- Every other outcome through the state machine, one by one.
+  for item in
+    select * from unnest(notification_ids, outcomes, telegram_message_ids, errors, retry_after_seconds)
+      as u(id, outcome, message_id, error, retry_after)
+    where u.outcome <> 'sent'
+    order by u.id
+  loop
+    perform private.record_delivery(item.id, item.outcome, item.message_id, item.error, item.retry_after, max_attempts);
+  end loop;
+end
+$$;
+
+-- private.record_deliveries for the holder of generation `lease_generation` only; the messages'
+-- send slots are forgotten with their outcomes.
+create function private.record_deliveries_fenced(
+  lease_generation bigint,
+  notification_ids bigint[],
+  outcomes text[],
+  telegram_message_ids bigint[],
+  errors text[],
+  retry_after_seconds integer[],
+  max_attempts integer default 5
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  perform private.record_deliveries(notification_ids, outcomes, telegram_message_ids, errors,
+    retry_after_seconds, max_attempts);
+  delete from private.notification_send_slots s where s.notification_id = any (notification_ids);
 end
 $$;
 
@@ -410,23 +472,160 @@ begin
 end
 $$;
 
--- The chat's next send slot (private.take_telegram_chat_slot, shared with the webhook's replies)
--- for a message claimed by the holder of generation `lease_generation` only: how many ms to wait.
--- The slot is kept with the message until its outcome is recorded.
-create function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval default '00:00:01.1'::interval) returns integer
-    language plpgsql
-    set search_path to ''
-    as $$
+-- Takes one send slot for each entry of `chat_ids` (a chat may appear more than once), in one
+-- statement, and returns for each position (1-based) how long the bot is paused (paused_ms, the
+-- same for all: a sender holding an older slot must not use it meanwhile), the database's clock
+-- the waits count from (clock_ms, epoch milliseconds: a sender on another machine places the
+-- slots on its own clock without counting the answer's travel time) and how many milliseconds its sender must wait
+-- before sending (0 or less: now; -5: the slot passed 5 ms ago, while the set was computed). Each slot is
+--   * after the lane's previous slot by the spacing (window / per second),
+--   * `chat interval` after the chat's previous slot (any lane, any sender),
+--   * after any announced retry_after.
+-- Chats free sooner are served first, so a chat waiting out its gap does not hold slots others
+-- could use; a chat's second message comes after every chat's first. The lane's row is locked
+-- for the statement: concurrent senders get disjoint, ordered slots. A slot that would come after
+-- `not_after` (a run's last send time) is not taken: its wait_ms is null, and it costs the bot
+-- nothing (a run used to take slots it could not use any more, a second of them at its end).
+create function private.take_telegram_send_slots(
+  chat_ids bigint[],
+  paid boolean default false,
+  not_after timestamp with time zone default null
+)
+returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
+language plpgsql
+volatile
+set search_path = ''
+as $$
 declare
-  wait_ms integer;
+  lane_name text := case when paid then 'paid' else 'free' end;
+  per_second numeric := private.telegram_send_setting(
+    case when paid then 'telegram_paid_messages_per_second' else 'telegram_messages_per_second' end);
+  spacing interval := make_interval(secs => private.telegram_send_setting('telegram_rate_window_ms') / 1000.0 / per_second);
+  gap interval := make_interval(secs => private.telegram_send_setting('telegram_chat_interval_ms') / 1000.0);
+  started timestamptz := clock_timestamp();
+  frontier timestamptz;
+  assigned timestamptz[] := array_fill(null::timestamptz, array[coalesce(cardinality(chat_ids), 0)]);
+  item record;
+  candidate timestamptz;
+  pause_ms integer;
+begin
+  if coalesce(cardinality(chat_ids), 0) = 0 then
+    return;
+  end if;
+  insert into private.telegram_send_budget (lane) values (lane_name) on conflict (lane) do nothing;
+  select greatest(b.next_slot_at, b.paused_until, started) into frontier
+  from private.telegram_send_budget b where b.lane = lane_name for update;
+  -- Other lane's pause too (a retry_after pauses the bot as a whole).
+  frontier := greatest(frontier, (select max(b.paused_until) from private.telegram_send_budget b));
+
+  for item in
+    select u.pos, u.chat,
+      lag(u.pos) over (partition by u.chat order by u.pos) as previous_pos,
+      row_number() over (partition by u.chat order by u.pos) as round,
+      greatest(s.slot_at + gap, started) as chat_ready,
+      first_value(u.pos) over (partition by u.chat order by u.pos) as first_pos
+    from unnest(chat_ids) with ordinality u(chat, pos)
+    left join private.telegram_chat_send_slots s on s.chat_id = u.chat
+    order by round, chat_ready nulls first, first_pos
+  loop
+    -- A chat's later message gets no slot when its earlier one got none.
+    continue when item.previous_pos is not null and assigned[item.previous_pos] is null;
+    candidate := greatest(frontier,
+      case when item.previous_pos is null then coalesce(item.chat_ready, started)
+        else assigned[item.previous_pos] + gap end);
+    continue when candidate > not_after;
+    assigned[item.pos] := candidate;
+    frontier := candidate + spacing;
+  end loop;
+
+  update private.telegram_send_budget b set next_slot_at = frontier where b.lane = lane_name;
+  -- In chat order, so two statements of the other lane never wait on each other's chat rows.
+  insert into private.telegram_chat_send_slots as s (chat_id, slot_at)
+  select u.chat, max(u.at) from unnest(chat_ids, assigned) u(chat, at)
+  where u.at is not null
+  group by u.chat order by u.chat
+  on conflict on constraint telegram_chat_send_slots_pkey do update
+    set slot_at = greatest(s.slot_at, excluded.slot_at);
+
+  -- One reference time for the whole set, so the waits keep the slots' spacing exactly.
+  started := clock_timestamp();
+  pause_ms := private.telegram_sends_paused_for();
+  return query
+  select u.pos::integer, ceil(extract(epoch from u.at - started) * 1000)::integer, pause_ms,
+    extract(epoch from started)::double precision * 1000
+  from unnest(assigned) with ordinality u(at, pos)
+  order by u.pos;
+end
+$$;
+
+-- Telegram answered 429 with `retry_after_seconds`: no slot of any lane is given before it has
+-- passed, and senders holding an earlier slot see the pause (telegram_sends_paused_for) and take
+-- a new one. Returns the milliseconds the bot is paused for.
+create function private.pause_telegram_sends(retry_after_seconds numeric)
+returns integer
+language sql
+volatile
+set search_path = ''
+as $$
+  with paused as (
+    update private.telegram_send_budget b
+    set paused_until = greatest(b.paused_until, clock_timestamp() + make_interval(secs => retry_after_seconds))
+    returning b.paused_until
+  )
+  select greatest(0, ceil(extract(epoch from max(p.paused_until) - clock_timestamp()) * 1000))::integer from paused p
+$$;
+
+-- How many milliseconds the bot is still paused by an announced retry_after (0: not paused).
+create function private.telegram_sends_paused_for()
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  -- -infinity (never paused) cannot be subtracted from; greatest() makes it now.
+  select greatest(0, ceil(extract(epoch from greatest(max(b.paused_until), clock_timestamp()) - clock_timestamp()) * 1000))::integer
+  from private.telegram_send_budget b
+$$;
+
+-- Send slots for claimed messages' chats, none after `not_after`, for the holder of generation
+-- `lease_generation` only; the answer of private.take_telegram_send_slots.
+create function private.take_notification_send_slots(
+  lease_generation bigint,
+  chat_ids bigint[],
+  paid boolean default false,
+  not_after timestamp with time zone default null
+)
+returns table(slot integer, wait_ms integer, paused_ms integer, clock_ms double precision)
+language plpgsql
+volatile
+set search_path = ''
+as $$
 begin
   perform private.check_dispatcher_generation(lease_generation);
-  wait_ms := private.take_telegram_chat_slot(chat_id, gap);
+  return query select * from private.take_telegram_send_slots(chat_ids, paid, not_after);
+end
+$$;
+
+-- The requests for these claimed messages leave at `slots` (the holder of `lease_generation`
+-- only): kept until their outcomes are recorded.
+create function private.note_departing_sends(
+  lease_generation bigint,
+  notification_ids bigint[],
+  slots timestamp with time zone[]
+)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform private.check_dispatcher_generation(lease_generation);
+  if cardinality(notification_ids) is distinct from cardinality(slots) then
+    raise exception 'note_departing_sends: one slot per notification';
+  end if;
   insert into private.notification_send_slots as k (notification_id, slot_at)
-  select take_notification_send_slot.notification_id, s.slot_at
-  from private.telegram_chat_send_slots s where s.chat_id = take_notification_send_slot.chat_id
+  select u.id, max(u.at) from unnest(notification_ids, slots) u(id, at) group by u.id order by u.id
   on conflict on constraint notification_send_slots_pkey do update set slot_at = excluded.slot_at;
-  return wait_ms;
 end
 $$;
 
@@ -474,6 +673,18 @@ create table private.reminder_dispatcher (
     acquired_at timestamp with time zone default now() not null,
     generation bigint default nextval('private.reminder_dispatcher_generation'::regclass) not null,
     constraint reminder_dispatcher_singleton check (singleton)
+);
+
+-- The bot's send budget, one row per lane: `free` for ordinary sends, `paid` for sends with
+-- allow_paid_broadcast (Telegram counts those apart, up to 1,000 a second). A retry_after pauses
+-- both lanes.
+create table private.telegram_send_budget (
+  lane text primary key,
+  -- The earliest time the next slot may have (the last slot taken plus the spacing).
+  next_slot_at timestamptz not null default '-infinity',
+  -- No slot before this: the end of the latest retry_after Telegram announced to any sender.
+  paused_until timestamptz not null default '-infinity',
+  constraint telegram_send_budget_lane_known check (lane in ('free', 'paid'))
 );
 
 create table private.telegram_chat_send_slots (

@@ -311,23 +311,6 @@ begin
 end
 $$;
 
--- Takes the chat's next send slot: now, or `gap` after the slot taken last, whichever is later.
--- Returns how many milliseconds the caller must wait before sending (0: send now). The database's
--- clock decides, so senders on other machines need not agree on the time.
-create function private.take_telegram_chat_slot(chat_id bigint, gap interval default '00:00:01.1'::interval) returns integer
-    language sql
-    set search_path to ''
-    as $$
-  with taken as (
-    insert into private.telegram_chat_send_slots as s (chat_id, slot_at)
-    values (take_telegram_chat_slot.chat_id, clock_timestamp())
-    on conflict on constraint telegram_chat_send_slots_pkey do update
-      set slot_at = greatest(clock_timestamp(), s.slot_at + gap)
-    returning s.slot_at
-  )
-  select greatest(0, ceil(extract(epoch from taken.slot_at - clock_timestamp()) * 1000))::integer from taken
-$$;
-
 -- The deep link that carries `code`, or null while the bot's username is not configured.
 create function private.telegram_deep_link(code text) returns text
     language sql stable security definer

@@ -28,8 +28,6 @@ revoke all on function private.recover_claims_of_stopped_runs(stopped_by timesta
 grant all on function private.recover_claims_of_stopped_runs(stopped_by timestamp with time zone) to service_role;
 revoke all on function private.hold_dispatcher_lease(holder uuid, lease interval) from public;
 grant all on function private.hold_dispatcher_lease(holder uuid, lease interval) to service_role;
-revoke all on function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval) from public;
-grant all on function private.take_notification_send_slot(lease_generation bigint, notification_id bigint, chat_id bigint, gap interval) to service_role;
 revoke all on function private.check_dispatcher_generation(lease_generation bigint) from public;
 grant all on function private.check_dispatcher_generation(lease_generation bigint) to service_role;
 revoke all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) from public;
@@ -177,8 +175,6 @@ grant all on function private.queue_upcoming_reminders(at timestamp with time zo
 revoke all on function private.raise_rule_violation(relation text, rule text, explanation text) from public;
 grant all on function private.raise_rule_violation(relation text, rule text, explanation text) to service_role;
 
-revoke all on function private.recent_sends(window_length interval) from public;
-grant all on function private.recent_sends(window_length interval) to service_role;
 
 revoke all on function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) from public;
 grant all on function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) to service_role;
@@ -237,8 +233,6 @@ grant all on function private.streak_lookback() to service_role;
 revoke all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) from public;
 grant all on function private.streak_marks(habit uuid, at timestamp with time zone, depth integer) to service_role;
 
-revoke all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) from public;
-grant all on function private.take_telegram_chat_slot(chat_id bigint, gap interval) to service_role;
 
 revoke all on function private.telegram_deep_link(code text) from public;
 grant all on function private.telegram_deep_link(code text) to service_role;
@@ -351,9 +345,27 @@ grant insert(user_id) on table public.telegram_link_codes to authenticated;
 -- pg_cron's jobs are read and run as postgres.
 grant usage on schema cron to postgres;
 
+-- The bot's send budget (issue 27).
+revoke all on function private.telegram_send_setting(text) from public;
+grant all on function private.telegram_send_setting(text) to service_role;
+revoke all on function private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone) from public;
+grant all on function private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone) to service_role;
+revoke all on function private.pause_telegram_sends(numeric) from public;
+grant all on function private.pause_telegram_sends(numeric) to service_role;
+revoke all on function private.telegram_sends_paused_for() from public;
+grant all on function private.telegram_sends_paused_for() to service_role;
+grant select, insert, update on table private.telegram_send_budget to service_role;
+revoke all on function private.record_deliveries(bigint[], text[], bigint[], text[], integer[], integer) from public;
+grant all on function private.record_deliveries(bigint[], text[], bigint[], text[], integer[], integer) to service_role;
 -- Long replies through the outbox (65_telegram_replies.sql).
 revoke all on function private.queue_telegram_reply(update_id bigint, chat_id bigint, parts jsonb) from public;
 grant all on function private.queue_telegram_reply(update_id bigint, chat_id bigint, parts jsonb) to service_role;
 grant select,insert,delete,update on table private.telegram_reply_parts to service_role;
 revoke all on function private.reply_parts(notification_ids bigint[]) from public;
 grant all on function private.reply_parts(notification_ids bigint[]) to service_role;
+revoke all on function private.take_notification_send_slots(bigint, bigint[], boolean, timestamp with time zone) from public;
+grant all on function private.take_notification_send_slots(bigint, bigint[], boolean, timestamp with time zone) to service_role;
+revoke all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) from public;
+grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
+revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;
+grant all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) to service_role;

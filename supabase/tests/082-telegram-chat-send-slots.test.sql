@@ -1,22 +1,15 @@
--- One per-chat send limit for the webhook's replies and the reminders dispatcher: each takes the
--- chat's next slot (private.take_telegram_chat_slot), and a run that has nothing sendable yet
--- asks how long until something is (private.next_deliverable_in).
+-- One per-chat send limit for the webhook's replies and the reminders dispatcher (the bot's send
+-- budget, pgTAP 200), and a run that has nothing sendable yet asks how long until something is
+-- (private.next_deliverable_in).
 begin;
 set local search_path = public, extensions;
 select * from no_plan();
 
 -- ---------------------------------------------------------------- the chat's next slot
-select is(private.take_telegram_chat_slot(-7001), 0, 'a chat not messaged lately may be sent to now');
--- (Each slot is taken once, in a subquery: BETWEEN would evaluate the call twice.)
-select ok(wait between 900 and 1100, 'the next sender to that chat waits out the 1.1 s gap')
-from (select private.take_telegram_chat_slot(-7001) as wait) taken;
-select ok(wait between 2000 and 2200, 'a third sender queues behind the second: slots are handed out, never shared')
-from (select private.take_telegram_chat_slot(-7001) as wait) taken;
-select is(private.take_telegram_chat_slot(-7002), 0, 'other chats are not held up');
-select ok(wait between 2900 and 3000, 'the gap is the caller''s')
-from (select private.take_telegram_chat_slot(-7002, '3 seconds') as wait) taken;
-update private.telegram_chat_send_slots set slot_at = now() - interval '1 minute' where chat_id = -7001;
-select is(private.take_telegram_chat_slot(-7001), 0, 'a slot long past holds nothing up');
+-- One home for the chat's gap: every sender takes its slots from the bot's send budget
+-- (private.take_telegram_send_slots, pgTAP 200); the function with a gap of its own is gone.
+select hasnt_function('private', 'take_telegram_chat_slot', 'no sender takes a chat''s slot with a gap of its own');
+select hasnt_function('private', 'recent_sends', 'nor starts a rate limiter of its own from the last sends');
 
 -- ---------------------------------------------------------------- how long until something is sendable
 update public.notifications set status = 'sent' where status in ('pending', 'retry', 'sending');
@@ -37,16 +30,10 @@ update public.notifications set status = 'sending' where owner_id = tests.get_su
 select is(private.next_deliverable_in(), null, 'a message being sent is not waited for');
 
 -- ---------------------------------------------------------------- privileges
-select ok(
-  not has_function_privilege('authenticated', 'private.take_telegram_chat_slot(bigint, interval)', 'execute')
-  and not has_function_privilege('anon', 'private.next_deliverable_in()', 'execute'),
-  'only the service role takes slots'
-);
-select ok(
-  has_function_privilege('service_role', 'private.take_telegram_chat_slot(bigint, interval)', 'execute')
-  and has_function_privilege('service_role', 'private.next_deliverable_in()', 'execute'),
-  'the functions (service role) may take slots'
-);
+select ok(not has_function_privilege('anon', 'private.next_deliverable_in()', 'execute'),
+  'only the service role asks what is next');
+select ok(has_function_privilege('service_role', 'private.next_deliverable_in()', 'execute'),
+  'the functions (service role) may ask');
 select ok(not has_table_privilege('authenticated', 'private.telegram_chat_send_slots', 'select'), 'slots are private');
 
 select * from finish();

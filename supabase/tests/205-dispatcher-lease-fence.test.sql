@@ -47,9 +47,17 @@ select throws_like(
     (select generation from generations where run = 'a'), (select id from claimed_by_a)),
   'dispatcher_lease_lost%', 'and its delivery records are refused');
 select throws_like(
-  format('select private.take_notification_send_slot(%s, %s, 20501)',
+  format('select private.record_deliveries_fenced(%s, array[%s]::bigint[], array[''sent''], array[4242]::bigint[], array[null], array[null]::integer[])',
     (select generation from generations where run = 'a'), (select id from claimed_by_a)),
+  'dispatcher_lease_lost%', 'and so are its delivery records in sets');
+select throws_like(
+  format('select * from private.take_notification_send_slots(%s, array[20501]::bigint[])',
+    (select generation from generations where run = 'a')),
   'dispatcher_lease_lost%', 'and it takes no chat''s send slot');
+select throws_like(
+  format('select private.note_departing_sends(%s, array[%s]::bigint[], array[now()])',
+    (select generation from generations where run = 'a'), (select id from claimed_by_a)),
+  'dispatcher_lease_lost%', 'nor notes a request leaving');
 select is((select count(*) from private.telegram_chat_send_slots where chat_id = 20501), 0::bigint,
   'so it holds up no message of its successor''s');
 select is((select telegram_message_id from public.notifications where id = (select id from claimed_by_a)), null::bigint,
@@ -61,12 +69,21 @@ create temporary table claimed_by_b on commit drop as
   select * from private.claim_messages_fenced((select generation from generations where run = 'b'), 5, '2 minutes');
 select ok((select id from claimed_by_a) in (select id from claimed_by_b),
   'the new holder claims what the old one had claimed, at once');
-select ok(private.take_notification_send_slot((select generation from generations where run = 'b'), (select id from claimed_by_a), 20501) >= 0,
-  'the new holder takes the chat''s send slot');
+select is((select count(*) from private.take_notification_send_slots((select generation from generations where run = 'b'),
+    array[20501]::bigint[])), 1::bigint,
+  'the new holder takes the message''s send slot');
+select lives_ok(
+  format('select private.note_departing_sends(%s, array[%s]::bigint[], array[now()])',
+    (select generation from generations where run = 'b'), (select id from claimed_by_a)),
+  'and notes its request leaving');
 select is((select count(*) from private.notification_send_slots where notification_id = (select id from claimed_by_a)), 1::bigint,
   'kept with the message while its outcome is unknown');
-select is(private.record_delivery_fenced((select generation from generations where run = 'b'), (select id from claimed_by_a), 'sent', 4343),
-  'sent', 'the new holder''s records are accepted');
+select lives_ok(
+  format('select private.record_deliveries_fenced(%s, array[%s]::bigint[], array[''sent''], array[4343]::bigint[], array[null], array[null]::integer[])',
+    (select generation from generations where run = 'b'), (select id from claimed_by_a)),
+  'the new holder''s records (in sets) are accepted');
+select is((select telegram_message_id from public.notifications where id = (select id from claimed_by_a)), 4343::bigint,
+  'and recorded');
 select is((select count(*) from private.notification_send_slots where notification_id = (select id from claimed_by_a)), 0::bigint,
   'and the recorded outcome drops the message''s slot');
 

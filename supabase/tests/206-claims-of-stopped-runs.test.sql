@@ -16,14 +16,14 @@ insert into public.habits (owner_id, action, place, time, duration_seconds)
 values (tests.get_supabase_uid('stopped1'), 'stopped-one', 'home', '07:00', 30),
        (tests.get_supabase_uid('stopped2'), 'stopped-two', 'home', '07:00', 30);
 
--- A run takes the lease, claims both messages, takes the first message's send slot, and dies.
+-- A run takes the lease, claims both messages, notes the first message's request leaving, and dies.
 -- Meanwhile the webhook replies to the second chat (its own slot for the chat, no message's).
 select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206a0', '15 seconds'), 'a run takes the lease');
 create temporary table dead_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
 select is((select count(*) from dead_claim), 2::bigint, 'and claims both messages');
-select private.take_notification_send_slot((select generation from private.reminder_dispatcher),
-  (select id from dead_claim where chat_id = 20601), 20601);
-select private.take_telegram_chat_slot(20602);
+select private.note_departing_sends((select generation from private.reminder_dispatcher),
+  array[(select id from dead_claim where chat_id = 20601)], array[now()]);
+select count(*) from private.take_telegram_send_slots(array[20602]::bigint[]);
 
 -- ---------------------------------------------------------------- the tick sees them
 select ok(not private.has_deliverable_notifications(now()),
@@ -76,7 +76,7 @@ select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206c0
 create temporary table pair_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
 select is((select count(*) from pair_claim), 2::bigint, 'and claims both messages of one chat');
 -- It sends the first (taking its slot) and records it, then dies before the second's slot.
-select private.take_notification_send_slot((select generation from private.reminder_dispatcher), (select min(id) from pair_claim), 20603);
+select private.note_departing_sends((select generation from private.reminder_dispatcher), array[(select min(id) from pair_claim)], array[now()]);
 update private.notification_send_slots set slot_at = now() where notification_id in (select id from pair_claim);
 select is(private.record_delivery_fenced((select generation from private.reminder_dispatcher), (select min(id) from pair_claim), 'sent', 20603),
   'sent', 'the first is recorded as sent');
@@ -100,8 +100,8 @@ values (tests.get_supabase_uid('stopped5'), 'slow-one', 'home', '07:00', 30),
        (tests.get_supabase_uid('stopped5'), 'slow-two', 'home', '07:00', 30);
 select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-000000020610', '15 seconds'), 'a run takes the lease');
 create temporary table slow_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
-select private.take_notification_send_slot((select generation from private.reminder_dispatcher), (select min(id) from slow_claim), 20605);
-select private.take_notification_send_slot((select generation from private.reminder_dispatcher), (select max(id) from slow_claim), 20605);
+select private.note_departing_sends((select generation from private.reminder_dispatcher),
+  array[(select min(id) from slow_claim), (select max(id) from slow_claim)], array[now(), now()]);
 update private.notification_send_slots set slot_at = now() where notification_id in (select id from slow_claim);
 select is(private.record_delivery_fenced((select generation from private.reminder_dispatcher), (select min(id) from slow_claim), 'sent', 20605),
   'sent', 'the first is recorded as sent, after the second''s request left');
@@ -132,7 +132,7 @@ select is(private.record_delivery((select id from once_claim), 'uncertain', erro
 update public.notifications set next_attempt_at = now() where id = (select id from once_claim);
 create temporary table resend_claim on commit drop as select * from private.claim_messages(5, '2 minutes');
 select is((select count(*) from resend_claim where id = (select id from once_claim)), 1::bigint, 'the resend is claimed');
-select private.take_notification_send_slot((select generation from private.reminder_dispatcher), (select id from once_claim), 20604);
+select private.note_departing_sends((select generation from private.reminder_dispatcher), array[(select id from once_claim)], array[now()]);
 update private.notification_send_slots set slot_at = now() where notification_id = (select id from once_claim);
 update private.reminder_dispatcher set lease_until = now();
 select ok(private.acquire_dispatcher_lease('00000000-0000-0000-0000-0000000206f0', '15 seconds'), 'the next run takes over');

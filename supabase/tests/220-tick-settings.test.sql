@@ -32,7 +32,8 @@ select throws_ok($$ update private.settings set value = 0 where name = 'reminder
 select throws_ok($$ update private.settings set value = 1441 where name = 'reminder_grace_minutes' $$,
   '23514', null, 'a grace over a day is refused');
 select is((select array_agg(c.conname::text order by c.conname) from pg_constraint c
-           where c.conrelid = 'private.settings'::regclass and c.contype = 'c'),
+           where c.conrelid = 'private.settings'::regclass and c.contype = 'c'
+             and c.conname like 'settings\_reminder\_%'),
   array['settings_reminder_grace_minutes_range', 'settings_reminder_queue_ahead_minutes_range',
         'settings_reminder_tick_batch_range'],
   'each setting''s range is a CHECK named after it');

@@ -70,6 +70,11 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
     const chats = new Set(people.map((user) => String(user.chatId)));
     return telegram.callsOf("sendMessage").filter((call) => chats.has(String(call.payload.chat_id)));
   };
+  /** The bot's rate for every sender (private.settings); 28, the default, again at the end. */
+  const botRate = async (perSecond: number) => {
+    await sql`update private.settings set value = ${perSecond} where name = 'telegram_messages_per_second'`;
+    await sql`update private.telegram_send_budget set next_slot_at = '-infinity'`;
+  };
   const leaseGone = () =>
     waitUntil(
       async () => {
@@ -132,8 +137,9 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
     const crashMidRun = async (tag: string, checkTick: boolean) => {
       await quietOutbox(sql);
       telegram.reset();
-      // Two sends a second: a claim of eight takes four seconds to send.
-      const env = { REMINDERS_MESSAGES_PER_SECOND: "2", REMINDERS_WORKING_TIME_MS: "20000" };
+      // Two sends a second (the bot's send budget, in its one home): eight take four seconds to send.
+      await botRate(2);
+      const env = { REMINDERS_WORKING_TIME_MS: "20000" };
       const doomed = instance(env);
       const successor = instance(env);
       await Promise.all([runOn(doomed), runOn(successor)]);
@@ -212,7 +218,8 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
       async () => {
         await quietOutbox(sql);
         telegram.reset();
-        const env = { REMINDERS_MESSAGES_PER_SECOND: "4", REMINDERS_WORKING_TIME_MS: "20000" };
+        await botRate(4);
+        const env = { REMINDERS_WORKING_TIME_MS: "20000" };
         const frozen = instance(env);
         const successor = instance(env);
         await Promise.all([runOn(frozen), runOn(successor)]);
@@ -268,6 +275,7 @@ Deno.test("the dispatcher lease: runs end in time, crashes hand over at once, a 
       },
     );
   } finally {
+    await botRate(28);
     await Promise.all(instances.map((spawned) => spawned.stop()));
     await deleteTestUsers(sql, users);
     await telegram.close();

@@ -104,7 +104,7 @@ Deno.test("a reminder is written in its person's time format, read with the clai
       await createHabit(sql, user, { action: `stretch ${format}`, time: "19:05" });
       people[people.length - 1] = Object.assign(user, { clock });
     }
-    const store = createOutboxStore(sql, { leaseSeconds: 60, maxAttempts: 3, chatIntervalMs: 0 });
+    const store = createOutboxStore(sql, { leaseSeconds: 60, maxAttempts: 3 });
     // Claims carry the dispatcher lease's generation: take the lease as a run would.
     await sql`delete from private.reminder_dispatcher`;
     const holder = crypto.randomUUID();

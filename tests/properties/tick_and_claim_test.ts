@@ -211,7 +211,6 @@ async function runWorld(tx: Tx, steps: string[], world: World, violations: strin
   const store = createOutboxStore(tx as unknown as postgres.Sql, {
     leaseSeconds: 120,
     maxAttempts: 5,
-    chatIntervalMs: 0,
   });
   // The dispatcher's lease, for this transaction only: claims and records carry its generation.
   await tx`delete from private.reminder_dispatcher`;

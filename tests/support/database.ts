@@ -74,8 +74,48 @@ export async function createHabit(
   return row.id;
 }
 
-/** Nothing left to send from earlier tests, and no dispatcher lease left behind by them. */
+/**
+ * The bot's send budget as if time had passed: no retry_after pause and no slot taken ahead
+ * (a test that moves next_attempt_at past a 429 moves the bot's pause too).
+ */
+export async function forgetSendBudget(sql: postgres.Sql): Promise<void> {
+  await sql`update private.telegram_send_budget set next_slot_at = '-infinity', paused_until = '-infinity'`;
+}
+
+/** Nothing left to send from earlier tests, and no dispatcher lease or send pause left behind by them. */
 export async function quietOutbox(sql: postgres.Sql): Promise<void> {
   await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
   await sql`delete from private.reminder_dispatcher`;
+  await forgetSendBudget(sql);
+}
+
+/** `count` people with a linked chat and one habit each, whose "habit created" note is out of the way. */
+export async function peopleWithHabits(sql: postgres.Sql, count: number): Promise<TestUser[]> {
+  const firstChat = uniqueChatId();
+  const users = await sql<TestUser[]>`
+    insert into auth.users (id, aud, role, email, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+    select id, 'authenticated', 'authenticated', 'user-' || id || '@test.local',
+      '{"provider":"email","providers":["email"]}', '{"timezone":"UTC"}', now(), now()
+    from (select gen_random_uuid() as id from generate_series(1, ${count})) u
+    returning id, email, 0 as "chatId"`;
+  users.forEach((user, i) => user.chatId = firstChat + i);
+  await sql`
+    update public.profiles p set telegram_chat_id = u.chat, telegram_linked_at = now()
+    from unnest(${users.map((u) => u.id)}::uuid[], ${users.map((u) => u.chatId)}::bigint[]) u(id, chat)
+    where p.id = u.id`;
+  await sql`
+    insert into public.habits (owner_id, action, place, time, interval_days, duration_seconds)
+    select id, 'stretch', 'home', '07:00', 1, 60 from unnest(${users.map((u) => u.id)}::uuid[]) id`;
+  await sql`update public.notifications set status = 'skipped' where owner_id = any(${
+    users.map((u) => u.id)
+  }::uuid[])`;
+  return users;
+}
+
+/** A reminder due now for each of `users`. */
+export async function remindersDueNow(sql: postgres.Sql, users: TestUser[]): Promise<void> {
+  await sql`
+    insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at)
+    select h.id, h.owner_id, 'reminder', date_trunc('minute', now()), date_trunc('minute', now())
+    from public.habits h where h.owner_id = any(${users.map((u) => u.id)}::uuid[])`;
 }

@@ -3,6 +3,7 @@ import { createClient } from "@supabase/supabase-js";
 import { authenticate } from "../_shared/caller.ts";
 import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
+import { createSendBudgetStore, SendBudget, sendWithinBudget } from "../_shared/send-budget.ts";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { createDeleteAccountApp } from "./app.ts";
 import { readDeleteAccountConfig } from "./config.ts";
@@ -10,6 +11,9 @@ import { readDeleteAccountConfig } from "./config.ts";
 const GOODBYE =
   "Your Habits account has been deleted, with all its habits and history. Goodbye, and thank you! " +
   "This chat is no longer linked; you can sign up again at any time.";
+
+/** How long the goodbye waits for its slot in the bot's send budget before it is given up. */
+const GOODBYE_WAIT_LIMIT_MS = 5_000;
 
 const env = readDeleteAccountConfig();
 
@@ -28,6 +32,8 @@ if (env.ok) {
     },
   );
   const db = connectDatabase(config.SUPABASE_DB_URL, 2);
+  // The goodbye is one more sender of the bot: it takes its slot in the bot's one send budget.
+  const budget = new SendBudget(createSendBudgetStore(db));
   const telegram: TelegramSettings | null = config.TELEGRAM_BOT_TOKEN
     ? {
       token: config.TELEGRAM_BOT_TOKEN,
@@ -48,10 +54,16 @@ if (env.ok) {
     },
     async sayGoodbye(chatId) {
       if (telegram) {
-        await callBotApi(telegram, "sendMessage", {
-          chat_id: chatId,
-          text: GOODBYE,
-        });
+        await sendWithinBudget(
+          budget,
+          String(chatId),
+          GOODBYE_WAIT_LIMIT_MS,
+          () =>
+            callBotApi(telegram, "sendMessage", {
+              chat_id: chatId,
+              text: GOODBYE,
+            }),
+        );
       }
     },
     canSayGoodbye: telegram !== null,

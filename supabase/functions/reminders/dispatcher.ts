@@ -1,37 +1,19 @@
 import { sleep } from "../_shared/sleep.ts";
-import { composeMessage, type OutgoingMessage } from "./message.ts";
-import type { SendRateLimiter } from "./rate-limiter.ts";
+import {
+  deliverOne,
+  type DeliveryOptions,
+  type DispatchReport,
+  type RunState,
+  type SendMessage,
+  skipReason,
+  takeSlotsFenced,
+} from "./deliver-one.ts";
 import { DispatcherLease } from "./lease.ts";
-import { classifySendError } from "./send-outcome.ts";
-import { type ClaimedNotification, type DeliveryOutcome, isLeaseLost, type OutboxStore } from "./store.ts";
+import { type ClaimedNotification, isLeaseLost, type OutboxStore } from "./store.ts";
 
-export interface DispatchReport {
-  /** Another run holds the dispatcher lease: this one sent nothing (that run takes the work). */
-  busy: boolean;
-  claimed: number;
-  sent: number;
-  retried: number;
-  /** Sends that timed out: retried, and maybe delivered already. */
-  maybeDelivered: number;
-  /** 429s whose retry_after did not fit this run: handed back, not counted as attempts. */
-  rateLimited: number;
-  /** 429s waited out inside this run. */
-  rateLimitWaits: number;
-  dead: number;
-  skipped: number;
-  released: number;
-  /** Outcomes the database refused to record: another run took the lease over and sends them. */
-  fenced: number;
-  durationMs: number;
-}
+export type { DispatchReport, SendMessage };
 
-/** Sends one message to one chat and returns Telegram's message id. */
-export type SendMessage = (chatId: string, message: OutgoingMessage) => Promise<number>;
-
-export interface DispatchOptions {
-  store: OutboxStore;
-  send: SendMessage;
-  limiter: SendRateLimiter;
+export interface DispatchOptions extends DeliveryOptions {
   batchSize: number;
   /** The run ends within this, whatever Telegram does: no send starts later than this less sendTimeoutMs. */
   workingTimeMs: number;
@@ -56,11 +38,12 @@ const counters = {
 const RECORD_MARGIN_MS = 500;
 
 /**
- * Delivers the outbox: takes the single dispatcher lease (so Telegram's limits hold however many
- * runs overlap), claims messages fairly, sends each within Telegram's limits and records the
- * outcome, until the outbox is empty or the working time is used up. Every wait (a chat's gap, a
- * 429's pause, a backoff) ends by the working time, so the run ends within it and gives the lease
- * up; what it could not send goes back to the outbox, due when Telegram allows it again.
+ * Delivers the outbox: takes the single dispatcher lease (a fence: the database refuses the
+ * claims, slots and records of a run that lost it), claims messages fairly, sends each within the
+ * bot's send budget and records the outcome, until the outbox is empty or the working time is used
+ * up. Every wait (a slot, a 429's pause, a backoff) ends by the working time, so the run ends
+ * within it and gives the lease up; what it could not send goes back to the outbox, due when
+ * Telegram allows it again.
  */
 export async function dispatchOutbox(options: DispatchOptions): Promise<DispatchReport> {
   const now = options.now ?? (() => performance.now());
@@ -74,6 +57,7 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     maybeDelivered: 0,
     rateLimited: 0,
     rateLimitWaits: 0,
+    slotsRetaken: 0,
     dead: 0,
     skipped: 0,
     released: 0,
@@ -81,7 +65,7 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     durationMs: 0,
   };
 
-  const { store, limiter } = options;
+  const { store } = options;
   const lease = await DispatcherLease.take(store, options.dispatcherLeaseSeconds, now);
   if (!lease) {
     report.busy = true;
@@ -99,10 +83,6 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   const renewal = setInterval(() => void lease.renew(), lease.renewEveryMs);
   let released = false;
   try {
-    const wallClockOffset = Date.now() - now();
-    for (const earlier of await store.recentSends()) {
-      limiter.recordEarlierSend(earlier.chat_id.toString(), earlier.sent_at.getTime() - wallClockOffset);
-    }
     released = await deliverUntilDone(options, run);
   } finally {
     clearInterval(renewal);
@@ -112,27 +92,27 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   return report;
 }
 
-interface RunState {
-  lease: DispatcherLease;
-  outOfTime: boolean;
-  blockedChats: Set<string>;
-  /** No send starts after this (same clock as `now`). */
-  sendBy: number;
-  now: () => number;
-  report: DispatchReport;
-}
-
 /**
- * The pipeline: more is claimed whenever half of the batch size has gone out, so a message
- * waiting out its chat's gap never holds up the rest. Returns true when the lease was given up
- * because nothing was left to send.
+ * The pipeline: more is claimed whenever half of the batch size has gone out, with the send slots
+ * of the whole claim taken in one statement, so a message waiting out its chat's gap never holds
+ * up the rest. Returns true when the lease was given up because nothing was left to send.
  */
 async function deliverUntilDone(options: DispatchOptions, run: RunState): Promise<boolean> {
   const { now } = run;
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  const deliver = async (notification: ClaimedNotification): Promise<void> => {
-    const outcome = await deliverOne(notification, options, run);
+  // The send of each chat's latest message: a chat's next one starts after it, so a message whose
+  // slot had to be retaken (it comes later) never lets the chat's next message overtake it.
+  const chatTails = new Map<string, Promise<unknown>>();
+  const deliver = async (notification: ClaimedNotification, slot: number | undefined): Promise<void> => {
+    const chat = String(notification.chat_id);
+    const previous = chatTails.get(chat);
+    const sending = (previous ? previous.catch(() => {}) : Promise.resolve())
+      .then(() => deliverOne(notification, options, run, slot));
+    chatTails.set(chat, sending);
+    const outcome = await sending.finally(() => {
+      if (chatTails.get(chat) === sending) chatTails.delete(chat);
+    });
     if (outcome.outcome === "released") run.outOfTime = true;
     try {
       await options.store.record(notification.id, outcome, run.lease.generation);
@@ -176,8 +156,12 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
       continue;
     }
     run.report.claimed += batch.length;
+    // The slots of the whole claim, in one statement (none once the lease is lost: handed back).
+    const sendable = batch.filter((notification) => skipReason(notification) === undefined);
+    const slots = sendable.length > 0 ? await takeSlotsFenced(options.budget, sendable, run) : [];
+    const slotOf = new Map(sendable.map((notification, i) => [notification, slots?.[i]]));
     for (const notification of batch) {
-      const delivery: Promise<void> = deliver(notification)
+      const delivery: Promise<void> = deliver(notification, slotOf.get(notification))
         .catch((error) => {
           failure ??= { error };
         })
@@ -198,85 +182,5 @@ async function claimFenced(store: OutboxStore, room: number, run: RunState): Pro
     if (!isLeaseLost(error)) throw error;
     run.lease.lost = true;
     return [];
-  }
-}
-
-/** The message's send slot for this run's lease generation; null once another run took the lease over. */
-async function takeSlotFenced(
-  store: OutboxStore,
-  id: bigint,
-  chat: string,
-  run: RunState,
-): Promise<number | null> {
-  try {
-    return await store.takeSendSlot(id, chat, run.lease.generation);
-  } catch (error) {
-    if (!isLeaseLost(error)) throw error;
-    run.lease.lost = true;
-    return null;
-  }
-}
-
-/** Not sent by this run: back in the outbox, due once Telegram's pause (if any) is over. */
-function handBack(run: RunState, limiter: SendRateLimiter): DeliveryOutcome {
-  const error = run.lease.lost ? "the dispatcher lease was lost" : "working time used up";
-  return { outcome: "released", error, retryAfterSeconds: Math.ceil(limiter.pausedForMs() / 1000) };
-}
-
-async function deliverOne(
-  notification: ClaimedNotification,
-  options: DispatchOptions,
-  run: RunState,
-): Promise<DeliveryOutcome> {
-  if (notification.chat_id === null) return { outcome: "skipped", error: "no Telegram chat is linked" };
-  if (notification.is_paused && notification.kind !== "habit_created") {
-    return { outcome: "skipped", error: "the habit is paused" };
-  }
-  if (notification.kind === "weekly_digest" && notification.digest === null) {
-    return { outcome: "skipped", error: "the weekly digest could not be computed" };
-  }
-  const { limiter } = options;
-  const chat = notification.chat_id.toString();
-  const message = composeMessage(notification);
-  const blocked = { outcome: "skipped", error: "the chat blocked the bot (403)" } as const;
-  while (true) {
-    if (run.blockedChats.has(chat)) return blocked;
-    if (!run.lease.holds() || run.now() >= run.sendBy) return handBack(run, limiter);
-    if (await limiter.waitFor(limiter.reserve(chat), chat, run.sendBy) === null) {
-      return handBack(run, limiter);
-    }
-    // The chat's slot in the database: the webhook's replies message the chat too.
-    if (!run.lease.holds()) return handBack(run, limiter);
-    const chatWait = await takeSlotFenced(options.store, notification.id, chat, run);
-    if (chatWait === null) return handBack(run, limiter);
-    if (chatWait > 0) {
-      if (run.now() + chatWait > run.sendBy) return handBack(run, limiter);
-      await sleep(chatWait);
-    }
-    // The last check before the request leaves: a run whose lease lapsed sends nothing.
-    if (!run.lease.holds()) return handBack(run, limiter);
-    if (run.blockedChats.has(chat)) return blocked;
-    try {
-      return { outcome: "sent", telegramMessageId: await options.send(chat, message) };
-    } catch (error) {
-      const failure = classifySendError(error);
-      if (failure.outcome === "rate_limited") {
-        const pauseMs = failure.retryAfterSeconds * 1000;
-        limiter.pauseFor(pauseMs);
-        // Wait it out here when the pause ends before the last send may start; else hand it back
-        // with next_attempt_at exactly retry_after from now. Either way it is not a failed attempt.
-        if (run.now() + pauseMs < run.sendBy) {
-          run.report.rateLimitWaits++;
-          continue;
-        }
-        return failure;
-      }
-      if (failure.blocked) {
-        run.blockedChats.add(chat);
-        await options.store.markChatBlocked(notification.chat_id);
-      }
-      const { blocked: _blocked, ...outcome } = failure;
-      return outcome;
-    }
   }
 }

@@ -54,3 +54,13 @@ export interface OutgoingMessage {
   text: string;
   keyboard?: InlineKeyboard;
 }
+
+/** What happened to a claimed message, as private.record_delivery records it. */
+export type DeliveryOutcome =
+  | { outcome: "sent"; telegramMessageId: number }
+  | { outcome: "retry"; error: string; retryAfterSeconds?: number }
+  | { outcome: "uncertain"; error: string }
+  | { outcome: "rate_limited"; error: string; retryAfterSeconds: number }
+  | { outcome: "dead"; error: string }
+  | { outcome: "skipped"; error: string }
+  | { outcome: "released"; error: string; retryAfterSeconds: number };

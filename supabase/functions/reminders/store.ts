@@ -1,17 +1,9 @@
+import { noteDeparturesInSets, recordInSets } from "./record-batch.ts";
 import { withReplyParts } from "./reply-message.ts";
-import type { ClaimedNotification } from "./notification.ts";
+import type { ClaimedNotification, DeliveryOutcome } from "./notification.ts";
 import type { Database } from "../_shared/db.ts";
 
-export type { ClaimedNotification };
-
-export type DeliveryOutcome =
-  | { outcome: "sent"; telegramMessageId: number }
-  | { outcome: "retry"; error: string; retryAfterSeconds?: number }
-  | { outcome: "uncertain"; error: string }
-  | { outcome: "rate_limited"; error: string; retryAfterSeconds: number }
-  | { outcome: "dead"; error: string }
-  | { outcome: "skipped"; error: string }
-  | { outcome: "released"; error: string; retryAfterSeconds: number };
+export type { ClaimedNotification, DeliveryOutcome };
 
 /** The outbox calls of the reminders function; the SQL functions hold the state machine. */
 export function createOutboxStore(
@@ -19,7 +11,6 @@ export function createOutboxStore(
   settings: {
     leaseSeconds: number;
     maxAttempts: number;
-    chatIntervalMs: number;
   },
 ) {
   return {
@@ -35,15 +26,14 @@ export function createOutboxStore(
       );
     },
 
-    /** Records an outcome, refused (isLeaseLost) once `generation` no longer holds the lease. */
-    async record(id: bigint, delivery: DeliveryOutcome, generation: bigint): Promise<void> {
-      const messageId = delivery.outcome === "sent" ? delivery.telegramMessageId : null;
-      const error = delivery.outcome === "sent" ? null : delivery.error;
-      const retryAfter = "retryAfterSeconds" in delivery ? delivery.retryAfterSeconds ?? null : null;
-      await db`
-        select private.record_delivery_fenced(${generation.toString()}::bigint, ${id.toString()}::bigint,
-          ${delivery.outcome}, ${messageId}, ${error}, ${retryAfter}, ${settings.maxAttempts})`;
-    },
+    /**
+     * Records a claimed message's outcome for the holder of lease generation `generation`; resolves
+     * once it is committed (with others arriving meanwhile), rejects (isLeaseLost) once it is not.
+     */
+    record: recordInSets(db, settings.maxAttempts),
+
+    /** Notes that a claimed message's request leaves at `at` (grouped); rejects (isLeaseLost) once the lease is lost. */
+    noteDeparture: noteDeparturesInSets(db),
 
     /** Takes or renews the dispatcher lease: its generation (the fencing token), or null while another run holds it. */
     async holdDispatcherLease(holder: string, seconds: number): Promise<bigint | null> {
@@ -57,21 +47,6 @@ export function createOutboxStore(
       const [row] = await db<{ released: boolean }[]>`
         select private.release_dispatcher_lease(${holder}::uuid, ${force}) as released`;
       return row.released;
-    },
-
-    /** Messages sent in the last two seconds, per chat (for the rate limiter of a new run). */
-    async recentSends(): Promise<{ chat_id: bigint; sent_at: Date }[]> {
-      return await db<
-        { chat_id: bigint; sent_at: Date }[]
-      >`select chat_id, sent_at from private.recent_sends()`;
-    },
-
-    /** The chat's next slot (the webhook's replies take it too) for message `id`: ms to wait. Fenced. */
-    async takeSendSlot(id: bigint, chatId: string, generation: bigint): Promise<number> {
-      const [row] = await db<{ wait_ms: number }[]>`
-        select private.take_notification_send_slot(${generation.toString()}::bigint, ${id.toString()}::bigint,
-          ${chatId}::bigint, make_interval(secs => ${settings.chatIntervalMs / 1000})) as wait_ms`;
-      return row.wait_ms;
     },
 
     /** Milliseconds until the earliest queued message may be sent; null when none waits. */

@@ -9,6 +9,7 @@ import { readWebhookConfig, type WebhookConfig } from "./config.ts";
 import { createHabitStore } from "./habit-store.ts";
 import { createMessages } from "./messages/index.ts";
 import { paceReplies } from "./reply-pacing.ts";
+import { createSendBudgetStore, SendBudget } from "../_shared/send-budget.ts";
 import { createWebhookStore } from "./store.ts";
 
 /** The bot's username from configuration, or asked of Telegram once, with a deadline. */
@@ -49,9 +50,11 @@ if (env.ok) {
     timeoutSeconds: config.TELEGRAM_WEBHOOK_API_TIMEOUT_SECONDS,
     username: await botUsername(config),
   });
-  // A reply waits at most this long for its chat's slot or a 429's retry_after: an update is
-  // answered within seconds, well inside its lease.
-  bot.api.config.use(paceReplies(db, { maxWaitMs: REPLY_WAIT_LIMIT_MS }));
+  // A reply waits at most this long for its slot in the bot's send budget (the bot's rate, the
+  // chat's gap, a 429's retry_after): an update is answered within seconds, well inside its lease.
+  bot.api.config.use(
+    paceReplies(new SendBudget(createSendBudgetStore(db)), { maxWaitMs: REPLY_WAIT_LIMIT_MS }),
+  );
   registerHandlers(bot, {
     store,
     habits: createHabitStore(db),

@@ -1,7 +1,5 @@
 import type { Transformer } from "grammy";
-import { takeChatSendSlot } from "../_shared/chat-slots.ts";
-import { sleep } from "../_shared/sleep.ts";
-import type { Database } from "../_shared/db.ts";
+import type { SendBudget } from "../_shared/send-budget.ts";
 
 /** A reply not sent because the chat's next free slot, or Telegram's retry_after, is too far off. */
 export class ReplyNotSentError extends Error {
@@ -15,20 +13,23 @@ export class ReplyNotSentError extends Error {
 const staleQuery = /query is too old|query id is invalid/i;
 
 /**
- * Keeps the webhook's Bot API calls within Telegram's per-chat limit, which it shares with the
- * reminders dispatcher:
- * - each sendMessage first takes the chat's next slot in the database (the dispatcher takes its
- *   slots there too) and waits for it, at most `maxWaitMs`;
- * - a 429 anyway is waited out once when retry_after fits `maxWaitMs`, and the reply sent again;
+ * Keeps the webhook's Bot API calls within Telegram's limits, which it shares with the reminders
+ * dispatcher and every other instance (the bot's one send budget, private.take_telegram_send_slots):
+ * - each sendMessage first takes a slot in the database (the bot's rate, the chat's gap, any
+ *   announced retry_after) and waits for it, at most `maxWaitMs`; a retry_after announced while
+ *   it waits voids the slot and it takes another;
+ * - a 429 anyway pauses every sender for retry_after (recorded in the database); the reply is
+ *   sent again once, when its next slot is within `maxWaitMs`;
  * - a 400 for a callback query answered already (a redelivered update) or too old is logged and
  *   taken as done: the button's effect is recorded, and the rest of the handler still runs.
  * Beyond the bound it throws ReplyNotSentError (or returns the 429), and the webhook ends the
  * update with its effects committed instead of failing it.
  */
 export function paceReplies(
-  db: Database,
-  options: { maxWaitMs: number },
+  budget: SendBudget,
+  options: { maxWaitMs: number; now?: () => number },
 ): Transformer {
+  const now = options.now ?? (() => performance.now());
   return async (prev, method, payload, signal) => {
     if (method !== "sendMessage") {
       const result = await prev(method, payload, signal);
@@ -46,21 +47,20 @@ export function paceReplies(
     }
     const chatId = String((payload as { chat_id?: unknown }).chat_id);
     const send = async () => {
-      const wait = await takeChatSendSlot(db, chatId);
-      if (wait > options.maxWaitMs) {
-        throw new ReplyNotSentError(
-          chatId,
-          `the chat's next free slot is ${wait} ms away`,
-        );
+      const deadline = now() + options.maxWaitMs;
+      while (true) {
+        const [slot] = await budget.take([chatId]);
+        if (slot > deadline) {
+          throw new ReplyNotSentError(chatId, `the next free slot is ${Math.round(slot - now())} ms away`);
+        }
+        if (await budget.depart(slot)) return await prev(method, payload, signal);
       }
-      if (wait > 0) await sleep(wait);
-      return await prev(method, payload, signal);
     };
     const first = await send();
     if (first.ok || first.error_code !== 429) return first;
-    const retryAfterMs = (first.parameters?.retry_after ?? 1) * 1000;
-    if (retryAfterMs > options.maxWaitMs) return first;
-    await sleep(retryAfterMs);
+    const retryAfter = first.parameters?.retry_after ?? 1;
+    await budget.pause(retryAfter);
+    if (retryAfter * 1000 > options.maxWaitMs) return first;
     return await send();
   };
 }
