@@ -13,6 +13,7 @@ import { connectTestDatabase, testDatabaseUrl, uniqueChatId } from "../support/d
 import { DESKTOP, failFastSteps, launchChromium, screenshotDir, watchConsole } from "./support/browser.ts";
 import { buildSpa, freePort, serveSpa, type SpaServer } from "./support/spa.ts";
 import { createClient } from "@supabase/supabase-js";
+import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 
 const PASSWORD = "habits2go4it";
 const ZONE = "Europe/Berlin";
@@ -42,7 +43,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
