@@ -53,17 +53,17 @@ if (env.ok) {
       if (error) throw error;
     },
     async sayGoodbye(chatId) {
-      if (telegram) {
+      if (!telegram) return;
+      try {
         await sendWithinBudget(
           budget,
           String(chatId),
           GOODBYE_WAIT_LIMIT_MS,
-          () =>
-            callBotApi(telegram, "sendMessage", {
-              chat_id: chatId,
-              text: GOODBYE,
-            }),
+          () => callBotApi(telegram, "sendMessage", { chat_id: chatId, text: GOODBYE }),
         );
+      } finally {
+        // The account is gone: its chat keeps no trace here, not even the goodbye's send slot.
+        await db`delete from private.telegram_chat_send_slots where chat_id = ${chatId}`;
       }
     },
     canSayGoodbye: telegram !== null,
