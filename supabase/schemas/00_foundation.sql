@@ -92,8 +92,9 @@ begin
 end
 $_$;
 
--- A send budget setting by name; a missing row is an error that names it, never a silent default.
-create function private.telegram_send_setting(setting text)
+-- An operator setting by name; a missing row is an error that names it (and what it sets), never
+-- a silent default. The tick's and the send budget's readers below name their kind.
+create function private.setting(setting text, what text)
 returns integer
 language plpgsql
 stable
@@ -104,11 +105,21 @@ declare
 begin
   select s.value into found_value from private.settings s where s.name = setting;
   if found_value is null then
-    raise exception 'the send budget setting "%" is missing from private.settings', setting
+    raise exception 'the % setting "%" is missing from private.settings', what, setting
       using errcode = 'no_data_found';
   end if;
   return found_value;
 end
+$$;
+
+-- A send budget setting by name (private.setting).
+create function private.telegram_send_setting(setting text)
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select private.setting(setting, 'send budget')
 $$;
 
 -- Operator-tunable limits, one row each (the rows are data: the migrations insert them). The

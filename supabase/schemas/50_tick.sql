@@ -4,21 +4,12 @@
 -- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
--- A tick setting by name; a missing row is an error that names it, never a silent default.
+-- A tick setting by name (private.setting).
 create function private.reminder_tick_setting(setting text) returns integer
-    language plpgsql stable
+    language sql stable
     set search_path to ''
     as $$
-declare
-  found_value integer;
-begin
-  select s.value into found_value from private.settings s where s.name = setting;
-  if found_value is null then
-    raise exception 'the tick setting "%" is missing from private.settings', setting
-      using errcode = 'no_data_found';
-  end if;
-  return found_value;
-end
+  select private.setting(setting, 'tick')
 $$;
 
 -- The habits due at `at`, locked (others' locks are skipped), with the occurrence to remind and

@@ -346,6 +346,8 @@ grant insert(user_id) on table public.telegram_link_codes to authenticated;
 grant usage on schema cron to postgres;
 
 -- The bot's send budget (issue 27).
+revoke all on function private.setting(text, text) from public;
+grant all on function private.setting(text, text) to service_role;
 revoke all on function private.telegram_send_setting(text) from public;
 grant all on function private.telegram_send_setting(text) to service_role;
 revoke all on function private.take_telegram_send_slots(bigint[], boolean, timestamp with time zone) from public;
