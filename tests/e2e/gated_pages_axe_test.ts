@@ -58,7 +58,10 @@ Deno.test({
         });
         assert.equal(created.error, null);
         ids[path] = created.data.user!.id;
-        await sql`update public.profiles set timezone = ${ZONE} where id = ${ids[path]!}`;
+        // A language in the profile from the start: a profile without one gets the page's language
+        // written by the app after sign-in (profile/language-sync.ts), which could land after this
+        // test sets the language below and turn the page back to English.
+        await sql`update public.profiles set timezone = ${ZONE}, language = 'en' where id = ${ids[path]!}`;
       }
       await turnOnTotp(app, emails["/sign-in/two-factor"]);
       // As the confirmation hook leaves it after an address's first confirmation.
