@@ -113,6 +113,7 @@ Deno.test({
         await page.getByRole("button", { name: "Sign in" }).click();
         await page.getByText("Enter your e-mail and password.").waitFor();
         await page.getByRole("link", { name: "Forgot password?" }).click();
+        await page.getByRole("heading", { name: "Reset your password" }).waitFor();
         await page.getByLabel("E-mail").fill(email);
         await page.getByRole("button", { name: "Send me a reset link" }).click();
         await page.getByText(`If an account uses ${email}`).waitFor();
@@ -165,6 +166,9 @@ Deno.test({
         await signOut();
         await page.goto(`${spaUrl}/sign-in`);
         await page.getByRole("link", { name: "Sign in with an e-mailed link or code" }).click();
+        // React Router navigates in a transition: the sign-in page, with its own "E-mail" field,
+        // stays on screen until the lazy page's code has arrived (seen on a loaded CI machine).
+        await page.getByRole("heading", { name: "Sign in with an e-mail" }).waitFor();
         await page.getByLabel("E-mail").fill(`nobody-${crypto.randomUUID().slice(0, 8)}@example.com`);
         await page.getByRole("button", { name: "E-mail me a link and code" }).click();
         await page.getByText("There is no account with this e-mail. Create one first.").waitFor();
