@@ -72,6 +72,22 @@ Deno.test("a run that ends with work left starts the next run at once, through p
       assert.equal(report.sent, 3);
       assert.equal(await kicks(), before);
     });
+
+    await t.step("a run that could claim nothing asks for nothing, even with rows waiting", async () => {
+      await quietOutbox(sql);
+      const people = await peopleWithHabits(sql, 1);
+      users.push(...people);
+      await remindersDueNow(sql, people);
+      const before = await kicks();
+      // The waiting row is locked elsewhere (the claim skips locked rows): deliverable, not claimable.
+      const report = await sql.begin(async (tx) => {
+        await tx`select id from public.notifications
+          where owner_id = ${people[0]!.id} and status in ('pending', 'retry') for update`;
+        return await run();
+      });
+      assert.equal(report.claimed, 0);
+      assert.equal(await kicks(), before, "no next run: it would find the same rows locked");
+    });
   } finally {
     await sql`delete from net.http_request_queue where url like ${PROJECT_URL + "%"}`;
     await sql`delete from vault.secrets where name in ('project_url', 'reminders_secret')`;
