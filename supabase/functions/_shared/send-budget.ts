@@ -31,8 +31,8 @@ export interface FromDatabase {
 /** The database calls of the bot's one send budget (private.take_telegram_send_slots and kin). */
 export function createSendBudgetStore(db: Database, lane: BudgetLane = {}) {
   return {
-    /** One slot per entry (a chat may repeat), in one statement: milliseconds to wait for each. */
-    /** `waits` is null where `fence.notAfter` left no slot. */
+    /** One slot per entry (a chat may repeat), in one statement: milliseconds to wait for each
+     * (null where `fence.notAfter` left no slot). */
     async takeSlots(
       chatIds: string[],
       fence?: SlotFence,
@@ -200,9 +200,39 @@ export class SendBudget {
   }
 }
 
+/** No slot in the bot's budget came within the sender's bound. */
+export class NoSendSlotError extends Error {
+  constructor(readonly chatId: string, readonly msAway: number, maxWaitMs: number) {
+    super(
+      `no send slot for chat ${chatId} within ${maxWaitMs} ms (the next is ${Math.round(msAway)} ms away)`,
+    );
+    this.name = "NoSendSlotError";
+  }
+}
+
+/**
+ * Waits until a message to `chatId` may go: takes a slot, waits for it, and takes another when a
+ * retry_after voided it or it could not leave in time. Throws NoSendSlotError when the slot lies
+ * beyond `maxWaitMs` from now.
+ */
+export async function waitForSendSlot(
+  budget: SendBudget,
+  chatId: string,
+  maxWaitMs: number,
+  now: () => number = () => performance.now(),
+): Promise<void> {
+  const deadline = now() + maxWaitMs;
+  while (true) {
+    const [slot] = await budget.take([chatId]);
+    if (slot > deadline) throw new NoSendSlotError(chatId, slot - now(), maxWaitMs);
+    if (await budget.depart(slot)) return;
+  }
+}
+
 /**
  * Sends one message within the bot's budget: waits for a slot at most `maxWaitMs`, and records a
- * 429's retry_after for every sender. Throws when no slot comes in time, or as `send` throws.
+ * 429's retry_after for every sender. Throws NoSendSlotError when no slot comes in time, or as
+ * `send` throws.
  */
 export async function sendWithinBudget<T>(
   budget: SendBudget,
@@ -210,18 +240,13 @@ export async function sendWithinBudget<T>(
   maxWaitMs: number,
   send: () => Promise<T>,
 ): Promise<T> {
-  const deadline = performance.now() + maxWaitMs;
-  while (true) {
-    const [slot] = await budget.take([chatId]);
-    if (slot > deadline) throw new Error(`no send slot for chat ${chatId} within ${maxWaitMs} ms`);
-    if (!await budget.depart(slot)) continue;
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof TelegramApiError && error.code === 429) {
-        await budget.pause(error.retryAfterSeconds ?? 1);
-      }
-      throw error;
+  await waitForSendSlot(budget, chatId, maxWaitMs);
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof TelegramApiError && error.code === 429) {
+      await budget.pause(error.retryAfterSeconds ?? 1);
     }
+    throw error;
   }
 }

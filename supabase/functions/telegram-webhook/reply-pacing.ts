@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import type { SendBudget } from "../_shared/send-budget.ts";
+import { NoSendSlotError, type SendBudget, waitForSendSlot } from "../_shared/send-budget.ts";
 
 /** A reply not sent because the chat's next free slot, or Telegram's retry_after, is too far off. */
 export class ReplyNotSentError extends Error {
@@ -47,14 +47,13 @@ export function paceReplies(
     }
     const chatId = String((payload as { chat_id?: unknown }).chat_id);
     const send = async () => {
-      const deadline = now() + options.maxWaitMs;
-      while (true) {
-        const [slot] = await budget.take([chatId]);
-        if (slot > deadline) {
-          throw new ReplyNotSentError(chatId, `the next free slot is ${Math.round(slot - now())} ms away`);
-        }
-        if (await budget.depart(slot)) return await prev(method, payload, signal);
+      try {
+        await waitForSendSlot(budget, chatId, options.maxWaitMs, now);
+      } catch (error) {
+        if (!(error instanceof NoSendSlotError)) throw error;
+        throw new ReplyNotSentError(chatId, `the next free slot is ${Math.round(error.msAway)} ms away`);
       }
+      return await prev(method, payload, signal);
     };
     const first = await send();
     if (first.ok || first.error_code !== 429) return first;
