@@ -147,23 +147,39 @@ export async function callBotApi<T>(
 ): Promise<T> {
   const url = `${settings.apiRoot.replace(/\/$/, "")}/bot${settings.token}/${method}`;
   const timeoutMs = (settings.timeoutSeconds ?? 10) * 1000;
+  // One deadline for the request and its answer's body, whose timer ends with the call (at
+  // thousands of sends a second, AbortSignal.timeout would keep a timer per send for timeoutMs).
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException("Signal timed out.", "TimeoutError")),
+    timeoutMs,
+  );
+  const callerAborted = () => deadline.abort();
+  if (signal?.aborted) deadline.abort();
+  signal?.addEventListener("abort", callerAborted, { once: true });
   let response: Response;
   let text: string;
   try {
-    response = await timedFetch(timeoutMs)(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(payload),
-      signal,
-    });
-  } catch (error) {
-    throw noAnswer(method, error, timeoutMs);
-  }
-  try {
-    text = await response.text();
-  } catch (error) {
-    if (!response.ok) throw foreignAnswer(method, response, undefined);
-    throw noAnswer(method, error, timeoutMs);
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: streamed(JSON.stringify(payload)),
+        signal: deadline.signal,
+        ...(botApiClient ? { client: botApiClient } : {}),
+      });
+    } catch (error) {
+      throw noAnswer(method, error, timeoutMs);
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (!response.ok) throw foreignAnswer(method, response, undefined);
+      throw noAnswer(method, error, timeoutMs);
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", callerAborted);
   }
   let body: BotApiBody<T>;
   try {
