@@ -31,7 +31,10 @@ export async function readRawParams(
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw badRequest("JSON object expected");
     }
-    return { ...raw, ...parsed as Record<string, unknown> };
+    // A fresh object from JSON.parse: merged with the query string only when there is one.
+    return url.search === ""
+      ? parsed as Record<string, unknown>
+      : { ...raw, ...parsed as Record<string, unknown> };
   }
   if (type === "application/x-www-form-urlencoded") {
     return { ...raw, ...Object.fromEntries(new URLSearchParams(utf8.decode(body))) };
