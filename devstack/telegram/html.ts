@@ -86,6 +86,14 @@ function validUrl(href: string): string | undefined {
   }
 }
 
+/** Where the next `<` or `&` at or after `from` is (the source's length when there is none). */
+function nextMarkup(source: string, from: number): number {
+  const tag = source.indexOf("<", from);
+  const entity = source.indexOf("&", from);
+  const end = source.length;
+  return Math.min(tag < 0 ? end : tag, entity < 0 ? end : entity);
+}
+
 export function parseHtml(source: string): ParsedHtml {
   let text = "";
   const entities: MessageEntity[] = [];
@@ -100,8 +108,10 @@ export function parseHtml(source: string): ParsedHtml {
       continue;
     }
     if (char !== "<") {
-      text += char;
-      index++;
+      // Plain text up to the next tag or entity, in one piece.
+      const next = nextMarkup(source, index);
+      text += source.slice(index, next);
+      index = next;
       continue;
     }
     const tagStart = index;
@@ -216,7 +226,10 @@ export function checkMessageText(
   parseMode: "HTML" | undefined,
 ): { ok: true; text: string; entities: MessageEntity[] } | { ok: false; description: string } {
   if (raw.length === 0) return { ok: false, description: "Bad Request: message text is empty" };
-  if (utf8.encode(raw).length > 32768) return { ok: false, description: "Bad Request: text is too long" };
+  // Three UTF-8 bytes at most per UTF-16 unit: a short text needs no encoding to be within 32 KiB.
+  if (raw.length * 3 > 32768 && utf8.encode(raw).length > 32768) {
+    return { ok: false, description: "Bad Request: text is too long" };
+  }
   let parsed: { text: string; entities: MessageEntity[] } = { text: raw, entities: [] };
   if (parseMode === "HTML") {
     const result = parseHtml(raw);
@@ -226,7 +239,10 @@ export function checkMessageText(
   const leading = parsed.text.length - parsed.text.trimStart().length;
   const text = parsed.text.trim();
   if (text.length === 0) return { ok: false, description: "Bad Request: text must be non-empty" };
-  if (codePoints(text) > 4096) return { ok: false, description: "Bad Request: message is too long" };
+  // A code point is one or two UTF-16 units: a text of at most 4096 units needs no counting.
+  if (text.length > 4096 && codePoints(text) > 4096) {
+    return { ok: false, description: "Bad Request: message is too long" };
+  }
   const entities = parsed.entities
     .map((e) => {
       const start = Math.max(0, e.offset - leading);

@@ -10,29 +10,34 @@ export type Kind = "integer" | "string" | "boolean" | "object" | "array" | "chat
 export type ParamSpec = Record<string, Kind>;
 export type Params = Record<string, unknown>;
 
+const utf8 = new TextDecoder();
+
 /** Reads the raw parameters of a request (URL query plus body). */
 export async function readRawParams(
   url: URL,
   contentType: string,
   body: Uint8Array,
 ): Promise<Record<string, unknown>> {
-  const raw: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  const raw: Record<string, unknown> = url.search === "" ? {} : Object.fromEntries(url.searchParams);
   const type = contentType.split(";")[0].trim().toLowerCase();
   if (body.length === 0) return raw;
   if (type === "application/json") {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
+      parsed = JSON.parse(utf8.decode(body));
     } catch {
       throw badRequest("can't parse JSON object");
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw badRequest("JSON object expected");
     }
-    return { ...raw, ...parsed as Record<string, unknown> };
+    // A fresh object from JSON.parse: merged with the query string only when there is one.
+    return url.search === ""
+      ? parsed as Record<string, unknown>
+      : { ...raw, ...parsed as Record<string, unknown> };
   }
   if (type === "application/x-www-form-urlencoded") {
-    return { ...raw, ...Object.fromEntries(new URLSearchParams(new TextDecoder().decode(body))) };
+    return { ...raw, ...Object.fromEntries(new URLSearchParams(utf8.decode(body))) };
   }
   if (type === "multipart/form-data") {
     const form = await new Response(body as Uint8Array<ArrayBuffer>, {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { Buffer } from "node:buffer";
 import { z } from "zod";
 import type { RunningService } from "../service.ts";
 import { BotApi, canonicalMethod } from "./bot.ts";
@@ -119,7 +120,7 @@ export async function startTelegram(
     const body = json ? JSON.stringify(reply.body) : String(reply.body);
     const headers: Record<string, string> = {
       "content-type": reply.contentType ?? "application/json",
-      "content-length": String(new TextEncoder().encode(body).length),
+      "content-length": String(Buffer.byteLength(body)),
     };
     const retryAfter = (reply.body as { parameters?: { retry_after?: number } })?.parameters?.retry_after;
     if (reply.status === 429 && retryAfter) headers["retry-after"] = String(retryAfter);
@@ -129,6 +130,15 @@ export async function startTelegram(
     }
     response.writeHead(reply.status, headers);
     response.end(body);
+  };
+
+  // Only a long poll (getUpdates) waits on its signal: it ends when its client goes away. Other
+  // calls answer at once, so they are spared a listener and a joined signal each.
+  const callSignal = (method: string, response: ServerResponse): AbortSignal => {
+    if (method !== "getUpdates") return abortOnClose.signal;
+    const clientGone = new AbortController();
+    response.once("close", () => clientGone.abort());
+    return AbortSignal.any([clientGone.signal, abortOnClose.signal]);
   };
 
   const botCall = async (
@@ -177,11 +187,9 @@ export async function startTelegram(
       case "hang":
         if (!fault.takeEffect) return; // the socket stays open until the client gives up or we close
     }
-    const clientGone = new AbortController();
-    response.once("close", () => clientGone.abort());
     let reply: Reply;
     try {
-      const result = await api.call(method, raw, AbortSignal.any([clientGone.signal, abortOnClose.signal]));
+      const result = await api.call(method, raw, callSignal(method, response));
       reply = { status: 200, body: { ok: true, result } };
     } catch (error) {
       if (!(error instanceof TelegramError)) throw error;

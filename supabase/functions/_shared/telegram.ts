@@ -35,20 +35,42 @@ export class TelegramUnreachableError extends Error {
 }
 
 /**
- * A connection per request. Deno's fetch sends a request again, once, when a pooled keep-alive
- * connection breaks before the answer (denoland/deno#32566, narrowed to pooled connections by
- * #36415): right for idempotent requests, wrong for sendMessage, which Telegram may already have
- * delivered. Without a pool no connection is ever "pooled", so nothing is resent. Where the
+ * Keep-alive connections, each request's body handed over as a stream. Deno's fetch sends a
+ * request again, once, when a pooled keep-alive connection breaks before the answer
+ * (denoland/deno#32566, narrowed to pooled connections by #36415): right for idempotent requests,
+ * wrong for sendMessage, which Telegram may already have delivered. It resends only bodies it can
+ * clone, never a stream: with the body as a stream every call is exactly one request, and the
+ * connections are reused (a connection per request cost the dispatcher a third of its CPU: issue
+ * 27). A connection idle for POOL_IDLE_MS is closed by this side, long before any server closes
+ * an idle one, so a request rarely meets a connection the server has just closed. Where the
  * runtime has no Deno.createHttpClient, the default client is used.
  */
-const unpooledClient = typeof Deno.createHttpClient === "function"
-  ? Deno.createHttpClient({ poolMaxIdlePerHost: 0 })
+const POOL_IDLE_MS = 5_000;
+const botApiClient = typeof Deno.createHttpClient === "function"
+  ? Deno.createHttpClient({ poolIdleTimeout: POOL_IDLE_MS })
   : undefined;
 
+const utf8 = new TextEncoder();
+
 /**
- * fetch with a deadline, on Deno's native fetch without a connection pool: exactly one request
- * per call. grammY's npm build brings node-fetch with a keep-alive agent, and Deno's node:http
- * layer resends an aborted POST on a reused connection (denoland/deno#36786): a timed-out
+ * A string or byte body as a one-chunk stream: a body fetch cannot send twice. It goes out
+ * chunked (a stream has no length), as grammY's file uploads (core/payload.ts) reach the Bot API.
+ */
+function streamed(body: BodyInit | null | undefined): BodyInit | null | undefined {
+  if (typeof body !== "string" && !(body instanceof Uint8Array)) return body;
+  const bytes = typeof body === "string" ? utf8.encode(body) : body;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+/**
+ * fetch with a deadline, on Deno's native fetch that never resends: exactly one request per call.
+ * grammY's npm build brings node-fetch with a keep-alive agent, and Deno's node:http layer
+ * resends an aborted POST on a reused connection (denoland/deno#36786): a timed-out
  * sendMessage reached the chat twice (issue 11). `signal` (grammY's own abort signal) is honoured.
  */
 export function timedFetch(timeoutMs: number) {
@@ -64,9 +86,9 @@ export function timedFetch(timeoutMs: number) {
     return await fetch(url, {
       method,
       headers,
-      body,
+      body: streamed(body),
       signal: AbortSignal.any([timeout, outer.signal]),
-      ...(unpooledClient ? { client: unpooledClient } : {}),
+      ...(botApiClient ? { client: botApiClient } : {}),
     });
   };
 }
@@ -125,23 +147,39 @@ export async function callBotApi<T>(
 ): Promise<T> {
   const url = `${settings.apiRoot.replace(/\/$/, "")}/bot${settings.token}/${method}`;
   const timeoutMs = (settings.timeoutSeconds ?? 10) * 1000;
+  // One deadline for the request and its answer's body, whose timer ends with the call (at
+  // thousands of sends a second, AbortSignal.timeout would keep a timer per send for timeoutMs).
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException("Signal timed out.", "TimeoutError")),
+    timeoutMs,
+  );
+  const callerAborted = () => deadline.abort();
+  if (signal?.aborted) deadline.abort();
+  signal?.addEventListener("abort", callerAborted, { once: true });
   let response: Response;
   let text: string;
   try {
-    response = await timedFetch(timeoutMs)(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(payload),
-      signal,
-    });
-  } catch (error) {
-    throw noAnswer(method, error, timeoutMs);
-  }
-  try {
-    text = await response.text();
-  } catch (error) {
-    if (!response.ok) throw foreignAnswer(method, response, undefined);
-    throw noAnswer(method, error, timeoutMs);
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: streamed(JSON.stringify(payload)),
+        signal: deadline.signal,
+        ...(botApiClient ? { client: botApiClient } : {}),
+      });
+    } catch (error) {
+      throw noAnswer(method, error, timeoutMs);
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (!response.ok) throw foreignAnswer(method, response, undefined);
+      throw noAnswer(method, error, timeoutMs);
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", callerAborted);
   }
   let body: BotApiBody<T>;
   try {
