@@ -62,6 +62,9 @@ grant all on function private.complete_today_from_telegram(chat_id bigint, habit
 revoke all on function private.current_streak(habit uuid) from public;
 grant all on function private.current_streak(habit uuid) to service_role;
 
+revoke all on function private.current_streaks(habits uuid[]) from public;
+grant all on function private.current_streaks(habits uuid[]) to service_role;
+
 revoke all on function private.digest_due_at(weekday integer, local_time time without time zone, time_zone text, at timestamp with time zone) from public;
 grant all on function private.digest_due_at(weekday integer, local_time time without time zone, time_zone text, at timestamp with time zone) to service_role;
 
@@ -226,6 +229,12 @@ grant all on function private.snooze_reminder_from_telegram(chat_id bigint, noti
 
 revoke all on function private.streak_for_message(habit uuid) from public;
 grant all on function private.streak_for_message(habit uuid) to service_role;
+
+revoke all on function private.streak_marks_of(habits uuid[], at timestamp with time zone, depth integer) from public;
+grant all on function private.streak_marks_of(habits uuid[], at timestamp with time zone, depth integer) to service_role;
+
+revoke all on function private.streaks_for_messages(habits uuid[]) from public;
+grant all on function private.streaks_for_messages(habits uuid[]) to service_role;
 
 revoke all on function private.streak_lookback() from public;
 grant all on function private.streak_lookback() to service_role;
