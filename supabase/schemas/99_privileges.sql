@@ -30,6 +30,9 @@ revoke all on function private.hold_dispatcher_lease(holder uuid, lease interval
 grant all on function private.hold_dispatcher_lease(holder uuid, lease interval) to service_role;
 revoke all on function private.check_dispatcher_generation(lease_generation bigint) from public;
 grant all on function private.check_dispatcher_generation(lease_generation bigint) to service_role;
+revoke all on function private.choose_claimable(batch_size integer) from public;
+grant all on function private.choose_claimable(batch_size integer) to service_role;
+
 revoke all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) from public;
 grant all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) to service_role;
 revoke all on function private.record_delivery_fenced(lease_generation bigint, notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) from public;
