@@ -29,7 +29,8 @@ end
 $$;
 
 -- The dispatcher's claim in one call: the claimed messages with the owner's language, each
--- reminder's streak (one set per claim: private.streaks_for_messages) and each digest's week.
+-- reminder's streak and each digest's week, each computed as one set per claim
+-- (private.streaks_for_messages, private.digests_for_messages).
 create function private.claim_messages(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time text, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text, language text, streak integer, digest jsonb)
     language sql
     set search_path to ''
@@ -43,15 +44,20 @@ create function private.claim_messages(batch_size integer default 50, lease inte
     select s.habit_id, s.streak
     from private.streaks_for_messages(array(
       select c.habit_id from claimed c where c.kind in ('reminder', 'snoozed_reminder'))) s
+  ),
+  digests as materialized (
+    select d.owner_id, d.digest
+    from private.digests_for_messages(array(select c.owner_id from claimed c where c.kind = 'weekly_digest')) d
   )
   select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
     c.local_time::text, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant, c.is_paused,
     c.pleasant_action, c.pleasant_place, p.language,
     case when c.kind in ('reminder', 'snoozed_reminder') then coalesce(s.streak, 0) else 0 end,
-    case when c.kind = 'weekly_digest' then private.digest_for_message(c.owner_id) end
+    case when c.kind = 'weekly_digest' then d.digest end
   from claimed c
   join public.profiles p on p.id = c.owner_id
   left join streaks s on s.habit_id = c.habit_id and c.kind in ('reminder', 'snoozed_reminder')
+  left join digests d on d.owner_id = c.owner_id and c.kind = 'weekly_digest'
   order by c.kind <> 'habit_created', c.due_at
 $$;
 

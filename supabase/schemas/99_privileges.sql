@@ -74,6 +74,9 @@ grant all on function private.digest_due_at(weekday integer, local_time time wit
 revoke all on function private.digest_for_message(owner uuid) from public;
 grant all on function private.digest_for_message(owner uuid) to service_role;
 
+revoke all on function private.digests_for_messages(owners uuid[]) from public;
+grant all on function private.digests_for_messages(owners uuid[]) to service_role;
+
 revoke all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) from public;
 grant all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) to service_role;
 
@@ -383,3 +386,6 @@ revoke all on function private.note_departing_sends(bigint, bigint[], timestamp 
 grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
 revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;
 grant all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) to service_role;
+
+revoke all on function private.weekly_digests(owners uuid[]) from public;
+grant all on function private.weekly_digests(owners uuid[]) to service_role;
