@@ -136,9 +136,11 @@ $$;
 -- history, instead of being returned (nothing about it can be computed; the tick pauses the
 -- owner's habits when they next fall due). Each distinct zone among the claimed rows is tried
 -- once. The "habit created" note names the zone but converts nothing, so it still goes out.
--- What it claims, and in which order, private.choose_claimable decides.
+-- What it claims, and in which order, private.choose_claimable decides. Estimated at 100 rows (a
+-- claim returns at most its batch), so what joins its rows looks them up by key.
 create function private.claim_notifications(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, occurrence_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time time without time zone, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text)
     language sql
+    rows 100
     set search_path to ''
     as $$
   with claimable as materialized (

@@ -86,12 +86,16 @@ create function private.digests_for_messages(owners uuid[])
 returns table(owner_id uuid, digest jsonb)
 language plpgsql
 stable
+rows 10
 set search_path = ''
 as $$
 declare
   ids uuid[];
   digests jsonb[];
 begin
+  if coalesce(cardinality(owners), 0) = 0 then
+    return;
+  end if;
   begin
     select array_agg(d.owner_id), array_agg(d.digest) into ids, digests
     from private.weekly_digests(owners) d;

@@ -217,12 +217,16 @@ create function private.streaks_for_messages(habits uuid[])
 returns table(habit_id uuid, streak integer)
 language plpgsql
 stable
+rows 100
 set search_path = ''
 as $$
 declare
   ids uuid[];
   streaks integer[];
 begin
+  if coalesce(cardinality(habits), 0) = 0 then
+    return;
+  end if;
   begin
     select array_agg(s.habit_id), array_agg(s.streak) into ids, streaks
     from private.current_streaks(habits) s;
