@@ -29,7 +29,8 @@ end
 $$;
 
 -- The dispatcher's claim in one call: the claimed messages with the owner's language, each
--- reminder's streak and each digest's week, computed once per claim over the claimed rows only.
+-- reminder's streak and each digest's week, each computed as one set per claim
+-- (private.streaks_for_messages, private.digests_for_messages).
 create function private.claim_messages(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time text, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text, language text, streak integer, digest jsonb)
     language sql
     set search_path to ''
@@ -38,15 +39,25 @@ create function private.claim_messages(batch_size integer default 50, lease inte
     select c.*, n.owner_id
     from private.claim_notifications(batch_size, lease) c
     join public.notifications n on n.id = c.id
+  ),
+  streaks as materialized (
+    select s.habit_id, s.streak
+    from private.streaks_for_messages(array(
+      select c.habit_id from claimed c where c.kind in ('reminder', 'snoozed_reminder'))) s
+  ),
+  digests as materialized (
+    select d.owner_id, d.digest
+    from private.digests_for_messages(array(select c.owner_id from claimed c where c.kind = 'weekly_digest')) d
   )
   select c.id, c.kind, c.attempts, c.due_at, c.habit_id, c.chat_id, c.timezone, c.action, c.place,
     c.local_time::text, c.interval_days, c.duration_seconds, c.reward, c.is_pleasant, c.is_paused,
     c.pleasant_action, c.pleasant_place, p.language,
-    case when c.kind in ('reminder', 'snoozed_reminder') then coalesce(private.streak_for_message(c.habit_id), 0)
-      else 0 end,
-    case when c.kind = 'weekly_digest' then private.digest_for_message(c.owner_id) end
+    case when c.kind in ('reminder', 'snoozed_reminder') then coalesce(s.streak, 0) else 0 end,
+    case when c.kind = 'weekly_digest' then d.digest end
   from claimed c
   join public.profiles p on p.id = c.owner_id
+  left join streaks s on s.habit_id = c.habit_id and c.kind in ('reminder', 'snoozed_reminder')
+  left join digests d on d.owner_id = c.owner_id and c.kind = 'weekly_digest'
   order by c.kind <> 'habit_created', c.due_at
 $$;
 
@@ -61,41 +72,81 @@ begin
 end
 $$;
 
+-- Which messages a claim of `batch_size` takes, in the order it takes them: each chat's first
+-- before any chat's second, at most two in flight per chat (its rows in flight count), "habit
+-- created" first, then the longest waiting. Reads a window of the queue (see above).
+create function private.choose_claimable(batch_size integer)
+returns bigint[]
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  -- No batch size: no limit, as LIMIT NULL (the window is the whole queue).
+  window_size integer := case when batch_size is not null then greatest(batch_size, 1) * 2 end;
+  chosen bigint[];
+  chats_first integer;
+  seen integer;
+begin
+  loop
+    with candidates as (
+      (select d.id, d.owner_id, d.kind, d.next_attempt_at from public.notifications d
+       where d.status in ('pending', 'retry', 'sending') and d.kind = 'habit_created' and d.next_attempt_at <= now()
+       order by d.next_attempt_at, d.id limit window_size)
+      union all
+      (select d.id, d.owner_id, d.kind, d.next_attempt_at from public.notifications d
+       where d.status in ('pending', 'retry', 'sending') and d.kind <> 'habit_created' and d.next_attempt_at <= now()
+       order by d.next_attempt_at, d.id limit window_size)
+    ),
+    queue_window as (
+      select c.id, c.owner_id, c.kind, c.next_attempt_at, false as in_flight from candidates c
+      order by c.kind <> 'habit_created', c.next_attempt_at, c.id
+      limit window_size
+    ),
+    ranked as materialized (
+      select n.id, n.kind, n.next_attempt_at, n.in_flight,
+        row_number() over (
+          partition by n.owner_id order by n.in_flight desc, n.kind <> 'habit_created', n.next_attempt_at, n.id
+        ) as place_in_chat
+      from (
+        select * from queue_window
+        union all
+        select f.id, f.owner_id, f.kind, f.next_attempt_at, true from public.notifications f
+        where f.status = 'sending' and f.next_attempt_at > now()
+      ) n
+    )
+    select array(
+        select r.id from ranked r
+        where not r.in_flight and r.place_in_chat <= 2
+        order by r.place_in_chat, r.kind <> 'habit_created', r.next_attempt_at, r.id
+        limit batch_size),
+      (select count(*)::integer from ranked r where not r.in_flight and r.place_in_chat = 1),
+      (select count(*)::integer from ranked r where not r.in_flight)
+    into chosen, chats_first, seen;
+    -- Enough chats' first messages, or the whole queue was in the window.
+    exit when batch_size is null or chats_first >= batch_size or seen < window_size;
+    window_size := window_size * 2;
+  end loop;
+  return chosen;
+end
+$$;
+
 -- Claims due messages under a lease, and isolates each person's zone: a reminder, snoozed reminder or digest
 -- whose owner's zone no longer resolves is recorded as skipped, with the reason in the owner's
 -- history, instead of being returned (nothing about it can be computed; the tick pauses the
 -- owner's habits when they next fall due). Each distinct zone among the claimed rows is tried
 -- once. The "habit created" note names the zone but converts nothing, so it still goes out.
+-- What it claims, and in which order, private.choose_claimable decides. Estimated at 100 rows (a
+-- claim returns at most its batch), so what joins its rows looks them up by key.
 create function private.claim_notifications(batch_size integer default 50, lease interval default '00:02:00'::interval) returns table(id bigint, kind text, attempts integer, due_at timestamp with time zone, occurrence_at timestamp with time zone, habit_id uuid, chat_id bigint, timezone text, action text, place text, local_time time without time zone, interval_days smallint, duration_seconds smallint, reward text, is_pleasant boolean, is_paused boolean, pleasant_action text, pleasant_place text)
     language sql
+    rows 100
     set search_path to ''
     as $$
-  with queue as (
-    select n.id, n.next_attempt_at, n.kind,
-      n.status = 'sending' and n.next_attempt_at > now() as in_flight,
-      row_number() over (
-        partition by n.owner_id
-        order by n.status = 'sending' and n.next_attempt_at > now() desc,
-          n.kind <> 'habit_created', n.next_attempt_at, n.id
-      ) as place_in_chat
-    from (
-      select * from public.notifications d
-      where d.status in ('pending', 'retry', 'sending') and d.next_attempt_at <= now()
-      union all
-      select * from public.notifications f
-      where f.status = 'sending' and f.next_attempt_at > now()
-    ) n
-  ),
-  chosen as materialized (
-    select q.id from queue q
-    where not q.in_flight and q.place_in_chat <= 2
-    order by q.place_in_chat, q.kind <> 'habit_created', q.next_attempt_at, q.id
-    limit batch_size
-  ),
-  claimable as materialized (
+  with claimable as materialized (
     select n.id, n.kind, p.timezone from public.notifications n
     join public.profiles p on p.id = n.owner_id
-    where n.id = any (array(select c.id from chosen c))
+    where n.id = any ((select private.choose_claimable(batch_size))::bigint[])
       and n.status in ('pending', 'retry', 'sending') and n.next_attempt_at <= now()
     for update of n skip locked
   ),
@@ -737,8 +788,12 @@ alter table only public.notifications
 alter table only public.notifications
     add constraint notifications_snoozed_from_id_fkey foreign key (snoozed_from_id) references public.notifications(id) on delete cascade;
 
--- The dispatcher's queue: only rows still to send are indexed.
-create index notifications_deliverable_idx on public.notifications using btree (next_attempt_at) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));
+-- The dispatcher's queue: only rows still to send are indexed, in the claim's order (with the
+-- id: a burst due at one instant is no tie to sort whole).
+create index notifications_deliverable_idx on public.notifications using btree (next_attempt_at, id) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));
+
+-- "Habit created" messages go first, however late they were queued.
+create index notifications_deliverable_habit_created_idx on public.notifications using btree (next_attempt_at, id) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]) and kind = 'habit_created'::text);
 
 -- Per-chat ranking of the queue reads every deliverable row of an owner together.
 create index notifications_deliverable_owner_idx on public.notifications using btree (owner_id, next_attempt_at) where (status = any (array['pending'::text, 'retry'::text, 'sending'::text]));

@@ -36,6 +36,77 @@ exception when others then
 end
 $$;
 
+-- Each distinct owner's digest week: per habit (by time, then action) its action, whether it is
+-- paused, its current streak, this week's marks, how many of them were done and how many were due.
+create function private.weekly_digests(owners uuid[])
+returns table(owner_id uuid, digest jsonb)
+language sql
+stable
+set search_path = ''
+as $$
+  with wanted as materialized (
+    select distinct u.owner_id from unnest(weekly_digests.owners) u(owner_id) where u.owner_id is not null
+  ),
+  owned as materialized (
+    select h.id, h.owner_id, h.action, h.is_paused, h.time from public.habits h
+    where h.owner_id in (select w.owner_id from wanted w)
+  ),
+  counted as materialized (
+    select m.habit_id, m.day, m.mark, m.days_ago < 7 as this_week,
+      max(m.day) filter (where m.mark = 'missed') over (partition by m.habit_id) as last_miss
+    from private.streak_marks_of(array(select o.id from owned o), now(), private.streak_lookback()) m
+  ),
+  weeks as (
+    select c.habit_id,
+      count(*) filter (where c.mark = 'done' and c.day > coalesce(c.last_miss, '-infinity'::date))::integer as streak,
+      coalesce(string_agg(case c.mark when 'done' then '✅' when 'missed' then '❌' else '⏳' end, '' order by c.day)
+        filter (where c.this_week), '') as week_marks,
+      count(*) filter (where c.this_week and c.mark = 'done')::integer as week_done,
+      count(*) filter (where c.this_week and c.mark <> 'pending')::integer as week_due
+    from counted c
+    group by c.habit_id
+  )
+  select w.owner_id, coalesce(a.digest, '[]'::jsonb)
+  from wanted w
+  left join (
+    select o.owner_id, jsonb_agg(jsonb_build_object('action', o.action, 'is_paused', o.is_paused,
+        'streak', coalesce(k.streak, 0), 'week_marks', coalesce(k.week_marks, ''),
+        'week_done', coalesce(k.week_done, 0), 'week_due', coalesce(k.week_due, 0))
+      order by o.time, o.action) as digest
+    from owned o left join weeks k on k.habit_id = o.id
+    group by o.owner_id
+  ) a on a.owner_id = w.owner_id
+$$;
+
+-- What a claim's digests show: each distinct owner's week, computed as one set. When the set
+-- fails (one person's data), each owner's is computed on its own in its own subtransaction
+-- (private.digest_for_message): the one that fails gets null (recorded as skipped), the others
+-- their week.
+create function private.digests_for_messages(owners uuid[])
+returns table(owner_id uuid, digest jsonb)
+language plpgsql
+stable
+rows 10
+set search_path = ''
+as $$
+declare
+  ids uuid[];
+  digests jsonb[];
+begin
+  if coalesce(cardinality(owners), 0) = 0 then
+    return;
+  end if;
+  begin
+    select array_agg(d.owner_id), array_agg(d.digest) into ids, digests
+    from private.weekly_digests(owners) d;
+  exception when others then
+    select array_agg(d.owner_id), array_agg(private.digest_for_message(d.owner_id)) into ids, digests
+    from (select distinct u.owner_id from unnest(owners) u(owner_id) where u.owner_id is not null) d;
+  end;
+  return query select u.owner_id, u.digest from unnest(ids, digests) u(owner_id, digest);
+end
+$$;
+
 -- Queues the digests due at `at` (at most `reminder_grace_minutes` late) for everyone who opted
 -- in, has a linked chat and at least one habit. Each distinct zone is tried once, and no zone
 -- conversion is evaluated for one that does not resolve: such a subscriber's digest is recorded

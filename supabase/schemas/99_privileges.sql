@@ -30,6 +30,9 @@ revoke all on function private.hold_dispatcher_lease(holder uuid, lease interval
 grant all on function private.hold_dispatcher_lease(holder uuid, lease interval) to service_role;
 revoke all on function private.check_dispatcher_generation(lease_generation bigint) from public;
 grant all on function private.check_dispatcher_generation(lease_generation bigint) to service_role;
+revoke all on function private.choose_claimable(batch_size integer) from public;
+grant all on function private.choose_claimable(batch_size integer) to service_role;
+
 revoke all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) from public;
 grant all on function private.claim_messages_fenced(lease_generation bigint, batch_size integer, lease interval) to service_role;
 revoke all on function private.record_delivery_fenced(lease_generation bigint, notification_id bigint, outcome text, telegram_message_id bigint, error text, retry_after_seconds integer, max_attempts integer) from public;
@@ -62,11 +65,17 @@ grant all on function private.complete_today_from_telegram(chat_id bigint, habit
 revoke all on function private.current_streak(habit uuid) from public;
 grant all on function private.current_streak(habit uuid) to service_role;
 
+revoke all on function private.current_streaks(habits uuid[]) from public;
+grant all on function private.current_streaks(habits uuid[]) to service_role;
+
 revoke all on function private.digest_due_at(weekday integer, local_time time without time zone, time_zone text, at timestamp with time zone) from public;
 grant all on function private.digest_due_at(weekday integer, local_time time without time zone, time_zone text, at timestamp with time zone) to service_role;
 
 revoke all on function private.digest_for_message(owner uuid) from public;
 grant all on function private.digest_for_message(owner uuid) to service_role;
+
+revoke all on function private.digests_for_messages(owners uuid[]) from public;
+grant all on function private.digests_for_messages(owners uuid[]) to service_role;
 
 revoke all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) from public;
 grant all on function private.due_reminders(at timestamp with time zone, fast_path boolean, max_rows integer) to service_role;
@@ -227,6 +236,12 @@ grant all on function private.snooze_reminder_from_telegram(chat_id bigint, noti
 revoke all on function private.streak_for_message(habit uuid) from public;
 grant all on function private.streak_for_message(habit uuid) to service_role;
 
+revoke all on function private.streak_marks_of(habits uuid[], at timestamp with time zone, depth integer) from public;
+grant all on function private.streak_marks_of(habits uuid[], at timestamp with time zone, depth integer) to service_role;
+
+revoke all on function private.streaks_for_messages(habits uuid[]) from public;
+grant all on function private.streaks_for_messages(habits uuid[]) to service_role;
+
 revoke all on function private.streak_lookback() from public;
 grant all on function private.streak_lookback() to service_role;
 
@@ -371,3 +386,6 @@ revoke all on function private.note_departing_sends(bigint, bigint[], timestamp 
 grant all on function private.note_departing_sends(bigint, bigint[], timestamp with time zone[]) to service_role;
 revoke all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) from public;
 grant all on function private.record_deliveries_fenced(bigint, bigint[], text[], bigint[], text[], integer[], integer) to service_role;
+
+revoke all on function private.weekly_digests(owners uuid[]) from public;
+grant all on function private.weekly_digests(owners uuid[]) to service_role;
