@@ -25,6 +25,12 @@ export interface DispatchReport {
   released: number;
   /** Outcomes the database refused to record: another run took the lease over and sends them. */
   fenced: number;
+  /** How long this run waited for its predecessor to give the lease up (ms). */
+  leaseWaitMs: number;
+  /** This run asked for the next one as it stopped claiming, with work left. */
+  askedForNextRun: boolean;
+  /** Another run held the lease right after this one gave it up: the backlog goes on. */
+  handedOver: boolean;
   durationMs: number;
 }
 

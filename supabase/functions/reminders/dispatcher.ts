@@ -21,6 +21,12 @@ export interface DispatchOptions extends DeliveryOptions {
   sendTimeoutMs: number;
   /** The dispatcher lease: how long a run that died keeps others out. Renewed at a third of it. */
   dispatcherLeaseSeconds: number;
+  /**
+   * Asks for the next run (true when asked): called once when this run stops claiming with its
+   * send time used up, before it sends its last slots, so the next run is there, waiting for the
+   * lease, when this one gives it up.
+   */
+  askForNextRun?: () => Promise<boolean>;
   now?: () => number;
 }
 
@@ -36,6 +42,17 @@ const counters = {
 
 /** Time kept after the last send may end, to record it and give the lease up. */
 const RECORD_MARGIN_MS = 500;
+
+/**
+ * The hand-over. A run stops claiming when its claim's slots reach its last send time (up to a
+ * batch, about a second, before it); a run that finds the lease held by one that far along waits
+ * for it, at most HANDOVER_WAIT_MS (or half its own send time), and answers busy to everyone else
+ * at once. A run that asked for its successor looks for it, at most HANDOVER_CHECK_MS, after giving
+ * the lease up; if none came, the caller asks again.
+ */
+const HANDOVER_LEAD_MS = 2_000;
+const HANDOVER_WAIT_MS = 3_000;
+const HANDOVER_CHECK_MS = 1_000;
 
 /**
  * Delivers the outbox: takes the single dispatcher lease (a fence: the database refuses the
@@ -62,11 +79,19 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     skipped: 0,
     released: 0,
     fenced: 0,
+    leaseWaitMs: 0,
+    askedForNextRun: false,
+    handedOver: false,
     durationMs: 0,
   };
 
   const { store } = options;
-  const lease = await DispatcherLease.take(store, options.dispatcherLeaseSeconds, now);
+  const sendTimeMs = options.workingTimeMs - options.sendTimeoutMs - RECORD_MARGIN_MS;
+  const lease = await DispatcherLease.takeOrWait(store, options.dispatcherLeaseSeconds, now, {
+    holderEndsAfterMs: sendTimeMs - Math.min(HANDOVER_LEAD_MS, sendTimeMs / 2),
+    maxWaitMs: Math.min(HANDOVER_WAIT_MS, sendTimeMs / 2),
+  });
+  report.leaseWaitMs = Math.round(now() - started);
   if (!lease) {
     report.busy = true;
     report.durationMs = Math.round(now() - started);
@@ -87,6 +112,9 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   } finally {
     clearInterval(renewal);
     if (!released) await lease.release(true).catch(() => {});
+  }
+  if (report.askedForNextRun) {
+    report.handedOver = await successorHolds(store, Math.min(HANDOVER_CHECK_MS, deadline - now()));
   }
   report.durationMs = Math.round(now() - started);
   return report;
@@ -169,9 +197,37 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
       inFlight.add(delivery);
     }
   }
+  // Out of time in a backlog (a run that claimed nothing asks for nothing: see next-run.ts).
+  const outOfTime = run.outOfTime || now() >= run.sendBy;
+  if (!released && !failure && run.lease.holds() && outOfTime && run.report.claimed > 0) {
+    run.report.askedForNextRun = await askEarly(options);
+  }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
   return released;
+}
+
+/** The next run, asked for as this one stops claiming; a failure only leaves it to the caller. */
+async function askEarly(options: DispatchOptions): Promise<boolean> {
+  try {
+    return await options.askForNextRun?.() ?? false;
+  } catch (error) {
+    console.error(
+      "reminders: the next run was not asked for:",
+      error instanceof Error ? error.message : error,
+    );
+    return false;
+  }
+}
+
+/** Whether another run takes the lease within `withinMs` of this one giving it up. */
+async function successorHolds(store: OutboxStore, withinMs: number): Promise<boolean> {
+  const until = performance.now() + withinMs;
+  while (true) {
+    if (await store.dispatcherLeaseHeldMs().catch(() => null) !== null) return true;
+    if (performance.now() >= until) return false;
+    await sleep(Math.min(20, until - performance.now()));
+  }
 }
 
 /** A claim for this run's lease generation; none once another run took the lease over. */
