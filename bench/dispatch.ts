@@ -22,6 +22,7 @@
  *   BENCH_DISPATCH_PHASES=C bash bench/run.sh dispatch   (only the named phases, of A, B and C)
  *   BENCH_DISPATCH_BENCH_LOOP=1 ...   (phase C: the bench POSTs every run itself, as it used to)
  *   BENCH_DISPATCH_SENDS_FILE=/tmp/sends.txt ...   (every send at the stand-in: time and chat)
+ *   BENCH_DISPATCH_HANDOVER_DELAY_MS=300 ...   (each run asked for through pg_net arrives later)
  *   bash bench/run.sh --smoke dispatch   (tens of messages per phase, a 2 s lead; nothing written)
  */
 import { runDispatchPhase } from "./lib/dispatch-run.ts";

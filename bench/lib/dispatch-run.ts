@@ -79,6 +79,8 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       dbUrl: options.dbUrl,
       functionsUrl: functions.url,
       remindersSecret: REMINDERS_SECRET,
+      // What asking for a run costs beyond the devstack's (pg_net's polling, a cold start).
+      delayMs: Number(Deno.env.get("BENCH_DISPATCH_HANDOVER_DELAY_MS") ?? 0),
     })
     : undefined;
   try {
