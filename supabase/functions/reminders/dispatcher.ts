@@ -9,6 +9,7 @@ import {
   takeSlotsFenced,
 } from "./deliver-one.ts";
 import { DispatcherLease } from "./lease.ts";
+import { Retakes } from "./retakes.ts";
 import { type ClaimedNotification, isLeaseLost, type OutboxStore } from "./store.ts";
 
 export type { DispatchReport, SendMessage };
@@ -105,6 +106,9 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     now,
     report,
   };
+  run.retakes = new Retakes(async (notifications) =>
+    await takeSlotsFenced(options.budget, notifications, run) ?? []
+  );
   const renewal = setInterval(() => void lease.renew(), lease.renewEveryMs);
   let released = false;
   try {
@@ -162,6 +166,8 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
     }
     const batch = await claimFenced(options.store, room, run);
     if (batch.length === 0) {
+      // No claim brings slots for what waits to retake one.
+      void run.retakes?.flush();
       if (inFlight.size > 0) {
         await Promise.race(inFlight);
         continue;
@@ -186,7 +192,7 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
     run.report.claimed += batch.length;
     // The slots of the whole claim, in one statement (none once the lease is lost: handed back).
     const sendable = batch.filter((notification) => skipReason(notification) === undefined);
-    const slots = sendable.length > 0 ? await takeSlotsFenced(options.budget, sendable, run) : [];
+    const slots = await takeClaimSlots(options, run, sendable);
     const slotOf = new Map(sendable.map((notification, i) => [notification, slots?.[i]]));
     for (const notification of batch) {
       const delivery: Promise<void> = deliver(notification, slotOf.get(notification))
@@ -197,6 +203,7 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
       inFlight.add(delivery);
     }
   }
+  await run.retakes?.close();
   // Out of time in a backlog (a run that claimed nothing asks for nothing: see next-run.ts).
   const outOfTime = run.outOfTime || now() >= run.sendBy;
   if (!released && !failure && run.lease.holds() && outOfTime && run.report.claimed > 0) {
@@ -205,6 +212,24 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
   await Promise.all(inFlight);
   if (failure) throw failure.error;
   return released;
+}
+
+/**
+ * The slots of a claim's sendable messages and, in the same statement, of the messages waiting to
+ * retake a voided slot (retakes.ts); null once the lease is lost.
+ */
+async function takeClaimSlots(
+  options: DispatchOptions,
+  run: RunState,
+  sendable: ClaimedNotification[],
+): Promise<number[] | null> {
+  // The retaken first: a chat's voided message keeps its place before the chat's next one.
+  const drained = run.retakes?.drain();
+  const retaken = drained?.notifications ?? [];
+  const all = [...retaken, ...sendable];
+  const slots = all.length > 0 ? await takeSlotsFenced(options.budget, all, run) : [];
+  drained?.settle(slots?.slice(0, retaken.length) ?? []);
+  return slots === null ? null : slots.slice(retaken.length);
 }
 
 /** The next run, asked for as this one stops claiming; a failure only leaves it to the caller. */
