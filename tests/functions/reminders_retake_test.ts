@@ -48,7 +48,9 @@ Deno.test("a send too late for its slot costs the bot one slot, not half a secon
     assert.ok(report.slotsRetaken >= 1, JSON.stringify(report));
     const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]);
     const longest = Math.max(...gaps);
-    console.log(`slots retaken: ${report.slotsRetaken}; the longest gap between sends: ${Math.round(longest)} ms`);
+    console.log(
+      `slots retaken: ${report.slotsRetaken}; the longest gap between sends: ${Math.round(longest)} ms`,
+    );
     // The voided slot leaves one spacing empty: two spacings between its neighbours, and jitter.
     assert.ok(longest <= 2 * SPACING_MS + 40, `the longest gap between sends was ${Math.round(longest)} ms`);
   } finally {
