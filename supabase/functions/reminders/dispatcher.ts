@@ -166,8 +166,7 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
     }
     const batch = await claimFenced(options.store, room, run);
     if (batch.length === 0) {
-      // No claim brings slots for what waits to retake one.
-      void run.retakes?.flush();
+      void run.retakes?.flush(); // no claim brings slots for what waits to retake one
       if (inFlight.size > 0) {
         await Promise.race(inFlight);
         continue;
@@ -204,11 +203,7 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
     }
   }
   await run.retakes?.close();
-  // Out of time in a backlog (a run that claimed nothing asks for nothing: see next-run.ts).
-  const outOfTime = run.outOfTime || now() >= run.sendBy;
-  if (!released && !failure && run.lease.holds() && outOfTime && run.report.claimed > 0) {
-    run.report.askedForNextRun = await askEarly(options);
-  }
+  if (!released && !failure) await askIfOutOfTime(options, run);
   await Promise.all(inFlight);
   if (failure) throw failure.error;
   return released;
@@ -232,16 +227,20 @@ async function takeClaimSlots(
   return slots === null ? null : slots.slice(retaken.length);
 }
 
-/** The next run, asked for as this one stops claiming; a failure only leaves it to the caller. */
-async function askEarly(options: DispatchOptions): Promise<boolean> {
+/**
+ * Out of time in a backlog, the next run is asked for now, as this one stops claiming (not by a
+ * run that claimed nothing: see next-run.ts); a failure only leaves it to the caller.
+ */
+async function askIfOutOfTime(options: DispatchOptions, run: RunState): Promise<void> {
+  const outOfTime = run.outOfTime || run.now() >= run.sendBy;
+  if (!outOfTime || !run.lease.holds() || run.report.claimed === 0) return;
   try {
-    return await options.askForNextRun?.() ?? false;
+    run.report.askedForNextRun = await options.askForNextRun?.() ?? false;
   } catch (error) {
     console.error(
       "reminders: the next run was not asked for:",
       error instanceof Error ? error.message : error,
     );
-    return false;
   }
 }
 
