@@ -14,7 +14,15 @@
  *     ticks do in the half hour before; the function is then run from their second on.
  *  C. Three reminders per chat due together (fairness, the function's defaults).
  *
+ * Phases B and C follow the runs' own hand-overs: the bench POSTs the first run, and each next
+ * run is the one the function asks for through pg_net (the devstack's worker and gateway), as in
+ * production.
+ *
  *   bash bench/run.sh dispatch
+ *   BENCH_DISPATCH_PHASES=C bash bench/run.sh dispatch   (only the named phases, of A, B and C)
+ *   BENCH_DISPATCH_BENCH_LOOP=1 ...   (phase C: the bench POSTs every run itself, as it used to)
+ *   BENCH_DISPATCH_SENDS_FILE=/tmp/sends.txt ...   (every send at the stand-in: time and chat)
+ *   BENCH_DISPATCH_HANDOVER_DELAY_MS=300 ...   (each run asked for through pg_net arrives later)
  *   bash bench/run.sh --smoke dispatch   (tens of messages per phase, a 2 s lead; nothing written)
  */
 import { runDispatchPhase } from "./lib/dispatch-run.ts";
@@ -41,9 +49,21 @@ const PAID_P99_TARGET_SECONDS = 12;
 // The ceiling's target (issue 27): 3,000 a second, 3x paid broadcast's 1,000.
 const CEILING_TARGET_PER_SECOND = 3_000;
 
+const PHASES = ["A", "B", "C"] as const;
+const phaseList = (Deno.env.get("BENCH_DISPATCH_PHASES") ?? PHASES.join(",")).split(",").map((p) => p.trim());
+const unknownPhases = phaseList.filter((p) => !(PHASES as readonly string[]).includes(p));
+if (unknownPhases.length > 0) {
+  console.error(
+    `BENCH_DISPATCH_PHASES: ${unknownPhases.join(", ")} unknown; name phases of ${PHASES.join(", ")}`,
+  );
+  Deno.exit(2);
+}
+const runs = (phase: typeof PHASES[number]) => phaseList.includes(phase);
+
 const env = readBenchEnv();
 const sql = connect(env.dbUrl, 2);
-const report = new Report("dispatch");
+// A run of some phases only keeps bench/results/dispatch.json as it was.
+const report = new Report(phaseList.length === PHASES.length ? "dispatch" : `dispatch-${phaseList.join("")}`);
 const postmaster = await postmasterPid(env.clusterDir);
 const notDue = new Date(Date.now() + 2 * 24 * 3600_000);
 
@@ -62,16 +82,21 @@ function checkPhase(key: string, result: Awaited<ReturnType<typeof runDispatchPh
 
 try {
   report.add("loadAverage (1, 5, 15 min) at the start", await loadAverage());
+  report.add("phases", phaseList.join(", "));
   report.section("data");
+  // Phase C's users follow A's and B's; with C alone only its users are seeded.
+  const oneEachUsers = runs("A") || runs("B") ? UNLIMITED_USERS : 0;
   const seeded = await timed(async () => {
-    await seedUsers(sql, 0, threeEach.to);
-    await seedHabits(sql, {
-      fromUser: 0,
-      toUser: UNLIMITED_USERS - 1,
-      perUser: 1,
-      dueAt: notDue,
-      dueEvery: 1,
-    });
+    await seedUsers(sql, UNLIMITED_USERS - oneEachUsers, threeEach.to);
+    if (oneEachUsers > 0) {
+      await seedHabits(sql, {
+        fromUser: 0,
+        toUser: UNLIMITED_USERS - 1,
+        perUser: 1,
+        dueAt: notDue,
+        dueEvery: 1,
+      });
+    }
     await seedHabits(sql, {
       fromUser: threeEach.from,
       toUser: threeEach.to,
@@ -83,107 +108,115 @@ try {
   });
   report.add("seedMs", round(seeded.ms));
   const [{ habits }] = await sql<{ habits: number }[]>`select count(*)::int as habits from public.habits`;
-  const seededHabits = UNLIMITED_USERS + PER_CHAT_USERS * PER_CHAT_HABITS;
+  const seededHabits = oneEachUsers + PER_CHAT_USERS * PER_CHAT_HABITS;
   report.check("every habit seeded", habits === seededHabits, habits);
 
-  report.section("A. no rate limit: the system's own ceiling");
-  // The bot's send budget out of the way, in its one home (every sender reads it there).
-  const budgetSettings = await sql<{ name: string; value: number }[]>`
+  if (runs("A")) {
+    report.section("A. no rate limit: the system's own ceiling");
+    // The bot's send budget out of the way, in its one home (every sender reads it there).
+    const budgetSettings = await sql<{ name: string; value: number }[]>`
     select name, value from private.settings where name like 'telegram\\_%'`;
-  await sql`update private.settings set value = 1000000 where name = 'telegram_messages_per_second'`;
-  await sql`update private.settings set value = 0 where name = 'telegram_chat_interval_ms'`;
-  for (const batch of ["30", "500"]) {
-    const result = await runDispatchPhase(sql, {
-      name: `unlimited, batch ${batch}`,
-      dbUrl: env.dbUrl,
-      functionsPort: 0,
-      postmasterPid: postmaster,
-      fromUser: 0,
-      toUser: UNLIMITED_USERS - 1,
-      functionEnv: {
-        REMINDERS_LATE_SEND_TOLERANCE_MS: "600000",
-        REMINDERS_BATCH_SIZE: batch,
-      },
-      enforceRateLimits: false,
-      leadMs: LEAD_MS,
-      maxMs: bound(240_000),
-    });
-    report.add(`unlimitedBatch${batch}`, result);
-    checkPhase(`unlimitedBatch${batch}`, result, UNLIMITED_USERS);
-    report.add(
-      `unlimitedBatch${batch} ceiling target (>= ${CEILING_TARGET_PER_SECOND} msg/s${
-        SMOKE ? "; not enforced" : ""
-      })`,
-      `${
-        result.messagesPerSecond >= CEILING_TARGET_PER_SECOND ? "met" : "missed"
-      } (${result.messagesPerSecond} msg/s)`,
-    );
-    await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
-  }
-  for (const { name, value } of budgetSettings) {
-    await sql`update private.settings set value = ${value} where name = ${name}`;
-  }
-  await sql`update private.telegram_send_budget set next_slot_at = '-infinity'`;
-  await sql`delete from private.telegram_chat_send_slots`;
-
-  report.section(
-    "B. bursts at Telegram's limits: normal (28 in any 1,030 ms) and paid broadcast (950 in any 1,030 ms)",
-  );
-  for (const mode of ["normal", "paid"] as const) {
-    for (const due of BURSTS) {
+    await sql`update private.settings set value = 1000000 where name = 'telegram_messages_per_second'`;
+    await sql`update private.settings set value = 0 where name = 'telegram_chat_interval_ms'`;
+    for (const batch of ["30", "500"]) {
       const result = await runDispatchPhase(sql, {
-        name: `${mode}, ${due.toLocaleString("en")} due in one minute`,
+        name: `unlimited, batch ${batch}`,
         dbUrl: env.dbUrl,
         functionsPort: 0,
         postmasterPid: postmaster,
         fromUser: 0,
-        toUser: due - 1,
-        functionEnv: mode === "paid" ? { REMINDERS_PAID_BROADCAST: "true" } : {},
-        enforceRateLimits: true,
-        // A run sends for 24.5 s of its 45 (its working time less the 20 s send timeout and 0.5 s
-        // to record): 10,000 at 28 a second take about 15 runs.
-        maxRuns: 30,
+        toUser: UNLIMITED_USERS - 1,
+        functionEnv: {
+          REMINDERS_LATE_SEND_TOLERANCE_MS: "600000",
+          REMINDERS_BATCH_SIZE: batch,
+        },
+        enforceRateLimits: false,
         leadMs: LEAD_MS,
-        // 10,000 at 28 a second leave over 6 minutes.
-        maxMs: bound(mode === "normal" ? due / 28 * 1000 + 90_000 : 120_000),
+        maxMs: bound(240_000),
       });
-      report.add(`${mode}Burst${due}`, result);
-      checkPhase(`${mode}Burst${due}`, result, due);
-      if (mode === "paid" && due === 10_000) {
-        const met = result.latenessSeconds.p99 < PAID_P99_TARGET_SECONDS && result.answered429 === 0 &&
-          result.delivered === due;
-        report.add(
-          `paid 10,000 target (p99 lateness < ${PAID_P99_TARGET_SECONDS} s, no 429)`,
-          `${met ? "met" : "MISSED"} (p99 ${result.latenessSeconds.p99} s, ${result.answered429} x 429)`,
-        );
-      }
+      report.add(`unlimitedBatch${batch}`, result);
+      checkPhase(`unlimitedBatch${batch}`, result, UNLIMITED_USERS);
+      report.add(
+        `unlimitedBatch${batch} ceiling target (>= ${CEILING_TARGET_PER_SECOND} msg/s${
+          SMOKE ? "; not enforced" : ""
+        })`,
+        `${
+          result.messagesPerSecond >= CEILING_TARGET_PER_SECOND ? "met" : "missed"
+        } (${result.messagesPerSecond} msg/s)`,
+      );
       await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
+    }
+    for (const { name, value } of budgetSettings) {
+      await sql`update private.settings set value = ${value} where name = ${name}`;
+    }
+    await sql`update private.telegram_send_budget set next_slot_at = '-infinity'`;
+    await sql`delete from private.telegram_chat_send_slots`;
+  }
+
+  if (runs("B")) {
+    report.section(
+      "B. bursts at Telegram's limits: normal (28 in any 1,030 ms) and paid broadcast (950 in any 1,030 ms)",
+    );
+    for (const mode of ["normal", "paid"] as const) {
+      for (const due of BURSTS) {
+        const result = await runDispatchPhase(sql, {
+          name: `${mode}, ${due.toLocaleString("en")} due in one minute`,
+          dbUrl: env.dbUrl,
+          functionsPort: 0,
+          postmasterPid: postmaster,
+          fromUser: 0,
+          toUser: due - 1,
+          functionEnv: mode === "paid" ? { REMINDERS_PAID_BROADCAST: "true" } : {},
+          enforceRateLimits: true,
+          // A run sends for 24.5 s of its 45 (its working time less the 20 s send timeout and 0.5 s
+          // to record): 10,000 at 28 a second take about 15 runs.
+          maxRuns: 30,
+          followHandOvers: true,
+          leadMs: LEAD_MS,
+          // 10,000 at 28 a second leave over 6 minutes.
+          maxMs: bound(mode === "normal" ? due / 28 * 1000 + 90_000 : 120_000),
+        });
+        report.add(`${mode}Burst${due}`, result);
+        checkPhase(`${mode}Burst${due}`, result, due);
+        if (mode === "paid" && due === 10_000) {
+          const met = result.latenessSeconds.p99 < PAID_P99_TARGET_SECONDS && result.answered429 === 0 &&
+            result.delivered === due;
+          report.add(
+            `paid 10,000 target (p99 lateness < ${PAID_P99_TARGET_SECONDS} s, no 429)`,
+            `${met ? "met" : "MISSED"} (p99 ${result.latenessSeconds.p99} s, ${result.answered429} x 429)`,
+          );
+        }
+        await sql`update public.notifications set status = 'skipped' where status in ('pending', 'retry', 'sending')`;
+      }
     }
   }
 
-  report.section("C. three reminders per chat due together (the function's defaults)");
-  const perChat = await runDispatchPhase(sql, {
-    name:
-      `defaults (28 in any 1,030 ms, 1.1 s per chat), ${PER_CHAT_USERS} chats x ${PER_CHAT_HABITS} messages`,
-    dbUrl: env.dbUrl,
-    functionsPort: 0,
-    postmasterPid: postmaster,
-    fromUser: threeEach.from,
-    toUser: threeEach.to,
-    functionEnv: {},
-    enforceRateLimits: true,
-    maxRuns: 2,
-    leadMs: LEAD_MS,
-    maxMs: bound(100_000),
-  });
-  report.add("limitedThreePerChat", perChat);
-  checkPhase("limitedThreePerChat", perChat, PER_CHAT_USERS * PER_CHAT_HABITS);
-  report.add(
-    `limitedThreePerChat target (>= 27 msg/s sustained, no 429${
-      SMOKE ? "; not enforced, too few to sustain" : ""
-    })`,
-    perChat.messagesPerSecond >= 27 && perChat.answered429 === 0 ? "met" : "missed",
-  );
+  if (runs("C")) {
+    report.section("C. three reminders per chat due together (the function's defaults)");
+    const perChat = await runDispatchPhase(sql, {
+      name:
+        `defaults (28 in any 1,030 ms, 1.1 s per chat), ${PER_CHAT_USERS} chats x ${PER_CHAT_HABITS} messages`,
+      dbUrl: env.dbUrl,
+      functionsPort: 0,
+      postmasterPid: postmaster,
+      fromUser: threeEach.from,
+      toUser: threeEach.to,
+      functionEnv: {},
+      enforceRateLimits: true,
+      maxRuns: 2,
+      followHandOvers: Deno.env.get("BENCH_DISPATCH_BENCH_LOOP") !== "1",
+      leadMs: LEAD_MS,
+      maxMs: bound(100_000),
+    });
+    report.add("limitedThreePerChat", perChat);
+    checkPhase("limitedThreePerChat", perChat, PER_CHAT_USERS * PER_CHAT_HABITS);
+    report.add(
+      `limitedThreePerChat target (>= 27 msg/s sustained, no 429${
+        SMOKE ? "; not enforced, too few to sustain" : ""
+      })`,
+      perChat.messagesPerSecond >= 27 && perChat.answered429 === 0 ? "met" : "missed",
+    );
+  }
   report.add("loadAverage (1, 5, 15 min) at the end", await loadAverage());
   await report.finish();
 } finally {

@@ -8,6 +8,7 @@ import type postgres from "postgres";
 import { startFunctions } from "../../devstack/functions/server.ts";
 import { DEMO_ANON_KEY, DEMO_JWT_SECRET, DEMO_SERVICE_ROLE_KEY } from "../../devstack/keys.ts";
 import { startFakeTelegram } from "../../tests/support/fake-telegram.ts";
+import { startHandOverPath } from "../../tests/support/hand-over.ts";
 import { childPids, commandLine, processCpuSeconds, treeCpuSeconds } from "./proc.ts";
 import { round, summarize } from "./stats.ts";
 import { userIdSql } from "./seed.ts";
@@ -32,6 +33,12 @@ export interface PhaseOptions {
   leadMs?: number;
   maxRuns?: number;
   maxMs?: number;
+  /**
+   * The bench POSTs the first run only; each next run is the one the function itself asks for
+   * through pg_net (as in production: Vault's project_url, the pg_net worker, the gateway). The
+   * bench POSTs again only when the chain broke (no run holds the lease and none is asked for).
+   */
+  followHandOvers?: boolean;
 }
 
 export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions) {
@@ -67,6 +74,15 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
     return await response.json() as Record<string, number>;
   };
 
+  const handOvers = options.followHandOvers
+    ? await startHandOverPath(sql, {
+      dbUrl: options.dbUrl,
+      functionsUrl: functions.url,
+      remindersSecret: REMINDERS_SECRET,
+      // What asking for a run costs beyond the devstack's (pg_net's polling, a cold start).
+      delayMs: Number(Deno.env.get("BENCH_DISPATCH_HANDOVER_DELAY_MS") ?? 0),
+    })
+    : undefined;
   try {
     await invoke(); // boots the function process (outbox empty)
     const functionPid = childPids(Deno.pid).find((pid) => commandLine(pid).includes("runner.ts"));
@@ -115,13 +131,23 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
     const maxRuns = options.maxRuns ?? 10;
     while (runs.length < maxRuns && Date.now() - started < (options.maxMs ?? 300_000)) {
       runs.push(await invoke());
+      if (handOvers) await followChain(sql, started + (options.maxMs ?? 300_000));
       const [{ left }] = await sql`
         select count(*)::int as left from public.notifications where status in ('pending', 'retry', 'sending')`;
       if (left === 0) break;
     }
     const cpuAfter = cpu();
+    const chainedRuns = handOvers ? await handOvers.runReports() : [];
 
     const sends = telegram.callsOf("sendMessage");
+    const sendsFile = Deno.env.get("BENCH_DISPATCH_SENDS_FILE");
+    if (sendsFile) {
+      // Every send at the stand-in (time, chat), for a closer look at where the time went.
+      await Deno.writeTextFile(
+        sendsFile,
+        sends.map((call) => `${round(call.at)} ${call.payload.chat_id}\n`).join(""),
+      );
+    }
     const ok = sends.length - telegram.rateLimited;
     const first = sends[0]?.at ?? 0;
     const last = sends.at(-1)?.at ?? 0;
@@ -138,7 +164,7 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       select status, count(*)::int as n from public.notifications
       where due_at = ${dueAt} group by status order by status`;
     const perSecond = binPerSecond(sends.map((call) => call.at));
-    const sent = Number(runs.reduce((sum, run) => sum + (run.sent ?? 0), 0));
+    const sent = Number([...runs, ...chainedRuns].reduce((sum, run) => sum + (run.sent ?? 0), 0));
 
     return {
       phase: options.name,
@@ -152,8 +178,9 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       queuedBeforeDue,
       dueMinuteTickMs: round(tickMs),
       queuedByDueMinuteTick: Number(queued),
-      functionRuns: runs.length,
+      functionRuns: runs.length + chainedRuns.length,
       runReports: runs,
+      ...(handOvers ? { runsStartedThroughPgNet: chainedRuns } : {}),
       sendMessageCalls: sends.length,
       answered429: telegram.rateLimited,
       delivered: ok,
@@ -162,6 +189,8 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       sendWindowSeconds: round((last - first) / 1000),
       messagesPerSecond: round(ok / ((last - first) / 1000)),
       perSecondBins: perSecond,
+      longestIdleBetweenSends: longestGaps(sends.map((call) => call.at)),
+      gapsAtRunSeamsMs: seamGaps(sends.map((call) => call.at), [...runs, ...chainedRuns]),
       latenessSeconds: {
         p50: round(summarize(lateness).p50),
         p95: round(summarize(lateness).p95),
@@ -185,6 +214,7 @@ export async function runDispatchPhase(sql: postgres.Sql, options: PhaseOptions)
       },
     };
   } finally {
+    await handOvers?.close();
     await functions.close();
     await telegram.close();
   }
@@ -202,4 +232,48 @@ function binPerSecond(times: number[]) {
   if (bins.length === 0) return {};
   const s = summarize(bins);
   return { fullSeconds: bins.length, min: s.min, p50: s.p50, max: s.max };
+}
+
+/**
+ * The three longest gaps between consecutive sends at the stand-in (ms), with the send after each
+ * (its index): at a steady rate every gap is the budget's spacing, so a longer one is idle time.
+ */
+function longestGaps(times: number[]) {
+  const gaps = times.slice(1).map((t, i) => ({ afterSend: i + 1, ms: round(t - times[i]) }));
+  return gaps.sort((a, b) => b.ms - a.ms).slice(0, 3);
+}
+
+/**
+ * The gap at the stand-in between each run's last send and the next run's first (ms), the runs
+ * taken in the order they ran (each sends its own messages, in order, before the next starts).
+ */
+function seamGaps(times: number[], reports: Record<string, number>[]) {
+  const gaps: number[] = [];
+  let sent = 0;
+  for (const report of reports.slice(0, -1)) {
+    sent += report.sent ?? 0;
+    if (sent > 0 && sent < times.length && (report.sent ?? 0) > 0) {
+      gaps.push(round(times[sent] - times[sent - 1]));
+    }
+  }
+  return gaps;
+}
+
+/**
+ * Waits while the chain of runs goes on by itself: a run holds the dispatcher lease or pg_net is
+ * about to start one. Returns when the outbox is empty, the deadline passed, or nothing held the
+ * lease for a second and a half (the chain broke: the caller POSTs again).
+ */
+async function followChain(sql: postgres.Sql, deadline: number) {
+  let idleSince: number | undefined;
+  while (Date.now() < deadline) {
+    const [row] = await sql<{ left: number; held: boolean; queued: boolean }[]>`
+      select (select count(*)::int from public.notifications where status in ('pending', 'retry', 'sending')) as left,
+        exists (select from private.reminder_dispatcher) as held,
+        exists (select from net.http_request_queue) as queued`;
+    if (row.left === 0) return;
+    if (row.held || row.queued) idleSince = undefined;
+    else if ((idleSince ??= Date.now()) < Date.now() - 1_500) return;
+    await sleep(100);
+  }
 }

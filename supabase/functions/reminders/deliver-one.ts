@@ -1,6 +1,7 @@
 import type { SendBudget } from "../_shared/send-budget.ts";
 import { sleep } from "../_shared/sleep.ts";
 import type { DispatcherLease } from "./lease.ts";
+import type { Retakes } from "./retakes.ts";
 import { composeMessage, type OutgoingMessage } from "./message.ts";
 import { classifySendError } from "./send-outcome.ts";
 import { type ClaimedNotification, type DeliveryOutcome, isLeaseLost, type OutboxStore } from "./store.ts";
@@ -25,6 +26,12 @@ export interface DispatchReport {
   released: number;
   /** Outcomes the database refused to record: another run took the lease over and sends them. */
   fenced: number;
+  /** How long this run waited for its predecessor to give the lease up (ms). */
+  leaseWaitMs: number;
+  /** This run asked for the next one as it stopped claiming, with work left. */
+  askedForNextRun: boolean;
+  /** Another run held the lease right after this one gave it up: the backlog goes on. */
+  handedOver: boolean;
   durationMs: number;
 }
 
@@ -44,6 +51,8 @@ export interface RunState {
   blockedChats: Set<string>;
   /** No send starts after this (same clock as `now`). */
   sendBy: number;
+  /** Where a message whose slot was voided gets its new one. */
+  retakes?: Retakes;
   now: () => number;
   report: DispatchReport;
 }
@@ -144,6 +153,8 @@ export async function deliverOne(
     slot = undefined;
     if (!mayGo && noted) {
       run.report.slotsRetaken++;
+      // Taken with the next claim's slots (retakes.ts), so the chat's gap idles no slot.
+      slot = await run.retakes?.slotFor(notification);
       continue;
     }
     // The last check before the request leaves: a run whose lease lapsed sends nothing.

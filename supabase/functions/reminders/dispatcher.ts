@@ -9,6 +9,7 @@ import {
   takeSlotsFenced,
 } from "./deliver-one.ts";
 import { DispatcherLease } from "./lease.ts";
+import { Retakes } from "./retakes.ts";
 import { type ClaimedNotification, isLeaseLost, type OutboxStore } from "./store.ts";
 
 export type { DispatchReport, SendMessage };
@@ -21,6 +22,12 @@ export interface DispatchOptions extends DeliveryOptions {
   sendTimeoutMs: number;
   /** The dispatcher lease: how long a run that died keeps others out. Renewed at a third of it. */
   dispatcherLeaseSeconds: number;
+  /**
+   * Asks for the next run (true when asked): called once when this run stops claiming with its
+   * send time used up, before it sends its last slots, so the next run is there, waiting for the
+   * lease, when this one gives it up.
+   */
+  askForNextRun?: () => Promise<boolean>;
   now?: () => number;
 }
 
@@ -36,6 +43,17 @@ const counters = {
 
 /** Time kept after the last send may end, to record it and give the lease up. */
 const RECORD_MARGIN_MS = 500;
+
+/**
+ * The hand-over. A run stops claiming when its claim's slots reach its last send time (up to a
+ * batch, about a second, before it); a run that finds the lease held by one that far along waits
+ * for it, at most HANDOVER_WAIT_MS (or half its own send time), and answers busy to everyone else
+ * at once. A run that asked for its successor looks for it, at most HANDOVER_CHECK_MS, after giving
+ * the lease up; if none came, the caller asks again.
+ */
+const HANDOVER_LEAD_MS = 2_000;
+const HANDOVER_WAIT_MS = 3_000;
+const HANDOVER_CHECK_MS = 1_000;
 
 /**
  * Delivers the outbox: takes the single dispatcher lease (a fence: the database refuses the
@@ -62,11 +80,19 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     skipped: 0,
     released: 0,
     fenced: 0,
+    leaseWaitMs: 0,
+    askedForNextRun: false,
+    handedOver: false,
     durationMs: 0,
   };
 
   const { store } = options;
-  const lease = await DispatcherLease.take(store, options.dispatcherLeaseSeconds, now);
+  const sendTimeMs = options.workingTimeMs - options.sendTimeoutMs - RECORD_MARGIN_MS;
+  const lease = await DispatcherLease.takeOrWait(store, options.dispatcherLeaseSeconds, now, {
+    holderEndsAfterMs: sendTimeMs - Math.min(HANDOVER_LEAD_MS, sendTimeMs / 2),
+    maxWaitMs: Math.min(HANDOVER_WAIT_MS, sendTimeMs / 2),
+  });
+  report.leaseWaitMs = Math.round(now() - started);
   if (!lease) {
     report.busy = true;
     report.durationMs = Math.round(now() - started);
@@ -80,6 +106,9 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
     now,
     report,
   };
+  run.retakes = new Retakes(async (notifications) =>
+    await takeSlotsFenced(options.budget, notifications, run) ?? []
+  );
   const renewal = setInterval(() => void lease.renew(), lease.renewEveryMs);
   let released = false;
   try {
@@ -87,6 +116,9 @@ export async function dispatchOutbox(options: DispatchOptions): Promise<Dispatch
   } finally {
     clearInterval(renewal);
     if (!released) await lease.release(true).catch(() => {});
+  }
+  if (report.askedForNextRun) {
+    report.handedOver = await successorHolds(store, Math.min(HANDOVER_CHECK_MS, deadline - now()));
   }
   report.durationMs = Math.round(now() - started);
   return report;
@@ -134,6 +166,7 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
     }
     const batch = await claimFenced(options.store, room, run);
     if (batch.length === 0) {
+      void run.retakes?.flush(); // no claim brings slots for what waits to retake one
       if (inFlight.size > 0) {
         await Promise.race(inFlight);
         continue;
@@ -158,7 +191,7 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
     run.report.claimed += batch.length;
     // The slots of the whole claim, in one statement (none once the lease is lost: handed back).
     const sendable = batch.filter((notification) => skipReason(notification) === undefined);
-    const slots = sendable.length > 0 ? await takeSlotsFenced(options.budget, sendable, run) : [];
+    const slots = await takeClaimSlots(options, run, sendable);
     const slotOf = new Map(sendable.map((notification, i) => [notification, slots?.[i]]));
     for (const notification of batch) {
       const delivery: Promise<void> = deliver(notification, slotOf.get(notification))
@@ -169,9 +202,56 @@ async function deliverUntilDone(options: DispatchOptions, run: RunState): Promis
       inFlight.add(delivery);
     }
   }
+  await run.retakes?.close();
+  if (!released && !failure) await askIfOutOfTime(options, run);
   await Promise.all(inFlight);
   if (failure) throw failure.error;
   return released;
+}
+
+/**
+ * The slots of a claim's sendable messages and, in the same statement, of the messages waiting to
+ * retake a voided slot (retakes.ts); null once the lease is lost.
+ */
+async function takeClaimSlots(
+  options: DispatchOptions,
+  run: RunState,
+  sendable: ClaimedNotification[],
+): Promise<number[] | null> {
+  // The retaken first: a chat's voided message keeps its place before the chat's next one.
+  const drained = run.retakes?.drain();
+  const retaken = drained?.notifications ?? [];
+  const all = [...retaken, ...sendable];
+  const slots = all.length > 0 ? await takeSlotsFenced(options.budget, all, run) : [];
+  drained?.settle(slots?.slice(0, retaken.length) ?? []);
+  return slots === null ? null : slots.slice(retaken.length);
+}
+
+/**
+ * Out of time in a backlog, the next run is asked for now, as this one stops claiming (not by a
+ * run that claimed nothing: see next-run.ts); a failure only leaves it to the caller.
+ */
+async function askIfOutOfTime(options: DispatchOptions, run: RunState): Promise<void> {
+  const outOfTime = run.outOfTime || run.now() >= run.sendBy;
+  if (!outOfTime || !run.lease.holds() || run.report.claimed === 0) return;
+  try {
+    run.report.askedForNextRun = await options.askForNextRun?.() ?? false;
+  } catch (error) {
+    console.error(
+      "reminders: the next run was not asked for:",
+      error instanceof Error ? error.message : error,
+    );
+  }
+}
+
+/** Whether another run takes the lease within `withinMs` of this one giving it up. */
+async function successorHolds(store: OutboxStore, withinMs: number): Promise<boolean> {
+  const until = performance.now() + withinMs;
+  while (true) {
+    if (await store.dispatcherLeaseHeldMs().catch(() => null) !== null) return true;
+    if (performance.now() >= until) return false;
+    await sleep(Math.min(20, until - performance.now()));
+  }
 }
 
 /** A claim for this run's lease generation; none once another run took the lease over. */

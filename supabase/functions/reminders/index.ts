@@ -6,7 +6,7 @@ import type { TelegramSettings } from "../_shared/telegram.ts";
 import { createRemindersApp } from "./app.ts";
 import { batchSize, lateSendToleranceMs, readRemindersConfig } from "./config.ts";
 import { dispatchOutbox } from "./dispatcher.ts";
-import { startNextRunIfWorkLeft } from "./next-run.ts";
+import { askForNextRun, startNextRunIfWorkLeft } from "./next-run.ts";
 import { sendTelegramMessage } from "./message.ts";
 import { createOutboxStore } from "./store.ts";
 
@@ -50,8 +50,10 @@ if (env.ok) {
         workingTimeMs: config.REMINDERS_WORKING_TIME_MS,
         sendTimeoutMs: config.REMINDERS_SEND_TIMEOUT_SECONDS * 1000,
         dispatcherLeaseSeconds: config.REMINDERS_DISPATCHER_LEASE_SECONDS,
+        // A backlog goes on at once in the next run, not at the next minute's tick.
+        askForNextRun: () => askForNextRun(db),
       });
-      // A backlog goes on at once in the next run, not at the next minute's tick.
+      // Unless the run asked for as this one stopped claiming took over.
       await startNextRunIfWorkLeft(db, report).catch((error) =>
         console.error(
           "reminders: the next run was not started:",

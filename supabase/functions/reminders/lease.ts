@@ -1,4 +1,15 @@
+import { sleep } from "../_shared/sleep.ts";
 import type { OutboxStore } from "./store.ts";
+
+/** How a run that finds the lease held waits for a holder that is about to give it up. */
+export interface LeaseWait {
+  /** A holder that has held the lease this long has stopped claiming (it asked for this run). */
+  holderEndsAfterMs: number;
+  /** The longest wait; then the run answers busy. */
+  maxWaitMs: number;
+  /** How often to look (default 20 ms). */
+  pollMs?: number;
+}
 
 /**
  * This run's hold on the dispatcher lease, as far as the run itself can tell. The database refuses
@@ -32,6 +43,28 @@ export class DispatcherLease {
     const askedAt = now();
     const generation = await store.holdDispatcherLease(holder, seconds);
     return generation === null ? null : new DispatcherLease(generation, store, holder, seconds, now, askedAt);
+  }
+
+  /**
+   * Takes the lease for a new run. While a run near its end holds it (one that has stopped
+   * claiming and asked for this run as its successor), waits for it to be given up, so the
+   * hand-over costs no send time; while any other run holds it, returns null at once (busy).
+   */
+  static async takeOrWait(
+    store: OutboxStore,
+    seconds: number,
+    now: () => number,
+    wait: LeaseWait,
+  ): Promise<DispatcherLease | null> {
+    const giveUpAt = now() + wait.maxWaitMs;
+    while (true) {
+      const lease = await DispatcherLease.take(store, seconds, now);
+      if (lease) return lease;
+      const heldMs = await store.dispatcherLeaseHeldMs();
+      if (heldMs !== null && heldMs < wait.holderEndsAfterMs) return null;
+      if (now() >= giveUpAt) return null;
+      await sleep(Math.min(wait.pollMs ?? 20, giveUpAt - now()));
+    }
   }
 
   /** Renews the lease. A failed renewal only lets it run out; another generation means it is lost. */

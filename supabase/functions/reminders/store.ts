@@ -42,6 +42,14 @@ export function createOutboxStore(
       return row.generation === null ? null : BigInt(row.generation);
     },
 
+    /** How long the run holding the dispatcher lease has held it (ms); null while nobody does. */
+    async dispatcherLeaseHeldMs(): Promise<number | null> {
+      const [row] = await db<{ held_ms: number | null }[]>`
+        select (select extract(epoch from now() - d.acquired_at)::float8 * 1000
+          from private.reminder_dispatcher d where d.lease_until > now()) as held_ms`;
+      return row.held_ms;
+    },
+
     /** Gives the lease up; unless `force`, only when nothing is left to send. */
     async releaseDispatcherLease(holder: string, force: boolean): Promise<boolean> {
       const [row] = await db<{ released: boolean }[]>`
