@@ -287,7 +287,8 @@ $$;
 --                 after 1, 2, 4 min ... (by its attempts); the second time it is not resent again
 --                 and ends `unconfirmed`
 --   rate_limited  Telegram's 429: not an attempt; tried again exactly `retry_after_seconds` later
---   released      the run had no time left: not an attempt; back in the queue after `retry_after_seconds`
+--   released      the run had no time left: not an attempt; back in the queue after `retry_after_seconds`,
+--                 or at its place in it (its due time) when there is nothing to wait out
 --   dead, skipped final
 -- A message that gives up (dead) after an attempt that was maybe delivered ends `unconfirmed`.
 create function private.record_delivery(notification_id bigint, outcome text, telegram_message_id bigint default null::bigint, error text default null::text, retry_after_seconds integer default null::integer, max_attempts integer default 5) returns text
@@ -344,7 +345,11 @@ begin
       sent_at = case when final_status = 'sent' then now() else n.sent_at end,
       last_error = case when final_status = 'sent' then null else left(cause, 1000) end,
       lease_until = null,
-      next_attempt_at = case when delay is not null and final_status in ('retry', 'pending') then now() + delay
+      -- Released with no pause to wait out: back in its place in the queue (its due time, when
+      -- that has come), not behind every message queued meanwhile: handing it back was no attempt.
+      next_attempt_at = case
+        when outcome = 'released' and delay = interval '0' then least(now(), n.due_at)
+        when delay is not null and final_status in ('retry', 'pending') then now() + delay
         else n.next_attempt_at end
   where n.id = notification_id;
   return final_status;
