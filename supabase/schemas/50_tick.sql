@@ -107,6 +107,9 @@ begin
       case when due.occurrence_at < at - grace then 'missed while the service was down' end,
       at
     from due
+    -- Ids in rounds, as in private.queue_upcoming_reminders.
+    order by due.occurrence_at, row_number() over (partition by due.owner_id, due.occurrence_at order by due.habit_id),
+      due.owner_id
     on conflict on constraint notifications_once_per_occurrence do nothing
     returning 1
   )
@@ -267,6 +270,11 @@ begin
     insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, status, next_attempt_at)
     select u.id, u.owner_id, 'reminder', u.occurrence_at, u.occurrence_at, 'pending', u.occurrence_at
     from upcoming u
+    -- Ids in rounds: a claim takes messages due at one instant in id order, one per chat first; a
+    -- chat whose first was sent competes with its second. Numbered chat by chat, the first chats
+    -- got all their reminders before the last got one, and the last ones' came at the end, a chat
+    -- gap apart, with nothing else left to send (issue 27, bench/dispatch.ts phase C).
+    order by u.occurrence_at, row_number() over (partition by u.owner_id, u.occurrence_at order by u.id), u.owner_id
     on conflict on constraint notifications_once_per_occurrence do nothing
     returning 1
   )
