@@ -83,14 +83,22 @@ export function timedFetch(timeoutMs: number) {
     if (callerSignal?.aborted) outer.abort();
     callerSignal?.addEventListener?.("abort", () => outer.abort());
     const { method, headers, body } = init;
-    return await fetch(url, {
+    return await botApiFetch(url, {
       method,
       headers,
-      body: streamed(body),
+      body,
       signal: AbortSignal.any([timeout, outer.signal]),
-      ...(botApiClient ? { client: botApiClient } : {}),
     });
   };
+}
+
+/** Deno's fetch on the Bot API's keep-alive client, the body as a stream: exactly one request. */
+function botApiFetch(url: string | URL | Request, init: RequestInit): Promise<Response> {
+  return fetch(url, {
+    ...init,
+    body: streamed(init.body),
+    ...(botApiClient ? { client: botApiClient } : {}),
+  });
 }
 
 /** No answer came: timed out, the connection broke after the request left, or it never left. */
@@ -161,12 +169,11 @@ export async function callBotApi<T>(
   let text: string;
   try {
     try {
-      response = await fetch(url, {
+      response = await botApiFetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: streamed(JSON.stringify(payload)),
+        body: JSON.stringify(payload),
         signal: deadline.signal,
-        ...(botApiClient ? { client: botApiClient } : {}),
       });
     } catch (error) {
       throw noAnswer(method, error, timeoutMs);
