@@ -2,8 +2,9 @@
  * Every signed-in page offline, in Chromium with the app's service worker (issue 23): Today
  * reloads from its last load within 1 s with ONE notice; My habits, Settings and a History open
  * from their last load; a page whose data never reached this device says so at once instead of
- * spinning, as do the habit form and Public habits, which keep nothing; a page whose code cannot
- * be fetched shows Try again, which works once it can.
+ * spinning, as do the new-habit form, the edit form of a habit never loaded here
+ * (offline_habit_edit_test.ts has the saved one) and Public habits; a page whose code cannot be
+ * fetched shows Try again, which works once it can.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -155,7 +156,8 @@ Deno.test({
 
       await step("offline, the pages that keep nothing say so at once instead of waiting", async () => {
         await offline(async () => {
-          for (const path of ["/habits/new", `/habits/${habit!.id}/edit`, "/public"]) {
+          // A habit this device never loaded (offline_habit_edit_test.ts opens a saved one).
+          for (const path of ["/habits/new", `/habits/${crypto.randomUUID()}/edit`, "/public"]) {
             await page.goto(`${spaUrl}${path}`);
             // Not "The server cannot be reached", which came after supabase-js's 7 s of retries.
             await page.locator("main").getByText(NOT_LOADED_HERE).first().waitFor();

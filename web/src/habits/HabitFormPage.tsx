@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "../ui/use-query.ts";
@@ -13,7 +13,9 @@ import { hasExactDuplicate } from "./duplicate-habit.ts";
 import { HabitForm } from "./HabitForm.tsx";
 import { useUserId } from "../auth/session.tsx";
 
-import { createHabit, fetchHabit, fetchPleasantHabits, updateHabit } from "./habits-api.ts";
+import { createHabit, fetchHabit, fetchPleasantHabits, HabitNotFound, updateHabit } from "./habits-api.ts";
+import { newestSavedHabit, savedPleasantHabits } from "./saved-habits.ts";
+import { requireConnection } from "../offline/need-connection.ts";
 
 const saveNewDraft = (values: HabitFormValues) => saveDraft(values);
 
@@ -90,9 +92,23 @@ export function EditHabitPage() {
   usePageTitle(t("Edit habit"));
   const { habitId = "" } = useParams();
   const navigate = useNavigate();
-  const habit = useQuery(() => fetchHabit(habitId), [habitId], { readsServer: true });
-  const pleasant = useQuery(fetchPleasantHabits, [], { readsServer: true });
+  const userId = useUserId();
+  // Offline, or with the server out of reach, the form opens from the newest saved copy of the habit
+  // (Today, My habits) and reads afresh once online; not a habit the server says is gone.
+  const habit = useQuery(() => fetchHabit(habitId), [habitId, userId], {
+    readsServer: true,
+    savedIn: (failure) => failure instanceof HabitNotFound ? undefined : newestSavedHabit(userId, habitId),
+  });
+  const pleasant = useQuery(fetchPleasantHabits, [userId], {
+    readsServer: true,
+    savedIn: () => savedPleasantHabits(userId),
+  });
   const saveEditDraft = useCallback((values: HabitFormValues) => saveDraft(values, habitId), [habitId]);
+  // What the person typed (the draft) wins over the habit as loaded, saved or fresh.
+  const initial = useMemo(
+    () => habit.data && (loadDraft(habitId) ?? habitToFormValues(habit.data)),
+    [habit.data, habitId],
+  );
 
   if (habit.error) {
     return (
@@ -103,17 +119,19 @@ export function EditHabitPage() {
       </section>
     );
   }
-  if (!habit.data || !pleasant.data) return <Loading />;
+  if (!habit.data || !initial || (pleasant.loading && !pleasant.data)) return <Loading />;
   return (
     <section className="narrow">
       <h1>{t("Edit habit")}</h1>
       <HabitForm
-        key={habit.data.id}
-        initial={loadDraft(habitId) ?? habitToFormValues(habit.data)}
-        pleasantHabits={pleasant.data.filter((candidate) => candidate.id !== habitId)}
+        // A fresh load after a saved one starts the form again, from the draft if one was typed.
+        key={`${habit.data.id}:${habit.savedAt ?? "fresh"}`}
+        initial={initial}
+        pleasantHabits={(pleasant.data ?? []).filter((candidate) => candidate.id !== habitId)}
         submitLabel={t("Save changes")}
         onChange={saveEditDraft}
         onSubmit={async (row) => {
+          requireConnection();
           await updateHabit(habitId, row);
           clearDraft(habitId);
           navigate("/habits", { state: { saved: t("Saved your changes.") } });

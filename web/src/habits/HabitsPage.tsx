@@ -17,6 +17,7 @@ import { pageFromSearch, Pagination, useLastPageFallback } from "../ui/Paginatio
 import { HabitCard } from "./HabitCard.tsx";
 import { habitSentence } from "./habit-text.ts";
 import { deleteHabit, fetchHabitsPage, HABITS_PER_PAGE } from "./habits-api.ts";
+import { habitsPageSavedKey } from "./saved-habits.ts";
 
 export function HabitsPage() {
   const { t } = useTranslation();
@@ -25,7 +26,7 @@ export function HabitsPage() {
   const page = pageFromSearch(search);
   const profile = useProfile();
   const userId = useUserId();
-  const habits = useQuery(() => fetchHabitsPage(page), [page], { savedAs: `habits:${userId}:${page}` });
+  const habits = useQuery(() => fetchHabitsPage(page), [page], { savedAs: habitsPageSavedKey(userId, page) });
   useLiveUpdates(["habits", "habit_completions"], habits.reload);
   const [toDelete, setToDelete] = useState<Habit>();
   const { busy: deleting, message: notice, run } = useAction();

@@ -64,11 +64,18 @@ export async function fetchHabitsPage(page: number): Promise<HabitsPage> {
   return { habits, total: result.count ?? 0 };
 }
 
+/** The server answered that there is no such habit (deleted, or not this person's). */
+export class HabitNotFound extends DataError {
+  constructor() {
+    super({ message: "Not found." });
+  }
+}
+
 export async function fetchHabit(id: string): Promise<Habit> {
   const result = await supabase.from("habits").select("*").eq("id", id)
     .maybeSingle();
-  const habit = unwrap(result);
-  return habit;
+  if (!result.error && result.data === null) throw new HabitNotFound();
+  return unwrap(result);
 }
 
 /** The user's pleasant habits: the only ones a habit can be linked to. */

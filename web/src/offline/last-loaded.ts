@@ -31,6 +31,23 @@ export function readLastLoaded<T>(key: string): LastLoaded<T> | undefined {
   }
 }
 
+/** Every saved answer whose key (without the prefix) `wanted` accepts, with its key. */
+export function readLastLoadedWhere<T>(
+  wanted: (key: string) => boolean,
+): (LastLoaded<T> & { key: string })[] {
+  try {
+    const found: (LastLoaded<T> & { key: string })[] = [];
+    for (const name of savedKeys()) {
+      const key = name.slice(PREFIX.length);
+      const saved = wanted(key) ? readLastLoaded<T>(key) : undefined;
+      if (saved) found.push({ ...saved, key });
+    }
+    return found;
+  } catch {
+    return [];
+  }
+}
+
 export function saveLastLoaded<T>(key: string, data: T): void {
   try {
     localStorage.setItem(PREFIX + key, JSON.stringify({ data, savedAt: new Date().toISOString() }));

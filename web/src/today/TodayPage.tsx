@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useUserId } from "../auth/session.tsx";
 import { habitSentence } from "../habits/habit-text.ts";
+import { todaySavedKey } from "../habits/saved-habits.ts";
 import { formatDate } from "../i18n/format.ts";
 import { useQuery } from "../ui/use-query.ts";
 import { useLiveUpdates } from "../live/live-updates.ts";
@@ -44,7 +45,7 @@ export function TodayPage() {
   const userId = useUserId();
   const online = useOnline();
   // Offline (or with the server out of reach) the last load shows at once; the frame says so.
-  const today = useQuery(() => fetchTodayData(userId), [userId], { savedAs: `today:${userId}` });
+  const today = useQuery(() => fetchTodayData(userId), [userId], { savedAs: todaySavedKey(userId) });
   useLiveUpdates(["habits", "habit_completions"], today.reload);
 
   const { data } = today;

@@ -1,6 +1,6 @@
 import { type DependencyList, useCallback, useEffect, useState } from "react";
 import { msg, translate } from "../i18n/i18n.ts";
-import { readLastLoaded, saveLastLoaded } from "../offline/last-loaded.ts";
+import { type LastLoaded, readLastLoaded, saveLastLoaded } from "../offline/last-loaded.ts";
 import { useShowingSaved } from "../offline/saved-notice.ts";
 
 export interface QueryState<T> {
@@ -12,7 +12,7 @@ export interface QueryState<T> {
   reload: () => void;
 }
 
-export interface QueryOptions {
+export interface QueryOptions<T = unknown> {
   /**
    * Keep the last answer on this device under this key (include the user's id) and show it when
    * offline at once, or when loading fails; the frame then says since when (saved-notice.ts).
@@ -23,6 +23,11 @@ export interface QueryOptions {
    * this device" sentence (not after supabase-js's 7 s of retries) and runs again once online.
    */
   readsServer?: boolean;
+  /**
+   * With `readsServer`: where a saved answer of this load is found (kept by other queries), shown
+   * like `savedAs`'s when offline (`failure` undefined) or when the load fails.
+   */
+  savedIn?: (failure?: unknown) => LastLoaded<T> | undefined;
 }
 
 const NOT_SAVED = msg("You are offline, and this was not loaded on this device yet. Connect and try again.");
@@ -37,9 +42,9 @@ const NOT_SAVED = msg("You are offline, and this was not loaded on this device y
 export function useQuery<T>(
   load: () => Promise<T>,
   deps: DependencyList,
-  options: QueryOptions = {},
+  options: QueryOptions<T> = {},
 ): QueryState<T> {
-  const { savedAs, readsServer = false } = options;
+  const { savedAs, readsServer = false, savedIn } = options;
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(true);
@@ -50,8 +55,8 @@ export function useQuery<T>(
 
   useEffect(() => {
     let current = true;
-    const showSaved = (fallback: string) => {
-      const saved = savedAs ? readLastLoaded<T>(savedAs) : undefined;
+    const showSaved = (fallback: string, failure?: unknown) => {
+      const saved = savedAs ? readLastLoaded<T>(savedAs) : savedIn?.(failure);
       if (saved) setData(saved.data);
       setSavedAt(saved?.savedAt);
       setError(saved ? undefined : fallback);
@@ -73,7 +78,7 @@ export function useQuery<T>(
       },
       (failure: unknown) => {
         if (!current) return;
-        showSaved(failure instanceof Error ? failure.message : String(failure));
+        showSaved(failure instanceof Error ? failure.message : String(failure), failure);
       },
     );
     return () => {
