@@ -115,6 +115,14 @@ Deno.test({
       });
 
       await step("offline, a habit this device never loaded still says so", async () => {
+        // Saved answers of another account on this device are not this person's habits.
+        await page.evaluate(({ key, habit }) => {
+          const data = { habits: [habit], total: 1 };
+          localStorage.setItem(key, JSON.stringify({ data, savedAt: new Date().toISOString() }));
+        }, {
+          key: `habits.saved:habits:${crypto.randomUUID()}:1`,
+          habit: { ...plants, action: "someone else's copy", place: "elsewhere", time: "09:00:00" },
+        });
         await page.goto(editPage(plants!.id));
         await page.locator("main").getByText(NOT_LOADED_HERE).waitFor();
         assert.equal(await page.getByLabel("I will (action)", { exact: true }).count(), 0, "no form");
@@ -140,6 +148,33 @@ Deno.test({
         await page.getByText("Saved your changes.").waitFor();
         const [row] = await sql`select action, reward from public.habits where id = ${stretch!.id}`;
         assert.deepEqual({ ...row }, { action: "stretch for two minutes", reward: "a glass of water" });
+      });
+
+      await step("online, a habit the server cannot be read for opens from its saved copy", async () => {
+        const habitRead = new RegExp(`/rest/v1/habits\\?.*id=eq\\.${song!.id}`);
+        await page.route(habitRead, (route) => route.abort("connectionrefused"));
+        try {
+          await page.goto(editPage(song!.id));
+          // After supabase-js's retries of the read (1 + 2 + 4 s).
+          await expectEventually(
+            () => value(page, "I will (action)"),
+            "listen to one song",
+            "the action",
+            20_000,
+          );
+          await page.getByTestId("saved-data-notice")
+            .getByText("The server cannot be reached. Showing what was loaded at").waitFor();
+        } finally {
+          await page.unroute(habitRead);
+        }
+      });
+
+      await step("online, a habit the server no longer has is not shown from its saved copy", async () => {
+        await sql`delete from public.habits where id = ${desk!.id}`;
+        await page.goto(editPage(desk!.id));
+        await page.getByRole("link", { name: "Back to my habits" }).waitFor();
+        assert.equal(await page.getByLabel("I will (action)", { exact: true }).count(), 0, "no form");
+        assert.equal(await page.getByTestId("saved-data-notice").count(), 0);
       });
     } finally {
       for (const cleanup of cleanups.reverse()) {
