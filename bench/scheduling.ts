@@ -17,6 +17,13 @@ import { loadAverage } from "./lib/proc.ts";
 import { Report } from "./lib/report.ts";
 import { countScheduleMismatches, seedHabits, seedUsers } from "./lib/seed.ts";
 import { atScale, SMOKE } from "./lib/smoke.ts";
+import {
+  buildSharedScheduleModel,
+  dropSharedScheduleModel,
+  dueScheduleRows,
+  modelDueBatchSql,
+  resetSharedScheduleModel,
+} from "./lib/shared-schedule-model.ts";
 import { round, summarize, timed } from "./lib/stats.ts";
 import {
   baselineEnqueueSql,
@@ -38,6 +45,7 @@ const DUE_EVERY = 10; // one habit in ten: 100,000 due in the same minute
 const EMPTY_TICKS = atScale(30, 3);
 const TYPICAL_MINUTES = atScale(5, 2);
 const PEAK_ROUNDS = atScale(3, 1);
+const MODEL_SPREAD = 28; // every (interval 1–7, phase) of one zone and time: 1 + 2 + … + 7
 
 const env = readBenchEnv();
 const sql = connect(env.dbUrl, 2);
@@ -240,6 +248,8 @@ try {
     })),
   );
 
+  const model = await measureSharedScheduleModel(batchSize);
+
   report.section(`the minutes before and at the peak: every tick as run_reminder_tick, each committed`);
   // pg_cron's ticks from the moment the burst enters the horizon to the burst's own minute, each
   // in its own transaction as in production: zone check, due path, queue ahead, deliverable check.
@@ -349,6 +359,12 @@ try {
     "due path after an outage, ratio >= 1.0 (scan+enqueue / busiest batch)",
     verdict(ratioDuePath >= 1, round(ratioDuePath)),
   );
+  const ratioDueTotal = p50(peak.baseline) / p50(peak.dueRounds.map((r) => r.totalMs));
+  report.add(
+    "due path after an outage, all batches together, ratio >= 1.0 (scan+enqueue / sum of the batches)",
+    verdict(ratioDueTotal >= 1, round(ratioDueTotal)),
+  );
+  report.add("the same, modelled over shared schedule rows (not the schema; see its section)", model);
   report.add("empty tick p50 < 2 ms", verdict(p50(emptyTimes) < 2, round(p50(emptyTimes))));
   report.add(
     "empty tick as run_reminder_tick, p50 < 2 ms",
@@ -375,12 +391,17 @@ interface DueRound {
 }
 
 /** The due path as pg_cron's command runs it: a batch per committed transaction until one writes nothing. */
-async function dueInBatches(at: Date, batchSize: number): Promise<DueRound> {
+async function dueInBatches(
+  at: Date,
+  batchSize: number,
+  statement = dueTickSql,
+  params: unknown[] = [at.toISOString()],
+): Promise<DueRound> {
   const batches: { ms: number; queued: number }[] = [];
   // Bounded: twice the batches the due habits need, plus the one that writes nothing.
   const maxBatches = 2 * Math.ceil(USERS / batchSize) + 1;
   for (let i = 0; i < maxBatches; i++) {
-    const tick = await timed(() => sql.unsafe(dueTickSql, [at.toISOString()]));
+    const tick = await timed(() => sql.unsafe(statement, params as never[]));
     const queued = Number(tick.result[0].queued);
     if (queued === 0) break;
     batches.push({ ms: tick.ms, queued });
@@ -390,6 +411,69 @@ async function dueInBatches(at: Date, batchSize: number): Promise<DueRound> {
 }
 
 /** Puts the peak back as it was before the due path ran (untimed): the due habits due again, nothing queued. */
+/**
+ * Issue 27's suggestion, modelled on the same data (bench/lib/shared-schedule-model.ts): the due
+ * path over schedule rows shared by the habits on them, one write per reminder. Alternating with
+ * the seed's way as the real due path does above, for one row per zone and time and for the
+ * same habits spread over MODEL_SPREAD rows each (many small rows).
+ */
+async function measureSharedScheduleModel(batchSize: number) {
+  report.section("the due path over shared schedule rows (a model of issue 27's suggestion, same data)");
+  const results: {
+    spread: number;
+    scheduleRows: number;
+    baselineMs: number[];
+    totalMs: number[];
+    busiestMs: number[];
+  }[] = [];
+  try {
+    for (const spread of [1, MODEL_SPREAD]) {
+      await buildSharedScheduleModel(sql, spread);
+      const result = {
+        spread,
+        scheduleRows: await dueScheduleRows(sql, dueAt),
+        baselineMs: [] as number[],
+        totalMs: [] as number[],
+        busiestMs: [] as number[],
+      };
+      for (let run = 0; run < PEAK_ROUNDS; run++) {
+        const base = await timedRolledBack(baselineEnqueueSql, [dueAt.toISOString()]);
+        result.baselineMs.push(round(base.ms));
+        await vacuum();
+        const round_ = await dueInBatches(dueAt, batchSize, modelDueBatchSql, [
+          dueAt.toISOString(),
+          batchSize,
+        ]);
+        report.check(
+          `the model (spread ${spread}) queues every due habit`,
+          round_.queued === USERS,
+          round_.queued,
+        );
+        result.totalMs.push(round(round_.totalMs));
+        result.busiestMs.push(round(Math.max(...round_.batches.map((b) => b.ms))));
+        await sql`delete from public.notifications where kind = 'reminder' and due_at = ${dueAt}`;
+        await resetSharedScheduleModel(sql);
+        await vacuum();
+      }
+      results.push(result);
+    }
+  } finally {
+    await dropSharedScheduleModel(sql);
+  }
+  report.add(
+    "sharedScheduleModel (per spread: due rows, the seed's way and the model's batches, ms)",
+    results,
+  );
+  const p50 = (values: number[]) => summarize(values).p50;
+  const ratios = Object.fromEntries(
+    results.map((
+      r,
+    ) => [`spread ${r.spread} (${r.scheduleRows} rows)`, round(p50(r.baselineMs) / p50(r.totalMs))]),
+  );
+  report.add("ratioDueMinute, model, all batches together (scan+enqueue / sum of the batches, p50)", ratios);
+  return ratios;
+}
+
 async function undoDueRound(at: Date) {
   await sql.begin(async (tx) => {
     await tx`
