@@ -21,6 +21,10 @@
 # seconds, on ONE cluster shared by all of them (the benchmark users are deleted between them),
 # fails on any failed sanity check (rows seeded, messages delivered, no errors), and writes
 # nothing to bench/results/. scripts/test.sh runs `--smoke all`, so no benchmark rots unnoticed.
+#
+# Every benchmark ends: it runs as `deno run --allow-all bench/lib/run-to-exit.ts bench/NAME.ts`,
+# which exits once the script is done (0; 1 when it threw or a check failed) whatever sockets are
+# still open.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -54,7 +58,7 @@ run_script() {
   local name="$1"
   echo "== $name${BENCH_SMOKE:+ (smoke)}"
   BENCH_DB_URL="$db_url" BENCH_PORT_BASE="$((base + 1))" BENCH_CLUSTER_DIR="$cluster_dir" \
-    deno run --allow-all "bench/$name.ts"
+    deno run --allow-all bench/lib/run-to-exit.ts "bench/$name.ts"
 }
 
 # Between smoke runs on the shared cluster: the benchmark users, and through the cascades their
@@ -83,7 +87,7 @@ run_smokes() {
 }
 
 usage() {
-  sed -n '2,23p' "$0" >&2
+  awk 'NR > 1 && /^set /{exit} NR > 1' "$0" >&2
   exit 2
 }
 
