@@ -104,19 +104,25 @@ Deno.test("a benchmark that ends within its limit keeps its own exit code, thoug
   }
 });
 
-Deno.test("Ctrl-C on bench/run.sh stops the running benchmark's process group", async () => {
-  const run = runLimited(hang, { BENCH_TIME_LIMIT: "600" });
-  try {
-    const sleepPid = await run.grandchild();
-    run.child.kill("SIGINT");
-    const result = await run.output;
-    assert.equal(result.code, 130, result.stderr);
-    assert.ok(result.seconds < 30, `ended after ${result.seconds} s`);
-    await gone(sleepPid);
-  } finally {
-    await run.cleanUp();
-  }
-});
+const signals = [["SIGINT", "Ctrl-C", 130], ["SIGTERM", "TERM", 143]] as const;
+for (const [signal, what, code] of signals) {
+  Deno.test({
+    name: `${what} on bench/run.sh stops the running benchmark's process group`,
+    fn: async () => {
+      const run = runLimited(hang, { BENCH_TIME_LIMIT: "600" });
+      try {
+        const sleepPid = await run.grandchild();
+        run.child.kill(signal);
+        const result = await run.output;
+        assert.equal(result.code, code, result.stderr);
+        assert.ok(result.seconds < 30, `ended after ${result.seconds} s`);
+        await gone(sleepPid);
+      } finally {
+        await run.cleanUp();
+      }
+    },
+  });
+}
 
 Deno.test("a BENCH_TIME_LIMIT that is not whole seconds is refused by name before anything runs", async () => {
   // An unknown benchmark, so that an unchecked limit ends in the usage (also exit 2), not a run.
