@@ -123,6 +123,3 @@ try {
   await app.close();
 }
 await report.finish();
-// Stopping the stack names and leaves behind a service whose shutdown never ends (devstack/stack.ts);
-// its open socket must not keep this process, and the test command's smoke stage, waiting.
-Deno.exit(0);

@@ -87,4 +87,3 @@ try {
 } finally {
   await sql.end();
 }
-Deno.exit(0);

@@ -21,6 +21,15 @@
 # seconds, on ONE cluster shared by all of them (the benchmark users are deleted between them),
 # fails on any failed sanity check (rows seeded, messages delivered, no errors), and writes
 # nothing to bench/results/. scripts/test.sh runs `--smoke all`, so no benchmark rots unnoticed.
+#
+# Every benchmark ends, and ends the run when it fails:
+# - It runs as `deno run --allow-all bench/lib/run-to-exit.ts bench/NAME.ts`, which exits once the
+#   script is done (0; 1 when it threw or a check failed) whatever sockets are still open.
+# - It has a wall-clock limit, BENCH_TIME_LIMIT seconds: 600 per benchmark in smoke mode (each
+#   takes under a minute, a few on a loaded machine), 3600 in a full run (each promises under 10
+#   minutes; a long PROPERTY_RUNS may need more), 0 for none. Past it, timeout(1) stops the
+#   benchmark's process group, which timeout made for it (TERM, then KILL 10 s later), and the run
+#   fails with "NAME: stopped after its limit of N s". Ctrl-C stops that group too.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -54,8 +63,53 @@ run_script() {
   local name="$1"
   echo "== $name${BENCH_SMOKE:+ (smoke)}"
   BENCH_DB_URL="$db_url" BENCH_PORT_BASE="$((base + 1))" BENCH_CLUSTER_DIR="$cluster_dir" \
-    deno run --allow-all "bench/$name.ts"
+    run_limited "$name" deno run --allow-all bench/lib/run-to-exit.ts "bench/$name.ts"
 }
+
+# Seconds one benchmark may run (see the header); 0 for no limit.
+time_limit() {
+  local limit="${BENCH_TIME_LIMIT:-$([ -n "${BENCH_SMOKE:-}" ] && echo 600 || echo 3600)}"
+  if ! [[ "$limit" =~ ^[0-9]+$ ]]; then
+    echo "BENCH_TIME_LIMIT must be a whole number of seconds (0 for none), not '$limit'" >&2
+    return 2
+  fi
+  echo "$limit"
+}
+
+# `run_limited NAME COMMAND...`: runs the command under the time limit in the background (so that
+# a signal to this script is handled at once) as timeout's child, in timeout's own process group;
+# fails naming NAME and the limit when timeout had to stop it.
+limited_pid=""
+run_limited() {
+  local name="$1" limit status=0 started=$SECONDS
+  shift
+  limit="$(time_limit)"
+  if [ "$limit" = 0 ]; then
+    "$@"
+    return
+  fi
+  timeout --kill-after=10 "$limit" "$@" &
+  limited_pid=$!
+  wait "$limited_pid" || status=$?
+  limited_pid=""
+  # 124: stopped by TERM; 137: by the KILL that followed (which also ends timeout itself).
+  if { [ "$status" = 124 ] || [ "$status" = 137 ]; } && ((SECONDS - started >= limit)); then
+    echo "== $name: stopped after its limit of $limit s (BENCH_TIME_LIMIT); the run fails" >&2
+    return 1
+  fi
+  return "$status"
+}
+
+# On Ctrl-C or TERM: the running benchmark's process group (timeout's pid is its id; timeout
+# itself, should it not have made the group yet), then the cluster through the EXIT trap.
+stop_limited() {
+  if [ -n "$limited_pid" ]; then
+    kill -TERM -- "-$limited_pid" 2>/dev/null || kill -TERM "$limited_pid" 2>/dev/null || true
+    wait "$limited_pid" || true
+  fi
+}
+trap 'stop_limited; exit 130' INT
+trap 'stop_limited; exit 143' TERM
 
 # Between smoke runs on the shared cluster: the benchmark users, and through the cascades their
 # profiles, habits, completions and outbox rows, go; the next benchmark seeds the same ids anew.
@@ -83,9 +137,13 @@ run_smokes() {
 }
 
 usage() {
-  sed -n '2,23p' "$0" >&2
+  awk 'NR > 1 && /^set /{exit} NR > 1' "$0" >&2
   exit 2
 }
+
+# Sourced (tests/bench/run_limit_test.ts), it only defines the functions above.
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
+time_limit >/dev/null || exit 2
 
 if [ "${1:-}" = "--smoke" ]; then
   case "${2:-}" in
