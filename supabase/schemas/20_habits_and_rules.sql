@@ -295,7 +295,8 @@ create table public.habits (
     constraint habits_pleasant_has_no_reward_or_link check (((not is_pleasant) or ((reward is null) and (related_habit_id is null)))),
     constraint habits_reward_length check (((reward is null) or ((char_length(reward) >= 1) and (char_length(reward) <= 200)))),
     constraint habits_reward_or_related_habit check (((reward is null) or (related_habit_id is null))),
-    constraint habits_starts_on_range check ((starts_on >= '2000-01-01'::date))
+    constraint habits_starts_on_range check ((starts_on >= '2000-01-01'::date)),
+    constraint habits_time_of_day check ((time < '24:00:00'::time without time zone))
 )
 with (autovacuum_vacuum_scale_factor='0', autovacuum_vacuum_threshold='2000', autovacuum_analyze_scale_factor='0', autovacuum_analyze_threshold='2000');
 
