@@ -102,6 +102,8 @@ grant all on function private.habit_occurs_at(local_time time without time zone,
 revoke all on function private.habit_streaks(owner uuid, only_habit uuid) from public;
 grant all on function private.habit_streaks(owner uuid, only_habit uuid) to service_role;
 
+revoke all on function private.habits_check_created_at() from public;
+
 revoke all on function private.habits_check_starts_on() from public;
 
 revoke all on function private.habits_clear_paused_reason() from public;

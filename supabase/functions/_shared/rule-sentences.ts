@@ -19,6 +19,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   "habits_owner_is_immutable": "A habit cannot be moved to another account.",
   "habits_paused_reason_known": "Unknown reason for pausing a habit.",
   "habits_starts_on_range": "A habit starts between 1 January 2000 and one year from today.",
+  "habits_created_at_range": "A habit's history begins between 1 January 2000 and now.",
   "habits_time_of_day": "Choose a time of day from 00:00 to 23:59.",
   "habits_per_account_limit":
     "You have reached the most habits one account can have. Delete one you no longer need first.",
@@ -84,6 +85,8 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   "habits_owner_is_immutable": "Привычку нельзя перенести в другой аккаунт.",
   "habits_paused_reason_known": "Неизвестная причина паузы.",
   "habits_starts_on_range": "Привычка начинается не раньше 1 января 2000 года и не позже чем через год.",
+  "habits_created_at_range":
+    "История привычки начинается не раньше 1 января 2000 года и не позже текущего момента.",
   "habits_time_of_day": "Выберите время суток от 00:00 до 23:59.",
   "habits_per_account_limit":
     "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",

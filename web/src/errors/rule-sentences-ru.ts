@@ -22,6 +22,8 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   habits_owner_is_immutable: "Привычку нельзя перенести в другой аккаунт.",
   habits_paused_reason_known: "Неизвестная причина паузы.",
   habits_starts_on_range: "Привычка начинается не раньше 1 января 2000 года и не позже чем через год.",
+  habits_created_at_range:
+    "История привычки начинается не раньше 1 января 2000 года и не позже текущего момента.",
   habits_time_of_day: "Выберите время суток от 00:00 до 23:59.",
   habits_per_account_limit:
     "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",
