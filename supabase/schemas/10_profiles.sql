@@ -20,6 +20,7 @@ create table public.profiles (
     digest_time time without time zone default '19:00:00'::time without time zone not null,
     must_choose_password boolean default false not null,
     time_format text default 'locale'::text not null,
+    constraint profiles_digest_time_of_day check ((digest_time < '24:00:00'::time without time zone)),
     constraint profiles_digest_weekday_range check (((digest_weekday >= 0) and (digest_weekday <= 6))),
     constraint profiles_display_name_length check ((char_length(display_name) <= 80)),
     constraint profiles_language_known check ((language = any (array['en'::text, 'ru'::text]))),

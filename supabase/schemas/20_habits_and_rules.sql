@@ -5,6 +5,17 @@
 -- Function bodies are checked when they run, not here: one may name a table a later file creates.
 set check_function_bodies = off;
 
+create function private.habits_check_created_at() returns trigger
+    language plpgsql security definer
+    set search_path to ''
+    as $$
+begin
+  perform private.raise_rule_violation('habits', 'habits_created_at_range',
+    'A habit''s history begins between 1 January 2000 and now.');
+  return new;
+end
+$$;
+
 create function private.habits_check_starts_on() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -287,6 +298,7 @@ create table public.habits (
     created_at timestamp with time zone default now() not null,
     updated_at timestamp with time zone default now() not null,
     paused_reason text,
+    constraint habits_created_at_range check ((created_at >= '1999-12-31 10:00:00+00'::timestamp with time zone)),
     constraint habits_action_length check (((char_length(action) >= 1) and (char_length(action) <= 200))),
     constraint habits_duration_seconds_range check (((duration_seconds >= 1) and (duration_seconds <= 120))),
     constraint habits_interval_days_range check (((interval_days >= 1) and (interval_days <= 7))),
@@ -295,7 +307,8 @@ create table public.habits (
     constraint habits_pleasant_has_no_reward_or_link check (((not is_pleasant) or ((reward is null) and (related_habit_id is null)))),
     constraint habits_reward_length check (((reward is null) or ((char_length(reward) >= 1) and (char_length(reward) <= 200)))),
     constraint habits_reward_or_related_habit check (((reward is null) or (related_habit_id is null))),
-    constraint habits_starts_on_range check ((starts_on >= '2000-01-01'::date))
+    constraint habits_starts_on_range check ((starts_on >= '2000-01-01'::date)),
+    constraint habits_time_of_day check ((time < '24:00:00'::time without time zone))
 )
 with (autovacuum_vacuum_scale_factor='0', autovacuum_vacuum_threshold='2000', autovacuum_analyze_scale_factor='0', autovacuum_analyze_threshold='2000');
 
@@ -310,6 +323,8 @@ create table public.public_habits (
     reward text,
     created_at timestamp with time zone not null
 );
+
+comment on function private.habits_check_created_at() is 'The upper bound of habits_created_at_range: a habit''s history does not begin in the future.';
 
 comment on function private.habits_check_starts_on() is 'The upper bound of habits_starts_on_range: not more than a year after the owner''s local today.';
 
@@ -356,6 +371,9 @@ create index public_habits_created_at_idx on public.public_habits using btree (c
 create trigger habits_check_required_numbers before insert or update of interval_days, duration_seconds on public.habits for each row execute function private.habits_require_numbers();
 
 create trigger habits_clear_paused_reason before update of is_paused on public.habits for each row execute function private.habits_clear_paused_reason();
+
+-- The condition in WHEN, so the many rows of an import cost no function call.
+create trigger habits_created_at_not_in_future before insert or update of created_at on public.habits for each row when ((new.created_at > now())) execute function private.habits_check_created_at();
 
 create trigger habits_enforce_account_limit after insert on public.habits referencing new table as created_habits for each statement execute function private.habits_enforce_account_limit();
 

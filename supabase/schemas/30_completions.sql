@@ -21,7 +21,6 @@ create function private.habit_completions_check_occurrence() returns trigger
     as $$
 declare
   habit record;
-  local_date date;
 begin
   select h.time, h.interval_days, h.starts_on, p.timezone into habit
   from public.habits h
@@ -42,10 +41,7 @@ begin
       perform private.raise_rule_violation('habit_completions', 'habit_completions_occurrence_not_after_today',
         'Only occurrences up to today can be marked as done.');
     end if;
-    -- As private.next_occurrence builds them: local date + wall-clock time, then converted.
-    local_date := (new.occurrence_at at time zone habit.timezone)::date;
-    if ((local_date + habit.time) at time zone habit.timezone) is distinct from new.occurrence_at
-       or ((local_date - habit.starts_on) % habit.interval_days + habit.interval_days) % habit.interval_days <> 0 then
+    if not private.habit_occurs_at(habit.time, habit.interval_days, habit.starts_on, habit.timezone, new.occurrence_at) then
       perform private.raise_rule_violation('habit_completions', 'habit_completions_occurrence_on_schedule',
         'That time is not one of the habit''s occurrences.');
     end if;
@@ -53,6 +49,16 @@ begin
   return new;
 end
 $$;
+
+-- As private.next_occurrence builds occurrences: local date + wall-clock time, then converted,
+-- on a day of the every-N-days grid that starts on starts_on.
+create function private.habit_occurs_at(local_time time without time zone, interval_days integer, starts_on date, time_zone text, occurrence_at timestamp with time zone) returns boolean
+    language sql stable
+    set search_path to ''
+    begin atomic
+ select ((((occurrence_at at time zone time_zone))::date + local_time) at time zone time_zone) = occurrence_at
+    and ((((((occurrence_at at time zone time_zone))::date - starts_on) % interval_days) + interval_days) % interval_days) = 0;
+end;
 
 create table public.habit_completions (
     id bigint not null,

@@ -336,6 +336,9 @@ begin
   if new.user_id is null then
     raise exception using errcode = '42501', message = 'Sign in to connect a Telegram chat.';
   end if;
+  -- One request at a time per person: a request that overlaps waits here for the other to end,
+  -- then counts its code too (read committed: each statement sees what committed before it).
+  perform from public.profiles p where p.id = new.user_id for no key update;
   if (select count(*) from public.telegram_link_codes c
       where c.user_id = new.user_id and c.created_at > now() - interval '1 hour') >= 5 then
     raise exception using

@@ -96,9 +96,13 @@ revoke all on function private.habit_completions_check_completed_at() from publi
 
 revoke all on function private.habit_completions_check_occurrence() from public;
 grant all on function private.habit_completions_check_occurrence() to service_role;
+revoke all on function private.habit_occurs_at(local_time time without time zone, interval_days integer, starts_on date, time_zone text, occurrence_at timestamp with time zone) from public;
+grant all on function private.habit_occurs_at(local_time time without time zone, interval_days integer, starts_on date, time_zone text, occurrence_at timestamp with time zone) to service_role;
 
 revoke all on function private.habit_streaks(owner uuid, only_habit uuid) from public;
 grant all on function private.habit_streaks(owner uuid, only_habit uuid) to service_role;
+
+revoke all on function private.habits_check_created_at() from public;
 
 revoke all on function private.habits_check_starts_on() from public;
 

@@ -203,17 +203,25 @@ Deno.test("export and import: own round trip, Loop's CSV, refusals with nothing 
       expect(result.body.message).toBe(
         `habits.csv line ${stretch + 1}: ${RULE_SENTENCES.habits_action_length}`,
       );
+      expect(await counts(fresh)).toEqual({ habits: 0, completions: 0 });
+    });
+
+    await t.step("a completion that is not an occurrence of its habit is left out and reported", async () => {
+      const fresh = await newUser();
       const offGrid = exported.completions.replace(/(\n[^,]+,[^,]+T\d\d:)(\d\d)/, "$117");
       const off = await importAs(fresh, {
         format: "habits-csv",
         habits: exported.habits,
         completions: offGrid,
       });
-      assert.equal(off.status, 422);
-      expect(off.body.message).toBe(
-        `completions.csv line 2: ${RULE_SENTENCES.habit_completions_occurrence_on_schedule}`,
-      );
-      expect(await counts(fresh)).toEqual({ habits: 0, completions: 0 });
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      expect(off.body.imported).toEqual({ habits: 3, completions: 11 });
+      expect(off.body.report).toEqual([
+        expect.stringMatching(
+          /^completions\.csv line 2: \S+ is no longer an occurrence of this habit .*; not imported$/,
+        ),
+      ]);
+      expect(await counts(fresh)).toEqual({ habits: 3, completions: 11 });
     });
 
     await t.step("the per-account habit cap holds for imports, all or nothing", async () => {

@@ -7,7 +7,7 @@ import type { Database } from "../_shared/db.ts";
 import { type Language, pickLanguage } from "../_shared/language.ts";
 import { pickTimeFormat } from "../_shared/clock.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../_shared/rule-sentences.ts";
-import { applyPlan, RuleRefusal } from "./apply.ts";
+import { applyPlan, leftOutLine, RuleRefusal } from "./apply.ts";
 import { planLoop } from "./loop.ts";
 import { planOurs } from "./ours.ts";
 import { atLine, IMPORT_LIMITS, MalformedFile, TooManyRows } from "./plan.ts";
@@ -102,8 +102,12 @@ export function createImportApp(db: Database) {
       const plan = input.format === "loop"
         ? planLoop(input.habits, input.checkmarks, context.today, context)
         : planOurs(input.habits, input.completions, context.today, context.now);
-      const imported = await applyPlan(db, caller, plan);
-      return json({ imported, report: plan.report });
+      const { imported, leftOut } = await applyPlan(db, caller, plan);
+      const report = [
+        ...plan.report,
+        ...leftOut.map((c) => atLine(c.file, c.line, leftOutLine(c)[context.language], context.language)),
+      ];
+      return json({ imported, report });
     } catch (error) {
       return refusal(error, say, context.language);
     }

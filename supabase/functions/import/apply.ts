@@ -1,7 +1,7 @@
 import { asCaller, type Caller } from "../_shared/caller.ts";
 import type { Database } from "../_shared/db.ts";
 import { ruleOf } from "../_shared/rule-error.ts";
-import type { ImportPlan, PlannedCompletion } from "./plan.ts";
+import { type ImportPlan, type PlannedCompletion, type Words, words } from "./plan.ts";
 
 /** A row the habit rules refuse: the whole import is undone. */
 export class RuleRefusal extends Error {
@@ -41,6 +41,35 @@ function setStartsOn(tx: Database, caller: Caller, ids: Map<string, string>, hab
     where h.id = v.id and h.owner_id = ${caller.sub} and p.id = h.owner_id`;
 }
 
+/**
+ * The positions of the completions that are not occurrences of their habit as it now is
+ * (private.habit_occurs_at, the rule the web's completions meet): our export keeps completions
+ * made before a habit's time or interval, or the person's time zone, changed.
+ */
+async function offSchedule(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
+  if (completions.length === 0) return new Set<number>();
+  const rows = await tx<{ n: number }[]>`
+    select v.n::int as n
+    from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
+      ${completions.map((c) => ("at" in c.occurrence ? c.occurrence.at : null))}::timestamptz[],
+      ${completions.map((c) => ("day" in c.occurrence ? c.occurrence.day : null))}::date[]) with ordinality
+      as v(habit_id, at, day, n)
+    join public.habits h on h.id = v.habit_id
+    join public.profiles p on p.id = h.owner_id
+    where not private.habit_occurs_at(h.time, h.interval_days, h.starts_on, p.timezone,
+      coalesce(v.at, (v.day + h.time) at time zone p.timezone))`;
+  return new Set(rows.map((row) => row.n - 1));
+}
+
+/** The report's line for a completion left out because it is no longer an occurrence. */
+export function leftOutLine(completion: PlannedCompletion): Words {
+  const at = "at" in completion.occurrence ? completion.occurrence.at : completion.occurrence.day;
+  return words(
+    `${at} is no longer an occurrence of this habit (its time, interval or your time zone changed); not imported`,
+    `${at} — уже не повторение этой привычки (изменились её время, интервал или ваш часовой пояс); не импортировано`,
+  );
+}
+
 /** All completions in one statement: the database's work grows with their number, nothing else. */
 function insertCompletions(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
   return tx`
@@ -73,7 +102,8 @@ async function findRefusedCompletion(
  * may not write are then set on the rows just inserted, as the function's own role: a habit's
  * starts_on and created_at (so the imported history stays on the every-N-days grid and its
  * misses count in the streak) and a completion's source and completed_at (so our own export
- * round-trips exactly). The plan's dates are already within the database's bounds, which stay
+ * round-trips exactly). A completion that is no longer an occurrence of its habit is left out
+ * and returned, for the report. The plan's dates are already within the database's bounds, which stay
  * the authority.
  */
 export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) {
@@ -111,20 +141,23 @@ export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) 
       }
       throw error;
     }
+    const left = await offSchedule(tx, ids, plan.completions);
+    const completions = plan.completions.filter((_, i) => !left.has(i));
+    const leftOut = plan.completions.filter((_, i) => left.has(i));
     await tx`select set_config('role', 'authenticated', true)`;
 
-    if (plan.completions.length > 0) {
+    if (completions.length > 0) {
       await tx`savepoint completions`;
       try {
-        await insertCompletions(tx, ids, plan.completions);
+        await insertCompletions(tx, ids, completions);
       } catch (error) {
         if (!ruleOf(error)) throw error;
         await tx`rollback to savepoint completions`;
-        await findRefusedCompletion(tx, ids, plan.completions);
+        await findRefusedCompletion(tx, ids, completions);
         throw error;
       }
     }
-    const exact = plan.completions.filter((completion) => "at" in completion.occurrence && completion.source);
+    const exact = completions.filter((completion) => "at" in completion.occurrence && completion.source);
     if (exact.length > 0) {
       await tx`reset role`;
       await tx`
@@ -136,6 +169,6 @@ export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) 
         where c.habit_id = v.habit_id and c.occurrence_at = v.occurrence_at::timestamptz
           and c.owner_id = ${caller.sub}`;
     }
-    return { habits: ids.size, completions: plan.completions.length };
+    return { imported: { habits: ids.size, completions: completions.length }, leftOut };
   });
 }

@@ -32,6 +32,8 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   habits_owner_is_immutable: "A habit cannot be moved to another account.",
   habits_paused_reason_known: "Unknown reason for pausing a habit.",
   habits_starts_on_range: "A habit starts between 1 January 2000 and one year from today.",
+  habits_created_at_range: "A habit's history begins between 1 January 2000 and now.",
+  habits_time_of_day: "Choose a time of day from 00:00 to 23:59.",
   habits_per_account_limit:
     "You have reached the most habits one account can have. Delete one you no longer need first.",
   // habits: keys
@@ -42,6 +44,7 @@ export const RULE_SENTENCES: Readonly<Record<string, string>> = {
   profiles_display_name_length: "Keep the display name to 80 characters.",
   profiles_timezone_is_known: "Choose a time zone from the list, e.g. Europe/Berlin.",
   profiles_digest_weekday_range: "Choose the digest's day of the week.",
+  profiles_digest_time_of_day: "Choose the digest's time of day, from 00:00 to 23:59.",
   profiles_language_known: "Choose English or Russian.",
   profiles_time_format_known: "Choose 24-hour time, 12-hour time or your language's usual format.",
   profiles_telegram_chat_id_key: "This Telegram chat is already connected to another account.",

@@ -22,6 +22,9 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   habits_owner_is_immutable: "Привычку нельзя перенести в другой аккаунт.",
   habits_paused_reason_known: "Неизвестная причина паузы.",
   habits_starts_on_range: "Привычка начинается не раньше 1 января 2000 года и не позже чем через год.",
+  habits_created_at_range:
+    "История привычки начинается не раньше 1 января 2000 года и не позже текущего момента.",
+  habits_time_of_day: "Выберите время суток от 00:00 до 23:59.",
   habits_per_account_limit:
     "У вас уже максимальное число привычек для одного аккаунта. Сначала удалите ненужную.",
   habits_id_owner_key: "Такая привычка уже есть.",
@@ -32,6 +35,7 @@ export const RULE_SENTENCES_RU: Readonly<Record<string, string>> = {
   profiles_language_known: "Выберите английский или русский.",
   profiles_time_format_known: "Выберите 24-часовой формат, 12-часовой или обычный для вашего языка.",
   profiles_digest_weekday_range: "Выберите день недели для сводки.",
+  profiles_digest_time_of_day: "Выберите время сводки от 00:00 до 23:59.",
   profiles_telegram_chat_private:
     "Подключить можно только личный чат с ботом, не группу и не канал: там кто угодно мог бы действовать за вас.",
   profiles_telegram_chat_id_key: "Этот чат Telegram уже подключён к другому аккаунту.",
