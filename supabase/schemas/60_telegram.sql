@@ -214,6 +214,19 @@ create function private.mark_telegram_chat_blocked(chat_id bigint) returns uuid
   select id from unlinked
 $$;
 
+-- Ends the conversation of the chat a profile was linked to, once the profile no longer has it.
+-- SECURITY DEFINER: the web app's Disconnect runs as `authenticated`, which cannot touch private.
+create function private.profiles_end_conversation_of_previous_chat() returns trigger
+    language plpgsql security definer
+    set search_path to ''
+    as $$
+begin
+  delete from private.telegram_conversations c
+  where c.chat_id = old.telegram_chat_id and c.user_id = old.id;
+  return null;
+end
+$$;
+
 create function private.profiles_guard_telegram_link() returns trigger
     language plpgsql
     set search_path to ''
@@ -312,6 +325,28 @@ end
 $$;
 
 -- The deep link that carries `code`, or null while the bot's username is not configured.
+-- A conversation is written only for a chat linked to its account (errcode 23514, the rule's name
+-- as the constraint), so a handler racing an unlink cannot start one for the previous account.
+create function private.telegram_conversations_of_linked_chat() returns trigger
+    language plpgsql security definer
+    set search_path to ''
+    as $$
+begin
+  if not exists (
+    select from public.profiles p where p.id = new.user_id and p.telegram_chat_id = new.chat_id
+  ) then
+    raise exception using
+      errcode = 'check_violation',
+      constraint = 'telegram_conversations_of_linked_chat',
+      table = 'telegram_conversations',
+      schema = 'private',
+      message = 'a Telegram conversation belongs to an account the chat is linked to',
+      detail = format('chat %s is not linked to account %s', new.chat_id, new.user_id);
+  end if;
+  return new;
+end
+$$;
+
 create function private.telegram_deep_link(code text) returns text
     language sql stable security definer
     set search_path to ''
@@ -459,7 +494,11 @@ create index telegram_updates_received_at_idx on private.telegram_updates using 
 
 create index telegram_link_codes_user_id_idx on public.telegram_link_codes using btree (user_id, created_at desc);
 
+create trigger profiles_end_conversation_of_previous_chat after update of telegram_chat_id on public.profiles for each row when (((old.telegram_chat_id is not null) and (old.telegram_chat_id is distinct from new.telegram_chat_id))) execute function private.profiles_end_conversation_of_previous_chat();
+
 create trigger profiles_guard_telegram_link before update of telegram_chat_id, telegram_username, telegram_linked_at on public.profiles for each row execute function private.profiles_guard_telegram_link();
+
+create trigger telegram_conversations_of_linked_chat before insert or update of chat_id, user_id on private.telegram_conversations for each row execute function private.telegram_conversations_of_linked_chat();
 
 create trigger telegram_link_codes_issue before insert on public.telegram_link_codes for each row execute function private.telegram_link_codes_issue();
 
