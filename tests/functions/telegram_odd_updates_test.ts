@@ -1,0 +1,119 @@
+/**
+ * Updates an outside tester sends a strict bot: a /today Done pressed after its habit was paused,
+ * text Postgres cannot store, edited messages, update kinds the bot does not handle, and one
+ * update delivered twice at once. Each is answered (never a 500 and a redelivery loop) and
+ * changes only what the promise says.
+ */
+import assert from "node:assert/strict";
+import { expect } from "expect";
+import { createMessages } from "../../supabase/functions/telegram-webhook/messages/index.ts";
+import {
+  connectTestDatabase,
+  createHabit,
+  createTestUser,
+  deleteTestUsers,
+  type TestUser,
+} from "../support/database.ts";
+import { startFakeTelegram } from "../support/fake-telegram.ts";
+import {
+  startFunctionsForTests,
+  TEST_BOT_TOKEN,
+  TEST_SITE_URL,
+  TEST_WEBHOOK_SECRET,
+} from "../support/functions.ts";
+import { buttonPress, postUpdate, textMessage } from "../support/telegram-updates.ts";
+
+const en = createMessages(TEST_SITE_URL)("en");
+
+Deno.test("odd updates: each is answered and changes only what it may", async (t) => {
+  const sql = connectTestDatabase();
+  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
+  const functions = await startFunctionsForTests(telegram.apiRoot);
+  const webhook = `${functions.url}/telegram-webhook`;
+  const users: TestUser[] = [];
+  const postRaw = async (update: unknown) => {
+    const response = await postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
+    return { status: response.status, body: await response.json() };
+  };
+  const post = async (update: unknown) => {
+    const { status, body } = await postRaw(update);
+    assert.equal(status, 200, JSON.stringify(body));
+    return body;
+  };
+  const sentTo = (chatId: number) =>
+    telegram.calls.filter((call) =>
+      (call.method === "sendMessage" || call.method === "editMessageText") && call.payload.chat_id === chatId
+    );
+  const alerts = () => telegram.callsOf("answerCallbackQuery").map((call) => call.payload);
+  const completionsOf = async (habitId: string) =>
+    Number((await sql`select count(*) as n from public.habit_completions where habit_id = ${habitId}`)[0].n);
+
+  try {
+    const alice = await createTestUser(sql);
+    users.push(alice);
+    const chat = alice.chatId;
+    const now = new Date();
+    const soon = `${String(now.getUTCHours()).padStart(2, "0")}:59`;
+
+    await t.step("/today's Done on a habit paused since refuses and records nothing", async () => {
+      const habitId = await createHabit(sql, alice, { action: "stretch", time: soon });
+      await post(textMessage(chat, "/today"));
+      expect(String(sentTo(chat).at(-1)?.payload.text)).toContain("stretch");
+      await sql`update public.habits set is_paused = true where id = ${habitId}`;
+      await post(buttonPress(chat, `today:${habitId}`));
+      assert.equal(await completionsOf(habitId), 0, "no completion of a paused habit");
+      expect(alerts().at(-1)).toMatchObject({ text: en.buttonAlert.paused, show_alert: true });
+    });
+
+    await t.step(
+      "text Postgres cannot store (U+0000) is acknowledged as out of range, not a 500",
+      async () => {
+        await post(textMessage(chat, "/new"));
+        const before = sentTo(chat).length;
+        const body = await post(textMessage(chat, "read\u0000 one page"));
+        expect(body).toMatchObject({ ok: true, ignored: "out_of_range" });
+        assert.equal(sentTo(chat).length, before, "nothing reached a handler");
+        const linking = textMessage(chat, "/start AAAAAAAAAAAAAAAAAAAAAAAA");
+        Object.assign(linking.message.from, { username: "a\u0000b" });
+        expect(await post(linking)).toMatchObject({ ok: true, ignored: "out_of_range" });
+        await post(textMessage(chat, "read one page"));
+        expect(String(sentTo(chat).at(-1)?.payload.text)).toBe(en.askTime);
+        await post(textMessage(chat, "/cancel"));
+      },
+    );
+
+    await t.step("an edited message and an unknown update kind get no answer and no 500", async () => {
+      const before = sentTo(chat).length;
+      const edited = textMessage(chat, "/stop");
+      const editedUpdate = {
+        update_id: edited.update_id,
+        edited_message: { ...edited.message, edit_date: Math.floor(Date.now() / 1000) },
+      };
+      await post(editedUpdate);
+      await post({
+        update_id: edited.update_id + 100_000,
+        message_reaction: { chat: { id: chat, type: "private" } },
+      });
+      await post({ update_id: edited.update_id + 100_001, some_future_kind: { x: 1 } });
+      assert.equal(sentTo(chat).length, before, "nothing was sent");
+    });
+
+    await t.step("one update delivered twice at once is handled once", async () => {
+      const update = textMessage(chat, "/help");
+      const before = sentTo(chat).length;
+      const [a, b] = await Promise.all([postRaw(update), postRaw(update)]);
+      const statuses = [a.status, b.status].sort();
+      assert.ok(
+        (statuses[0] === 200 && statuses[1] === 200) || (statuses[0] === 200 && statuses[1] === 503),
+        JSON.stringify([a, b]),
+      );
+      await post(update);
+      assert.equal(sentTo(chat).length, before + 1, "one answer");
+    });
+  } finally {
+    await deleteTestUsers(sql, users);
+    await functions.close();
+    await telegram.close();
+    await sql.end();
+  }
+});
