@@ -61,7 +61,8 @@ $$;
 
 -- Done from /today in Telegram: completes today's occurrence of the chat owner's habit, early
 -- if need be. outcome: recorded | already_recorded | not_found (no such habit of this chat's
--- owner) | not_due_today.
+-- owner) | paused (paused since the list was sent: nothing recorded, as a reminder's Done) |
+-- not_due_today.
 create function private.complete_today_from_telegram(chat_id bigint, habit_id uuid) returns table(outcome text, habit_action text, reward text, pleasant_action text, pleasant_place text)
     language plpgsql
     set search_path to ''
@@ -71,12 +72,16 @@ declare
   occurrence timestamptz;
   inserted boolean;
 begin
-  select h.id, h.owner_id, h.time, h.interval_days, h.starts_on, p.timezone into found_habit
+  select h.id, h.owner_id, h.time, h.interval_days, h.starts_on, h.is_paused, p.timezone into found_habit
   from public.habits h
   join public.profiles p on p.id = h.owner_id
   where h.id = complete_today_from_telegram.habit_id and p.telegram_chat_id = complete_today_from_telegram.chat_id;
   if not found then
     return query select 'not_found', null::text, null::text, null::text, null::text;
+    return;
+  end if;
+  if found_habit.is_paused then
+    return query select 'paused', null::text, null::text, null::text, null::text;
     return;
   end if;
   occurrence := private.todays_occurrence(found_habit.time, found_habit.interval_days, found_habit.starts_on, found_habit.timezone);

@@ -133,6 +133,7 @@ function chatHabitQueries(db: Database) {
             | "recorded"
             | "already_recorded"
             | "not_found"
+            | "paused"
             | "not_due_today";
           habit_action: string | null;
           reward: string | null;
