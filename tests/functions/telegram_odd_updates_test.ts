@@ -98,6 +98,25 @@ Deno.test("odd updates: each is answered and changes only what it may", async (t
       assert.equal(sentTo(chat).length, before, "nothing was sent");
     });
 
+    await t.step(
+      "a 403 to a reply (the bot blocked) unlinks the chat and remembers when, as a reminder's does",
+      async () => {
+        const blocker = await createTestUser(sql);
+        users.push(blocker);
+        const habitId = await createHabit(sql, blocker, { action: "walk", time: soon });
+        telegram.failNext("sendMessage", { kind: "blocked" }, { chatId: blocker.chatId });
+        const body = await post(textMessage(blocker.chatId, "/help"));
+        assert.equal(body.ok, true);
+        const [profile] = await sql`
+        select telegram_chat_id, telegram_blocked_at from public.profiles where id = ${blocker.id}`;
+        assert.equal(profile.telegram_chat_id, null, "the chat is unlinked");
+        assert.ok(profile.telegram_blocked_at, "the profile remembers when");
+        const queued = await sql`
+        select status from public.notifications where habit_id = ${habitId} and status in ('pending', 'retry')`;
+        assert.equal(queued.length, 0, "nothing stays queued for the chat");
+      },
+    );
+
     await t.step("one update delivered twice at once is handled once", async () => {
       const update = textMessage(chat, "/help");
       const before = sentTo(chat).length;
