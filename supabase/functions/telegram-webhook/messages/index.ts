@@ -3,7 +3,7 @@ import { formatWallClock, type TimeFormat, usesTwelveHours } from "../../_shared
 import { habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
 import type { Language } from "../../_shared/language.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../../_shared/rule-sentences.ts";
-import { visibleLength } from "../../_shared/telegram-length.ts";
+import { shorten, visibleLength } from "../../_shared/telegram-length.ts";
 import { pageLines } from "../paging.ts";
 import type { LinkOutcome } from "../store.ts";
 import { type Catalogue, en } from "./en.ts";
@@ -122,8 +122,7 @@ function assemble(
 
     /** The label of /today's Done button for one habit (Telegram shows up to about 64 characters). */
     doneTodayButton(action: string): string {
-      const label = `✅ ${action}`;
-      return label.length > 40 ? `${label.slice(0, 39)}…` : label;
+      return shorten(`✅ ${action}`, 40);
     },
 
     doneRecorded(habitAction: string, followUp: string | null): string {
