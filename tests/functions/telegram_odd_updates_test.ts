@@ -117,6 +117,39 @@ Deno.test("odd updates: each is answered and changes only what it may", async (t
       },
     );
 
+    await t.step(
+      "a zone that no longer resolves gets the zone's sentence, never a 500 and a redelivery loop",
+      async () => {
+        // As when tzdata-legacy leaves the server (supabase/tests/161): the profile's zone was
+        // valid when written. The tick pauses that person with a reason; the bot must say why too.
+        const lost = await createTestUser(sql, { timezone: "Europe/Berlin" });
+        users.push(lost);
+        const habitId = await createHabit(sql, lost, { action: "read" });
+        const [reminder] = await sql<{ id: bigint }[]>`
+        insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, next_attempt_at, status)
+        values (${habitId}, ${lost.id}, 'reminder', now() - interval '1 minute', now() - interval '1 minute', now(), 'sent')
+        returning id`;
+        await sql`alter table public.profiles drop constraint profiles_timezone_is_known`;
+        await sql`alter table public.profiles disable trigger profiles_reschedule_habits`;
+        try {
+          await sql`update public.profiles set timezone = 'Mars/Olympus_Mons' where id = ${lost.id}`;
+          for (const command of ["/today", "/stats", "/new"]) {
+            await post(textMessage(lost.chatId, command));
+            expect(String(sentTo(lost.chatId).at(-1)?.payload.text)).toBe(
+              en.zoneUnknown("Mars/Olympus_Mons"),
+            );
+          }
+          await post(buttonPress(lost.chatId, `done:${reminder.id}`));
+          expect(String(sentTo(lost.chatId).at(-1)?.payload.text)).toBe(en.zoneUnknown("Mars/Olympus_Mons"));
+        } finally {
+          await sql`update public.profiles set timezone = 'UTC' where id = ${lost.id}`;
+          await sql`alter table public.profiles enable trigger profiles_reschedule_habits`;
+          await sql`alter table public.profiles
+          add constraint profiles_timezone_is_known check (private.is_known_time_zone(timezone))`;
+        }
+      },
+    );
+
     await t.step("one update delivered twice at once is handled once", async () => {
       const update = textMessage(chat, "/help");
       const before = sentTo(chat).length;
