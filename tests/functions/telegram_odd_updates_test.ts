@@ -150,6 +150,35 @@ Deno.test("odd updates: each is answered and changes only what it may", async (t
       },
     );
 
+    await t.step("one link code opened in two chats at once links exactly one of them", async () => {
+      const owner = await createTestUser(sql, { linkTelegram: false });
+      users.push(owner);
+      const code = await sql.begin(async (tx) => {
+        await tx`select set_config('role', 'authenticated', true),
+          set_config('request.jwt.claims', ${
+          JSON.stringify({ sub: owner.id, role: "authenticated" })
+        }, true)`;
+        const [row] = await tx<{ code: string }[]>`select code from public.create_telegram_link_code()`;
+        return row.code;
+      });
+      const chats = [owner.chatId, owner.chatId + 1];
+      await Promise.all(chats.map((chatId) => post(textMessage(chatId, `/start ${code}`))));
+      const [row] = await sql`select telegram_chat_id from public.profiles where id = ${owner.id}`;
+      assert.ok(chats.includes(Number(row.telegram_chat_id)), "one of the two chats is linked");
+      const other = chats.find((chatId) => chatId !== Number(row.telegram_chat_id))!;
+      expect(String(sentTo(other).at(-1)?.payload.text)).toContain(en.used_code);
+    });
+
+    await t.step("Done pressed twice at once (two updates) records one completion", async () => {
+      const habitId = await createHabit(sql, alice, { action: "double tap" });
+      const [reminder] = await sql<{ id: bigint }[]>`
+        insert into public.notifications (habit_id, owner_id, kind, due_at, occurrence_at, next_attempt_at, status)
+        values (${habitId}, ${alice.id}, 'reminder', now() - interval '1 minute', now() - interval '1 minute', now(), 'sent')
+        returning id`;
+      await Promise.all([1, 2].map(() => post(buttonPress(chat, `done:${reminder.id}`))));
+      assert.equal(await completionsOf(habitId), 1);
+    });
+
     await t.step("one update delivered twice at once is handled once", async () => {
       const update = textMessage(chat, "/help");
       const before = sentTo(chat).length;
