@@ -21,6 +21,7 @@ import { readEnvFile } from "./functions/envfile.ts";
 import { type RunningTelegram, startTelegram } from "./telegram/server.ts";
 import postgres from "postgres";
 import { remindNow } from "./remind-now.ts";
+import { BOT_UPDATE_KINDS } from "../supabase/functions/_shared/telegram-update-kinds.ts";
 
 const PROJECT_ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const port = z.number().int().min(0).max(65535);
@@ -320,7 +321,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         webhook: {
           url: `${gateway.url}/functions/v1/telegram-webhook`,
           secretToken: webhookSecret,
-          allowedUpdates: ["message", "callback_query"],
+          allowedUpdates: BOT_UPDATE_KINDS,
         },
       }, { remindNow: remindNowHook });
       started.push(telegram);

@@ -108,6 +108,19 @@ export function checkParams(method: string, spec: ParamSpec, raw: Record<string,
     const kind = spec[name];
     if (!kind) throw badRequest(`parameter "${name}" of ${method} is not supported by the stand-in`);
     params[name] = coerce(name, kind, value);
+    if (!wellFormed(params[name])) throw badRequest("strings must be encoded in UTF-8");
   }
   return params;
+}
+
+/**
+ * Every string in a value is well-formed UTF-16: a lone surrogate has no UTF-8 encoding, and
+ * Telegram refuses it in any parameter (td/telegram/Requests.cpp CLEAN_INPUT_STRING: 400
+ * "Strings must be encoded in UTF-8").
+ */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === "string") return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (value && typeof value === "object") return Object.values(value).every(wellFormed);
+  return true;
 }

@@ -9,6 +9,7 @@
 import { sleep } from "../../supabase/functions/_shared/sleep.ts";
 import { z } from "zod";
 import { callBotApi, type TelegramSettings } from "../../supabase/functions/_shared/telegram.ts";
+import { BOT_UPDATE_KINDS } from "../../supabase/functions/_shared/telegram-update-kinds.ts";
 
 const settings = z.object({
   TELEGRAM_BOT_TOKEN: z.string().min(1),
@@ -47,7 +48,7 @@ export async function forwardUpdates(config: PollSettings, signal: AbortSignal):
       updates = await callBotApi(polling, "getUpdates", {
         offset,
         timeout: config.POLL_TIMEOUT_SECONDS,
-        allowed_updates: ["message", "callback_query"],
+        allowed_updates: BOT_UPDATE_KINDS,
       }, signal);
     } catch (error) {
       if (signal.aborted) break;

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { callBotApi, type TelegramSettings } from "../../supabase/functions/_shared/telegram.ts";
+import { BOT_UPDATE_KINDS } from "../../supabase/functions/_shared/telegram-update-kinds.ts";
 
 const env = z.object({
   TELEGRAM_BOT_TOKEN: z.string().min(1),
@@ -38,7 +39,7 @@ try {
   await callBotApi(telegram, "setWebhook", {
     url,
     secret_token: TELEGRAM_WEBHOOK_SECRET,
-    allowed_updates: ["message", "callback_query"],
+    allowed_updates: BOT_UPDATE_KINDS,
     drop_pending_updates: false,
   });
   await callBotApi(telegram, "setMyCommands", {

@@ -61,7 +61,8 @@ $$;
 
 -- Done from /today in Telegram: completes today's occurrence of the chat owner's habit, early
 -- if need be. outcome: recorded | already_recorded | not_found (no such habit of this chat's
--- owner) | not_due_today.
+-- owner) | paused (paused since the list was sent: nothing recorded, as a reminder's Done) |
+-- not_due_today.
 create function private.complete_today_from_telegram(chat_id bigint, habit_id uuid) returns table(outcome text, habit_action text, reward text, pleasant_action text, pleasant_place text)
     language plpgsql
     set search_path to ''
@@ -71,12 +72,16 @@ declare
   occurrence timestamptz;
   inserted boolean;
 begin
-  select h.id, h.owner_id, h.time, h.interval_days, h.starts_on, p.timezone into found_habit
+  select h.id, h.owner_id, h.time, h.interval_days, h.starts_on, h.is_paused, p.timezone into found_habit
   from public.habits h
   join public.profiles p on p.id = h.owner_id
   where h.id = complete_today_from_telegram.habit_id and p.telegram_chat_id = complete_today_from_telegram.chat_id;
   if not found then
     return query select 'not_found', null::text, null::text, null::text, null::text;
+    return;
+  end if;
+  if found_habit.is_paused then
+    return query select 'paused', null::text, null::text, null::text, null::text;
     return;
   end if;
   occurrence := private.todays_occurrence(found_habit.time, found_habit.interval_days, found_habit.starts_on, found_habit.timezone);
@@ -214,6 +219,19 @@ create function private.mark_telegram_chat_blocked(chat_id bigint) returns uuid
   select id from unlinked
 $$;
 
+-- Ends the conversation of the chat a profile was linked to, once the profile no longer has it.
+-- SECURITY DEFINER: the web app's Disconnect runs as `authenticated`, which cannot touch private.
+create function private.profiles_end_conversation_of_previous_chat() returns trigger
+    language plpgsql security definer
+    set search_path to ''
+    as $$
+begin
+  delete from private.telegram_conversations c
+  where c.chat_id = old.telegram_chat_id and c.user_id = old.id;
+  return null;
+end
+$$;
+
 create function private.profiles_guard_telegram_link() returns trigger
     language plpgsql
     set search_path to ''
@@ -312,6 +330,28 @@ end
 $$;
 
 -- The deep link that carries `code`, or null while the bot's username is not configured.
+-- A conversation is written only for a chat linked to its account (errcode 23514, the rule's name
+-- as the constraint), so a handler racing an unlink cannot start one for the previous account.
+create function private.telegram_conversations_of_linked_chat() returns trigger
+    language plpgsql security definer
+    set search_path to ''
+    as $$
+begin
+  if not exists (
+    select from public.profiles p where p.id = new.user_id and p.telegram_chat_id = new.chat_id
+  ) then
+    raise exception using
+      errcode = 'check_violation',
+      constraint = 'telegram_conversations_of_linked_chat',
+      table = 'telegram_conversations',
+      schema = 'private',
+      message = 'a Telegram conversation belongs to an account the chat is linked to',
+      detail = format('chat %s is not linked to account %s', new.chat_id, new.user_id);
+  end if;
+  return new;
+end
+$$;
+
 create function private.telegram_deep_link(code text) returns text
     language sql stable security definer
     set search_path to ''
@@ -462,7 +502,11 @@ create index telegram_updates_received_at_idx on private.telegram_updates using 
 
 create index telegram_link_codes_user_id_idx on public.telegram_link_codes using btree (user_id, created_at desc);
 
+create trigger profiles_end_conversation_of_previous_chat after update of telegram_chat_id on public.profiles for each row when (((old.telegram_chat_id is not null) and (old.telegram_chat_id is distinct from new.telegram_chat_id))) execute function private.profiles_end_conversation_of_previous_chat();
+
 create trigger profiles_guard_telegram_link before update of telegram_chat_id, telegram_username, telegram_linked_at on public.profiles for each row execute function private.profiles_guard_telegram_link();
+
+create trigger telegram_conversations_of_linked_chat before insert or update of chat_id, user_id on private.telegram_conversations for each row execute function private.telegram_conversations_of_linked_chat();
 
 create trigger telegram_link_codes_issue before insert on public.telegram_link_codes for each row execute function private.telegram_link_codes_issue();
 

@@ -170,6 +170,8 @@ grant all on function private.password_set_in_this_transaction(user_id uuid) to 
 revoke all on function private.pause_habits_with_unresolvable_zones(at timestamp with time zone) from public;
 grant all on function private.pause_habits_with_unresolvable_zones(at timestamp with time zone) to service_role;
 
+revoke all on function private.profiles_end_conversation_of_previous_chat() from public;
+grant all on function private.profiles_end_conversation_of_previous_chat() to service_role;
 revoke all on function private.profiles_guard_telegram_link() from public;
 grant all on function private.profiles_guard_telegram_link() to service_role;
 
@@ -256,6 +258,8 @@ grant all on function private.streak_marks(habit uuid, at timestamp with time zo
 revoke all on function private.telegram_deep_link(code text) from public;
 grant all on function private.telegram_deep_link(code text) to service_role;
 
+revoke all on function private.telegram_conversations_of_linked_chat() from public;
+grant all on function private.telegram_conversations_of_linked_chat() to service_role;
 revoke all on function private.telegram_link_codes_issue() from public;
 grant all on function private.telegram_link_codes_issue() to service_role;
 

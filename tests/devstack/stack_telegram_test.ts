@@ -43,7 +43,7 @@ Deno.test("the stack's Telegram: the stand-in by default, a real bot from the en
           secrets.push(seen.TELEGRAM_WEBHOOK_SECRET);
           expect(stack.telegram.api.updates.info()).toMatchObject({
             url: `${stack.urls.api}/functions/v1/telegram-webhook`,
-            allowed_updates: ["message", "callback_query"],
+            allowed_updates: ["message", "callback_query", "my_chat_member", "channel_post"],
           });
         } finally {
           await stack.stop();

@@ -139,6 +139,27 @@ Deno.test("the Telegram stand-in", async (t) => {
     });
   });
 
+  await t.step(
+    "refuses strings that are not well-formed UTF-16 (a lone surrogate) anywhere in a call",
+    async () => {
+      // td's CLEAN_INPUT_STRING (td/telegram/Requests.cpp) and the Bot API's own checks answer
+      // 400 "Strings must be encoded in UTF-8": a lone surrogate decodes to no valid UTF-8.
+      await withStandIn({ enforceLimits: false }, async (telegram, api) => {
+        const chat = person(telegram);
+        const cut = "😀".slice(0, 1);
+        const inText = await rejection(api.sendMessage(chat, `habit ${cut}`));
+        assert.equal(inText.description, "Bad Request: strings must be encoded in UTF-8");
+        const inButton = await rejection(
+          api.sendMessage(chat, "ok", {
+            reply_markup: { inline_keyboard: [[{ text: `a${cut}`, callback_data: "x" }]] },
+          }),
+        );
+        assert.equal(inButton.description, "Bad Request: strings must be encoded in UTF-8");
+        await api.sendMessage(chat, "a whole 😀 is fine");
+      });
+    },
+  );
+
   await t.step("checks inline keyboards: callback_data is 1-64 bytes", async () => {
     await withStandIn({ enforceLimits: false }, async (telegram, api) => {
       const chat = person(telegram);

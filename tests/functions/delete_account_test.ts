@@ -91,6 +91,19 @@ Deno.test("delete-account: deletes the signed-in user, says goodbye, refuses eve
       },
     );
 
+    await t.step("the goodbye is in the person's language, as the bot speaks to them", async () => {
+      const user = await signUp("russian");
+      const chatId = uniqueChatId();
+      await sql`update public.profiles set telegram_chat_id = ${chatId}, telegram_linked_at = now(), language = 'ru'
+        where id = ${user.id}`;
+      const { data, error } = await user.supabase.functions.invoke("delete-account", { method: "POST" });
+      assert.equal(error, null);
+      assert.deepEqual(data, { deleted: true, goodbye: "sent" });
+      const goodbye = telegram.callsOf("sendMessage").filter((call) => call.payload.chat_id === chatId);
+      assert.equal(goodbye.length, 1);
+      assert.match(String(goodbye[0].payload.text), /удал/);
+    });
+
     await t.step(
       "a chat that cannot be reached misses the goodbye; the account is deleted anyway",
       async () => {

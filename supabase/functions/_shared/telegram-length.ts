@@ -20,3 +20,18 @@ function decodeEntities(text: string): string {
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
 }
+
+/**
+ * `text` cut to at most `units` UTF-16 code units, never between an emoji's two halves: Telegram
+ * refuses a lone surrogate in any string (400 "strings must be encoded in UTF-8", td's
+ * CLEAN_INPUT_STRING).
+ */
+export function cutUtf16(text: string, units: number): string {
+  const cut = text.slice(0, units);
+  return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
+/** `text` as is when it has at most `max` UTF-16 code units, else cut shorter and ending in "…". */
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${cutUtf16(text, max - 1)}…` : text;
+}

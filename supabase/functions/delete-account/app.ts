@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Caller } from "../_shared/caller.ts";
 import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
+import type { Language } from "../_shared/language.ts";
 
 /**
  * POST /delete-account with the user's access token: deletes that user through the Auth admin API
@@ -11,12 +12,17 @@ import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
 export interface DeleteAccountDeps {
   /** The shared authentication step (_shared/caller.ts): the caller, or the refusal to answer. */
   authenticate(request: Request): Promise<Caller | Response>;
-  /** The linked Telegram chat, read before the profile goes. */
-  linkedChat(userId: string): Promise<number | null>;
+  /** The linked Telegram chat and the profile's language, read before the profile goes. */
+  linkedChat(userId: string): Promise<LinkedChat | null>;
   deleteUser(userId: string): Promise<void>;
   /** Sends the goodbye; throws on failure or timeout. */
-  sayGoodbye(chatId: number): Promise<void>;
+  sayGoodbye(chat: LinkedChat): Promise<void>;
   canSayGoodbye: boolean;
+}
+
+export interface LinkedChat {
+  chatId: number;
+  language: Language;
 }
 
 export type Goodbye = "sent" | "failed" | "no_chat" | "not_configured";
@@ -24,12 +30,12 @@ export type Goodbye = "sent" | "failed" | "no_chat" | "not_configured";
 /** Says goodbye in the chat; the account is gone either way, so a failure only misses the goodbye. */
 async function goodbyeIn(
   deps: DeleteAccountDeps,
-  chatId: number | null,
+  chat: LinkedChat | null,
 ): Promise<Goodbye> {
-  if (chatId === null) return "no_chat";
+  if (chat === null) return "no_chat";
   if (!deps.canSayGoodbye) return "not_configured";
   try {
-    await deps.sayGoodbye(chatId);
+    await deps.sayGoodbye(chat);
     return "sent";
   } catch (error) {
     console.error("delete-account: the goodbye was not delivered:", error);
@@ -42,9 +48,9 @@ export function createDeleteAccountApp(deps: DeleteAccountDeps) {
   app.options("*", (c) => c.body(null, 204));
   app.post("*", requireCaller(deps.authenticate), async (c) => {
     const { sub } = c.get("caller");
-    const chatId = await deps.linkedChat(sub);
+    const chat = await deps.linkedChat(sub);
     await deps.deleteUser(sub);
-    return c.json({ deleted: true, goodbye: await goodbyeIn(deps, chatId) });
+    return c.json({ deleted: true, goodbye: await goodbyeIn(deps, chat) });
   });
   app.all(
     "*",

@@ -5,12 +5,10 @@ import { connectDatabase } from "../_shared/db.ts";
 import { misconfiguredResponse } from "../_shared/env.ts";
 import { createSendBudgetStore, SendBudget, sendWithinBudget } from "../_shared/send-budget.ts";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
+import { pickLanguage } from "../_shared/language.ts";
 import { createDeleteAccountApp } from "./app.ts";
+import { GOODBYE } from "./goodbye.ts";
 import { readDeleteAccountConfig } from "./config.ts";
-
-const GOODBYE =
-  "Your Habits account has been deleted, with all its habits and history. Goodbye, and thank you! " +
-  "This chat is no longer linked; you can sign up again at any time.";
 
 /** How long the goodbye waits for its slot in the bot's send budget before it is given up. */
 const GOODBYE_WAIT_LIMIT_MS = 5_000;
@@ -44,22 +42,24 @@ if (env.ok) {
   const app = createDeleteAccountApp({
     authenticate: (request) => authenticate(db, request),
     async linkedChat(userId) {
-      const [row] = await db<{ telegram_chat_id: string | null }[]>`
-        select telegram_chat_id from public.profiles where id = ${userId}`;
-      return row?.telegram_chat_id ? Number(row.telegram_chat_id) : null;
+      const [row] = await db<{ telegram_chat_id: string | null; language: string | null }[]>`
+        select telegram_chat_id, language from public.profiles where id = ${userId}`;
+      return row?.telegram_chat_id
+        ? { chatId: Number(row.telegram_chat_id), language: pickLanguage(row.language, undefined) }
+        : null;
     },
     async deleteUser(userId) {
       const { error } = await admin.auth.admin.deleteUser(userId);
       if (error) throw error;
     },
-    async sayGoodbye(chatId) {
+    async sayGoodbye({ chatId, language }) {
       if (!telegram) return;
       try {
         await sendWithinBudget(
           budget,
           String(chatId),
           GOODBYE_WAIT_LIMIT_MS,
-          () => callBotApi(telegram, "sendMessage", { chat_id: chatId, text: GOODBYE }),
+          () => callBotApi(telegram, "sendMessage", { chat_id: chatId, text: GOODBYE[language] }),
         );
       } finally {
         // The account is gone: its chat keeps no trace here, not even the goodbye's send slot.

@@ -1,5 +1,6 @@
 import { escapeHtml } from "../_shared/html.ts";
 import type { Language } from "../_shared/language.ts";
+import { cutUtf16, shorten } from "../_shared/telegram-length.ts";
 
 /** One habit's week, from private.habit_streaks. */
 export interface DigestHabit {
@@ -52,9 +53,9 @@ export const DIGEST_WORDS = {
   },
 } satisfies Record<Language, unknown>;
 
-const shorten = (action: string) => action.length > 40 ? `${action.slice(0, 39)}…` : action;
+const short = (action: string) => shorten(action, 40);
 const names = (habits: DigestHabit[], w: (typeof DIGEST_WORDS)["en"]) =>
-  habits.slice(0, MAX_NAMES).map((habit) => b(shorten(habit.action))).join(", ") +
+  habits.slice(0, MAX_NAMES).map((habit) => b(short(habit.action))).join(", ") +
   (habits.length > MAX_NAMES ? ` ${w.more(habits.length - MAX_NAMES)}` : "");
 
 /**
@@ -65,7 +66,7 @@ export function composeDigest(habits: DigestHabit[], language: Language): string
   const w = DIGEST_WORDS[language];
   const active = habits.filter((habit) => habit.week_due > 0);
   const lines = habits.slice(0, MAX_HABIT_LINES).map((habit) =>
-    `• ${b(shorten(habit.action))}${habit.is_paused ? " ⏸" : ""} ${habit.week_marks || "—"}` +
+    `• ${b(short(habit.action))}${habit.is_paused ? " ⏸" : ""} ${habit.week_marks || "—"}` +
     (habit.week_due > 0 ? ` ${habit.week_done}/${habit.week_due}` : "")
   );
   if (habits.length > MAX_HABIT_LINES) lines.push(w.more(habits.length - MAX_HABIT_LINES));
@@ -76,7 +77,7 @@ export function composeDigest(habits: DigestHabit[], language: Language): string
   if (lost.length > 0) text.push(w.lost(names(lost, w)));
   const ratio = (habit: DigestHabit) => habit.week_done / habit.week_due;
   const best = [...active].sort((x, y) => ratio(y) - ratio(x) || y.week_done - x.week_done)[0];
-  if (best && best.week_done > 0) text.push(w.best(shorten(best.action), best.week_done, best.week_due));
+  if (best && best.week_done > 0) text.push(w.best(short(best.action), best.week_done, best.week_due));
   const done = active.reduce((sum, habit) => sum + habit.week_done, 0);
   const due = active.reduce((sum, habit) => sum + habit.week_due, 0);
   // The habit to bring back: the one missed most often this week.
@@ -84,9 +85,9 @@ export function composeDigest(habits: DigestHabit[], language: Language): string
   text.push("");
   if (due === 0) text.push(w.nothingDue);
   else if (done === due) text.push(w.perfect(due));
-  else if (done === 0) text.push(w.none(shorten(weakest.action)));
+  else if (done === 0) text.push(w.none(short(weakest.action)));
   else if (done / due >= 0.7) {
-    text.push(w.strong(done, due, Math.round((100 * done) / due), shorten(weakest.action)));
-  } else text.push(w.some(done, due, shorten(weakest.action)));
-  return text.join("\n").slice(0, TELEGRAM_TEXT_LIMIT);
+    text.push(w.strong(done, due, Math.round((100 * done) / due), short(weakest.action)));
+  } else text.push(w.some(done, due, short(weakest.action)));
+  return cutUtf16(text.join("\n"), TELEGRAM_TEXT_LIMIT);
 }

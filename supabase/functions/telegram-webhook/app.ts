@@ -167,6 +167,8 @@ async function updateFailed(
           : `Telegram refused ${cause.method}: ${cause.error_code} ${cause.description}`) +
         "; the reply is dropped, the update's effects stand",
     );
+    const blockedChat = chatThatBlockedTheBot(cause);
+    if (blockedChat !== null) await store.markChatBlocked(blockedChat);
     await store.finishUpdate(updateId);
     return c.json({ ok: true, undeliverable: true });
   }
@@ -184,6 +186,16 @@ async function updateFailed(
     }, 503);
   }
   throw cause;
+}
+
+/**
+ * The chat a 403 refused a call to: the person blocked the bot (or the chat is gone). It is
+ * unlinked as a reminder's 403 unlinks it (private.mark_telegram_chat_blocked).
+ */
+function chatThatBlockedTheBot(cause: unknown): number | null {
+  if (!(cause instanceof GrammyError) || cause.error_code !== 403) return null;
+  const chatId = Number(cause.payload.chat_id);
+  return Number.isSafeInteger(chatId) && chatId > 0 ? chatId : null;
 }
 
 function describe(error: unknown): string {

@@ -12,6 +12,7 @@ import { todayCommand } from "./commands/today.ts";
 import { unknownMessage } from "./commands/unknown-message.ts";
 import { type BotContext, type BotDeps, loadProfile } from "./context.ts";
 import { privateChatsOnly } from "./private-chats.ts";
+import { answerUnknownZone } from "./zone-unknown.ts";
 
 /**
  * Registers the bot's commands and buttons on `bot`: one composer per command or flow, in
@@ -22,6 +23,8 @@ export function registerHandlers(bot: Bot<BotContext>, deps: BotDeps): void {
   bot.use(privateChatsOnly(deps.messagesFor));
   // The profile, and so the update's language, is read once here for every handler.
   bot.use(loadProfile(deps.store, deps.messagesFor));
+  // A zone that no longer resolves is answered with its sentence, not a 500.
+  bot.use(answerUnknownZone);
   bot.use(
     startCommand(deps),
     helpCommand(),

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { parseWallClock } from "../_shared/clock.ts";
+import { shorten } from "../_shared/telegram-length.ts";
 import { type BotContext, html, profileOf } from "./context.ts";
 import { button, type EditField, type FlowButton } from "./flow-buttons.ts";
 import type { Conversation, HabitDraft, HabitStore, Step } from "./habit-store.ts";
@@ -73,7 +74,7 @@ export const cancelRow = (t: Messages, keyboard = new InlineKeyboard()) =>
 
 /** A button label's part that names a habit (Telegram shows about 64 characters). */
 export function truncate(action: string): string {
-  return action.length > 36 ? `${action.slice(0, 35)}…` : action;
+  return shorten(action, 36);
 }
 
 /** The question of `step` and its buttons (null for a step without a question). */

@@ -1,4 +1,5 @@
 import { GrammyError } from "grammy";
+import { shorten } from "../_shared/telegram-length.ts";
 import type { BotContext } from "./context.ts";
 
 /** Telegram's button labels show about 40 characters; longer ones end in "…". */
@@ -19,7 +20,7 @@ export async function markDoneOnMessage(ctx: BotContext, action: string): Promis
   const data = query.data;
   const full = ctx.t.doneMark(action);
   const mark = {
-    text: full.length > LABEL_LIMIT ? `${full.slice(0, LABEL_LIMIT - 1)}…` : full,
+    text: shorten(full, LABEL_LIMIT),
     callback_data: data,
   };
   const rows = query.message.reply_markup?.inline_keyboard;

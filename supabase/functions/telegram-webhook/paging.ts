@@ -1,4 +1,4 @@
-import { visibleLength } from "../_shared/telegram-length.ts";
+import { cutUtf16, visibleLength } from "../_shared/telegram-length.ts";
 
 /**
  * Telegram refuses a message longer than this, counted on the text after entity parsing (Bot API
@@ -47,5 +47,5 @@ export function pageLines(lines: string[], overhead = 0, limit = TELEGRAM_TEXT_L
 function fitLine(line: string, budget: number): string {
   if (visibleLength(line) <= budget) return line;
   // Raw text is never shorter than what it shows, so `budget` raw code units show at most `budget`.
-  return line.replace(/<[^>]*>/g, "").slice(0, budget).replace(/&[^;]*$/, "");
+  return cutUtf16(line.replace(/<[^>]*>/g, ""), budget).replace(/&[^;]*$/, "");
 }

@@ -88,6 +88,11 @@ function chatLinkQueries(db: Database) {
       return row.user_id !== null;
     },
 
+    /** Telegram answered 403 for the chat: unlinked, the profile remembers when, its queue stopped. */
+    async markChatBlocked(chatId: number): Promise<void> {
+      await db`select private.mark_telegram_chat_blocked(${chatId})`;
+    },
+
     async linkedProfile(chatId: number): Promise<LinkedProfile | null> {
       const [row] = await db<LinkedProfile[]>`
         select id, timezone, language, time_format, weekly_digest, digest_weekday,
@@ -133,6 +138,7 @@ function chatHabitQueries(db: Database) {
             | "recorded"
             | "already_recorded"
             | "not_found"
+            | "paused"
             | "not_due_today";
           habit_action: string | null;
           reward: string | null;

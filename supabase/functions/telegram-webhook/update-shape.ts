@@ -3,17 +3,24 @@ import { z } from "zod";
 /**
  * The fields of an update the bot reads, checked against Telegram's real ranges before anything
  * reaches SQL: ids are integers Telegram can send (chat and user ids fit in 52 bits, so they are
- * safe JavaScript integers), text is at most 4,096 characters, callback data at most 64 bytes.
- * Other fields pass through untouched.
+ * safe JavaScript integers), text is at most 4,096 characters, callback data at most 64 bytes,
+ * and no string the bot passes on holds U+0000, which Postgres text cannot store (a 500 would have
+ * Telegram deliver the update again and again). Other fields pass through untouched.
  */
 const id = z.number().int().min(-(2 ** 52)).max(2 ** 52);
+/** A string of at most `max` characters that Postgres can store. */
+const storable = (max: number) =>
+  z.string().max(max).refine(
+    (text) => !text.includes("\u0000"),
+    "holds U+0000, which Postgres cannot store",
+  );
 const chat = z.object({ id }).passthrough();
-const user = z.object({ id, username: z.string().max(64).optional() })
+const user = z.object({ id, username: storable(64).optional() })
   .passthrough();
 const message = z.object({
   chat,
   from: user.optional(),
-  text: z.string().max(4096).optional(),
+  text: storable(4096).optional(),
 }).passthrough();
 
 const updateFields = z.object({
@@ -23,7 +30,7 @@ const updateFields = z.object({
   callback_query: z.object({
     id: z.string().max(64),
     from: user,
-    data: z.string().refine(
+    data: storable(64).refine(
       (data) => new TextEncoder().encode(data).length <= 64,
       "at most 64 bytes",
     )

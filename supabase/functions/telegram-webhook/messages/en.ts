@@ -51,6 +51,9 @@ export const en = {
   used_code: "That link was already used.",
   unknown_code: "I don't know that link.",
   noHabits: (site: string) => `You have no habits yet. Send /new or create one at ${site}`,
+  zoneUnknown: (zone: string, settings: string) =>
+    `🌍 Your time zone, ${b(zone)}, is no longer known here, so I can't work out your days and times. ` +
+    `Choose it again in the settings: ${settings}`,
   yourHabits: "Your habits",
   listPage: (page: number, pages: number) => ` (page ${page} of ${pages})`,
   nothingToday: (zone: string) => `Nothing is due today (${escapeHtml(zone)}). Enjoy your day!`,

@@ -3,7 +3,7 @@ import { formatWallClock, type TimeFormat, usesTwelveHours } from "../../_shared
 import { habitSummary, type HabitWords } from "../../_shared/habit-text.ts";
 import type { Language } from "../../_shared/language.ts";
 import { RULE_SENTENCES, RULE_SENTENCES_RU } from "../../_shared/rule-sentences.ts";
-import { visibleLength } from "../../_shared/telegram-length.ts";
+import { shorten, visibleLength } from "../../_shared/telegram-length.ts";
 import { pageLines } from "../paging.ts";
 import type { LinkOutcome } from "../store.ts";
 import { type Catalogue, en } from "./en.ts";
@@ -40,12 +40,14 @@ export function createMessages(siteUrl: string) {
   const site = escapeHtml(siteUrl);
   const connectUrl = escapeHtml(`${siteUrl.replace(/\/$/, "")}/telegram`);
   const link = `<a href="${connectUrl}">${connectUrl}</a>`;
+  const settingsUrl = escapeHtml(`${siteUrl.replace(/\/$/, "")}/settings`);
+  const settings = `<a href="${settingsUrl}">${settingsUrl}</a>`;
   const built = new Map<string, ReturnType<typeof assemble>>();
   return (language: Language, format: TimeFormat = "locale") => {
     const key = `${language} ${format}`;
     let messages = built.get(key);
     if (!messages) {
-      messages = assemble(CATALOGUES[language], language, format, site, link);
+      messages = assemble(CATALOGUES[language], language, format, { site, link, settings });
       built.set(key, messages);
     }
     return messages;
@@ -56,8 +58,7 @@ function assemble(
   w: Catalogue,
   language: Language,
   format: TimeFormat,
-  site: string,
-  link: string,
+  { site, link, settings }: { site: string; link: string; settings: string },
 ) {
   const connectHint = w.connectHint(link);
   const clock = (time: string) => formatWallClock(time, language, format);
@@ -68,6 +69,8 @@ function assemble(
     connectHint,
     help: w.help(site),
     noHabits: w.noHabits(site),
+    /** The profile's zone no longer resolves (tzdata changed): the person is asked to choose it again. */
+    zoneUnknown: (zone: string) => w.zoneUnknown(zone, settings),
     welcomeUnlinked: `${w.welcomeUnlinked}\n\n${connectHint}`,
     notLinked: `${w.notLinked}\n\n${connectHint}`,
     /** /new's time question and its refusal: the person's format first, both accepted. */
@@ -122,8 +125,7 @@ function assemble(
 
     /** The label of /today's Done button for one habit (Telegram shows up to about 64 characters). */
     doneTodayButton(action: string): string {
-      const label = `✅ ${action}`;
-      return label.length > 40 ? `${label.slice(0, 39)}…` : label;
+      return shorten(`✅ ${action}`, 40);
     },
 
     doneRecorded(habitAction: string, followUp: string | null): string {

@@ -50,6 +50,11 @@ export const ru: Catalogue = {
   used_code: "Эта ссылка уже использована.",
   unknown_code: "Я не знаю такой ссылки.",
   noHabits: (site) => `У вас пока нет привычек. Отправьте /new или создайте её на ${site}`,
+  zoneUnknown: (zone, settings) =>
+    `🌍 Ваш часовой пояс ${
+      b(zone)
+    } здесь больше не известен, поэтому я не могу рассчитать ваши дни и время. ` +
+    `Выберите его заново в настройках: ${settings}`,
   yourHabits: "Ваши привычки",
   listPage: (page, pages) => ` (страница ${page} из ${pages})`,
   nothingToday: (zone) => `Сегодня ничего не запланировано (${escapeHtml(zone)}). Хорошего дня!`,
