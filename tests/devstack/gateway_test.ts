@@ -194,6 +194,36 @@ Deno.test("gateway answers CORS preflight itself and adds CORS headers to respon
   });
 });
 
+Deno.test("gateway adds no CORS to functions: they answer their own preflight, as on the hosted platform", async () => {
+  // supabase.com/docs/guides/functions/cors: "To invoke edge functions from the browser, you need to
+  // handle CORS Preflight requests" in the function. Only `supabase start`'s Kong (supabase/cli,
+  // internal/start/templates/kong.yml, service functions-v1, `plugins: - name: cors`) is kinder, and
+  // a function relying on it fails in production's browsers.
+  await withGateway(async (gateway, [, , functions]) => {
+    const preflight = await fetch(`${gateway}/functions/v1/import`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://127.0.0.1:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,x-client-info,apikey,content-type",
+      },
+    });
+    await preflight.body?.cancel();
+    assert.equal(functions.received.length, 1, "the preflight reaches the function");
+    assert.equal(functions.received[0].method, "OPTIONS");
+    assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+
+    const response = await fetch(`${gateway}/functions/v1/import`, {
+      method: "POST",
+      headers: { origin: "http://127.0.0.1:5173" },
+      body: "{}",
+    });
+    await response.body?.cancel();
+    assert.equal(response.headers.get("access-control-allow-origin"), null);
+    assert.equal(response.headers.get("access-control-expose-headers"), null);
+  });
+});
+
 Deno.test("gateway answers 502 when an upstream is down and 404 for unknown routes", async () => {
   const gateway = await startGateway({
     port: 0,
