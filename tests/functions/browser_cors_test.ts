@@ -23,7 +23,11 @@ const noDb = (() => {
 const apps: [string, "GET" | "POST", Hono<CallerEnv>][] = [
   ["import", "POST", createImportApp(noDb)],
   ["export", "GET", createExportApp(noDb)],
-  ["delete-account", "POST", createDeleteAccountApp({ authenticate: () => Promise.resolve(unauthorized()) } as never)],
+  [
+    "delete-account",
+    "POST",
+    createDeleteAccountApp({ authenticate: () => Promise.resolve(unauthorized()) } as never),
+  ],
 ];
 
 for (const [name, method, app] of apps) {
