@@ -224,6 +224,55 @@ Deno.test("gateway adds no CORS to functions: they answer their own preflight, a
   });
 });
 
+Deno.test("gateway answers 504 when a function has not started answering within the read timeout", async () => {
+  // supabase/cli internal/start/templates/kong.yml, service functions-v1: `read_timeout: 150000`
+  // ("Set request idle timeout to 150s to match hosted project"); Kong then answers 504
+  // "The upstream server is timing out". A response that has begun keeps streaming.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const slow = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    if (new URL(request.url).pathname === "/stream") {
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(new TextEncoder().encode("first "));
+          await released;
+          controller.enqueue(new TextEncoder().encode("last"));
+          controller.close();
+        },
+      });
+      return new Response(body);
+    }
+    await released;
+    return new Response("too late");
+  });
+  const gateway = await startGateway({
+    port: 0,
+    apiKeys: [DEMO_ANON_KEY],
+    upstreams: { functions: `http://127.0.0.1:${slow.addr.port}` },
+    functionsReadTimeoutMs: 300,
+  });
+  try {
+    const began = Date.now();
+    const timedOut = await fetch(`${gateway.url}/functions/v1/hang`, {
+      method: "POST",
+      body: "{}",
+      signal: AbortSignal.timeout(5000),
+    });
+    assert.equal(timedOut.status, 504);
+    assert.deepEqual(await timedOut.json(), { message: "The upstream server is timing out" });
+    expect(Date.now() - began).toBeLessThan(5000);
+
+    const streaming = await fetch(`${gateway.url}/functions/v1/stream`);
+    assert.equal(streaming.status, 200);
+    setTimeout(release, 600);
+    assert.equal(await streaming.text(), "first last");
+  } finally {
+    release();
+    await gateway.close();
+    await slow.shutdown();
+  }
+});
+
 Deno.test("gateway answers 502 when an upstream is down and 404 for unknown routes", async () => {
   const gateway = await startGateway({
     port: 0,
