@@ -159,6 +159,10 @@ Deno.test("gateway leaves e-mail link paths and functions open", async () => {
 });
 
 Deno.test("gateway answers CORS preflight itself and adds CORS headers to responses", async () => {
+  // Kong's cors plugin with its defaults (kong/plugins/cors/handler.lua, CorsHandler:access): a
+  // preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered 200 with any
+  // origin, the requested headers, Kong's default method list and no Max-Age; other responses get
+  // Access-Control-Allow-Origin only (header_filter sets no Expose-Headers without config).
   await withGateway(async (gateway, upstreams) => {
     const preflight = await fetch(`${gateway}/rest/v1/habits`, {
       method: "OPTIONS",
@@ -170,19 +174,29 @@ Deno.test("gateway answers CORS preflight itself and adds CORS headers to respon
     });
     assert.equal(preflight.status, 200);
     assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
-    assert.equal(preflight.headers.get("access-control-allow-methods"), "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+    assert.equal(
+      preflight.headers.get("access-control-allow-methods"),
+      "GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT",
+    );
     assert.equal(
       preflight.headers.get("access-control-allow-headers"),
       "authorization,x-client-info,apikey,content-type,prefer",
     );
+    assert.equal(preflight.headers.get("access-control-max-age"), null);
     await preflight.body?.cancel();
     assert.equal(upstreams.reduce((n, u) => n + u.received.length, 0), 0, "preflight not forwarded");
+
+    const bare = await fetch(`${gateway}/rest/v1/habits`, {
+      method: "OPTIONS",
+      headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "GET" },
+    });
+    assert.equal(bare.headers.get("access-control-allow-headers"), null);
+    await bare.body?.cancel();
 
     const response = await fetch(`${gateway}/rest/v1/habits`, {
       headers: { apikey: DEMO_ANON_KEY, origin: "http://127.0.0.1:5173" },
     });
     assert.equal(response.headers.get("access-control-allow-origin"), "*");
-    expect(response.headers.get("access-control-expose-headers")).toContain("Content-Range");
     await response.body?.cancel();
 
     const rejected = await fetch(`${gateway}/rest/v1/habits`, {
@@ -191,6 +205,31 @@ Deno.test("gateway answers CORS preflight itself and adds CORS headers to respon
     assert.equal(rejected.status, 401);
     assert.equal(rejected.headers.get("access-control-allow-origin"), "*");
     await rejected.body?.cancel();
+  });
+});
+
+Deno.test("gateway exposes to the browser the headers PostgREST and GoTrue expose themselves", async () => {
+  // Kong passes the upstream's Access-Control-Expose-Headers through. PostgREST
+  // (src/PostgREST/Cors.hs, corsExposedHeaders, set when the request has an Origin) and GoTrue
+  // (internal/api/api.go, cors.Options ExposedHeaders) each expose their own list.
+  await withGateway(async (gateway) => {
+    const origin = { origin: "http://127.0.0.1:5173", apikey: DEMO_ANON_KEY };
+    const rest = await fetch(`${gateway}/rest/v1/habits`, { headers: origin });
+    await rest.body?.cancel();
+    assert.equal(
+      rest.headers.get("access-control-expose-headers"),
+      "Content-Encoding, Content-Location, Content-Range, Content-Type, Date, Location, Server, " +
+        "Transfer-Encoding, Range-Unit",
+    );
+    const auth = await fetch(`${gateway}/auth/v1/settings`, { headers: origin });
+    await auth.body?.cancel();
+    assert.equal(
+      auth.headers.get("access-control-expose-headers"),
+      "X-Total-Count, Link, X-Supabase-Api-Version",
+    );
+    const noOrigin = await fetch(`${gateway}/rest/v1/habits`, { headers: { apikey: DEMO_ANON_KEY } });
+    await noOrigin.body?.cancel();
+    assert.equal(noOrigin.headers.get("access-control-expose-headers"), null);
   });
 });
 
