@@ -46,7 +46,7 @@ export async function performRequest(request: QueuedRequest, stop: AbortSignal):
     const response = await fetch(request.url, {
       method: request.method,
       headers,
-      body: request.method === "POST" && request.body ? new Uint8Array(request.body) : undefined,
+      body: request.method !== "GET" && request.body ? new Uint8Array(request.body) : undefined,
       redirect: "manual",
       signal: AbortSignal.any([timeout, stop]),
     });
