@@ -23,6 +23,8 @@ export interface ForwardTarget {
   clientAddress?: string;
   /** Drop `?apikey=` from the forwarded query (the key was used to authenticate). */
   hideQueryKey?: boolean;
+  /** Give up with Kong's 504 when the upstream has not started answering within this time. */
+  readTimeoutMs?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function forwardedSearch(url: URL, hideQueryKey = false): string {
 /**
  * Forwards a request to an upstream service the way Kong does: method, headers, query and body
  * streamed through unchanged, redirects passed back to the client untouched. An upstream that
- * cannot be reached answers 502.
+ * cannot be reached answers 502; one that has not started answering within `readTimeoutMs`, 504.
  */
 export async function forward(request: Request, target: ForwardTarget): Promise<Response> {
   const incoming = new URL(request.url);
@@ -53,18 +55,29 @@ export async function forward(request: Request, target: ForwardTarget): Promise<
   const headers = forwardedRequestHeaders(request, target);
   const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
   let upstreamResponse: Response;
+  // Only the wait for the response head is bounded; the timer is gone before the body streams.
+  const gaveUp = new AbortController();
+  const timer = target.readTimeoutMs === undefined
+    ? undefined
+    : setTimeout(() => gaveUp.abort(), target.readTimeoutMs);
   try {
     upstreamResponse = await fetch(url, {
       method: request.method,
       headers,
       body: hasBody ? request.body : undefined,
       redirect: "manual",
+      signal: gaveUp.signal,
     });
   } catch (error) {
+    if (gaveUp.signal.aborted) {
+      return Response.json({ message: "The upstream server is timing out" }, { status: 504 });
+    }
     return Response.json({
       message: "An invalid response was received from the upstream server",
       error: error instanceof Error ? error.message : String(error),
     }, { status: 502 });
+  } finally {
+    clearTimeout(timer);
   }
   const responseHeaders = new Headers(upstreamResponse.headers);
   for (const name of HOP_BY_HOP) responseHeaders.delete(name);

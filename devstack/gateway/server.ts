@@ -22,6 +22,12 @@ export const GatewayOptions = z.object({
     functions: upstreamUrl.optional(),
     realtime: upstreamUrl.optional(),
   }).default({}),
+  /**
+   * How long /functions/v1 may take to start answering before the gateway gives up with 504, as
+   * the hosted platform's request idle timeout and `supabase start`'s Kong (`read_timeout: 150000`
+   * on functions-v1, supabase/cli internal/start/templates/kong.yml) do.
+   */
+  functionsReadTimeoutMs: z.number().int().positive().default(150_000),
 });
 export type GatewayOptions = z.input<typeof GatewayOptions>;
 
@@ -37,25 +43,33 @@ const OPEN_AUTH_PATHS = ["/verify", "/callback", "/authorize", "/.well-known/jwk
 
 type Env = { Bindings: { clientAddress?: string } };
 
+const corsHeaders = cors();
+const isFunctionsPath = (pathname: string) => pathname.startsWith("/functions/v1/");
+
 /** Builds the gateway's routes; `upstreamOf` is read per request so upstreams can change. */
 export function createGatewayApp(
   apiKeys: readonly string[],
   upstreamOf: (name: UpstreamName) => string | undefined,
+  functionsReadTimeoutMs = 150_000,
 ) {
   const app = new Hono<Env>();
   const apiKey = requireApiKey(apiKeys);
 
-  const proxyTo = (name: UpstreamName, prefix: string, hideQueryKey = false) => (c: Context<Env>) => {
+  type RouteOptions = { hideQueryKey?: boolean; readTimeoutMs?: number };
+  const proxyTo = (name: UpstreamName, prefix: string, route: RouteOptions = {}) => (c: Context<Env>) => {
     const upstream = upstreamOf(name);
     if (!upstream) {
       return c.json({ message: `The ${name} service is not running` }, 502);
     }
     const pathname = new URL(c.req.url).pathname;
     const path = pathname.slice(prefix.length) || "/";
-    return forward(c.req.raw, { upstream, path, prefix, clientAddress: c.env?.clientAddress, hideQueryKey });
+    return forward(c.req.raw, { upstream, path, prefix, clientAddress: c.env?.clientAddress, ...route });
   };
 
-  app.use("*", cors());
+  // Kong's cors plugin sits on the auth, rest and realtime routes. Functions get none: on the hosted
+  // platform a function answers its own preflight and sets its own CORS headers
+  // (supabase.com/docs/guides/functions/cors), so a function that forgets fails in the browser here too.
+  app.use("*", (c, next) => isFunctionsPath(new URL(c.req.url).pathname) ? next() : corsHeaders(c, next));
 
   app.use("/auth/v1/*", async (c, next) => {
     const path = new URL(c.req.url).pathname.slice("/auth/v1".length);
@@ -64,14 +78,17 @@ export function createGatewayApp(
   });
   // key-auth takes the key from the `apikey` header or query parameter; a key in the query string
   // is not forwarded (see devstack/gateway/README.md: PostgREST would read it as a filter).
-  app.all("/auth/v1/*", proxyTo("auth", "/auth/v1", true));
+  app.all("/auth/v1/*", proxyTo("auth", "/auth/v1", { hideQueryKey: true }));
 
   app.use("/rest/v1/*", apiKey);
-  app.all("/rest/v1/*", proxyTo("rest", "/rest/v1", true));
-  app.all("/rest/v1", proxyTo("rest", "/rest/v1", true));
+  app.all("/rest/v1/*", proxyTo("rest", "/rest/v1", { hideQueryKey: true }));
+  app.all("/rest/v1", proxyTo("rest", "/rest/v1", { hideQueryKey: true }));
 
   // The functions host checks verify_jwt itself; the gateway only routes.
-  app.all("/functions/v1/*", proxyTo("functions", "/functions/v1"));
+  app.all(
+    "/functions/v1/*",
+    proxyTo("functions", "/functions/v1", { readTimeoutMs: functionsReadTimeoutMs }),
+  );
 
   // Realtime's WebSocket (key-auth, like Kong's realtime-v1-ws route); the apikey stays in the
   // query, where Realtime reads it. Any other Realtime path is passed on, for it to refuse.
@@ -108,7 +125,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const config = GatewayOptions.parse(options);
   const upstreams: Partial<Record<UpstreamName, string>> = { ...config.upstreams };
-  const app = createGatewayApp(config.apiKeys, (name) => upstreams[name]);
+  const app = createGatewayApp(config.apiKeys, (name) => upstreams[name], config.functionsReadTimeoutMs);
 
   const server = Deno.serve(
     { port: config.port, hostname: config.hostname, onListen: () => {} },

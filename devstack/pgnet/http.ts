@@ -15,7 +15,8 @@ export interface RequestOutcome {
   content_type: string | null;
   headers: Record<string, string> | null;
   content: string | null;
-  timed_out: boolean;
+  /** False for a response; null for a failure, timed out or not, as pg_net's insert_failure_response writes it. */
+  timed_out: false | null;
   error_msg: string | null;
 }
 
@@ -27,13 +28,13 @@ const USER_AGENT = "pg_net/0.19.5";
  * the common cases) instead of a status code.
  */
 export async function performRequest(request: QueuedRequest, stop: AbortSignal): Promise<RequestOutcome> {
-  const failed = (error_msg: string, timed_out = false): RequestOutcome => ({
+  const failed = (error_msg: string): RequestOutcome => ({
     id: request.id,
     status_code: null,
     content_type: null,
     headers: null,
     content: null,
-    timed_out,
+    timed_out: null,
     error_msg,
   });
   const timeout = AbortSignal.timeout(request.timeout_milliseconds);
@@ -45,7 +46,7 @@ export async function performRequest(request: QueuedRequest, stop: AbortSignal):
     const response = await fetch(request.url, {
       method: request.method,
       headers,
-      body: request.method === "POST" && request.body ? new Uint8Array(request.body) : undefined,
+      body: request.method !== "GET" && request.body ? new Uint8Array(request.body) : undefined,
       redirect: "manual",
       signal: AbortSignal.any([timeout, stop]),
     });
@@ -55,14 +56,15 @@ export async function performRequest(request: QueuedRequest, stop: AbortSignal):
       status_code: response.status,
       content_type: response.headers.get("content-type"),
       headers: Object.fromEntries(response.headers),
-      content,
+      // insert_success_response (src/core.c) stores an empty body as null.
+      content: content === "" ? null : content,
       timed_out: false,
       error_msg: null,
     };
   } catch (error) {
     if (timeout.aborted) {
       const elapsed = (performance.now() - started).toFixed(3);
-      return failed(`Timeout of ${request.timeout_milliseconds} ms reached. Total time: ${elapsed} ms`, true);
+      return failed(`Timeout of ${request.timeout_milliseconds} ms reached. Total time: ${elapsed} ms`);
     }
     if (stop.aborted) return failed("Request cancelled: the pg_net worker stopped");
     return failed(curlMessage(error));

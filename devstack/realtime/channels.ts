@@ -144,8 +144,14 @@ export class Connection {
     } catch (error) {
       if (error instanceof TokenError) return refuse(error.reason);
       if (error instanceof ReadRefused) return refuse(`Unauthorized: ${error.message}`);
+      // authorization.ex turns a Postgres error raised by a policy into :rls_policy_error, which
+      // the join answers like a refusal; anything else is :unable_to_set_policies.
+      if (isPostgresError(error)) {
+        console.error("[realtime] RlsPolicyError:", error.message);
+        return refuse(`Unauthorized: ${readRefusal(subTopic)}`);
+      }
       console.error("[realtime] join failed:", error);
-      return refuse("UnableToSetPolicies: Realtime was unable to connect to the project database");
+      return refuse("Realtime was unable to connect to the project database");
     }
     this.#channels.set(frame.topic, channel);
     this.context.hub.add(channel.subscription);
@@ -163,9 +169,7 @@ export class Connection {
         headers: this.context.headers,
       });
       if (!policies.broadcast && !policies.presence) {
-        throw new ReadRefused(
-          `You do not have permissions to read from this Channel topic: ${channel.subscription.subTopic}`,
-        );
+        throw new ReadRefused(readRefusal(channel.subscription.subTopic));
       }
       channel.subscription.canReadBroadcast = policies.broadcast;
     }
@@ -243,6 +247,14 @@ export class Connection {
 }
 
 class ReadRefused extends Error {}
+
+const readRefusal = (topic: string) =>
+  `You do not have permissions to read from this Channel topic: ${topic}`;
+
+/** An error Postgres raised (postgres.js PostgresError), as opposed to a connection failure. */
+function isPostgresError(error: unknown): error is Error {
+  return error instanceof Error && error.name === "PostgresError";
+}
 
 /** The join config this stand-in cannot honour, named; undefined when it can. */
 function unsupportedConfig(config: Record<string, unknown>): string | undefined {

@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { startAuthTestStack } from "./auth_harness.ts";
-import { client, follow, linkIn, PASSWORD, signUpAndGetMail, uniqueEmail } from "./auth_helpers.ts";
+import {
+  client,
+  confirmedUser,
+  follow,
+  linkIn,
+  PASSWORD,
+  signedIn,
+  signUpAndGetMail,
+  uniqueEmail,
+} from "./auth_helpers.ts";
 
 const codeOf = (error: unknown) => (error as { code?: string } | null)?.code;
 
@@ -118,6 +127,34 @@ Deno.test("GoTrue v2.196.0 parity: admin metadata, identity linking, loopback re
         const landing = await follow(stack, link);
         assert.equal(`${landing.origin}${landing.pathname}`, elsewhere);
         assert.ok(new URLSearchParams(landing.hash.slice(1)).get("access_token"));
+      },
+    );
+
+    await t.step(
+      "a factor's JSON says when it was last challenged, and omits an empty friendly_name (internal/models/factor.go)",
+      async () => {
+        // Factor: `friendly_name,omitempty`, `phone` (storage.NullString, "" when unset) and
+        // `last_challenged_at`, which WriteChallengeToDatabase stamps with every challenge.
+        const email = await confirmedUser(stack, "factor-json");
+        const { supabase, session } = await signedIn(stack, email);
+        const enrolled = await supabase.auth.mfa.enroll({ factorType: "totp" });
+        assert.equal(enrolled.error, null);
+        const id = enrolled.data?.id as string;
+        const before = (await admin.auth.admin.mfa.listFactors({ userId: session.user.id })).data?.factors[0];
+        assert.equal(before?.last_challenged_at, null);
+        assert.equal("friendly_name" in (before ?? {}), false);
+        assert.equal((before as unknown as { phone: string }).phone, "");
+
+        const started = Date.now() - 1000;
+        const challenge = await supabase.auth.mfa.challenge({ factorId: id });
+        assert.equal(challenge.error, null);
+        const { data } = await supabase.auth.getUser();
+        const after = data.user?.factors?.find((factor) => factor.id === id);
+        const stamped = Date.parse(after?.last_challenged_at as string);
+        assert.ok(
+          stamped >= started && stamped <= Date.now() + 1000,
+          `last_challenged_at ${after?.last_challenged_at}`,
+        );
       },
     );
   } finally {

@@ -178,6 +178,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a read policy that raises refuses the join as Unauthorized, not as a database failure",
+  ignore,
+  ...sanitize,
+  async fn() {
+    // lib/realtime/tenants/authorization.ex get_read_authorizations: a Postgrex.Error from the
+    // policy query is {:error, :rls_policy_error, _}; realtime_channel.ex maybe_assign_policies
+    // logs RlsPolicyError and refuses with "You do not have permissions to read from this Channel
+    // topic: …", under the "Unauthorized" code.
+    const sql = postgres(DB_URL!, { max: 1, onnotice: () => {} });
+    const policy = `raises for its topics ${crypto.randomUUID().slice(0, 8)}`;
+    await sql.unsafe(`
+      create policy "${policy}" on realtime.messages for select to authenticated
+      using (case when (select realtime.topic()) like 'raise:%' then 1 / 0 = 1 else false end)`);
+    const someone = await person("raise");
+    try {
+      const attempt = listen(someone.supabase, "raise:now");
+      await assert.rejects(attempt.subscribed, (error: Error) => {
+        assert.equal(
+          error.message,
+          "Unauthorized: You do not have permissions to read from this Channel topic: raise:now",
+        );
+        return true;
+      });
+    } finally {
+      await someone.supabase.removeAllChannels();
+      await sql.unsafe(`drop policy "${policy}" on realtime.messages`);
+      await sql.end();
+    }
+  },
+});
+
+Deno.test({
   name: "what the stand-in does not support is refused by name, never ignored",
   ignore,
   ...sanitize,

@@ -159,6 +159,10 @@ Deno.test("gateway leaves e-mail link paths and functions open", async () => {
 });
 
 Deno.test("gateway answers CORS preflight itself and adds CORS headers to responses", async () => {
+  // Kong's cors plugin with its defaults (kong/plugins/cors/handler.lua, CorsHandler:access): a
+  // preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered 200 with any
+  // origin, the requested headers, Kong's default method list and no Max-Age; other responses get
+  // Access-Control-Allow-Origin only (header_filter sets no Expose-Headers without config).
   await withGateway(async (gateway, upstreams) => {
     const preflight = await fetch(`${gateway}/rest/v1/habits`, {
       method: "OPTIONS",
@@ -170,19 +174,29 @@ Deno.test("gateway answers CORS preflight itself and adds CORS headers to respon
     });
     assert.equal(preflight.status, 200);
     assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
-    assert.equal(preflight.headers.get("access-control-allow-methods"), "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+    assert.equal(
+      preflight.headers.get("access-control-allow-methods"),
+      "GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT",
+    );
     assert.equal(
       preflight.headers.get("access-control-allow-headers"),
       "authorization,x-client-info,apikey,content-type,prefer",
     );
+    assert.equal(preflight.headers.get("access-control-max-age"), null);
     await preflight.body?.cancel();
     assert.equal(upstreams.reduce((n, u) => n + u.received.length, 0), 0, "preflight not forwarded");
+
+    const bare = await fetch(`${gateway}/rest/v1/habits`, {
+      method: "OPTIONS",
+      headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "GET" },
+    });
+    assert.equal(bare.headers.get("access-control-allow-headers"), null);
+    await bare.body?.cancel();
 
     const response = await fetch(`${gateway}/rest/v1/habits`, {
       headers: { apikey: DEMO_ANON_KEY, origin: "http://127.0.0.1:5173" },
     });
     assert.equal(response.headers.get("access-control-allow-origin"), "*");
-    expect(response.headers.get("access-control-expose-headers")).toContain("Content-Range");
     await response.body?.cancel();
 
     const rejected = await fetch(`${gateway}/rest/v1/habits`, {
@@ -192,6 +206,110 @@ Deno.test("gateway answers CORS preflight itself and adds CORS headers to respon
     assert.equal(rejected.headers.get("access-control-allow-origin"), "*");
     await rejected.body?.cancel();
   });
+});
+
+Deno.test("gateway exposes to the browser the headers PostgREST and GoTrue expose themselves", async () => {
+  // Kong passes the upstream's Access-Control-Expose-Headers through. PostgREST
+  // (src/PostgREST/Cors.hs, corsExposedHeaders, set when the request has an Origin) and GoTrue
+  // (internal/api/api.go, cors.Options ExposedHeaders) each expose their own list.
+  await withGateway(async (gateway) => {
+    const origin = { origin: "http://127.0.0.1:5173", apikey: DEMO_ANON_KEY };
+    const rest = await fetch(`${gateway}/rest/v1/habits`, { headers: origin });
+    await rest.body?.cancel();
+    assert.equal(
+      rest.headers.get("access-control-expose-headers"),
+      "Content-Encoding, Content-Location, Content-Range, Content-Type, Date, Location, Server, " +
+        "Transfer-Encoding, Range-Unit",
+    );
+    const auth = await fetch(`${gateway}/auth/v1/settings`, { headers: origin });
+    await auth.body?.cancel();
+    assert.equal(
+      auth.headers.get("access-control-expose-headers"),
+      "X-Total-Count, Link, X-Supabase-Api-Version",
+    );
+    const noOrigin = await fetch(`${gateway}/rest/v1/habits`, { headers: { apikey: DEMO_ANON_KEY } });
+    await noOrigin.body?.cancel();
+    assert.equal(noOrigin.headers.get("access-control-expose-headers"), null);
+  });
+});
+
+Deno.test("gateway adds no CORS to functions: they answer their own preflight, as on the hosted platform", async () => {
+  // supabase.com/docs/guides/functions/cors: "To invoke edge functions from the browser, you need to
+  // handle CORS Preflight requests" in the function. Only `supabase start`'s Kong (supabase/cli,
+  // internal/start/templates/kong.yml, service functions-v1, `plugins: - name: cors`) is kinder, and
+  // a function relying on it fails in production's browsers.
+  await withGateway(async (gateway, [, , functions]) => {
+    const preflight = await fetch(`${gateway}/functions/v1/import`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://127.0.0.1:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,x-client-info,apikey,content-type",
+      },
+    });
+    await preflight.body?.cancel();
+    assert.equal(functions.received.length, 1, "the preflight reaches the function");
+    assert.equal(functions.received[0].method, "OPTIONS");
+    assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+
+    const response = await fetch(`${gateway}/functions/v1/import`, {
+      method: "POST",
+      headers: { origin: "http://127.0.0.1:5173" },
+      body: "{}",
+    });
+    await response.body?.cancel();
+    assert.equal(response.headers.get("access-control-allow-origin"), null);
+    assert.equal(response.headers.get("access-control-expose-headers"), null);
+  });
+});
+
+Deno.test("gateway answers 504 when a function has not started answering within the read timeout", async () => {
+  // supabase/cli internal/start/templates/kong.yml, service functions-v1: `read_timeout: 150000`
+  // ("Set request idle timeout to 150s to match hosted project"); Kong then answers 504
+  // "The upstream server is timing out". A response that has begun keeps streaming.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const slow = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    if (new URL(request.url).pathname === "/stream") {
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(new TextEncoder().encode("first "));
+          await released;
+          controller.enqueue(new TextEncoder().encode("last"));
+          controller.close();
+        },
+      });
+      return new Response(body);
+    }
+    await released;
+    return new Response("too late");
+  });
+  const gateway = await startGateway({
+    port: 0,
+    apiKeys: [DEMO_ANON_KEY],
+    upstreams: { functions: `http://127.0.0.1:${slow.addr.port}` },
+    functionsReadTimeoutMs: 300,
+  });
+  try {
+    const began = Date.now();
+    const timedOut = await fetch(`${gateway.url}/functions/v1/hang`, {
+      method: "POST",
+      body: "{}",
+      signal: AbortSignal.timeout(5000),
+    });
+    assert.equal(timedOut.status, 504);
+    assert.deepEqual(await timedOut.json(), { message: "The upstream server is timing out" });
+    expect(Date.now() - began).toBeLessThan(5000);
+
+    const streaming = await fetch(`${gateway.url}/functions/v1/stream`);
+    assert.equal(streaming.status, 200);
+    setTimeout(release, 600);
+    assert.equal(await streaming.text(), "first last");
+  } finally {
+    release();
+    await gateway.close();
+    await slow.shutdown();
+  }
 });
 
 Deno.test("gateway answers 502 when an upstream is down and 404 for unknown routes", async () => {

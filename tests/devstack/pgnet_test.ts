@@ -31,6 +31,7 @@ function startTarget() {
       headers: request.headers,
       body: await request.text(),
     });
+    if (url.pathname === "/empty") return new Response(null, { status: 204 });
     if (url.pathname === "/hang") {
       await released;
       return new Response("too late");
@@ -118,7 +119,9 @@ Deno.test("pg_net worker performs committed requests against a real database", a
       assert.equal(quickRow.status_code, 202);
       assert.equal(await responseOf(hang)(), undefined, "the hanging request is still in flight");
       const hangRow = await waitFor("the timed-out response", responseOf(hang));
-      expect(hangRow).toMatchObject({ status_code: null, timed_out: true });
+      // pg_net's insert_failure_response (src/core.c) writes only id and error_msg: a failed
+      // request, timed out or not, has timed_out null; only a response sets it (false).
+      expect(hangRow).toMatchObject({ status_code: null, timed_out: null });
       expect(hangRow.error_msg).toMatch(/^Timeout of 400 ms reached/);
     });
 
@@ -128,10 +131,19 @@ Deno.test("pg_net worker performs committed requests against a real database", a
       const row = await waitFor("the error response", responseOf(id));
       expect(row).toMatchObject({
         status_code: null,
-        timed_out: false,
+        timed_out: null,
         error_msg: "Couldn't connect to server",
       });
     });
+
+    await t.step(
+      "an empty body is stored as null content (src/core.c, insert_success_response)",
+      async () => {
+        const [{ id }] = await sql<{ id: number }[]>`select net.http_get(${target.url + "/empty"}) as id`;
+        const row = await waitFor("the empty response", responseOf(id));
+        expect(row).toMatchObject({ status_code: 204, content: null, timed_out: false, error_msg: null });
+      },
+    );
 
     await t.step("rows inserted without NOTIFY are picked up by the poll", async () => {
       const [{ id }] = await sql<{ id: number }[]>`

@@ -121,10 +121,14 @@ export function mfaRoutes(deps: AuthDeps): Hono<AuthEnv> {
         throw new AuthError(422, "mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
       }
       const id = crypto.randomUUID();
-      const [row] = await sql<{ created_at: Date }[]>`
-        insert into auth.mfa_challenges (id, factor_id, created_at, ip_address)
-        values (${id}, ${factor.id}, now(), ${challengeIp(c.env)})
-        returning created_at`;
+      // WriteChallengeToDatabase (internal/models/factor.go) also stamps the factor's last_challenged_at.
+      const [row] = await sql.begin(async (tx) => {
+        await tx`update auth.mfa_factors set last_challenged_at = now() where id = ${factor.id}`;
+        return await tx<{ created_at: Date }[]>`
+          insert into auth.mfa_challenges (id, factor_id, created_at, ip_address)
+          values (${id}, ${factor.id}, now(), ${challengeIp(c.env)})
+          returning created_at`;
+      });
       const expiresAt = Math.floor(row.created_at.getTime() / 1000 + config.mfaChallengeExpiry);
       return c.json({ id, type: "totp", expires_at: expiresAt });
     })

@@ -1,4 +1,5 @@
--- SQL-only stand-in for pg_net 0.19: same schema, tables and function signatures.
+-- SQL-only stand-in for pg_net 0.19: same schema, tables and function signatures, as
+-- sql/pg_net--0.18.0--0.19.0.sql defines them (5000 ms defaults, http_delete's body, not STRICT).
 -- Requests are queued here; the devstack's pg_net worker picks them up once the inserting
 -- transaction has committed (it is woken by NOTIFY, which is only delivered on commit).
 
@@ -75,10 +76,10 @@ create function net.http_get(
   url text,
   params jsonb default '{}'::jsonb,
   headers jsonb default '{}'::jsonb,
-  timeout_milliseconds integer default 2000
+  timeout_milliseconds integer default 5000
 )
 returns bigint
-language sql volatile strict
+language sql volatile
 security definer
 set search_path = ''
 as $$
@@ -90,7 +91,7 @@ create function net.http_post(
   body jsonb default '{}'::jsonb,
   params jsonb default '{}'::jsonb,
   headers jsonb default '{"Content-Type": "application/json"}'::jsonb,
-  timeout_milliseconds integer default 2000
+  timeout_milliseconds integer default 5000
 )
 returns bigint
 language plpgsql volatile
@@ -112,14 +113,15 @@ create function net.http_delete(
   url text,
   params jsonb default '{}'::jsonb,
   headers jsonb default '{}'::jsonb,
-  timeout_milliseconds integer default 2000
+  timeout_milliseconds integer default 5000,
+  body jsonb default null
 )
 returns bigint
-language sql volatile strict
+language sql volatile
 security definer
 set search_path = ''
 as $$
-  select net._enqueue('DELETE', url, params, headers, null, timeout_milliseconds)
+  select net._enqueue('DELETE', url, params, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds)
 $$;
 
 revoke all on function net._enqueue(text, text, jsonb, jsonb, bytea, integer) from public;

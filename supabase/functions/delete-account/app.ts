@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { browserCors } from "../_shared/browser-cors.ts";
 import type { Caller } from "../_shared/caller.ts";
 import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
 import type { Language } from "../_shared/language.ts";
@@ -45,7 +46,7 @@ async function goodbyeIn(
 
 export function createDeleteAccountApp(deps: DeleteAccountDeps) {
   const app = new Hono<CallerEnv>();
-  app.options("*", (c) => c.body(null, 204));
+  app.use(browserCors("POST"));
   app.post("*", requireCaller(deps.authenticate), async (c) => {
     const { sub } = c.get("caller");
     const chat = await deps.linkedChat(sub);

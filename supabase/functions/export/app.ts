@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { browserCors } from "../_shared/browser-cors.ts";
 import { allowMethod } from "../_shared/allow-method.ts";
 import { asCaller, authenticate, type Caller } from "../_shared/caller.ts";
 import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
@@ -48,6 +49,7 @@ export function toCsv(table: ExportTable, rows: Row[]): string {
  */
 export function createExportApp(db: Database) {
   const app = new Hono<CallerEnv>();
+  app.use(browserCors("GET"));
   app.use(allowMethod("GET"));
   app.get("*", requireCaller((request) => authenticate(db, request)), async (c) => {
     const url = new URL(c.req.url);

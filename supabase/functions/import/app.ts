@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Hono } from "hono";
+import { browserCors } from "../_shared/browser-cors.ts";
 import { allowMethod } from "../_shared/allow-method.ts";
 import { asCaller, authenticate, type Caller, unauthorized } from "../_shared/caller.ts";
 import { type CallerEnv, requireCaller } from "../_shared/caller-middleware.ts";
@@ -89,6 +90,7 @@ export function createImportApp(db: Database) {
     console.error("import failed:", error instanceof Error ? error.message : error);
     return json({ error: "internal_error", message: "The import failed; nothing was written." }, 500);
   });
+  app.use(browserCors("POST"));
   app.use(allowMethod("POST"));
   app.post("*", requireCaller((request) => authenticate(db, request)), async (c) => {
     const caller = c.get("caller");
