@@ -386,7 +386,8 @@ $$;
 
 -- A message of any scheduled kind (reminder, snoozed reminder, weekly digest) whose time passed
 -- while no tick ran is skipped once it is more than `reminder_grace_minutes` late, not sent hours
--- or days late. The "habit created" note is not scheduled: it goes out whenever it can.
+-- or days late; so is one whose next attempt after a failed send fell in that time. The "habit
+-- created" note is not scheduled: it goes out whenever it can.
 create function private.skip_reminders_missed_while_down(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
@@ -400,10 +401,19 @@ begin
   insert into private.reminder_tick_clock as clock (last_tick_at) values (at)
   on conflict (singleton) do update set last_tick_at = greatest(clock.last_tick_at, excluded.last_tick_at);
   if previous_tick is not null and previous_tick < at - grace then
+    -- Late by its due time. Fell due in the outage: its next attempt came at or after the last
+    -- tick (which may have queued it just before the service went down), tried or not (a 5xx, a
+    -- 429, a maybe delivered resend waiting for its next attempt). One that may have reached the
+    -- chat ends unconfirmed, never as if it had not arrived.
     update public.notifications n
-    set status = 'skipped', last_error = 'missed while the service was down'
-    where n.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and n.status = 'pending' and n.attempts = 0
-      and n.next_attempt_at > previous_tick and n.next_attempt_at < at - grace;
+    set status = case when n.maybe_delivered_attempts > 0 then 'unconfirmed' else 'skipped' end,
+      last_error = case
+        when n.maybe_delivered_attempts > 0 then
+          format('maybe delivered %s time(s) before; then missed while the service was down', n.maybe_delivered_attempts)
+        when n.last_error is not null then 'missed while the service was down; was: ' || n.last_error
+        else 'missed while the service was down' end
+    where n.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and n.status in ('pending', 'retry')
+      and n.next_attempt_at >= previous_tick and n.next_attempt_at <= at and n.due_at < at - grace;
     get diagnostics skipped = row_count;
   end if;
   return skipped;
