@@ -1,7 +1,7 @@
--- After an outage of the tick longer than the grace, a message that fell due in it is skipped
--- whether or not it had been tried (a 5xx, a 429 or a maybe delivered resend waiting for its next
--- attempt), and so is one the last tick before the outage queued: such messages were sent hours
--- late (supabase/tests/260-retries-missed-while-down.test.sql).
+-- After a gap in the tick longer than the grace, every reminder, snooze or digest more than the
+-- grace late is skipped, tried or not: one waiting for its next attempt (a 5xx, a 429, a maybe
+-- delivered resend, a hand-back) or queued by the last tick before the gap used to be sent when
+-- the service came back, hours late (supabase/tests/260-retries-missed-while-down.test.sql).
 
 create or replace function private.skip_reminders_missed_while_down(at timestamp with time zone default now()) returns integer
     language plpgsql
@@ -16,10 +16,10 @@ begin
   insert into private.reminder_tick_clock as clock (last_tick_at) values (at)
   on conflict (singleton) do update set last_tick_at = greatest(clock.last_tick_at, excluded.last_tick_at);
   if previous_tick is not null and previous_tick < at - grace then
-    -- Late by its due time. Fell due in the outage: its next attempt came at or after the last
-    -- tick (which may have queued it just before the service went down), tried or not (a 5xx, a
-    -- 429, a maybe delivered resend waiting for its next attempt). One that may have reached the
-    -- chat ends unconfirmed, never as if it had not arrived.
+    -- Late by its due time, whatever kept it: never tried (queued ahead, or by the last tick
+    -- before the outage), or waiting for its next attempt (a 5xx, a 429, a maybe delivered
+    -- resend, a hand-back). One that may have reached the chat ends unconfirmed, never as if it
+    -- had not arrived. Not one still to come, nor one a run holds (`sending`).
     update public.notifications n
     set status = case when n.maybe_delivered_attempts > 0 then 'unconfirmed' else 'skipped' end,
       last_error = case
@@ -28,7 +28,7 @@ begin
         when n.last_error is not null then 'missed while the service was down; was: ' || n.last_error
         else 'missed while the service was down' end
     where n.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and n.status in ('pending', 'retry')
-      and n.next_attempt_at >= previous_tick and n.next_attempt_at <= at and n.due_at < at - grace;
+      and n.next_attempt_at <= at and n.due_at < at - grace;
     get diagnostics skipped = row_count;
   end if;
   return skipped;

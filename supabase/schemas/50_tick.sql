@@ -386,8 +386,8 @@ $$;
 
 -- A message of any scheduled kind (reminder, snoozed reminder, weekly digest) whose time passed
 -- while no tick ran is skipped once it is more than `reminder_grace_minutes` late, not sent hours
--- or days late; so is one whose next attempt after a failed send fell in that time. The "habit
--- created" note is not scheduled: it goes out whenever it can.
+-- or days late; so is one that was waiting to be sent or tried again when the tick stopped. The
+-- "habit created" note is not scheduled: it goes out whenever it can.
 create function private.skip_reminders_missed_while_down(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
@@ -401,10 +401,10 @@ begin
   insert into private.reminder_tick_clock as clock (last_tick_at) values (at)
   on conflict (singleton) do update set last_tick_at = greatest(clock.last_tick_at, excluded.last_tick_at);
   if previous_tick is not null and previous_tick < at - grace then
-    -- Late by its due time. Fell due in the outage: its next attempt came at or after the last
-    -- tick (which may have queued it just before the service went down), tried or not (a 5xx, a
-    -- 429, a maybe delivered resend waiting for its next attempt). One that may have reached the
-    -- chat ends unconfirmed, never as if it had not arrived.
+    -- Late by its due time, whatever kept it: never tried (queued ahead, or by the last tick
+    -- before the outage), or waiting for its next attempt (a 5xx, a 429, a maybe delivered
+    -- resend, a hand-back). One that may have reached the chat ends unconfirmed, never as if it
+    -- had not arrived. Not one still to come, nor one a run holds (`sending`).
     update public.notifications n
     set status = case when n.maybe_delivered_attempts > 0 then 'unconfirmed' else 'skipped' end,
       last_error = case
@@ -413,7 +413,7 @@ begin
         when n.last_error is not null then 'missed while the service was down; was: ' || n.last_error
         else 'missed while the service was down' end
     where n.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and n.status in ('pending', 'retry')
-      and n.next_attempt_at >= previous_tick and n.next_attempt_at <= at and n.due_at < at - grace;
+      and n.next_attempt_at <= at and n.due_at < at - grace;
     get diagnostics skipped = row_count;
   end if;
   return skipped;
@@ -441,9 +441,9 @@ $_$;
 
 -- A reminder queued ahead whose time passed while no tick ran (the database was down) is treated
 -- as the due path treats a missed occurrence: sent if it is at most `grace` late, recorded as
--- skipped otherwise. The tick remembers when it last ran; only reminders that fell due after that
--- and more than `grace` ago, never tried, are skipped. A backlog the dispatcher is working
--- through while the ticks run (a burst at Telegram's rate) is not touched.
+-- skipped otherwise. The tick remembers when it last ran: only after a gap longer than `grace` is
+-- anything skipped, then every scheduled message more than `grace` late, tried or not. A backlog
+-- the dispatcher is working through while the ticks run (a burst at Telegram's rate) is not touched.
 create table private.reminder_tick_clock (
     singleton boolean default true not null,
     last_tick_at timestamp with time zone not null,

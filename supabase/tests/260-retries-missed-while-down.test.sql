@@ -4,7 +4,8 @@
 -- 5xx or a 429, waiting in `retry` for its next attempt) when the service went down was sent
 -- when it came back, hours late. Now it is skipped too; one that may have reached the chat
 -- before ends `unconfirmed`, never as if it had not arrived. So is one the last tick before the
--- outage queued (its next attempt is that tick's instant, not after it).
+-- outage queued (its next attempt is that tick's instant, not after it), and one of a backlog
+-- that was deliverable before it.
 begin;
 set local search_path = public, extensions;
 select * from no_plan();
@@ -36,13 +37,16 @@ overriding system value values
   -- queued by the last tick before the outage (06:00:10), never tried
   (2600005, '26000000-0000-0000-0000-000000000001', tests.get_supabase_uid('rhea'), 'reminder',
    '2026-11-30 05:59Z', '2026-11-30 05:59Z', 'pending', 0, 0, '2026-11-30 06:00:10Z', null),
+  -- a backlog message, deliverable since before the last tick, handed back (keeps its place)
+  (2600007, '26000000-0000-0000-0000-000000000001', tests.get_supabase_uid('rhea'), 'reminder',
+   '2026-11-30 05:50Z', '2026-11-30 05:50Z', 'pending', 0, 0, '2026-11-30 05:50Z', 'released: out of send time'),
   -- a 429 on its first attempt (not counted) handed it back until 06:05
   (2600006, '26000000-0000-0000-0000-000000000001', tests.get_supabase_uid('rhea'), 'reminder',
    '2026-11-28 06:00Z', '2026-11-28 06:00Z', 'retry', 0, 0, '2026-11-30 06:05Z', 'Too Many Requests');
 select private.skip_reminders_missed_while_down('2026-11-30 06:00:10Z');
 -- Back at 09:00.
-select is(private.skip_reminders_missed_while_down('2026-11-30 09:00Z'), 5,
-  'after an outage of three hours, the messages retrying through it or queued by its last tick are skipped');
+select is(private.skip_reminders_missed_while_down('2026-11-30 09:00Z'), 6,
+  'after an outage of three hours, the messages retrying through it, queued by its last tick or left from before are skipped');
 select results_eq(
   $$ select id, status, last_error from public.notifications where owner_id = tests.get_supabase_uid('rhea') order by id $$,
   $$ values (2600001::bigint, 'skipped', 'missed while the service was down; was: HTTP 502'),
@@ -50,7 +54,8 @@ select results_eq(
             (2600003::bigint, 'skipped', 'missed while the service was down; was: Too Many Requests'),
             (2600004::bigint, 'retry', 'HTTP 500'),
             (2600005::bigint, 'skipped', 'missed while the service was down'),
-            (2600006::bigint, 'skipped', 'missed while the service was down; was: Too Many Requests') $$,
+            (2600006::bigint, 'skipped', 'missed while the service was down; was: Too Many Requests'),
+            (2600007::bigint, 'skipped', 'missed while the service was down; was: released: out of send time') $$,
   'a retry missed in an outage is not sent hours late; a maybe delivered one ends unconfirmed; one due within the hour is kept');
 select is(private.has_deliverable_notifications('2026-11-30 09:00Z'), true,
   'the one due within the grace is still sent');
