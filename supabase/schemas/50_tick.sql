@@ -423,7 +423,9 @@ $$;
 -- A reminder queued ahead belongs to the schedule it was computed from. When the owner changes
 -- that schedule (time, interval, first day, pausing) or their time zone before it is due, it is
 -- withdrawn, and the habit's new next_reminder_at (set by the schedule triggers) is queued in its
--- place. Only untried rows still in the future are withdrawn: one already due is sent as before.
+-- place. Only untried rows still in the future are withdrawn: one already due is sent as before,
+-- also one handed back to wait out a pause of sends (its next attempt is after now, its due time
+-- is not).
 create function private.withdraw_reminders_queued_ahead() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -432,7 +434,7 @@ begin
   -- tg_argv[0]: the outbox column that names the changed row (habit_id or owner_id).
   execute format(
     'delete from public.notifications n where n.%I = $1 and n.kind = %L and n.status = %L and n.attempts = 0 '
-      'and n.next_attempt_at > now()',
+      'and n.due_at > now() and n.next_attempt_at > now()',
     tg_argv[0], 'reminder', 'pending')
   using new.id;
   return null;
