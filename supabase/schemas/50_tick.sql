@@ -386,7 +386,8 @@ $$;
 
 -- A message of any scheduled kind (reminder, snoozed reminder, weekly digest) whose time passed
 -- while no tick ran is skipped once it is more than `reminder_grace_minutes` late, not sent hours
--- or days late. The "habit created" note is not scheduled: it goes out whenever it can.
+-- or days late; so is one that was waiting to be sent or tried again when the tick stopped. The
+-- "habit created" note is not scheduled: it goes out whenever it can.
 create function private.skip_reminders_missed_while_down(at timestamp with time zone default now()) returns integer
     language plpgsql
     set search_path to ''
@@ -400,11 +401,49 @@ begin
   insert into private.reminder_tick_clock as clock (last_tick_at) values (at)
   on conflict (singleton) do update set last_tick_at = greatest(clock.last_tick_at, excluded.last_tick_at);
   if previous_tick is not null and previous_tick < at - grace then
+    -- Late by its due time, whatever kept it: never tried (queued ahead, or by the last tick
+    -- before the outage), or waiting for its next attempt (a 5xx, a 429, a maybe delivered
+    -- resend, a hand-back). One that may have reached the chat ends unconfirmed, never as if it
+    -- had not arrived. Not one still to come.
     update public.notifications n
-    set status = 'skipped', last_error = 'missed while the service was down'
-    where n.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and n.status = 'pending' and n.attempts = 0
-      and n.next_attempt_at > previous_tick and n.next_attempt_at < at - grace;
+    set status = case when n.maybe_delivered_attempts > 0 then 'unconfirmed' else 'skipped' end,
+      last_error = case
+        when n.maybe_delivered_attempts > 0 then
+          format('maybe delivered %s time(s) before; then missed while the service was down', n.maybe_delivered_attempts)
+        when n.last_error is not null then 'missed while the service was down; was: ' || n.last_error
+        else 'missed while the service was down' end
+    where n.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and n.status in ('pending', 'retry')
+      and n.next_attempt_at <= at and n.due_at < at - grace;
     get diagnostics skipped = row_count;
+    -- Claimed by a run that stopped in the gap (no run holds the dispatcher lease): ended here
+    -- rather than taken over (private.recover_claims_of_stopped_runs) and sent hours late. One
+    -- whose send slot was noted after its claim could have left: maybe delivered, unconfirmed.
+    if not exists (select from private.reminder_dispatcher d where d.lease_until > at) then
+      with stopped as (
+        select o.id, o.maybe_delivered_attempts + case when exists (
+            select from private.notification_send_slots s
+            where s.notification_id = o.id and s.slot_at >= o.updated_at) then 1 else 0 end as maybe_delivered
+        from public.notifications o
+        where o.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and o.status = 'sending'
+          and o.due_at < at - grace
+        for update of o
+      ),
+      ended as (
+        update public.notifications n
+        set status = case when s.maybe_delivered > 0 then 'unconfirmed' else 'skipped' end,
+          maybe_delivered_attempts = s.maybe_delivered, lease_until = null,
+          last_error = case when s.maybe_delivered > 0
+            then format('maybe delivered %s time(s) before; then missed while the service was down', s.maybe_delivered)
+            else 'missed while the service was down; was: claimed by a run that stopped before sending it' end
+        from stopped s
+        where n.id = s.id
+        returning n.id
+      ),
+      cleared as (
+        delete from private.notification_send_slots ns using ended e where ns.notification_id = e.id
+      )
+      select skipped + count(*)::integer into skipped from ended;
+    end if;
   end if;
   return skipped;
 end
@@ -413,7 +452,9 @@ $$;
 -- A reminder queued ahead belongs to the schedule it was computed from. When the owner changes
 -- that schedule (time, interval, first day, pausing) or their time zone before it is due, it is
 -- withdrawn, and the habit's new next_reminder_at (set by the schedule triggers) is queued in its
--- place. Only untried rows still in the future are withdrawn: one already due is sent as before.
+-- place. Only untried rows still in the future are withdrawn: one already due is sent as before,
+-- also one handed back to wait out a pause of sends (its next attempt is after now, its due time
+-- is not).
 create function private.withdraw_reminders_queued_ahead() returns trigger
     language plpgsql security definer
     set search_path to ''
@@ -422,7 +463,7 @@ begin
   -- tg_argv[0]: the outbox column that names the changed row (habit_id or owner_id).
   execute format(
     'delete from public.notifications n where n.%I = $1 and n.kind = %L and n.status = %L and n.attempts = 0 '
-      'and n.next_attempt_at > now()',
+      'and n.due_at > now() and n.next_attempt_at > now()',
     tg_argv[0], 'reminder', 'pending')
   using new.id;
   return null;
@@ -431,9 +472,9 @@ $_$;
 
 -- A reminder queued ahead whose time passed while no tick ran (the database was down) is treated
 -- as the due path treats a missed occurrence: sent if it is at most `grace` late, recorded as
--- skipped otherwise. The tick remembers when it last ran; only reminders that fell due after that
--- and more than `grace` ago, never tried, are skipped. A backlog the dispatcher is working
--- through while the ticks run (a burst at Telegram's rate) is not touched.
+-- skipped otherwise. The tick remembers when it last ran: only after a gap longer than `grace` is
+-- anything skipped, then every scheduled message more than `grace` late, tried or not. A backlog
+-- the dispatcher is working through while the ticks run (a burst at Telegram's rate) is not touched.
 create table private.reminder_tick_clock (
     singleton boolean default true not null,
     last_tick_at timestamp with time zone not null,

@@ -47,6 +47,17 @@ begin
     return query select 'paused', null::text, null::text, null::text, null::text;
     return;
   end if;
+  -- A reminder on demand (private.send_reminder_now) names the next occurrence when today is not
+  -- on the habit's grid: it cannot be done yet, as on the web (occurrence_not_after_today). Only
+  -- an occurrence still to come is converted: a scheduled reminder's never is.
+  if (button.notification).occurrence_at > now() and exists (
+    select from public.profiles p
+    where p.id = (button.notification).owner_id
+      and ((button.notification).occurrence_at at time zone p.timezone)::date > (now() at time zone p.timezone)::date
+  ) then
+    return query select 'not_due_today', null::text, null::text, null::text, null::text;
+    return;
+  end if;
   insert into public.habit_completions (habit_id, owner_id, occurrence_at, source)
   values ((button.notification).habit_id, (button.notification).owner_id, (button.notification).occurrence_at, 'telegram')
   on conflict on constraint habit_completions_once_per_occurrence do nothing;

@@ -85,6 +85,19 @@ update public.profiles set timezone = 'Asia/Tokyo' where id = tests.get_supabase
 select is((select array_agg(due_at) from public.notifications where habit_id = 'f7700000-0000-0000-0000-000000000001'),
   (select array[now() - interval '1 day'] from clock),
   'moving to another zone withdraws what was queued ahead, and leaves what is already due');
+-- One the dispatcher claimed at its time and handed back to wait out a pause of sends
+-- (record_delivery 'released': pending, untried, next attempt after now) is already due too.
+insert into public.notifications (id, habit_id, owner_id, kind, due_at, occurrence_at, status, attempts, next_attempt_at)
+overriding system value
+values (770901, 'f7700000-0000-0000-0000-000000000001', tests.get_supabase_uid('quinn'), 'reminder',
+  now() - interval '1 minute', now() - interval '1 minute', 'sending', 1, now() + interval '2 minutes');
+select is(private.record_delivery(770901, 'released', error => 'sends paused', retry_after_seconds => 30), 'pending',
+  'a reminder handed back during a pause of sends waits, untried, past its due time');
+select tests.authenticate_as('quinn');
+update public.habits set time = '05:55' where id = 'f7700000-0000-0000-0000-000000000001';
+select tests.as_postgres();
+select results_eq($$ select status, attempts from public.notifications where id = 770901 $$, $$ values ('pending', 0) $$,
+  'an edit does not withdraw it: a reminder already due is sent as it is');
 
 -- ---------------------------------------------------------------- earliest first, a batch at a time
 select tests.create_supabase_user('rita', 'UTC');

@@ -144,6 +144,26 @@ Deno.test("reminders function: delivery, retries and faults, against the fake Bo
       );
     });
 
+    await t.step("a paused habit sends nothing, not even what was queued before the pause", async () => {
+      const dave = await newUser();
+      const daveHabit = await createHabit(sql, dave, { action: "juggle" });
+      assert.equal((await run()).body.sent, 1, "the habit-created note");
+      await makeDue(daveHabit);
+      // Queued before the pause, due now: a reminder, and a snooze of an earlier one.
+      await sql`
+        insert into public.notifications (habit_id, owner_id, kind, due_at, next_attempt_at, occurrence_at, snoozed_from_id)
+        select n.habit_id, n.owner_id, 'snoozed_reminder', now(), now(), n.occurrence_at, n.id
+        from public.notifications n where n.habit_id = ${daveHabit} and n.kind = 'reminder'`;
+      await sql`update public.habits set is_paused = true where id = ${daveHabit}`;
+      assert.equal((await run()).body.sent, 0);
+      assert.equal(messagesTo(dave.chatId).length, 1, "only the habit-created note reached the chat");
+      const rows = (await notificationsOf(daveHabit)).filter((row) => row.kind !== "habit_created");
+      expect(rows.map((row) => [row.kind, row.status, row.last_error])).toEqual([
+        ["reminder", "skipped", "the habit is paused"],
+        ["snoozed_reminder", "skipped", "the habit is paused"],
+      ]);
+    });
+
     await t.step("a weekly digest is queued by the tick's step and arrives in the chat, once", async () => {
       const dan = await newUser();
       await createHabit(sql, dan, { action: "journal" });

@@ -2,7 +2,9 @@
  * The reminder tick and the dispatcher's claim on generated populations (fast-check). Random
  * people in several zones, some made unresolvable (as a tzdata change does); their habits (one
  * in a while starting 0001-01-01), completions, snoozes and weekly digests (many on the default
- * Sunday 19:00, so that several fall due at one instant); edits, pauses, outages and deletions.
+ * Sunday 19:00, so that several fall due at one instant); edits, pauses, outages and deletions;
+ * and sends that fail on their first attempt (a 5xx, a 429, a timeout: maybe delivered), so that
+ * some wait for their next attempt through an outage.
  * Each generated world runs over simulated minutes in one transaction that is rolled back: the
  * tick's steps (read from private.run_reminder_tick, with `at` for now()) and then the real
  * dispatcher store's claim (supabase/functions/reminders/store.ts) until nothing is left.
@@ -10,7 +12,7 @@
  * It asserts that neither the tick nor the claim ever raises, that every due occurrence of a
  * healthy person's habit is queued exactly once, that every digest falls due and goes out once
  * (any number at one instant), that nothing is sent more than the grace hour after it fell due
- * (outages), that a person whose zone does not resolve is paused with the reason and touches
+ * or, after a failed send, after its next attempt fell due (outages), that a person whose zone does not resolve is paused with the reason and touches
  * nobody else, and that each claim is bounded in time.
  *
  * The test command runs it with a fixed seed and a bounded count. Longer runs:
@@ -21,6 +23,7 @@ import assert from "node:assert/strict";
 import type postgres from "postgres";
 import { connectTestDatabase, uniqueChatId } from "../support/database.ts";
 import { type ClaimedNotification, createOutboxStore } from "../../supabase/functions/reminders/store.ts";
+import type { DeliveryOutcome } from "../../supabase/functions/reminders/notification.ts";
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Pacific/Chatham"];
 /** A zone name the server cannot resolve, as a legacy name after tzdata-legacy is removed. */
@@ -60,8 +63,12 @@ interface EventSpec {
   /** For a snooze: the tick stops right after it for this many minutes (null: it does not). */
   outage: number | null;
 }
+/** How a claimed message's first attempt ends: delivered, or a failure the dispatcher records. */
+export type FirstAttempt = "sent" | "retry" | "uncertain" | "rate_limited";
 export interface World {
   people: PersonSpec[];
+  /** The first attempts' outcomes, in claim order, over and over (empty: every send succeeds). */
+  firstAttempts: FirstAttempt[];
   /** Minutes between ticks while the service runs. */
   period: number;
   /** When the tick did not run (minutes after the start), each longer than the grace hour. */
@@ -121,6 +128,13 @@ const eventArb: fc.Arbitrary<EventSpec> = fc.record({
 });
 export const worldArb: fc.Arbitrary<World> = fc.record({
   people: fc.array(personArb, { minLength: 1, maxLength: 7 }),
+  firstAttempts: fc.array(
+    fc.oneof(
+      { weight: 2, arbitrary: fc.constant<FirstAttempt>("sent") },
+      { weight: 1, arbitrary: fc.constantFrom<FirstAttempt>("retry", "uncertain", "rate_limited") },
+    ),
+    { maxLength: 8 },
+  ),
   period: fc.integer({ min: 15, max: 55 }),
   outages: fc.array(
     fc.record({
@@ -217,6 +231,7 @@ async function runWorld(tx: Tx, steps: string[], world: World, violations: strin
   const generation = (await store.holdDispatcherLease(crypto.randomUUID(), 60))!;
   const events = [...world.events].sort((a, b) => a.minute - b.minute);
 
+  const failures: Failures = { outcomes: world.firstAttempts, claimed: 0, readyAt: new Map() };
   for (const [index, at] of ticks.entries()) {
     while (events.length > 0 && minutesAfter(start, events[0].minute) <= at) {
       await applyEvent(tx, events.shift()!, people, habits, at);
@@ -229,9 +244,9 @@ async function runWorld(tx: Tx, steps: string[], world: World, violations: strin
         return;
       }
     }
-    if (!await claimUntilEmpty(tx, { store, generation }, mine, chatOwner, at, violations)) return;
+    if (!await claimUntilEmpty(tx, { store, generation }, mine, chatOwner, at, failures, violations)) return;
   }
-  await checkOutcome(tx, people, habits, ticks, start, violations);
+  await checkOutcome(tx, people, habits, ticks, start, failures, violations);
 }
 
 async function createPerson(
@@ -398,8 +413,30 @@ async function applyEvent(
   }
 }
 
+/** The world's failed first attempts: which comes next, and when each failed message is due again. */
+interface Failures {
+  outcomes: FirstAttempt[];
+  claimed: number;
+  /** Failed message id → its next attempt on the simulated clock. */
+  readyAt: Map<bigint, Date>;
+}
+
+const FAILED: Record<Exclude<FirstAttempt, "sent">, DeliveryOutcome> = {
+  retry: { outcome: "retry", error: "HTTP 502" },
+  uncertain: { outcome: "uncertain", error: "timeout" },
+  rate_limited: { outcome: "rate_limited", error: "Too Many Requests", retryAfterSeconds: 90 },
+};
+
+/** The outcome of a claimed message's first attempt, as the world says, or null (sent). */
+function nextFailure(failures: Failures, message: ClaimedNotification): DeliveryOutcome | null {
+  if (failures.readyAt.has(message.id) || failures.outcomes.length === 0) return null;
+  const outcome = failures.outcomes[failures.claimed++ % failures.outcomes.length];
+  return outcome === "sent" ? null : FAILED[outcome];
+}
+
 /**
- * What the dispatcher does at `at`: claims until nothing is left, recording each as sent. Rows of
+ * What the dispatcher does at `at`: claims until nothing is left, recording each as sent (or, on a
+ * first attempt, as the world's failure: its next attempt then moves onto the simulated clock). Rows of
  * the simulated people not yet due at `at` are moved out of reach meanwhile (the claim reads the
  * real clock, which is days after the simulated one).
  */
@@ -409,6 +446,7 @@ async function claimUntilEmpty(
   mine: string[],
   chatOwner: Map<string, PersonState>,
   at: Date,
+  failures: Failures,
   violations: string[],
 ): Promise<boolean> {
   const hidden = await tx<{ id: bigint }[]>`
@@ -434,23 +472,39 @@ async function claimUntilEmpty(
       if (batch.length === 0) return true;
       for (const message of batch) {
         const owner = message.chat_id === null ? undefined : chatOwner.get(String(message.chat_id));
-        const lateMinutes = (at.getTime() - message.due_at.getTime()) / 60_000;
+        const ready = failures.readyAt.get(message.id);
+        const lateMinutes = (at.getTime() - (ready ?? message.due_at).getTime()) / 60_000;
         if (
-          owner && message.kind !== "habit_created" && message.attempts === 1 && lateMinutes > GRACE_MINUTES
+          owner && message.kind !== "habit_created" && (ready || message.attempts === 1) &&
+          lateMinutes > GRACE_MINUTES
         ) {
           violations.push(
-            `a ${message.kind} due ${message.due_at.toISOString()} went out ${
-              Math.round(lateMinutes)
-            } min late`,
+            `a ${message.kind} due ${message.due_at.toISOString()}${
+              ready ? `, tried again from ${ready.toISOString()},` : ""
+            } went out ${Math.round(lateMinutes)} min late`,
           );
         }
         const skip = message.chat_id === null ||
           (message.kind === "weekly_digest" && message.digest === null);
+        const failure = skip || message.kind === "habit_created" ? null : nextFailure(failures, message);
         await store.record(
           message.id,
-          skip ? { outcome: "skipped", error: "not sendable" } : { outcome: "sent", telegramMessageId: 1 },
+          skip
+            ? { outcome: "skipped", error: "not sendable" }
+            : failure ?? { outcome: "sent", telegramMessageId: 1 },
           generation,
         );
+        if (failure) {
+          // record_delivery counts the wait from the real clock (now(), this transaction's start):
+          // moved onto the simulated one, and out of reach until the next tick, as above.
+          const [row] = await tx<{ ready: Date }[]>`
+            update public.notifications set next_attempt_at = next_attempt_at - (now() - ${at}::timestamptz)
+              + interval '100 years'
+            where id = ${message.id.toString()}::bigint
+            returning next_attempt_at - interval '100 years' as ready`;
+          failures.readyAt.set(message.id, row.ready);
+          hidden.push({ id: message.id });
+        }
       }
     }
     violations.push(`the claim at ${at.toISOString()} never ran dry`);
@@ -469,9 +523,11 @@ async function checkOutcome(
   habits: Map<string, HabitState>,
   ticks: Date[],
   start: Date,
+  failures: Failures,
   violations: string[],
 ) {
   const last = ticks[ticks.length - 1];
+  const failed = [...failures.readyAt.keys()].map(String);
   const healthy = people.filter((person) => !person.tainted);
   // Every due occurrence is queued exactly once: of the occurrences between two ticks, the
   // latest (the ones before it collapse into it after an outage) has exactly one outbox row.
@@ -514,10 +570,12 @@ async function checkOutcome(
       select private.digest_due_at(${person.spec.digest.weekday}, ${person.spec.digest.time}::time,
         ${person.spec.zone}, ${last}) as due`;
     const ticked = ticks.some((t) => t >= due && t.getTime() < due.getTime() + GRACE_MINUTES * 60_000);
-    const sent = await tx<{ due_at: Date; status: string }[]>`
-      select due_at, status from public.notifications
-      where owner_id = ${person.id} and kind = 'weekly_digest' and status <> 'skipped'`;
-    if (due > start && ticked && (sent.length !== 1 || sent[0].status !== "sent")) {
+    // One whose first send failed may end skipped or unconfirmed after an outage.
+    const sent = await tx<{ due_at: Date; status: string; failed: boolean }[]>`
+      select due_at, status, id = any(${failed}::bigint[]) as failed from public.notifications
+      where owner_id = ${person.id} and kind = 'weekly_digest'
+        and (status <> 'skipped' or id = any(${failed}::bigint[]))`;
+    if (due > start && ticked && (sent.length !== 1 || (sent[0].status !== "sent" && !sent[0].failed))) {
       violations.push(
         `${person.spec.zone} digest due ${due.toISOString()}: ${JSON.stringify(sent)} instead of one sent`,
       );

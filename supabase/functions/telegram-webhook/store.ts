@@ -152,7 +152,7 @@ function chatHabitQueries(db: Database) {
     async completeFromButton(chatId: number, notificationId: bigint) {
       const [row] = await db<
         {
-          outcome: ButtonOutcome | "recorded" | "already_recorded" | "paused";
+          outcome: ButtonOutcome | "recorded" | "already_recorded" | "paused" | "not_due_today";
           habit_action: string | null;
           reward: string | null;
           pleasant_action: string | null;
