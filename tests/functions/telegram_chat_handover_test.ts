@@ -7,36 +7,15 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { createMessages } from "../../supabase/functions/telegram-webhook/messages/index.ts";
-import {
-  connectTestDatabase,
-  createTestUser,
-  deleteTestUsers,
-  type TestUser,
-  uniqueChatId,
-} from "../support/database.ts";
-import { startFakeTelegram } from "../support/fake-telegram.ts";
-import {
-  startFunctionsForTests,
-  TEST_BOT_TOKEN,
-  TEST_SITE_URL,
-  TEST_WEBHOOK_SECRET,
-} from "../support/functions.ts";
-import { buttonPress, postUpdate, textMessage } from "../support/telegram-updates.ts";
+import { createTestUser, type TestUser, uniqueChatId } from "../support/database.ts";
+import { TEST_SITE_URL } from "../support/functions.ts";
+import { buttonPress, textMessage } from "../support/telegram-updates.ts";
+import { startWebhookHarness } from "../support/webhook-harness.ts";
 
 const en = createMessages(TEST_SITE_URL)("en");
 
 Deno.test("a chat's unfinished /new or /edit ends when the chat leaves its account", async (t) => {
-  const sql = connectTestDatabase();
-  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
-  const functions = await startFunctionsForTests(telegram.apiRoot);
-  const webhook = `${functions.url}/telegram-webhook`;
-  const users: TestUser[] = [];
-  const post = async (update: unknown) => {
-    const response = await postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
-    const body = await response.json();
-    assert.equal(response.status, 200, JSON.stringify(body));
-    return body;
-  };
+  const { sql, telegram, users, post, stop } = await startWebhookHarness();
   const say = (chatId: number, text: string) => post(textMessage(chatId, text));
   const lastText = (chatId: number) =>
     String(
@@ -129,9 +108,6 @@ Deno.test("a chat's unfinished /new or /edit ends when the chat leaves its accou
       await bobLinksAndTypes(bob, first);
     });
   } finally {
-    await deleteTestUsers(sql, users);
-    await functions.close();
-    await telegram.close();
-    await sql.end();
+    await stop();
   }
 });

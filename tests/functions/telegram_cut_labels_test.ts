@@ -7,16 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { composeDigest } from "../../supabase/functions/reminders/digest.ts";
-import {
-  connectTestDatabase,
-  createHabit,
-  createTestUser,
-  deleteTestUsers,
-  type TestUser,
-} from "../support/database.ts";
-import { startFakeTelegram } from "../support/fake-telegram.ts";
-import { startFunctionsForTests, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "../support/functions.ts";
-import { buttonPress, postUpdate, textMessage } from "../support/telegram-updates.ts";
+import { createHabit, createTestUser } from "../support/database.ts";
+import { buttonPress, textMessage } from "../support/telegram-updates.ts";
+import { startWebhookHarness } from "../support/webhook-harness.ts";
 
 /** Two actions of 60 emoji, one shifted by a letter: every cut point meets one of them mid-emoji. */
 const EMOJI_ACTIONS = ["😀".repeat(60), `x${"😀".repeat(60)}`];
@@ -29,15 +22,10 @@ const brokenStrings = (value: unknown): string[] => {
 };
 
 Deno.test("labels cut inside an emoji stay well-formed, so Telegram takes every reply", async (t) => {
-  const sql = connectTestDatabase();
-  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
-  const functions = await startFunctionsForTests(telegram.apiRoot);
-  const webhook = `${functions.url}/telegram-webhook`;
-  const users: TestUser[] = [];
+  const harness = await startWebhookHarness();
+  const { sql, telegram, users } = harness;
   const post = async (update: unknown) => {
-    const response = await postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
-    const body = await response.json();
-    assert.equal(response.status, 200, JSON.stringify(body));
+    const body = await harness.post(update);
     assert.equal(body.undeliverable, undefined, "Telegram took every reply");
   };
   const callsSince = (from: number) => telegram.calls.slice(from);
@@ -91,10 +79,7 @@ Deno.test("labels cut inside an emoji stay well-formed, so Telegram takes every 
       await post(textMessage(chat, "/cancel"));
     });
   } finally {
-    await deleteTestUsers(sql, users);
-    await functions.close();
-    await telegram.close();
-    await sql.end();
+    await harness.stop();
   }
 });
 

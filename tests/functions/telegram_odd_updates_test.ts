@@ -7,39 +7,15 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { createMessages } from "../../supabase/functions/telegram-webhook/messages/index.ts";
-import {
-  connectTestDatabase,
-  createHabit,
-  createTestUser,
-  deleteTestUsers,
-  type TestUser,
-} from "../support/database.ts";
-import { startFakeTelegram } from "../support/fake-telegram.ts";
-import {
-  startFunctionsForTests,
-  TEST_BOT_TOKEN,
-  TEST_SITE_URL,
-  TEST_WEBHOOK_SECRET,
-} from "../support/functions.ts";
-import { buttonPress, postUpdate, textMessage } from "../support/telegram-updates.ts";
+import { createHabit, createTestUser } from "../support/database.ts";
+import { TEST_SITE_URL } from "../support/functions.ts";
+import { buttonPress, textMessage } from "../support/telegram-updates.ts";
+import { startWebhookHarness } from "../support/webhook-harness.ts";
 
 const en = createMessages(TEST_SITE_URL)("en");
 
 Deno.test("odd updates: each is answered and changes only what it may", async (t) => {
-  const sql = connectTestDatabase();
-  const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
-  const functions = await startFunctionsForTests(telegram.apiRoot);
-  const webhook = `${functions.url}/telegram-webhook`;
-  const users: TestUser[] = [];
-  const postRaw = async (update: unknown) => {
-    const response = await postUpdate(webhook, update, TEST_WEBHOOK_SECRET);
-    return { status: response.status, body: await response.json() };
-  };
-  const post = async (update: unknown) => {
-    const { status, body } = await postRaw(update);
-    assert.equal(status, 200, JSON.stringify(body));
-    return body;
-  };
+  const { sql, telegram, users, postRaw, post, stop } = await startWebhookHarness();
   const sentTo = (chatId: number) =>
     telegram.calls.filter((call) =>
       (call.method === "sendMessage" || call.method === "editMessageText") && call.payload.chat_id === chatId
@@ -192,9 +168,6 @@ Deno.test("odd updates: each is answered and changes only what it may", async (t
       assert.equal(sentTo(chat).length, before + 1, "one answer");
     });
   } finally {
-    await deleteTestUsers(sql, users);
-    await functions.close();
-    await telegram.close();
-    await sql.end();
+    await stop();
   }
 });

@@ -49,16 +49,22 @@ function setStartsOn(tx: Database, caller: Caller, ids: Map<string, string>, hab
 async function offSchedule(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
   if (completions.length === 0) return new Set<number>();
   const rows = await tx<{ n: number }[]>`
-    select v.n::int as n
+    select r.n::int as n from (${completionRows(tx, ids, completions)}) r
+    where not private.habit_occurs_at(r.time, r.interval_days, r.starts_on, r.timezone, r.occurrence_at)`;
+  return new Set(rows.map((row) => row.n - 1));
+}
+
+/** The completions as rows: position `n` (from 1), the habit and its schedule, the occurrence's instant. */
+function completionRows(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
+  return tx`
+    select v.n, v.habit_id, coalesce(v.at, (v.day + h.time) at time zone p.timezone) as occurrence_at,
+      h.time, h.interval_days, h.starts_on, p.timezone
     from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
       ${completions.map((c) => ("at" in c.occurrence ? c.occurrence.at : null))}::timestamptz[],
       ${completions.map((c) => ("day" in c.occurrence ? c.occurrence.day : null))}::date[]) with ordinality
       as v(habit_id, at, day, n)
     join public.habits h on h.id = v.habit_id
-    join public.profiles p on p.id = h.owner_id
-    where not private.habit_occurs_at(h.time, h.interval_days, h.starts_on, p.timezone,
-      coalesce(v.at, (v.day + h.time) at time zone p.timezone))`;
-  return new Set(rows.map((row) => row.n - 1));
+    join public.profiles p on p.id = h.owner_id`;
 }
 
 /** The report's line for a completion left out because it is no longer an occurrence. */
@@ -74,14 +80,8 @@ export function leftOutLine(completion: PlannedCompletion): Words {
 function insertCompletions(tx: Database, ids: Map<string, string>, completions: PlannedCompletion[]) {
   return tx`
     insert into public.habit_completions (habit_id, occurrence_at)
-    select v.habit_id, coalesce(v.at, (v.day + h.time) at time zone p.timezone)
-    from unnest(${completions.map((c) => ids.get(c.ref)!)}::uuid[],
-      ${completions.map((c) => ("at" in c.occurrence ? c.occurrence.at : null))}::timestamptz[],
-      ${completions.map((c) => ("day" in c.occurrence ? c.occurrence.day : null))}::date[]) with ordinality
-      as v(habit_id, at, day, n)
-    join public.habits h on h.id = v.habit_id
-    join public.profiles p on p.id = h.owner_id
-    order by v.n`;
+    select r.habit_id, r.occurrence_at from (${completionRows(tx, ids, completions)}) r
+    order by r.n`;
 }
 
 /** The earliest completion the rules refuse, row by row (only after the one statement failed). */
@@ -169,6 +169,9 @@ export async function applyPlan(db: Database, caller: Caller, plan: ImportPlan) 
         where c.habit_id = v.habit_id and c.occurrence_at = v.occurrence_at::timestamptz
           and c.owner_id = ${caller.sub}`;
     }
-    return { imported: { habits: ids.size, completions: completions.length }, leftOut };
+    return {
+      imported: { habits: ids.size, completions: completions.length },
+      leftOut,
+    };
   });
 }
