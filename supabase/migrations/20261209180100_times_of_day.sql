@@ -3,8 +3,12 @@
 -- midnight, yet the web could mark none of its occurrences done (24:00 of a day is 00:00 of the
 -- next, another local date, so the occurrence rule found no match).
 
--- Rows already at 24:00 keep the same instants: 00:00 of the next day.
+-- Rows already at 24:00 keep the same instants: 00:00 of the next day. The one-year bound on
+-- starts_on is for what people enter: a habit at 24:00 that starts a year from today moves one
+-- day past it here, and must not fail the migration.
+alter table public.habits disable trigger habits_starts_on_within_a_year;
 update public.habits set time = '00:00', starts_on = starts_on + 1 where time = '24:00';
+alter table public.habits enable trigger habits_starts_on_within_a_year;
 update public.profiles set digest_time = '00:00', digest_weekday = (digest_weekday + 1) % 7
 where digest_time = '24:00';
 
