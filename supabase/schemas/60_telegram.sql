@@ -348,8 +348,10 @@ create function private.telegram_conversations_of_linked_chat() returns trigger
     set search_path to ''
     as $$
 begin
+  -- FOR SHARE: an unlink still in progress is waited for, then seen; one that comes after waits
+  -- for this row and its trigger ends the conversation.
   if not exists (
-    select from public.profiles p where p.id = new.user_id and p.telegram_chat_id = new.chat_id
+    select from public.profiles p where p.id = new.user_id and p.telegram_chat_id = new.chat_id for share
   ) then
     raise exception using
       errcode = 'check_violation',
