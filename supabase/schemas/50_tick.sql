@@ -422,7 +422,10 @@ begin
     -- send, hand back (which would queue them again) nor record what is ended here. A lease
     -- being renewed meanwhile is waited for and then left alone (it no longer matches).
     update private.reminder_dispatcher d set generation = nextval('private.reminder_dispatcher_generation')
-    where d.lease_until <= at;
+    where d.lease_until <= at and exists (
+      select from public.notifications o
+      where o.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and o.status = 'sending'
+        and o.due_at < at - grace);
     if not exists (select from private.reminder_dispatcher d where d.lease_until > at) then
       with stopped as (
         select o.id, o.maybe_delivered_attempts + case when exists (
