@@ -50,5 +50,19 @@ select isnt(private.hold_dispatcher_lease('26200000-0000-0000-0000-0000000000aa'
   'its renewal no longer gives it its generation back, so it knows it lost the lease');
 select is((select status from public.notifications where id = 2620001), 'skipped', 'the reminder stays skipped');
 
+-- A lapsed lease with nothing late to end keeps its generation: the gap only fences a run whose
+-- claims it ends.
+delete from private.reminder_dispatcher;
+select isnt(private.hold_dispatcher_lease('26200000-0000-0000-0000-0000000000bb', interval '15 seconds'), null,
+  'another run holds the lease');
+create temporary table idle_run on commit drop as
+  select d.generation from private.reminder_dispatcher d;
+update private.reminder_dispatcher set lease_until = now() - interval '1 minute';
+update private.reminder_tick_clock set last_tick_at = now() - interval '3 hours';
+select is(private.skip_reminders_missed_while_down(now()), 0, 'a later gap finds nothing to end');
+select is(private.hold_dispatcher_lease('26200000-0000-0000-0000-0000000000bb', interval '15 seconds'),
+  (select generation from idle_run),
+  'and leaves that run its generation');
+
 select * from finish();
 rollback;
