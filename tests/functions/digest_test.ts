@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
-import {
-  composeDigest,
-  DIGEST_WORDS,
-  type DigestHabit,
-} from "../../supabase/functions/reminders/digest.ts";
-import {
-  shorten,
-  visibleLength,
-} from "../../supabase/functions/_shared/telegram-length.ts";
+import { composeDigest, DIGEST_WORDS, type DigestHabit } from "../../supabase/functions/reminders/digest.ts";
+import { shorten, visibleLength } from "../../supabase/functions/_shared/telegram-length.ts";
 
 const habit = (
   action: string,

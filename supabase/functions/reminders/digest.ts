@@ -29,20 +29,13 @@ export const DIGEST_WORDS = {
     more: (n: number) => `…and ${n} more`,
     kept: (names: string) => `🔥 Streaks kept: ${names}`,
     lost: (names: string) => `💔 Streaks lost: ${names}`,
-    best: (action: string, done: number, due: number) =>
-      `🏆 Best week: ${b(action)} (${done} of ${due})`,
-    perfect: (due: number) =>
-      `A perfect week: all ${due} done. Keep the chain going!`,
+    best: (action: string, done: number, due: number) => `🏆 Best week: ${b(action)} (${done} of ${due})`,
+    perfect: (due: number) => `A perfect week: all ${due} done. Keep the chain going!`,
     strong: (done: number, due: number, percent: number, action: string) =>
-      `You did ${done} of ${due} (${percent}%). Bring ${
-        b(action)
-      } back next week and it is perfect.`,
+      `You did ${done} of ${due} (${percent}%). Bring ${b(action)} back next week and it is perfect.`,
     some: (done: number, due: number, action: string) =>
-      `You did ${done} of ${due}. Next week, do just ${
-        b(action)
-      } first: one habit at a time.`,
-    none: (action: string) =>
-      `No marks this week. Tomorrow is a fresh start: begin with ${b(action)}.`,
+      `You did ${done} of ${due}. Next week, do just ${b(action)} first: one habit at a time.`,
+    none: (action: string) => `No marks this week. Tomorrow is a fresh start: begin with ${b(action)}.`,
     nothingDue: "Nothing was due this week. Send /new to start a habit.",
   },
   ru: {
@@ -50,22 +43,16 @@ export const DIGEST_WORDS = {
     more: (n: number) => `…и ещё ${n}`,
     kept: (names: string) => `🔥 Серии сохранены: ${names}`,
     lost: (names: string) => `💔 Серии прервались: ${names}`,
-    best: (action: string, done: number, due: number) =>
-      `🏆 Лучшая неделя: ${b(action)} (${done} из ${due})`,
-    perfect: (due: number) =>
-      `Идеальная неделя: выполнено все ${due}. Продолжайте цепочку!`,
+    best: (action: string, done: number, due: number) => `🏆 Лучшая неделя: ${b(action)} (${done} из ${due})`,
+    perfect: (due: number) => `Идеальная неделя: выполнено все ${due}. Продолжайте цепочку!`,
     strong: (done: number, due: number, percent: number, action: string) =>
       `Выполнено ${done} из ${due} (${percent}%). Верните ${
         b(action)
       } на следующей неделе — и будет идеально.`,
     some: (done: number, due: number, action: string) =>
-      `Выполнено ${done} из ${due}. На следующей неделе начните с ${
-        b(action)
-      }: по одной привычке.`,
-    none: (action: string) =>
-      `На этой неделе отметок нет. Завтра новый день: начните с ${b(action)}.`,
-    nothingDue:
-      "На этой неделе ничего не было запланировано. Отправьте /new, чтобы начать привычку.",
+      `Выполнено ${done} из ${due}. На следующей неделе начните с ${b(action)}: по одной привычке.`,
+    none: (action: string) => `На этой неделе отметок нет. Завтра новый день: начните с ${b(action)}.`,
+    nothingDue: "На этой неделе ничего не было запланировано. Отправьте /new, чтобы начать привычку.",
   },
 } satisfies Record<Language, unknown>;
 
@@ -86,34 +73,24 @@ export function composeDigest(
   const w = DIGEST_WORDS[language];
   const active = habits.filter((habit) => habit.week_due > 0);
   const lines = habits.slice(0, lineLimit).map((habit) =>
-    `• ${b(short(habit.action))}${habit.is_paused ? " ⏸" : ""} ${
-      habit.week_marks || "—"
-    }` +
+    `• ${b(short(habit.action))}${habit.is_paused ? " ⏸" : ""} ${habit.week_marks || "—"}` +
     (habit.week_due > 0 ? ` ${habit.week_done}/${habit.week_due}` : "")
   );
   if (habits.length > lineLimit) lines.push(w.more(habits.length - lineLimit));
-  const kept = active.filter((habit) =>
-    habit.week_done === habit.week_due && habit.streak > 0
-  );
+  const kept = active.filter((habit) => habit.week_done === habit.week_due && habit.streak > 0);
   const lost = active.filter((habit) => habit.week_done < habit.week_due);
   const text = [w.heading, "", ...lines, ""];
   if (kept.length > 0) text.push(w.kept(names(kept, w)));
   if (lost.length > 0) text.push(w.lost(names(lost, w)));
   const ratio = (habit: DigestHabit) => habit.week_done / habit.week_due;
-  const best =
-    [...active].sort((x, y) =>
-      ratio(y) - ratio(x) || y.week_done - x.week_done
-    )[0];
+  const best = [...active].sort((x, y) => ratio(y) - ratio(x) || y.week_done - x.week_done)[0];
   if (best && best.week_done > 0) {
     text.push(w.best(short(best.action), best.week_done, best.week_due));
   }
   const done = active.reduce((sum, habit) => sum + habit.week_done, 0);
   const due = active.reduce((sum, habit) => sum + habit.week_due, 0);
   // The habit to bring back: the one missed most often this week.
-  const weakest =
-    [...lost].sort((x, y) =>
-      (y.week_due - y.week_done) - (x.week_due - x.week_done)
-    )[0];
+  const weakest = [...lost].sort((x, y) => (y.week_due - y.week_done) - (x.week_due - x.week_done))[0];
   text.push("");
   if (due === 0) text.push(w.nothingDue);
   else if (done === due) text.push(w.perfect(due));
