@@ -3,12 +3,7 @@ import { expect } from "expect";
 import { composeDigest, DIGEST_WORDS, type DigestHabit } from "../../supabase/functions/reminders/digest.ts";
 import { shorten, visibleLength } from "../../supabase/functions/_shared/telegram-length.ts";
 
-const habit = (
-  action: string,
-  marks: string,
-  streak = 0,
-  paused = false,
-): DigestHabit => ({
+const habit = (action: string, marks: string, streak = 0, paused = false): DigestHabit => ({
   action,
   is_paused: paused,
   streak,
@@ -35,19 +30,13 @@ Deno.test("the digest shows each week as marks, kept and lost streaks, the best 
 
 Deno.test("the encouragement follows the numbers: perfect, some, none, nothing due", () => {
   const en = DIGEST_WORDS.en;
-  expect(composeDigest([habit("read", "✅✅✅", 3)], "en")).toContain(
-    en.perfect(3),
+  expect(composeDigest([habit("read", "✅✅✅", 3)], "en")).toContain(en.perfect(3));
+  expect(composeDigest([habit("read", "✅❌❌❌"), habit("run", "❌❌")], "en")).toContain(
+    en.some(1, 6, "read"),
   );
-  expect(composeDigest([habit("read", "✅❌❌❌"), habit("run", "❌❌")], "en"))
-    .toContain(
-      en.some(1, 6, "read"),
-    );
-  expect(composeDigest([habit("read", "❌❌"), habit("run", "❌❌❌")], "en"))
-    .toContain(en.none("run"));
+  expect(composeDigest([habit("read", "❌❌"), habit("run", "❌❌❌")], "en")).toContain(en.none("run"));
   expect(composeDigest([habit("read", "⏳")], "en")).toContain(en.nothingDue);
-  expect(composeDigest([habit("read", "✅✅✅", 3)], "ru")).toContain(
-    DIGEST_WORDS.ru.perfect(3),
-  );
+  expect(composeDigest([habit("read", "✅✅✅", 3)], "ru")).toContain(DIGEST_WORDS.ru.perfect(3));
 });
 
 Deno.test("a digest of 100 long-named habits stays one Telegram message", () => {
@@ -57,10 +46,7 @@ Deno.test("a digest of 100 long-named habits stays one Telegram message", () => 
   );
   for (const language of ["en", "ru"] as const) {
     const text = composeDigest(many, language);
-    assert.ok(
-      visibleLength(text) <= 4096,
-      `${visibleLength(text)} characters after entity parsing`,
-    );
+    assert.ok(visibleLength(text) <= 4096, `${visibleLength(text)} characters after entity parsing`);
     expect(text).toContain(DIGEST_WORDS[language].more(60));
     assert.ok(!text.includes("<long"), "user text is escaped");
   }
@@ -73,18 +59,11 @@ Deno.test("a digest of 100 long-named habits stays one Telegram message", () => 
 Deno.test("a digest whose HTML is longer than 4096 characters is not cut while its text fits", () => {
   const many = Array.from(
     { length: 100 },
-    (_, i) =>
-      habit(
-        `Drink water & stretch <${i}> "every" morning & night`,
-        "✅❌✅❌✅❌✅",
-      ),
+    (_, i) => habit(`Drink water & stretch <${i}> "every" morning & night`, "✅❌✅❌✅❌✅"),
   );
   const text = composeDigest(many, "en");
   assert.ok(text.length > 4096, `the HTML is ${text.length} characters`);
-  assert.ok(
-    visibleLength(text) <= 4096,
-    `the text is ${visibleLength(text)} characters`,
-  );
+  assert.ok(visibleLength(text) <= 4096, `the text is ${visibleLength(text)} characters`);
   assert.ok(
     text.endsWith(DIGEST_WORDS.en.some(400, 700, shorten(many[0].action, 40))),
     `ends with ${JSON.stringify(text.slice(-80))}`,

@@ -84,9 +84,7 @@ export function composeDigest(
   if (lost.length > 0) text.push(w.lost(names(lost, w)));
   const ratio = (habit: DigestHabit) => habit.week_done / habit.week_due;
   const best = [...active].sort((x, y) => ratio(y) - ratio(x) || y.week_done - x.week_done)[0];
-  if (best && best.week_done > 0) {
-    text.push(w.best(short(best.action), best.week_done, best.week_due));
-  }
+  if (best && best.week_done > 0) text.push(w.best(short(best.action), best.week_done, best.week_due));
   const done = active.reduce((sum, habit) => sum + habit.week_done, 0);
   const due = active.reduce((sum, habit) => sum + habit.week_due, 0);
   // The habit to bring back: the one missed most often this week.
@@ -96,18 +94,9 @@ export function composeDigest(
   else if (done === due) text.push(w.perfect(due));
   else if (done === 0) text.push(w.none(short(weakest.action)));
   else if (done / due >= 0.7) {
-    text.push(
-      w.strong(
-        done,
-        due,
-        Math.round((100 * done) / due),
-        short(weakest.action),
-      ),
-    );
+    text.push(w.strong(done, due, Math.round((100 * done) / due), short(weakest.action)));
   } else text.push(w.some(done, due, short(weakest.action)));
   const message = text.join("\n");
-  if (visibleLength(message) <= TELEGRAM_TEXT_LIMIT || lineLimit === 0) {
-    return message;
-  }
+  if (visibleLength(message) <= TELEGRAM_TEXT_LIMIT || lineLimit === 0) return message;
   return composeDigest(habits, language, Math.max(0, lineLimit - 10));
 }
