@@ -418,6 +418,14 @@ begin
     -- Claimed by a run that stopped in the gap (no run holds the dispatcher lease): ended here
     -- rather than taken over (private.recover_claims_of_stopped_runs) and sent hours late. One
     -- whose send slot was noted after its claim could have left: maybe delivered, unconfirmed.
+    -- That run is fenced off first: a new generation, so a run that only stalled can neither
+    -- send, hand back (which would queue them again) nor record what is ended here. A lease
+    -- being renewed meanwhile is waited for and then left alone (it no longer matches).
+    update private.reminder_dispatcher d set generation = nextval('private.reminder_dispatcher_generation')
+    where d.lease_until <= at and exists (
+      select from public.notifications o
+      where o.kind in ('reminder', 'snoozed_reminder', 'weekly_digest') and o.status = 'sending'
+        and o.due_at < at - grace);
     if not exists (select from private.reminder_dispatcher d where d.lease_until > at) then
       with stopped as (
         select o.id, o.maybe_delivered_attempts + case when exists (

@@ -340,7 +340,6 @@ begin
 end
 $$;
 
--- The deep link that carries `code`, or null while the bot's username is not configured.
 -- A conversation is written only for a chat linked to its account (errcode 23514, the rule's name
 -- as the constraint), so a handler racing an unlink cannot start one for the previous account.
 create function private.telegram_conversations_of_linked_chat() returns trigger
@@ -348,8 +347,10 @@ create function private.telegram_conversations_of_linked_chat() returns trigger
     set search_path to ''
     as $$
 begin
+  -- FOR SHARE: an unlink still in progress is waited for, then seen; one that comes after waits
+  -- for this row and its trigger ends the conversation.
   if not exists (
-    select from public.profiles p where p.id = new.user_id and p.telegram_chat_id = new.chat_id
+    select from public.profiles p where p.id = new.user_id and p.telegram_chat_id = new.chat_id for share
   ) then
     raise exception using
       errcode = 'check_violation',
@@ -363,6 +364,7 @@ begin
 end
 $$;
 
+-- The deep link that carries `code`, or null while the bot's username is not configured.
 create function private.telegram_deep_link(code text) returns text
     language sql stable security definer
     set search_path to ''

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { composeDigest, DIGEST_WORDS, type DigestHabit } from "../../supabase/functions/reminders/digest.ts";
+import { shorten, visibleLength } from "../../supabase/functions/_shared/telegram-length.ts";
 
 const habit = (action: string, marks: string, streak = 0, paused = false): DigestHabit => ({
   action,
@@ -45,8 +46,26 @@ Deno.test("a digest of 100 long-named habits stays one Telegram message", () => 
   );
   for (const language of ["en", "ru"] as const) {
     const text = composeDigest(many, language);
-    assert.ok(text.length <= 4096, `${text.length} characters`);
+    assert.ok(visibleLength(text) <= 4096, `${visibleLength(text)} characters after entity parsing`);
     expect(text).toContain(DIGEST_WORDS[language].more(60));
     assert.ok(!text.includes("<long"), "user text is escaped");
   }
+});
+
+// Telegram's limit counts the text after entity parsing (core.telegram.org/bots/api#sendmessage:
+// "1-4096 characters after entities parsing"), not the HTML: a digest whose escaped names make
+// the HTML longer than 4096 characters was cut there, mid-sentence, and could be cut inside a tag
+// or an entity, which Telegram refuses (400 can't parse entities) so the digest never arrived.
+Deno.test("a digest whose HTML is longer than 4096 characters is not cut while its text fits", () => {
+  const many = Array.from(
+    { length: 100 },
+    (_, i) => habit(`Drink water & stretch <${i}> "every" morning & night`, "✅❌✅❌✅❌✅"),
+  );
+  const text = composeDigest(many, "en");
+  assert.ok(text.length > 4096, `the HTML is ${text.length} characters`);
+  assert.ok(visibleLength(text) <= 4096, `the text is ${visibleLength(text)} characters`);
+  assert.ok(
+    text.endsWith(DIGEST_WORDS.en.some(400, 700, shorten(many[0].action, 40))),
+    `ends with ${JSON.stringify(text.slice(-80))}`,
+  );
 });

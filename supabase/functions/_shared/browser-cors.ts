@@ -1,5 +1,6 @@
 import { cors } from "hono/cors";
-import type { MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { misconfiguredResponse } from "./env.ts";
 
 /**
  * CORS for a function the SPA calls from the browser. The hosted platform's gateway adds none to
@@ -10,4 +11,18 @@ import type { MiddlewareHandler } from "hono";
  */
 export function browserCors(method: "GET" | "POST"): MiddlewareHandler {
   return cors({ origin: "*", allowMethods: [method, "OPTIONS"], maxAge: 3600 });
+}
+
+/**
+ * What such a function answers when its environment is incomplete: the preflight, then its 500
+ * function_misconfigured with CORS, so that the browser lets the SPA read it.
+ */
+export function misconfiguredForBrowser(
+  method: "GET" | "POST",
+  problems: string[],
+): (request: Request) => Response | Promise<Response> {
+  const app = new Hono();
+  app.use(browserCors(method));
+  app.all("*", () => misconfiguredResponse(problems));
+  return (request) => app.fetch(request);
 }

@@ -2,7 +2,7 @@
 import { createClient } from "@supabase/supabase-js";
 import { authenticate } from "../_shared/caller.ts";
 import { connectDatabase } from "../_shared/db.ts";
-import { misconfiguredResponse } from "../_shared/env.ts";
+import { misconfiguredForBrowser } from "../_shared/browser-cors.ts";
 import { createSendBudgetStore, SendBudget, sendWithinBudget } from "../_shared/send-budget.ts";
 import { callBotApi, type TelegramSettings } from "../_shared/telegram.ts";
 import { pickLanguage } from "../_shared/language.ts";
@@ -71,7 +71,7 @@ if (env.ok) {
   handle = (request) => app.fetch(request);
 } else {
   console.error("delete-account is misconfigured:", env.problems.join("; "));
-  handle = () => misconfiguredResponse(env.problems);
+  handle = misconfiguredForBrowser("POST", env.problems);
 }
 
 Deno.serve((request) => handle(request));

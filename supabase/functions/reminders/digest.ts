@@ -1,6 +1,6 @@
 import { escapeHtml } from "../_shared/html.ts";
 import type { Language } from "../_shared/language.ts";
-import { cutUtf16, shorten } from "../_shared/telegram-length.ts";
+import { shorten, visibleLength } from "../_shared/telegram-length.ts";
 
 /** One habit's week, from private.habit_streaks. */
 export interface DigestHabit {
@@ -12,7 +12,10 @@ export interface DigestHabit {
   week_due: number;
 }
 
-/** Telegram's limit on a message; the digest stays under it however many habits there are. */
+/**
+ * Telegram's limit on a message, counted after entity parsing (the text, not its HTML); the
+ * digest stays under it however many habits there are, by listing fewer of them, never by a cut.
+ */
 const TELEGRAM_TEXT_LIMIT = 4096;
 const MAX_HABIT_LINES = 40;
 const MAX_NAMES = 8;
@@ -62,14 +65,18 @@ const names = (habits: DigestHabit[], w: (typeof DIGEST_WORDS)["en"]) =>
  * The weekly digest: each habit's week as marks, the streaks kept and lost, the best week, and
  * one line of encouragement chosen from the numbers. Always one message within Telegram's limit.
  */
-export function composeDigest(habits: DigestHabit[], language: Language): string {
+export function composeDigest(
+  habits: DigestHabit[],
+  language: Language,
+  lineLimit = MAX_HABIT_LINES,
+): string {
   const w = DIGEST_WORDS[language];
   const active = habits.filter((habit) => habit.week_due > 0);
-  const lines = habits.slice(0, MAX_HABIT_LINES).map((habit) =>
+  const lines = habits.slice(0, lineLimit).map((habit) =>
     `• ${b(short(habit.action))}${habit.is_paused ? " ⏸" : ""} ${habit.week_marks || "—"}` +
     (habit.week_due > 0 ? ` ${habit.week_done}/${habit.week_due}` : "")
   );
-  if (habits.length > MAX_HABIT_LINES) lines.push(w.more(habits.length - MAX_HABIT_LINES));
+  if (habits.length > lineLimit) lines.push(w.more(habits.length - lineLimit));
   const kept = active.filter((habit) => habit.week_done === habit.week_due && habit.streak > 0);
   const lost = active.filter((habit) => habit.week_done < habit.week_due);
   const text = [w.heading, "", ...lines, ""];
@@ -89,5 +96,7 @@ export function composeDigest(habits: DigestHabit[], language: Language): string
   else if (done / due >= 0.7) {
     text.push(w.strong(done, due, Math.round((100 * done) / due), short(weakest.action)));
   } else text.push(w.some(done, due, short(weakest.action)));
-  return cutUtf16(text.join("\n"), TELEGRAM_TEXT_LIMIT);
+  const message = text.join("\n");
+  if (visibleLength(message) <= TELEGRAM_TEXT_LIMIT || lineLimit === 0) return message;
+  return composeDigest(habits, language, Math.max(0, lineLimit - 10));
 }
