@@ -3,6 +3,7 @@
  * members could otherwise act for its owner), and a chat linked to one account moves to another
  * only when its person confirms (someone else's deep link must not take the chat over).
  */
+import { liftChatGap } from "../support/chat-gap.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import {
@@ -26,6 +27,7 @@ import {
 
 Deno.test("telegram chats: private chats only, and a linked chat moves only when confirmed", async (t) => {
   const sql = connectTestDatabase();
+  const restoreChatGap = await liftChatGap(sql);
   const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
   const functions = await startFunctionsForTests(telegram.apiRoot);
   const webhook = `${functions.url}/telegram-webhook`;
@@ -237,6 +239,7 @@ Deno.test("telegram chats: private chats only, and a linked chat moves only when
     await deleteTestUsers(sql, users);
     await functions.close();
     await telegram.close();
+    await restoreChatGap();
     await sql.end();
   }
 });

@@ -3,6 +3,7 @@
  * /stats) driven through the Bot API stand-in, against one webhook process that the test
  * restarts in the middle of /new (a cold start: the conversation lives in the database).
  */
+import { liftChatGap } from "../support/chat-gap.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import { RULE_SENTENCES } from "../../web/src/errors/error-messages.ts";
@@ -33,6 +34,7 @@ const ru = replies("ru");
 
 Deno.test("habits from the chat: every step, refusal, cancel and a cold start", async (t) => {
   const sql = connectTestDatabase();
+  const restoreChatGap = await liftChatGap(sql);
   const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
   const webhook = spawnFunctionProcess("telegram-webhook", telegram.apiRoot);
   const users: TestUser[] = [];
@@ -424,6 +426,7 @@ Deno.test("habits from the chat: every step, refusal, cancel and a cold start", 
     await webhook.stop();
     await deleteTestUsers(sql, users);
     await telegram.close();
+    await restoreChatGap();
     await sql.end();
   }
 });

@@ -1,3 +1,4 @@
+import { liftChatGap } from "../support/chat-gap.ts";
 import assert from "node:assert/strict";
 import { expect } from "expect";
 import {
@@ -19,6 +20,7 @@ import { buttonPress, postUpdate, textMessage } from "../support/telegram-update
 
 Deno.test("telegram-webhook through the functions host, against the fake Bot API", async (t) => {
   const sql = connectTestDatabase();
+  const restoreChatGap = await liftChatGap(sql);
   const telegram = await startFakeTelegram({ token: TEST_BOT_TOKEN });
   const functions = await startFunctionsForTests(telegram.apiRoot);
   const webhook = `${functions.url}/telegram-webhook`;
@@ -346,6 +348,7 @@ Deno.test("telegram-webhook through the functions host, against the fake Bot API
     await deleteTestUsers(sql, users);
     await functions.close();
     await telegram.close();
+    await restoreChatGap();
     await sql.end();
   }
 });
