@@ -102,6 +102,9 @@ Deno.test({
                 }, [language, theme]);
                 await page.reload();
                 assert.equal(new URL(page.url()).pathname, path);
+                // The page may open in the language a sign-in's profile read left on the device
+                // and turn to the profile's a moment later (profile/language-sync.ts): wait for it.
+                await page.waitForFunction((lang) => document.documentElement.lang === lang, language);
                 await readyForAxe(page, path);
                 assert.equal(await page.evaluate(() => document.documentElement.lang), language);
                 const where = `${width} ${language} ${theme} ${path}`;
